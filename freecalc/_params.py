@@ -1,0 +1,162 @@
+"""Declared parameters of spectral laws.
+
+A law declares each parameter once, as a :class:`Parameter` with a name, a LaTeX symbol, a :class:`Domain` and a
+typical range. The declaration is used for validation (with error messages naming the parameter, the value and the
+allowed domain), for ``repr`` and LaTeX printing, and by the test-suite to draw valid, edge and invalid values.
+
+Validation follows sympy.stats: a symbolic value is rejected only when it is *provably* outside the domain, so
+``MarchenkoPastur(Symbol('c', positive=True))`` is accepted while ``MarchenkoPastur(-1)`` is not.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["Domain", "Parameter", "SymbolicParameterError", "as_number", "is_symbolic_value"]
+
+
+class SymbolicParameterError(ValueError):
+    """A numeric method was called on a law whose parameters are symbolic."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A real interval, optionally restricted to integers.
+
+    Parameters
+    ----------
+    lo, hi : float
+        Endpoints; ``-inf``/``inf`` for unbounded sides.
+    lo_closed, hi_closed : bool
+        Whether each endpoint belongs to the domain (ignored for infinite endpoints).
+    integer : bool
+        Whether only integer values are allowed.
+    """
+
+    lo: float = -math.inf
+    hi: float = math.inf
+    lo_closed: bool = True
+    hi_closed: bool = True
+    integer: bool = False
+
+    def contains(self, value: float) -> bool:
+        """Whether a real number lies in the domain."""
+        if math.isnan(value):
+            return False
+        if self.integer and value != math.floor(value):
+            return False
+        above = value > self.lo or (self.lo_closed and value == self.lo and math.isfinite(self.lo))
+        below = value < self.hi or (self.hi_closed and value == self.hi and math.isfinite(self.hi))
+        return above and below
+
+    def provably_outside(self, expr: sp.Expr) -> bool:
+        """Whether a sympy expression is provably outside the domain (unknown counts as inside)."""
+        checks = []
+        if math.isfinite(self.lo):
+            checks.append(sp.Lt(expr, self.lo) if self.lo_closed else sp.Le(expr, self.lo))
+        if math.isfinite(self.hi):
+            checks.append(sp.Gt(expr, self.hi) if self.hi_closed else sp.Ge(expr, self.hi))
+        if expr.is_real is False:
+            return True
+        return any(c == sp.true for c in checks)
+
+    def sample_inside(self, typical: tuple[float, float]) -> float:
+        """The midpoint of the typical range (a convenient valid value)."""
+        return 0.5 * (typical[0] + typical[1])
+
+    def __str__(self) -> str:
+        left = "[" if self.lo_closed and math.isfinite(self.lo) else "("
+        right = "]" if self.hi_closed and math.isfinite(self.hi) else ")"
+        lo = "-∞" if self.lo == -math.inf else f"{self.lo:g}"
+        hi = "∞" if self.hi == math.inf else f"{self.hi:g}"
+        kind = "integers in " if self.integer else ""
+        return f"{kind}{left}{lo}, {hi}{right}"
+
+
+POSITIVE = Domain(0.0, math.inf, lo_closed=False)
+REAL = Domain()
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared parameter of a law.
+
+    Parameters
+    ----------
+    name : str
+        Python name (keyword argument and attribute).
+    latex : str
+        LaTeX symbol used when printing.
+    domain : Domain
+        Allowed values.
+    typical : tuple of float
+        A range of typical values (used by tests and examples).
+    default : float or None
+        Default value; ``None`` means the parameter is required.
+    """
+
+    name: str
+    latex: str
+    domain: Domain = REAL
+    typical: tuple[float, float] = (0.5, 2.0)
+    default: Any = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def validate(self, value: Any, law: str = "law") -> float | sp.Expr:
+        """Return the value as a float (or a sympy expression when symbolic), or raise a clear error."""
+        where = f"{law} parameter {self.name!r}"
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            raise TypeError(f"{where} must be a real number or a sympy expression, got {value!r} "
+                            f"({type(value).__name__}); allowed domain {self.domain}")
+        if isinstance(value, sp.Basic):
+            if not isinstance(value, sp.Expr):
+                raise TypeError(f"{where} must be a sympy expression, got {value!r}")
+            if not value.free_symbols:
+                if value.is_real is False or value.has(sp.nan, sp.zoo):
+                    raise ValueError(f"{where} = {value} is not a real number; allowed domain {self.domain}")
+                return self.validate(float(value), law)
+            if self.domain.provably_outside(value):
+                raise ValueError(f"{where} = {value} is outside the allowed domain {self.domain}")
+            return value
+        if isinstance(value, np.ndarray):
+            if value.ndim != 0:
+                raise TypeError(f"{where} must be a scalar, got an array of shape {value.shape}")
+            value = value.item()
+        if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+            if value.imag != 0:
+                raise TypeError(f"{where} must be real, got {value!r}; allowed domain {self.domain}")
+            value = value.real
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"{where} must be a real number or a sympy expression, got {value!r} "
+                            f"({type(value).__name__}); allowed domain {self.domain}")
+        x = float(value)
+        if math.isnan(x):
+            raise ValueError(f"{where} is NaN; allowed domain {self.domain}")
+        if not self.domain.contains(x):
+            raise ValueError(f"{where} = {x:g} is outside the allowed domain {self.domain}")
+        return x
+
+    def symbol(self) -> sp.Symbol:
+        """A sympy symbol for this parameter with the domain's sign assumptions."""
+        d = self.domain
+        positive = d.lo >= 0 and not (d.lo == 0 and d.lo_closed)
+        nonneg = d.lo >= 0
+        return sp.Symbol(self.name, real=True, positive=positive or None, nonnegative=nonneg or None)
+
+
+def is_symbolic_value(value: Any) -> bool:
+    """Whether a parameter value is a sympy expression with free symbols."""
+    return isinstance(value, sp.Basic) and bool(value.free_symbols)
+
+
+def as_number(value: Any) -> float:
+    """Convert a validated numeric parameter value to float."""
+    return float(value)

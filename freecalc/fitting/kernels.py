@@ -1,0 +1,72 @@
+"""Numba kernels of the fitting layer (arrays and scalars only, ``cache=True``, callable from user ``@njit`` code).
+
+They live here rather than in ``freecalc/kernels/`` because only the fitting layer uses them.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["powerlaw_scan"]
+
+
+@njit(cache=True)
+def powerlaw_scan(logx, candidates):
+    r"""Continuous power-law MLE and KS distance for every candidate ``xmin`` (Clauset, Shalizi & Newman 2009).
+
+    Parameters
+    ----------
+    logx : float64[:]
+        log of the data, sorted ascending (all data > 0).
+    candidates : int64[:]
+        Indices ``j`` into ``logx``: the tail is ``x[j:]`` and ``xmin = x[j]``.
+
+    Returns
+    -------
+    alpha, ks : float64[:]
+        For each candidate, :math:`\hat\alpha = 1 + n_t / \sum_{i \ge j} \log(x_i/x_{\min})` and the two-sided
+        KS distance :math:`\max_k \max\{(k+1)/n_t - P_k,\; P_k - k/n_t\}` between the tail's empirical cdf and
+        :math:`P(x) = 1 - (x/x_{\min})^{1-\hat\alpha}`. NaN where the tail has no spread; +inf where the scan
+        stopped early because the distance already exceeded the best one found so far (branch and bound: only the
+        minimum matters), which makes the scan several times faster on large spectra.
+
+    Notes
+    -----
+    The suffix sums of ``logx`` are formed once, so :math:`\hat\alpha` costs O(1) per candidate and the KS distance
+    O(n_t): O(n · #candidates) in all, without temporaries.
+    """
+    n = logx.size
+    suffix = np.zeros(n + 1)
+    for i in range(n - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + logx[i]
+    m = candidates.size
+    best = np.inf
+    alpha = np.full(m, np.nan)
+    ks = np.full(m, np.nan)
+    for c in range(m):
+        j = candidates[c]
+        nt = n - j
+        lo = logx[j]
+        den = suffix[j] - nt * lo
+        if nt < 2 or den <= 0.0:
+            continue
+        a = 1.0 + nt / den
+        d = 0.0
+        inv = 1.0 / nt
+        for k in range(nt):
+            p = 1.0 - np.exp((1.0 - a) * (logx[j + k] - lo))
+            d1 = (k + 1) * inv - p
+            d2 = p - k * inv
+            if d1 > d:
+                d = d1
+            if d2 > d:
+                d = d2
+            if d >= best:
+                break
+        alpha[c] = a
+        if d >= best:
+            ks[c] = np.inf
+        else:
+            ks[c] = d
+            best = d
+    return alpha, ks

@@ -1,0 +1,245 @@
+"""Options of :func:`freecalc.fit`: enums and frozen dataclasses (no strings, no mutable defaults).
+
+``fit`` takes few keywords; everything else is grouped here, one dataclass per concern, gathered in
+:class:`FitOptions`. Every field has a default chosen and justified below, so ``fit(eigs)`` needs none of them.
+"""
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ScaleOption",
+    "Criterion",
+    "OptimizerOptions",
+    "TailOptions",
+    "SpikeOptions",
+    "PhaseOptions",
+    "FitOptions",
+]
+
+
+class ScaleOption(enum.Enum):
+    """How the scale (and location) of a law are fitted.
+
+    AUTO
+        The family's default, listed in ``freecalc.fitting.families`` (e.g. MarchenkoPastur: its own ``sigma2``;
+        HTMP and InverseHTMP: an added ``scale``; Semicircle and KestenMcKay: a scale and a location ``loc``;
+        Wachter: neither, it lives on [0, 1] by construction).
+    FIT
+        Fit a scale: the law's own scale parameter if it has one, else an added ``scale``.
+    FIT_WITH_LOCATION
+        As FIT, plus a location ``loc`` (the law is shifted by ``loc``), for laws that have no location parameter.
+    NONE
+        Fit neither: the law's own scale parameter is held at its declared default (e.g. ``sigma2 = 1``).
+    """
+
+    AUTO = "auto"
+    FIT = "fit"
+    FIT_WITH_LOCATION = "fit_with_location"
+    NONE = "none"
+
+
+class Criterion(enum.Enum):
+    r"""Information criterion ranking candidate laws fitted to the same data (smaller is better).
+
+    BIC (the default), :math:`k \log n - 2 \log L`: consistent, i.e. it picks the true family with probability → 1
+    when it is among the candidates, and its :math:`\log n` penalty keeps a 3-parameter family (free Meixner) from
+    winning on a spectrum that a 2-parameter one (Marchenko–Pastur) describes. AIC, :math:`2k - 2\log L`, aims at
+    predictive accuracy and over-selects the larger family as n grows; it is offered for comparison.
+    """
+
+    BIC = "bic"
+    AIC = "aic"
+
+    def value_of(self, loglik: float, k: int, n: int) -> float:
+        """The criterion for log-likelihood ``loglik`` with ``k`` free parameters on ``n`` points."""
+        if self is Criterion.BIC:
+            return k * math.log(n) - 2.0 * loglik
+        return 2.0 * k - 2.0 * loglik
+
+
+@dataclass(frozen=True)
+class OptimizerOptions:
+    """Maximum-likelihood optimisation (Nelder–Mead in unconstrained transformed parameters, then a polish).
+
+    Attributes
+    ----------
+    maxiter : int
+        Iteration cap of each Nelder–Mead run (a 3-parameter fit converges in ~200).
+    xatol, fatol : float
+        Nelder–Mead tolerances on the transformed parameters and on the negative log-likelihood.
+    restarts : int
+        Extra Nelder–Mead runs restarted from the previous optimum (a fresh simplex escapes the premature
+        collapse Nelder–Mead is known for); 1 is enough in the recovery tests.
+    hessian_step : float
+        Relative step of the central differences giving the observed information.
+    """
+
+    maxiter: int = 2000
+    xatol: float = 1e-7
+    fatol: float = 1e-9
+    restarts: int = 1
+    hessian_step: float = 1e-4
+
+    def __post_init__(self):
+        _positive_int("OptimizerOptions.maxiter", self.maxiter)
+        _nonneg_int("OptimizerOptions.restarts", self.restarts)
+        for name in ("xatol", "fatol", "hessian_step"):
+            _positive_float(f"OptimizerOptions.{name}", getattr(self, name))
+
+
+@dataclass(frozen=True)
+class TailOptions:
+    """Power-law fit of the upper tail (Clauset, Shalizi & Newman 2009).
+
+    Attributes
+    ----------
+    enabled : bool
+        Whether to estimate α at all.
+    min_tail : int
+        Smallest tail considered when choosing xmin: KS distances of a handful of points are noise, and a
+        degenerate minimum there would pick a meaningless xmin (powerlaw and WeightWatcher do the same in effect).
+    max_candidates : int
+        Candidate xmin values examined (every unique data value up to this many; beyond it, an evenly spaced subset
+        of them) — bounds the O(n · candidates) cost on very large spectra.
+    """
+
+    enabled: bool = True
+    min_tail: int = 10
+    max_candidates: int = 4096
+
+    def __post_init__(self):
+        if self.min_tail < 2 or int(self.min_tail) != self.min_tail:
+            raise ValueError(f"TailOptions.min_tail must be an integer >= 2, got {self.min_tail!r}")
+        _positive_int("TailOptions.max_candidates", self.max_candidates)
+
+
+@dataclass(frozen=True)
+class SpikeOptions:
+    r"""Detection of outliers (spikes) beyond the bulk edge.
+
+    Attributes
+    ----------
+    enabled : bool
+        Whether to look for spikes (and fit laws with a finite edge on the bulk only).
+    level : float
+        False-alarm probability of each sequential test: an eigenvalue is a spike when it exceeds the fitted edge
+        by more than the :math:`F_1` quantile at ``1 - level`` times the Tracy–Widom scale. 1e-3 puts the threshold
+        3.27 TW scales above the edge.
+    censor_fraction : float
+        Fraction of the largest eigenvalues treated as right-censored in the first, spike-robust bulk fit (they
+        only count as "above this value"), so that a spike cannot drag the fitted edge out to itself.
+    max_fraction : float
+        If more than this fraction of the eigenvalues lies beyond the edge, they form a tail, not a few spikes:
+        they are still reported, but candidate laws are compared on all the data.
+    max_iter : int
+        Cap on the remove-spikes/refit iterations (they converge in 2–3 in practice).
+    """
+
+    enabled: bool = True
+    level: float = 1e-3
+    censor_fraction: float = 0.05
+    max_fraction: float = 0.05
+    max_iter: int = 10
+
+    def __post_init__(self):
+        if not 0.0 < self.level < 0.5:
+            raise ValueError(f"SpikeOptions.level must lie in (0, 0.5), got {self.level!r}")
+        for name in ("censor_fraction", "max_fraction"):
+            v = getattr(self, name)
+            if not 0.0 <= v < 0.5:
+                raise ValueError(f"SpikeOptions.{name} must lie in [0, 0.5), got {v!r}")
+        _positive_int("SpikeOptions.max_iter", self.max_iter)
+
+
+@dataclass(frozen=True)
+class PhaseOptions:
+    r"""Thresholds of the 5+1 phase label (rules in :func:`freecalc.fitting.phases.classify`).
+
+    Attributes
+    ----------
+    alpha_heavy : float
+        α at or below which the upper tail counts as a power law (WeightWatcher's convention: α ≤ 6 heavy-tailed;
+        an iid Gaussian 4096×1024 matrix gives α ≈ 17, Student-t(2.5) entries α ≈ 4.7).
+    ks_factor : float
+        The Marchenko–Pastur bulk fit is "good" when its KS distance is at most ``ks_factor / sqrt(n_bulk)``:
+        1.63 is the 1 % critical value of the iid KS test, conservative for eigenvalues, which fluctuate less
+        than iid points.
+    rank_collapse_fraction : float
+        Fraction of (numerically) zero eigenvalues, beyond those the matrix shape forces, that counts as rank
+        collapse.
+    bleed_separation : float
+        Spikes all within this fraction of the bulk width above the edge are "bleeding out"; one farther out makes
+        "bulk+spikes".
+    """
+
+    alpha_heavy: float = 6.0
+    ks_factor: float = 1.63
+    rank_collapse_fraction: float = 0.01
+    bleed_separation: float = 0.1
+
+    def __post_init__(self):
+        for name in ("alpha_heavy", "ks_factor", "bleed_separation"):
+            _positive_float(f"PhaseOptions.{name}", getattr(self, name))
+        if not 0.0 < self.rank_collapse_fraction < 1.0:
+            raise ValueError(
+                f"PhaseOptions.rank_collapse_fraction must lie in (0, 1), got {self.rank_collapse_fraction!r}"
+            )
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """Everything :func:`freecalc.fit` can be told beyond its keywords.
+
+    Attributes
+    ----------
+    criterion : Criterion
+        Ranks the candidates when no law is given (BIC; see :class:`Criterion` for why).
+    candidates : tuple of Law classes or None
+        Families compared when no law is given; None means every registered family that applies to the data's
+        sign (see ``freecalc.fitting.families.registered``).
+    optimizer, tails, spikes, phases
+        See the respective dataclasses.
+    atom_factor : float
+        Data within ``atom_factor · n · eps · max|x|`` of an atom of the law count as that atom (eigen-solvers
+        return exact zeros as ±round-off of that size); negative values within it are clipped to 0 for laws on
+        [0, ∞), anything more negative is an error.
+    """
+
+    criterion: Criterion = Criterion.BIC
+    candidates: tuple | None = None
+    optimizer: OptimizerOptions = field(default_factory=OptimizerOptions)
+    tails: TailOptions = field(default_factory=TailOptions)
+    spikes: SpikeOptions = field(default_factory=SpikeOptions)
+    phases: PhaseOptions = field(default_factory=PhaseOptions)
+    atom_factor: float = 100.0
+
+    def __post_init__(self):
+        if not isinstance(self.criterion, Criterion):
+            raise TypeError(f"FitOptions.criterion must be a Criterion member, got {self.criterion!r}")
+        if self.candidates is not None:
+            object.__setattr__(self, "candidates", tuple(self.candidates))
+            if not self.candidates:
+                raise ValueError("FitOptions.candidates must be None or a non-empty sequence of Law classes")
+        for name, cls in (("optimizer", OptimizerOptions), ("tails", TailOptions), ("spikes", SpikeOptions),
+                          ("phases", PhaseOptions)):
+            if not isinstance(getattr(self, name), cls):
+                raise TypeError(f"FitOptions.{name} must be a {cls.__name__}, got {getattr(self, name)!r}")
+        _positive_float("FitOptions.atom_factor", self.atom_factor)
+
+
+def _positive_int(name, v):
+    if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+        raise ValueError(f"{name} must be a positive integer, got {v!r}")
+
+
+def _nonneg_int(name, v):
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+
+
+def _positive_float(name, v):
+    if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {v!r}")

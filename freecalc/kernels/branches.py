@@ -1,0 +1,182 @@
+r"""Stieltjes branch of an algebraic curve :math:`P(m, z) = \sum_{j,k} C_{jk} m^j z^k = 0` (numba kernels).
+
+Branch rule (stated and tested): the Stieltjes transform is the branch analytic in the upper half plane with
+:math:`m(z) \sim -1/z` at infinity. For a target :math:`z = x + iy` (:math:`y \ge 0`) we start at
+:math:`z_0 = x + iY` with :math:`|z_0| \ge Y > 2B`, where :math:`B` bounds the support (every edge and pole is a real
+zero of the discriminant or of the leading coefficient, so :math:`B` is exact), seed with the moment series
+:math:`-\sum_k m_k z_0^{-k-1}` (convergent there), polish with Newton, then continue *vertically* down to
+:math:`z`. The vertical path stays in the upper half plane, where the branch is analytic, so continuation along it
+is well defined; each step is a first-order predictor (:math:`dm/dz = -P_z/P_m`) and a Newton corrector that is
+accepted only if the correction is small compared with the distance to the nearest other root
+(estimated by :math:`2|P_m/P_{mm}|`), otherwise the step is halved. The last step lands on ``y`` exactly
+(``y = 0`` gives the boundary value :math:`m(x + i0)`).
+
+All kernels take arrays and scalars only (``cache=True``), so user ``@njit`` code can call them.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["poly_coeffs_at", "stieltjes_branch", "stieltjes_branch_point", "all_roots"]
+
+
+@njit(cache=True)
+def poly_coeffs_at(C, zc, a, da):
+    """a[j] = sum_k C[j, k] z^k and da[j] = d/dz of it (Horner in z)."""
+    d1, e1 = C.shape
+    for j in range(d1):
+        acc = 0j
+        dacc = 0j
+        for k in range(e1 - 1, -1, -1):
+            dacc = dacc * zc + acc
+            acc = acc * zc + C[j, k]
+        a[j] = acc
+        da[j] = dacc
+
+
+@njit(cache=True)
+def _eval(a, mv):
+    """P, P_m, P_mm at m for the polynomial sum_j a[j] m^j."""
+    n = a.shape[0]
+    p = 0j
+    dp = 0j
+    ddp = 0j
+    for j in range(n - 1, -1, -1):
+        ddp = ddp * mv + 2.0 * dp
+        dp = dp * mv + p
+        p = p * mv + a[j]
+    return p, dp, ddp
+
+
+@njit(cache=True)
+def _newton(a, m0, maxit, rtol):
+    """Newton on sum_j a[j] m^j from m0; converged when the step is below rtol*|m|, or (rounding floor)
+    when the step stops shrinking while already below 1e-10*|m|."""
+    mv = m0
+    ok = False
+    last = 1e300
+    for _ in range(maxit):
+        p, dp, _ddp = _eval(a, mv)
+        if dp == 0:
+            ok = p == 0
+            break
+        delta = p / dp
+        mv = mv - delta
+        ad = abs(delta)
+        scale = abs(mv) + 1e-300
+        if ad <= rtol * scale:
+            ok = True
+            break
+        if ad >= 0.5 * last and ad <= 1e-10 * scale:
+            ok = True
+            break
+        last = ad
+    return mv, ok
+
+
+@njit(cache=True)
+def stieltjes_branch_point(C, x, y, Y, mom, a, da):
+    """Stieltjes branch at z = x + i y (y >= 0) by vertical continuation from x + iY (see module docstring);
+    ``a`` and ``da`` are complex work arrays of length ``C.shape[0]``."""
+    top = max(Y, y)
+    z0 = complex(x, top)
+    # moment-series seed, convergent for |z0| > B
+    s = 0j
+    zp = 1.0 / z0
+    for k in range(mom.shape[0]):
+        s -= mom[k] * zp
+        zp = zp / z0
+    poly_coeffs_at(C, z0, a, da)
+    mv, _ok = _newton(a, s, 60, 1e-12)
+    eta = top
+    span = top - y
+    if span <= 0.0:
+        return mv
+    step = 0.9 * span
+    floor_ = 1e-11 * (top + 1.0)
+    nsteps = 0
+    while eta - y > floor_ and nsteps < 2000:
+        nsteps += 1
+        new_eta = eta - step
+        if new_eta - y < floor_:
+            new_eta = y
+        # predictor dm = -P_z/P_m dz, dz = i (new_eta - eta)
+        zc = complex(x, eta)
+        poly_coeffs_at(C, zc, a, da)
+        p, dp, _ = _eval(a, mv)
+        pz, _, _ = _eval(da, mv)
+        dz = complex(0.0, new_eta - eta)
+        if dp != 0:
+            pred = mv - pz / dp * dz
+        else:
+            pred = mv
+        zc = complex(x, new_eta)
+        poly_coeffs_at(C, zc, a, da)
+        mn, ok = _newton(a, pred, 12, 1e-9)
+        accept = ok
+        if ok:
+            p, dp, ddp = _eval(a, mn)
+            sep = 2.0 * abs(dp) / abs(ddp) if ddp != 0 else 1e300
+            if abs(mn - pred) > 0.3 * sep:
+                accept = False
+        if accept:
+            mv = mn
+            eta = new_eta
+            # geometric descent: at most half the remaining height (the branch varies on that scale)
+            step = min(4.0 * step, 0.9 * (eta - y))
+        else:
+            step = 0.5 * step
+            if step < floor_:
+                break
+    # final landing on y (real axis if y == 0): Newton without the separation test (double roots at edges)
+    zc = complex(x, y)
+    poly_coeffs_at(C, zc, a, da)
+    mf, _ok = _newton(a, mv, 80, 4e-16)
+    if np.isfinite(mf.real) and np.isfinite(mf.imag) and abs(mf - mv) < 1e-3 * (abs(mv) + 1e-12) + 1e-9:
+        mv = mf
+    return mv
+
+
+@njit(cache=True)
+def stieltjes_branch(C, zr, zi, Y, mom, out):
+    """Vectorised :func:`stieltjes_branch_point` over points ``zr + i*zi`` (zi >= 0); writes ``out``."""
+    d1 = C.shape[0]
+    a = np.empty(d1, dtype=np.complex128)
+    da = np.empty(d1, dtype=np.complex128)
+    for i in range(zr.shape[0]):
+        out[i] = stieltjes_branch_point(C, zr[i], zi[i], Y, mom, a, da)
+
+
+@njit(cache=True)
+def all_roots(a, roots):
+    """All roots of sum_j a[j] m^j (a[-1] != 0) by Aberth–Ehrlich iteration; writes ``roots`` (len(a) - 1)."""
+    n = a.shape[0] - 1
+    lead = a[n]
+    # Cauchy bound for the initial circle
+    rad = 0.0
+    for j in range(n):
+        rad = max(rad, abs(a[j] / lead))
+    rad = 1.0 + rad
+    for k in range(n):
+        ang = 2.0 * np.pi * k / n + 0.4
+        roots[k] = 0.5 * rad * complex(np.cos(ang), np.sin(ang))
+    for _ in range(500):
+        maxcorr = 0.0
+        for k in range(n):
+            p, dp, _ = _eval(a, roots[k])
+            if p == 0:
+                continue
+            ratio = p / dp if dp != 0 else 1e-3 + 0j
+            s = 0j
+            for j in range(n):
+                if j != k:
+                    diff = roots[k] - roots[j]
+                    if diff != 0:
+                        s += 1.0 / diff
+            denom = 1.0 - ratio * s
+            corr = ratio / denom if denom != 0 else ratio
+            roots[k] -= corr
+            maxcorr = max(maxcorr, abs(corr) / (abs(roots[k]) + 1e-300))
+        if maxcorr < 1e-15:
+            break

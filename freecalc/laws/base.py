@@ -1,0 +1,602 @@
+r"""The :class:`Law` base class: one measure, a numeric face and a symbolic face.
+
+A law is an immutable object with declared parameters (:class:`freecalc._params.Parameter`). Subclasses implement a
+few underscore hooks (``_pdf``, ``_stieltjes``, ``_support``, ...); the public, vectorised methods and the generic
+fall-backs (quadrature, bisection, Newton inversion of the Cauchy transform) live here once.
+
+Conventions: :math:`m(z) = \int \rho(x)/(x - z)\,dx` with :math:`\Im m > 0` for :math:`\Im z > 0`,
+:math:`m(z) \sim -1/z`; on the real axis the boundary value :math:`m(x + i0)` is returned.
+Voiculescu's :math:`R` satisfies :math:`R(G(z)) + 1/G(z) = z` with :math:`G = -m`.
+
+Operations defined in higher layers (shift/scale pushforwards, decompression) attach through
+:func:`register_operation`, so this module imports nothing above the law layer.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any, ClassVar
+
+import numpy as np
+import sympy as sp
+
+from freecalc._params import Parameter, SymbolicParameterError, is_symbolic_value
+from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
+from freecalc.symbolic import transforms as T
+
+__all__ = ["Law", "SymbolicFace", "register_operation", "dispatch", "exact_value"]
+
+_OPERATIONS: dict[str, Callable[..., Any]] = {}
+
+
+def register_operation(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the implementation of a law operation (``shift``, ``scale``, ``decompress``, ...)."""
+
+    def deco(func: Callable[..., Any]) -> Callable[..., Any]:
+        _OPERATIONS[name] = func
+        return func
+
+    return deco
+
+
+def dispatch(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a registered operation, with a clear error when none is registered."""
+    try:
+        func = _OPERATIONS[name]
+    except KeyError:
+        raise NotImplementedError(f"the operation {name!r} is not available (no implementation registered)") from None
+    return func(*args, **kwargs)
+
+
+def exact_value(value: Any) -> sp.Expr:
+    """A sympy number for a parameter value: floats become the simplest rational with the same decimal form."""
+    if isinstance(value, sp.Basic):
+        return value
+    if float(value).is_integer():
+        return sp.Integer(int(value))
+    return sp.nsimplify(repr(float(value)), rational=True)
+
+
+def _validate_size(size: Any) -> int | None:
+    if size is None:
+        return None
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) and not (
+            isinstance(size, float) and size.is_integer()):
+        raise TypeError(f"size must be a positive integer (the matrix dimension) or None, got {size!r}")
+    if int(size) < 1:
+        raise ValueError(f"size must be a positive integer (the matrix dimension) or None, got {size!r}")
+    return int(size)
+
+
+def _as_real_array(x: Any, name: str = "x") -> np.ndarray:
+    arr = np.asarray(x)
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real; use stieltjes() for complex arguments")
+    return arr.astype(float, copy=False)
+
+
+def _scalar_out(like: Any, out: np.ndarray) -> Any:
+    return out[()] if np.ndim(like) == 0 else out
+
+
+class Law:
+    """A probability measure on the real line: the limiting spectral law of a family of matrices.
+
+    Subclasses declare ``parameters`` and implement ``_support`` and at least one of ``_pdf``/``_stieltjes``.
+    Instances are immutable: use :meth:`replace` to change a parameter or the size.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Values of the declared parameters (numbers, or sympy expressions for symbolic work).
+    size : int, optional
+        Dimension n of the matrix whose spectrum this law describes (``None`` for a size-free limit law).
+    """
+
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
+    latex_name: ClassVar[str] = ""
+    is_algebraic: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, size: Any = None, **kwargs: Any) -> None:
+        values = self._bind(args, kwargs)
+        object.__setattr__(self, "_values", tuple(values))
+        object.__setattr__(self, "_size", _validate_size(size))
+        self._check_params()
+
+    # -- construction helpers ---------------------------------------------------------------------------------
+    def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+        cls = type(self).__name__
+        params = self.parameters
+        if len(args) > len(params):
+            raise TypeError(f"{cls} takes {len(params)} parameter(s) "
+                            f"({', '.join(p.name for p in params)}), got {len(args)} positional arguments")
+        raw: dict[str, Any] = {p.name: a for p, a in zip(params, args)}
+        for key, value in kwargs.items():
+            if key not in {p.name for p in params}:
+                raise TypeError(f"{cls} got an unexpected parameter {key!r}; "
+                                f"its parameters are {', '.join(p.name for p in params) or 'none'} and size")
+            if key in raw:
+                raise TypeError(f"{cls} got parameter {key!r} twice")
+            raw[key] = value
+        values = []
+        for p in params:
+            if p.name not in raw:
+                if p.required:
+                    raise TypeError(f"{cls} needs parameter {p.name!r} (allowed domain {p.domain})")
+                raw[p.name] = p.default
+            values.append(p.validate(raw[p.name], cls))
+        return values
+
+    @cached_property
+    def _exact(self) -> tuple[Any, ...]:
+        # Lazy (sympy's nsimplify costs ~10-50 ms per value): numeric work such as a likelihood that builds
+        # thousands of laws never pays for it; equality, hashing, LaTeX and the symbolic face do, once.
+        return tuple(exact_value(v) for v in self._values)
+
+    def _check_params(self) -> None:
+        """Hook for constraints involving several parameters (raise ValueError naming them)."""
+
+    def _set(self, name: str, value: Any) -> None:
+        """Set an attribute during construction (subclasses with extra state use this)."""
+        object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; use .replace({name}=...) to get a new law")
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails: expose declared parameters as attributes
+        if name.startswith("_"):
+            raise AttributeError(name)
+        for p, v in zip(type(self).parameters, self.__dict__.get("_values", ())):
+            if p.name == name:
+                return v
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Parameter name → value (float, or sympy expression when symbolic)."""
+        return {p.name: v for p, v in zip(self.parameters, self._values)}
+
+    @property
+    def size(self) -> int | None:
+        """Dimension n of the matrix whose ESD this law describes, or None."""
+        return self._size
+
+    @property
+    def is_symbolic(self) -> bool:
+        """Whether any parameter is a sympy expression with free symbols."""
+        return any(is_symbolic_value(v) for v in self._values)
+
+    def replace(self, **changes: Any) -> Law:
+        """A new law with some parameters (or ``size``) changed."""
+        kwargs = {**self.params, "size": self.size}
+        kwargs.update(changes)
+        return type(self)(**kwargs)
+
+    def with_size(self, size: int | None) -> Law:
+        """The same law describing matrices of dimension ``size``."""
+        return self.replace(size=size)
+
+    def _identity(self) -> tuple[Any, ...]:
+        """Extra state that distinguishes laws with equal parameters (data-backed laws override)."""
+        return ()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self._exact, self._size, self._identity()) == (other._exact, other._size, other._identity())
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._exact, self._size, self._identity()))
+
+    def __repr__(self) -> str:
+        parts = [f"{k}={v!r}" if isinstance(v, sp.Basic) else f"{k}={v:g}" for k, v in self.params.items()]
+        if self.size is not None:
+            parts.append(f"size={self.size}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _latex(self, printer: Any = None) -> str:
+        name = self.latex_name or rf"\mathrm{{{type(self).__name__}}}"
+        args = ", ".join(rf"{p.latex} = {sp.latex(e)}" for p, e in zip(self.parameters, self._exact))
+        return rf"{name}\left({args}\right)" if args else name
+
+    def _repr_latex_(self) -> str:
+        return f"${self._latex()}$"
+
+    # -- operations defined in higher layers --------------------------------------------------------------------
+    def decompress(self, n: int | None = None, *, factor: float | None = None, **options: Any) -> Law:
+        """Law of the n×n matrix whose random n_s×n_s principal submatrices have this law (free decompression).
+
+        ``n`` is the target size (``self.size`` must be known), or give ``factor = n / n_s`` instead.
+        """
+        return dispatch("decompress", self, n, factor=factor, **options)
+
+    def __add__(self, other: Any) -> Law:
+        if isinstance(other, Law):
+            raise TypeError("law + law is ambiguous: use fc.free_add(a, b) for the free additive convolution ⊞ "
+                            "(the law of A + B for large free matrices A, B)")
+        return dispatch("shift", self, other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Law:
+        if isinstance(other, Law):
+            raise TypeError("law - law is ambiguous: use fc.free_add(a, -1 * b) for the free additive convolution")
+        return dispatch("shift", self, -other)
+
+    def __rsub__(self, other: Any) -> Law:
+        return dispatch("shift", dispatch("scale", self, -1), other)
+
+    def __mul__(self, other: Any) -> Law:
+        if isinstance(other, Law):
+            raise TypeError("law * law is ambiguous: use fc.free_mul(a, b) for the free multiplicative "
+                            "convolution ⊠ (the law of A^½ B A^½ for large free matrices A, B)")
+        return dispatch("scale", self, other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Law:
+        if isinstance(other, Law):
+            raise TypeError("law / law is not defined; see fc.free_mul and fc.inverse")
+        if other == 0:
+            raise ZeroDivisionError("cannot scale a law by 1/0")
+        return dispatch("scale", self, 1 / other)
+
+    def __neg__(self) -> Law:
+        return dispatch("scale", self, -1)
+
+    # -- numeric face: public API ---------------------------------------------------------------------------
+    def _require_numeric(self, what: str) -> None:
+        if self.is_symbolic:
+            raise SymbolicParameterError(
+                f"{what} of {self!r} needs numeric parameters; substitute numbers for the symbols "
+                f"{sorted(str(s) for v in self._values if isinstance(v, sp.Basic) for s in v.free_symbols)} "
+                f"(e.g. law.replace(...)) or use the symbolic face law.sym")
+
+    @property
+    def support(self) -> tuple[tuple[float, float], ...]:
+        """Intervals (a, b) carrying the continuous part, sorted; empty when the law is purely atomic."""
+        self._require_numeric("support")
+        return tuple((float(a), float(b)) for a, b in self._support())
+
+    @property
+    def atoms(self) -> tuple[tuple[float, float], ...]:
+        """Atoms as (location, mass) pairs, sorted by location."""
+        self._require_numeric("atoms")
+        return tuple(sorted((float(a), float(w)) for a, w in self._atoms()))
+
+    @property
+    def continuous_mass(self) -> float:
+        """Mass of the continuous part, 1 − Σ atom masses."""
+        return 1.0 - sum(w for _, w in self.atoms)
+
+    def pdf(self, x: Any) -> Any:
+        """Density of the continuous part (0 outside the support; atoms are reported by :attr:`atoms`)."""
+        self._require_numeric("pdf")
+        xa = _as_real_array(x)
+        out = np.asarray(self._pdf(xa), dtype=float)
+        return _scalar_out(x, out)
+
+    def cdf(self, x: Any) -> Any:
+        """Cumulative distribution function (atoms included, right-continuous)."""
+        self._require_numeric("cdf")
+        xa = _as_real_array(x)
+        out = np.clip(np.asarray(self._cdf(xa), dtype=float), 0.0, 1.0)
+        return _scalar_out(x, out)
+
+    def ppf(self, q: Any) -> Any:
+        """Quantile function: inf{x : cdf(x) ≥ q} for q in [0, 1]."""
+        self._require_numeric("ppf")
+        qa = _as_real_array(q, "q")
+        if np.any(~np.isfinite(qa)) or np.any((qa < 0) | (qa > 1)):
+            raise ValueError("ppf: q must lie in [0, 1]")
+        return _scalar_out(q, np.asarray(self._ppf(qa), dtype=float))
+
+    def stieltjes(self, z: Any) -> Any:
+        """Stieltjes transform m(z) = ∫ρ(x)/(x − z)dx; on the real axis the boundary value m(x + i0)."""
+        self._require_numeric("stieltjes")
+        za = np.asarray(z, dtype=complex)
+        if np.any(~np.isfinite(za)):
+            raise ValueError("stieltjes: z must be finite")
+        lower = za.imag < 0
+        zu = np.where(lower, np.conj(za), za)
+        out = np.asarray(self._stieltjes(zu), dtype=complex)
+        out = np.where(lower, np.conj(out), out)
+        return _scalar_out(z, out)
+
+    def cauchy(self, z: Any) -> Any:
+        """Cauchy transform G(z) = −m(z)."""
+        return -self.stieltjes(z)
+
+    def moment(self, k: int) -> float:
+        """k-th moment ∫x^k dμ (atoms included)."""
+        self._require_numeric("moment")
+        k = _check_order(k)
+        return float(self._moment(k)) if k else 1.0
+
+    def mean(self) -> float:
+        """First moment."""
+        return self.moment(1)
+
+    def var(self) -> float:
+        """Variance."""
+        return self.moment(2) - self.moment(1) ** 2
+
+    def std(self) -> float:
+        """Standard deviation."""
+        return math.sqrt(max(self.var(), 0.0))
+
+    def moments(self, K: int) -> np.ndarray:
+        """Moments m_1..m_K."""
+        return np.array([self.moment(k) for k in range(1, _check_order(K) + 1)])
+
+    def free_cumulants(self, K: int) -> np.ndarray:
+        """Free cumulants κ_1..κ_K (from the moments; exact relation, floating-point arithmetic)."""
+        return np.array([float(v) for v in T.free_cumulants_from_moments(list(self.moments(K)))])
+
+    def free_cumulant(self, k: int) -> float:
+        """k-th free cumulant κ_k."""
+        return float(self.free_cumulants(_check_order(k))[-1])
+
+    def r_transform(self, w: Any) -> Any:
+        """Voiculescu's R-transform, R(G(z)) + 1/G(z) = z, on its domain near w = 0."""
+        self._require_numeric("r_transform")
+        wa = np.asarray(w, dtype=complex)
+        return _scalar_out(w, np.asarray(self._r_transform(wa), dtype=complex))
+
+    def s_transform(self, w: Any) -> Any:
+        """S-transform S(w) = χ(w)(1 + w)/w (needs a non-zero mean)."""
+        self._require_numeric("s_transform")
+        if self.mean() == 0:
+            raise ValueError(f"the S-transform of {self!r} is undefined: its mean is 0")
+        wa = np.asarray(w, dtype=complex)
+        return _scalar_out(w, np.asarray(self._s_transform(wa), dtype=complex))
+
+    def rvs(self, size: Any = None, rng: Any = None) -> Any:
+        """Independent samples from the law (not eigenvalues of one matrix: see :meth:`matrix`)."""
+        self._require_numeric("rvs")
+        gen = np.random.default_rng(rng)
+        return self._rvs(size, gen)
+
+    def matrix(self, n: int, rng: Any = None) -> np.ndarray:
+        """A random n×n symmetric matrix from a classical model whose ESD converges to this law."""
+        self._require_numeric("matrix")
+        n = _validate_size(n)
+        if n is None:
+            raise TypeError("matrix: n must be a positive integer")
+        return self._matrix(n, np.random.default_rng(rng))
+
+    @cached_property
+    def sym(self) -> SymbolicFace:
+        """The symbolic face: sympy expressions for the transforms, density, moments, cumulants."""
+        return self.symbolic_face_class(self)
+
+    # -- hooks with generic defaults -------------------------------------------------------------------------
+    symbolic_face_class: ClassVar[type[SymbolicFace]]
+
+    def _support(self) -> tuple[tuple[float, float], ...]:
+        raise NotImplementedError(f"{type(self).__name__} must define _support")
+
+    def _atoms(self) -> tuple[tuple[float, float], ...]:
+        return ()
+
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        inside = self._inside(x)
+        out = np.zeros(x.shape)
+        if np.any(inside):
+            out[inside] = np.maximum(self._stieltjes(x[inside] + 0j).imag / np.pi, 0.0)
+        return out
+
+    def _inside(self, x: np.ndarray) -> np.ndarray:
+        mask = np.zeros(x.shape, dtype=bool)
+        for a, b in self.support:
+            mask |= (x > a) & (x < b)
+        return mask
+
+    def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """Nodes x_j and weights w_j with Σ w_j g(x_j) ≈ ∫ g(x) ρ(x) dx over the continuous part.
+
+        The default handles compact support intervals with square-root-type edges (θ-substitution, composite
+        Gauss–Legendre); laws with unbounded support override this.
+        """
+        xs, ws = [], []
+        for a, b in self.support:
+            if not (math.isfinite(a) and math.isfinite(b)):
+                raise NotImplementedError(f"{type(self).__name__} has unbounded support and must override "
+                                          f"continuous_rule")
+            xn, wn = IntervalRule(a, b, panels, order).nodes_weights()
+            xs.append(xn)
+            ws.append(wn * self._pdf(xn))
+        if not xs:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate(xs), np.concatenate(ws)
+
+    def _stieltjes(self, z: np.ndarray) -> np.ndarray:
+        return stieltjes_by_quadrature(self, z)
+
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        out = np.zeros(x.shape)
+        for a, b in self.support:
+            if not (math.isfinite(a) and math.isfinite(b)):
+                raise NotImplementedError(f"{type(self).__name__} has unbounded support and must override _cdf")
+            rule = self._cdf_rule(a, b)
+            inside = (x > a) & (x < b)
+            out[x >= b] += rule.integrate(self._pdf)
+            if np.any(inside):
+                out[inside] += rule.cumulative(self._pdf, x[inside])
+        for loc, mass in self.atoms:
+            out[x >= loc] += mass
+        return out
+
+    def _cdf_rule(self, a: float, b: float) -> IntervalRule:
+        cache = self.__dict__.setdefault("_rules", {})
+        key = (a, b)
+        if key not in cache:
+            cache[key] = IntervalRule(a, b, panels=128, order=16)
+        return cache[key]
+
+    def _bracket(self) -> tuple[float, float]:
+        ends = [e for ab in self.support for e in ab] + [loc for loc, _ in self.atoms]
+        lo, hi = min(ends), max(ends)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise NotImplementedError(f"{type(self).__name__} has unbounded support and must override _ppf")
+        return lo, hi
+
+    def _ppf(self, q: np.ndarray) -> np.ndarray:
+        lo, hi = self._bracket()
+        out = bisect_increasing(self._cdf, q, lo, hi)
+        return np.where(q <= 0, lo, out)
+
+    def _moment(self, k: int) -> float:
+        xs, ws = self.continuous_rule()
+        return float(np.sum(ws * xs ** k) + sum(w * a ** k for a, w in self.atoms))
+
+    def _r_transform(self, w: np.ndarray) -> np.ndarray:
+        # Newton on m(z) = −w starting from the cumulant series z ≈ 1/w + κ1 + κ2 w (valid for small |w|)
+        k1, k2 = self.moment(1), self.var()
+        zc = 1.0 / w + k1 + k2 * w
+        for _ in range(60):
+            f = self._stieltjes_any(zc) + w
+            h = 1e-7 * np.maximum(1.0, np.abs(zc))
+            dm = (self._stieltjes_any(zc + h) - self._stieltjes_any(zc - h)) / (2 * h)
+            step = f / dm
+            zc = zc - step
+            if np.all(np.abs(step) <= 1e-14 * np.maximum(1.0, np.abs(zc))):
+                break
+        return zc - 1.0 / w
+
+    def _stieltjes_any(self, z: np.ndarray) -> np.ndarray:
+        lower = z.imag < 0
+        zu = np.where(lower, np.conj(z), z)
+        out = self._stieltjes(zu)
+        return np.where(lower, np.conj(out), out)
+
+    def _s_transform(self, w: np.ndarray) -> np.ndarray:
+        # ψ(u) = −m(1/u)/u − 1; solve ψ(χ) = w by Newton from χ ≈ w/m1, then S = χ(1 + w)/w
+        m1 = self.moment(1)
+        chi = w / m1
+        psi = lambda u: -self._stieltjes_any(1.0 / u) / u - 1.0  # noqa: E731
+        for _ in range(60):
+            h = 1e-7 * np.maximum(1e-3, np.abs(chi))
+            f = psi(chi) - w
+            d = (psi(chi + h) - psi(chi - h)) / (2 * h)
+            step = f / d
+            chi = chi - step
+            if np.all(np.abs(step) <= 1e-14 * np.maximum(1e-3, np.abs(chi))):
+                break
+        return chi * (1 + w) / w
+
+    def _rvs(self, size: Any, rng: np.random.Generator) -> Any:
+        return self.ppf(rng.random(size))
+
+    def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} has no random matrix model")
+
+
+def _check_order(k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+        raise ValueError(f"moment/cumulant order must be a non-negative integer, got {k!r}")
+    return int(k)
+
+
+def stieltjes_by_quadrature(law: Law, z: np.ndarray) -> np.ndarray:
+    r"""m(z) by quadrature of the density plus the atoms' terms.
+
+    Accurate for z at a distance from the support comparable to the node spacing or more; it is the generic
+    fall-back and the independent route used by the conformance suite, not a substitute for a closed form on
+    the real axis.
+    """
+    xs, ws = law.continuous_rule()
+    zf = np.asarray(z, dtype=complex)
+    out = (ws[None, :] / (xs[None, :] - zf.reshape(-1, 1))).sum(axis=1) if xs.size else np.zeros(zf.size, complex)
+    for loc, mass in law.atoms:
+        out = out + mass / (loc - zf.reshape(-1))
+    return out.reshape(zf.shape)
+
+
+class SymbolicFace:
+    """Symbolic face of a law: plain sympy expressions.
+
+    Subclasses implement :meth:`stieltjes` and either :meth:`r_transform` or :meth:`_moment_list`; the rest is
+    derived here (moments ↔ free cumulants through :mod:`freecalc.symbolic.transforms`).
+    """
+
+    def __init__(self, law: Law) -> None:
+        self.law = law
+        self.params: dict[str, sp.Expr] = {p.name: e for p, e in zip(law.parameters, law._exact)}
+
+    def __getattr__(self, name: str) -> Any:
+        params = self.__dict__.get("params", {})
+        if name in params:
+            return params[name]
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"<symbolic face of {self.law!r}>"
+
+    def _unsupported(self, what: str) -> NotImplementedError:
+        return NotImplementedError(f"{type(self.law).__name__} has no symbolic {what}")
+
+    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+        """m(z) = ∫ρ(x)/(x − z)dx as a sympy expression (principal branch: Im m > 0 for Im z > 0)."""
+        raise self._unsupported("Stieltjes transform")
+
+    def cauchy(self, z: Any = T.z) -> sp.Expr:
+        """G(z) = −m(z)."""
+        return -self.stieltjes(z)
+
+    def density(self, x: Any = T.x) -> sp.Expr:
+        """Density of the continuous part (a Piecewise that vanishes off the support)."""
+        raise self._unsupported("density")
+
+    def r_transform(self, w: Any = T.w) -> sp.Expr:
+        """R-transform with R(G(z)) + 1/G(z) = z."""
+        raise self._unsupported("R-transform")
+
+    def s_transform(self, w: Any = T.w) -> sp.Expr:
+        """S-transform."""
+        raise self._unsupported("S-transform")
+
+    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+        """Polynomial P(m, z) with P(m(z), z) = 0 (algebraic laws only)."""
+        raise TypeError(f"{type(self.law).__name__} is not an algebraic law: its Stieltjes transform satisfies "
+                        f"no polynomial equation")
+
+    @property
+    def support(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        raise self._unsupported("support")
+
+    @property
+    def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        return ()
+
+    def _moment_list(self, K: int) -> list[sp.Expr]:
+        try:
+            r = self.r_transform(T.w)
+        except NotImplementedError:
+            return [sp.simplify(v) for v in T.moments_from_stieltjes(self.stieltjes(T.z), K)]
+        return [sp.simplify(v) for v in T.moments_from_free_cumulants(T.cumulants_from_r(r, K))]
+
+    def moments(self, K: int) -> list[sp.Expr]:
+        """Exact moments m_1..m_K."""
+        return self._moment_list(_check_order(K))
+
+    def moment(self, k: int) -> sp.Expr:
+        """Exact k-th moment."""
+        k = _check_order(k)
+        return sp.Integer(1) if k == 0 else self.moments(k)[-1]
+
+    def free_cumulants(self, K: int) -> list[sp.Expr]:
+        """Exact free cumulants κ_1..κ_K."""
+        return [sp.simplify(v) for v in T.free_cumulants_from_moments(self.moments(_check_order(K)))]
+
+    def free_cumulant(self, k: int) -> sp.Expr:
+        """Exact k-th free cumulant."""
+        k = _check_order(k)
+        if k == 0:
+            raise ValueError("free cumulants start at k = 1")
+        return self.free_cumulants(k)[-1]
+
+
+Law.symbolic_face_class = SymbolicFace

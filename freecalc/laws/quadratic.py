@@ -1,0 +1,264 @@
+r"""Laws whose Stieltjes transform solves a quadratic: semicircle, Marchenko–Pastur, Kesten–McKay, Wachter, Meixner.
+
+Each satisfies
+
+.. math:: Q(z)\,m^2 - P(z)\,m + 1 = 0, \qquad P(z) = p_0 + p_1 z,\quad Q(z) = q_0 + q_1 z + q_2 z^2,
+
+(the table of the free-decompression talk, with :math:`m = (P \pm \sqrt{P^2 - 4Q})/(2Q)`). The normalisation
+:math:`m \sim -1/z` forces :math:`p_1 = -1 - q_2`; then :math:`D = P^2 - 4Q = (1-q_2)^2 (z-\lambda_-)(z-\lambda_+)` and
+the Stieltjes branch is
+
+.. math:: m(z) = \frac{P(z) + (1 - q_2)\sqrt{z-\lambda_-}\sqrt{z-\lambda_+}}{2Q(z)}
+
+with principal roots, so the density is :math:`\rho(x) = (1-q_2)\sqrt{(x-\lambda_-)(\lambda_+-x)}/(2\pi Q(x))` on
+:math:`[\lambda_-, \lambda_+]` and atoms sit at zeros of Q where the numerator does not vanish, with mass
+:math:`-\mathrm{Res}_{z=a}\, m`.
+
+Everything is derived from the five coefficients, written once per law in :meth:`QuadraticLaw._coefficients` with
+arithmetic that works for floats (numeric face) and exact sympy numbers or symbols (symbolic face).
+
+References: Nica & Speicher (2006), *Lectures on the Combinatorics of Free Probability*; Ameli, van der Heide,
+Hodgkinson, Roosta, Mahoney (2025), *Spectral estimation with free decompression* (the table of five laws).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import numpy as np
+import sympy as sp
+
+from freecalc.kernels.quadratic import quadratic_pdf, quadratic_stieltjes, quadratic_stieltjes_scalar
+from freecalc.laws.base import Law, SymbolicFace
+from freecalc.symbolic import transforms as T
+
+__all__ = ["QuadraticLaw", "QuadraticSymbolicFace", "QuadraticCoefficients", "quadratic_moments"]
+
+
+class QuadraticCoefficients(NamedTuple):
+    """Coefficients of P(z) = p0 + p1 z and Q(z) = q0 + q1 z + q2 z²."""
+
+    p0: Any
+    p1: Any
+    q0: Any
+    q1: Any
+    q2: Any
+
+
+def quadratic_moments(c: QuadraticCoefficients, K: int) -> list[Any]:
+    r"""Moments :math:`m_1..m_K` of a quadratic law, exactly (floats or sympy).
+
+    Substituting :math:`m = -\sum_k M_k z^{-k-1}` into :math:`Qm^2 - Pm + 1 = 0` and collecting :math:`z^{-j}`:
+
+    .. math:: q_0 C_{j-2} + q_1 C_{j-1} + q_2 C_j + p_0 M_{j-1} + p_1 M_j = 0,\qquad C_n = \sum_{i=0}^n M_i M_{n-i},
+
+    solved for :math:`M_j` (its coefficient is :math:`2q_2 + p_1 = q_2 - 1 \ne 0`).
+    """
+    M: list[Any] = [1]
+
+    def conv(n: int, upto: int) -> Any:
+        # C_n using M_0..M_upto (terms with an index above upto are excluded)
+        if n < 0:
+            return 0
+        return sum(M[i] * M[n - i] for i in range(n + 1) if i <= upto and n - i <= upto)
+
+    denom = 2 * c.q2 + c.p1
+    for j in range(1, K + 1):
+        known = c.q0 * conv(j - 2, j - 1) + c.q1 * conv(j - 1, j - 1) + c.p0 * M[j - 1]
+        known += c.q2 * sum(M[i] * M[j - i] for i in range(1, j))
+        val = -known / denom
+        M.append(sp.expand(val) if isinstance(val, sp.Basic) else val)
+    return M[1:]
+
+
+class _Numeric(NamedTuple):
+    coef: QuadraticCoefficients
+    lo: float
+    hi: float
+    scale: float  # (1 − q2) = s·√k
+    atoms: tuple[tuple[float, float], ...]
+
+
+class QuadraticLaw(Law):
+    """Base class of the laws with a quadratic equation for m(z); subclasses write :meth:`_coefficients`."""
+
+    is_algebraic = True
+
+    def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
+        """P and Q coefficients from parameter values (floats or sympy: use only arithmetic)."""
+        raise NotImplementedError
+
+    # -- numeric state ------------------------------------------------------------------------------------------
+    @cached_property
+    def _numeric(self) -> _Numeric:
+        self._require_numeric("the numeric face")
+        c = QuadraticCoefficients(*(float(v) for v in self._coefficients(self.params)))
+        if abs(c.p1 + 1.0 + c.q2) > 1e-12 * (1 + abs(c.q2)):
+            raise AssertionError(f"{type(self).__name__}: coefficients violate m ~ -1/z (p1 = {c.p1}, q2 = {c.q2})")
+        d2 = c.p1 ** 2 - 4 * c.q2
+        d1 = 2 * c.p0 * c.p1 - 4 * c.q1
+        d0 = c.p0 ** 2 - 4 * c.q0
+        disc = d1 * d1 - 4 * d2 * d0
+        if d2 <= 0 or disc < 0:
+            raise ValueError(f"{self!r} has no real support: invalid parameters")
+        root = math.sqrt(disc)
+        # numerically stable quadratic roots
+        qq = -0.5 * (d1 + math.copysign(root, d1)) if d1 != 0 else 0.5 * root
+        r1, r2 = (qq / d2, d0 / qq) if qq != 0 else (-0.5 * root / d2, 0.5 * root / d2)
+        lo, hi = min(r1, r2), max(r1, r2)
+        scale = 1.0 - c.q2
+        atoms = self._numeric_atoms(c, lo, hi, scale)
+        return _Numeric(c, lo, hi, scale, atoms)
+
+    def _numeric_atoms(self, c: QuadraticCoefficients, lo: float, hi: float, scale: float
+                       ) -> tuple[tuple[float, float], ...]:
+        if c.q2 != 0:
+            roots = np.roots([c.q2, c.q1, c.q0])
+        elif c.q1 != 0:
+            roots = np.array([-c.q0 / c.q1])
+        else:
+            roots = np.array([])
+        atoms = []
+        for a in roots:
+            if abs(a.imag) > 1e-12 * (1 + abs(a)):
+                continue
+            a = float(a.real) + 0.0  # no negative zero
+            if lo < a < hi:
+                continue  # a zero of Q inside the support is not an atom (density singularity)
+            r = scale * np.sqrt(complex(a - lo, 0.0)) * np.sqrt(complex(a - hi, 0.0))
+            mass = -((c.p0 + c.p1 * a) + r) / (2 * (c.q1 + 2 * c.q2 * a))
+            mass = float(mass.real)
+            if mass > 1e-13:
+                atoms.append((a, mass))
+        return tuple(atoms)
+
+    @property
+    def coefficients(self) -> QuadraticCoefficients:
+        """Numeric coefficients (p0, p1, q0, q1, q2)."""
+        return self._numeric.coef
+
+    def kernel_args(self) -> tuple[float, ...]:
+        """Arguments for :func:`freecalc.kernels.quadratic.quadratic_stieltjes` after z (for user @njit code)."""
+        n = self._numeric
+        return (n.coef.p0, n.coef.p1, n.coef.q0, n.coef.q1, n.coef.q2, n.scale, n.lo, n.hi)
+
+    # -- hooks ----------------------------------------------------------------------------------------------------
+    def _support(self) -> tuple[tuple[float, float], ...]:
+        n = self._numeric
+        return ((n.lo, n.hi),)
+
+    def _atoms(self) -> tuple[tuple[float, float], ...]:
+        return self._numeric.atoms
+
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        n = self._numeric
+        flat = np.ascontiguousarray(x, dtype=float).ravel()
+        return quadratic_pdf(flat, n.coef.q0, n.coef.q1, n.coef.q2, n.scale, n.lo, n.hi).reshape(x.shape)
+
+    def _stieltjes(self, z: np.ndarray) -> np.ndarray:
+        flat = np.ascontiguousarray(z, dtype=complex).ravel()
+        return quadratic_stieltjes(flat, *self.kernel_args()).reshape(z.shape)
+
+    def _moment(self, k: int) -> float:
+        return float(quadratic_moments(self._numeric.coef, k)[-1])
+
+    def _r_transform(self, w: np.ndarray) -> np.ndarray:
+        c = self._numeric.coef
+        disc = np.sqrt((c.q1 * w + c.p1) ** 2 - 4 * c.q2 * (c.q0 * w * w + c.p0 * w + 1) + 0j)
+        return 2 * (c.q0 * w * w + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + (1 - c.q2) * disc)) - 1 / w
+
+    def _s_transform(self, w: np.ndarray) -> np.ndarray:
+        c = self._numeric.coef
+        a, b, c0 = c.q0 * w, c.q1 * (1 + w) + c.p0, c.q2 * (1 + w) - 1
+        sigma = math.copysign(1.0, c.q1 + c.p0)
+        return 2 * c0 / (-b - sigma * np.sqrt(b * b - 4 * a * c0 + 0j))
+
+    def stieltjes_scalar_kernel(self):  # pragma: no cover - convenience accessor
+        """The scalar numba kernel, for composing in user ``@njit`` code (call with :meth:`kernel_args`)."""
+        return quadratic_stieltjes_scalar
+
+
+class QuadraticSymbolicFace(SymbolicFace):
+    """Symbolic face derived from the quadratic's coefficients."""
+
+    law: QuadraticLaw
+
+    @cached_property
+    def coefficients(self) -> QuadraticCoefficients:
+        """Exact coefficients (p0, p1, q0, q1, q2)."""
+        return QuadraticCoefficients(*(sp.sympify(v) for v in self.law._coefficients(self.params)))
+
+    def P(self, z: Any = T.z) -> sp.Expr:
+        c = self.coefficients
+        return c.p0 + c.p1 * z
+
+    def Q(self, z: Any = T.z) -> sp.Expr:
+        c = self.coefficients
+        return c.q0 + c.q1 * z + c.q2 * z ** 2
+
+    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+        """Q(z) m² − P(z) m + 1 (zero on the law's Stieltjes transform)."""
+        return sp.expand(self.Q(z) * m ** 2 - self.P(z) * m + 1)
+
+    def edges(self) -> tuple[sp.Expr, sp.Expr]:
+        """Support edges (λ₋, λ₊): roots of the discriminant P² − 4Q. Laws override with simpler forms."""
+        c = self.coefficients
+        d2, d1, d0 = c.p1 ** 2 - 4 * c.q2, 2 * c.p0 * c.p1 - 4 * c.q1, c.p0 ** 2 - 4 * c.q0
+        root = sp.sqrt(sp.factor(d1 ** 2 - 4 * d2 * d0))
+        return sp.simplify((-d1 - root) / (2 * d2)), sp.simplify((-d1 + root) / (2 * d2))
+
+    @property
+    def support(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        return (self.edges(),)
+
+    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+        lo, hi = self.edges()
+        scale = 1 - self.coefficients.q2
+        return (self.P(z) + scale * sp.sqrt(z - lo) * sp.sqrt(z - hi)) / (2 * self.Q(z))
+
+    def density(self, x: Any = T.x) -> sp.Expr:
+        lo, hi = self.edges()
+        scale = 1 - self.coefficients.q2
+        rho = scale * sp.sqrt((x - lo) * (hi - x)) / (2 * sp.pi * self.Q(x))
+        return sp.Piecewise((rho, (x > lo) & (x < hi)), (0, True))
+
+    def r_transform(self, w: Any = T.w) -> sp.Expr:
+        c = self.coefficients
+        disc = (c.q1 * w + c.p1) ** 2 - 4 * c.q2 * (c.q0 * w ** 2 + c.p0 * w + 1)
+        y = 2 * (c.q0 * w ** 2 + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + (1 - c.q2) * sp.sqrt(sp.factor(disc))))
+        return sp.simplify(y - 1 / w)
+
+    def s_transform(self, w: Any = T.w) -> sp.Expr:
+        c = self.coefficients
+        a, b, c0 = c.q0 * w, c.q1 * (1 + w) + c.p0, c.q2 * (1 + w) - 1
+        if c.q1 + c.p0 == 0:
+            raise ValueError("the S-transform is undefined for a law with mean 0")
+        if a == 0:
+            return sp.simplify(-c0 / b)
+        sigma = sp.sign(c.q1 + c.p0)
+        return 2 * c0 / (-b - sigma * sp.sqrt(sp.expand(b * b - 4 * a * c0)))
+
+    def _moment_list(self, K: int) -> list[sp.Expr]:
+        return [sp.factor(v) for v in quadratic_moments(self.coefficients, K)]
+
+    @property
+    def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """Atoms (location, mass) from the residues at the zeros of Q; masses may be Piecewise in symbols."""
+        c = self.coefficients
+        zz = sp.Dummy("z")
+        lo, hi = self.edges()
+        out = []
+        for a in sp.roots(sp.Poly(self.Q(zz), zz)).keys() if sp.Poly(self.Q(zz), zz).degree() > 0 else []:
+            r = (1 - c.q2) * sp.sqrt(a - lo) * sp.sqrt(a - hi)
+            mass = sp.simplify(-(self.P(a) + r) / (2 * (c.q1 + 2 * c.q2 * a)))
+            if mass.is_zero:
+                continue
+            if not mass.free_symbols and not (mass.is_extended_real and mass > 0):
+                continue
+            out.append((sp.simplify(a), mass))
+        return tuple(out)
+
+
+QuadraticLaw.symbolic_face_class = QuadraticSymbolicFace

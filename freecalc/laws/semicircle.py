@@ -1,0 +1,77 @@
+r"""Wigner's semicircle law (the free Gaussian).
+
+Density :math:`\rho(x) = \frac{2}{\pi r^2}\sqrt{r^2 - (x-a)^2}` on :math:`[a - r, a + r]`; Stieltjes transform
+:math:`m(z) = \frac{2}{r^2}\left(a - z + \sqrt{z-a-r}\sqrt{z-a+r}\right)`, i.e. :math:`\frac{r^2}{4}m^2 + (z-a)m + 1 = 0`;
+R-transform :math:`R(w) = a + r^2 w/4`; free cumulants :math:`\kappa_1 = a`, :math:`\kappa_2 = r^2/4`, others 0.
+Matrix model: the Gaussian orthogonal ensemble :math:`\frac{r}{2}\,\frac{X + X^T}{\sqrt{2n}} + a I`.
+
+Reference: Wigner (1958), Ann. Math. 67; Nica & Speicher (2006), Lecture 11.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from freecalc._params import POSITIVE, REAL, Parameter
+from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
+from freecalc.symbolic import transforms as T
+
+__all__ = ["Semicircle"]
+
+
+class SemicircleSymbolicFace(QuadraticSymbolicFace):
+    def edges(self) -> tuple[sp.Expr, sp.Expr]:
+        a, r = self.params["center"], self.params["r"]
+        return a - r, a + r
+
+    def r_transform(self, w: Any = T.w) -> sp.Expr:
+        return self.params["center"] + self.params["r"] ** 2 * w / 4
+
+    def s_transform(self, w: Any = T.w) -> sp.Expr:
+        a, r = self.params["center"], self.params["r"]
+        if a == 0:
+            raise ValueError("the S-transform of a centred semicircle is undefined (mean 0)")
+        # S R(wS) = 1 with R(v) = a + r^2 v / 4: (r^2 w/4) S^2 + a S - 1 = 0, branch S(0) = 1/a
+        q = r ** 2 * w / 4
+        return 2 / (a + sp.sign(a) * sp.sqrt(a ** 2 + 4 * q))
+
+
+class Semicircle(QuadraticLaw):
+    """Wigner semicircle law of radius ``r`` centred at ``center``.
+
+    Parameters
+    ----------
+    r : float > 0
+        Radius (the support is ``center ± r``; variance r²/4).
+    center : float, default 0
+        Centre of the support.
+    size : int, optional
+        Matrix dimension n.
+    """
+
+    parameters = (
+        Parameter("r", "r", POSITIVE, typical=(0.5, 3.0)),
+        Parameter("center", "a", REAL, typical=(-1.0, 1.0), default=0.0),
+    )
+    latex_name = r"\mathrm{SC}"
+    symbolic_face_class = SemicircleSymbolicFace
+
+    def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
+        return QuadraticCoefficients(p0=p["center"], p1=-1, q0=p["r"] ** 2 / 4, q1=0, q2=0)
+
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        u = np.clip((x - self.center) / self.r, -1.0, 1.0)
+        return 0.5 + (u * np.sqrt(1.0 - u * u) + np.arcsin(u)) / math.pi
+
+    def _rvs(self, size: Any, rng: np.random.Generator) -> Any:
+        # (2B - 1) with B ~ Beta(3/2, 3/2) is semicircular on [-1, 1]
+        return self.center + self.r * (2.0 * rng.beta(1.5, 1.5, size) - 1.0)
+
+    def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        x = rng.standard_normal((n, n))
+        goe = (x + x.T) / math.sqrt(2.0 * n)  # semicircle of radius 2
+        return 0.5 * self.r * goe + self.center * np.eye(n)
