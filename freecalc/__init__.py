@@ -28,6 +28,11 @@ __all__ = ["Domain", "Parameter", "SymbolicParameterError", "Law", "Semicircle",
 # --- end subordination ---------------------------------------------------------------------------
 
 # --- decompression (helper: decomp) --------------------------------------------------------------
+from freecalc.operations.decompression import DecompressionError, Route, decompress  # noqa: E402
+from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatrix_of_invariant  # noqa: E402
+
+__all__ += ["DecompressionError", "Route", "decompress", "haar_stiefel", "random_principal_submatrix",
+            "submatrix_of_invariant"]
 # --- end decompression ---------------------------------------------------------------------------
 
 # --- numeric decompression (helper: numdec) ------------------------------------------------------

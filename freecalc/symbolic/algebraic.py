@@ -246,6 +246,8 @@ def stieltjes_factor(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, hint: Seq
         raise AlgebraicError(f"no factor of {P} has a branch m(z) ~ -1/z at infinity")
     if len(cands) == 1:
         return cands[0]
+    if callable(hint):  # computed only when needed: several factors carry a branch ~ -1/z
+        hint = hint()
     K = len(hint) if hint is not None else 6
     keep = []
     for f in cands:
@@ -391,9 +393,11 @@ def add_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z
     R, w = R_SYM, _w
     A1, A2 = r_equation(P1, m, z, R, w), r_equation(P2, m, z, R, w)
     C = _eliminate(A1, A2, R, w, "add")
-    k1 = free_cumulants_from_moments(moment_series(P1, K, m, z))
-    k2 = free_cumulants_from_moments(moment_series(P2, K, m, z))
-    hint = [sp.expand(x) for x in moments_from_free_cumulants([a + b for a, b in zip(k1, k2)])]
+
+    def hint():
+        k1 = free_cumulants_from_moments(moment_series(P1, K, m, z))
+        k2 = free_cumulants_from_moments(moment_series(P2, K, m, z))
+        return [sp.expand(x) for x in moments_from_free_cumulants([a + b for a, b in zip(k1, k2)])]
     return stieltjes_factor(from_r_equation(C, R, w, m, z), m, z, hint=hint)
 
 
@@ -431,7 +435,8 @@ def mul_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z
     S, w = S_SYM, _w
     B1, B2 = s_equation(P1, m, z, S, w), s_equation(P2, m, z, S, w)
     C = _eliminate(B1, B2, S, w, "mul")
-    hint = product_moments(moment_series(P1, K, m, z), moment_series(P2, K, m, z))
+    def hint():
+        return product_moments(moment_series(P1, K, m, z), moment_series(P2, K, m, z))
     return stieltjes_factor(from_s_equation(C, S, w, m, z), m, z, hint=hint)
 
 
@@ -440,8 +445,10 @@ def power_equation(P: sp.Expr, s: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K: 
     s = sp.sympify(s)
     R, w = R_SYM, _w
     A = r_equation(P, m, z, R, w)
-    hint = moments_from_free_cumulants([s * k for k in free_cumulants_from_moments(moment_series(P, K, m, z))])
-    return stieltjes_factor(from_r_equation(A.subs(R, R / s), R, w, m, z), m, z, hint=[sp.expand(h) for h in hint])
+    def hint():
+        kap = free_cumulants_from_moments(moment_series(P, K, m, z))
+        return [sp.expand(h) for h in moments_from_free_cumulants([s * k for k in kap])]
+    return stieltjes_factor(from_r_equation(A.subs(R, R / s), R, w, m, z), m, z, hint=hint)
 
 
 def compress_equation(P: sp.Expr, alpha: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K: int = 6) -> sp.Expr:
@@ -451,10 +458,10 @@ def compress_equation(P: sp.Expr, alpha: Any, m: sp.Symbol = _m, z: sp.Symbol = 
     alpha = sp.sympify(alpha)
     R, w = R_SYM, _w
     A = r_equation(P, m, z, R, w)
-    kap = free_cumulants_from_moments(moment_series(P, K, m, z))
-    hint = moments_from_free_cumulants([k * alpha ** i for i, k in enumerate(kap)])
-    return stieltjes_factor(from_r_equation(A.subs(w, alpha * w), R, w, m, z), m, z,
-                            hint=[sp.expand(h) for h in hint])
+    def hint():
+        kap = free_cumulants_from_moments(moment_series(P, K, m, z))
+        return [sp.expand(h) for h in moments_from_free_cumulants([k * alpha ** i for i, k in enumerate(kap)])]
+    return stieltjes_factor(from_r_equation(A.subs(w, alpha * w), R, w, m, z), m, z, hint=hint)
 
 
 def wishart_equation(P: sp.Expr, c: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K: int = 5) -> sp.Expr:
@@ -467,8 +474,9 @@ def wishart_equation(P: sp.Expr, c: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K
     c = sp.sympify(c)
     u = 1 - c - c * z * m
     expr = P.subs({m: m * u, z: z / u}, simultaneous=True)
-    mp_moments = moment_series(m * (1 - c - c * m * z - z) - 1, K, m, z)
-    hint = product_moments(moment_series(P, K, m, z), mp_moments)
+    def hint():
+        mp_moments = moment_series(m * (1 - c - c * m * z - z) - 1, K, m, z)
+        return product_moments(moment_series(P, K, m, z), mp_moments)
     return stieltjes_factor(expr, m, z, hint=hint)
 
 

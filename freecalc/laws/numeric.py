@@ -1,0 +1,461 @@
+r"""Laws known only through evaluators: the results of numeric free convolution (and other numeric operations).
+
+A :class:`NumericLaw` wraps an :class:`Evaluator`, an object that computes the Stieltjes transform at any spectral
+point :math:`\lambda` with :math:`\Im\lambda \ge 0` (for instance by solving a subordination equation) and reports
+which points did not converge. Everything else is derived here, once:
+
+* **support**: the density :math:`\rho(x) = \Im m(x + i0)/\pi` is scanned on a grid over the evaluator's
+  :meth:`Evaluator.window`; maximal runs where :math:`\rho > 10^{-12}\max\rho` are support intervals, and each
+  edge is refined by bisection (45 halvings of the grid spacing, i.e. to :math:`\approx 3\cdot 10^{-14}` of it).
+  Intervals touching an infinite end of :meth:`Evaluator.bracket` extend to infinity. Gaps narrower than the grid
+  spacing (window width / ``grid``) are not resolved: raise ``grid`` if they matter.
+* **pdf**: :math:`\Im m(x + i0)/\pi` inside the detected support, exactly 0 outside;
+* **atoms** and **moments**: exact, from the evaluator (for free convolutions they follow from the inputs');
+* **cdf / ppf**: composite Gauss–Legendre on each support interval (θ-substitution, after mapping an unbounded
+  interval to a bounded one), cached per interval; ppf by safeguarded Newton on the cdf from a cached table.
+
+Non-converged points are never returned silently: with ``policy=FailurePolicy.WARN`` (default) they come back as
+NaN together with a :class:`ConvergenceWarning` listing them; with ``FailurePolicy.RAISE`` a
+:class:`ConvergenceError` is raised. :meth:`NumericLaw.solve` returns the full :class:`Solution` (flags, residuals,
+iteration counts, subordination function) for inspection.
+"""
+from __future__ import annotations
+
+import enum
+import math
+import warnings
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from freecalc.laws.base import Law
+from freecalc.numerics.quadrature import IntervalRule
+
+__all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceWarning", "ConvergenceError"]
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """Some evaluation points of a numeric law did not converge (their values are NaN)."""
+
+
+class ConvergenceError(RuntimeError):
+    """Evaluation points of a numeric law did not converge (raised under ``FailurePolicy.RAISE``)."""
+
+
+class FailurePolicy(enum.Enum):
+    """What a :class:`NumericLaw` does with points whose solver did not converge."""
+
+    WARN = "warn"    #: return NaN there and emit a ConvergenceWarning naming the points
+    RAISE = "raise"  #: raise ConvergenceError naming the points
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Result of an evaluator at spectral points ``z`` (all arrays have the shape of ``z``).
+
+    Attributes
+    ----------
+    z : complex ndarray
+        Spectral points (Im z ≥ 0).
+    m : complex ndarray
+        Stieltjes transform m(z) (the last iterate where not converged).
+    omega : complex ndarray
+        Subordination function ω_a(z) (a warm start for nearby points).
+    converged : bool ndarray
+    iterations : int ndarray
+        Residual evaluations per point.
+    residual : float ndarray
+        Final residual of the fixed-point equation.
+    """
+
+    z: np.ndarray
+    m: np.ndarray
+    omega: np.ndarray
+    converged: np.ndarray
+    iterations: np.ndarray
+    residual: np.ndarray
+
+    @property
+    def failed(self) -> np.ndarray:
+        """Points that did not converge."""
+        return self.z[~self.converged]
+
+    def report(self, limit: int = 5) -> str:
+        """A one-line account of the non-converged points."""
+        bad = np.flatnonzero(~self.converged)
+        if bad.size == 0:
+            return f"all {self.z.size} points converged"
+        shown = ", ".join(f"{complex(self.z[i]):.6g} (residual {self.residual[i]:.2g})" for i in bad[:limit])
+        more = f" and {bad.size - limit} more" if bad.size > limit else ""
+        return f"{bad.size} of {self.z.size} points did not converge: {shown}{more}"
+
+
+class Evaluator(ABC):
+    """What a :class:`NumericLaw` needs to know about its measure."""
+
+    @abstractmethod
+    def solve(self, z: np.ndarray, start: np.ndarray | None = None,
+              start_kind: np.ndarray | None = None) -> Solution:
+        """m(z) at a 1-D array of points with Im z ≥ 0 (real z: boundary value m(x + i0)).
+
+        ``start`` optionally holds warm starts for ω, ``start_kind`` per point 0 (none), 1 (the start is
+        non-real: accept only a non-real solution) or 2 (a real start: accept only a real solution).
+        """
+
+    @abstractmethod
+    def bracket(self) -> tuple[float, float]:
+        """A closed interval (ends may be infinite) that contains the support and the atoms."""
+
+    @abstractmethod
+    def window(self) -> tuple[float, float]:
+        """A finite interval to scan for the support (holds all of it when the bracket is finite)."""
+
+    @property
+    @abstractmethod
+    def scale(self) -> float:
+        """A typical width of the law (used for step sizes and tolerances)."""
+
+    def atoms(self) -> tuple[tuple[float, float], ...]:
+        """Atoms (location, mass)."""
+        return ()
+
+    def moment(self, k: int) -> float:
+        """Exact k-th moment, when the evaluator knows it."""
+        raise NotImplementedError
+
+    def r_transform(self, w: np.ndarray) -> np.ndarray:
+        """R-transform, when the evaluator knows it in closed form from its inputs."""
+        raise NotImplementedError
+
+    def s_transform(self, w: np.ndarray) -> np.ndarray:
+        """S-transform, when the evaluator knows it in closed form from its inputs."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """Short description for repr."""
+        return type(self).__name__
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# mapping of a (possibly unbounded) interval onto a bounded one, for quadrature
+@dataclass(frozen=True)
+class _Mapped:
+    r"""x(u) for u in [ua, ub]: identity on bounded intervals; :math:`x = a + s\,u/(1-u)` on :math:`[a, \infty)`,
+    :math:`x = b - s\,u/(1-u)` on :math:`(-\infty, b]`, :math:`x = s\tan(\pi(u - 1/2))` on the whole line."""
+
+    a: float
+    b: float
+    s: float
+
+    @property
+    def kind(self) -> str:
+        fa, fb = math.isfinite(self.a), math.isfinite(self.b)
+        return {(True, True): "finite", (True, False): "right", (False, True): "left", (False, False): "both"}[
+            (fa, fb)]
+
+    @property
+    def u_range(self) -> tuple[float, float]:
+        return (self.a, self.b) if self.kind == "finite" else (0.0, 1.0)
+
+    def x(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x(u) and dx/du (finite everywhere but at the excluded end u = 1)."""
+        k, s = self.kind, self.s
+        if k == "finite":
+            return u, np.ones_like(u)
+        if k == "both":
+            t = np.pi * (u - 0.5)
+            return s * np.tan(t), s * np.pi / np.cos(t) ** 2
+        with np.errstate(divide="ignore"):
+            r = u / (1.0 - u)
+            d = 1.0 / (1.0 - u) ** 2
+        return (self.a + s * r, s * d) if k == "right" else (self.b - s * r, s * d)
+
+    def u(self, x: np.ndarray) -> np.ndarray:
+        """Inverse map u(x) (clipped to the interval)."""
+        k, s = self.kind, self.s
+        if k == "finite":
+            return np.clip(x, self.a, self.b)
+        if k == "both":
+            return np.arctan(x / s) / np.pi + 0.5
+        d = np.maximum((x - self.a) if k == "right" else (self.b - x), 0.0) / s
+        return d / (1.0 + d)
+
+
+class NumericLaw(Law):
+    """A law known through an :class:`Evaluator` (e.g. the result of a numeric free convolution).
+
+    Parameters
+    ----------
+    evaluator : Evaluator
+        Computes m(z) (with convergence flags), the atoms, a bracket of the support and (optionally) moments.
+    size : int, optional
+        Matrix dimension n.
+    policy : FailurePolicy
+        Treatment of non-converged points (default: NaN plus :class:`ConvergenceWarning`).
+    grid : int
+        Points of the support scan (resolution of gaps: window width / grid).
+    """
+
+    def __init__(self, evaluator: Evaluator, *, size: Any = None, policy: FailurePolicy = FailurePolicy.WARN,
+                 grid: int = 512) -> None:
+        if not isinstance(evaluator, Evaluator):
+            raise TypeError(f"evaluator must be a freecalc.laws.numeric.Evaluator, got {type(evaluator).__name__}")
+        if not isinstance(policy, FailurePolicy):
+            raise TypeError(f"policy must be a FailurePolicy member ({', '.join(p.name for p in FailurePolicy)}), "
+                            f"got {policy!r}")
+        if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 16:
+            raise ValueError(f"grid must be an integer >= 16, got {grid!r}")
+        super().__init__(size=size)
+        self._set("_evaluator", evaluator)
+        self._set("_policy", policy)
+        self._set("_grid", int(grid))
+
+    # -- identity --------------------------------------------------------------------------------------------
+    @property
+    def evaluator(self) -> Evaluator:
+        """The evaluator behind this law."""
+        return self._evaluator
+
+    def _identity(self) -> tuple[Any, ...]:
+        return (id(self._evaluator),)
+
+    def replace(self, **changes: Any) -> NumericLaw:
+        """Only ``size`` (and ``policy``, ``grid``) can change: a numeric law has no parameters."""
+        unknown = set(changes) - {"size", "policy", "grid"}
+        if unknown:
+            raise TypeError(f"NumericLaw has no parameters; cannot replace {sorted(unknown)}")
+        return NumericLaw(self._evaluator, size=changes.get("size", self.size),
+                          policy=changes.get("policy", self._policy), grid=changes.get("grid", self._grid))
+
+    def __repr__(self) -> str:
+        size = f", size={self.size}" if self.size is not None else ""
+        return f"NumericLaw({self._evaluator.describe()}{size})"
+
+    def _latex(self, printer: Any = None) -> str:
+        return r"\mathrm{NumericLaw}"
+
+    # -- evaluation with failure reporting -------------------------------------------------------------------
+    def solve(self, z: Any) -> Solution:
+        """The evaluator's full :class:`Solution` at points z (Im z ≥ 0), without failure handling."""
+        za = np.asarray(z, dtype=complex).ravel()
+        if np.any(za.imag < 0) or np.any(~np.isfinite(za)):
+            raise ValueError("solve: z must be finite with Im z >= 0 (use stieltjes() for the lower half plane)")
+        return self._evaluator.solve(za)
+
+    def _checked(self, sol: Solution, what: str) -> np.ndarray:
+        m = np.array(sol.m, dtype=complex)
+        if not np.all(sol.converged):
+            msg = f"{self!r}: {what}: {sol.report()}"
+            if self._policy is FailurePolicy.RAISE:
+                raise ConvergenceError(msg)
+            warnings.warn(msg + " (returned as NaN)", ConvergenceWarning, stacklevel=4)
+            m[~sol.converged] = np.nan
+        return m
+
+    def _stieltjes(self, z: np.ndarray) -> np.ndarray:
+        flat = np.ascontiguousarray(z, dtype=complex).ravel()
+        # +0.0 imaginary parts: the boundary value from above
+        flat = flat.real + 1j * np.where(flat.imag <= 0, 0.0, flat.imag)
+        out = np.empty(flat.shape, dtype=complex)
+        if flat.size:
+            out[:] = self._checked(self._evaluator.solve(flat), "stieltjes")
+        return out.reshape(np.shape(z))
+
+    # -- support ---------------------------------------------------------------------------------------------
+    def _density_raw(self, x: np.ndarray) -> np.ndarray:
+        sol = self._evaluator.solve(np.asarray(x, dtype=float) + 0j)
+        m = self._checked(sol, "density")
+        return np.maximum(m.imag, 0.0) / np.pi
+
+    @cached_property
+    def _support_info(self) -> tuple[tuple[tuple[float, float], ...], float]:
+        ev = self._evaluator
+        lo_b, hi_b = ev.bracket()
+        lo_w, hi_w = ev.window()
+        x = np.linspace(lo_w, hi_w, self._grid)
+        # never evaluate exactly at an atom (a pole of m)
+        h = (hi_w - lo_w) / (self._grid - 1)
+        for loc, _ in ev.atoms():
+            hit = np.abs(x - loc) < 1e-9 * h
+            x[hit] += 1e-6 * h * np.where(loc < hi_w, 1.0, -1.0)
+        rho = self._density_raw(x)
+        top = float(np.nanmax(rho)) if rho.size else 0.0
+        if not top > 0:
+            return (), 0.0
+        thr = 1e-12 * top
+        pos = rho > thr
+        runs = []
+        i, n = 0, x.size
+        while i < n:
+            if not pos[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and pos[j + 1]:
+                j += 1
+            runs.append((i, j))
+            i = j + 1
+        # edges to refine: (outside point, inside point)
+        outs, ins, slots = [], [], []
+        ends: list[list[float]] = []
+        for r, (i, j) in enumerate(runs):
+            left = -math.inf if (i == 0 and not math.isfinite(lo_b)) else x[0] if i == 0 else None
+            right = math.inf if (j == n - 1 and not math.isfinite(hi_b)) else x[-1] if j == n - 1 else None
+            ends.append([left, right])
+            if left is None:
+                outs.append(x[i - 1]), ins.append(x[i]), slots.append((r, 0))
+            if right is None:
+                outs.append(x[j + 1]), ins.append(x[j]), slots.append((r, 1))
+        if outs:
+            edges = self._refine_edges(np.array(outs), np.array(ins), thr)
+            for (r, side), e in zip(slots, edges):
+                ends[r][side] = float(e)
+        return tuple((float(a), float(b)) for a, b in ends), top
+
+    def _refine_edges(self, out: np.ndarray, inside: np.ndarray, thr: float) -> np.ndarray:
+        a, b = out.copy(), inside.copy()
+        for _ in range(45):
+            mid = 0.5 * (a + b)
+            if np.all(np.abs(b - a) <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(mid))):
+                break
+            pos = self._density_raw(mid) > thr
+            b = np.where(pos, mid, b)
+            a = np.where(pos, a, mid)
+        # the support is closed: report the outer end of the final bracket
+        return a
+
+    def _support(self) -> tuple[tuple[float, float], ...]:
+        return self._support_info[0]
+
+    def _atoms(self) -> tuple[tuple[float, float], ...]:
+        return tuple(self._evaluator.atoms())
+
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        out = np.zeros(x.shape)
+        inside = self._inside(x)
+        if np.any(inside):
+            out[inside] = self._density_raw(x[inside])
+        return out
+
+    # -- quadrature ------------------------------------------------------------------------------------------
+    def _maps(self) -> list[_Mapped]:
+        return [_Mapped(a, b, self._evaluator.scale) for a, b in self.support]
+
+    def _mapped_density(self, mp: _Mapped):
+        def f(u: np.ndarray) -> np.ndarray:
+            u = np.asarray(u, dtype=float)
+            xs, dx = mp.x(u)
+            out = np.zeros(u.shape)
+            ok = np.isfinite(xs) & np.isfinite(dx)
+            if np.any(ok):
+                out[ok] = self._density_raw(xs[ok]) * dx[ok]
+            return out
+        return f
+
+    def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """Nodes and weights of ∫g ρ over the continuous part (unbounded intervals are mapped to bounded ones)."""
+        key = ("rule", panels, order)
+        cache = self.__dict__.setdefault("_rule_cache", {})
+        if key not in cache:
+            xs, ws = [], []
+            for mp in self._maps():
+                ua, ub = mp.u_range
+                un, wn = IntervalRule(ua, ub, panels, order).nodes_weights()
+                xn, dx = mp.x(un)
+                ok = np.isfinite(xn) & np.isfinite(dx)
+                xs.append(xn[ok])
+                ws.append(wn[ok] * dx[ok] * self._density_raw(xn[ok]))
+            cache[key] = (np.concatenate(xs), np.concatenate(ws)) if xs else (np.zeros(0), np.zeros(0))
+        xs, ws = cache[key]
+        return xs.copy(), ws.copy()
+
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        out = np.zeros(x.shape)
+        for mp in self._maps():
+            ua, ub = mp.u_range
+            rule = self._cdf_rule(ua, ub)
+            f = self._mapped_density(mp)
+            total = self._interval_mass(mp, rule, f)
+            out[x >= mp.b] += total
+            inside = (x > mp.a) & (x < mp.b)
+            if np.any(inside):
+                out[inside] += rule.cumulative(f, mp.u(x[inside]))
+        for loc, mass in self.atoms:
+            out[x >= loc] += mass
+        return out
+
+    def _interval_mass(self, mp: _Mapped, rule: IntervalRule, f) -> float:
+        cache = self.__dict__.setdefault("_mass_cache", {})
+        key = (mp.a, mp.b)
+        if key not in cache:
+            cache[key] = rule.integrate(f)
+        return cache[key]
+
+    @cached_property
+    def _cdf_table(self) -> tuple[np.ndarray, np.ndarray]:
+        pts = [loc for loc, _ in self.atoms]
+        for mp in self._maps():
+            ua, ub = mp.u_range
+            u = ua + (ub - ua) * (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, 257)))
+            xs, _ = mp.x(u)
+            pts.extend(xs[np.isfinite(xs)].tolist())
+        xt = np.unique(np.array(pts, dtype=float))
+        return xt, self._cdf(xt)
+
+    def _ppf(self, q: np.ndarray) -> np.ndarray:
+        xt, Ft = self._cdf_table
+        # bracket: last table point with F < q, first with F >= q
+        k = np.searchsorted(Ft, q, side="left")
+        hi_i = np.clip(k, 0, xt.size - 1)
+        lo_i = np.clip(k - 1, 0, xt.size - 1)
+        a, b = xt[lo_i].copy(), xt[hi_i].copy()
+        exact = Ft[hi_i] >= q
+        x = np.where(k == 0, xt[0], 0.5 * (a + b))
+        active = (k > 0) & (k < xt.size) & (b > a)
+        # safeguarded Newton (falls back to bisection), on the continuous part between table points
+        for _ in range(60):
+            if not np.any(active):
+                break
+            xi = x[active]
+            F = self._cdf(xi)
+            r = F - q[active]
+            above = r >= 0
+            b[active] = np.where(above, xi, b[active])
+            a[active] = np.where(above, a[active], xi)
+            d = self._pdf(xi)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xn = xi - r / d
+            bad = ~np.isfinite(xn) | (xn <= a[active]) | (xn >= b[active])
+            xn = np.where(bad, 0.5 * (a[active] + b[active]), xn)
+            done = (np.abs(r) <= 1e-13) | (b[active] - a[active] <= 4e-16 * np.maximum(1.0, np.abs(xi)))
+            x[active] = np.where(done, b[active] if False else xi, xn)
+            idx = np.flatnonzero(active)
+            active[idx[done]] = False
+        # make sure cdf(x) >= q (the smallest such x is within the final bracket)
+        res = np.where(self._cdf(x) >= q - 1e-14, x, b)
+        return np.where(exact & (k == 0), xt[0], res)
+
+    # -- moments and transforms ---------------------------------------------------------------------------------
+    def _moment(self, k: int) -> float:
+        try:
+            return float(self._evaluator.moment(k))
+        except NotImplementedError:
+            return super()._moment(k)
+
+    def _r_transform(self, w: np.ndarray) -> np.ndarray:
+        try:
+            return np.asarray(self._evaluator.r_transform(w), dtype=complex)
+        except NotImplementedError:
+            return super()._r_transform(w)
+
+    def _s_transform(self, w: np.ndarray) -> np.ndarray:
+        try:
+            return np.asarray(self._evaluator.s_transform(w), dtype=complex)
+        except NotImplementedError:
+            return super()._s_transform(w)
+
+    def _rvs(self, size: Any, rng: np.random.Generator) -> Any:
+        return self.ppf(rng.random(size))

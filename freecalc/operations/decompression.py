@@ -1,0 +1,470 @@
+r"""Free decompression: the law of an n×n matrix from the law of its random n_s×n_s principal submatrices.
+
+Let :math:`f = n/n_s \ge 1` (the *factor*, :math:`f = e^t`) and :math:`\alpha = 1/f`. Free compression
+(Nica & Speicher 2006, Lecture 14) says the law of a random :math:`\alpha`-fraction principal submatrix has
+R-transform :math:`R_s(w) = R_n(\alpha w)`, i.e. free cumulants :math:`\kappa_k^{(s)} = \alpha^{k-1}\kappa_k^{(n)}`.
+Decompression inverts it:
+
+.. math:: R_n(w) = R_s(f w), \qquad \mu_n = D_f\bigl(\mu_s^{\boxplus 1/f}\bigr),
+
+a dilation of a free convolution power :math:`1/f < 1`, which is **not always a probability measure**. Equivalently
+:math:`m(t, z)` solves :math:`\partial_t m = -m + m^{-1}\partial_z m` (characteristics :math:`m = m_0 e^{-t}`,
+:math:`z = z_0 - (e^t - 1)/m_0`); Ameli, van der Heide, Hodgkinson & Mahoney (2025), arXiv:2506.11994.
+
+Routes (:class:`Route`)
+-----------------------
+* **exact** — a closed-form rule for the law's family, else the algebraic equation:
+
+  - every quadratic law :math:`Q m^2 - P m + 1 = 0` (semicircle, Marchenko–Pastur, Kesten–McKay, Wachter,
+    free Meixner) is a *free Meixner law*: its Jacobi parameters are :math:`(\alpha_0, \omega_0)` then
+    :math:`(\alpha, \omega)` repeated. Substituting :math:`m_0 = f m`, :math:`z_0 = z + (f-1)/(f m)` into the
+    source equation gives again a quadratic,
+
+    .. math:: P' = \frac{P(z) - (f-1)(q_1 + 2 q_2 z)}{1 + q_2 (f-1)},\qquad Q' = \frac{f\,Q(z)}{1 + q_2(f-1)},
+
+    (:func:`decompressed_quadratic`); in Jacobi terms :math:`\omega_0' = f\omega_0`,
+    :math:`\alpha' = \alpha_0 - f(\alpha_0 - \alpha)`, :math:`\omega' = f\omega_0 + f^2(\omega - \omega_0)`, and
+    :math:`\omega'/\omega_0' = (1 + q_2(f-1))/(1-q_2)`. The result is a probability measure iff :math:`\omega' \ge 0`,
+    i.e. :math:`1 + q_2(f-1) \ge 0`: **the largest valid factor is** :math:`1 - 1/q_2` when :math:`q_2 < 0`
+    (unbounded otherwise). Kesten–McKay(d): :math:`q_2 = -1/(d-1)`, factor :math:`\le d`, result
+    :math:`D_f\,\mathrm{KM}(d/f)`; Wachter(a, b): :math:`q_2 = -1/(a+b-1)`, factor :math:`\le a + b`, result
+    Wachter(a/f, b/f); semicircle and MP: :math:`q_2 = 0`, any factor. At the largest factor itself the law is
+    the two-atom law of the 2×2 Jacobi matrix.
+  - other algebraic laws: :func:`freecalc.symbolic.algebraic.compress_equation` with :math:`\alpha = 1/f`; the
+    candidate is checked for positivity and mass, and the largest valid factor is found by bisection.
+
+* **numeric** — :func:`freecalc.operations.numeric_decompression.decompress_numeric` (characteristics through the
+  analytically continued Stieltjes transform), for data-derived laws and laws with no equation.
+* **auto** — exact when available, numeric otherwise.
+"""
+from __future__ import annotations
+
+import enum
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from freecalc.laws.base import Law, exact_value, register_operation
+from freecalc.laws.marchenko_pastur import MarchenkoPastur
+from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
+from freecalc.laws.semicircle import Semicircle
+from freecalc.symbolic import transforms as T
+
+__all__ = [
+    "Route",
+    "DecompressionError",
+    "decompress",
+    "register_exact_rule",
+    "decompressed_quadratic",
+    "quadratic_max_factor",
+    "max_valid_factor",
+]
+
+
+class Route(enum.Enum):
+    """How :func:`decompress` computes the decompressed law."""
+
+    AUTO = "auto"
+    """Exact when the law has a closed-form rule or an algebraic equation, numeric otherwise."""
+    EXACT = "exact"
+    """Closed form (named family) or algebraic equation; ``TypeError`` if the law has neither."""
+    NUMERIC = "numeric"
+    """Numeric characteristics solver (:mod:`freecalc.operations.numeric_decompression`)."""
+
+
+class DecompressionError(ValueError):
+    """Decompression by this factor gives no probability measure; ``max_factor`` is the largest valid factor."""
+
+    def __init__(self, message: str, max_factor: float) -> None:
+        super().__init__(message)
+        self.max_factor = max_factor
+
+
+# --------------------------------------------------------------------------------------------------------------
+# factor and sizes
+# --------------------------------------------------------------------------------------------------------------
+def _is_sym(value: Any) -> bool:
+    return isinstance(value, sp.Basic) and bool(value.free_symbols)
+
+
+def _check_n(n: Any) -> int:
+    if isinstance(n, bool) or not (isinstance(n, numbers.Integral) or (isinstance(n, float) and n.is_integer())):
+        raise TypeError(f"n must be a positive integer (the target matrix size), got {n!r}")
+    if int(n) < 1:
+        raise ValueError(f"n must be a positive integer (the target matrix size), got {n!r}")
+    return int(n)
+
+
+def _check_factor(factor: Any) -> Any:
+    if _is_sym(factor):
+        if (sp.sympify(factor) < 1) == sp.true:
+            raise ValueError(f"factor={factor} is < 1: that is compression, not decompression; use fc.compress")
+        return sp.sympify(factor)
+    if isinstance(factor, bool) or not isinstance(factor, (numbers.Real, sp.Basic)):
+        raise TypeError(f"factor must be a real number >= 1 (n / n_s), got {factor!r}")
+    value = float(factor)
+    if not math.isfinite(value):
+        raise ValueError(f"factor must be a finite number >= 1 (n / n_s), got {factor!r}")
+    if value < 1:
+        raise ValueError(
+            f"factor={value:g} < 1 would shrink the matrix: that is free compression, not decompression; "
+            f"use fc.compress(law, {value:g}) for the law of a principal submatrix"
+        )
+    return factor if isinstance(factor, sp.Basic) else value
+
+
+def _resolve(law: Law, n: Any, factor: Any) -> tuple[Any, int | None]:
+    """(factor, target size) from the arguments; never guesses a missing size."""
+    n_s = law.size
+    if n is None and factor is None:
+        raise ValueError(
+            "decompress needs a target: give the target size n (with the source size known, e.g. "
+            "MarchenkoPastur(0.1, size=1000).decompress(32000)) or factor=n/n_s, e.g. law.decompress(factor=32)"
+        )
+    if n is not None:
+        n = _check_n(n)
+    if factor is not None:
+        factor = _check_factor(factor)
+    if n is not None and factor is None:
+        if n_s is None:
+            raise ValueError(
+                f"cannot decompress to n={n}: the source size of {law!r} is unknown. Give it with "
+                f"law.with_size(n_s) (or size=n_s when constructing the law), or pass factor=n/n_s instead"
+            )
+        if n < n_s:
+            raise ValueError(
+                f"n={n} is smaller than the source size n_s={n_s}: that is free compression, not decompression; "
+                f"use fc.compress(law, {n}/{n_s}) for the law of a principal submatrix"
+            )
+        return n / n_s, n
+    if n is None:
+        if n_s is None or _is_sym(factor):
+            return factor, None
+        target = n_s * float(factor)
+        if abs(target - round(target)) > 1e-9 * target:
+            raise ValueError(
+                f"factor={float(factor):g} times the source size {n_s} is {target:g}, not a matrix size; "
+                f"give the target size n instead"
+            )
+        return factor, int(round(target))
+    # both n and factor
+    if n_s is not None and not _is_sym(factor) and abs(n - n_s * float(factor)) > 1e-9 * n:
+        raise ValueError(f"n={n} and factor={float(factor):g} disagree with the source size {n_s} (n = factor·n_s)")
+    return factor, n
+
+
+# --------------------------------------------------------------------------------------------------------------
+# quadratic (free Meixner) laws
+# --------------------------------------------------------------------------------------------------------------
+def _simp(value: Any) -> Any:
+    return sp.simplify(value) if isinstance(value, sp.Basic) else value
+
+
+def decompressed_quadratic(c: QuadraticCoefficients, factor: Any) -> QuadraticCoefficients:
+    r"""Coefficients of the decompressed law of a quadratic law :math:`Q m^2 - P m + 1 = 0`.
+
+    With :math:`D = 1 + q_2(f-1)`: :math:`p_0' = (p_0 - (f-1)q_1)/D`, :math:`p_1' = (p_1 - 2(f-1)q_2)/D`,
+    :math:`q_k' = f q_k / D`. Works for floats and sympy expressions, and for any :math:`f > 0` (``f < 1`` is
+    compression). Derivation: substitute :math:`m_0 = f m`, :math:`z_0 = z + (f-1)/(fm)` (the characteristics) into
+    the source equation; the result is again quadratic in m, with constant term :math:`f D`.
+    """
+    f = factor
+    d = 1 + c.q2 * (f - 1)
+    if not isinstance(d, sp.Basic) and d == 0:
+        raise ZeroDivisionError("the decompressed law is purely atomic (factor at the validity limit)")
+    return QuadraticCoefficients(
+        p0=_simp((c.p0 - (f - 1) * c.q1) / d),
+        p1=_simp((c.p1 - 2 * (f - 1) * c.q2) / d),
+        q0=_simp(f * c.q0 / d),
+        q1=_simp(f * c.q1 / d),
+        q2=_simp(f * c.q2 / d),
+    )
+
+
+def quadratic_max_factor(c: QuadraticCoefficients) -> float:
+    r"""Largest factor for which decompressing a quadratic law gives a probability measure: :math:`1 - 1/q_2`
+    when :math:`q_2 < 0`, ``inf`` otherwise (see the module docstring)."""
+    q2 = float(c.q2)
+    return 1.0 - 1.0 / q2 if q2 < 0 else math.inf
+
+
+def _quadratic_polynomial(c: QuadraticCoefficients, m: sp.Symbol = T.m, z: sp.Symbol = T.z) -> sp.Expr:
+    return sp.expand((c.q0 + c.q1 * z + c.q2 * z ** 2) * m ** 2 - (c.p0 + c.p1 * z) * m + 1)
+
+
+def _exact_coefficients(law: QuadraticLaw) -> QuadraticCoefficients:
+    return QuadraticCoefficients(*(sp.nsimplify(v) if not isinstance(v, sp.Basic) else v
+                                   for v in law.sym.coefficients))
+
+
+def _invalid(law: Law, factor: Any, max_factor: float) -> DecompressionError:
+    n_s = law.size
+    largest = f"{max_factor:.10g}" + (f" (n <= {math.floor(max_factor * n_s + 1e-9)} from n_s = {n_s})" if n_s else "")
+    return DecompressionError(
+        f"decompressing {law!r} by factor {float(factor):g} gives no probability measure "
+        f"(the free convolution power 1/factor of the law is not positive); the largest valid factor is {largest}",
+        max_factor,
+    )
+
+
+def _quadratic_validity(law: QuadraticLaw, factor: Any) -> bool:
+    """Raise for an invalid factor; return True when the factor sits exactly at the validity limit."""
+    c = law.sym.coefficients
+    d = sp.sympify(1 + c.q2 * (sp.sympify(factor) - 1))
+    if _is_sym(d) or law.is_symbolic:
+        if (d < 0) == sp.true:
+            raise ValueError(f"decompressing {law!r} by factor {factor} gives no probability measure "
+                             f"(1 + q2 (factor - 1) = {d} < 0)")
+        return False
+    fmax = quadratic_max_factor(law.coefficients)
+    dv = float(d)
+    # relative slack: factors computed as n/n_s carry ~1e-16 rounding; 1e-12 keeps the limit itself recognisable
+    if dv < -1e-12:
+        raise _invalid(law, factor, fmax)
+    return abs(dv) <= 1e-12
+
+
+def _boundary_atoms(law: QuadraticLaw, factor: Any, size: int | None) -> Law:
+    """At the validity limit ω' = 0: the law of the 2×2 Jacobi matrix [[α0, √ω0'], [√ω0', α']] (two atoms)."""
+    from freecalc.laws.discrete import Atoms  # algebra helper's discrete laws
+
+    f = float(factor)
+    mean, var = law.mean(), law.var()
+    c = law.coefficients
+    # free Meixner: α_1 (the repeated diagonal) from P: p0 = (2ωα0 − ω0α)/ω with ω0/ω = 1 − q2
+    r = 1.0 - c.q2
+    alpha1 = (2.0 * mean - c.p0) / r
+    alpha1p = mean - f * (mean - alpha1)
+    jac = np.array([[mean, math.sqrt(f * var)], [math.sqrt(f * var), alpha1p]])
+    vals, vecs = np.linalg.eigh(jac)
+    return Atoms(tuple(float(v) for v in vals), tuple(float(w) for w in vecs[0] ** 2), size=size)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# exact rules for named families
+# --------------------------------------------------------------------------------------------------------------
+ExactRule = Callable[[Law, Any], Law]
+_EXACT_RULES: dict[type, ExactRule] = {}
+
+
+def register_exact_rule(cls: type) -> Callable[[ExactRule], ExactRule]:
+    """Register ``rule(law, factor) -> Law`` as the closed-form decompression of the family ``cls``.
+
+    The rule is called only after validity has been checked, with ``factor`` a float or a sympy expression, and
+    returns a law of the same or another named family (the caller sets the size).
+    """
+
+    def deco(rule: ExactRule) -> ExactRule:
+        _EXACT_RULES[cls] = rule
+        return rule
+
+    return deco
+
+
+def _sqrt(value: Any) -> Any:
+    return sp.sqrt(value) if isinstance(value, sp.Basic) else math.sqrt(value)
+
+
+def _mul(a: Any, b: Any) -> Any:
+    return sp.sympify(a) * b if isinstance(b, sp.Basic) or isinstance(a, sp.Basic) else a * b
+
+
+@register_exact_rule(Semicircle)
+def _semicircle(law: Semicircle, f: Any) -> Law:
+    # R(w) = a + r²w/4 → R(fw) = a + (r√f)²w/4: radius r√f, same centre
+    return law.replace(r=_mul(law.r, _sqrt(f)))
+
+
+@register_exact_rule(MarchenkoPastur)
+def _marchenko_pastur(law: MarchenkoPastur, f: Any) -> Law:
+    # R(w) = σ²/(1 − cσ²w) → σ²/(1 − (cf)σ²w)
+    return law.replace(c=_mul(law.c, f))
+
+
+def _rule_for(law: Law) -> ExactRule | None:
+    for klass in type(law).__mro__:
+        if klass in _EXACT_RULES:
+            return _EXACT_RULES[klass]
+    return None
+
+
+def _algebraic_law(poly: sp.Expr, size: int | None) -> Law:
+    from freecalc.laws.algebraic import AlgebraicLaw  # algebra helper
+
+    return AlgebraicLaw(poly, size=size)
+
+
+def _exact_quadratic(law: QuadraticLaw, factor: Any, size: int | None) -> Law:
+    at_limit = _quadratic_validity(law, factor)
+    if at_limit:
+        return _boundary_atoms(law, factor, size)
+    rule = _rule_for(law)
+    if rule is not None:
+        return rule(law, factor).with_size(size)
+    fx = factor if isinstance(factor, sp.Basic) else exact_value(factor)
+    coef = decompressed_quadratic(_exact_coefficients(law), fx)
+    return _algebraic_law(_quadratic_polynomial(coef), size)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# general algebraic laws: equation + positivity check
+# --------------------------------------------------------------------------------------------------------------
+def _is_probability_measure(law: Law, tol: float = 1e-6) -> bool:
+    """Whether a candidate law is a probability measure: atoms of positive mass, a non-negative density on its
+    support and total mass 1 (``tol`` absorbs quadrature error; a failed decompression misses by far more)."""
+    try:
+        atoms = law.atoms
+        support = law.support
+        if any(w < -tol for _, w in atoms):
+            return False
+        mass = sum(w for _, w in atoms)
+        for a, b in support:
+            x = np.linspace(a, b, 401)[1:-1]
+            if np.any(np.asarray(law.pdf(x)) < -tol):
+                return False
+        xs, ws = law.continuous_rule()
+        mass += float(np.sum(ws))
+        return abs(mass - 1.0) <= max(tol, 1e-4) and bool(np.all(ws >= -tol))
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return False
+
+
+def _algebraic_candidate(law: Law, factor: Any, size: int | None) -> Law:
+    from freecalc.symbolic.algebraic import compress_equation
+
+    fx = factor if isinstance(factor, sp.Basic) else exact_value(factor)
+    poly = law.sym.equation(T.m, T.z)
+    return _algebraic_law(compress_equation(poly, 1 / fx), size)
+
+
+def max_valid_factor(law: Law, upper: float, *, rtol: float = 1e-3) -> float:
+    """Largest factor in [1, upper] for which the exact decompression of ``law`` is a probability measure.
+
+    Quadratic laws: exact, :math:`1 - 1/q_2`. Other algebraic laws: bisection on the positivity/mass check of the
+    candidate (decompression by f is valid for every f up to the limit, since μ^{⊞s} exists for all s ≥ 1/f_max),
+    to relative precision ``rtol``.
+    """
+    if isinstance(law, QuadraticLaw):
+        return min(quadratic_max_factor(law.coefficients), float(upper))
+    lo, hi = 1.0, float(upper)
+    if _is_probability_measure(_algebraic_candidate(law, hi, None)):
+        return hi
+    while hi - lo > rtol * lo:
+        mid = math.sqrt(lo * hi)
+        if _is_probability_measure(_algebraic_candidate(law, mid, None)):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _exact_algebraic(law: Law, factor: Any, size: int | None) -> Law:
+    candidate = _algebraic_candidate(law, factor, size)
+    if not _is_sym(factor) and not law.is_symbolic and not _is_probability_measure(candidate):
+        raise _invalid(law, factor, max_valid_factor(law, float(factor)))
+    return candidate
+
+
+def _has_equation(law: Law) -> bool:
+    return bool(getattr(law, "is_algebraic", False))
+
+
+def _exact(law: Law, factor: Any, size: int | None) -> Law:
+    if isinstance(law, QuadraticLaw):
+        return _exact_quadratic(law, factor, size)
+    rule = _rule_for(law)
+    if rule is not None:
+        return rule(law, factor).with_size(size)
+    if _has_equation(law):
+        return _exact_algebraic(law, factor, size)
+    raise TypeError(
+        f"{type(law).__name__} has no exact decompression (no closed form and no algebraic equation); "
+        f"use route=Route.NUMERIC"
+    )
+
+
+def _has_exact(law: Law) -> bool:
+    return isinstance(law, QuadraticLaw) or _rule_for(law) is not None or _has_equation(law)
+
+
+def _numeric(law: Law, factor: Any, size: int | None, **opts: Any) -> Law:
+    if _is_sym(factor) or law.is_symbolic:
+        raise TypeError("the numeric decompression route needs numeric parameters and a numeric factor")
+    from freecalc.operations.numeric_decompression import decompress_numeric  # numdec helper
+
+    out = decompress_numeric(law, float(factor), **opts)
+    return out if out.size == size else out.with_size(size)
+
+
+def _as_route(route: Any) -> Route:
+    if isinstance(route, Route):
+        return route
+    try:
+        return Route(route)
+    except ValueError:
+        raise ValueError(f"route={route!r} is not one of {[r.value for r in Route]} (use freecalc.Route)") from None
+
+
+@register_operation("decompress")
+def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Route | str = Route.AUTO,
+               **opts: Any) -> Law:
+    r"""Free decompression: the law of the n×n matrix whose random n_s×n_s principal submatrices have law ``law``.
+
+    Parameters
+    ----------
+    law : Law
+        Law of the submatrix spectrum; ``law.size`` is the source size n_s (needed when ``n`` is given).
+    n : int, optional
+        Target size n ≥ n_s.
+    factor : float or sympy expression, optional
+        f = n/n_s ≥ 1, instead of (or consistent with) ``n``.
+    route : Route
+        ``Route.AUTO`` (default), ``Route.EXACT`` or ``Route.NUMERIC`` (see the module docstring).
+    **opts
+        Options of the numeric route (:func:`freecalc.operations.numeric_decompression.decompress_numeric`).
+
+    Returns
+    -------
+    Law
+        The decompressed law, with ``size`` = n when known (a named law when the family is closed under
+        decompression, an ``AlgebraicLaw`` otherwise, a numeric law on the numeric route).
+
+    Raises
+    ------
+    ValueError
+        Missing target, n < n_s or factor < 1 (that is compression: ``fc.compress``), inconsistent n and factor.
+    DecompressionError
+        (a ValueError) the factor is beyond the largest valid factor, which the message states and
+        ``err.max_factor`` holds.
+
+    Examples
+    --------
+    >>> import freecalc as fc
+    >>> fc.MarchenkoPastur(1/50, size=1000).decompress(32000)
+    MarchenkoPastur(c=0.64, sigma2=1, size=32000)
+
+    References
+    ----------
+    Nica & Speicher (2006), Lecture 14; Ameli, van der Heide, Hodgkinson, Mahoney (2025), arXiv:2506.11994.
+    """
+    if not isinstance(law, Law):
+        raise TypeError(f"decompress needs a freecalc Law, got {type(law).__name__}; "
+                        f"for eigenvalues use fc.Empirical(eigenvalues, size=n_s)")
+    route = _as_route(route)
+    f, size = _resolve(law, n, factor)
+    if not _is_sym(f) and float(f) == 1.0:
+        if opts:
+            raise TypeError(f"unexpected options {sorted(opts)} for factor 1")
+        return law.with_size(size) if size != law.size else law
+    if route is Route.NUMERIC or (route is Route.AUTO and not _has_exact(law)):
+        return _numeric(law, f, size, **opts)
+    if opts:
+        raise TypeError(
+            f"options {sorted(opts)} belong to the numeric route, but {type(law).__name__} is decompressed "
+            f"exactly; pass route=Route.NUMERIC to use them"
+        )
+    return _exact(law, f, size)
