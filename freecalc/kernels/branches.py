@@ -107,24 +107,44 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
         p, dp, _ = _eval(a, mv)
         pz, _, _ = _eval(da, mv)
         dz = complex(0.0, new_eta - eta)
-        if dp != 0:
-            pred = mv - pz / dp * dz
-        else:
-            pred = mv
         zc = complex(x, new_eta)
         poly_coeffs_at(C, zc, a, da)
-        mn, ok = _newton(a, pred, 12, 1e-9)
-        accept = ok
-        if ok:
-            p, dp, ddp = _eval(a, mn)
-            sep = 2.0 * abs(dp) / abs(ddp) if ddp != 0 else 1e300
-            if abs(mn - pred) > 0.3 * sep:
-                accept = False
+        accept = False
+        mn = mv
+        if dp != 0:
+            dmdz = -pz / dp
+            # two predictors: linear in z, then (if rejected) a power law in eta, which is exact near an atom
+            # (m ~ w/(a - z) grows like 1/eta) where the linear one overshoots into another sheet
+            for attempt in range(2):
+                if attempt == 0:
+                    pred = mv + dmdz * dz
+                else:
+                    if not (new_eta > 0.0 and mv != 0):
+                        break
+                    pw = 1j * eta * dmdz / mv
+                    if abs(pw + 1.0) > 0.5:
+                        break  # not pole-like: only a smaller step can help
+                    pred = mv * np.exp(pw * np.log(new_eta / eta))
+                mn, ok = _newton(a, pred, 12, 1e-9)
+                if not ok:
+                    continue
+                p, dp2, ddp = _eval(a, mn)
+                sep = 2.0 * abs(dp2) / abs(ddp) if ddp != 0 else 1e300
+                corr = abs(mn - pred)
+                # the corrector must stay small against the root separation and against the predicted move
+                # (the second test catches jumps to a root escaping to infinity, where P_mm ~ 0 fools the first)
+                # necessary conditions of a Stieltjes transform of a probability measure: Im m > 0 and
+                # |m| <= 1/Im z in the upper half plane
+                if new_eta > 0.0 and (mn.imag <= 0.0 or abs(mn) * new_eta > 1.0 + 1e-9):
+                    continue
+                if corr <= 0.3 * sep and corr <= 0.5 * abs(pred - mv) + 1e-9 * abs(mn):
+                    accept = True
+                    break
         if accept:
             mv = mn
             eta = new_eta
             # geometric descent: at most half the remaining height (the branch varies on that scale)
-            step = min(4.0 * step, 0.9 * (eta - y))
+            step = min(2.0 * step, 0.9 * (eta - y))
         else:
             step = 0.5 * step
             if step < floor_:

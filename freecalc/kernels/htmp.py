@@ -228,13 +228,31 @@ def _start_radius(b: float) -> float:
 
 
 @njit(cache=True)
+def _split_point(A: float, B: float, b: float) -> float:
+    """Where the real-axis marches start: right of it u is the dominant solution going right, left of it going left.
+
+    The local exponents λ of z u'' − (A − bz)u' + bBu = 0 solve xλ² − (A − bx)λ + bB = 0; they are complex
+    (oscillation, neither solution dominates) between e± = [(A + 2B) ± 2√(B(A + B))]/b (the MP edges
+    (1 ± √γ)² when κ → ∞). For A > 0 and 0 < x < e− both are real and positive: u, regular at 0, follows the
+    smaller one, so marching right there would amplify the x^{1+A}-type solution; marching left damps it.
+    Without such a gap (A ≤ 0) u is dominant going right everywhere and going left only for bx ≲ 1.
+    """
+    r0 = _start_radius(b)
+    if A > 0.0 and A + B > 0.0:
+        em = ((A + 2.0 * B) - 2.0 * math.sqrt(B * (A + B))) / b
+        if em > r0:
+            return em
+    return r0
+
+
+@njit(cache=True)
 def htmp_march_real(A: float, B: float, b: float, xs: np.ndarray, Ls: np.ndarray, vs: np.ndarray) -> None:
     """log u(x + i0) and u'/u at sorted positive points xs (ascending), written into Ls, vs (complex)."""
     n = xs.size
     if n == 0:
         return
     d = np.empty(_NMAX, dtype=np.complex128)
-    r0 = _start_radius(b)
+    r0 = _split_point(A, B, b)
     Lr, vr = _arc(A, B, b, r0, 0.0, d)
     # first index with xs >= r0
     i0 = np.searchsorted(xs, r0)
@@ -256,7 +274,7 @@ def htmp_march_real(A: float, B: float, b: float, xs: np.ndarray, Ls: np.ndarray
             dl, v = _eval(d, m, 1.0 + 0j, complex(H, 0.0))
             L += dl
             zc += H
-    # march left (points below r0, descending): b x <= b r0 <= 1 there, so the other solution grows by < e
+    # march left (points below r0, descending): stable, see _split_point
     zc = r0
     L = Lr
     v = vr
@@ -290,3 +308,244 @@ def htmp_log_u(A: float, B: float, b: float, z: complex):
         return _arc(A, B, b, R, th, d)
     L, v = _arc(A, B, b, r0, th, d)
     return _walk(A, B, b, r0 * cmath.exp(1j * th) if th != 0.0 else complex(r0, 0.0), L, v, z, d)
+
+
+# ---------------------------------------------------------------------------------------------- large |z|
+@njit(cache=True)
+def _series_m(A: float, B: float, b: float, z: complex, tol: float):
+    """m(z) from the asymptotic moment series −Σ m_k z^{−k−1}; returns (m, ok).
+
+    The moments obey m_{k+1} = [(k + 1 + A) m_k + B Σ_{i≤k} m_i m_{k−i}] / b (from the Riccati equation
+    z m' = −Bz m² + (A − bz) m − b); with a_k = m_k z^{−k} the terms stay bounded. The series is asymptotic: it
+    is accepted only when its terms fall below tol·|sum| before they start to grow.
+    """
+    K = 400
+    a = np.empty(K, dtype=np.complex128)
+    a[0] = 1.0
+    S = 1.0 + 0j
+    prev = 1.0
+    for k in range(K - 1):
+        conv = 0j
+        for i in range(k + 1):
+            conv += a[i] * a[k - i]
+        a[k + 1] = ((k + 1.0 + A) * a[k] + B * conv) / (b * z)
+        t = abs(a[k + 1])
+        S += a[k + 1]
+        if t < tol * abs(S):
+            return -S / z, True
+        if k > 2 and t > prev:
+            return -S / z, False
+        prev = t
+    return -S / z, False
+
+
+@njit(cache=True)
+def _log_tail_density(A: float, B: float, b: float, x: float) -> float:
+    # log of the tail asymptote C∞ x^{A+2B} e^{−bx}, C∞ = b^{A+2B+1}/(Γ(B+1)Γ(A+B+1))
+    return ((A + 2.0 * B + 1.0) * math.log(b) - math.lgamma(B + 1.0) - math.lgamma(A + B + 1.0)
+            + (A + 2.0 * B) * math.log(x) - b * x)
+
+
+@njit(cache=True)
+def _series_usable(A: float, B: float, b: float, z: complex) -> bool:
+    # the neglected exponentially small (Stokes) part is ~ the density's size at Re z: require it below 1e-17|m|
+    if b * abs(z) < 2.0 * (A + 2.0 * B) + 40.0:
+        return False
+    if z.real > 0.0 and _log_tail_density(A, B, b, z.real) > math.log(1e-17 / abs(z)):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- public kernels
+@njit(cache=True)
+def _x_big(A: float, B: float, b: float) -> float:
+    """A point beyond which the density underflows (< 1e-320) and the moment series gives m(x + i0)."""
+    x = max(1.0, 2.0 * (A + 2.0 * B + 40.0) / b)
+    while _log_tail_density(A, B, b, x) > -745.0 or not _series_usable(A, B, b, complex(x, 0.0)):
+        x *= 1.25
+    return x
+
+
+@njit(cache=True)
+def _real_axis(A: float, B: float, b: float, x: np.ndarray):
+    """log u and u'/u at x > 0 (any order), points beyond the underflow point marked by NaN."""
+    n = x.size
+    order = np.argsort(x)
+    xs = x[order]
+    xb = _x_big(A, B, b)
+    nin = np.searchsorted(xs, xb)
+    Ls = np.full(n, complex(np.nan, np.nan))
+    vs = np.full(n, complex(np.nan, np.nan))
+    Lt = np.empty(nin, dtype=np.complex128)
+    vt = np.empty(nin, dtype=np.complex128)
+    htmp_march_real(A, B, b, xs[:nin], Lt, vt)
+    for i in range(nin):
+        Ls[order[i]] = Lt[i]
+        vs[order[i]] = vt[i]
+    return Ls, vs
+
+
+@njit(cache=True)
+def _lower_tail_arg(A: float, B: float, b: float, y: float, logabs_u: float) -> float:
+    """arg u(x + i0) for small y = bx ≤ 1 with full relative accuracy.
+
+    Im U(B, −A, −y − i0) = π y^{1+A} M(A + B + 1, A + 2, −y)/(Γ(B)Γ(A + 2)) (connection formula DLMF 13.2.42
+    with (−y − i0)^{1+A} = y^{1+A} e^{−iπ(1+A)}); M by its power series, or by Kummer's transformation
+    e^{−y} M(1 − B, A + 2, y), whichever has less cancellation.
+    """
+    c = A + 2.0
+    s1 = 1.0
+    a1 = 1.0
+    t = 1.0
+    for k in range(200):
+        t *= (A + B + 1.0 + k) / (c + k) * (-y) / (k + 1.0)
+        s1 += t
+        a1 += abs(t)
+        if abs(t) < 1e-17 * abs(s1):
+            break
+    s2 = 1.0
+    a2 = 1.0
+    t = 1.0
+    for k in range(200):
+        t *= (1.0 - B + k) / (c + k) * y / (k + 1.0)
+        s2 += t
+        a2 += abs(t)
+        if abs(t) < 1e-17 * abs(s2):
+            break
+    s2 *= math.exp(-y)
+    a2 *= math.exp(-y)
+    M = s1 if a1 / abs(s1) <= a2 / abs(s2) else s2
+    log_im = math.log(math.pi) + (1.0 + A) * math.log(y) + math.log(M) - math.lgamma(B) - math.lgamma(c)
+    ratio = math.exp(log_im - logabs_u)
+    return math.asin(min(ratio, 1.0))
+
+
+@njit(cache=True)
+def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
+    """log ρ(x): −inf for x < 0 and beyond the underflow point; the limit x^A-behaviour at x = 0."""
+    A, B, b = htmp_params(gamma, kappa)
+    out = np.full(x.size, -np.inf)
+    pos = np.where(x > 0.0)[0]
+    xp = x[pos]
+    Ls, _ = _real_axis(A, B, b, xp)
+    c0 = math.log(b) - math.lgamma(B + 1.0) - math.lgamma(b)
+    for i in range(pos.size):
+        if not math.isnan(Ls[i].real):
+            y = b * xp[i]
+            out[pos[i]] = c0 + A * math.log(y) - y - 2.0 * Ls[i].real
+    for i in range(x.size):
+        if x[i] == 0.0:
+            if A > 0.0:
+                out[i] = -np.inf
+            elif A == 0.0:
+                out[i] = math.log(b)  # ρ(0) = C0 = b when A = 0
+            else:
+                out[i] = np.inf
+    return out
+
+
+@njit(cache=True)
+def htmp_pdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
+    """ρ(x) (vectorised; any order of points)."""
+    return np.exp(htmp_logpdf(gamma, kappa, x))
+
+
+@njit(cache=True)
+def htmp_cdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
+    """F(x) = arg u(x + i0)/(πB); lower tail (bx ≤ 1, F < 0.1) from the series of Im u (relative accuracy)."""
+    A, B, b = htmp_params(gamma, kappa)
+    out = np.zeros(x.size)
+    pos = np.where(x > 0.0)[0]
+    xp = x[pos]
+    Ls, _ = _real_axis(A, B, b, xp)
+    for i in range(pos.size):
+        L = Ls[i]
+        if math.isnan(L.real):
+            out[pos[i]] = 1.0
+            continue
+        F = L.imag / (math.pi * B)
+        y = b * xp[i]
+        if y <= 1.0 and F < 0.1:
+            F = _lower_tail_arg(A, B, b, y, L.real) / (math.pi * B)
+        out[pos[i]] = min(max(F, 0.0), 1.0)
+    return out
+
+
+@njit(cache=True)
+def htmp_stieltjes(gamma: float, kappa: float, z: np.ndarray) -> np.ndarray:
+    """m(z) for Im z ≥ 0 (boundary value m(x + i0) on the real axis, Im part there = π ρ(x))."""
+    A, B, b = htmp_params(gamma, kappa)
+    n = z.size
+    out = np.empty(n, dtype=np.complex128)
+    real_pos = np.where((z.imag == 0.0) & (z.real > 0.0))[0]
+    xr = z.real[real_pos]
+    Ls, vs = _real_axis(A, B, b, xr)
+    c0 = math.log(b) - math.lgamma(B + 1.0) - math.lgamma(b)
+    for i in range(real_pos.size):
+        x = xr[i]
+        if math.isnan(Ls[i].real):
+            mm, _ = _series_m(A, B, b, complex(x, 0.0), 1e-17)
+            out[real_pos[i]] = complex(mm.real, 0.0)
+        else:
+            y = b * x
+            rho = math.exp(c0 + A * math.log(y) - y - 2.0 * Ls[i].real)
+            out[real_pos[i]] = complex(vs[i].real / B, math.pi * rho)
+    for i in range(n):
+        zi = z[i]
+        if zi.imag == 0.0 and zi.real > 0.0:
+            continue
+        if zi == 0.0:
+            if A > 0.0:
+                out[i] = complex(b / A, 0.0)
+            elif A == 0.0:
+                out[i] = complex(np.inf, math.pi * b)
+            else:
+                out[i] = complex(np.inf, np.inf)
+            continue
+        if _series_usable(A, B, b, zi):
+            mm, ok = _series_m(A, B, b, zi, 1e-17)
+            if ok:
+                out[i] = mm
+                continue
+        _, v = htmp_log_u(A, B, b, zi)
+        out[i] = v / B
+    return out
+
+
+@njit(cache=True)
+def htmp_moments(gamma: float, kappa: float, K: int) -> np.ndarray:
+    """Moments m_0..m_K by the recurrence m_{k+1} = [(k + 1 + A) m_k + B Σ_{i≤k} m_i m_{k−i}]/b."""
+    A, B, b = htmp_params(gamma, kappa)
+    m = np.empty(K + 1)
+    m[0] = 1.0
+    for k in range(K):
+        conv = 0.0
+        for i in range(k + 1):
+            conv += m[i] * m[k - i]
+        m[k + 1] = ((k + 1.0 + A) * m[k] + B * conv) / b
+    return m
+
+
+@njit(cache=True)
+def htmp_inverse_moments(gamma: float, kappa: float, K: int) -> np.ndarray:
+    """E[X^{-k}], k = 0..K (inf once k ≥ A + 1, where the integral diverges).
+
+    From the Taylor series of m at 0, m(z) = Σ n_j z^j, n_j = E[X^{−j−1}]: the Riccati equation gives
+    n_0 = b/A and n_j = [b n_{j−1} + B Σ_{i<j} n_i n_{j−1−i}]/(A − j) while j < A.
+    """
+    A, B, b = htmp_params(gamma, kappa)
+    out = np.full(K + 1, np.inf)
+    out[0] = 1.0
+    n = np.empty(K + 1)
+    for j in range(K):
+        if not (j < A):
+            break
+        if j == 0:
+            n[0] = b / A
+        else:
+            conv = 0.0
+            for i in range(j):
+                conv += n[i] * n[j - 1 - i]
+            n[j] = (b * n[j - 1] + B * conv) / (A - j)
+        out[j + 1] = n[j]
+    return out

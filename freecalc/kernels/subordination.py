@@ -117,17 +117,24 @@ def _h_mul(kind, par, nodes, weights, w):
 
 
 @njit(cache=True)
+def _project(w, floor):
+    if w.imag < floor:
+        return complex(w.real, floor)
+    return w
+
+
+@njit(cache=True)
 def subordination_residual(op, lam, w, ka, pa, xa, wa, kb, pb, xb, wb, opts):
     """f(ω) = ω − T(ω), f'(ω) and the result's m(λ) for the current ω (see the module docstring)."""
     if op == OP_ADD:
         ha, dha, ma = _h_add(ka, pa, xa, wa, w)
-        wbv = lam + ha
+        wbv = _project(lam + ha, lam.imag)  # Im ω_b ≥ Im z as well; rounding must not cross the axis
         hb, dhb, mb = _h_add(kb, pb, xb, wb, wbv)
         return w - lam - hb, 1.0 - dhb * dha, ma
     if op == OP_MUL:
         zeta = 1.0 / lam.conjugate()
         ha, dha, ma = _h_mul(ka, pa, xa, wa, w)
-        wbv = zeta * ha
+        wbv = _project(zeta * ha, 0.0)
         hb, dhb, mb = _h_mul(kb, pb, xb, wb, wbv)
         eta = w * ha
         m = (zeta / (eta - 1.0)).conjugate()
@@ -150,13 +157,6 @@ def _floor_imag(op, lam, opts):
     if op == OP_POWER:
         return lam.imag / opts[OPT_C]
     return 0.0
-
-
-@njit(cache=True)
-def _project(w, floor):
-    if w.imag < floor:
-        return complex(w.real, floor)
-    return w
 
 
 @njit(cache=True)
@@ -209,12 +209,14 @@ def _initial_guess(op, lam, opts):
 
 
 @njit(cache=True)
-def _solve_point(op, lam, w0, has_w0, ka, pa, xa, wa, kb, pb, xb, wb, opts, maxiter):
+def _solve_point(op, lam, w0, start_kind, ka, pa, xa, wa, kb, pb, xb, wb, opts, maxiter):
     total = 0
-    if has_w0:
+    if start_kind == 1:
+        # a non-real solution at real or complex λ is the unique fixed point in the open upper half-plane
+        # (Denjoy–Wolff), hence the right one; a real one may be a spurious root: redo those by continuation
         w, m, conv, its, res = _newton(op, lam, w0, ka, pa, xa, wa, kb, pb, xb, wb, opts, 30)
         total += its
-        if conv:
+        if conv and w.imag > _floor_imag(op, lam, opts) + 1e-10 * (1.0 + abs(w)):
             return w, m, True, total, res
     eta0 = opts[OPT_ETA0]
     etamin = opts[OPT_ETAMIN]
@@ -245,7 +247,7 @@ def _solve_point(op, lam, w0, has_w0, ka, pa, xa, wa, kb, pb, xb, wb, opts, maxi
 
 
 @njit(cache=True)
-def solve_subordination(op: int, lam: np.ndarray, omega0: np.ndarray, has_start: np.ndarray,
+def solve_subordination(op: int, lam: np.ndarray, omega0: np.ndarray, start_kind: np.ndarray,
                         ka: int, pa: np.ndarray, xa: np.ndarray, wa: np.ndarray,
                         kb: int, pb: np.ndarray, xb: np.ndarray, wb: np.ndarray,
                         opts: np.ndarray, maxiter: int):
@@ -258,8 +260,9 @@ def solve_subordination(op: int, lam: np.ndarray, omega0: np.ndarray, has_start:
         ``opts[1]`` of μ_a^{⊞ opts[0]}; law b unused).
     lam : complex128[:]
         Spectral points, Im λ ≥ 0 (Im λ = 0: boundary value m(x + i0)). For ⊠, λ ≠ 0.
-    omega0, has_start : complex128[:], bool[:]
-        Warm starts for ω_a where ``has_start`` (tried first, continuation from ε₀ if they fail).
+    omega0, start_kind : complex128[:], int8[:]
+        Warm starts for ω_a where ``start_kind == 1``: accepted only if Newton converges from there to a
+        non-real ω (unique, hence correct); otherwise (and where ``start_kind == 0``) continuation from ε₀.
     ka, pa, xa, wa, kb, pb, xb, wb
         Input laws as (kind, params, nodes, weights); see the module docstring.
     opts : float64[OPT_SIZE]
@@ -287,7 +290,7 @@ def solve_subordination(op: int, lam: np.ndarray, omega0: np.ndarray, has_start:
     iters = np.empty(n, dtype=np.int64)
     res = np.empty(n, dtype=np.float64)
     for i in range(n):
-        w, m, c, it, r = _solve_point(op, lam[i], omega0[i], has_start[i], ka, pa, xa, wa, kb, pb, xb, wb,
+        w, m, c, it, r = _solve_point(op, lam[i], omega0[i], start_kind[i], ka, pa, xa, wa, kb, pb, xb, wb,
                                       opts, maxiter)
         m_out[i] = m
         w_out[i] = w

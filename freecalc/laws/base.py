@@ -405,7 +405,7 @@ class Law:
             if not (math.isfinite(a) and math.isfinite(b)):
                 raise NotImplementedError(f"{type(self).__name__} has unbounded support and must override "
                                           f"continuous_rule")
-            xn, wn = IntervalRule(a, b, panels, order).nodes_weights()
+            xn, wn = self._interval_rule(a, b, panels, order).nodes_weights()
             xs.append(xn)
             ws.append(wn * self._pdf(xn))
         if not xs:
@@ -429,11 +429,15 @@ class Law:
             out[x >= loc] += mass
         return out
 
+    def _interval_rule(self, a: float, b: float, panels: int = 64, order: int = 16) -> IntervalRule:
+        """The quadrature rule for one support interval (laws with nearby density poles grade it deeper)."""
+        return IntervalRule(a, b, panels, order)
+
     def _cdf_rule(self, a: float, b: float) -> IntervalRule:
         cache = self.__dict__.setdefault("_rules", {})
         key = (a, b)
         if key not in cache:
-            cache[key] = IntervalRule(a, b, panels=128, order=16)
+            cache[key] = self._interval_rule(a, b, panels=128, order=16)
         return cache[key]
 
     def _bracket(self) -> tuple[float, float]:

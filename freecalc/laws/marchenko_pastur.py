@@ -28,10 +28,6 @@ __all__ = ["MarchenkoPastur"]
 
 
 class MarchenkoPasturSymbolicFace(QuadraticSymbolicFace):
-    def edges(self) -> tuple[sp.Expr, sp.Expr]:
-        c, s2 = self.params["c"], self.params["sigma2"]
-        return s2 * (1 - sp.sqrt(c)) ** 2, s2 * (1 + sp.sqrt(c)) ** 2
-
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         c, s2 = self.params["c"], self.params["sigma2"]
         return s2 / (1 - c * s2 * w)
@@ -73,10 +69,9 @@ class MarchenkoPastur(QuadraticLaw):
         c, s2 = p["c"], p["sigma2"]
         return QuadraticCoefficients(p0=s2 * (1 - c), p1=-1, q0=0, q1=c * s2, q2=0)
 
-    def _check_params(self) -> None:
-        if not self.is_symbolic and self.c == 1.0:
-            return  # hard edge at 0, density ~ x^{-1/2}: supported, no atom
-        return
+    def _edges_formula(self, p: Mapping[str, Any], sqrt: Any) -> tuple[Any, Any]:
+        c, s2 = p["c"], p["sigma2"]
+        return s2 * (1 - sqrt(c)) ** 2, s2 * (1 + sqrt(c)) ** 2
 
     def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
         d = max(1, int(round(n / self.c)))

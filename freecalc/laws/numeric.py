@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from freecalc.laws.base import Law
-from freecalc.numerics.quadrature import IntervalRule
+from freecalc.numerics.quadrature import IntervalRule, gauss_legendre
 
 __all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceWarning", "ConvergenceError"]
 
@@ -265,13 +265,48 @@ class NumericLaw(Law):
         return out.reshape(np.shape(z))
 
     # -- support ---------------------------------------------------------------------------------------------
-    def _density_raw(self, x: np.ndarray) -> np.ndarray:
-        sol = self._evaluator.solve(np.asarray(x, dtype=float) + 0j)
+    def _boundary_values(self, x: np.ndarray) -> np.ndarray:
+        """m(x + i0) with failure handling, warm-started from the nearest cached non-real solution.
+
+        Only non-real warm starts are used: a non-real fixed point is unique in the upper half-plane, hence the
+        right one, whereas a real root reached from a real start could be spurious (the evaluator then falls back
+        to continuation from far above the axis).
+        """
+        shape = np.shape(x)
+        xf = np.asarray(x, dtype=float).ravel()
+        cache = self.__dict__.setdefault("_warm", [np.zeros(0), np.zeros(0, dtype=complex)])
+        cx, cw = cache
+        start = kinds = None
+        if cx.size and xf.size:
+            k = np.clip(np.searchsorted(cx, xf), 0, cx.size - 1)
+            km = np.clip(k - 1, 0, cx.size - 1)
+            j = np.where(np.abs(cx[km] - xf) < np.abs(cx[k] - xf), km, k)
+            near = np.abs(cx[j] - xf) <= 0.05 * self._evaluator.scale
+            start, kinds = cw[j], near.astype(np.int8)
+        sol = self._evaluator.solve(xf + 0j, start, kinds)
         m = self._checked(sol, "density")
+        keep = sol.converged & (sol.omega.imag > 1e-10 * (1 + np.abs(sol.omega)))
+        if np.any(keep):
+            nx = np.concatenate([cx, xf[keep]])
+            nw = np.concatenate([cw, sol.omega[keep]])
+            nx, idx = np.unique(nx, return_index=True)
+            nw = nw[idx]
+            if nx.size > 20000:  # bounded memory: thin out evenly
+                nx, nw = nx[::2], nw[::2]
+            cache[0], cache[1] = nx, nw
+        return m.reshape(shape)
+
+    def _density_raw(self, x: np.ndarray) -> np.ndarray:
+        m = self._boundary_values(np.asarray(x, dtype=float))
         return np.maximum(m.imag, 0.0) / np.pi
 
+    def _is_positive(self, x: np.ndarray) -> np.ndarray:
+        # Im m(x + i0) is at rounding level (relative to |m|) outside the support and ~√distance inside
+        m = self._boundary_values(x)
+        return m.imag > 1e-13 * np.abs(m)
+
     @cached_property
-    def _support_info(self) -> tuple[tuple[tuple[float, float], ...], float]:
+    def _support_info(self) -> tuple[tuple[float, float], ...]:
         ev = self._evaluator
         lo_b, hi_b = ev.bracket()
         lo_w, hi_w = ev.window()
@@ -281,12 +316,9 @@ class NumericLaw(Law):
         for loc, _ in ev.atoms():
             hit = np.abs(x - loc) < 1e-9 * h
             x[hit] += 1e-6 * h * np.where(loc < hi_w, 1.0, -1.0)
-        rho = self._density_raw(x)
-        top = float(np.nanmax(rho)) if rho.size else 0.0
-        if not top > 0:
-            return (), 0.0
-        thr = 1e-12 * top
-        pos = rho > thr
+        pos = self._is_positive(x)
+        if not np.any(pos):
+            return ()
         runs = []
         i, n = 0, x.size
         while i < n:
@@ -310,25 +342,25 @@ class NumericLaw(Law):
             if right is None:
                 outs.append(x[j + 1]), ins.append(x[j]), slots.append((r, 1))
         if outs:
-            edges = self._refine_edges(np.array(outs), np.array(ins), thr)
+            edges = self._refine_edges(np.array(outs), np.array(ins))
             for (r, side), e in zip(slots, edges):
                 ends[r][side] = float(e)
-        return tuple((float(a), float(b)) for a, b in ends), top
+        return tuple((float(a), float(b)) for a, b in ends)
 
-    def _refine_edges(self, out: np.ndarray, inside: np.ndarray, thr: float) -> np.ndarray:
+    def _refine_edges(self, out: np.ndarray, inside: np.ndarray) -> np.ndarray:
         a, b = out.copy(), inside.copy()
         for _ in range(45):
             mid = 0.5 * (a + b)
             if np.all(np.abs(b - a) <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(mid))):
                 break
-            pos = self._density_raw(mid) > thr
+            pos = self._is_positive(mid)
             b = np.where(pos, mid, b)
             a = np.where(pos, a, mid)
         # the support is closed: report the outer end of the final bracket
         return a
 
     def _support(self) -> tuple[tuple[float, float], ...]:
-        return self._support_info[0]
+        return self._support_info
 
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         return tuple(self._evaluator.atoms())
@@ -375,24 +407,44 @@ class NumericLaw(Law):
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         out = np.zeros(x.shape)
         for mp in self._maps():
-            ua, ub = mp.u_range
-            rule = self._cdf_rule(ua, ub)
-            f = self._mapped_density(mp)
-            total = self._interval_mass(mp, rule, f)
-            out[x >= mp.b] += total
             inside = (x > mp.a) & (x < mp.b)
+            out[x >= mp.b] += self._panel_cumulative(mp)[1][-1]
             if np.any(inside):
-                out[inside] += rule.cumulative(f, mp.u(x[inside]))
+                out[inside] += self._partial_mass(mp, mp.u(x[inside]))
         for loc, mass in self.atoms:
             out[x >= loc] += mass
         return out
 
-    def _interval_mass(self, mp: _Mapped, rule: IntervalRule, f) -> float:
-        cache = self.__dict__.setdefault("_mass_cache", {})
+    def _panel_cumulative(self, mp: _Mapped) -> tuple[IntervalRule, np.ndarray]:
+        """The interval's θ-rule and the cumulative mass at its panel ends (cached: one solve per node, once)."""
+        cache = self.__dict__.setdefault("_panel_cache", {})
         key = (mp.a, mp.b)
         if key not in cache:
-            cache[key] = rule.integrate(f)
+            ua, ub = mp.u_range
+            rule = self._cdf_rule(ua, ub)
+            c, h = rule._ch
+            t, wt = gauss_legendre(rule.order)
+            edges = np.linspace(0.0, np.pi, rule.panels + 1)
+            d = edges[1] - edges[0]
+            th = edges[:-1, None] + d * t[None, :]
+            vals = self._mapped_density(mp)(c - h * np.cos(th).ravel()).reshape(th.shape)
+            sums = (vals * h * np.sin(th) * (d * wt)).sum(axis=1)
+            cache[key] = (rule, np.concatenate(([0.0], np.cumsum(sums))))
         return cache[key]
+
+    def _partial_mass(self, mp: _Mapped, u: np.ndarray) -> np.ndarray:
+        # same scheme as IntervalRule.cumulative, with the panel sums cached
+        rule, cum = self._panel_cumulative(mp)
+        c, h = rule._ch
+        theta_u = np.arccos(np.clip((c - u) / h, -1.0, 1.0))
+        t, wt = gauss_legendre(rule.order)
+        d = np.pi / rule.panels
+        k = np.minimum((theta_u / d).astype(np.int64), rule.panels - 1)
+        lo = k * d
+        span = theta_u - lo
+        th_p = lo[..., None] + span[..., None] * t
+        vals = self._mapped_density(mp)(c - h * np.cos(th_p).ravel()).reshape(th_p.shape)
+        return cum[k] + (vals * h * np.sin(th_p) * wt).sum(axis=-1) * span
 
     @cached_property
     def _cdf_table(self) -> tuple[np.ndarray, np.ndarray]:
@@ -431,11 +483,11 @@ class NumericLaw(Law):
             bad = ~np.isfinite(xn) | (xn <= a[active]) | (xn >= b[active])
             xn = np.where(bad, 0.5 * (a[active] + b[active]), xn)
             done = (np.abs(r) <= 1e-13) | (b[active] - a[active] <= 4e-16 * np.maximum(1.0, np.abs(xi)))
-            x[active] = np.where(done, b[active] if False else xi, xn)
+            x[active] = np.where(done, xi, xn)
             idx = np.flatnonzero(active)
             active[idx[done]] = False
-        # make sure cdf(x) >= q (the smallest such x is within the final bracket)
-        res = np.where(self._cdf(x) >= q - 1e-14, x, b)
+        # x solves cdf(x) = q to ~1e-13 where Newton converged; elsewhere the bracket's right end has cdf >= q
+        res = np.where(self._cdf(x) >= q - 1e-12, x, b)
         return np.where(exact & (k == 0), xt[0], res)
 
     # -- moments and transforms ---------------------------------------------------------------------------------
@@ -456,6 +508,3 @@ class NumericLaw(Law):
             return np.asarray(self._evaluator.s_transform(w), dtype=complex)
         except NotImplementedError:
             return super()._s_transform(w)
-
-    def _rvs(self, size: Any, rng: np.random.Generator) -> Any:
-        return self.ppf(rng.random(size))

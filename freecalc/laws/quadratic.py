@@ -32,6 +32,7 @@ import sympy as sp
 
 from freecalc.kernels.quadratic import quadratic_pdf, quadratic_stieltjes, quadratic_stieltjes_scalar
 from freecalc.laws.base import Law, SymbolicFace
+from freecalc.numerics.quadrature import IntervalRule
 from freecalc.symbolic import transforms as T
 
 __all__ = ["QuadraticLaw", "QuadraticSymbolicFace", "QuadraticCoefficients", "quadratic_moments"]
@@ -73,6 +74,17 @@ def quadratic_moments(c: QuadraticCoefficients, K: int) -> list[Any]:
     return M[1:]
 
 
+def _real_roots(a2: float, a1: float, a0: float) -> list[float]:
+    """Real roots of a2 x² + a1 x + a0 (degree may drop), without negative zeros."""
+    if a2 != 0:
+        roots = np.roots([a2, a1, a0])
+    elif a1 != 0:
+        roots = np.array([-a0 / a1])
+    else:
+        return []
+    return [float(r.real) + 0.0 for r in roots if abs(r.imag) <= 1e-12 * (1 + abs(r))]
+
+
 class _Numeric(NamedTuple):
     coef: QuadraticCoefficients
     lo: float
@@ -90,6 +102,14 @@ class QuadraticLaw(Law):
         """P and Q coefficients from parameter values (floats or sympy: use only arithmetic)."""
         raise NotImplementedError
 
+    def _edges_formula(self, p: Mapping[str, Any], sqrt: Any) -> tuple[Any, Any] | None:
+        """Closed-form support edges (λ₋, λ₊), using the given ``sqrt`` (math.sqrt or sympy.sqrt).
+
+        Optional: without it the edges are the roots of the discriminant, which lose accuracy to cancellation
+        when the support is very narrow compared with its location.
+        """
+        return None
+
     # -- numeric state ------------------------------------------------------------------------------------------
     @cached_property
     def _numeric(self) -> _Numeric:
@@ -103,28 +123,23 @@ class QuadraticLaw(Law):
         disc = d1 * d1 - 4 * d2 * d0
         if d2 <= 0 or disc < 0:
             raise ValueError(f"{self!r} has no real support: invalid parameters")
-        root = math.sqrt(disc)
-        # numerically stable quadratic roots
-        qq = -0.5 * (d1 + math.copysign(root, d1)) if d1 != 0 else 0.5 * root
-        r1, r2 = (qq / d2, d0 / qq) if qq != 0 else (-0.5 * root / d2, 0.5 * root / d2)
-        lo, hi = min(r1, r2), max(r1, r2)
+        exact = self._edges_formula(self.params, math.sqrt)
+        if exact is not None:
+            lo, hi = (float(e) for e in exact)
+        else:
+            root = math.sqrt(disc)
+            # numerically stable quadratic roots
+            qq = -0.5 * (d1 + math.copysign(root, d1)) if d1 != 0 else 0.5 * root
+            r1, r2 = (qq / d2, d0 / qq) if qq != 0 else (-0.5 * root / d2, 0.5 * root / d2)
+            lo, hi = min(r1, r2), max(r1, r2)
         scale = 1.0 - c.q2
         atoms = self._numeric_atoms(c, lo, hi, scale)
         return _Numeric(c, lo, hi, scale, atoms)
 
     def _numeric_atoms(self, c: QuadraticCoefficients, lo: float, hi: float, scale: float
                        ) -> tuple[tuple[float, float], ...]:
-        if c.q2 != 0:
-            roots = np.roots([c.q2, c.q1, c.q0])
-        elif c.q1 != 0:
-            roots = np.array([-c.q0 / c.q1])
-        else:
-            roots = np.array([])
         atoms = []
-        for a in roots:
-            if abs(a.imag) > 1e-12 * (1 + abs(a)):
-                continue
-            a = float(a.real) + 0.0  # no negative zero
+        for a in _real_roots(c.q2, c.q1, c.q0):
             if lo < a < hi:
                 continue  # a zero of Q inside the support is not an atom (density singularity)
             r = scale * np.sqrt(complex(a - lo, 0.0)) * np.sqrt(complex(a - hi, 0.0))
@@ -133,6 +148,24 @@ class QuadraticLaw(Law):
             if mass > 1e-13:
                 atoms.append((a, mass))
         return tuple(atoms)
+
+    def _interval_rule(self, a: float, b: float, panels: int = 64, order: int = 16) -> IntervalRule:
+        # A zero p of Q at relative distance δ outside an edge puts a pole of the θ-integrand at |θ| ≈ √(2δ):
+        # grade the end panels down to that scale, but not below what x − a can resolve in double precision.
+        n = self._numeric
+        h = 0.5 * (n.hi - n.lo)
+        step = np.pi / panels
+        levels = 0
+        for p in _real_roots(n.coef.q2, n.coef.q1, n.coef.q0):
+            for edge in (n.lo, n.hi):
+                delta = abs(p - edge) / h
+                if delta == 0 or (n.lo < p < n.hi):
+                    continue
+                theta_pole = math.sqrt(2 * delta)
+                theta_repr = math.sqrt(2e-15 * max(abs(edge), 1e-300) / h)
+                theta_min = max(theta_pole / 8, theta_repr)
+                levels = max(levels, min(60, int(math.ceil(math.log2(step / theta_min)))))
+        return IntervalRule(a, b, panels, order, grading=levels)
 
     @property
     def coefficients(self) -> QuadraticCoefficients:
@@ -203,7 +236,10 @@ class QuadraticSymbolicFace(SymbolicFace):
         return sp.expand(self.Q(z) * m ** 2 - self.P(z) * m + 1)
 
     def edges(self) -> tuple[sp.Expr, sp.Expr]:
-        """Support edges (λ₋, λ₊): roots of the discriminant P² − 4Q. Laws override with simpler forms."""
+        """Support edges (λ₋, λ₊): the law's closed form, else the roots of the discriminant P² − 4Q."""
+        exact = self.law._edges_formula(self.params, sp.sqrt)
+        if exact is not None:
+            return exact
         c = self.coefficients
         d2, d1, d0 = c.p1 ** 2 - 4 * c.q2, 2 * c.p0 * c.p1 - 4 * c.q1, c.p0 ** 2 - 4 * c.q0
         root = sp.sqrt(sp.factor(d1 ** 2 - 4 * d2 * d0))

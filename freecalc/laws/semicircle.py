@@ -24,10 +24,6 @@ __all__ = ["Semicircle"]
 
 
 class SemicircleSymbolicFace(QuadraticSymbolicFace):
-    def edges(self) -> tuple[sp.Expr, sp.Expr]:
-        a, r = self.params["center"], self.params["r"]
-        return a - r, a + r
-
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         return self.params["center"] + self.params["r"] ** 2 * w / 4
 
@@ -62,6 +58,9 @@ class Semicircle(QuadraticLaw):
 
     def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
         return QuadraticCoefficients(p0=p["center"], p1=-1, q0=p["r"] ** 2 / 4, q1=0, q2=0)
+
+    def _edges_formula(self, p: Mapping[str, Any], sqrt: Any) -> tuple[Any, Any]:
+        return p["center"] - p["r"], p["center"] + p["r"]
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         u = np.clip((x - self.center) / self.r, -1.0, 1.0)

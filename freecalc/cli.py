@@ -1,0 +1,513 @@
+r"""The ``freecalc`` command line (also ``python -m freecalc``).
+
+Subcommands
+-----------
+``freecalc demo [--plot out.png]``
+    A short tour: a few laws (support, atoms, moments, m(z)), an exact free convolution, and decompressions.
+``freecalc decompress MATRIX.npy --sample 2048 --to 50000 [--repeats 5] [--plot out.png] [--json]``
+    Spectrum of a large symmetric matrix from random principal submatrices (free decompression): support,
+    log-determinant, extreme eigenvalues and condition number, with bands over the repeats.
+``freecalc fit DATA [--law htmp] [--json]``
+    Fit a spectral law to eigenvalues (1-D data) or to a matrix (2-D data) in ``.npy``, ``.txt`` or ``.csv``.
+``freecalc law "free_add(Semicircle(2), MarchenkoPastur(0.5))" [--density] [--plot out.png] [--json]``
+    Evaluate a law expression (safely: :mod:`freecalc._expr`, never ``eval``) and describe the law.
+
+Bad input (missing file, non-square matrix, unknown name, parse error, invalid parameter) prints one line
+``freecalc: error: ...`` on stderr and exits with status 2; a computation that fails exits with status 1. Set the
+environment variable ``FREECALC_DEBUG=1`` to get the traceback instead.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["main", "build_parser", "CLIError", "describe_law", "load_array"]
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CLIError(Exception):
+    """A one-line message for the user and the exit status that goes with it."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# helpers: loading data, JSON, printing
+# ----------------------------------------------------------------------------------------------------------------
+def load_array(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarray:
+    """Read a ``.npy`` (memory-mapped when ``mmap``), ``.txt`` or ``.csv`` file into a float array.
+
+    Raises :class:`CLIError` with a one-line message for a missing or unreadable file, an unknown extension,
+    non-numeric content or an array that is not 1-D or 2-D.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise CLIError(f"no such file: {str(p)!r}")
+    if p.is_dir():
+        raise CLIError(f"{str(p)!r} is a directory, not a data file")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".npy":
+            arr = np.load(p, mmap_mode="r" if mmap else None, allow_pickle=False)
+        elif suffix in (".txt", ".csv", ".dat"):
+            arr = np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=float, ndmin=1)
+        else:
+            raise CLIError(f"cannot read {str(p)!r}: expected a .npy, .txt or .csv file")
+    except CLIError:
+        raise
+    except (ValueError, OSError, EOFError) as err:
+        raise CLIError(f"cannot read {str(p)!r}: {_first_line(err)}") from None
+    if arr.dtype.kind not in "biuf":
+        raise CLIError(f"{str(p)!r} holds {arr.dtype} data; a real numeric array is needed")
+    if arr.ndim not in (1, 2):
+        raise CLIError(f"{str(p)!r} holds a {arr.ndim}-D array; expected eigenvalues (1-D) or a matrix (2-D)")
+    if arr.size == 0:
+        raise CLIError(f"{str(p)!r} is empty")
+    return arr
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0]
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types from numbers, arrays, tuples, laws and Estimates (non-finite floats become null)."""
+    from freecalc.laws.base import Law
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, (complex, np.complexfloating)):
+        return {"re": _jsonable(value.real), "im": _jsonable(value.imag)}
+    if isinstance(value, Law):
+        return repr(value)
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _emit_json(payload: dict[str, Any]) -> None:
+    print(json.dumps(_jsonable(payload), indent=2, allow_nan=False))
+
+
+def _fmt(value: Any, digits: int = 6) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, complex):
+        return f"{value.real:.{digits}g}{value.imag:+.{digits}g}i"
+    return f"{float(value):.{digits}g}"
+
+
+def _fmt_intervals(intervals: Sequence[tuple[float, float]]) -> str:
+    return " ∪ ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in intervals) or "(none: purely atomic)"
+
+
+def _fmt_atoms(atoms: Sequence[tuple[float, float]]) -> str:
+    return ", ".join(f"{_fmt(x)} (mass {_fmt(w)})" for x, w in atoms) or "none"
+
+
+def _progress(iterable: Any, *, total: int, desc: str, enabled: bool) -> Any:
+    """A tqdm progress bar on stderr (hidden when stderr is not a terminal or when disabled)."""
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, disable=None, leave=False)
+
+
+def _try(func: Callable[[], Any]) -> Any:
+    """A quantity a law may not provide (NotImplementedError) or cannot give for these parameters: None."""
+    try:
+        return func()
+    except (NotImplementedError, ValueError, ArithmeticError):
+        return None
+
+
+def describe_law(law: Any, *, z: complex = 1j, moments: int = 4) -> dict[str, Any]:
+    """A dictionary describing a numeric law: repr, size, support, atoms, mean, variance, moments, m(z)."""
+    from freecalc.laws.base import Law
+
+    if not isinstance(law, Law):
+        raise CLIError(f"the expression gives {type(law).__name__}, not a law")
+    if law.is_symbolic:
+        raise CLIError(f"{law!r} has symbolic parameters; the command line needs numbers")
+    info: dict[str, Any] = {"law": repr(law), "size": law.size}
+    info["support"] = [list(ab) for ab in law.support]
+    info["atoms"] = [list(a) for a in law.atoms]
+    info["mean"] = _try(law.mean)
+    info["variance"] = _try(law.var)
+    info["moments"] = _try(lambda: [float(v) for v in law.moments(moments)])
+    info["z"] = complex(z)
+    info["stieltjes"] = _try(lambda: complex(law.stieltjes(complex(z))))
+    return info
+
+
+def _print_description(info: dict[str, Any], indent: str = "  ") -> None:
+    print(f"{info['law']}")
+    print(f"{indent}support      {_fmt_intervals(info['support'])}")
+    print(f"{indent}atoms        {_fmt_atoms(info['atoms'])}")
+    print(f"{indent}mean, var    {_fmt(info['mean'])}, {_fmt(info['variance'])}")
+    if info["moments"] is not None:
+        print(f"{indent}moments      {', '.join(_fmt(v) for v in info['moments'])}")
+    print(f"{indent}m({_fmt(info['z'], 3)})  {_fmt(info['stieltjes'])}")
+
+
+def _density_grid(law: Any, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """x grid across the support (and atoms), with the density of the continuous part."""
+    from freecalc.plotting import plot_range  # pure numpy; importing it does not import matplotlib
+
+    lo, hi = plot_range(law)
+    x = np.linspace(lo, hi, points)
+    return x, np.asarray(law.pdf(x), dtype=float)
+
+
+def _save_figure(ax_or_fig: Any, path: str) -> None:
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def _check_plot_target(path: str | None) -> None:
+    if path is None:
+        return
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise CLIError(f"cannot write the plot {path!r}: the directory {str(parent)!r} does not exist")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CLIError("--plot needs matplotlib: pip install 'freecalc[plot]'") from None
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# freecalc law
+# ----------------------------------------------------------------------------------------------------------------
+def _cmd_law(args: argparse.Namespace) -> int:
+    from freecalc._expr import parse_expression
+
+    _check_plot_target(args.plot)
+    law = parse_expression(args.expression)
+    info = describe_law(law, z=_parse_complex(args.z))
+    if args.density:
+        x, y = _density_grid(law, args.points)
+        info["density"] = {"x": x, "pdf": y}
+    if args.json:
+        _emit_json(info)
+    else:
+        _print_description(info)
+        if args.density:
+            print("  density (continuous part):")
+            print("        x            pdf")
+            for xi, yi in zip(info["density"]["x"], info["density"]["pdf"]):
+                print(f"  {xi:12.6g}  {yi:12.6g}")
+    if args.plot:
+        from freecalc import plotting
+
+        _save_figure(plotting.plot_density(law), args.plot)
+    return EXIT_OK
+
+
+def _parse_complex(text: str) -> complex:
+    try:
+        value = complex(text.replace(" ", "").replace("i", "j"))
+    except ValueError:
+        raise CLIError(f"--z {text!r} is not a complex number (write e.g. 1+0.5j)") from None
+    if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+        raise CLIError(f"--z {text!r} must be finite")
+    return value
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# freecalc decompress
+# ----------------------------------------------------------------------------------------------------------------
+def _band(values: Sequence[float]) -> dict[str, Any]:
+    """Median and the 5–95 % band of repeated estimates (a single value has no band)."""
+    v = np.array([x for x in values if x is not None and math.isfinite(x)], dtype=float)
+    if v.size == 0:
+        return {"value": None, "low": None, "high": None, "replicates": list(values)}
+    if v.size == 1:
+        est = values[0]
+        low, high = getattr(est, "low", None), getattr(est, "high", None)
+        return {"value": float(v[0]), "low": low, "high": high, "replicates": [float(v[0])]}
+    lo, hi = np.quantile(v, (0.05, 0.95))
+    return {"value": float(np.median(v)), "low": float(lo), "high": float(hi), "replicates": v.tolist()}
+
+
+def _functionals(law: Any, n: int) -> dict[str, Any]:
+    from freecalc import functionals as F
+
+    out: dict[str, Any] = {"support": [list(ab) for ab in law.support]}
+    out["logdet"] = _try(lambda: F.logdet(law, n))
+    lo_hi = _try(lambda: F.extreme_eigenvalues(law, n))
+    out["lambda_min"], out["lambda_max"] = lo_hi if lo_hi is not None else (None, None)
+    out["condition_number"] = _try(lambda: F.condition_number(law, n))
+    return out
+
+
+def _cmd_decompress(args: argparse.Namespace) -> int:
+    import freecalc as fc
+
+    _check_plot_target(args.plot)
+    A = load_array(args.matrix, mmap=True)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise CLIError(f"{args.matrix!r} must hold a square symmetric matrix, got shape {A.shape}")
+    n_full = A.shape[0]
+    n_s = args.sample
+    if not 2 <= n_s <= n_full:
+        raise CLIError(f"--sample {n_s} is outside the allowed range [2, {n_full}] (the matrix is {n_full}×{n_full})")
+    n = n_full if args.to is None else args.to
+    if n < n_s:
+        raise CLIError(f"--to {n} is smaller than --sample {n_s}: decompression goes from a submatrix to a larger "
+                       f"matrix")
+    if args.repeats < 1:
+        raise CLIError(f"--repeats must be a positive integer, got {args.repeats}")
+    Empirical = getattr(fc, "Empirical", None)
+    if Empirical is None:
+        raise CLIError("numeric decompression is not available in this installation (freecalc.Empirical is "
+                       "missing)", EXIT_FAILURE)
+    rng = np.random.default_rng(args.seed)
+    runs, laws, eig_sets = [], [], []
+    for _ in _progress(range(args.repeats), total=args.repeats, desc="decompress", enabled=args.repeats > 1):
+        sub = fc.random_principal_submatrix(A, n_s, rng)
+        eigs = np.linalg.eigvalsh(sub.matrix)
+        law = Empirical(eigs, size=n_s).decompress(n)
+        runs.append(_functionals(law, n))
+        laws.append(law)
+        eig_sets.append(eigs)
+    keys = ("logdet", "lambda_min", "lambda_max", "condition_number")
+    report: dict[str, Any] = {
+        "matrix": str(args.matrix), "n": n_full, "sample": n_s, "target": n, "factor": n / n_s,
+        "repeats": args.repeats, "seed": args.seed,
+        "support": runs[0]["support"] if args.repeats == 1 else [r["support"] for r in runs],
+    }
+    for key in keys:
+        report[key] = _band([r[key] for r in runs])
+    if args.json:
+        _emit_json(report)
+    else:
+        print(f"free decompression of {args.matrix} ({n_full}×{n_full}): {args.repeats} random {n_s}×{n_s} "
+              f"principal submatrices → n = {n} (factor {n / n_s:.4g})")
+        print(f"  support            {_fmt_intervals(runs[0]['support'])}"
+              + ("  (first repeat)" if args.repeats > 1 else ""))
+        labels = {"logdet": "log|det|", "lambda_min": "λ_min", "lambda_max": "λ_max",
+                  "condition_number": "condition number"}
+        for key in keys:
+            b = report[key]
+            band = f"  [5–95 %: {_fmt(b['low'])}, {_fmt(b['high'])}]" if b["low"] is not None else ""
+            print(f"  {labels[key]:<18} {_fmt(b['value'])}{band}")
+    if args.plot:
+        from freecalc import plotting
+
+        _save_figure(plotting.plot_decompression(laws[0], source=eig_sets[0], replicates=laws[1:] or None),
+                     args.plot)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# freecalc fit
+# ----------------------------------------------------------------------------------------------------------------
+def _law_classes() -> dict[str, Any]:
+    """Fittable law classes by lower-case name (``mp``/``marchenkopastur``, ``htmp``, ...)."""
+    from freecalc._expr import LAW_NAMES, available_names
+
+    names = available_names()
+    out = {name.lower(): names[name] for name in LAW_NAMES if name in names and name not in ("PointMass", "Atoms")}
+    aliases = {"mp": "marchenkopastur", "sc": "semicircle", "km": "kestenmckay", "inverse_htmp": "inversehtmp"}
+    out.update({a: out[t] for a, t in aliases.items() if t in out})
+    return out
+
+
+def _fit_summary(result: Any) -> dict[str, Any]:
+    """Plain fields of a fit result (those it has)."""
+    out: dict[str, Any] = {"law": getattr(result, "law", None)}
+    for name in ("params", "stderr", "loglik", "bic", "aic", "ks", "phase", "n"):
+        value = getattr(result, name, None)
+        if value is not None and not callable(value):
+            out[name] = value if not hasattr(value, "value") else value.value
+    tail = getattr(result, "tail", None)
+    if tail is not None:
+        out["tail"] = {k: getattr(tail, k) for k in ("alpha", "alpha_sigma", "xmin", "n_tail", "ks") if hasattr(tail, k)}
+    spikes = getattr(result, "spikes", None)
+    if spikes is not None:
+        out["spikes"] = spikes
+    return out
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    import freecalc as fc
+
+    _check_plot_target(args.plot)
+    fit = getattr(fc, "fit", None)
+    if fit is None:
+        raise CLIError("fitting is not available in this installation (freecalc.fit is missing)", EXIT_FAILURE)
+    data = load_array(args.data)
+    kwargs: dict[str, Any] = {}
+    if args.law is not None:
+        classes = _law_classes()
+        key = args.law.lower().replace("-", "_")
+        if key not in classes:
+            raise CLIError(f"unknown law {args.law!r} for --law; choose from {', '.join(sorted(classes))}")
+        kwargs["law"] = classes[key]
+    if args.seed is not None:
+        kwargs["rng"] = args.seed
+    result = fit(np.asarray(data, dtype=float), **kwargs)
+    summary = _fit_summary(result)
+    summary["data"] = str(args.data)
+    summary["shape"] = list(data.shape)
+    if args.json:
+        _emit_json(summary)
+    else:
+        text = result.summary() if callable(getattr(result, "summary", None)) else None
+        print(text if text else "\n".join(f"{k:<10} {v}" for k, v in summary.items()))
+    if args.plot:
+        from freecalc import plotting
+
+        eigs = getattr(result, "eigenvalues", None)
+        if eigs is None:
+            eigs = data if data.ndim == 1 else np.linalg.eigvalsh(np.asarray(data, dtype=float))
+        _save_figure(plotting.plot_esd(eigs, law=summary["law"]), args.plot)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# freecalc demo
+# ----------------------------------------------------------------------------------------------------------------
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from freecalc import _demo
+
+    _check_plot_target(args.plot)
+    report = _demo.run(seed=args.seed)
+    if args.json:
+        _emit_json(report.as_dict())
+    else:
+        print(report.text())
+    if args.plot:
+        _save_figure(_demo.figure(report), args.plot)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# parser and entry point
+# ----------------------------------------------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors as one line (``freecalc: error: ...``) with exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        words = self.prog.split()[1:]  # "freecalc decompress" -> ["decompress"]
+        raise CLIError(f"{' '.join(words)}: {message}" if words else message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be a positive integer")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of the ``freecalc`` command."""
+    from freecalc import __version__
+
+    parser = _Parser(prog="freecalc", description="Symbolic-numeric free probability: spectral laws, free "
+                     "convolution, free decompression and spectral fitting.")
+    parser.add_argument("--version", action="version", version=f"freecalc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="a short tour: laws, a free convolution, decompressions")
+    p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("decompress", help="spectrum of a large matrix from random principal submatrices")
+    p.add_argument("matrix", metavar="MATRIX.npy", help="a square symmetric matrix saved with numpy.save "
+                   "(memory-mapped, only the sampled entries are read)")
+    p.add_argument("--sample", type=_positive_int, default=2048, help="submatrix size n_s (default 2048)")
+    p.add_argument("--to", type=_positive_int, default=None, help="target size n (default: the matrix size)")
+    p.add_argument("--repeats", type=_positive_int, default=1, help="independent submatrices; > 1 gives 5–95 %% "
+                   "bands (default 1)")
+    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_decompress)
+
+    p = sub.add_parser("fit", help="fit a spectral law to eigenvalues or a matrix")
+    p.add_argument("data", metavar="EIGS_OR_MATRIX", help=".npy, .txt or .csv: 1-D = eigenvalues, 2-D = matrix")
+    p.add_argument("--law", default=None, help="law to fit (e.g. mp, htmp, inversehtmp); default: choose by BIC")
+    p.add_argument("--seed", type=int, default=None, help="random seed (bootstrap, subsampling)")
+    p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_fit)
+
+    p = sub.add_parser("law", help="evaluate a law expression and describe the law")
+    p.add_argument("expression", help='e.g. "free_add(Semicircle(2), MarchenkoPastur(0.5))"')
+    p.add_argument("--density", action="store_true", help="print the density on a grid")
+    p.add_argument("--points", type=_positive_int, default=21, help="grid points for --density (default 21)")
+    p.add_argument("--z", default="1j", help="point where m(z) is printed (default 1j)")
+    p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_law)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``freecalc`` command; returns the exit status (0 success, 1 failed computation, 2 bad input)."""
+    debug = os.environ.get("FREECALC_DEBUG", "") not in ("", "0")
+    try:
+        parser = build_parser()
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        if getattr(args, "func", None) is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        return int(args.func(args))
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    except CLIError as err:
+        _report(str(err), debug)
+        return err.status
+    except KeyboardInterrupt:
+        print("freecalc: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
+        # invalid parameters, unknown names, wrong argument types: the user's input
+        _report(_first_line(err), debug)
+        return EXIT_USAGE
+    except (NotImplementedError, ArithmeticError, RuntimeError, MemoryError, OSError) as err:
+        _report(f"{type(err).__name__}: {_first_line(err)}", debug)
+        return EXIT_FAILURE
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        _report(f"internal error ({type(err).__name__}): {_first_line(err)}", debug)
+        return EXIT_FAILURE
+
+
+def _report(message: str, debug: bool) -> None:
+    if debug:
+        raise
+    print(f"freecalc: error: {message}", file=sys.stderr)

@@ -1,0 +1,338 @@
+r"""``fc.fit``: fit a spectral law to eigenvalues or a matrix, with tail, spikes and phase diagnostics."""
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from freecalc.fitting.data import Spectrum, spectrum_from
+from freecalc.fitting.families import Family, family_of, registered
+from freecalc.fitting.gof import bootstrap_pvalue, ks_distance
+from freecalc.fitting.likelihood import Likelihood, Model
+from freecalc.fitting.mle import maximize, standard_errors
+from freecalc.fitting.options import FitOptions, ScaleOption
+from freecalc.fitting.phases import PhaseEvidence, classify
+from freecalc.fitting.result import FitResult, RankEntry
+from freecalc.fitting.spikes import BulkFit, edge_and_tw_scale, plain_fit, robust_bulk_fit, summary_starts_for
+from freecalc.fitting.tails import fit_power_law_tail, htmp_tail_exponent
+
+__all__ = ["fit"]
+
+
+def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping[str, float] | None = None,
+        bootstrap: int = 0, rng=None, subsample: int | None = None, options: FitOptions | None = None) -> FitResult:
+    r"""Fit a spectral law to eigenvalues (or to a matrix's spectrum) by maximum likelihood.
+
+    Parameters
+    ----------
+    data : array_like
+        1-D: eigenvalues. 2-D symmetric (to 1e-10 relative): its eigenvalues. 2-D otherwise, W of shape N×M:
+        the eigenvalues of the M×M matrix WᵀW/N, whose ESD for iid entries of variance σ² is
+        ``MarchenkoPastur(c=M/N, sigma2=σ²)`` (with M − N exact zeros, the atom, when M > N).
+    law : Law class, Law instance, sequence of Law classes, or None
+        The family to fit (an instance only supplies starting values). None: compare every registered family
+        applicable to the data (or ``options.candidates``) and keep the best by ``options.criterion`` (BIC by
+        default: consistent, and its log n penalty keeps a 3-parameter family from beating a 2-parameter one
+        it nests; see :class:`Criterion`), all fitted to the same points.
+    scale : ScaleOption
+        Fit the scale (and location): AUTO (the family's default), FIT, FIT_WITH_LOCATION or NONE.
+    fixed : mapping, optional
+        Parameters held at given values (law parameter names, or ``scale``/``loc``); their stderr is 0.
+    bootstrap : int
+        Parametric-bootstrap replicates for the KS p-value (each refitted); 0 leaves ``pvalue`` None.
+    rng : optional
+        Anything :func:`numpy.random.default_rng` accepts (subsampling and bootstrap).
+    subsample : int, optional
+        Use a random principal submatrix of this size (matrices only; the fitted law is then that of the
+        submatrix: ``result.law.decompress(M)`` returns to full size).
+    options : FitOptions, optional
+        Optimiser, tail, spike and phase settings.
+
+    Returns
+    -------
+    FitResult
+
+    Notes
+    -----
+    *Likelihood.* Exact zeros (within ``atom_factor·n·eps·max|x|``) are counted against the law's atom at 0,
+    never through log ρ(0) (see :mod:`freecalc.fitting.likelihood`). Tiny negative round-off within that
+    tolerance is clipped to 0 for laws on [0, ∞); anything more negative is an error for those laws.
+
+    *Spikes.* For laws with a finite square-root upper edge the fit is made on the bulk after setting aside
+    eigenvalues beyond the edge plus a Tracy–Widom quantile (:mod:`freecalc.fitting.spikes`). When no single law
+    is given, spikes are found against a Marchenko–Pastur bulk (a semicircle for spectra with negative values)
+    and every candidate is fitted to the remaining points; the winner, if it has a finite edge, then gets its own
+    spike analysis. Laws without a finite edge (HTMP, InverseHTMP) given alone are fitted to all the data.
+
+    *Tail and phase.* α is the Clauset–Shalizi–Newman power-law exponent of the upper tail of all the data
+    (:mod:`freecalc.fitting.tails`); the phase follows the rules of :mod:`freecalc.fitting.phases`.
+
+    Raises
+    ------
+    ValueError
+        NaN/inf data, fewer points than 2 + free parameters, all values equal, negative values for a law on
+        [0, ∞), or no parameters whose support contains the data.
+    TypeError
+        A law that is not a fittable Law class, bad option types.
+    """
+    options = FitOptions() if options is None else options
+    if not isinstance(options, FitOptions):
+        raise TypeError(f"fit: options must be a FitOptions, got {options!r}")
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, numbers.Integral) or bootstrap < 0:
+        raise ValueError(f"fit: bootstrap must be a non-negative integer, got {bootstrap!r}")
+    if not isinstance(scale, ScaleOption):
+        raise TypeError(f"fit: scale must be a ScaleOption member (e.g. ScaleOption.FIT), got {scale!r}")
+    gen = np.random.default_rng(rng)
+    spec = spectrum_from(data, subsample=subsample, rng=gen, atom_factor=options.atom_factor)
+    x = spec.values
+    if x.size < 3:
+        raise ValueError(f"fit: {x.size} eigenvalue(s) are too few to fit a law (need at least 3)")
+    if x[-1] - x[0] <= spec.zero_tol:
+        raise ValueError(f"fit: all {x.size} eigenvalues are equal ({x[0]:.6g}): that is a point mass, not a "
+                         f"continuous spectral law")
+    nonneg = bool(x[0] >= -spec.zero_tol)
+    families, single, start_law = _families(law, options, nonneg)
+    notes: list[str] = []
+
+    # -- reference bulk (spikes and phase) -------------------------------------------------------------------
+    reference = _reference_fit(spec, nonneg, options, notes)
+
+    # -- fit the candidate(s) ----------------------------------------------------------------------------------
+    if single:
+        fam = families[0]
+        model = Model.build(fam, scale, fixed)
+        xf = _data_for(fam, x, spec)
+        _check_count(model, xf)
+        extra = _starts_from_instance(start_law, model)
+        if fam.finite_edge and options.spikes.enabled:
+            if reference is not None and _same_model(model, reference[0]):
+                bulk = reference[1]
+            else:
+                bulk = robust_bulk_fit(model, xf, spec.zero_tol, x.size, summary_starts_for(model, spec.zero_tol),
+                                       options.spikes, options.optimizer)
+        else:
+            res, lik = plain_fit(model, xf, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
+                                 options.optimizer, extra_starts=extra)
+            bulk = _as_bulk(model, res, lik, xf, x.size, reference)
+        val = options.criterion.value_of(bulk.mle.loglik, model.k, bulk.bulk.size)
+        ranking = [RankEntry(fam.name, val, bulk.mle.loglik, model.k)]
+        chosen = (model, bulk)
+    else:
+        common = x
+        if reference is not None and reference[1].spikes.size and not reference[1].tail_like:
+            common = reference[1].bulk if nonneg else x[: x.size - reference[1].spikes.size]
+        ranking, fits = [], {}
+        for fam in families:
+            try:
+                model = Model.build(fam, scale, fixed if fixed else None)
+                xf = _data_for(fam, common, spec)
+                _check_count(model, xf)
+                if reference is not None and _same_model(model, reference[0]) and xf.size == reference[1].bulk.size:
+                    res, lik = reference[1].mle, reference[1].likelihood
+                else:
+                    res, lik = plain_fit(model, xf, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
+                                         options.optimizer)
+            except (ValueError, TypeError) as exc:
+                ranking.append(RankEntry(fam.name, math.inf, -math.inf, 0, str(exc)))
+                continue
+            val = options.criterion.value_of(res.loglik, model.k, xf.size)
+            ranking.append(RankEntry(fam.name, val, res.loglik, model.k))
+            fits[fam.name] = (model, res, lik, xf)
+        ranking.sort(key=lambda r: (r.error is not None, r.criterion))
+        if not fits:
+            raise ValueError("fit: no candidate law could be fitted: "
+                             + "; ".join(f"{r.law}: {r.error}" for r in ranking))
+        model, res, lik, xf = fits[ranking[0].law]
+        fam = model.family
+        if fam.finite_edge and options.spikes.enabled and not (
+                reference is not None and _same_model(model, reference[0])):
+            bulk = robust_bulk_fit(model, _data_for(fam, x, spec), spec.zero_tol, x.size,
+                                   summary_starts_for(model, spec.zero_tol), options.spikes, options.optimizer)
+        elif reference is not None and _same_model(model, reference[0]):
+            bulk = reference[1]
+        else:
+            bulk = _as_bulk(model, res, lik, xf, x.size, reference)
+        chosen = (model, bulk)
+        failed = [r for r in ranking if r.error is not None]
+        if failed:
+            notes.append("could not fit: " + ", ".join(r.law for r in failed) + " (see ranking)")
+    model, bulk = chosen
+    return _finish(spec, model, bulk, ranking, reference, nonneg, options, bootstrap, gen, notes)
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+
+def _families(law, options: FitOptions, nonneg: bool) -> tuple[list[Family], bool, object]:
+    from freecalc.laws.base import Law
+
+    if law is None:
+        pool = [family_of(c) for c in options.candidates] if options.candidates else list(registered())
+        fams = [f for f in pool if nonneg or not f.nonnegative]
+        if not fams:
+            raise ValueError("fit: none of the candidate laws allows negative eigenvalues, and the data have some")
+        return fams, len(fams) == 1, None
+    if isinstance(law, Law):
+        return [family_of(type(law))], True, law
+    if isinstance(law, type):
+        return [family_of(law)], True, None
+    if isinstance(law, Sequence) and not isinstance(law, (str, bytes)):
+        fams = [family_of(c) for c in law]
+        if not fams:
+            raise ValueError("fit: law must not be an empty sequence")
+        return fams, len(fams) == 1, None
+    raise TypeError(f"fit: law must be a Law class, a Law instance, a sequence of Law classes or None; got {law!r}")
+
+
+def _data_for(fam: Family, x: np.ndarray, spec: Spectrum) -> np.ndarray:
+    """Data for one family: non-negative families get round-off clipped at 0, and an error for real negatives."""
+    if not fam.nonnegative:
+        return x
+    if x[0] < -spec.zero_tol:
+        neg = int(np.count_nonzero(x < -spec.zero_tol))
+        raise ValueError(f"fit: {fam.name} lives on [0, ∞) but {neg} eigenvalue(s) are negative (smallest "
+                         f"{x[0]:.6g}, beyond the round-off tolerance {spec.zero_tol:.3g})")
+    return np.where(np.abs(x) <= spec.zero_tol, 0.0, x)
+
+
+def _check_count(model: Model, x: np.ndarray) -> None:
+    if x.size < model.k + 2:
+        raise ValueError(f"fit: {x.size} points are too few for {model.family.name} with {model.k} free "
+                         f"parameter(s) (need at least {model.k + 2})")
+
+
+def _same_model(a: Model, b: Model) -> bool:
+    return a.family is b.family and a.free == b.free and dict(a.fixed) == dict(b.fixed)
+
+
+def _starts_from_instance(law, model: Model) -> list:
+    if law is None:
+        return []
+    st = {k: float(v) for k, v in law.params.items()}
+    if model.add_scale:
+        st["scale"] = 1.0
+    if model.add_loc:
+        st["loc"] = 0.0
+    return [st]
+
+
+def _reference_fit(spec: Spectrum, nonneg: bool, options: FitOptions, notes: list):
+    """(model, BulkFit) of the reference bulk law: MP for spectra on [0, ∞), semicircle otherwise."""
+    if not options.spikes.enabled:
+        return None
+    from freecalc.laws.marchenko_pastur import MarchenkoPastur
+    from freecalc.laws.semicircle import Semicircle
+
+    fam = family_of(MarchenkoPastur if nonneg else Semicircle)
+    model = Model.build(fam, ScaleOption.AUTO, None)
+    xf = _data_for(fam, spec.values, spec)
+    if xf.size - int(np.count_nonzero(xf == 0.0)) < model.k + 2:
+        notes.append("too few non-zero eigenvalues for the reference bulk fit: no spike or phase analysis")
+        return None
+    try:
+        bulk = robust_bulk_fit(model, xf, spec.zero_tol, spec.n, summary_starts_for(model, spec.zero_tol),
+                               options.spikes, options.optimizer)
+    except ValueError as exc:
+        notes.append(f"reference {fam.name} bulk fit failed ({exc}): no spike or phase analysis")
+        return None
+    if bulk.tail_like:
+        notes.append(f"{bulk.n_beyond} eigenvalues ({bulk.n_beyond / spec.n:.1%}) lie beyond the "
+                     f"{fam.name} edge: a tail rather than spikes, so the bulk is fitted to all the data")
+    return model, bulk
+
+
+def _as_bulk(model: Model, res, lik: Likelihood, xf: np.ndarray, n: int, reference) -> BulkFit:
+    """Wrap a plain fit as a BulkFit; spikes are those of the reference bulk (or of the law's own edge)."""
+    if model.family.finite_edge:
+        edge, _, tw = edge_and_tw_scale(model, res.theta, n)
+    else:
+        edge, tw = math.inf, math.nan
+    spikes = np.zeros(0)
+    if reference is not None and not model.family.finite_edge:
+        spikes = reference[1].spikes
+        edge, tw = reference[1].edge, reference[1].tw_scale
+    return BulkFit(res, lik, xf, spikes, edge, tw, edge, False, int(spikes.size), 0)
+
+
+def _fitted_law(model: Model, theta: Mapping[str, float], size: int):
+    law = model.make_law(theta)
+    s, loc = model.affine(theta)
+    try:
+        law = law.with_size(size)
+    except (TypeError, ValueError, NotImplementedError):
+        pass
+    if model.add_scale and s != 1.0:
+        law = s * law
+    if model.add_loc and loc != 0.0:
+        law = law + loc
+    return law
+
+
+def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, nonneg: bool, options: FitOptions,
+            bootstrap: int, gen, notes: list) -> FitResult:
+    res, lik = bulk.mle, bulk.likelihood
+    theta = res.theta
+    se_free, ok = standard_errors(lik, res.phi, options.optimizer.hessian_step)
+    if not ok:
+        notes.append("observed information not positive definite at the optimum: standard errors are NaN")
+    names = model.param_names()
+    params = {k: float(theta[k]) for k in names}
+    stderr = {k: (0.0 if k in model.fixed else float(se_free.get(k, math.nan))) for k in names}
+    base = model.make_law(theta)
+    s, loc = model.affine(theta)
+    ks = ks_distance(base, s, loc, lik.x, spec.zero_tol)
+    n_fit = int(lik.x.size)
+    aic = 2 * model.k - 2 * res.loglik
+    bic = model.k * math.log(n_fit) - 2 * res.loglik
+
+    pvalue = None
+    if bootstrap:
+        def replicate(g):
+            try:
+                sample = np.sort(loc + s * np.asarray(base.rvs(n_fit, rng=g), dtype=float))
+                rl = Likelihood(model, sample, spec.zero_tol)
+                starts = [dict(theta)] + list(summary_starts_for(model, spec.zero_tol)(sample))
+                rr = maximize(rl, starts, options.optimizer)
+                b = model.make_law(rr.theta)
+                bs, bl = model.affine(rr.theta)
+                return ks_distance(b, bs, bl, sample, spec.zero_tol)
+            except (ValueError, ArithmeticError):
+                return None
+
+        pvalue, failed = bootstrap_pvalue(ks, replicate, bootstrap, gen)
+        if failed:
+            notes.append(f"{failed} of {bootstrap} bootstrap refits failed and were skipped")
+
+    tail = fit_power_law_tail(spec.values, options.tails) if options.tails.enabled else None
+    alpha_law = None
+    if model.family.name == "InverseHTMP":
+        alpha_law = htmp_tail_exponent(theta["gamma"], theta["kappa"])
+
+    phase, reason = None, "not defined for spectra with negative eigenvalues"
+    if not nonneg:
+        pass
+    elif reference is None:
+        reason = "no reference bulk fit (see notes)"
+    else:
+        rmodel, rbulk = reference
+        rlaw = rmodel.make_law(rbulk.mle.theta)
+        rs, rl = rmodel.affine(rbulk.mle.theta)
+        mp_ks = ks_distance(rlaw, rs, rl, rbulk.likelihood.x, spec.zero_tol)
+        _, lower, _ = edge_and_tw_scale(rmodel, rbulk.mle.theta, spec.n)
+        ev = PhaseEvidence(n=spec.n, excess_zeros=max(0, spec.n_zeros - spec.structural_zeros), mp_ks=mp_ks,
+                           n_bulk=int(rbulk.likelihood.x.size), alpha=None if tail is None else tail.alpha,
+                           spikes=tuple(float(v) for v in rbulk.spikes), edge=rbulk.edge, lower_edge=lower)
+        phase, reason = classify(ev, options.phases)
+
+    law = _fitted_law(model, theta, spec.n)
+    return FitResult(
+        law=law, params=params, stderr=stderr, loglik=float(res.loglik), aic=float(aic), bic=float(bic),
+        ks=float(ks), pvalue=pvalue,
+        alpha=None if tail is None else tail.alpha, alpha_sigma=None if tail is None else tail.alpha_sigma,
+        xmin=None if tail is None else tail.xmin, n_tail=None if tail is None else tail.n_tail,
+        alpha_law=alpha_law, num_spikes=int(bulk.spikes.size), spikes=tuple(bulk.spikes),
+        bulk_edge=float(bulk.edge), tw_scale=float(bulk.tw_scale), phase=phase, phase_reason=reason,
+        ranking=tuple(ranking), criterion=options.criterion.name, n=spec.n, n_fit=n_fit,
+        converged=bool(res.converged), notes=tuple(notes),
+    )

@@ -1,0 +1,320 @@
+r"""``AlgebraicLaw``: a law known through a polynomial :math:`P(m, z)` with :math:`P(m(z), z) = 0`.
+
+Everything is derived from P alone:
+
+* the Stieltjes factor (irreducible, with a branch :math:`m \sim -1/z`) and exact moments/free cumulants by
+  undetermined coefficients (:mod:`freecalc.symbolic.algebraic`);
+* support edges: exact real zeros of the discriminant in m (rationals, radicals or ``CRootOf``); between two
+  consecutive candidates the boundary value :math:`m(x + i0)` is either real throughout or not (it can only meet its
+  conjugate at a discriminant zero), so one evaluation per gap decides the support;
+* atoms: real zeros of the leading coefficient in m, mass = minus the residue, chosen exactly among the
+  Newton-polygon candidates (:func:`~freecalc.symbolic.algebraic.mass_candidates`) by a numeric evaluation;
+* numeric Stieltjes transform by vertical continuation from the moment series at :math:`x + iY`
+  (:mod:`freecalc.kernels.branches`), boundary values on the real axis included.
+
+Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Comput. Math. 8 (2008).
+"""
+from __future__ import annotations
+
+import math
+from functools import cached_property, singledispatch
+from typing import Any, NamedTuple
+
+import numpy as np
+import sympy as sp
+
+from freecalc._params import SymbolicParameterError
+from freecalc.kernels.branches import stieltjes_branch
+from freecalc.laws.base import Law, SymbolicFace
+from freecalc.symbolic import algebraic as A
+from freecalc.symbolic import transforms as T
+
+__all__ = ["AlgebraicLaw", "AlgebraicSymbolicFace", "to_algebraic"]
+
+#: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
+_SEED_MOMENTS = 8
+
+
+class _Numeric(NamedTuple):
+    C: np.ndarray  # C[j, k] = coefficient of m^j z^k
+    mom: np.ndarray  # m_0..m_K
+    Y: float  # start height, > 2 * bound of the support
+    bound: float
+    support: tuple[tuple[float, float], ...]
+    atoms: tuple[tuple[float, float], ...]
+    exact_support: tuple[tuple[sp.Expr, sp.Expr], ...]
+    exact_atoms: tuple[tuple[sp.Expr, sp.Expr], ...]
+
+
+class AlgebraicLaw(Law):
+    r"""The law whose Stieltjes transform is the branch :math:`m \sim -1/z` of :math:`P(m, z) = 0`.
+
+    Parameters
+    ----------
+    P : sympy expression or anything sympify accepts
+        A polynomial (or rational expression: its numerator is used) in ``m`` and ``z``; other symbols are
+        parameters (the numeric face then raises :class:`~freecalc.SymbolicParameterError`).
+    m, z : sympy.Symbol, optional
+        The symbols of P (default: ``freecalc.symbolic.transforms.m`` and ``z``).
+    size : int, optional
+        Matrix dimension n.
+    reduce : bool, default True
+        Factor P and keep the Stieltjes factor (operations that already did so pass ``False``).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from freecalc.symbolic.transforms import m, z
+    >>> law = AlgebraicLaw(m**2 + z*m + 1, m, z)   # semicircle of radius 2
+    >>> law.support
+    ((-2.0, 2.0),)
+    """
+
+    is_algebraic = True
+
+    def __init__(self, P: Any, m: sp.Symbol = T.m, z: sp.Symbol = T.z, *, size: Any = None,
+                 reduce: bool = True) -> None:
+        if isinstance(P, Law):
+            raise TypeError(f"AlgebraicLaw takes a polynomial P(m, z); use to_algebraic({P!r}) to convert a law")
+        if not isinstance(m, sp.Symbol) or not isinstance(z, sp.Symbol) or m == z:
+            raise TypeError(f"m and z must be two distinct sympy Symbols, got m={m!r}, z={z!r}")
+        try:
+            expr = sp.sympify(P)
+        except (sp.SympifyError, TypeError) as exc:
+            raise TypeError(f"P must be a polynomial in m and z, got {P!r}") from exc
+        if not isinstance(expr, sp.Expr) or not expr.has(m):
+            raise ValueError(f"P must involve m = {m}: got P = {expr}")
+        # canonical symbols so that equal laws compare equal whatever symbols the user chose
+        expr = expr.subs({m: T.m, z: T.z}, simultaneous=True)
+        poly = A.stieltjes_factor(expr, T.m, T.z) if reduce else A.as_polynomial(expr, T.m, T.z)
+        super().__init__(size=size)
+        self._set("_P", poly)
+
+    # -- identity ---------------------------------------------------------------------------------------------
+    @property
+    def equation(self) -> sp.Expr:
+        """The canonical polynomial P(m, z) (Stieltjes factor, integer content removed)."""
+        return self._P
+
+    def _identity(self) -> tuple[Any, ...]:
+        return (sp.srepr(self._P),)
+
+    @property
+    def is_symbolic(self) -> bool:
+        return bool(self._P.free_symbols - {T.m, T.z})
+
+    def _require_numeric(self, what: str) -> None:
+        if self.is_symbolic:
+            syms = sorted(str(s) for s in self._P.free_symbols - {T.m, T.z})
+            raise SymbolicParameterError(f"{what} of {self!r} needs numbers for the symbols {syms}; "
+                                         f"use law.subs({{...}}) or the symbolic face law.sym")
+
+    def subs(self, values: dict) -> AlgebraicLaw:
+        """The law with parameter symbols replaced by values (exact rationals are used for floats)."""
+        vals = {k: sp.nsimplify(v, rational=True) if isinstance(v, float) else v for k, v in values.items()}
+        return AlgebraicLaw(self._P.subs(vals), size=self.size)
+
+    def replace(self, **changes: Any) -> AlgebraicLaw:
+        unknown = set(changes) - {"size"}
+        if unknown:
+            raise TypeError(f"AlgebraicLaw has no parameters to replace ({sorted(unknown)}); use subs()")
+        return AlgebraicLaw(self._P, size=changes.get("size", self.size), reduce=False)
+
+    def __repr__(self) -> str:
+        size = f", size={self.size}" if self.size is not None else ""
+        return f"AlgebraicLaw({self._P}{size})"
+
+    def _latex(self, printer: Any = None) -> str:
+        return rf"\mathrm{{Alg}}\left[{sp.latex(self._P)} = 0\right]"
+
+    @property
+    def degree(self) -> tuple[int, int]:
+        """Degrees of P in m and in z."""
+        p = sp.Poly(self._P, T.m, T.z)
+        return p.degree(T.m), p.degree(T.z)
+
+    # -- exact data ------------------------------------------------------------------------------------------
+    def exact_moments(self, K: int) -> list[sp.Expr]:
+        """Exact moments m_1..m_K (cached; computed by undetermined coefficients)."""
+        cache = self.__dict__.setdefault("_moment_cache", [])
+        if len(cache) < K:
+            cache[:] = A.moment_series(self._P, K, T.m, T.z)
+        return cache[:K]
+
+    # -- numeric state ---------------------------------------------------------------------------------------
+    @cached_property
+    def _numeric(self) -> _Numeric:
+        self._require_numeric("the numeric face")
+        poly = sp.Poly(self._P, T.m, T.z)
+        d, e = poly.degree(T.m), poly.degree(T.z)
+        C = np.zeros((d + 1, e + 1))
+        for (j, k), c in poly.terms():
+            cc = complex(sp.N(c, 30))
+            if abs(cc.imag) > 1e-14 * max(1.0, abs(cc)):
+                raise ValueError(f"P has non-real coefficient {c}; AlgebraicLaw needs a real polynomial")
+            C[j, k] = cc.real
+        mom = np.array([1.0] + [float(v) for v in self.exact_moments(_SEED_MOMENTS)])
+        edges = A.edge_candidates(self._P, T.m, T.z)
+        poles = A.pole_candidates(self._P, T.m, T.z)
+        pts = sorted({*edges, *poles}, key=lambda r: float(r))
+        fpts = [float(p) for p in pts]
+        bound = max([abs(p) for p in fpts] + [abs(mom[1]), 1e-300])
+        scale = max(bound, math.sqrt(max(mom[2] - mom[1] ** 2, 0.0)), 1e-12)
+        Y = 2.0 * bound + scale
+        raw = _Numeric(C, mom, Y, bound, (), (), (), ())
+        # support: test the boundary value in every gap between consecutive candidates
+        exact_iv: list[list[sp.Expr]] = []
+        for lo, hi, flo, fhi in zip(pts[:-1], pts[1:], fpts[:-1], fpts[1:]):
+            if fhi - flo <= 1e-14 * scale:
+                continue
+            mid = np.array([0.5 * (flo + fhi)])
+            val = _branch(raw, mid, np.zeros(1))[0]
+            if val.imag > 1e-9 * max(1.0, abs(val)):
+                if exact_iv and exact_iv[-1][1] == lo:
+                    exact_iv[-1][1] = hi
+                else:
+                    exact_iv.append([lo, hi])
+        support = tuple((float(a), float(b)) for a, b in exact_iv)
+        # atoms: mass = lim eta Im m(a + i eta), snapped to the exact Newton-polygon candidate
+        atoms, exact_atoms = [], []
+        for a in poles:
+            fa = float(a)
+            cands = A.mass_candidates(self._P, a, T.m, T.z)
+            if not cands:
+                continue
+            # eta Im m(a + i eta) -> mass; a continuous part adds O(sqrt(eta)) at worst (x^(-1/2) edges)
+            eta = 1e-10 * scale
+            val = _branch(raw, np.array([fa]), np.array([eta]))[0]
+            est = eta * val.imag
+            best = min(cands, key=lambda w: abs(complex(w) - est))
+            if abs(complex(best) - est) > 1e-3:
+                if abs(est) < 1e-3:
+                    continue  # no atom: the branch through this pole candidate is another sheet
+                raise ArithmeticError(f"atom at {a}: numeric mass {est} matches no exact candidate {cands}")
+            atoms.append((fa, float(best)))
+            exact_atoms.append((a, best))
+        return _Numeric(C, mom, Y, bound, support, tuple(atoms), tuple((a, b) for a, b in exact_iv),
+                        tuple(exact_atoms))
+
+    def kernel_args(self) -> tuple[np.ndarray, float, np.ndarray]:
+        """(C, Y, moments) for :func:`freecalc.kernels.branches.stieltjes_branch` (user ``@njit`` code)."""
+        n = self._numeric
+        return n.C, n.Y, n.mom
+
+    # -- hooks ----------------------------------------------------------------------------------------------
+    def _support(self) -> tuple[tuple[float, float], ...]:
+        return self._numeric.support
+
+    def _atoms(self) -> tuple[tuple[float, float], ...]:
+        return self._numeric.atoms
+
+    def _stieltjes(self, z: np.ndarray) -> np.ndarray:
+        zf = np.ascontiguousarray(z, dtype=complex).ravel()
+        out = _branch(self._numeric, zf.real.copy(), zf.imag.copy())
+        return out.reshape(np.shape(z))
+
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        n = self._numeric
+        flat = np.ascontiguousarray(x, dtype=float).ravel()
+        out = np.zeros(flat.shape)
+        inside = self._inside(flat)
+        if np.any(inside):
+            xi = flat[inside]
+            vals = _branch(n, xi, np.zeros(xi.shape)).imag / np.pi
+            # at an atom embedded in the support the boundary value is infinite: use the mean of both sides
+            for a, _ in n.atoms:
+                hit = np.abs(xi - a) <= 1e-12 * max(1.0, n.bound)
+                if np.any(hit):
+                    h = 1e-7 * max(1.0, n.bound)
+                    side = _branch(n, np.array([a - h, a + h]), np.zeros(2)).imag / np.pi
+                    vals[hit] = 0.5 * (side[0] + side[1])
+            out[inside] = np.maximum(np.nan_to_num(vals, nan=0.0), 0.0)
+        return out.reshape(np.shape(x))
+
+    def _moment(self, k: int) -> float:
+        return float(self.exact_moments(k)[k - 1])
+
+    def _r_transform(self, w: np.ndarray) -> np.ndarray:
+        # Newton on m(z) = -w with the exact derivative dm/dz = -P_z / P_m, from the cumulant series
+        n = self._numeric
+        k1 = n.mom[1]
+        k2 = n.mom[2] - n.mom[1] ** 2
+        zc = 1.0 / w + k1 + k2 * w
+        Pz = sp.lambdify((T.m, T.z), sp.diff(self._P, T.z), "numpy")
+        Pm = sp.lambdify((T.m, T.z), sp.diff(self._P, T.m), "numpy")
+        for _ in range(60):
+            mv = self._stieltjes_any(zc)
+            dm = -Pz(mv, zc) / Pm(mv, zc)
+            step = (mv + w) / dm
+            zc = zc - step
+            if np.all(np.abs(step) <= 1e-15 * np.maximum(1.0, np.abs(zc))):
+                break
+        return zc - 1.0 / w
+
+
+def _branch(n: _Numeric, xr: np.ndarray, yi: np.ndarray) -> np.ndarray:
+    out = np.empty(xr.shape[0], dtype=np.complex128)
+    stieltjes_branch(n.C, np.ascontiguousarray(xr, dtype=float), np.ascontiguousarray(yi, dtype=float),
+                     float(n.Y), n.mom, out)
+    return out
+
+
+class AlgebraicSymbolicFace(SymbolicFace):
+    """Symbolic face of an :class:`AlgebraicLaw`: the equation, exact moments, cumulants, edges, atoms,
+    and the R- and S-equations (closed forms of m, R, S exist only for low degree, so they are not offered)."""
+
+    law: AlgebraicLaw
+
+    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+        return self.law.equation.subs({T.m: m, T.z: z}, simultaneous=True)
+
+    def r_equation(self, R: Any = A.R_SYM, w: Any = T.w) -> sp.Expr:
+        """Polynomial A(R, w) with A(R(w), w) = 0."""
+        return A.r_equation(self.law.equation, T.m, T.z, R, w)
+
+    def s_equation(self, S: Any = A.S_SYM, w: Any = T.w) -> sp.Expr:
+        """Polynomial B(S, w) with B(S(w), w) = 0."""
+        return A.s_equation(self.law.equation, T.m, T.z, S, w)
+
+    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+        raise NotImplementedError("an AlgebraicLaw has no closed-form Stieltjes transform in general; use "
+                                  "sym.equation(m, z) (its Stieltjes branch) or the numeric face")
+
+    def _moment_list(self, K: int) -> list[sp.Expr]:
+        return list(self.law.exact_moments(K))
+
+    @property
+    def support(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """Support intervals with exact endpoints (rationals, radicals or ``CRootOf``)."""
+        return self.law._numeric.exact_support
+
+    @property
+    def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """Atoms (location, mass) with exact values."""
+        return self.law._numeric.exact_atoms
+
+    def edge_candidates(self) -> list[sp.Expr]:
+        """Real zeros of the discriminant (exact), a superset of the support edges; works with parameters."""
+        return A.edge_candidates(self.law.equation, T.m, T.z)
+
+
+AlgebraicLaw.symbolic_face_class = AlgebraicSymbolicFace
+
+
+@singledispatch
+def to_algebraic(law: Any) -> AlgebraicLaw:
+    """The :class:`AlgebraicLaw` of an algebraic law (any law with ``is_algebraic`` and ``sym.equation``).
+
+    Raises ``TypeError`` for laws whose Stieltjes transform satisfies no polynomial equation.
+    """
+    if not isinstance(law, Law):
+        raise TypeError(f"to_algebraic needs a freecalc Law, got {type(law).__name__}")
+    if not getattr(law, "is_algebraic", False):
+        raise TypeError(f"{law!r} is not algebraic (its Stieltjes transform satisfies no polynomial equation)")
+    eq = law.sym.equation(T.m, T.z)
+    return AlgebraicLaw(eq, T.m, T.z, size=law.size)
+
+
+@to_algebraic.register
+def _(law: AlgebraicLaw) -> AlgebraicLaw:
+    return law

@@ -1,0 +1,275 @@
+r"""Figures of laws and results (matplotlib is optional: ``pip install 'freecalc[plot]'``).
+
+Every function takes laws, eigenvalues or results, draws into the given ``ax`` (a new figure when ``ax`` is None)
+and returns the :class:`matplotlib.axes.Axes` (its figure is ``ax.figure``). Matplotlib is imported only when a
+function draws, so ``import freecalc.plotting`` works without it; compute code never imports this module.
+
+* :func:`plot_density` — density of the continuous part, atoms as stems (height = mass);
+* :func:`plot_esd` — histogram of eigenvalues against a (fitted) law;
+* :func:`plot_decompression` — a decompressed density with its uncertainty band and the source spectrum;
+* :func:`plot_tail` — log–log complementary CDF of the upper tail with the fitted power law of exponent α;
+* :func:`plot_free_convolution` — a ⊞/⊠ result against a Monte Carlo eigenvalue histogram.
+
+Histograms are normalised by the *total* number of eigenvalues, so off the atoms their height estimates the
+density of the continuous part, the quantity drawn for the law.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["plot_range", "plot_density", "plot_esd", "plot_decompression", "plot_tail", "plot_free_convolution"]
+
+_PAD = 0.08  # fraction of the plotted range added on each side
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - exercised only without matplotlib
+        raise ImportError("freecalc.plotting needs matplotlib: pip install 'freecalc[plot]'") from None
+    return plt
+
+
+def _axes(ax: Any) -> Any:
+    if ax is not None:
+        return ax
+    _, ax = _pyplot().subplots(figsize=(6.4, 4.0))
+    return ax
+
+
+def plot_range(law: Any, pad: float = _PAD) -> tuple[float, float]:
+    """An x range showing the whole law: support and atoms (0.5 %–99.5 % quantiles for unbounded sides).
+
+    Pure numpy: the command line uses it for density tables without importing matplotlib.
+    """
+    ends: list[float] = [loc for loc, _ in law.atoms]
+    for a, b in law.support:
+        ends.append(a if math.isfinite(a) else float(law.ppf(0.005)))
+        ends.append(b if math.isfinite(b) else float(law.ppf(0.995)))
+    if not ends:
+        raise ValueError(f"{law!r} has neither support nor atoms to plot")
+    lo, hi = min(ends), max(ends)
+    width = hi - lo if hi > lo else max(1.0, abs(lo))
+    return lo - pad * width, hi + pad * width
+
+
+def _grid(law: Any, points: int, x: Any = None) -> np.ndarray:
+    if x is not None:
+        return np.asarray(x, dtype=float)
+    lo, hi = plot_range(law)
+    grid = np.linspace(lo, hi, points)
+    # include the edges themselves so square-root edges are drawn down to 0
+    edges = [e for ab in law.support for e in ab if math.isfinite(e) and lo <= e <= hi]
+    return np.unique(np.concatenate([grid, edges]))
+
+
+def plot_density(law: Any, ax: Any = None, *, points: int = 600, x: Any = None, label: str | None = None,
+                 color: Any = None, atoms: bool = True, **line_kw: Any) -> Any:
+    """Density of the continuous part of ``law`` (a line) and its atoms (stems of height equal to the mass).
+
+    Parameters
+    ----------
+    law : Law
+        A numeric law.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    points : int
+        Grid size when ``x`` is not given (the support edges are added to the grid).
+    x : array-like, optional
+        Explicit grid.
+    label, color, **line_kw
+        Passed to :meth:`~matplotlib.axes.Axes.plot`.
+    atoms : bool
+        Draw the atoms.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    xs = _grid(law, points, x)
+    label = repr(law) if label is None else label
+    (line,) = ax.plot(xs, law.pdf(xs), label=label, color=color, **line_kw)
+    if atoms and law.atoms:
+        locs = [a for a, _ in law.atoms]
+        masses = [w for _, w in law.atoms]
+        stems = ax.stem(locs, masses, linefmt="-", markerfmt="o", basefmt=" ",
+                        label=f"atoms of {label}" if label else "atoms")
+        for artist in (stems.markerline, stems.stemlines):
+            artist.set_color(line.get_color())
+    ax.set_xlabel("x")
+    ax.set_ylabel("density (atoms: mass)" if atoms and law.atoms else "density")
+    return ax
+
+
+def _hist(ax: Any, values: np.ndarray, bins: Any, label: str, **kw: Any) -> None:
+    values = np.asarray(values, dtype=float).ravel()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        raise ValueError("no finite eigenvalues to plot")
+    edges = np.histogram_bin_edges(values, bins=bins)
+    counts, edges = np.histogram(values, bins=edges)
+    heights = counts / (values.size * np.diff(edges))
+    ax.bar(edges[:-1], heights, width=np.diff(edges), align="edge", alpha=0.35, label=label, **kw)
+
+
+def plot_esd(eigenvalues: Any, law: Any = None, ax: Any = None, *, bins: Any = "auto",
+             label: str = "eigenvalues", law_label: str | None = None) -> Any:
+    """Histogram of eigenvalues (normalised by their total count) against the density of ``law``.
+
+    Parameters
+    ----------
+    eigenvalues : array-like
+        The empirical spectrum.
+    law : Law, optional
+        Law to overlay (e.g. ``fit(...).law``), with its atoms as stems.
+    bins
+        Passed to :func:`numpy.histogram_bin_edges`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    _hist(ax, eigenvalues, bins, label)
+    if law is not None:
+        lo, hi = ax.get_xlim()
+        plo, phi = plot_range(law)
+        plot_density(law, ax, x=np.linspace(min(lo, plo), max(hi, phi), 600), label=law_label, color="C3")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _band_from(replicates: Sequence[Any], x: np.ndarray, quantiles: tuple[float, float]) -> np.ndarray:
+    curves = np.array([np.asarray(r.pdf(x), dtype=float) for r in replicates])
+    return np.quantile(curves, quantiles, axis=0)
+
+
+def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicates: Sequence[Any] | None = None,
+                       exact: Any = None, band: tuple[float, float] = (0.05, 0.95), points: int = 600) -> Any:
+    """A decompressed density with its uncertainty band, the source spectrum and (optionally) the exact answer.
+
+    Parameters
+    ----------
+    law : Law
+        The decompressed law (e.g. ``Empirical(eigs, size=n_s).decompress(n)``).
+    source : array-like or Law, optional
+        The submatrix spectrum: eigenvalues (drawn as a histogram) or a law (drawn as a dashed density).
+    replicates : sequence of Law, optional
+        Repeated estimates (other submatrices, bootstrap); defaults to ``law.replicates`` when the law has them.
+        The band is their pointwise ``band`` quantiles.
+    exact : Law, optional
+        The true law, when known (a dotted line).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    reps = list(replicates) if replicates is not None else list(getattr(law, "replicates", None) or ())
+    laws = [law] + reps + ([exact] if exact is not None else [])
+    if source is not None and not isinstance(source, (np.ndarray, list, tuple)):
+        laws.append(source)
+    ranges = [plot_range(lw) for lw in laws]
+    if isinstance(source, (np.ndarray, list, tuple)):
+        src = np.asarray(source, dtype=float)
+        ranges.append((float(src.min()), float(src.max())))
+    x = np.linspace(min(r[0] for r in ranges), max(r[1] for r in ranges), points)
+    if source is not None:
+        if isinstance(source, (np.ndarray, list, tuple)):
+            _hist(ax, source, "auto", f"source spectrum (n = {np.size(source)})", color="0.5")
+        else:
+            plot_density(source, ax, x=x, label=f"source {source!r}", color="0.45", linestyle="--")
+    if len(reps) >= 2:
+        lo, hi = _band_from([law] + reps, x, band)
+        ax.fill_between(x, lo, hi, alpha=0.3, color="C0",
+                        label=f"{100 * band[0]:g}–{100 * band[1]:g} % band ({len(reps) + 1} estimates)")
+    plot_density(law, ax, x=x, label=f"decompressed (n = {law.size})" if law.size else "decompressed",
+                 color="C0")
+    if exact is not None:
+        plot_density(exact, ax, x=x, label=f"exact {exact!r}", color="C3", linestyle=":")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_tail(eigenvalues: Any, alpha: float | None = None, xmin: float | None = None, ax: Any = None, *,
+              fit: Any = None) -> Any:
+    r"""Log–log complementary CDF of the positive eigenvalues with the fitted power-law tail.
+
+    A density :math:`\rho(x) \propto x^{-\alpha}` for :math:`x \ge x_{\min}` has
+    :math:`P(X > x) = P(X > x_{\min})\,(x/x_{\min})^{1-\alpha}`: a straight line of slope :math:`1 - \alpha`.
+
+    Parameters
+    ----------
+    eigenvalues : array-like
+    alpha, xmin : float, optional
+        The tail exponent and where the tail starts. Taken from ``fit`` (a fit result with a ``tail``, or a
+        :class:`freecalc.fitting.tails.TailFit`) when given, else fitted here with
+        :func:`freecalc.fitting.tails.fit_power_law_tail`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    x = np.sort(np.asarray(eigenvalues, dtype=float).ravel())
+    x = x[np.isfinite(x) & (x > 0)]
+    if x.size < 2:
+        raise ValueError("plot_tail needs at least two positive eigenvalues")
+    tail = getattr(fit, "tail", fit)
+    if alpha is None and tail is not None:
+        alpha, xmin = tail.alpha, tail.xmin
+    if alpha is None:
+        from freecalc.fitting.tails import fit_power_law_tail
+
+        found = fit_power_law_tail(x)
+        if found is not None:
+            alpha, xmin = found.alpha, found.xmin
+    ax = _axes(ax)
+    ccdf = 1.0 - np.arange(x.size) / x.size  # P(X >= x_(i))
+    ax.loglog(x, ccdf, marker=".", linestyle="none", markersize=3, label="empirical P(X ≥ x)")
+    if alpha is not None and xmin is not None:
+        xmin = float(xmin)
+        p_xmin = float(np.mean(x >= xmin))
+        xt = np.geomspace(xmin, x[-1], 50)
+        ax.loglog(xt, p_xmin * (xt / xmin) ** (1.0 - alpha), color="C3",
+                  label=f"power law α = {alpha:.3g} (x ≥ {xmin:.3g})")
+        ax.axvline(xmin, color="0.6", linestyle=":", linewidth=1)
+    ax.set_xlabel("eigenvalue x")
+    ax.set_ylabel("P(X ≥ x)")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_free_convolution(law: Any, samples: Any, ax: Any = None, *, operands: Sequence[Any] = (),
+                          bins: Any = "auto", label: str | None = None) -> Any:
+    """A free convolution (or any law) against a Monte Carlo eigenvalue histogram of its matrix model.
+
+    Parameters
+    ----------
+    law : Law
+        E.g. ``fc.free_add(a, b)``.
+    samples : array-like
+        Eigenvalues of random matrices from the model (e.g. of ``A + Q B Qᵀ`` with Q Haar), pooled.
+    operands : sequence of Law
+        The convolved laws, drawn thin and dashed for reference.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    _hist(ax, samples, bins, f"Monte Carlo ({np.size(samples)} eigenvalues)")
+    lo, hi = ax.get_xlim()
+    for i, op in enumerate(operands):
+        plo, phi = plot_range(op)
+        lo, hi = min(lo, plo), max(hi, phi)
+    x = np.linspace(lo, hi, 600)
+    for i, op in enumerate(operands):
+        plot_density(op, ax, x=x, color=f"C{i + 1}", linestyle="--", linewidth=1, label=repr(op))
+    plot_density(law, ax, x=x, color="C3", label=repr(law) if label is None else label, linewidth=2)
+    ax.legend(loc="best", fontsize="small")
+    return ax

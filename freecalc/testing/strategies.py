@@ -1,0 +1,74 @@
+"""Hypothesis strategies built from a law's declared parameters (needs the ``test`` extra: hypothesis).
+
+The declarations in ``Law.parameters`` are the single source: ``typical_params`` draws from the typical ranges,
+``valid_params`` from the whole domain (edges included), ``invalid_values`` produces values a law must reject
+(outside the domain, NaN, infinities where not allowed, wrong types).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from hypothesis import strategies as st
+
+from freecalc._params import Parameter
+from freecalc.laws.base import Law
+
+__all__ = ["typical_params", "valid_params", "invalid_values", "laws"]
+
+
+def _floats_in(p: Parameter, lo: float, hi: float) -> st.SearchStrategy[float]:
+    d = p.domain
+    lo, hi = max(lo, d.lo), min(hi, d.hi)
+    if d.integer:
+        return st.integers(int(math.ceil(lo)), int(math.floor(hi))).map(float)
+    excl_lo = not d.lo_closed and lo == d.lo
+    excl_hi = not d.hi_closed and hi == d.hi
+    return st.floats(lo, hi, exclude_min=excl_lo, exclude_max=excl_hi, allow_nan=False, allow_infinity=False)
+
+
+def typical_params(law_cls: type[Law]) -> st.SearchStrategy[dict[str, float]]:
+    """Parameter dicts drawn from each parameter's typical range."""
+    return st.fixed_dictionaries({p.name: _floats_in(p, *p.typical) for p in law_cls.parameters})
+
+
+def valid_params(law_cls: type[Law], span: float = 1e3, gap: float = 1e-6) -> st.SearchStrategy[dict[str, float]]:
+    """Parameter dicts drawn from the whole domain clipped to ±span, edges included where closed.
+
+    Near an open finite end values come down to ``gap`` from it (not to the smallest float: a law's arithmetic
+    with σ² = 1e-161 underflows, which is not a property of the law).
+    """
+    def bounds(p: Parameter) -> tuple[float, float]:
+        d = p.domain
+        lo = d.lo + gap if (math.isfinite(d.lo) and not d.lo_closed) else -span
+        hi = d.hi - gap if (math.isfinite(d.hi) and not d.hi_closed) else span
+        return lo, hi
+
+    return st.fixed_dictionaries({p.name: _floats_in(p, *bounds(p)) for p in law_cls.parameters})
+
+
+def invalid_values(p: Parameter) -> st.SearchStrategy[Any]:
+    """Values the parameter must reject with ValueError (numbers) — NaN and points outside the domain."""
+    d = p.domain
+    outs: list[st.SearchStrategy[Any]] = [st.just(float("nan"))]
+    if math.isfinite(d.lo):
+        below = st.floats(max(d.lo - 1e6, -1e300), d.lo, exclude_max=d.lo_closed, allow_nan=False)
+        outs.append(below)
+    if math.isfinite(d.hi):
+        outs.append(st.floats(d.hi, min(d.hi + 1e6, 1e300), exclude_min=d.hi_closed, allow_nan=False))
+    if d.integer:
+        outs.append(st.floats(max(d.lo, -1e6), min(d.hi, 1e6)).filter(lambda v: not float(v).is_integer()))
+    return st.one_of(outs)
+
+
+def laws(law_cls: type[Law], typical: bool = True) -> st.SearchStrategy[Law]:
+    """Law instances (typical parameters by default); draws violating cross-parameter constraints are skipped."""
+    strat = typical_params(law_cls) if typical else valid_params(law_cls)
+
+    def build(kw: dict[str, float]) -> Law | None:
+        try:
+            return law_cls(**kw)
+        except ValueError:
+            return None
+
+    return strat.map(build).filter(lambda law: law is not None)
