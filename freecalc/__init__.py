@@ -16,27 +16,72 @@ from freecalc.laws.marchenko_pastur import MarchenkoPastur  # noqa: E402
 __all__ = ["Domain", "Parameter", "SymbolicParameterError", "Law", "Semicircle", "MarchenkoPastur"]
 
 # --- laws (helper: laws) -------------------------------------------------------------------------
+from freecalc.laws.kesten_mckay import KestenMcKay  # noqa: E402
+from freecalc.laws.wachter import Wachter  # noqa: E402
+from freecalc.laws.free_meixner import FreeMeixner  # noqa: E402
+
+__all__ += ["KestenMcKay", "Wachter", "FreeMeixner"]
 # --- end laws ------------------------------------------------------------------------------------
 
 # --- htmp (helper: htmp) -------------------------------------------------------------------------
+from freecalc.laws.htmp import HTMP, InverseHTMP  # noqa: E402
+
+__all__ += ["HTMP", "InverseHTMP"]
 # --- end htmp ------------------------------------------------------------------------------------
 
 # --- algebra (helper: algebra) -------------------------------------------------------------------
+from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic  # noqa: E402
+from freecalc.laws.discrete import Atoms, PointMass  # noqa: E402
+from freecalc.operations.convolution import Method, free_add, free_mul  # noqa: E402
+from freecalc.operations.pushforward import compress, inverse, power, wishart_of  # noqa: E402  (registers shift/scale)
+
+__all__ += ["AlgebraicLaw", "to_algebraic", "PointMass", "Atoms", "Method", "free_add", "free_mul", "inverse",
+            "power", "compress", "wishart_of"]
 # --- end algebra ---------------------------------------------------------------------------------
 
 # --- subordination (helper: subord) --------------------------------------------------------------
+from freecalc.laws.numeric import NumericLaw  # noqa: E402
+
+__all__ += ["NumericLaw"]
 # --- end subordination ---------------------------------------------------------------------------
 
 # --- decompression (helper: decomp) --------------------------------------------------------------
 from freecalc.operations.decompression import DecompressionError, Route, decompress  # noqa: E402
 from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatrix_of_invariant  # noqa: E402
+from freecalc.functionals import (  # noqa: E402
+    EdgeRule, Estimate, condition_number, extreme_eigenvalues, lambda_max, lambda_min, logdet, slogdet, trace,
+    trace_inverse,
+)
 
 __all__ += ["DecompressionError", "Route", "decompress", "haar_stiefel", "random_principal_submatrix",
-            "submatrix_of_invariant"]
+            "submatrix_of_invariant", "EdgeRule", "Estimate", "condition_number", "extreme_eigenvalues",
+            "lambda_max", "lambda_min", "logdet", "slogdet", "trace", "trace_inverse"]
 # --- end decompression ---------------------------------------------------------------------------
 
 # --- numeric decompression (helper: numdec) ------------------------------------------------------
+from freecalc.laws.empirical import Empirical, FittedSpectrum, Variable  # noqa: E402
+from freecalc.laws.decompressed import DecompressedLaw, Solver  # noqa: E402
+from freecalc.operations.numeric_decompression import decompress_numeric  # noqa: E402
+
+__all__ += ["Empirical", "FittedSpectrum", "Variable", "DecompressedLaw", "Solver", "decompress_numeric"]
 # --- end numeric decompression -------------------------------------------------------------------
 
 # --- fitting (helper: fitting) -------------------------------------------------------------------
+from freecalc.fitting import (  # noqa: E402
+    Criterion,
+    ErrorMethod,
+    FitOptions,
+    FitResult,
+    OptimizerOptions,
+    Phase,
+    PhaseOptions,
+    RankEntry,
+    ScaleOption,
+    SpikeOptions,
+    TailOptions,
+    fit,
+)
+
+__all__ += ["fit", "FitResult", "RankEntry", "Phase", "ScaleOption", "Criterion", "ErrorMethod", "FitOptions",
+            "OptimizerOptions", "TailOptions", "SpikeOptions", "PhaseOptions"]
 # --- end fitting ---------------------------------------------------------------------------------

@@ -119,6 +119,17 @@ def _fmt(value: Any, digits: int = 6) -> str:
     return f"{float(value):.{digits}g}"
 
 
+def _fmt_point(z: complex) -> str:
+    """A complex point as typed: 'i', '2i', '1+0.5i', '3'."""
+    re_, im_ = z.real, z.imag
+    if im_ == 0:
+        return _fmt(re_, 4)
+    imag = "i" if im_ == 1 else f"{_fmt(im_, 4)}i"
+    if re_ == 0:
+        return imag
+    return f"{_fmt(re_, 4)}{'+' if im_ > 0 else ''}{imag}"
+
+
 def _fmt_intervals(intervals: Sequence[tuple[float, float]]) -> str:
     return " ∪ ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in intervals) or "(none: purely atomic)"
 
@@ -170,7 +181,7 @@ def _print_description(info: dict[str, Any], indent: str = "  ") -> None:
     print(f"{indent}mean, var    {_fmt(info['mean'])}, {_fmt(info['variance'])}")
     if info["moments"] is not None:
         print(f"{indent}moments      {', '.join(_fmt(v) for v in info['moments'])}")
-    print(f"{indent}m({_fmt(info['z'], 3)})  {_fmt(info['stieltjes'])}")
+    print(f"{indent}{'m(' + _fmt_point(info['z']) + ')':<12} {_fmt(info['stieltjes'])}")
 
 
 def _density_grid(law: Any, points: int) -> tuple[np.ndarray, np.ndarray]:
@@ -341,56 +352,90 @@ def _law_classes() -> dict[str, Any]:
     return out
 
 
-def _fit_summary(result: Any) -> dict[str, Any]:
-    """Plain fields of a fit result (those it has)."""
-    out: dict[str, Any] = {"law": getattr(result, "law", None)}
-    for name in ("params", "stderr", "loglik", "bic", "aic", "ks", "phase", "n"):
-        value = getattr(result, name, None)
-        if value is not None and not callable(value):
-            out[name] = value if not hasattr(value, "value") else value.value
-    tail = getattr(result, "tail", None)
-    if tail is not None:
-        out["tail"] = {k: getattr(tail, k) for k in ("alpha", "alpha_sigma", "xmin", "n_tail", "ks") if hasattr(tail, k)}
-    spikes = getattr(result, "spikes", None)
-    if spikes is not None:
-        out["spikes"] = spikes
-    return out
+def _while_running(func: Callable[[], Any], *, desc: str, enabled: bool) -> Any:
+    """Run ``func`` with a ticking tqdm bar on stderr (elapsed time; hidden when stderr is not a terminal).
+
+    For library calls that report no progress themselves (a fit with a parametric bootstrap refits the law many
+    times): the work runs in a worker thread, the bar ticks in this one.
+    """
+    if not enabled:
+        return func()
+    import threading
+
+    from tqdm.auto import tqdm
+
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = func()
+        except BaseException as err:  # noqa: BLE001 - re-raised in the calling thread
+            box["error"] = err
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    with tqdm(desc=desc, file=sys.stderr, disable=None, leave=False, bar_format="{desc}: {elapsed}") as bar:
+        while thread.is_alive():
+            thread.join(0.25)
+            bar.update(0)
+            bar.refresh()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
     import freecalc as fc
 
     _check_plot_target(args.plot)
+    data = load_array(args.data)
     fit = getattr(fc, "fit", None)
     if fit is None:
         raise CLIError("fitting is not available in this installation (freecalc.fit is missing)", EXIT_FAILURE)
-    data = load_array(args.data)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"bootstrap": args.bootstrap, "rng": args.seed}
     if args.law is not None:
         classes = _law_classes()
         key = args.law.lower().replace("-", "_")
         if key not in classes:
             raise CLIError(f"unknown law {args.law!r} for --law; choose from {', '.join(sorted(classes))}")
         kwargs["law"] = classes[key]
-    if args.seed is not None:
-        kwargs["rng"] = args.seed
-    result = fit(np.asarray(data, dtype=float), **kwargs)
-    summary = _fit_summary(result)
+    if args.subsample is not None:
+        if data.ndim != 2:
+            raise CLIError("--subsample needs a matrix (2-D data), not eigenvalues")
+        kwargs["subsample"] = args.subsample
+    values = np.asarray(data, dtype=float)
+    result = _while_running(lambda: fit(values, **kwargs), desc="fitting" + (
+        f" ({args.bootstrap} bootstrap refits)" if args.bootstrap else ""), enabled=True)
+    summary = result.to_dict() if callable(getattr(result, "to_dict", None)) else {}
+    summary["family"] = summary.get("law", type(result.law).__name__)
+    summary["law"] = repr(result.law)
     summary["data"] = str(args.data)
     summary["shape"] = list(data.shape)
     if args.json:
         _emit_json(summary)
     else:
-        text = result.summary() if callable(getattr(result, "summary", None)) else None
-        print(text if text else "\n".join(f"{k:<10} {v}" for k, v in summary.items()))
+        print(f"{args.data} ({'×'.join(str(s) for s in data.shape)}): {result.law!r}")
+        print(str(result))
     if args.plot:
-        from freecalc import plotting
-
-        eigs = getattr(result, "eigenvalues", None)
-        if eigs is None:
-            eigs = data if data.ndim == 1 else np.linalg.eigvalsh(np.asarray(data, dtype=float))
-        _save_figure(plotting.plot_esd(eigs, law=summary["law"]), args.plot)
+        _save_figure(_fit_figure(result, values), args.plot)
     return EXIT_OK
+
+
+def _fit_figure(result: Any, data: np.ndarray) -> Any:
+    """ESD vs the fitted law, and the log–log tail with α when the data have a tail."""
+    import matplotlib.pyplot as plt
+
+    from freecalc import plotting
+    from freecalc.fitting.data import spectrum_from
+
+    eigs = spectrum_from(data).values if data.ndim == 2 else np.sort(data)
+    has_tail = getattr(result, "alpha", None) is not None
+    fig, axes = plt.subplots(1, 2 if has_tail else 1, figsize=(12 if has_tail else 6.4, 4.2), squeeze=False)
+    plotting.plot_esd(eigs, result.law, axes[0, 0], law_label=f"fit: {result.law!r}")
+    if has_tail:
+        plotting.plot_tail(eigs, result.alpha, result.xmin, axes[0, 1])
+    fig.tight_layout()
+    return fig
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -431,6 +476,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must be a non-negative integer")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of the ``freecalc`` command."""
     from freecalc import __version__
@@ -461,6 +516,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fit", help="fit a spectral law to eigenvalues or a matrix")
     p.add_argument("data", metavar="EIGS_OR_MATRIX", help=".npy, .txt or .csv: 1-D = eigenvalues, 2-D = matrix")
     p.add_argument("--law", default=None, help="law to fit (e.g. mp, htmp, inversehtmp); default: choose by BIC")
+    p.add_argument("--bootstrap", type=_nonnegative_int, default=0, help="parametric-bootstrap refits for the KS "
+                   "p-value (default 0: none)")
+    p.add_argument("--subsample", type=_positive_int, default=None, help="fit a random principal submatrix of "
+                   "this size (matrices only)")
     p.add_argument("--seed", type=int, default=None, help="random seed (bootstrap, subsampling)")
     p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="machine-readable output")

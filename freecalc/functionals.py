@@ -25,10 +25,11 @@ edge such as MP(1) at 0, or too small an n), the side falls back to ``SUPPORT``.
 
 Bands
 -----
-Laws that carry repeated estimates (``law.replicates``: a sequence of laws, e.g. the numeric decompression of
-bootstrap resamples, :mod:`freecalc.operations.numeric_decompression`) give each functional a band: the result
-is an :class:`Estimate` (a float) whose ``low``/``high`` are the 5 % and 95 % quantiles of the functional over the
-replicates, which are kept in ``replicates``.
+Laws that carry repeated estimates (``law.repeats``: one law per repeat, e.g. the numeric decompression of several
+independent random submatrices, :func:`freecalc.operations.numeric_decompression.decompress_numeric` with
+``repeats=R``) give each functional a band: the result is an :class:`Estimate` (a float, the value for the law
+itself, i.e. the equal-weight mixture) whose ``low``/``high`` are the 5 % and 95 % quantiles of the functional over
+the repeats, which are kept in ``repeats``.
 
 References: Tracy & Widom (1996), CMP 177; Johnstone (2001), Ann. Stat. 29; Bornemann (2010), Math. Comp. 79
 (TW means); Ameli, van der Heide, Hodgkinson, Mahoney (2025), arXiv:2506.11994 (log-determinants by decompression).
@@ -80,16 +81,16 @@ class EdgeRule(enum.Enum):
 
 
 class Estimate(float):
-    """A float estimate with an optional band from repeated estimates (``low``, ``high``, ``replicates``)."""
+    """A float estimate with an optional band from repeated estimates (``low``, ``high``, ``repeats``)."""
 
     low: float | None
     high: float | None
-    replicates: tuple[float, ...]
+    repeats: tuple[float, ...]
 
-    def __new__(cls, value: float, replicates: tuple[float, ...] = ()) -> Estimate:
+    def __new__(cls, value: float, repeats: tuple[float, ...] = ()) -> Estimate:
         obj = super().__new__(cls, value)
-        reps = tuple(float(r) for r in replicates)
-        obj.replicates = reps
+        reps = tuple(float(r) for r in repeats)
+        obj.repeats = reps
         finite = np.array([r for r in reps if math.isfinite(r)])
         if finite.size:
             lo, hi = np.quantile(finite, _BAND)
@@ -101,7 +102,7 @@ class Estimate(float):
     def __repr__(self) -> str:
         if self.low is None:
             return f"Estimate({float(self)!r})"
-        return f"Estimate({float(self)!r}, band=[{self.low!r}, {self.high!r}], {len(self.replicates)} replicates)"
+        return f"Estimate({float(self)!r}, band=[{self.low!r}, {self.high!r}], {len(self.repeats)} repeats)"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -128,8 +129,9 @@ def _size(law: Law, n: Any) -> int:
 
 
 def _replicates(law: Law) -> tuple[Law, ...]:
-    reps = getattr(law, "replicates", None)
-    return tuple(reps) if reps else ()
+    """Per-repeat laws (``law.repeats``), or () when the law carries no repeated estimates."""
+    reps = tuple(getattr(law, "repeats", None) or ())
+    return reps if len(reps) > 1 else ()
 
 
 def _with_band(law: Law, value_of: Callable[[Law], float]) -> Estimate:

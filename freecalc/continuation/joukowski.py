@@ -56,7 +56,8 @@ class Joukowski:
         # sqrt(ζ−1)·sqrt(ζ+1) with principal roots is analytic off [−1, 1] and ~ ζ at ∞, so u → 0 at ∞; on the
         # cut with Im ζ = +0 it gives ζ − i√(1−ζ²) = e^{−iθ}
         zeta = np.where(zeta.imag == 0, zeta.real + 0j, zeta)
-        return zeta - np.sqrt(zeta - 1.0) * np.sqrt(zeta + 1.0)
+        # 1/(ζ + s) = ζ − s (their product is ζ² − s² = 1) without the cancellation of ζ − s at large |ζ|
+        return 1.0 / (zeta + np.sqrt(zeta - 1.0) * np.sqrt(zeta + 1.0))
 
     def u_second(self, z: np.ndarray) -> np.ndarray:
         """Second-sheet preimage 1/u_I(z) (|u| ≥ 1)."""

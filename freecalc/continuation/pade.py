@@ -29,9 +29,10 @@ Given eigenvalues :math:`x_i` (mass 1/n each):
    :math:`\frac1n\sum_i U_k(\tilde x_i)` for random-matrix eigenvalues;
 3. *edges refined* by Nelder–Mead on the true weighted residual :math:`\sum_k ((c_k - [P/Q]_k)/\sigma_k)^2`
    (two parameters; the Chebyshev moments for any [a, b] come from the power moments in O(K²), not O(nK));
-4. *type* (the documented automatic rule): among the candidate types
-   :data:`DEFAULT_TYPES` the one minimising residual + 2·(number of parameters) (Akaike) whose poles all satisfy
-   :math:`|u| \ge 1 + \delta` (:data:`POLE_MARGIN`) and whose density is non-negative on the support. A candidate
+4. *type* (the documented automatic rule): the first of the candidate types :data:`DEFAULT_TYPES` (simplest
+   first) whose residual is at most :data:`CHI2_FACTOR`·(K + 1), whose poles all satisfy
+   :math:`|u| \ge 1 + \delta` (:data:`POLE_MARGIN`) and whose density is non-negative on the support; if none is
+   adequate, the admissible one minimising residual + 2·(number of parameters) (Akaike). A candidate
    with a bad pole is first *repaired* — the pole is reflected to :math:`1/\bar u` (outside the disc) and P refitted
    with Q fixed — and discarded when the repaired fit is still bad. ``degree=(L, M)`` and ``support=(a, b)``
    override steps 4 and 1–3.
@@ -55,12 +56,16 @@ __all__ = [
     "ls_pade", "taylor_coefficients", "fit_rational",
 ]
 
-DEFAULT_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 4), (4, 4),
+DEFAULT_TYPES: tuple[tuple[int, int], ...] = ((0, 0), (0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 4), (4, 4),
                                               (5, 5), (6, 6))
 """Candidate (deg P, deg Q) types tried by the automatic rule, simplest first."""
 
 POLE_MARGIN = 0.02
 """Poles of P/Q must satisfy |u| ≥ 1 + POLE_MARGIN: off the physical sheet and not on (or grazing) the support."""
+
+CHI2_FACTOR = 2.0
+"""A type is adequate when its weighted residual is at most CHI2_FACTOR·(K + 1) (χ² with K + 1 terms, with room
+for the approximate noise model)."""
 
 N_MOMENTS = 16
 """Number K of Chebyshev moments c_1..c_K fitted besides c_0 (enough for types up to (6, 6) plus a check)."""
@@ -92,11 +97,12 @@ def chebyshev_u_moments(x: np.ndarray, a: float, b: float, K: int, weights: np.n
 class _PowerMoments:
     """Power moments of (x − x0)/s, from which Chebyshev-U moments for any [a, b] follow in O(K²)."""
 
-    def __init__(self, x: np.ndarray, K: int) -> None:
-        self.x0 = float(np.mean(x))
+    def __init__(self, x: np.ndarray, K: int, weights: np.ndarray | None = None) -> None:
+        w = np.full(x.shape, 1.0 / x.size) if weights is None else np.asarray(weights, float)
+        self.x0 = float(np.sum(w * x) / np.sum(w))
         self.s = float(np.max(np.abs(x - self.x0))) or 1.0
         y = (x - self.x0) / self.s
-        self.m = np.array([np.mean(y ** j) for j in range(K + 1)])
+        self.m = np.array([np.sum(w * y ** j) for j in range(K + 1)])
         self.K = K
 
     def chebyshev(self, a: float, b: float) -> np.ndarray:
@@ -200,6 +206,28 @@ class RationalCauchy:
     b: float
     p: np.ndarray
     q: np.ndarray
+
+    kind = 0  # freecalc.kernels.characteristics.LINEAR
+
+    def kernel_args(self) -> tuple:
+        """(kind, p, q, c, h, nodes, wts) for :mod:`freecalc.kernels.characteristics`."""
+        J = self.map
+        empty = np.zeros(0)
+        return (self.kind, np.ascontiguousarray(self.p, float), np.ascontiguousarray(self.q, float), J.c, J.h,
+                empty, empty)
+
+    def quadrature(self, n: int = 128) -> tuple[np.ndarray, np.ndarray]:
+        """Nodes x and weights w (Σw = mass) with Σ w g(x) ≈ ∫ g ρ: Gauss–Legendre in θ, x = c + 2h cos θ."""
+        nodes, weights = np.polynomial.legendre.leggauss(n)
+        th = 0.5 * np.pi * (nodes + 1.0)
+        J = self.map
+        x = J.c + 2.0 * J.h * np.cos(th)
+        rho = -self.cauchy_u(np.exp(-1j * th)).imag / np.pi
+        return x, 0.5 * np.pi * weights * rho * 2.0 * J.h * np.sin(th)
+
+    def u_first(self, z: np.ndarray) -> np.ndarray:
+        """Physical-sheet Joukowski preimage of z (real and |u| < 1 for real z outside the support)."""
+        return self.map.u(z)
 
     @property
     def map(self) -> Joukowski:
@@ -320,7 +348,8 @@ def _fit_type(pm: _PowerMoments, L: int, M: int, w: np.ndarray, start: tuple[flo
 
 def fit_rational(x: np.ndarray, *, degree: tuple[int, int] | None = None, support: tuple[float, float] | None = None,
                  n_moments: int = N_MOMENTS, n_eff: float | None = None, mass: float = 1.0,
-                 types: tuple[tuple[int, int], ...] = DEFAULT_TYPES) -> tuple[RationalCauchy, FitReport]:
+                 types: tuple[tuple[int, int], ...] = DEFAULT_TYPES, weights: np.ndarray | None = None
+                 ) -> tuple[RationalCauchy, FitReport]:
     """Fit a :class:`RationalCauchy` to the empirical measure of ``x`` (see the module docstring for the rule).
 
     Parameters
@@ -337,6 +366,9 @@ def fit_rational(x: np.ndarray, *, degree: tuple[int, int] | None = None, suppor
         Effective sample size for the weights σ_k = (k+1)/n_eff (default: len(x)).
     mass : float
         Total mass of the model (P(0)).
+    weights : ndarray, optional
+        Masses of the points x summing to 1 (default 1/n each), e.g. quadrature weights of a known density; then
+        give ``support`` (edges cannot be regressed on quadrature nodes).
 
     Raises
     ------
@@ -347,11 +379,14 @@ def fit_rational(x: np.ndarray, *, degree: tuple[int, int] | None = None, suppor
     n = x.size
     K = n_moments
     w = _weights(n_eff or n, K)
-    pm = _PowerMoments(x, K)
+    if weights is not None and support is None:
+        raise ValueError("fit_rational: with weights (quadrature of a known density) give support=(a, b) too")
+    pm = _PowerMoments(x, K, weights)
     start = tuple(float(v) for v in support) if support is not None else edge_regression(x)
     cands = (degree,) if degree is not None else tuple(t for t in types if t[0] + t[1] <= K)
     best = None
     rejected, scores = [], []
+    threshold = CHI2_FACTOR * (K + 1)
     for (L, M) in cands:
         ab, cs, p, q = _fit_type(pm, L, M, w, start, mass, support is not None)
         if _pole_problem(q).size:
@@ -368,6 +403,11 @@ def fit_rational(x: np.ndarray, *, degree: tuple[int, int] | None = None, suppor
         scores.append(((L, M), score))
         if best is None or score < best[0]:
             best = (score, model, (L, M), res)
+        if res <= threshold:
+            # parsimony: decompression amplifies the source's high free cumulants by f^(k−1), so any structure
+            # beyond what the data demand turns into large target errors — take the simplest adequate type
+            best = (score, model, (L, M), res)
+            break
     if best is None:
         raise ValueError(
             "no rational model fits these eigenvalues with poles off the support and a non-negative density "

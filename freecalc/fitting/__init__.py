@@ -16,6 +16,7 @@ Public entry point: :func:`fit` (re-exported as ``freecalc.fit``). Modules, one 
 from freecalc.fitting.api import fit
 from freecalc.fitting.options import (
     Criterion,
+    ErrorMethod,
     FitOptions,
     OptimizerOptions,
     PhaseOptions,
@@ -33,6 +34,7 @@ __all__ = [
     "Phase",
     "ScaleOption",
     "Criterion",
+    "ErrorMethod",
     "FitOptions",
     "OptimizerOptions",
     "TailOptions",

@@ -1,6 +1,7 @@
 r"""``fc.fit``: fit a spectral law to eigenvalues or a matrix, with tail, spikes and phase diagnostics."""
 from __future__ import annotations
 
+import importlib
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -256,7 +257,14 @@ def _as_bulk(model: Model, res, lik: Likelihood, xf: np.ndarray, n: int, referen
 
 
 def _fitted_law(model: Model, theta: Mapping[str, float], size: int):
+    """The fitted law as a normal freecalc Law; an added scale/location goes through the registered pushforwards
+    (``s * law + loc``, freecalc.operations.pushforward)."""
     law = model.make_law(theta)
+    if model.add_scale or model.add_loc:
+        try:
+            importlib.import_module("freecalc.operations.pushforward")  # registers 'scale' and 'shift'
+        except ImportError:
+            pass
     s, loc = model.affine(theta)
     try:
         law = law.with_size(size)
@@ -273,15 +281,24 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
             bootstrap: int, gen, notes: list) -> FitResult:
     res, lik = bulk.mle, bulk.likelihood
     theta = res.theta
-    se_free, ok = standard_errors(lik, res.phi, options.optimizer.hessian_step)
+    se_free, ok = standard_errors(lik, res.phi, options.optimizer.hessian_step, options.optimizer.errors)
     if not ok:
-        notes.append("observed information not positive definite at the optimum: standard errors are NaN")
+        notes.append("information matrix not positive definite at the optimum: standard errors are NaN")
+    for name, v, (a, b) in zip(model.free, res.phi, model.bounds):
+        if min(v - a, b - v) < 1e-3:
+            se_free = {**se_free, name: math.nan}
+            notes.append(f"{name} = {theta[name]:.6g} is at the limit of the search range: the data do not "
+                         f"determine it (standard error NaN)")
     names = model.param_names()
     params = {k: float(theta[k]) for k in names}
     stderr = {k: (0.0 if k in model.fixed else float(se_free.get(k, math.nan))) for k in names}
     base = model.make_law(theta)
     s, loc = model.affine(theta)
-    ks = ks_distance(base, s, loc, lik.x, spec.zero_tol)
+    try:
+        ks = ks_distance(base, s, loc, lik.x, spec.zero_tol)
+    except (ArithmeticError, ValueError) as exc:  # a law's cdf failing at these parameters: say so, no number
+        ks = math.nan
+        notes.append(f"the fitted law's cdf could not be evaluated ({type(exc).__name__}: {exc}): KS is NaN")
     n_fit = int(lik.x.size)
     aic = 2 * model.k - 2 * res.loglik
     bic = model.k * math.log(n_fit) - 2 * res.loglik

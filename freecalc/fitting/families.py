@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,6 +88,7 @@ class Family:
     finite_edge: bool
     starts: StartRule
     fast_law: Callable | None = None
+    box: Mapping[str, tuple[float, float]] | None = None
 
     @property
     def name(self) -> str:

@@ -14,7 +14,8 @@ the spike-robust first pass, where the :math:`k_c` largest points are right-cens
 
 Free parameters are optimised in unconstrained coordinates φ: :math:`\theta = lo + e^\varphi` on (lo, ∞),
 :math:`hi - e^\varphi` on (−∞, hi), :math:`lo + (hi-lo)/(1+e^{-\varphi})` on (lo, hi), θ = φ on ℝ; |φ| ≤ 40 (a
-parameter 1e17 times its unit is not a fit). Anything invalid — a parameter the law rejects, data outside the
+parameter 1e17 times its unit is not a fit), and within the family's search box where it declares one. Anything
+invalid — a parameter the law rejects, data outside the
 support, an atom the law does not have — gives log L = −∞, never NaN.
 """
 from __future__ import annotations
@@ -38,8 +39,18 @@ LOC = "loc"
 
 @dataclass(frozen=True)
 class _Transform:
+    """θ ↔ φ for a parameter with domain (lo, hi); the search is confined to [box_lo, box_hi] ⊂ domain."""
+
     lo: float
     hi: float
+    box_lo: float = -math.inf
+    box_hi: float = math.inf
+
+    def phi_bounds(self) -> tuple[float, float]:
+        """φ-interval of the search box, within ±PHI_BOUND."""
+        a = self.to_phi(self.box_lo) if self.box_lo > self.lo else -PHI_BOUND
+        b = self.to_phi(self.box_hi) if self.box_hi < self.hi else PHI_BOUND
+        return max(a, -PHI_BOUND), min(b, PHI_BOUND)
 
     def to_theta(self, phi: float) -> float:
         lo, hi = self.lo, self.hi
@@ -117,6 +128,7 @@ class Model:
                 raise ValueError(f"fit: fixed['scale'] must be > 0, got {value!r}")
             held[key] = float(value)
         free, transforms = [], []
+        box = dict(family.box or {})
         for p in params:
             if p.name in held:
                 continue
@@ -124,7 +136,8 @@ class Model:
                 raise TypeError(f"fit: {family.name}.{p.name} takes integer values only and cannot be optimised "
                                 f"continuously; give it in fixed=")
             free.append(p.name)
-            transforms.append(_Transform(p.domain.lo, p.domain.hi))
+            lo, hi = box.get(p.name, (p.domain.lo, p.domain.hi))
+            transforms.append(_Transform(p.domain.lo, p.domain.hi, lo, hi))
         if add_scale and SCALE not in held:
             free.append(SCALE)
             transforms.append(_Transform(0.0, math.inf))
@@ -132,6 +145,11 @@ class Model:
             free.append(LOC)
             transforms.append(_Transform(-math.inf, math.inf))
         return cls(family, tuple(free), dict(held), add_scale, add_loc, tuple(transforms))
+
+    @property
+    def bounds(self) -> tuple[tuple[float, float], ...]:
+        """φ-bounds of the free parameters (the search box)."""
+        return tuple(t.phi_bounds() for t in self.transforms)
 
     # -- coordinates ---------------------------------------------------------------------------------------------
     @property
@@ -264,14 +282,15 @@ class Likelihood:
         rest = x[keep] if not keep.all() else x
         if rest.size:
             y = (rest - loc) / s if (s != 1.0 or loc != 0.0) else rest
+            logpdf = getattr(law, "logpdf", None)  # laws with tails beyond double range give log ρ directly
             with np.errstate(all="ignore"):
                 try:
-                    p = law.pdf(y)
-                except (ValueError, ArithmeticError):
+                    lp = logpdf(y) if logpdf is not None else np.log(law.pdf(y))
+                except (ValueError, ArithmeticError, ZeroDivisionError):
                     return -math.inf
-                if not np.all(p > 0) or not np.all(np.isfinite(p)):
+                if not np.all(np.isfinite(lp)):
                     return -math.inf
-                ll += float(np.sum(np.log(p))) - rest.size * math.log(s)
+                ll += float(np.sum(lp)) - rest.size * math.log(s)
         if self.censor:
             try:
                 m = tail_mass(law, (self.x_c - loc) / s)
@@ -282,11 +301,48 @@ class Likelihood:
             ll += self.censor * math.log(m)
         return ll if math.isfinite(ll) else -math.inf
 
+    def contributions(self, theta: Mapping[str, float]) -> np.ndarray | None:
+        """Per-point log-likelihood terms (atom points: log of the atom's mass), or None where invalid.
+
+        Used for the outer-product-of-scores standard errors; censored points are not included.
+        """
+        model = self.model
+        try:
+            law = model.make_fast_law(theta)
+            atoms = law.atoms
+        except (ValueError, TypeError, ArithmeticError):
+            return None
+        s, loc = model.affine(theta)
+        x = self.x
+        out = np.empty(x.size)
+        keep = np.ones(x.size, dtype=bool)
+        for a, w in atoms:
+            at = loc + s * a
+            i0 = int(np.searchsorted(x, at - self.zero_tol, side="left"))
+            i1 = int(np.searchsorted(x, at + self.zero_tol, side="right"))
+            if i1 > i0:
+                if not w > 0:
+                    return None
+                out[i0:i1] = math.log(w)
+                keep[i0:i1] = False
+        y = (x[keep] - loc) / s
+        logpdf = getattr(law, "logpdf", None)
+        with np.errstate(all="ignore"):
+            try:
+                lp = logpdf(y) if logpdf is not None else np.log(law.pdf(y))
+            except (ValueError, ArithmeticError, ZeroDivisionError):
+                return None
+        out[keep] = lp - math.log(s)
+        return out if np.all(np.isfinite(out)) else None
+
     def nll_phi(self, phi) -> float:
         """Negative log-likelihood in the transformed coordinates (+inf where invalid or |φ| > PHI_BOUND)."""
         phi = np.asarray(phi, dtype=float)
-        if not np.all(np.isfinite(phi)) or np.any(np.abs(phi) > PHI_BOUND):
+        if not np.all(np.isfinite(phi)):
             return math.inf
+        for v, (a, b) in zip(phi, self.model.bounds):
+            if not a <= v <= b:
+                return math.inf
         try:
             theta = self.model.theta(phi)
         except OverflowError:

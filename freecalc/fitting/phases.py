@@ -15,9 +15,9 @@ They give pictures, not thresholds. :func:`classify` makes the rules explicit (a
 1. *rank-collapse* if the fraction of eigenvalues within the atom tolerance of 0, beyond the zeros the matrix
    shape forces (M − N for an N×M weight matrix with M > N; none for a bare list of eigenvalues), exceeds
    ``rank_collapse_fraction`` (1 %).
-2. The MP bulk fit is *good* when its KS distance on the bulk is at most ``ks_factor/√n_bulk`` (1.63/√n, the 1 %
-   critical value of the iid KS test; eigenvalues fluctuate less than iid points, so a matrix whose ESD is MP
-   passes with a wide margin).
+2. The MP bulk fit is *good* when its KS distance on the bulk is at most ``ks_factor/√n_bulk`` (1/√n, the
+   typical KS distance of n iid points; eigenvalues fluctuate less than iid points, so a matrix whose ESD is MP
+   passes with a wide margin: 0.006 against 0.031 for an iid Gaussian 4096×1024 matrix).
 3. If the MP bulk fit is *not* good: *heavy-tailed* when the tail exponent α ≤ ``alpha_heavy`` (6, WeightWatcher's
    boundary), otherwise *bulk-decay*.
 4. If it is good: *random-like* with no spikes; with spikes, *bulk+spikes* when the farthest spike lies more

@@ -33,7 +33,7 @@ of the data lie beyond the edge they form a tail rather than spikes, and the bul
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -113,6 +113,15 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
     """Spike-robust fit of a law with a finite upper edge (see the module docstring)."""
     n = x.size
     q = tw1_ppf(1.0 - spikes.level)
+    if n >= 2 and x[-1] - x[-2] <= zero_tol:
+        # the largest value is repeated: an atom at the top of the data (e.g. Wachter's at 1). Nothing can be
+        # an isolated eigenvalue above it, and censoring would cut into the atom: plain fit, no spikes.
+        res, lik = plain_fit(model, x, zero_tol, summary_starts, opt)
+        edge, _, tw = edge_and_tw_scale(model, res.theta, n_matrix)
+        return BulkFit(res, lik, x, np.zeros(0), edge, tw, edge + q * tw if math.isfinite(tw) else edge,
+                       False, 0, 0)
+    final_opt = opt
+    opt = replace(opt, restarts=0)  # intermediate fits; the final one is polished below
     n_cont = int(np.count_nonzero(np.abs(x) > zero_tol))
     censor = int(math.floor(spikes.censor_fraction * n_cont))
     res, lik = plain_fit(model, x, zero_tol, summary_starts, opt, censor=censor)
@@ -144,10 +153,9 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
     k = 0 if k is None else k
     bulk = x[: n - k] if not tail_like else x
     spk = x[n - k:][::-1].copy() if k else np.zeros(0)
-    if lik.censor or lik.x.size != bulk.size:
-        # make the returned likelihood the uncensored one on the final bulk
-        lik = Likelihood(model, bulk, zero_tol)
-        res = maximize(lik, [res.theta] + list(summary_starts(bulk)), opt)
+    # final fit on the final bulk, uncensored, with the full restart policy (starts at the current optimum)
+    lik = Likelihood(model, bulk, zero_tol)
+    res = maximize(lik, [res.theta], replace(final_opt, restarts=max(0, final_opt.restarts - 1)))
     return BulkFit(res, lik, bulk, spk, edge, tw, thr, tail_like, int(n_beyond or 0), it)
 
 

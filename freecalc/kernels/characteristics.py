@@ -35,15 +35,21 @@ from user ``@njit`` code.
 """
 from __future__ import annotations
 
+import cmath
 import math
 
 import numpy as np
 from numba import njit
 
 __all__ = [
-    "OK", "NO_BRACKET", "MAX_ITER", "LEFT_REGION",
-    "source_cauchy", "char_map", "trace_preimage", "newton_preimage", "critical_points", "solve_target",
+    "OK", "NO_BRACKET", "MAX_ITER", "LEFT_REGION", "LINEAR", "LOG",
+    "source_cauchy", "source_stieltjes", "char_map", "char_map_many", "in_region", "trace_preimage", "newton_preimage", "critical_points", "solve_target",
 ]
+
+LINEAR = 0
+"""Model kind: the rational model is in the eigenvalue variable itself."""
+LOG = 1
+"""Model kind: the rational model is for the density of s = log λ (spectra spanning decades)."""
 
 OK = 0
 """Converged to the requested tolerance."""
@@ -77,23 +83,70 @@ def source_cauchy(p: np.ndarray, q: np.ndarray, h: float, u: complex) -> tuple[c
 
 
 @njit(cache=True)
-def char_map(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, u: complex
-             ) -> tuple[complex, complex, complex]:
-    """Z(u) = c + h(u + 1/u) + (f − 1)/G₀(u), dZ/du and G₀(u)."""
+def source_stieltjes(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray,
+                     wts: np.ndarray, u: complex) -> tuple[complex, complex, complex, complex]:
+    r"""Source point :math:`z_0(u)`, :math:`dz_0/du`, :math:`m_0(u)` and :math:`dm_0/du` (both sheets).
+
+    ``kind = LINEAR``: :math:`z_0 = c + h(u + 1/u)`, :math:`m_0 = -G_0(u)` (rational).
+    ``kind = LOG``: the model lives in :math:`s = \log\lambda`: :math:`\sigma = c + h(u + 1/u)`,
+    :math:`z_0 = e^\sigma` and, with :math:`m_s = -G_0(u)` the Stieltjes transform of the density of s,
+
+    .. math:: m_0 = e^{-\sigma} m_s(\sigma) + \sum_j w_j\Bigl[\frac{1}{e^{s_j} - e^\sigma}
+              - \frac{e^{-\sigma}}{s_j - \sigma}\Bigr]
+
+    (singularity subtraction: the bracket is smooth in s, so the quadrature ``nodes``/``wts`` of the s-density
+    integrates it accurately, and the singular part continues to the second sheet with :math:`m_s`).
+    """
     G, dG = source_cauchy(p, q, h, u)
-    Z = c + h * (u + 1.0 / u) + (f - 1.0) / G
-    dZ = h * (1.0 - 1.0 / (u * u)) - (f - 1.0) * dG / (G * G)
-    return Z, dZ, G
+    sig = c + h * (u + 1.0 / u)
+    dsig = h * (1.0 - 1.0 / (u * u))
+    if kind == LINEAR:
+        return sig, dsig, -G, -dG
+    ez = cmath.exp(sig)
+    emz = 1.0 / ez
+    B = 0j
+    dB = 0j
+    for j in range(nodes.shape[0]):
+        es = math.exp(nodes[j])
+        d1 = 1.0 / (es - ez)
+        d2 = 1.0 / (nodes[j] - sig)
+        B += wts[j] * (d1 - emz * d2)
+        dB += wts[j] * (ez * d1 * d1 + emz * d2 - emz * d2 * d2)
+    m0 = -emz * G + B
+    # d/du[-e^{-σ}G] = e^{-σ}σ'G − e^{-σ}G';  d/du B = B'(σ)σ'
+    dm0 = emz * dsig * G - emz * dG + dB * dsig
+    return ez, ez * dsig, m0, dm0
 
 
 @njit(cache=True)
-def _im_on_ray(p, q, c, h, f, r, e):
-    Z, dZ, G = char_map(p, q, c, h, f, r * e)
+def char_map(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray, wts: np.ndarray,
+             f: float, u: complex) -> tuple[complex, complex, complex]:
+    """Z(u) = z₀(u) − (f − 1)/m₀(u), dZ/du and m₀(u)."""
+    z0, dz0, m0, dm0 = source_stieltjes(kind, p, q, c, h, nodes, wts, u)
+    Z = z0 - (f - 1.0) / m0
+    dZ = dz0 + (f - 1.0) * dm0 / (m0 * m0)
+    return Z, dZ, m0
+
+
+@njit(cache=True)
+def in_region(kind: int, c: float, h: float, u: complex) -> bool:
+    """Second sheet, below the support: |u| > 1, Im u < 0 (and, for LOG, Im σ(u) > −π so e^σ is below too)."""
+    if not (abs(u) > 1.0 and u.imag < 0):
+        return False
+    if kind == LOG:
+        return (h * (u + 1.0 / u)).imag > -math.pi
+    return True
+
+
+@njit(cache=True)
+def _im_on_ray(kind, p, q, c, h, nodes, wts, f, r, e):
+    Z, dZ, m0 = char_map(kind, p, q, c, h, nodes, wts, f, r * e)
     return Z.imag, (dZ * e).imag
 
 
 @njit(cache=True)
-def trace_preimage(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, theta: np.ndarray,
+def trace_preimage(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray,
+                   wts: np.ndarray, f: float, theta: np.ndarray,
                    r_max: float, n_scan: int, tol: float, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
     r"""Points :math:`u(\theta) = r(\theta)e^{-i\theta}` of the preimage curve :math:`\Im Z(u) = 0`, ``r > 1``.
 
@@ -122,19 +175,21 @@ def trace_preimage(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, t
         if r_prev > 0:
             a = max(1.0 + 1e-12, r_prev / 1.05)
             b = min(r_max, r_prev * 1.05)
-            fa, _ = _im_on_ray(p, q, c, h, f, a, e)
-            fb, _ = _im_on_ray(p, q, c, h, f, b, e)
+            fa, _ = _im_on_ray(kind, p, q, c, h, nodes, wts, f, a, e)
+            fb, _ = _im_on_ray(kind, p, q, c, h, nodes, wts, f, b, e)
             if fa > 0 and fb <= 0:
                 # make sure no earlier crossing exists between 1 and a
-                f1, _ = _im_on_ray(p, q, c, h, f, 1.0 + 1e-9, e)
+                f1, _ = _im_on_ray(kind, p, q, c, h, nodes, wts, f, 1.0 + 1e-9, e)
                 if f1 > 0:
                     lo, hi = a, b
         if lo < 0:
             r_lo = 1.0 + 1e-9
-            f_lo, _ = _im_on_ray(p, q, c, h, f, r_lo, e)
+            f_lo, _ = _im_on_ray(kind, p, q, c, h, nodes, wts, f, r_lo, e)
             for k in range(1, n_scan + 1):
                 r_hi = math.exp(log_rmax * k / n_scan)
-                f_hi, _ = _im_on_ray(p, q, c, h, f, r_hi, e)
+                if kind == LOG and not in_region(kind, c, h, r_hi * e):
+                    break
+                f_hi, _ = _im_on_ray(kind, p, q, c, h, nodes, wts, f, r_hi, e)
                 if f_lo > 0 and f_hi <= 0:
                     lo, hi = r_lo, r_hi
                     break
@@ -144,7 +199,7 @@ def trace_preimage(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, t
         r = 0.5 * (lo + hi)
         st = MAX_ITER
         for _ in range(max_iter):
-            val, der = _im_on_ray(p, q, c, h, f, r, e)
+            val, der = _im_on_ray(kind, p, q, c, h, nodes, wts, f, r, e)
             if val > 0:
                 lo = r
             else:
@@ -168,10 +223,10 @@ def trace_preimage(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, t
 
 
 @njit(cache=True)
-def _newton_point(p, q, c, h, f, x, u0, tol, max_iter):
+def _newton_point(kind, p, q, c, h, nodes, wts, f, x, u0, tol, max_iter):
     # damped Newton on Z(u) = x staying in {|u| > 1, Im u < 0}; returns (u, iterations, status)
     u = u0
-    Z, dZ, G = char_map(p, q, c, h, f, u)
+    Z, dZ, G = char_map(kind, p, q, c, h, nodes, wts, f, u)
     res = abs(Z - x)
     scale = max(abs(x), h)
     for it in range(max_iter):
@@ -182,8 +237,8 @@ def _newton_point(p, q, c, h, f, x, u0, tol, max_iter):
         accepted = False
         for _ in range(30):
             un = u - lam * step
-            if abs(un) > 1.0 and un.imag < 0:
-                Zn, dZn, Gn = char_map(p, q, c, h, f, un)
+            if in_region(kind, c, h, un):
+                Zn, dZn, Gn = char_map(kind, p, q, c, h, nodes, wts, f, un)
                 rn = abs(Zn - x)
                 if rn < res or rn <= tol * scale:
                     u, Z, dZ, res = un, Zn, dZn, rn
@@ -198,7 +253,8 @@ def _newton_point(p, q, c, h, f, x, u0, tol, max_iter):
 
 
 @njit(cache=True)
-def newton_preimage(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, x: np.ndarray,
+def newton_preimage(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray,
+                    wts: np.ndarray, f: float, x: np.ndarray,
                     u_start: np.ndarray, warm: bool, tol: float, max_iter: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve Z(u) = x[i] on the second sheet's lower half by damped Newton.
@@ -215,10 +271,10 @@ def newton_preimage(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, 
     prev = 0j
     for i in range(n):
         u0 = prev if (warm and prev_ok) else u_start[i]
-        u, it, st = _newton_point(p, q, c, h, f, x[i], u0, tol, max_iter)
+        u, it, st = _newton_point(kind, p, q, c, h, nodes, wts, f, x[i], u0, tol, max_iter)
         if st != OK and warm and prev_ok:
             # the warm start can be worse than the supplied guess near an edge: retry from it
-            u2, it2, st2 = _newton_point(p, q, c, h, f, x[i], u_start[i], tol, max_iter)
+            u2, it2, st2 = _newton_point(kind, p, q, c, h, nodes, wts, f, x[i], u_start[i], tol, max_iter)
             it += it2
             if st2 == OK:
                 u, st = u2, st2
@@ -231,7 +287,8 @@ def newton_preimage(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, 
 
 
 @njit(cache=True)
-def critical_points(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, r_max: float,
+def critical_points(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray,
+                    wts: np.ndarray, f: float, r_max: float,
                     n_scan: int, tol: float) -> np.ndarray:
     """Real critical points of Z (dZ/du = 0) with 1 < |u| ≤ r_max: [u₊ (on u > 1), u₋ (on u < −1)].
 
@@ -243,12 +300,12 @@ def critical_points(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, 
     for side in range(2):
         sgn = 1.0 if side == 0 else -1.0
         r_lo = 1.0 + 1e-9
-        d_lo = char_map(p, q, c, h, f, complex(sgn * r_lo, 0.0))[1].real
+        d_lo = char_map(kind, p, q, c, h, nodes, wts, f, complex(sgn * r_lo, 0.0))[1].real
         found = False
         r_hi = r_lo
         for k in range(1, n_scan + 1):
             r_hi = math.exp(log_rmax * k / n_scan)
-            d_hi = char_map(p, q, c, h, f, complex(sgn * r_hi, 0.0))[1].real
+            d_hi = char_map(kind, p, q, c, h, nodes, wts, f, complex(sgn * r_hi, 0.0))[1].real
             if (d_lo > 0) != (d_hi > 0):
                 found = True
                 break
@@ -257,7 +314,7 @@ def critical_points(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, 
             continue
         for _ in range(200):
             mid = 0.5 * (r_lo + r_hi)
-            d_mid = char_map(p, q, c, h, f, complex(sgn * mid, 0.0))[1].real
+            d_mid = char_map(kind, p, q, c, h, nodes, wts, f, complex(sgn * mid, 0.0))[1].real
             if (d_mid > 0) == (d_lo > 0):
                 r_lo, d_lo = mid, d_mid
             else:
@@ -269,7 +326,17 @@ def critical_points(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, 
 
 
 @njit(cache=True)
-def solve_target(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, z: np.ndarray, y_start: float,
+def _initial_u(kind, c, h, f, z):
+    # far from the support m₀ ≈ −1/z₀, so Z ≈ f z₀: z₀ ≈ z/f, then the physical-sheet Joukowski preimage
+    w = z / f
+    sig = cmath.log(w) if kind == LOG else w
+    zeta = (sig - c) / (2.0 * h)
+    return 1.0 / (zeta + cmath.sqrt(zeta - 1.0) * cmath.sqrt(zeta + 1.0))
+
+
+@njit(cache=True)
+def solve_target(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray,
+                 wts: np.ndarray, f: float, z: np.ndarray, y_start: float,
                  n_steps: int, tol: float, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
     """Preimages u of target points z with Im z ≥ 0 (for the decompressed Stieltjes transform).
 
@@ -285,7 +352,7 @@ def solve_target(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, z: 
         y_end = z[i].imag
         y0 = max(y_start, 2.0 * y_end)
         zz = complex(x, y0)
-        u = f * h / (zz - c)
+        u = _initial_u(kind, c, h, f, zz)
         st = OK
         for s in range(n_steps + 1):
             if s == n_steps:
@@ -297,7 +364,7 @@ def solve_target(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, z: 
             target = complex(x, y)
             st = MAX_ITER
             for _ in range(max_iter):
-                Z, dZ, G = char_map(p, q, c, h, f, u)
+                Z, dZ, G = char_map(kind, p, q, c, h, nodes, wts, f, u)
                 step = (Z - target) / dZ
                 u = u - step
                 if abs(step) <= tol * max(1.0, abs(u)):
@@ -306,3 +373,17 @@ def solve_target(p: np.ndarray, q: np.ndarray, c: float, h: float, f: float, z: 
         u_out[i] = u
         status[i] = st
     return u_out, status
+
+
+@njit(cache=True)
+def char_map_many(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray, wts: np.ndarray,
+                  f: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`char_map`: Z(u) and m₀(u) over a 1-D complex array."""
+    n = u.shape[0]
+    Z = np.empty(n, dtype=np.complex128)
+    m = np.empty(n, dtype=np.complex128)
+    for i in range(n):
+        Zi, dZi, mi = char_map(kind, p, q, c, h, nodes, wts, f, u[i])
+        Z[i] = Zi
+        m[i] = mi
+    return Z, m

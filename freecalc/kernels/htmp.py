@@ -40,12 +40,14 @@ import numpy as np
 from numba import njit
 
 __all__ = ["htmp_params", "laplace_start", "htmp_march_real", "htmp_log_u", "htmp_stieltjes",
-           "htmp_pdf", "htmp_logpdf", "htmp_cdf", "htmp_moments", "htmp_inverse_moments"]
+           "htmp_pdf", "htmp_logpdf", "htmp_cdf", "htmp_moments", "htmp_inverse_moments",
+           "bidiag_small_singular_values", "htmp_small_logu"]
 
 _NMAX = 80          # maximal number of Taylor coefficients per step
 _STEP_REL = 0.3     # |h| <= 0.3 |z0|: the singular point 0 bounds the radius of convergence
 _STEP_LAM = 2.5     # |h| * Lambda <= 2.5: local exponents (phase change per step < pi)
 _TOL = 1e-18        # truncation of the Taylor series (relative to its largest term)
+_TINY = 1e-250      # below y = bx = _TINY the x -> 0 asymptotics are used (relative error O(y))
 
 
 @njit(cache=True)
@@ -371,7 +373,9 @@ def _real_axis(A: float, B: float, b: float, x: np.ndarray):
     """log u and u'/u at x > 0 (any order), points beyond the underflow point marked by NaN."""
     n = x.size
     order = np.argsort(x)
-    xs = x[order]
+    # below bx = 1e-250 the march would reach denormal step sizes; evaluate there at the threshold (callers
+    # that need those points use the x → 0 asymptotics, whose relative error O(bx) is then negligible)
+    xs = np.maximum(x[order], _TINY / b)
     xb = _x_big(A, B, b)
     nin = np.searchsorted(xs, xb)
     Ls = np.full(n, complex(np.nan, np.nan))
@@ -421,6 +425,26 @@ def _lower_tail_arg(A: float, B: float, b: float, y: float, logabs_u: float) -> 
 
 
 @njit(cache=True)
+def htmp_small_logu(A: float, B: float, b: float, ly: float) -> complex:
+    """log u(x + i0) for tiny y = bx (given log y), relative error O(y).
+
+    u = Γ(1+A)/Γ(b) M(B, −A, −y) + Γ(−1−A)/Γ(B) (−y − i0)^{1+A} M(b, A+2, −y) (DLMF 13.2.42); both M are
+    1 + O(y). For −1 < A < 0 the second term is kept (y^{1+A} need not be small when A + 1 is); for A ≥ 0 it is
+    O(y^{1+A}) ≤ O(y) and dropped (it has a pole at integer A that the M term cancels).
+    """
+    lu0 = math.lgamma(A + 1.0) - math.lgamma(b)
+    if A >= 0.0:
+        return complex(lu0, 0.0)
+    # Γ(−1−A) < 0 for −1−A in (−1, 0): r = |Γ(−1−A)|/Γ(B) y^{1+A}/u0, term = −r e^{−iπ(1+A)}
+    lr = math.lgamma(-1.0 - A) - math.lgamma(B) + (1.0 + A) * ly - lu0
+    if lr < -800.0:
+        return complex(lu0, 0.0)
+    r = math.exp(lr)
+    w = 1.0 - r * cmath.exp(complex(0.0, -math.pi * (1.0 + A)))
+    return complex(lu0, 0.0) + cmath.log(w)
+
+
+@njit(cache=True)
 def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
     """log ρ(x): −inf for x < 0 and beyond the underflow point; the limit x^A-behaviour at x = 0."""
     A, B, b = htmp_params(gamma, kappa)
@@ -430,8 +454,11 @@ def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
     Ls, _ = _real_axis(A, B, b, xp)
     c0 = math.log(b) - math.lgamma(B + 1.0) - math.lgamma(b)
     for i in range(pos.size):
-        if not math.isnan(Ls[i].real):
-            y = b * xp[i]
+        y = b * xp[i]
+        ly = math.log(b) + math.log(xp[i])  # not log(y): y may underflow for denormal x
+        if y < _TINY:
+            out[pos[i]] = c0 + A * ly - y - 2.0 * htmp_small_logu(A, B, b, ly).real
+        elif not math.isnan(Ls[i].real):
             out[pos[i]] = c0 + A * math.log(y) - y - 2.0 * Ls[i].real
     for i in range(x.size):
         if x[i] == 0.0:
@@ -463,8 +490,17 @@ def htmp_cdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
         if math.isnan(L.real):
             out[pos[i]] = 1.0
             continue
-        F = L.imag / (math.pi * B)
         y = b * xp[i]
+        if y < _TINY:
+            ly = math.log(b) + math.log(xp[i])
+            if A >= 0.0:
+                # F ≈ C0 x^{A+1}/(A+1), C0 = b^{A+1}Γ(b)/(Γ(B+1)Γ(A+1)²), relative error O(y)
+                out[pos[i]] = math.exp((A + 1.0) * ly + math.lgamma(b) - math.lgamma(B + 1.0)
+                                       - 2.0 * math.lgamma(A + 1.0) - math.log(A + 1.0))
+            else:
+                out[pos[i]] = htmp_small_logu(A, B, b, ly).imag / (math.pi * B)
+            continue
+        F = L.imag / (math.pi * B)
         if y <= 1.0 and F < 0.1:
             F = _lower_tail_arg(A, B, b, y, L.real) / (math.pi * B)
         out[pos[i]] = min(max(F, 0.0), 1.0)
@@ -548,4 +584,53 @@ def htmp_inverse_moments(gamma: float, kappa: float, K: int) -> np.ndarray:
                 conv += n[i] * n[j - 1 - i]
             n[j] = (b * n[j - 1] + B * conv) / (A - j)
         out[j + 1] = n[j]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- sampler support
+@njit(cache=True)
+def _tgk_count(e2: np.ndarray, x: float) -> int:
+    """Number of singular values < x of the bidiagonal whose Golub–Kahan form has squared off-diagonals e2.
+
+    Sturm count of the zero-diagonal tridiagonal (eigenvalues ±σ_i); bisection on it is relatively accurate
+    (Demmel & Kahan, SIAM J. Sci. Stat. Comput. 11 (1990), §5; Fernando, 1998).
+    """
+    n = e2.size + 1
+    cnt = 0
+    q = -x
+    if q < 0.0:
+        cnt += 1
+    for i in range(n - 1):
+        if q == 0.0:
+            q = -1e-300
+        q = -x - e2[i] / q
+        if q < 0.0:
+            cnt += 1
+    return cnt - n // 2
+
+
+@njit(cache=True)
+def bidiag_small_singular_values(d: np.ndarray, t: np.ndarray, k: int, hi: float) -> np.ndarray:
+    """The k smallest singular values (all < hi) of the bidiagonal with diagonal d and off-diagonal t, to full
+    relative accuracy, by bisection in log σ on Sturm counts of the Golub–Kahan form."""
+    m = d.size
+    e2 = np.empty(2 * m - 1)
+    for i in range(m):
+        e2[2 * i] = d[i] * d[i]
+        if i < m - 1:
+            e2[2 * i + 1] = t[i] * t[i]
+    out = np.empty(k)
+    lo0 = math.log(1e-300)
+    for j in range(k):
+        lo = lo0
+        up = math.log(hi)
+        for _ in range(200):
+            mid = 0.5 * (lo + up)
+            if _tgk_count(e2, math.exp(mid)) > j:
+                up = mid
+            else:
+                lo = mid
+            if up - lo < 1e-15:
+                break
+        out[j] = 0.0 if lo == lo0 else math.exp(0.5 * (lo + up))
     return out

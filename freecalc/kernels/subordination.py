@@ -29,8 +29,9 @@ if it lowers :math:`|f|` (after projecting :math:`\omega` onto the half-plane th
 otherwise the fixed-point step :math:`\omega \leftarrow T(\omega)` is taken (it is a contraction of the hyperbolic
 metric, so it always makes progress). Near the real axis the fixed-point map's contraction rate tends to 1, so the
 point :math:`x + i\varepsilon` is reached by continuation: solve at :math:`\varepsilon_0` (the scale of the law),
-then at geometrically decreasing :math:`\varepsilon` (ratio 1/20, enlarged when Newton fails) down to
-:math:`\varepsilon_{\min}`, then at the target (often exactly the real axis), each stage warm-started.
+then at geometrically decreasing :math:`\varepsilon` (ratio 10⁻³, then 10⁻⁴ after a success; replaced by its square
+root whenever Newton fails at a stage, giving up above 0.95) down to :math:`\varepsilon_{\min}`, then at the target
+(often exactly the real axis), each stage warm-started.
 
 Convergence criterion (per point): a Newton step with :math:`|\delta\omega| \le \mathrm{tol}(1 + |\omega|)`, or a
 residual :math:`|f(\omega)| \le 16\,\epsilon_{\mathrm{mach}}(1 + |\omega|)` (the solution of a problem perturbed
@@ -211,13 +212,18 @@ def _initial_guess(op, lam, opts):
 @njit(cache=True)
 def _solve_point(op, lam, w0, start_kind, ka, pa, xa, wa, kb, pb, xb, wb, opts, maxiter):
     total = 0
-    if start_kind == 1:
+    if start_kind == 1 or start_kind == 2:
         # a non-real solution at real or complex λ is the unique fixed point in the open upper half-plane
-        # (Denjoy–Wolff), hence the right one; a real one may be a spurious root: redo those by continuation
+        # (Denjoy–Wolff), hence the right one; a real one may be a spurious root: redo those by continuation,
+        # unless start_kind == 2 and it lies within 0.05 ε₀ of the start (ω is continuous up to the real axis,
+        # so a start from a converged neighbour lands next to the true root; a spurious one is generically far)
         w, m, conv, its, res = _newton(op, lam, w0, ka, pa, xa, wa, kb, pb, xb, wb, opts, 30)
         total += its
-        if conv and w.imag > _floor_imag(op, lam, opts) + 1e-10 * (1.0 + abs(w)):
-            return w, m, True, total, res
+        if conv:
+            if w.imag > _floor_imag(op, lam, opts) + 1e-10 * (1.0 + abs(w)):
+                return w, m, True, total, res
+            if start_kind == 2 and abs(w - w0) <= 0.05 * opts[OPT_ETA0] and res <= 1e3 * _EPS * (1.0 + abs(w)):
+                return w, m, True, total, res
     eta0 = opts[OPT_ETA0]
     etamin = opts[OPT_ETAMIN]
     target = lam.imag
@@ -228,7 +234,7 @@ def _solve_point(op, lam, w0, start_kind, ka, pa, xa, wa, kb, pb, xb, wb, opts, 
     total += its
     if not conv:
         return w, m, False, total, res
-    ratio = 0.05
+    ratio = 1e-3
     while eps > target:
         nxt = eps * ratio
         if nxt < etamin or nxt < target:
@@ -238,7 +244,7 @@ def _solve_point(op, lam, w0, start_kind, ka, pa, xa, wa, kb, pb, xb, wb, opts, 
         total += its
         if conv:
             w, m, eps = wn, mn, nxt
-            ratio = max(ratio * ratio, 0.05)
+            ratio = max(ratio * ratio, 1e-4)
         else:
             ratio = math.sqrt(ratio)
             if ratio > 0.95:
@@ -261,8 +267,9 @@ def solve_subordination(op: int, lam: np.ndarray, omega0: np.ndarray, start_kind
     lam : complex128[:]
         Spectral points, Im λ ≥ 0 (Im λ = 0: boundary value m(x + i0)). For ⊠, λ ≠ 0.
     omega0, start_kind : complex128[:], int8[:]
-        Warm starts for ω_a where ``start_kind == 1``: accepted only if Newton converges from there to a
-        non-real ω (unique, hence correct); otherwise (and where ``start_kind == 0``) continuation from ε₀.
+        Warm starts for ω_a where ``start_kind`` is 1 (accepted only if Newton converges from there to a
+        non-real ω: unique, hence correct) or 2 (also a real ω within 0.05 ε₀ of the start); otherwise (and
+        where ``start_kind == 0``) continuation from ε₀.
     ka, pa, xa, wa, kb, pb, xb, wb
         Input laws as (kind, params, nodes, weights); see the module docstring.
     opts : float64[OPT_SIZE]

@@ -200,7 +200,9 @@ class QuadraticLaw(Law):
     def _r_transform(self, w: np.ndarray) -> np.ndarray:
         c = self._numeric.coef
         disc = np.sqrt((c.q1 * w + c.p1) ** 2 - 4 * c.q2 * (c.q0 * w * w + c.p0 * w + 1) + 0j)
-        return 2 * (c.q0 * w * w + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + (1 - c.q2) * disc)) - 1 / w
+        # the root with wz → 1 as w → 0: the square root tends to |1 − q2|, so it carries sign(1 − q2), not (1 − q2)
+        sgn = math.copysign(1.0, 1 - c.q2)
+        return 2 * (c.q0 * w * w + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + sgn * disc)) - 1 / w
 
     def _s_transform(self, w: np.ndarray) -> np.ndarray:
         c = self._numeric.coef
@@ -263,7 +265,7 @@ class QuadraticSymbolicFace(SymbolicFace):
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         c = self.coefficients
         disc = (c.q1 * w + c.p1) ** 2 - 4 * c.q2 * (c.q0 * w ** 2 + c.p0 * w + 1)
-        y = 2 * (c.q0 * w ** 2 + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + (1 - c.q2) * sp.sqrt(sp.factor(disc))))
+        y = 2 * (c.q0 * w ** 2 + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + sp.sign(1 - c.q2) * sp.sqrt(sp.factor(disc))))
         return sp.simplify(y - 1 / w)
 
     def s_transform(self, w: Any = T.w) -> sp.Expr:

@@ -27,6 +27,7 @@ Collins (2005), PTRF 133 (free Jacobi / products of projections); Ameli et al. (
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -172,9 +173,48 @@ class Wachter(QuadraticLaw):
         a, b = self.a, self.b
         return tuple((loc, m) for loc, m in ((0.0, 1.0 - a), (1.0, 1.0 - b)) if m > 0)
 
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        # factored form: x(1 − x) keeps full relative accuracy near the hard edges 0 (a = 1) and 1 (b = 1), where
+        # the generic kernel's Horner evaluation of Q cancels
+        lo, hi = self.support[0]
+        inside = (x > lo) & (x < hi)
+        xi = np.where(inside, x, 0.5)
+        out = (self.a + self.b) * np.sqrt((hi - xi) * (xi - lo)) / (2 * np.pi * xi * (1.0 - xi))
+        return np.where(inside, out, 0.0)
+
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        # Closed form. With x = c − h cos θ (c, h: centre and half-width of the support) and
+        # 1/(x(1 − x)) = 1/x + 1/(1 − x), the continuous part up to x is (a+b) h/(2π) [F_{α0}(θ) − F_{α1}(θ)],
+        # F_α(θ) = ∫_0^θ sin²t/(α − cos t) dt = αθ + sin θ + (1 − α²) J_α(θ), α0 = c/h ≥ 1, α1 = (c − 1)/h ≤ −1.
+        lo, hi = self.support[0]
+        c, h = 0.5 * (lo + hi), 0.5 * (hi - lo)
+        theta = np.arccos(np.clip((c - x) / h, -1.0, 1.0))
+        cont = (self.a + self.b) * h / (2 * np.pi) * (_f_alpha(c / h, theta) - _f_alpha((c - 1.0) / h, theta))
+        out = np.where(x <= lo, 0.0, np.where(x >= hi, self.continuous_mass, cont))
+        for loc, mass in self.atoms:
+            out = out + np.where(x >= loc, mass, 0.0)
+        return out
+
     def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
         d1, d2 = self.a * n, self.b * n
         if d1 < n and d2 < n and round(d1) + round(d2) <= n:
             d2 = n + 1 - round(d1)  # keep W1 + W2 invertible after rounding the ranks (n tiny)
         return manova_matrix(n, d1, d2, rng)
 
+
+def _f_alpha(alpha: float, theta: np.ndarray) -> np.ndarray:
+    r""":math:`\int_0^\theta \sin^2 t/(\alpha - \cos t)\,dt` for real :math:`|\alpha| \ge 1` (θ in [0, π]).
+
+    Uses :math:`\sin^2 t/(\alpha - \cos t) = \alpha + \cos t + (1-\alpha^2)/(\alpha - \cos t)` and
+    :math:`\int_0^\theta dt/(\alpha - \cos t) = \frac{2\,\mathrm{sgn}\,\alpha}{\sqrt{\alpha^2-1}}
+    \arctan\left(\sqrt{\tfrac{|\alpha|+\mathrm{sgn}\,\alpha}{|\alpha|-\mathrm{sgn}\,\alpha}}\tan\tfrac\theta2\right)`;
+    at |α| = 1 (a hard edge) the last term vanishes in the limit.
+    """
+    base = alpha * theta + np.sin(theta)
+    k = alpha * alpha - 1.0
+    if k <= 0.0:
+        return base
+    ratio = math.sqrt((abs(alpha) + 1.0) / (abs(alpha) - 1.0)) if alpha > 0 else \
+        math.sqrt((abs(alpha) - 1.0) / (abs(alpha) + 1.0))
+    j = math.copysign(2.0 / math.sqrt(k), alpha) * np.arctan2(ratio * np.sin(0.5 * theta), np.cos(0.5 * theta))
+    return base - k * j

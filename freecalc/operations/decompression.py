@@ -30,7 +30,8 @@ Routes (:class:`Route`)
     :math:`D_f\,\mathrm{KM}(d/f)`; Wachter(a, b): :math:`q_2 = -1/(a+b-1)`, factor :math:`\le a + b`, result
     Wachter(a/f, b/f); semicircle and MP: :math:`q_2 = 0`, any factor. At the largest factor itself the law is
     the two-atom law of the 2×2 Jacobi matrix.
-  - other algebraic laws: :func:`freecalc.symbolic.algebraic.compress_equation` with :math:`\alpha = 1/f`; the
+  - other algebraic laws: :func:`freecalc.symbolic.algebraic.compress_equation` (which maps R(w) to R(αw)) with
+    :math:`\alpha = f`; the
     candidate is checked for positivity and mass, and the largest valid factor is found by bisection.
 
 * **numeric** — :func:`freecalc.operations.numeric_decompression.decompress_numeric` (characteristics through the
@@ -49,10 +50,14 @@ import numpy as np
 import sympy as sp
 
 from freecalc.laws.base import Law, exact_value, register_operation
+from freecalc.laws.free_meixner import FreeMeixner
+from freecalc.laws.kesten_mckay import KestenMcKay
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
+from freecalc.laws.wachter import Wachter
 from freecalc.symbolic import transforms as T
+from freecalc.symbolic.algebraic import AlgebraicError
 
 __all__ = [
     "Route",
@@ -285,6 +290,29 @@ def _marchenko_pastur(law: MarchenkoPastur, f: Any) -> Law:
     return law.replace(c=_mul(law.c, f))
 
 
+@register_exact_rule(Wachter)
+def _wachter(law: Wachter, f: Any) -> Law:
+    # R(w) = (w − s + √(s² + 2(a−b)w + w²))/(2w), s = a + b: R(fw) is the same form with (a, b) → (a/f, b/f)
+    return law.replace(a=law.a / f, b=law.b / f)
+
+
+@register_exact_rule(FreeMeixner)
+def _free_meixner(law: FreeMeixner, f: Any) -> Law:
+    # Jacobi (α0, ω0; α, ω) = (0, bc; a, b) → (0, f·bc; f·a, f·b(c + f(1 − c))), so
+    # a' = f a, b' = f b (c + f(1 − c)), c' = ω0'/ω' = c / (c + f(1 − c)); valid iff c + f(1 − c) > 0.
+    g = law.c + f * (1 - law.c)
+    return law.replace(a=_mul(law.a, f), b=_mul(law.b, f) * g, c=law.c / g)
+
+
+@register_exact_rule(KestenMcKay)
+def _kesten_mckay(law: KestenMcKay, f: Any) -> Law:
+    # KM(d) = Bernoulli^{⊞d} decompresses to D_f KM(d/f), which is no KestenMcKay(d') (the family is not closed:
+    # d/f < 2 has atoms ±d of mass 1 − d/(2f) each). KM(d) is the free Meixner law (a, b, c) = (0, d − 1, d/(d−1)),
+    # and the free Meixner rule gives (0, f(d − f), d/(d − f)): valid for f < d.
+    d = law.d
+    return FreeMeixner(0, _mul(f, d - f), d / (d - f))
+
+
 def _rule_for(law: Law) -> ExactRule | None:
     for klass in type(law).__mro__:
         if klass in _EXACT_RULES:
@@ -338,7 +366,7 @@ def _algebraic_candidate(law: Law, factor: Any, size: int | None) -> Law:
 
     fx = factor if isinstance(factor, sp.Basic) else exact_value(factor)
     poly = law.sym.equation(T.m, T.z)
-    return _algebraic_law(compress_equation(poly, 1 / fx), size)
+    return _algebraic_law(compress_equation(poly, fx), size)  # R(w) → R(f w): compress_equation's α = f
 
 
 def max_valid_factor(law: Law, upper: float, *, rtol: float = 1e-3) -> float:
@@ -467,4 +495,15 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
             f"options {sorted(opts)} belong to the numeric route, but {type(law).__name__} is decompressed "
             f"exactly; pass route=Route.NUMERIC to use them"
         )
+    if route is Route.AUTO and not isinstance(law, QuadraticLaw) and _rule_for(law) is None:
+        # an algebraic law whose equation cannot be processed (no Stieltjes factor found, unsupported symbolic
+        # face) still has the numeric route; invalid factors (DecompressionError) are not retried
+        try:
+            return _exact(law, f, size)
+        except DecompressionError:
+            raise
+        except (AlgebraicError, NotImplementedError):
+            if _is_sym(f) or law.is_symbolic:
+                raise
+            return _numeric(law, f, size)
     return _exact(law, f, size)

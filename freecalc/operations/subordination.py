@@ -103,7 +103,7 @@ class SubordinationOptions:
                                      f"got {val!r}") from None
         if not (isinstance(self.tol, (int, float)) and 0 < self.tol < 1e-2):
             raise ValueError(f"tol must be a float in (0, 1e-2), got {self.tol!r}")
-        for name, low in (("maxiter", 5), ("grid", 16), ("panels", 1), ("order", 2)):
+        for name, low in (("maxiter", 1), ("grid", 16), ("panels", 1), ("order", 2)):
             val = getattr(self, name)
             if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < low:
                 raise ValueError(f"{name} must be an integer >= {low}, got {val!r}")
@@ -171,7 +171,9 @@ def _secant(res: Residual, lam: np.ndarray, w: np.ndarray, floor: np.ndarray, to
             took_secant = good & ~worse
             small_step = np.abs(cand - wa) <= tol * (1 + np.abs(cand))
             tiny_res = np.abs(fc) <= 16 * _EPS * (1 + np.abs(cand))
-            conv[act] = ok & ((took_secant & small_step) | tiny_res)
+            # small steps count only with a small residual too (a stalled iteration also takes small steps)
+            small_res = np.abs(fc) <= 10 * tol * (1 + np.abs(cand))
+            conv[act] = ok & ((took_secant & small_step & small_res) | tiny_res)
     return w, m, conv, iters, np.abs(f)
 
 
@@ -183,7 +185,7 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
 
     ``res(λ, ω)`` returns the fixed-point residual :math:`f = \omega - T_\lambda(\omega)` and the resulting m(λ);
     ``floor(λ)`` the lower bound of Im ω; ``guess(λ)`` a start valid far from the real axis. The continuation
-    and acceptance rules are those of :func:`freecalc.kernels.subordination.solve_subordination`.
+    and warm-start acceptance rules are those of :func:`freecalc.kernels.subordination.solve_subordination`.
     """
     lam = np.asarray(lam, dtype=complex)
     n = lam.size
@@ -193,11 +195,16 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
     iters = np.zeros(n, dtype=np.int64)
     resid = np.full(n, np.inf)
     todo = np.ones(n, dtype=bool)
-    if start is not None and start_kind is not None and np.any(start_kind == 1):
-        idx = np.flatnonzero(start_kind == 1)
-        w, m, c, it, r = _secant(res, lam[idx], np.asarray(start)[idx], floor(lam[idx]), tol, 30)
+    if start is not None and start_kind is not None and np.any(start_kind > 0):
+        idx = np.flatnonzero(start_kind > 0)
+        w0 = np.asarray(start)[idx]
+        w, m, c, it, r = _secant(res, lam[idx], w0, floor(lam[idx]), tol, 30)
         iters[idx] += it
-        ok = c & (w.imag > floor(lam[idx]) + 1e-10 * (1 + np.abs(w)))
+        nonreal = w.imag > floor(lam[idx]) + 1e-10 * (1 + np.abs(w))
+        # a real root is accepted only at rounding-level residual: a secant iteration stalling next to a fold
+        # (just inside a support edge, where no real root exists) has small steps but a residual ~ the distance
+        real_ok = (start_kind[idx] == 2) & (np.abs(w - w0) <= 0.05 * eta0) & (r <= 1e3 * _EPS * (1 + np.abs(w)))
+        ok = c & (nonreal | real_ok)
         j = idx[ok]
         m_out[j], w_out[j], conv[j], resid[j] = m[ok], w[ok], True, r[ok]
         todo[j] = False
@@ -211,7 +218,7 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
     w, m, c, it, r = _secant(res, cur, guess(cur), floor(cur), tol, maxiter)
     iters[idx] += it
     failed = ~c
-    ratio = np.full(idx.size, 0.05)
+    ratio = np.full(idx.size, 1e-3)
     active = ~failed & (eps > target)
     while np.any(active):
         j = np.flatnonzero(active)
@@ -222,7 +229,7 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
         iters[idx[j]] += itn
         acc = j[cn]
         w[acc], m[acc], r[acc], eps[acc] = wn[cn], mn[cn], rn[cn], nxt[cn]
-        ratio[acc] = np.maximum(ratio[acc] ** 2, 0.05)
+        ratio[acc] = np.maximum(ratio[acc] ** 2, 1e-4)
         rej = j[~cn]
         ratio[rej] = np.sqrt(ratio[rej])
         gave_up = rej[ratio[rej] > 0.95]
@@ -248,13 +255,18 @@ def _ends(law: Law) -> tuple[float, float]:
     return min(pts), max(pts)
 
 
-def _window_ends(law: Law) -> tuple[float, float]:
+def _window_ends(law: Law, q: float) -> tuple[float, float]:
+    """Support ends, with an unbounded side replaced by the q / 1 − q quantile."""
     lo, hi = _ends(law)
     if not math.isfinite(lo):
-        lo = float(law.ppf(1e-12))
+        lo = float(law.ppf(q))
     if not math.isfinite(hi):
-        hi = float(law.ppf(1.0 - 1e-12))
+        hi = float(law.ppf(1.0 - q))
     return lo, hi
+
+
+def _finite_moments(law: Law, k: int) -> bool:
+    return all(math.isfinite(law.moment(j)) for j in range(1, k + 1))
 
 
 def _kernel_form(law: Law, opts: SubordinationOptions, allow_discrete: bool):
@@ -304,11 +316,30 @@ class _SubordinationEvaluator(Evaluator):
         else:
             self.route = Route.KERNEL
             self.forms = forms if len(forms) == 2 else forms + [(KIND_DISCRETE, _EMPTY, _EMPTY, _EMPTY)]
-        lo, hi = self.window()
+        lo, hi = self._bulk()
         self._scale = max(hi - lo, 1e-12 * max(1.0, abs(lo), abs(hi))) / 4.0
         self._cumulant_cache: dict[int, list[float]] = {}
 
     # -- Evaluator interface -------------------------------------------------------------------------------
+    def _combine(self, ends: list[tuple[float, float]]) -> tuple[float, float]:
+        """Interval of the result from intervals of the inputs (sums, products, dilated powers)."""
+        raise NotImplementedError
+
+    def bracket(self) -> tuple[float, float]:
+        return self._combine([_ends(x) for x in self.laws])
+
+    def _bulk(self) -> tuple[float, float]:
+        # unbounded sides at the 1 % quantiles: the scale of the bulk, also for heavy-tailed inputs
+        return self._combine([_window_ends(x, 0.01) for x in self.laws])
+
+    def window(self) -> tuple[float, float]:
+        # unbounded sides at the 1e-6 quantiles, but at most 20 bulk widths beyond the bulk: the scan must resolve
+        # the bulk's edges and gaps, and the outermost interval is extended to infinity anyway
+        lo, hi = self._combine([_window_ends(x, 1e-6) for x in self.laws])
+        blo, bhi = self._bulk()
+        width = bhi - blo
+        return max(lo, blo - 20 * width), min(hi, bhi + 20 * width)
+
     @property
     def scale(self) -> float:
         return self._scale
@@ -372,12 +403,8 @@ class _AddEvaluator(_SubordinationEvaluator):
     op = OP_ADD
     symbol = "⊞"
 
-    def bracket(self) -> tuple[float, float]:
-        (la, ha), (lb, hb) = (_ends(x) for x in self.laws)
-        return la + lb, ha + hb
-
-    def window(self) -> tuple[float, float]:
-        (la, ha), (lb, hb) = (_window_ends(x) for x in self.laws)
+    def _combine(self, ends):
+        (la, ha), (lb, hb) = ends
         return la + lb, ha + hb
 
     def atoms(self) -> tuple[tuple[float, float], ...]:
@@ -389,6 +416,8 @@ class _AddEvaluator(_SubordinationEvaluator):
         return tuple(out)
 
     def moment(self, k: int) -> float:
+        if not (_finite_moments(self.laws[0], k) and _finite_moments(self.laws[1], k)):
+            return math.inf  # heavy-tailed input (moments of even order; odd ones may be undefined)
         ka, kb = self._cumulants(0, k), self._cumulants(1, k)
         return float(T.moments_from_free_cumulants([x + y for x, y in zip(ka, kb)])[-1])
 
@@ -417,12 +446,8 @@ class _MulEvaluator(_SubordinationEvaluator):
     op = OP_MUL
     symbol = "⊠"
 
-    def bracket(self) -> tuple[float, float]:
-        (la, ha), (lb, hb) = (_ends(x) for x in self.laws)
-        return la * lb, ha * hb
-
-    def window(self) -> tuple[float, float]:
-        (la, ha), (lb, hb) = (_window_ends(x) for x in self.laws)
+    def _combine(self, ends):
+        (la, ha), (lb, hb) = ends
         return la * lb, ha * hb
 
     def atoms(self) -> tuple[tuple[float, float], ...]:
@@ -436,6 +461,8 @@ class _MulEvaluator(_SubordinationEvaluator):
         return tuple(sorted(out))
 
     def moment(self, k: int) -> float:
+        if not (_finite_moments(self.laws[0], k) and _finite_moments(self.laws[1], k)):
+            return math.inf  # laws on [0, ∞): an infinite input moment makes this one infinite
         return _product_moments(self.laws[0].moments(k), self.laws[1].moments(k))[-1]
 
     def s_transform(self, w: np.ndarray) -> np.ndarray:
@@ -476,12 +503,8 @@ class _PowerEvaluator(_SubordinationEvaluator):
             return f"{self.laws[0]!r}^(⊞{self.t:g})"
         return f"compress({self.laws[0]!r}, alpha={self.c:g})"
 
-    def bracket(self) -> tuple[float, float]:
-        lo, hi = _ends(self.laws[0])
-        return self.c * self.t * lo, self.c * self.t * hi
-
-    def window(self) -> tuple[float, float]:
-        lo, hi = _window_ends(self.laws[0])
+    def _combine(self, ends):
+        (lo, hi), = ends
         return self.c * self.t * lo, self.c * self.t * hi
 
     def atoms(self) -> tuple[tuple[float, float], ...]:
@@ -493,6 +516,8 @@ class _PowerEvaluator(_SubordinationEvaluator):
         return tuple(out)
 
     def moment(self, k: int) -> float:
+        if not _finite_moments(self.laws[0], k):
+            return math.inf
         kap = self._cumulants(0, k)
         return float(T.moments_from_free_cumulants([self.t * self.c ** (j + 1) * v
                                                     for j, v in enumerate(kap)])[-1])
@@ -635,7 +660,7 @@ def free_power_numeric(a: Law, s: float, **opts: Any) -> NumericLaw:
     if s < 1:
         raise ValueError(f"free_power_numeric: s must be >= 1 (μ^⊞s need not be a probability law for s < 1), "
                          f"got s = {s!r}")
-    return _make(_PowerEvaluator((a,), o, t=s, c=1.0), None)
+    return _make(_PowerEvaluator((a,), o, t=s, c=1.0), a.size)
 
 
 def compress_numeric(a: Law, alpha: float, **opts: Any) -> NumericLaw:

@@ -348,7 +348,14 @@ def s_equation(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, S: sp.Symbol = 
 def from_s_equation(B: sp.Expr, S: sp.Symbol = S_SYM, w: sp.Symbol = _w, m: sp.Symbol = _m,
                     z: sp.Symbol = _z) -> sp.Expr:
     r"""Inverse of :func:`s_equation`: :math:`w = -1 - zm`, :math:`S = m/(1 + zm)`."""
-    return as_polynomial(B.subs({w: -1 - z * m, S: m / (1 + z * m)}, simultaneous=True), m, z)
+    P = as_polynomial(B.subs({w: -1 - z * m, S: m / (1 + z * m)}, simultaneous=True), m, z)
+    # clearing the denominators (1 + zm)^k can leave spurious factors 1 + zm (the equation of delta_0)
+    unit = 1 + z * m
+    while True:
+        q, r = sp.div(P, unit, m, z)
+        if r != 0 or not q.has(m):
+            return P
+        P = as_polynomial(q, m, z)
 
 
 # ----------------------------------------------------------------------------------------------------------------

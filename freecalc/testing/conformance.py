@@ -45,7 +45,9 @@ class ConformanceReport:
 
 
 def _scale(law: Law) -> tuple[float, float, float]:
-    ends = [e for ab in law.support for e in ab if math.isfinite(e)] + [a for a, _ in law.atoms]
+    # an infinite support end is replaced by the 1e-12 / 1 - 1e-12 quantile (laws on (0, inf) such as HTMP)
+    ends = [e if math.isfinite(e) else float(law.ppf(1e-12 if e < 0 else 1 - 1e-12))
+            for ab in law.support for e in ab] + [a for a, _ in law.atoms]
     if not ends:
         return 0.0, 1.0, 1.0
     lo, hi = min(ends), max(ends)

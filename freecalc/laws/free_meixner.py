@@ -1,0 +1,177 @@
+r"""The free Meixner laws (Anshelevich; Bożejko–Bryc): constant Jacobi parameters after the first step.
+
+``FreeMeixner(a, b, c)`` (a real, b > 0, c > 0) is the law whose orthogonal polynomials have Jacobi parameters
+:math:`\alpha_0 = 0,\ \beta_0^2 = bc` and :math:`\alpha_k = a,\ \beta_k^2 = b` for k ≥ 1 (the bordered Toeplitz
+tridiagonal matrix of the talk), i.e.
+
+.. math:: G(z) = \frac{1}{z - c\,h(z)},\qquad h(z) = \frac{z - a - \sqrt{(z-a)^2 - 4b}}{2} = b\,G_{\mathrm{SC}(a, b)}(z),
+
+with :math:`G_{\mathrm{SC}(a,b)}` the Cauchy transform of the semicircle of centre a and variance b. Mean 0,
+variance bc. Density on :math:`a \pm 2\sqrt b`:
+
+.. math:: \rho(x) = \frac{c\sqrt{4b - (x-a)^2}}{2\pi\left((1-c)x^2 + acx + bc^2\right)} .
+
+Our quadratic :math:`Q m^2 - P m + 1 = 0` has :math:`P(z) = (c-2)z - ac`, :math:`Q(z) = (1-c)z^2 + acz + bc^2`
+(the talk's table gives :math:`P/(-2)` and :math:`Q/4`, whose root is :math:`-2m`, not m). Every (a, b > 0, c > 0)
+is a probability law (Favard: positive Jacobi parameters).
+
+Atoms: a pole of G is a real z = cu with :math:`(1-c)u^2 + au + b = 0` and :math:`|u| < \sqrt b` (the principal
+branch of h takes values in :math:`|h| < \sqrt b` off the support); its mass is :math:`1/(1 - c h'(z)) =
+(b - u^2)/(2b + au)`. With :math:`s = \sqrt{a^2 + 4b(c-1)}`:
+
+* an atom at :math:`x_+ = 2bc/(s - a) > 0` with mass :math:`\frac{(s-a)^2 - 4b}{2s(s-a)}` iff :math:`a < (c-2)\sqrt b`;
+* an atom at :math:`x_- = -2bc/(s + a) < 0` with mass :math:`\frac{(s+a)^2 - 4b}{2s(s+a)}` iff :math:`a > (2-c)\sqrt b`.
+
+So there are two atoms iff c > 2 and :math:`|a| < (c-2)\sqrt b`, none iff :math:`|a| \le (2-c)\sqrt b` (c ≤ 2), one
+otherwise; at the thresholds the atom reaches the edge :math:`a \pm 2\sqrt b` with mass 0.
+
+R-transform (from :math:`R(G) = z - 1/G = c\,h`): :math:`R(w) = \frac{2bcw}{1 - aw + \sqrt{(1-aw)^2 - 4b(1-c)w^2}}`
+:math:`= \frac{c}{1-c}\cdot\frac{1 - aw - \sqrt{(1-aw)^2 - 4b(1-c)w^2}}{2w}` (the talk's table has + before the
+root, which makes R(0) infinite). The mean is 0, so there is no S-transform. Special cases: c = 1 is a shifted
+free Poisson law (a semicircle when a = 0), a = 0, b = d − 1, c = d/(d−1) is Kesten–McKay(d).
+
+References: Anshelevich (2003), Duke Math. J. 118 (free Meixner polynomials); Bożejko & Bryc (2006), J. Funct.
+Anal. 236; Saitoh & Yoshida (2001), Probab. Math. Statist. 21.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from freecalc._params import POSITIVE, REAL, Parameter
+from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
+from freecalc.laws.wachter import manova_matrix, wishart_matrix
+from freecalc.symbolic import transforms as T
+
+__all__ = ["FreeMeixner"]
+
+
+def _atom_formulas(a: Any, b: Any, c: Any, sqrt: Any) -> tuple[tuple[Any, Any, Any], ...]:
+    """(location, mass, (lhs, rhs)) of the two candidate atoms x₊ > 0 and x₋ < 0; each exists iff lhs < rhs.
+
+    Numeric callers must evaluate a candidate only when its condition holds (s may be imaginary, or s ∓ a zero,
+    otherwise); :func:`_numeric_atoms` does.
+    """
+    s = sqrt(a * a + 4 * b * (c - 1))
+    plus = (2 * b * c / (s - a), ((s - a) ** 2 - 4 * b) / (2 * s * (s - a)), (a, (c - 2) * sqrt(b)))
+    minus = (-2 * b * c / (s + a), ((s + a) ** 2 - 4 * b) / (2 * s * (s + a)), ((2 - c) * sqrt(b), a))
+    return plus, minus
+
+
+def _numeric_atoms(a: float, b: float, c: float) -> tuple[tuple[float, float], ...]:
+    """Atoms for float parameters (same formulas as :func:`_atom_formulas`, each evaluated only if it exists)."""
+    rb = math.sqrt(b)
+    out = []
+    if a < (c - 2) * rb:  # then a² + 4b(c − 1) ≥ c²b > 0 and s − a > 0
+        s = math.sqrt(a * a + 4 * b * (c - 1))
+        out.append((2 * b * c / (s - a), ((s - a) ** 2 - 4 * b) / (2 * s * (s - a))))
+    if a > (2 - c) * rb:  # then s + a > 0
+        s = math.sqrt(a * a + 4 * b * (c - 1))
+        out.append((-2 * b * c / (s + a), ((s + a) ** 2 - 4 * b) / (2 * s * (s + a))))
+    return tuple((loc, m) for loc, m in out if m > 0)
+
+
+class FreeMeixnerSymbolicFace(QuadraticSymbolicFace):
+    def r_transform(self, w: Any = T.w) -> sp.Expr:
+        a, b, c = self.params["a"], self.params["b"], self.params["c"]
+        return 2 * b * c * w / (1 - a * w + sp.sqrt((1 - a * w) ** 2 - 4 * b * (1 - c) * w ** 2))
+
+    def s_transform(self, w: Any = T.w) -> sp.Expr:
+        raise ValueError("the S-transform of a free Meixner law is undefined (its mean is 0)")
+
+    @property
+    def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """Up to two atoms with Piecewise masses; numeric parameters keep only the atoms that exist."""
+        a, b, c = self.params["a"], self.params["b"], self.params["c"]
+        out = []
+        for loc, mass, (lhs, rhs) in _atom_formulas(a, b, c, sp.sqrt):
+            cond = sp.Lt(lhs, rhs)
+            if cond == sp.false:
+                continue
+            if cond == sp.true:
+                out.append((sp.simplify(loc), sp.simplify(mass)))
+            else:
+                out.append((loc, sp.Piecewise((mass, cond), (0, True))))
+        return tuple(out)
+
+
+class FreeMeixner(QuadraticLaw):
+    """Free Meixner law with parameters ``a`` (real), ``b`` > 0, ``c`` > 0: mean 0, variance bc.
+
+    Parameters
+    ----------
+    a : float
+        Jacobi parameter α_k (k ≥ 1): the centre of the support a ± 2√b.
+    b : float > 0
+        Jacobi parameter β_k² (k ≥ 1): the support has half-width 2√b.
+    c : float > 0
+        Ratio β_0²/β_1² (variance = bc). c ≤ 1: ⊞-infinitely divisible (free Poisson at c = 1); c > 1: free
+        binomial type.
+    size : int, optional
+        Matrix dimension n.
+
+    Notes
+    -----
+    Matrix model (:meth:`matrix`):
+
+    * c > 1: with t = c/(c−1), the law is the t-th free power of the two-point law ν = p δ_x + (1−p) δ_y,
+      x, y = (a ± s)/2, s = √(a² + 4b(c−1)), p = (s − a)/(2s) (mean 0, Jacobi parameters α₁ = x + y,
+      β₀² = −xy). By Nica–Speicher, ν^{⊞t} is t times the n×n compression of a tn×tn Haar-rotated
+      diag(x I_{ptn}, y I_{(1−p)tn}); that compression is y I + (x − y) M with M the MANOVA matrix with
+      ptn and (1−p)tn degrees of freedom (see :func:`freecalc.laws.wachter.manova_matrix`). Genuine model.
+    * c = 1: a shifted Marchenko–Pastur matrix, (b/a)(W/d − I) with W ~ W_n(I, d), d = nb/a² (a ≠ 0), and a
+      GOE matrix of radius 2√b when a = 0. Genuine model.
+    * c < 1: no practical classical ensemble is used (the law is a free compound Poisson law with Lévy measure
+      bc·SC(a, b(1−c)), whose jump law is not integrable when that semicircle covers 0). The matrix is the
+      orthogonally invariant :math:`O^T \\mathrm{diag}(q_1..q_n) O` with O Haar and q_i the law's quantiles at
+      (i − ½)/n: its ESD converges to the law, but it is a quantile construction, not an independent ensemble.
+    """
+
+    parameters = (
+        Parameter("a", "a", REAL, typical=(-1.5, 1.5)),
+        Parameter("b", "b", POSITIVE, typical=(0.3, 2.0)),
+        Parameter("c", "c", POSITIVE, typical=(0.3, 3.0)),
+    )
+    latex_name = r"\mathrm{FM}"
+    symbolic_face_class = FreeMeixnerSymbolicFace
+
+    def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
+        a, b, c = p["a"], p["b"], p["c"]
+        return QuadraticCoefficients(p0=-a * c, p1=c - 2, q0=b * c * c, q1=a * c, q2=1 - c)
+
+    def _edges_formula(self, p: Mapping[str, Any], sqrt: Any) -> tuple[Any, Any]:
+        r = 2 * sqrt(p["b"])
+        return p["a"] - r, p["a"] + r
+
+    def _atoms(self) -> tuple[tuple[float, float], ...]:
+        return _numeric_atoms(self.a, self.b, self.c)
+
+    def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        a, b, c = self.a, self.b, self.c
+        if c > 1:
+            t = c / (c - 1)
+            s = math.sqrt(a * a + 4 * b * (c - 1))
+            x, y = 0.5 * (a + s), 0.5 * (a - s)
+            p = (s - a) / (2 * s)
+            d1, d2 = p * t * n, (1 - p) * t * n
+            if d1 < n and d2 < n and round(d1) + round(d2) <= n:
+                d2 = n + 1 - round(d1)  # keep the pencil invertible after rounding the ranks (n tiny)
+            M = manova_matrix(n, d1, d2, rng)
+            return t * (y * np.eye(n) + (x - y) * M)
+        if c == 1:
+            if a == 0:
+                g = rng.standard_normal((n, n))
+                return math.sqrt(b) * (g + g.T) / math.sqrt(2.0 * n)  # semicircle of variance b
+            d = n * b / (a * a)
+            W = wishart_matrix(n, d, rng)
+            return (b / a) * (W / max(1, round(d)) if d < n else W / d) - (b / a) * np.eye(n)
+        # c < 1: quantile construction (documented above)
+        q = self.ppf((np.arange(n) + 0.5) / n)
+        g = rng.standard_normal((n, n))
+        O, r = np.linalg.qr(g)
+        O = O * np.sign(np.diag(r))  # Haar (Mezzadri's sign fix)
+        return (O * q) @ O.T

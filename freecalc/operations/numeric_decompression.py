@@ -1,0 +1,198 @@
+r"""Numeric free decompression of data (and of laws without an exact rule).
+
+Pipeline (Ameli, van der Heide, Hodgkinson & Mahoney 2025, arXiv:2506.11994, reorganised):
+
+1. **fit** — eigenvalues (:class:`~freecalc.laws.empirical.Empirical`) are smoothed into a
+   :class:`~freecalc.laws.empirical.FittedSpectrum`: outliers split off as atoms, the bulk's Cauchy transform a
+   rational function of the Joukowski variable of fitted square-root edges (:mod:`freecalc.continuation.pade`).
+   Any other law with one compact support interval is fitted the same way from its quadrature rule, with its
+   support given.
+2. **continue** — the rational model *is* the analytic continuation: its second sheet is :math:`u \mapsto 1/u`.
+3. **characteristics** — the target density on the curve :math:`\Im Z(u) = 0`,
+   :math:`Z(u) = z_0(u) + (f-1)/G_0(u)` (:mod:`freecalc.kernels.characteristics`, :class:`Solver`).
+
+Outliers (atoms of mass 1/n_s, e.g. the top eigenvalues of a kernel matrix). A rank-k additive spike
+:math:`\theta vv^T` with delocalised v on a bulk A produces an outlier at the solution of
+:math:`G_A(x) = 1/\theta` (Benaych-Georges & Nadakuditi 2011). In a random :math:`n_s`-principal submatrix the spike
+becomes :math:`\theta\,v_S v_S^T` with :math:`\|v_S\|^2 \approx n_s/n`, i.e. strength :math:`\theta/f`, so the
+submatrix outlier :math:`x_s` solves :math:`G_s(x_s) = f/\theta`. Along the characteristic through :math:`x_s`
+(real, outside the support), :math:`x = x_s + (f-1)/G_s(x_s)` has :math:`G_n(x) = G_s(x_s)/f = 1/\theta` — the
+full matrix's outlier. Hence **each outlier moves along its characteristic**,
+:math:`x_n = x_s + (f - 1)/G_{s}(x_s)` (:math:`G_s` of the source bulk), which for :math:`x_s` far from the bulk
+is the dilation about the bulk mean, :math:`x_n - \mu \approx f\,(x_s - \mu)`; its mass goes from
+:math:`1/n_s` to :math:`1/n`. (Tested on a spiked Wishart in ``tests/operations/test_numeric_decompression.py``.)
+The bulk, of :math:`n_s - k` eigenvalues, is decompressed to :math:`n - k` by the factor
+:math:`f_b = (f - W)/(1 - W)`, W = the outliers' source mass.
+
+Uncertainty: pass several laws (e.g. the ESDs of independent random submatrices) or ``matrix=A, repeats=R`` to
+draw them with :func:`freecalc.sampling.random_principal_submatrix`; the result is their equal-weight mixture, with
+per-repeat laws in ``.repeats`` and pointwise density bands from ``.pdf_band``.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from freecalc.continuation.pade import fit_rational
+from freecalc.kernels import characteristics as K
+from freecalc.laws.base import Law
+from freecalc.laws.decompressed import DecompressedLaw, DecompressedPiece, Solver
+from freecalc.laws.empirical import Empirical, FittedSpectrum
+from freecalc.operations.decompression import DecompressionError
+
+__all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL"]
+
+NEGATIVE_DENSITY_TOL = 1e-6
+"""The decompressed density may dip below 0 by this fraction of its maximum (rounding, fit noise) before the
+result is declared not a probability measure (DecompressionError)."""
+
+
+def _as_solver(solver: Any) -> Solver:
+    if isinstance(solver, Solver):
+        return solver
+    try:
+        return Solver(solver)
+    except ValueError:
+        raise ValueError(f"solver={solver!r} is not one of {[s.value for s in Solver]} "
+                         f"(use freecalc.operations.numeric_decompression.Solver)") from None
+
+
+def _check_factor(factor: Any) -> float:
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+        raise TypeError(f"factor must be a real number >= 1 (n / n_s), got {factor!r}")
+    f = float(factor)
+    if not math.isfinite(f) or f < 1:
+        raise ValueError(f"factor must be a finite number >= 1 (n / n_s), got {factor!r}; a factor below 1 is "
+                         f"compression (fc.compress)")
+    return f
+
+
+def fit_law(law: Law, **smooth_options: Any) -> FittedSpectrum:
+    """The :class:`FittedSpectrum` used as the source of numeric decompression for ``law``.
+
+    Empirical laws are smoothed (``smooth_options`` go to :meth:`Empirical.smooth`); a FittedSpectrum is used as is;
+    any other law with a single compact support interval and no atoms is fitted to its own quadrature rule on its
+    known support (noise level of 10⁶ samples).
+    """
+    if isinstance(law, FittedSpectrum):
+        if smooth_options:
+            raise TypeError(f"smooth options {sorted(smooth_options)} do not apply: the law is already fitted")
+        return law
+    if isinstance(law, Empirical):
+        return law.smooth(**smooth_options)
+    if not isinstance(law, Law):
+        raise TypeError(f"decompress_numeric needs a freecalc Law (e.g. fc.Empirical(eigenvalues)), got "
+                        f"{type(law).__name__}")
+    if law.atoms:
+        raise NotImplementedError(f"numeric decompression of {law!r}: laws with atoms are only supported as "
+                                  f"Empirical data (outliers); use the exact route")
+    sup = law.support
+    if len(sup) != 1 or not all(math.isfinite(v) for v in sup[0]):
+        raise NotImplementedError(f"numeric decompression of {law!r} needs one compact support interval, got "
+                                  f"{sup}")
+    x, w = law.continuous_rule()
+    opts = dict(smooth_options)
+    model, report = fit_rational(x, weights=w / w.sum(), support=sup[0], n_eff=opts.pop("n_eff", 1e6), **opts)
+    return FittedSpectrum(model, report, size=law.size)
+
+
+def _piece(src: FittedSpectrum, f: float, solver: Solver) -> DecompressedPiece:
+    W = 1.0 - src.bulk_mass
+    f_b = (f - W) / (1.0 - W)
+    model = src.model
+    atoms = []
+    args = model.kernel_args()
+    for loc, mass in src.atoms:
+        u = complex(model.u_first(np.array([loc + 0j]))[0].real, 0.0)  # real, |u| < 1: outside the support
+        x_t = K.char_map(*args, f_b, u)[0].real
+        atoms.append((float(x_t), mass / f))
+    piece = DecompressedPiece(model, f_b, bulk_mass=1.0 - W / f, atoms=tuple(atoms), solver=solver)
+    peak = float(np.max(piece.tab_rho))
+    if piece.min_density < -NEGATIVE_DENSITY_TOL * peak or not piece.monotone:
+        why = ("the density along the preimage curve turns negative" if piece.min_density < 0
+               else "the preimage curve folds back (x(θ) is not monotone)")
+        raise DecompressionError(
+            f"decompressing {src!r} by factor {f:g} gives no probability measure: {why}. The factor is probably "
+            f"beyond the largest valid factor of the fitted law", math.nan)
+    return piece
+
+
+def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = None, solver: Solver | str =
+                       Solver.NEWTON, repeats: int | None = None, matrix: Any = None, rng: Any = None,
+                       **smooth_options: Any) -> DecompressedLaw:
+    r"""Numeric free decompression by ``factor`` = n / n_s (module docstring for the method).
+
+    Parameters
+    ----------
+    law : Law or sequence of Law
+        Source: an :class:`~freecalc.laws.empirical.Empirical` (smoothed first), a
+        :class:`~freecalc.laws.empirical.FittedSpectrum`, another single-interval law — or a list of them (one per
+        independent random submatrix) for uncertainty bands.
+    factor : float
+        f = n / n_s ≥ 1.
+    grid : int, optional
+        Points of the convergence check grid per repeat (default 512): ``result.converged`` reports on it.
+    solver : Solver
+        ``Solver.NEWTON`` (default) or ``Solver.TRACE``.
+    repeats : int, optional
+        With ``matrix``: draw this many independent random principal submatrices of size ``law.size`` from
+        ``matrix`` (:func:`freecalc.sampling.random_principal_submatrix`) and decompress each (``law`` only
+        supplies n_s then).
+    matrix : array-like, optional
+        The full matrix to sample submatrices from (numpy, memmap, h5py, zarr, Dask).
+    rng : optional
+        Seed/generator for the submatrix draws.
+    **smooth_options
+        Passed to :meth:`Empirical.smooth` (``degree``, ``support``, ``outliers``, ``n_eff``).
+
+    Returns
+    -------
+    DecompressedLaw
+        With ``size`` = round(f · n_s) when the source size is known.
+
+    Raises
+    ------
+    DecompressionError
+        The decompressed density is not a probability measure (factor beyond the valid range of the fit).
+    ValueError, TypeError
+        Bad factor, bad sources, repeats without a matrix, inconsistent sizes.
+    """
+    f = _check_factor(factor)
+    solver = _as_solver(solver)
+    if matrix is not None:
+        if repeats is None or isinstance(repeats, bool) or not isinstance(repeats, numbers.Integral) or repeats < 1:
+            raise ValueError(f"with matrix=..., give repeats=R >= 1 submatrices to draw, got repeats={repeats!r}")
+        n_s = law if isinstance(law, numbers.Integral) else getattr(law, "size", None)
+        if n_s is None:
+            raise ValueError("with matrix=..., the submatrix size n_s comes from law.size (or pass law=n_s)")
+        from freecalc.sampling import random_principal_submatrix
+
+        n_full = int(np.shape(matrix)[0])
+        if n_s > n_full:
+            raise ValueError(f"submatrix size n_s = {n_s} exceeds the matrix size n = {n_full}")
+        gen = np.random.default_rng(rng)
+        sources: list[Law] = [Empirical.from_matrix(random_principal_submatrix(matrix, int(n_s), gen).matrix)
+                              for _ in range(int(repeats))]
+    elif repeats is not None:
+        raise ValueError("repeats=R needs matrix=A to draw submatrices from; or pass a list of laws instead")
+    elif isinstance(law, Law):
+        sources = [law]
+    elif isinstance(law, Sequence) and not isinstance(law, (str, bytes)) and len(law) > 0:
+        sources = list(law)
+    else:
+        raise TypeError(f"law must be a freecalc Law or a non-empty sequence of laws, got {type(law).__name__}")
+    sizes = {s.size for s in sources if isinstance(s, Law)}
+    if len(sizes) > 1:
+        raise ValueError(f"all repeats must come from submatrices of one size, got sizes {sorted(map(str, sizes))}")
+    fitted = [fit_law(s, **smooth_options) for s in sources]
+    pieces = tuple(_piece(src, f, solver) for src in fitted)
+    n_s = fitted[0].size
+    size = int(round(f * n_s)) if n_s is not None else None
+    check = 512 if grid is None else int(grid)
+    if check < 16:
+        raise ValueError(f"grid must be an integer >= 16, got {grid!r}")
+    return DecompressedLaw(pieces, factor=f, size=size, sources=tuple(fitted), check_points=check)

@@ -1,0 +1,87 @@
+import math
+
+import numpy as np
+import pytest
+
+from freecalc.fitting.kernels import powerlaw_scan
+from freecalc.fitting.options import TailOptions
+from freecalc.fitting.tails import fit_power_law_tail, htmp_tail_exponent
+
+
+def _naive(x, min_tail):
+    """CSN by brute force: every distinct xmin, MLE and two-sided KS with numpy (the kernel's independent route)."""
+    x = np.sort(x)
+    best = None
+    for j in range(x.size - min_tail + 1):
+        if j and x[j] == x[j - 1]:
+            continue
+        t = x[j:]
+        a = 1 + t.size / np.sum(np.log(t / x[j]))
+        P = 1 - (t / x[j]) ** (1 - a)
+        k = np.arange(t.size)
+        d = max(np.max((k + 1) / t.size - P), np.max(P - k / t.size))
+        if best is None or d < best[2]:
+            best = (a, x[j], d, t.size)
+    return best
+
+
+def test_kernel_matches_brute_force():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(0.1, 1.0, 150), (1 - rng.random(100)) ** (-1 / 1.7)])
+    fit = fit_power_law_tail(x, TailOptions(min_tail=5))
+    a, xmin, d, nt = _naive(x, 5)
+    # same arithmetic up to summation order: 1e-10 relative
+    assert fit.alpha == pytest.approx(a, rel=1e-10) and fit.xmin == xmin and fit.n_tail == nt
+    assert fit.ks == pytest.approx(d, rel=1e-10)
+
+
+@pytest.mark.parametrize("alpha", [2.5, 4.0, 12.0])
+def test_recovers_pareto_exponent_without_cap(alpha):
+    # pure Pareto with density exponent alpha from xmin = 1: the MLE is unbiased up to O(1/n); 3 sigma band.
+    # alpha = 12 checks there is no cap at 3 (powerlaw's default) or anywhere else
+    rng = np.random.default_rng(int(alpha * 10))
+    x = (1 - rng.random(4000)) ** (-1 / (alpha - 1))
+    fit = fit_power_law_tail(x)
+    assert abs(fit.alpha - alpha) < 3 * fit.alpha_sigma
+    assert fit.alpha_sigma == pytest.approx((fit.alpha - 1) / math.sqrt(fit.n_tail))
+
+
+def test_xmin_found_at_the_start_of_the_tail():
+    # uniform body on [0, 1] plus a Pareto tail from 2: xmin must land near 2 (within the tail's first points)
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.uniform(0, 1, 2000), 2 * (1 - rng.random(1000)) ** (-1 / 2.0)])
+    fit = fit_power_law_tail(x)
+    assert 1.9 < fit.xmin < 2.6  # the KS minimum may skip a few tail points; it must not enter the body
+    assert abs(fit.alpha - 3.0) < 3 * fit.alpha_sigma
+
+
+def test_too_few_or_degenerate_gives_none():
+    assert fit_power_law_tail(np.arange(1.0, 6.0)) is None  # fewer positive points than min_tail = 10
+    assert fit_power_law_tail(np.ones(50)) is None  # one repeated value: no spread, no exponent
+    assert fit_power_law_tail(-np.arange(1.0, 60.0)) is None
+
+
+def test_nan_is_an_error():
+    with pytest.raises(ValueError, match="NaN"):
+        fit_power_law_tail(np.array([1.0, np.nan, 2.0]))
+
+
+def test_candidate_thinning_keeps_answer_close():
+    rng = np.random.default_rng(4)
+    x = (1 - rng.random(6000)) ** (-1 / 2.0)
+    full = fit_power_law_tail(x, TailOptions(max_candidates=10000))
+    thin = fit_power_law_tail(x, TailOptions(max_candidates=300))
+    # thinning 6000 candidates to 300 moves xmin by at most ~20 order statistics: alpha within one sigma
+    assert abs(full.alpha - thin.alpha) < full.alpha_sigma + thin.alpha_sigma
+
+
+def test_htmp_exponent_matches_the_law():
+    from freecalc.laws.htmp import InverseHTMP
+
+    for g, k in [(0.25, 1.0), (0.5, 3.0), (0.7, 10.0)]:
+        assert htmp_tail_exponent(g, k) == pytest.approx(InverseHTMP(g, k).tail_exponent, rel=1e-14)
+
+
+def test_scan_returns_nan_for_no_spread():
+    alpha, ks = powerlaw_scan(np.zeros(5), np.arange(3, dtype=np.int64))
+    assert np.all(np.isnan(alpha)) and np.all(np.isnan(ks))

@@ -1,0 +1,171 @@
+"""Pushforwards: shift/scale hooks, inverse, free additive power, compression, wishart_of."""
+import numpy as np
+import pytest
+import sympy as sp
+
+import freecalc as fc
+from freecalc.laws.algebraic import AlgebraicLaw
+from freecalc.operations.pushforward import AffineLaw, InverseLaw
+from freecalc.symbolic import algebraic as A
+from freecalc.symbolic.transforms import m, z
+
+c = sp.Symbol("c", positive=True)
+
+
+def test_named_families_are_kept():
+    sc = fc.Semicircle(1.0, center=0.5)
+    assert sc + 3 == fc.Semicircle(1.0, center=3.5)
+    assert 3 + sc == sc + 3
+    assert sc - 1 == fc.Semicircle(1.0, center=-0.5)
+    assert 2 * sc == fc.Semicircle(2.0, center=1.0)
+    assert -sc == fc.Semicircle(1.0, center=-0.5)
+    assert sc / 2 == fc.Semicircle(0.5, center=0.25)
+    mp = fc.MarchenkoPastur(0.5)
+    assert 2 * mp == fc.MarchenkoPastur(0.5, sigma2=2.0)
+    assert mp / 4 == fc.MarchenkoPastur(0.5, sigma2=0.25)
+    assert fc.PointMass(1.0) + 1 == fc.PointMass(2.0)
+    assert 0 * mp == fc.PointMass(0.0)
+    assert fc.Semicircle(c) * 2 == fc.Semicircle(2 * c)
+
+
+def test_mp_shift_and_reflection_are_algebraic_and_correct():
+    mp = fc.MarchenkoPastur(0.5)
+    x = np.linspace(-4, 5, 901)
+    for law, f in ((mp + 1.5, lambda t: mp.pdf(t - 1.5)), (-mp, lambda t: mp.pdf(-t)),
+                   (3 - mp, lambda t: mp.pdf(3 - t))):
+        assert isinstance(law, AlgebraicLaw)
+        # 1e-7: square-root edges (see tests/laws/test_algebraic.py); elsewhere agreement is ~1e-14
+        assert np.max(np.abs(law.pdf(x) - f(x))) < 1e-7
+    assert (-mp).mean() == -1.0
+    atoms = fc.Atoms([0.0, 1.0], [0.5, 0.5])
+    assert 2 * atoms + 1 == fc.Atoms([1.0, 3.0], [0.5, 0.5])
+
+
+def test_law_plus_law_points_to_free_add():
+    with pytest.raises(TypeError, match="free_add"):
+        fc.Semicircle(1.0) + fc.MarchenkoPastur(0.5)
+    with pytest.raises(TypeError, match="free_mul"):
+        fc.Semicircle(1.0) * fc.MarchenkoPastur(0.5)
+    with pytest.raises(TypeError):
+        fc.Semicircle(1.0) + "x"
+    with pytest.raises(ValueError):
+        fc.Semicircle(1.0) + float("nan")
+
+
+def test_affine_law_for_non_algebraic_input():
+    base = fc.free_add(fc.Semicircle(1.0), fc.MarchenkoPastur(0.5), method=fc.Method.NUMERIC)
+    law = 2 * base - 1
+    assert isinstance(law, AffineLaw)
+    x = np.linspace(-2, 8, 201)
+    assert np.allclose(law.pdf(x), base.pdf((x + 1) / 2) / 2, rtol=1e-13, atol=0)
+    assert law.mean() == pytest.approx(2 * base.mean() - 1, rel=1e-12)
+    assert law.support == tuple((2 * a - 1, 2 * b - 1) for a, b in base.support)
+    neg = -base
+    F = neg.cdf(np.array([-1.0]))
+    assert F == pytest.approx(1 - base.cdf(np.array([1.0])), abs=1e-12)
+    zs = np.array([0.5 + 0.3j])
+    assert neg.stieltjes(zs) == pytest.approx(-base.stieltjes(-zs.conj()).conj(), rel=1e-12)
+
+
+def test_compress_is_dilation_of_power():
+    law = fc.free_add(fc.Semicircle(1.0), fc.Atoms([-1.0, 2.0], [0.25, 0.75]))
+    alpha = 0.4
+    comp = fc.compress(law, alpha)
+    ref = alpha * fc.power(law, 1 / alpha)
+    assert isinstance(comp, AlgebraicLaw)
+    assert comp == ref  # the same canonical polynomial
+    assert np.allclose(comp.support, ref.support, rtol=1e-12, atol=0)
+    # named families
+    assert fc.compress(fc.Semicircle(2.0), 0.25) == fc.Semicircle(1.0)
+    assert fc.compress(fc.MarchenkoPastur(0.5), 0.5) == fc.MarchenkoPastur(0.25)
+    assert fc.compress(fc.MarchenkoPastur(0.5, size=1000), 0.5).size == 500
+    # free cumulants scale as alpha^(k-1)
+    k = law.free_cumulants(4)
+    assert comp.free_cumulants(4) == pytest.approx([k[j] * alpha ** j for j in range(4)], rel=1e-10)
+
+
+def test_compress_matches_submatrix_monte_carlo():
+    # principal 1/2-submatrix of diag(atoms) rotated by a Haar matrix (n = 1000: KS fluctuation ~ 1/n)
+    rng = np.random.default_rng(3)
+    n = 1000
+    atoms = fc.Atoms([0.0, 1.0], [0.5, 0.5])
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    q = q * np.sign(np.diag(r))
+    M = (q * np.repeat([0.0, 1.0], n // 2)) @ q.T
+    ev = np.linalg.eigvalsh(M[: n // 2, : n // 2])
+    law = fc.compress(atoms, 0.5)  # the arcsine law on [0, 1]
+    from freecalc.testing import ks_distance
+    assert ks_distance(ev, law) < 0.03  # 0.03: n/2 = 500 eigenvalues, edge bias ~1/n
+
+
+def test_power():
+    assert fc.power(fc.Semicircle(1.0, center=1.0), 4) == fc.Semicircle(2.0, center=4.0)
+    assert fc.power(fc.MarchenkoPastur(0.5), 2) == fc.MarchenkoPastur(0.25, sigma2=2.0)
+    law = fc.power(fc.Atoms([0.0, 1.0], [0.5, 0.5]), 2)
+    assert isinstance(law, AlgebraicLaw)
+    # R -> 2R: kappa_k doubled
+    base = fc.Atoms([0.0, 1.0], [0.5, 0.5])
+    assert law.free_cumulants(4) == pytest.approx(2 * base.free_cumulants(4), rel=1e-12, abs=1e-14)
+    # Bernoulli(1/2)^{⊞2} = law of the sum of two free projections of trace 1/2: the arcsine law on [0, 2]
+    (lo, hi), = law.support
+    assert (lo, hi) == pytest.approx((0.0, 2.0), abs=1e-12)
+    x = np.linspace(0.05, 1.95, 9)
+    assert np.allclose(law.pdf(x), 1 / (np.pi * np.sqrt(x * (2 - x))), rtol=1e-10)
+
+
+def test_inverse():
+    mp = fc.MarchenkoPastur(0.25)
+    inv = fc.inverse(mp)
+    assert isinstance(inv, AlgebraicLaw)
+    assert inv.moment(1) == pytest.approx(4 / 3, rel=1e-14)  # E[1/X] = 1/(1 - c)
+    lo, hi = mp.support[0]
+    assert inv.support[0] == pytest.approx((1 / hi, 1 / lo), rel=1e-12)
+    y = np.linspace(0.3, 3.5, 50)
+    assert np.allclose(inv.pdf(y), mp.pdf(1 / y) / y ** 2, rtol=1e-7, atol=1e-9)  # 1e-7: edges as above
+    assert fc.inverse(inv) == fc.to_algebraic(mp)
+    assert fc.inverse(fc.PointMass(4.0)) == fc.PointMass(0.25)
+    with pytest.raises(ValueError, match="0"):
+        fc.inverse(fc.Semicircle(1.0))
+    with pytest.raises(ValueError, match="atom"):
+        fc.inverse(fc.MarchenkoPastur(2.0))
+
+
+def test_inverse_of_non_algebraic_law():
+    a, b = fc.MarchenkoPastur(0.25), fc.Semicircle(0.2, center=1.0)
+    base = fc.free_add(a, b, method=fc.Method.NUMERIC)
+    inv = fc.inverse(base)
+    assert isinstance(inv, InverseLaw)
+    y = np.array([0.4, 0.8, 1.2])
+    assert np.allclose(inv.cdf(y), 1 - base.cdf(1 / y), atol=1e-12)
+    exact = fc.inverse(fc.free_add(a, b))
+    assert np.allclose(inv.pdf(y), exact.pdf(y), rtol=1e-6)  # numeric subordination route vs exact: 1e-6
+
+
+def test_wishart_of():
+    assert fc.wishart_of(fc.PointMass(2.0), 0.5) == fc.MarchenkoPastur(0.5, sigma2=2.0)
+    pop = fc.Atoms([1.0, 3.0], [0.5, 0.5])
+    law = fc.wishart_of(pop, 0.25)
+    assert law == fc.free_mul(pop, fc.MarchenkoPastur(0.25))
+    assert law.mean() == pytest.approx(2.0, rel=1e-15)  # E[tr S] = E[tr T]
+    sym = fc.wishart_of(fc.PointMass(1), c)
+    assert sym == fc.MarchenkoPastur(c)
+
+
+def test_bad_input():
+    mp = fc.MarchenkoPastur(0.5)
+    for s in (0.5, -1.0):
+        with pytest.raises(ValueError, match="s must be >= 1"):
+            fc.power(mp, s)
+    for alpha in (0.0, 1.5, -0.2):
+        with pytest.raises(ValueError, match="alpha"):
+            fc.compress(mp, alpha)
+    with pytest.raises(TypeError):
+        fc.compress(3.0, 0.5)
+    with pytest.raises(TypeError):
+        fc.power(mp, "2")
+    with pytest.raises(ValueError, match="c"):
+        fc.wishart_of(mp, 0.0)
+    with pytest.raises(ValueError, match="population"):
+        fc.wishart_of(fc.Semicircle(1.0), 0.5)
+    with pytest.raises(TypeError):
+        fc.inverse([1, 2])

@@ -1,0 +1,211 @@
+"""Tests for freecalc.functionals: log-determinant, traces, extreme eigenvalues, condition number, bands."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from scipy.linalg import eigvalsh_tridiagonal
+
+import freecalc as fc
+from freecalc.functionals import TW_MEAN
+from freecalc.laws.empirical import Empirical
+from freecalc.laws.wachter import Wachter
+from freecalc.sampling import submatrix_of_invariant
+
+
+def _quantile_eigs(law, n):
+    return law.ppf((np.arange(n) + 0.5) / n)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# log-determinant and traces
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("c", [0.1, 0.25, 0.6])
+def test_logdet_marchenko_pastur_closed_form(c):
+    # ∫ log x dMP(c) = −1 − (1 − c)/c · log(1 − c)  (c < 1, σ² = 1): Bai & Silverstein (2010), §3.3
+    n = 1000
+    exact = n * (-1.0 - (1.0 - c) / c * math.log(1.0 - c))
+    got = fc.logdet(fc.MarchenkoPastur(c, size=n))
+    assert got == pytest.approx(exact, rel=1e-9, abs=1e-9 * n)  # θ-substituted Gauss–Legendre: ~1e-12
+
+
+def test_logdet_semicircle_through_zero():
+    # ∫ log|x| dSC(r) = log(r/2) − 1/2: the density is positive at 0, log|x| is integrable there
+    for r in (1.0, 2.0, 5.0):
+        got = fc.logdet(fc.Semicircle(r), n=300)
+        # the log singularity sits at a panel end after splitting at 0: ~1e-8 relative
+        assert got == pytest.approx(300 * (math.log(r / 2) - 0.5), rel=1e-7, abs=1e-6)
+
+
+def test_logdet_on_known_eigenvalues():
+    # eigenvalues = n quantiles of Wachter(2, 3): log|det| of diag(λ) vs n∫log|x| dμ.  The midpoint-quantile sum
+    # differs from the integral by O(1/n) per eigenvalue (~1e-4 relative at n = 2000, measured 3e-5)
+    law = Wachter(2.0, 3.0, size=2000)
+    lam = _quantile_eigs(law, 2000)
+    assert fc.logdet(law) == pytest.approx(np.sum(np.log(np.abs(lam))), rel=3e-4)
+    sign, val = fc.slogdet(law)
+    assert sign == 1 and val == fc.logdet(law)
+    # a matrix with these eigenvalues: slogdet of the dense matrix agrees with the law (exact identity)
+    q = np.linalg.qr(np.random.default_rng(0).standard_normal((200, 200)))[0]
+    small = _quantile_eigs(law, 200)
+    s, ld = np.linalg.slogdet(q @ np.diag(small) @ q.T)
+    assert s == 1 and ld == pytest.approx(fc.logdet(law, n=200), rel=1e-3)  # O(1/n) quantile error at n = 200
+
+
+def test_slogdet_sign_counts_negative_eigenvalues():
+    law = fc.Semicircle(2.0, center=0.5)  # μ(x < 0) = F(0)
+    n = 101
+    negatives = round(n * float(law.cdf(0.0)))
+    assert fc.slogdet(law, n)[0] == (-1) ** negatives
+
+
+def test_logdet_atom_at_zero_is_infinite():
+    with pytest.raises(ValueError, match="atom of mass 0.5 at 0"):
+        fc.logdet(fc.MarchenkoPastur(2.0, size=100))
+    with pytest.raises(ValueError, match="zero"):
+        fc.logdet(Wachter(0.5, 3.0), n=100)
+
+
+def test_traces():
+    law = fc.MarchenkoPastur(0.25, size=1000)
+    # tr A = n m1 = n σ²; tr A² = n (1 + c); tr A⁻¹ = n/(1 − c) for MP (c < 1, σ² = 1)
+    assert fc.trace(law) == pytest.approx(1000.0, rel=1e-12)
+    assert fc.trace(law, lambda x: x ** 2) == pytest.approx(1250.0, rel=1e-12)
+    assert fc.trace_inverse(law) == pytest.approx(1000 / 0.75, rel=1e-10)
+    atoms = fc.MarchenkoPastur(2.0, size=1000)
+    assert fc.trace(atoms, lambda x: x ** 2) == pytest.approx(1000 * 3.0, rel=1e-12)  # atom at 0 included
+
+
+def test_trace_inverse_undetermined_or_infinite():
+    with pytest.raises(ValueError, match="support"):
+        fc.trace_inverse(fc.Semicircle(1.0, size=10))
+    with pytest.raises(ValueError, match="atom at 0"):
+        fc.trace_inverse(fc.MarchenkoPastur(3.0, size=10))
+    with pytest.raises(ValueError, match="not finite"):
+        fc.trace(fc.Semicircle(1.0, size=10), lambda x: np.where(x > 0, 1.0, np.nan))  # NaN on half the support
+
+
+def test_size_and_type_errors():
+    with pytest.raises(ValueError, match="size"):
+        fc.logdet(fc.MarchenkoPastur(0.5))
+    with pytest.raises(ValueError, match="positive integer"):
+        fc.trace(fc.MarchenkoPastur(0.5), n=0)
+    with pytest.raises(TypeError):
+        fc.logdet(np.ones(3), n=3)
+    with pytest.raises(TypeError):
+        fc.trace(fc.MarchenkoPastur(0.5, size=3), f=3)
+    with pytest.raises(ValueError, match="rule"):
+        fc.lambda_max(fc.MarchenkoPastur(0.5, size=3), rule="max")
+    with pytest.raises(ValueError, match="beta"):
+        fc.lambda_max(fc.MarchenkoPastur(0.5, size=3), beta=4)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# extreme eigenvalues and condition number
+# ----------------------------------------------------------------------------------------------------------------
+def test_support_rule_edges_and_atoms():
+    lo, hi = fc.extreme_eigenvalues(fc.MarchenkoPastur(0.25, size=100), rule=fc.EdgeRule.SUPPORT)
+    assert (lo, hi) == pytest.approx((0.25, 2.25), rel=1e-12)
+    lo, hi = fc.extreme_eigenvalues(fc.MarchenkoPastur(2.0, size=100), rule="support")
+    assert lo == 0.0  # the atom at 0 (50 eigenvalues) is the smallest eigenvalue
+
+
+def test_tracy_widom_rule_semicircle_formula():
+    # For SC(2) the density near 2 is √(2 − x)/π, so s_n = n^{-2/3} and the rule gives 2 + E[TW1] n^{-2/3};
+    # the quantile fit of s_n carries an O(n^{-2/3}) relative bias (next term of the edge expansion): 2 %
+    n = 10_000
+    hi = fc.lambda_max(fc.Semicircle(2.0, size=n))
+    assert (hi - 2.0) / n ** (-2 / 3) == pytest.approx(TW_MEAN[1], rel=0.02)
+    assert fc.lambda_min(fc.Semicircle(2.0, size=n)) == pytest.approx(-hi, rel=1e-9)  # symmetric law
+    hi2 = fc.lambda_max(fc.Semicircle(2.0, size=n), beta=2)
+    assert (hi2 - 2.0) / n ** (-2 / 3) == pytest.approx(TW_MEAN[2], rel=0.02)
+
+
+def _goe_top(n, rng):
+    """Largest eigenvalue of a GOE matrix scaled to SC(2), from the Dumitriu–Edelman tridiagonal β = 1 model
+    (same eigenvalue law as (X + Xᵀ)/√(2n); O(n) per draw instead of a dense eigvalsh)."""
+    d = rng.standard_normal(n)
+    e = np.sqrt(rng.chisquare(np.arange(n - 1, 0, -1)) / 2.0)
+    scale = math.sqrt(2.0 / n)
+    return eigvalsh_tridiagonal(d * scale, e * scale, select="i", select_range=(n - 1, n - 1))[0]
+
+
+def test_tracy_widom_rule_against_goe_monte_carlo():
+    # mean of the largest eigenvalue of 200 GOE matrices (n = 1000) vs the rule; TW1 std 1.27 n^{-2/3} = 0.0127,
+    # so the standard error is 0.0009: tolerance 0.0036 (4σ); the plain support edge misses by 0.012 (14σ)
+    n, reps = 1000, 200
+    law = fc.Semicircle(2.0, size=n)
+    rng = np.random.default_rng(7)
+    top = np.array([_goe_top(n, rng) for _ in range(reps)])
+    assert abs(top.mean() - fc.lambda_max(law)) < 0.0036
+    assert abs(top.mean() - fc.lambda_max(law, rule="support")) > 0.0036
+
+
+def test_hard_edge_falls_back_to_support():
+    # MP(1): density ~ x^{-1/2} at 0 (hard edge): the square-root model fails its k = 9 check → edge 0
+    law = fc.MarchenkoPastur(1.0, size=1000)
+    assert fc.lambda_min(law) == pytest.approx(0.0, abs=1e-12)
+    assert fc.lambda_max(law) < 4.0  # the soft upper edge still gets the TW shift
+
+
+def test_condition_number():
+    law = fc.MarchenkoPastur(0.25, size=4000)
+    exact_limit = (1.5 / 0.5) ** 2  # ((1+√c)/(1−√c))² = 9
+    assert fc.condition_number(law, rule="support") == pytest.approx(exact_limit, rel=1e-12)
+    est = fc.condition_number(law)
+    lo, hi = fc.extreme_eigenvalues(law)
+    assert est == pytest.approx(hi / lo, rel=1e-12) and est < exact_limit  # TW pulls both edges inwards
+    with pytest.raises(ValueError, match="reaches 0"):
+        fc.condition_number(fc.Semicircle(1.0, size=10))
+    neg = fc.Semicircle(1.0, center=-3.0, size=100)
+    assert fc.condition_number(neg, rule="support") == pytest.approx(4.0 / 2.0, rel=1e-12)  # |−4| / |−2|
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# bands from repeats, data-derived laws, logdet through decompression
+# ----------------------------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_bands_from_numeric_decompression_repeats():
+    law = fc.MarchenkoPastur(0.05)
+    n, n_s = 900, 300
+    lam = _quantile_eigs(law.decompress(factor=n / n_s), n)
+    rng = np.random.default_rng(1)
+    sources = [Empirical(np.linalg.eigvalsh(submatrix_of_invariant(lam, n_s, rng)), size=n_s) for _ in range(3)]
+    from freecalc.operations.numeric_decompression import decompress_numeric
+
+    dec = decompress_numeric(sources, n / n_s)
+    assert len(dec.repeats) == 3
+    est = fc.logdet(dec)
+    assert len(est.repeats) == 3 and est.low <= est.high
+    assert min(est.repeats) - 1e-9 <= est.low and est.high <= max(est.repeats) + 1e-9
+    exact = float(np.sum(np.log(lam)))
+    # Protocol B from only n_s = 300 eigenvalues: single repeats were measured up to 5 % off (seeds 0-2, factor 4),
+    # the 3-repeat mixture within 2.3 %; 5 % still fails for a wrong factor (no decompression gives +40 %).
+    # The benchmark checks the 1 % target at n_s = 1000.
+    assert est == pytest.approx(exact, rel=5e-2)
+    no_decompression = fc.logdet(Empirical(np.concatenate([s.eigenvalues for s in sources])), n=n)
+    assert abs(no_decompression / exact - 1) > 0.1
+
+
+class _WithRepeats(fc.MarchenkoPastur):
+    """An MP law carrying three repeated estimates (the protocol of laws from repeated decompressions)."""
+
+    @property
+    def repeats(self):
+        return tuple(fc.MarchenkoPastur(self.c * k, size=self.size) for k in (0.9, 1.0, 1.1))
+
+
+def test_bands_on_extremes_and_condition_number():
+    law = _WithRepeats(0.25, size=500)
+    lo, hi = fc.extreme_eigenvalues(law, rule="support")
+    assert hi.repeats == pytest.approx([(1 + math.sqrt(0.25 * k)) ** 2 for k in (0.9, 1.0, 1.1)], rel=1e-12)
+    assert hi.low < float(hi) < hi.high  # 5 %-95 % quantiles of the three repeat values bracket the middle one
+    kappa = fc.condition_number(law, rule="support")
+    assert len(kappa.repeats) == 3 and kappa.low < 9.0 < kappa.high
+    tr = fc.trace(law, lambda x: x ** 2)
+    assert tr.repeats == pytest.approx([500 * (1 + 0.25 * k) for k in (0.9, 1.0, 1.1)], rel=1e-12)
+    # plain law: no band
+    plain = fc.logdet(fc.MarchenkoPastur(0.1, size=10))
+    assert plain.low is None and plain.repeats == () and "band" not in repr(plain)
