@@ -19,6 +19,9 @@ Jensen–Shannon distance (base 2, on the grid cells, atoms in their cells), rel
 warm-up that compiles the numba kernels. freealg: ``FreeForm`` with the settings of its own example (Jacobi K = 20,
 α = β = ½, Jackson damping, Padé p = 0, q = 1) and the source law's exact support (as its example passes it),
 run in ``benchmarks/.venv-freealg`` through one subprocess; its time is fit + decompress, without start-up.
+freealg's ``AlgebraicForm`` (a fitted degree-(2, 2) polynomial P(z, m), decompressed by its method of
+characteristics) is accurate but takes minutes per density, so it runs on one case only (MP c = 1/50, protocol A,
+n = 32000, the talk's example) on a 201-point grid, next to ours on the same grid (skipped with ``--quick``).
 Direct cost: ``numpy.linalg.eigvalsh`` timed at n = 4000 and 8000 (``--quick``: 4000), extrapolated as n³.
 BLAS, OpenMP and numba threads are pinned to 1 before numpy is imported.
 """
@@ -56,6 +59,8 @@ PEER_WORKER = HERE / "peers" / "freealg_decompress.py"
 RESULTS = HERE / "results" / "decompression.md"
 N_S = 1000
 GRID = 2001
+AF_GRID = 201
+AF_CASE = ("MP c=1/50", 32000)  # the AlgebraicForm comparison (slow: one case)
 
 
 def cases():
@@ -72,10 +77,10 @@ def cases():
 # ----------------------------------------------------------------------------------------------------------------
 # metrics
 # ----------------------------------------------------------------------------------------------------------------
-def grid_for(target):
+def grid_for(target, points=GRID):
     a, b = target.support[0]
     w = b - a
-    return np.linspace(a - 0.05 * w, b + 0.05 * w, GRID)
+    return np.linspace(a - 0.05 * w, b + 0.05 * w, points)
 
 
 def _trapz(y, x):
@@ -157,7 +162,8 @@ def main(argv=None):
     fc.decompress(Empirical(np.linalg.eigvalsh(warm.matrix(200, rng)), size=200), 800).pdf(np.linspace(0.3, 2, 5))
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_decomp_"))
-    rows = []  # (protocol, case, n, ours-metrics, freealg-slot, extra)
+    rows = []  # one dict per (protocol, case, n): ours, metrics, freealg job/slot
+    af_rows = []  # the AlgebraicForm comparison
     jobs = []
     frames = {}
     for name, law in cases():
@@ -175,9 +181,21 @@ def main(argv=None):
             job["targets"].append({"size": n, "x": str(xp)})
             res = ours(eig_a, n, x)
             met = metrics(x, res["rho"], res["atoms"], target) if "rho" in res else {}
-            rows.append(dict(protocol="A", case=name, n=n, ours=res, met=met, job=len(jobs), slot=len(job["targets"]) - 1,
-                             x=x, target=target, source_eig_seconds=t_eig_source))
+            rows.append(dict(protocol="A", case=name, n=n, ours=res, met=met, job=len(jobs),
+                             slot=len(job["targets"]) - 1, x=x, target=target, source_eig_seconds=t_eig_source))
         jobs.append(job)
+        if not args.quick and name == AF_CASE[0]:
+            n = AF_CASE[1]
+            target = law.decompress(n)
+            x = grid_for(target, AF_GRID)
+            xp = tmp / f"af_{n}_x.npy"
+            np.save(xp, x)
+            res = ours(eig_a, n, x)
+            met = metrics(x, res["rho"], res["atoms"], target) if "rho" in res else {}
+            af_rows.append(dict(protocol="A", case=name, n=n, ours=res, met=met, job=len(jobs), slot=0, x=x,
+                                target=target))
+            jobs.append({"eig": job["eig"], "support": None, "form": "algebraic",
+                         "targets": [{"size": n, "x": str(xp)}]})
         # protocol B: n quantiles of the target, Stiefel compression to n_s
         for n in sizes:
             target = law.decompress(n)
@@ -207,9 +225,14 @@ def main(argv=None):
         print(f"  {name}: done ({time.perf_counter() - t_start:.0f} s)", flush=True)
 
     t0 = time.perf_counter()
-    reply = run_freealg(jobs, tmp)
+    try:
+        reply = run_freealg(jobs, tmp)
+    except (RuntimeError, subprocess.TimeoutExpired, OSError, ValueError) as exc:  # report, keep our side
+        print(f"freealg side failed: {exc}", file=sys.stderr)
+        reply = {"version": "0.12.2 (worker failed, see stderr)",
+                 "jobs": [{"error": f"worker: {type(exc).__name__}", "results": []} for _ in jobs]}
     t_peer_total = time.perf_counter() - t0
-    for row in rows:
+    for row in rows + af_rows:
         row["fa"] = None
         if reply is None:
             continue
@@ -228,7 +251,8 @@ def main(argv=None):
     eig_times = {n: time_eigvalsh(n, rng) for n in ((4000,) if args.quick else (4000, 8000))}
     ref_n = max(eig_times)
     extrap = {n: eig_times.get(n, eig_times[ref_n] * (n / ref_n) ** 3) for n in (4000, 8000, 32000)}
-    report = render(rows, sizes, eig_times, extrap, reply, t_peer_total, time.perf_counter() - t_start, args.quick)
+    report = render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer_total, time.perf_counter() - t_start,
+                    args.quick)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(report)
     print(report)
@@ -238,7 +262,7 @@ def _pct(v):
     return "—" if v is None or not math.isfinite(v) else f"{100 * v:.2f}%"
 
 
-def render(rows, sizes, eig_times, extrap, reply, t_peer, total, quick):
+def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick):
     load = os.getloadavg()
     lines = [
         "# Free decompression benchmark",
@@ -285,6 +309,21 @@ def render(rows, sizes, eig_times, extrap, reply, t_peer, total, quick):
                  if r["protocol"] == proto and r["fa"] and "error" in r["fa"]]
         if errs:
             lines += ["", "Failures:"] + [f"- {c}, n = {n}: {e[:300]}" for c, n, e in errs]
+        lines.append("")
+    if af_rows:
+        lines += ["## freealg AlgebraicForm (one case, 201-point grid)", "",
+                  "| law | n | TV fc | TV fa-alg | JS fc | JS fa-alg | m1 fc | m1 fa-alg | m2 fc | m2 fa-alg "
+                  "| time fc (s) | time fa-alg (s) |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in af_rows:
+            m, fa = r["met"], r["fa"]
+            fm = (fa or {}).get("met", {})
+            cells = [r["case"], str(r["n"])]
+            for k in ("tv", "js", "m1", "m2"):
+                cells += [_pct(m.get(k)), "fail" if fa and "error" in fa else _pct(fm.get(k))]
+            cells += [f"{r['ours']['seconds']:.2f}", f"{fa['seconds']:.1f}" if fa and "seconds" in fa else "—"]
+            lines.append("| " + " | ".join(cells) + " |")
+            if fa and "error" in fa:
+                lines.append(f"\nfreealg AlgebraicForm failed: {fa['error'][:300]}")
         lines.append("")
     lines += ["## Direct eigendecomposition (numpy.linalg.eigvalsh, 1 thread)", "",
               "| n | eigvalsh (s) |", "|---|---|"]

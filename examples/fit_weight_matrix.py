@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--plot", default=None, help="write a figure to this file")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    N, M = (300, 150) if args.small else (2000, 1000)
+    N, M = (240, 120) if args.small else (2000, 1000)
     rng = np.random.default_rng(args.seed)
     gaussian = rng.standard_normal((N, M))
     heavy = rng.standard_t(2.5, size=(N, M))

@@ -243,8 +243,11 @@ def _cmd_law(args: argparse.Namespace) -> int:
 
 
 def _parse_complex(text: str) -> complex:
+    t = text.replace(" ", "").replace("i", "j")
+    if t.endswith("j") and (len(t) == 1 or t[-2] in "+-"):
+        t = t[:-1] + "1j"  # "i", "1+i", "-i"
     try:
-        value = complex(text.replace(" ", "").replace("i", "j"))
+        value = complex(t)
     except ValueError:
         raise CLIError(f"--z {text!r} is not a complex number (write e.g. 1+0.5j)") from None
     if not (math.isfinite(value.real) and math.isfinite(value.imag)):
@@ -554,6 +557,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("freecalc: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader closed the pipe (`freecalc ... | head`): stop quietly, as the Python docs recommend
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
     except (ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
         # invalid parameters, unknown names, wrong argument types: the user's input
         _report(_first_line(err), debug)

@@ -260,12 +260,19 @@ def test_fit_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     assert_one_line_error(code, err, 2, "cannot read")
     code, _, err = run(capsys, "fit", str(tmp_path / "missing.csv"))
     assert_one_line_error(code, err, 2, "no such file")
+
+
+def test_fit_unknown_law(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     if not hasattr(fc, "fit"):
         pytest.skip("fc.fit is not in this installation")
     good = tmp_path / "eigs.npy"
     np.save(good, fc.MarchenkoPastur(0.5).rvs(200, rng=0))
     code, _, err = run(capsys, "fit", str(good), "--law", "nosuchlaw")
     assert_one_line_error(code, err, 2, "unknown law 'nosuchlaw'")
+    code, _, err = run(capsys, "fit", str(good), "--subsample", "10")
+    assert_one_line_error(code, err, 2, "--subsample needs a matrix")
+    code, _, err = run(capsys, "fit", str(good), "--bootstrap", "-1")
+    assert_one_line_error(code, err, 2, "non-negative")
 
 
 @pytest.mark.parametrize("suffix", [".npy", ".txt", ".csv"])
@@ -321,7 +328,10 @@ def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
         assert conv["ks_monte_carlo"] < 0.05
     if hasattr(fc, "Empirical"):
         num = rep["numeric_decompression"]
-        assert num["logdet"] == pytest.approx(num["exact_logdet"], rel=0.05)
+        # 500 eigenvalues decompressed by 8: the estimate was 3 % off at seed 0 (edge smoothing); 6 % allows for
+        # small changes in the smoothing without hiding a wrong decompression (the source law MP(1/16) is 90 % off)
+        assert num["logdet"] == pytest.approx(num["exact_logdet"], rel=0.06)
+        assert num["l1_density_error"] < 0.05
 
 
 def test_demo_text_subprocess(tmp_path: Path) -> None:

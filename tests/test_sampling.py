@@ -203,15 +203,15 @@ def test_haar_stiefel_bad_inputs():
 def test_submatrix_of_invariant_moments_and_interlacing():
     lam = np.linspace(-1.0, 3.0, 400)
     rng = np.random.default_rng(2)
-    subs = [submatrix_of_invariant(lam, 50, rng) for _ in range(40)]
+    subs = [submatrix_of_invariant(lam, 50, rng) for _ in range(20)]
     for s in subs:
         assert s.shape == (50, 50)
         np.testing.assert_array_equal(s, s.T)
         ev = np.linalg.eigvalsh(s)
         # Cauchy interlacing: the eigenvalues of a compression lie inside [min λ, max λ] (1e-12: rounding)
         assert ev.min() >= lam.min() - 1e-12 and ev.max() <= lam.max() + 1e-12
-    # E[tr(V^T Λ V)]/n_s = mean(λ) = 1 exactly; the average over 40 draws of 50 entries each has standard error
-    # ~ std(λ)·sqrt(2/n)/sqrt(40·50)... well below 0.02
+    # E[tr(V^T Λ V)]/n_s = mean(λ) = 1 exactly; one draw has std ≈ sqrt(2 var(λ)/(n n_s)) ≈ 0.012 (var(λ) = 1.34,
+    # n = 400, n_s = 50), the mean of 20 draws 0.003: 0.02 is a > 6σ bound
     means = np.array([np.trace(s) / 50 for s in subs])
     assert abs(means.mean() - 1.0) < 0.02
     # second moment of the compression by α = 1/8: κ2 scales by α, so m2 = m1^2 + α·var(λ) (+O(1/n_s) finite size)

@@ -60,9 +60,11 @@ def run_job(job):
         entry = {"size": target["size"], "rho": None, "error": None}
         t1 = time.perf_counter()
         try:
-            rho = numpy.asarray(ff.decompress(int(target["size"]), x=x)[0], dtype=float)
+            dec = ff.decompress(int(target["size"]), x=x)
+            # FreeForm returns (rho, x); AlgebraicForm returns rho (or (rho, x, atoms) with return_atoms=True)
+            rho = numpy.asarray(dec[0] if isinstance(dec, tuple) else dec, dtype=float)
             entry["seconds"] = time.perf_counter() - t1
-            path = target["x"] + ".freealg.npy"
+            path = target["x"] + f".freealg-{form}.npy"
             numpy.save(path, rho)
             entry["rho"] = path
         except Exception as exc:  # report, do not crash the whole benchmark

@@ -137,7 +137,7 @@ def spectrum_from(data, *, subsample=None, rng=None, atom_factor: float = 100.0)
                 structural = m - n
                 vals = np.concatenate([np.zeros(structural), nonzero])
             else:
-                vals = np.linalg.eigvalsh(w.T @ w / n)
+                vals = np.linalg.eigvalsh(w.T @ w / n)  # numpy calls BLAS syrk for a product AᵀA
             source = "rectangular matrix"
     else:
         raise ValueError(f"fit: data must be 1-D eigenvalues or a 2-D matrix, got an array of shape {arr.shape}")

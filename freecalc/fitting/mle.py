@@ -58,12 +58,13 @@ def _simplex(f, phi0: np.ndarray, step: float = 0.1) -> np.ndarray:
 def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: OptimizerOptions) -> MLEResult:
     """Maximise ``lik`` from the best of ``starts``; ValueError when no start has a finite likelihood.
 
-    Starts are tried as given and, when infeasible, with the scale parameter (own or added) inflated in steps
-    of 5 % (up to ×10): a support too narrow for the data is the usual reason a start fails.
+    Starts are tried as given; only if none is feasible are they moved (see :func:`_inflate`): a support too
+    narrow for the data is the usual reason a start fails.
     """
     model = lik.model
     f = lik.nll_phi
     candidates = []
+    infeasible = []
     for st in starts:
         theta = {**st, **model.fixed}
         try:
@@ -74,10 +75,16 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
         if bounds.size:
             phi = np.clip(phi, bounds[:, 0] + 1e-9, bounds[:, 1] - 1e-9)  # starts outside the search box
         val = f(phi)
-        if not math.isfinite(val):
-            phi, val = _inflate(lik, theta)
         if math.isfinite(val):
             candidates.append((val, phi))
+        else:
+            infeasible.append(theta)
+    if not candidates:  # only when no start is feasible: moving starts costs up to ~300 evaluations each
+        for theta in infeasible:
+            phi, val = _inflate(lik, theta)
+            if math.isfinite(val):
+                candidates.append((val, phi))
+                break
     if not candidates:
         fam = model.family.name
         raise ValueError(f"fit: no parameters of {fam} found whose support contains all {lik.x.size} data points "
@@ -100,18 +107,34 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
 
 
 def _inflate(lik: Likelihood, theta: Mapping[str, float]):
+    """Move an infeasible start, one free coordinate at a time, until the support covers the data.
+
+    The scale (own or added) is tried first. Steps in the transformed coordinate φ range over ±1e-3 … ±3 on a
+    geometric grid, smallest first: with other parameters held (a fixed c of Marchenko–Pastur, or sigma2 held by
+    ScaleOption.NONE) the feasible window can be only ~1 % wide.
+    """
     model = lik.model
     fam = model.family
-    name = "scale" if "scale" in model.free else (fam.scale_param if fam.scale_param in model.free else None)
-    if name is None:
+    order = list(range(model.k))
+    for name in ("scale", fam.scale_param):
+        if name in model.free:
+            i = model.free.index(name)
+            order.remove(i)
+            order.insert(0, i)
+            break
+    try:
+        phi0 = model.phi({**theta, **model.fixed})
+    except (KeyError, ValueError, OverflowError):
         return None, math.inf
-    th = dict(theta)
-    for _ in range(48):  # 1.05^48 ≈ 10
-        th[name] = th[name] * 1.05
-        phi = model.phi(th)
-        val = lik.nll_phi(phi)
-        if math.isfinite(val):
-            return phi, val
+    steps = np.geomspace(1e-3, 3.0, 80)
+    steps = np.ravel(np.column_stack([steps, -steps]))
+    for i in order:
+        for st in steps:
+            phi = phi0.copy()
+            phi[i] += st
+            val = lik.nll_phi(phi)
+            if math.isfinite(val):
+                return phi, val
     return None, math.inf
 
 

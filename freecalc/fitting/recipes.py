@@ -158,8 +158,9 @@ class FastKestenMcKay:
 # -- Wachter ----------------------------------------------------------------------------------------------------
 
 def _wachter_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
-    r"""Wachter(a, b) has mean a/(a+b) and atoms (1−a)₊ at 0, (1−b)₊ at 1. The atoms, when the data have them,
-    fix a or b; the mean fixes a/(a+b); a + b runs over a grid (1.2 … 20) and the likelihood picks the best."""
+    r"""Wachter(a, b) has atoms (1−a)₊ at 0 and (1−b)₊ at 1 and mean a/(a+b). Atoms in the data fix a (zeros) or
+    b (ones); the remaining freedom is searched on a log grid (0.05 … 50, 15 values each), ordered by closeness
+    of the mean a/(a+b) to the data's — the likelihood then keeps the best feasible point of the grid."""
     n = d.n_total
     m = d.mean_all
     scale = 1.0
@@ -167,20 +168,18 @@ def _wachter_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
         scale = float(d.x[-1]) * 1.001
         m = m / scale
     ones = int(np.count_nonzero(np.abs(d.x / scale - 1.0) <= 1e-9))
-    out = []
     if not 0.0 < m < 1.0:
         return []
-    for s in (1.2, 1.5, 2.0, 3.0, 5.0, 8.0, 20.0):
-        a, b = m * s, (1.0 - m) * s
-        if d.n_zero:
-            a = 1.0 - d.n_zero / n
-            b = max(a * (1.0 - m) / m, 1.0 - a + 0.05)
-        if ones:
-            b = 1.0 - ones / n
-            if not d.n_zero:
-                a = max(b * m / (1.0 - m), 1.0 - b + 0.05)
-        if a + b <= 1.0:
-            continue
+    grid = np.geomspace(0.05, 50.0, 15)
+    # with atoms, a (or b) stays near 1 − (atom fraction); the factors leave room for the continuous part's
+    # extreme eigenvalues, which fluctuate past the limiting edges (Tracy–Widom) and make a = 1 − n0/n infeasible
+    near = (0.8, 0.9, 0.95, 1.0, 1.03, 1.06, 1.1)
+    a_vals = [(1.0 - d.n_zero / n) * f for f in near] if d.n_zero else list(grid)
+    b_vals = [(1.0 - ones / n) * f for f in near] if ones else list(grid)
+    pts = [(a, b) for a in a_vals for b in b_vals if a + b > 1.0]
+    pts.sort(key=lambda ab: abs(ab[0] / (ab[0] + ab[1]) - m))
+    out = []
+    for a, b in pts:
         st = {"a": _f(a), "b": _f(b)}
         if with_scale:
             st["scale"] = scale

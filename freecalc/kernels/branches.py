@@ -104,9 +104,20 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
         # predictor dm = -P_z/P_m dz, dz = i (new_eta - eta)
         zc = complex(x, eta)
         poly_coeffs_at(C, zc, a, da)
-        p, dp, _ = _eval(a, mv)
+        p, dp, ddp0 = _eval(a, mv)
         pz, _, _ = _eval(da, mv)
         dz = complex(0.0, new_eta - eta)
+        # trust region: the predicted move must be small against the distance to the nearest other root
+        # (2|P_m/P_mm|), else a long step can carry the predictor into another sheet's Newton basin
+        if dp != 0 and ddp0 != 0 and new_eta > y:
+            move = abs(pz / dp) * (eta - new_eta)
+            sep0 = 2.0 * abs(dp) / abs(ddp0)
+            if move > 0.25 * sep0:
+                step = max(step * 0.25 * sep0 / move, 0.5 * floor_)
+                new_eta = eta - step
+                if new_eta - y < floor_:
+                    new_eta = y
+                dz = complex(0.0, new_eta - eta)
         zc = complex(x, new_eta)
         poly_coeffs_at(C, zc, a, da)
         accept = False
@@ -149,10 +160,22 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
             step = 0.5 * step
             if step < floor_:
                 break
+    start = mv
+    if eta - y > floor_ and y > 0.0 and mv != 0:
+        # stalled (two sheets closer than rounding allows to separate, e.g. sheets sharing a pole): extrapolate
+        # with the local power law m ~ eta^pw, exact for the pole that dominates there
+        zc = complex(x, eta)
+        poly_coeffs_at(C, zc, a, da)
+        p, dp, _ = _eval(a, mv)
+        pz, _, _ = _eval(da, mv)
+        if dp != 0:
+            pw = 1j * eta * (-pz / dp) / mv
+            start = mv * np.exp(pw * np.log(y / eta))
     # final landing on y (real axis if y == 0): Newton without the separation test (double roots at edges)
     zc = complex(x, y)
     poly_coeffs_at(C, zc, a, da)
-    mf, _ok = _newton(a, mv, 80, 4e-16)
+    mf, _ok = _newton(a, start, 80, 4e-16)
+    mv = start
     if np.isfinite(mf.real) and np.isfinite(mf.imag) and abs(mf - mv) < 1e-3 * (abs(mv) + 1e-12) + 1e-9:
         mv = mf
     return mv

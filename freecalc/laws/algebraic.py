@@ -32,6 +32,10 @@ from freecalc.symbolic import transforms as T
 
 __all__ = ["AlgebraicLaw", "AlgebraicSymbolicFace", "to_algebraic"]
 
+#: geometric refinement levels of the end panels of the theta-rule (a density pole just outside an edge, as in
+#: MP(c) with c -> 1, sits at theta ~ sqrt(2 delta); 10 levels resolve delta down to ~1e-7 relative)
+_GRADING = 10
+
 #: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
 _SEED_MOMENTS = 8
 
@@ -61,6 +65,9 @@ class AlgebraicLaw(Law):
         Matrix dimension n.
     reduce : bool, default True
         Factor P and keep the Stieltjes factor (operations that already did so pass ``False``).
+    hint : sequence, optional
+        First moments (exact, or floats matched to 1e-8) selecting the branch when several branches of P start
+        like :math:`-1/z` (e.g. the law of 1/X, whose sheets all do).
 
     Examples
     --------
@@ -74,7 +81,7 @@ class AlgebraicLaw(Law):
     is_algebraic = True
 
     def __init__(self, P: Any, m: sp.Symbol = T.m, z: sp.Symbol = T.z, *, size: Any = None,
-                 reduce: bool = True) -> None:
+                 reduce: bool = True, hint: Any = None) -> None:
         if isinstance(P, Law):
             raise TypeError(f"AlgebraicLaw takes a polynomial P(m, z); use to_algebraic({P!r}) to convert a law")
         if not isinstance(m, sp.Symbol) or not isinstance(z, sp.Symbol) or m == z:
@@ -87,9 +94,11 @@ class AlgebraicLaw(Law):
             raise ValueError(f"P must involve m = {m}: got P = {expr}")
         # canonical symbols so that equal laws compare equal whatever symbols the user chose
         expr = expr.subs({m: T.m, z: T.z}, simultaneous=True)
-        poly = A.stieltjes_factor(expr, T.m, T.z) if reduce else A.as_polynomial(expr, T.m, T.z)
+        hint = None if hint is None else tuple(hint)
+        poly = A.stieltjes_factor(expr, T.m, T.z, hint=hint) if reduce else A.as_polynomial(expr, T.m, T.z)
         super().__init__(size=size)
         self._set("_P", poly)
+        self._set("_hint", hint)
 
     # -- identity ---------------------------------------------------------------------------------------------
     @property
@@ -119,7 +128,7 @@ class AlgebraicLaw(Law):
         unknown = set(changes) - {"size"}
         if unknown:
             raise TypeError(f"AlgebraicLaw has no parameters to replace ({sorted(unknown)}); use subs()")
-        return AlgebraicLaw(self._P, size=changes.get("size", self.size), reduce=False)
+        return AlgebraicLaw(self._P, size=changes.get("size", self.size), reduce=False, hint=self._hint)
 
     def __repr__(self) -> str:
         size = f", size={self.size}" if self.size is not None else ""
@@ -139,7 +148,7 @@ class AlgebraicLaw(Law):
         """Exact moments m_1..m_K (cached; computed by undetermined coefficients)."""
         cache = self.__dict__.setdefault("_moment_cache", [])
         if len(cache) < K:
-            cache[:] = A.moment_series(self._P, K, T.m, T.z)
+            cache[:] = A.moment_series(self._P, K, T.m, T.z, hint=self._hint)
         return cache[:K]
 
     # -- numeric state ---------------------------------------------------------------------------------------
@@ -154,14 +163,23 @@ class AlgebraicLaw(Law):
             if abs(cc.imag) > 1e-14 * max(1.0, abs(cc)):
                 raise ValueError(f"P has non-real coefficient {c}; AlgebraicLaw needs a real polynomial")
             C[j, k] = cc.real
-        mom = np.array([1.0] + [float(v) for v in self.exact_moments(_SEED_MOMENTS)])
         edges = A.edge_candidates(self._P, T.m, T.z)
         poles = A.pole_candidates(self._P, T.m, T.z)
         pts = sorted({*edges, *poles}, key=lambda r: float(r))
         fpts = [float(p) for p in pts]
-        bound = max([abs(p) for p in fpts] + [abs(mom[1]), 1e-300])
-        scale = max(bound, math.sqrt(max(mom[2] - mom[1] ** 2, 0.0)), 1e-12)
-        Y = 2.0 * bound + scale
+        bound = max([abs(p) for p in fpts] + [1e-300])
+        try:
+            exact = A.moment_series(self._P, _SEED_MOMENTS, T.m, T.z, hint=self._hint, rational_only=True)
+            mom = np.array([1.0] + [float(v) for v in exact])
+            Y = 2.0 * bound + max(bound, 1e-12)
+        except A.AlgebraicError:
+            if self._hint is None:
+                raise
+            # several sheets start like -1/z and differ at order 1/z^2: seed with the hinted moments and start
+            # higher, where the truncation error O(z^-(len(hint)+2)) is far below the sheets' separation
+            mom = np.array([1.0] + [float(v) for v in self._hint])
+            Y = 16.0 * (bound + max(abs(mom[1]), 1.0))
+        scale = max(bound, 1e-12)
         raw = _Numeric(C, mom, Y, bound, (), (), (), ())
         # support: test the boundary value in every gap between consecutive candidates
         exact_iv: list[list[sp.Expr]] = []
@@ -183,8 +201,9 @@ class AlgebraicLaw(Law):
             cands = A.mass_candidates(self._P, a, T.m, T.z)
             if not cands:
                 continue
-            # eta Im m(a + i eta) -> mass; a continuous part adds O(sqrt(eta)) at worst (x^(-1/2) edges)
-            eta = 1e-10 * scale
+            # eta Im m(a + i eta) -> mass; a continuous part adds O(sqrt(eta)) at worst (x^(-1/2) edges). Not
+            # smaller: sheets sharing the pole (same residue) become inseparable in double precision
+            eta = 1e-7 * scale
             val = _branch(raw, np.array([fa]), np.array([eta]))[0]
             est = eta * val.imag
             best = min(cands, key=lambda w: abs(complex(w) - est))
@@ -232,8 +251,23 @@ class AlgebraicLaw(Law):
             out[inside] = np.maximum(np.nan_to_num(vals, nan=0.0), 0.0)
         return out.reshape(np.shape(x))
 
+    def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        xs, ws = [], []
+        for a, b in self.support:
+            xn, wn = IntervalRule(a, b, panels, order, grading=_GRADING).nodes_weights()
+            xs.append(xn)
+            ws.append(wn * self._pdf(xn))
+        if not xs:
+            return np.zeros(0), np.zeros(0)
+        return np.concatenate(xs), np.concatenate(ws)
+
     def _moment(self, k: int) -> float:
-        return float(self.exact_moments(k)[k - 1])
+        try:
+            if self._hint is not None:
+                return float(A.moment_series(self._P, k, T.m, T.z, hint=self._hint, rational_only=True)[k - 1])
+            return float(self.exact_moments(k)[k - 1])
+        except A.AlgebraicError:
+            return super()._moment(k)  # irrational branch coefficients: quadrature of the density and atoms
 
     @cached_property
     def _cdf_tables(self) -> list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray]]:
@@ -245,7 +279,7 @@ class AlgebraicLaw(Law):
         inv_vander = np.linalg.inv(np.polynomial.legendre.legvander(t, order - 1))
         tables = []
         for a, b in self.support:
-            rule = IntervalRule(a, b, panels=64, order=order, grading=4)
+            rule = IntervalRule(a, b, panels=64, order=order, grading=_GRADING)
             edges = rule.breakpoints()
             d = np.diff(edges)
             theta = edges[:-1, None] + 0.5 * d[:, None] * (t[None, :] + 1.0)

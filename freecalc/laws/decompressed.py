@@ -132,7 +132,8 @@ class DecompressedPiece:
         self.min_density = float(dens.min())
         order = np.argsort(x)
         self.tab_x, self.tab_u, self.tab_rho = x[order], u[order], dens[order]
-        self.monotone = bool(np.all(np.diff(x) < 0))  # x(θ) decreases from the right edge to the left one
+        # x(θ) decreases from the right edge to the left one (ties at rounding level next to the edges allowed)
+        self.monotone = bool(np.all(np.diff(x) < 1e-12 * (np.ptp(x) + abs(x).max())))
 
     # -- evaluation ----------------------------------------------------------------------------------------------
     def _eval(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -169,8 +170,10 @@ class DecompressedPiece:
         if self.solver is Solver.TRACE:
             from scipy.interpolate import PchipInterpolator
 
-            rho = PchipInterpolator(np.concatenate([[lo], self.tab_x, [hi]]),
-                                    np.concatenate([[0.0], self.tab_rho, [0.0]]))(xi)
+            xt = np.concatenate([[lo], self.tab_x, [hi]])
+            yt = np.concatenate([[0.0], self.tab_rho, [0.0]])
+            keep = np.concatenate([[True], np.diff(xt) > 0])  # drop rounding-level ties next to the edges
+            rho = PchipInterpolator(xt[keep], yt[keep])(xi)
             out[inside] = self.w * np.maximum(rho, 0.0)
             return out, failed
         u, st = self.preimages(xi)

@@ -30,7 +30,13 @@ class _DiscreteBase(Law):
         raise NotImplementedError
 
     def _exact_pairs(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
-        return tuple((exact_value(a), exact_value(w)) for a, w in self._pairs())
+        pairs = [(exact_value(a), exact_value(w)) for a, w in self._pairs()]
+        total = sp.Add(*[w for _, w in pairs])
+        if not total.free_symbols and total != 1:
+            # float weights sum to 1 only to ~1e-16 (checked to 1e-12): renormalise exactly so that the exact
+            # face describes a probability measure (m ~ -1/z)
+            pairs = [(a, w / total) for a, w in pairs]
+        return tuple(pairs)
 
     @property
     def _float_pairs(self) -> tuple[tuple[float, float], ...]:

@@ -9,10 +9,11 @@ r"""Laws from data: the empirical spectral distribution and its smooth fit.
   Its Stieltjes transform has an explicit second sheet (:meth:`FittedSpectrum.stieltjes_second`), which is what
   numeric free decompression (:func:`freecalc.operations.numeric_decompression.decompress_numeric`) needs.
 
-Spectra spanning several decades (kernel / NTK Gram matrices): the large eigenvalues are isolated and become
-outliers; the bulk left over is fitted in the original variable (the rational model places poles next to the edge
-where mass piles up). Fitting in log λ is *not* done: decompression acts on the law of λ, and the Joukowski-rational
-model keeps the second sheet exact, which a log-variable fit would lose near the edges.
+Spectra spanning several decades (kernel / NTK Gram matrices): the large, isolated eigenvalues become outliers
+(atoms); the bulk is fitted in :math:`s = \log\lambda` (:class:`Variable`, automatic rule in
+:meth:`Empirical.smooth`), where mass piling up near 0 is a smooth hump with square-root-like edges, and continued
+to the λ-plane's second sheet by :class:`~freecalc.continuation.logmodel.LogRationalCauchy` (singularity
+subtraction keeps the continuation exact for the fitted model).
 """
 from __future__ import annotations
 
@@ -28,10 +29,14 @@ from freecalc.continuation.pade import FitReport, RationalCauchy, fit_rational
 from freecalc.continuation.second_sheet import split_outliers
 from freecalc.laws.base import Law, _validate_size
 
-__all__ = ["Empirical", "FittedSpectrum", "Variable", "SYMMETRY_RTOL", "LOG_DECADES"]
+__all__ = ["Empirical", "FittedSpectrum", "Variable", "SYMMETRY_RTOL", "LOG_DECADES", "AUTO_COMPARE_DECADES"]
 
 LOG_DECADES = 3.0
 """Variable.AUTO fits in log λ when the (positive) bulk spans at least this many decades."""
+
+AUTO_COMPARE_DECADES = 0.5
+"""Between AUTO_COMPARE_DECADES and LOG_DECADES decades, Variable.AUTO fits in both variables and keeps the one whose
+automatic fit has the better Akaike score (weighted residual + 2·number of coefficients; ties → LINEAR)."""
 
 
 class Variable(enum.Enum):
@@ -215,7 +220,9 @@ class Empirical(Law):
             smaller value for i.i.d. samples, whose moments fluctuate like 1/√n rather than 1/n).
         variable : Variable
             Variable the bulk is fitted in: ``Variable.AUTO`` (default) uses ``LOG`` when the bulk is positive
-            and spans at least :data:`LOG_DECADES` decades, ``LINEAR`` otherwise.
+            and spans at least :data:`LOG_DECADES` decades; between :data:`AUTO_COMPARE_DECADES` and that it
+            fits both and keeps the variable whose fit has the better Akaike score (ties: ``LINEAR``);
+            ``LINEAR`` otherwise.
 
         Raises
         ------
@@ -232,17 +239,35 @@ class Empirical(Law):
         if bulk[-1] - bulk[0] <= 1e-12 * max(1.0, abs(bulk[0])):
             raise ValueError("the bulk left after removing outliers is degenerate (all equal); pass outliers=0")
         var = _as_variable(variable)
-        if var is Variable.AUTO:
-            spans = bulk[0] > 0 and bulk[-1] / bulk[0] >= 10.0 ** LOG_DECADES
-            var = Variable.LOG if spans else Variable.LINEAR
-        if var is Variable.LOG:
-            if bulk[0] <= 0:
-                raise ValueError(f"variable=LOG needs a positive bulk, but its smallest eigenvalue is {bulk[0]:.6g}")
+        positive = bulk[0] > 0
+        if var is Variable.LOG and not positive:
+            raise ValueError(f"variable=LOG needs a positive bulk, but its smallest eigenvalue is {bulk[0]:.6g}")
+
+        def fit_log():
             sup = None if support is None else (math.log(support[0]), math.log(support[1]))
-            inner, report = fit_rational(np.log(bulk), degree=degree, support=sup, n_eff=n_eff)
-            model = LogRationalCauchy(inner)
+            inner, rep = fit_rational(np.log(bulk), degree=degree, support=sup, n_eff=n_eff)
+            return LogRationalCauchy(inner), rep
+
+        def fit_linear():
+            return fit_rational(bulk, degree=degree, support=support, n_eff=n_eff)
+
+        if var is Variable.LOG or (var is Variable.AUTO and positive and bulk[-1] / bulk[0] >= 10.0 ** LOG_DECADES):
+            model, report = fit_log()
+        elif var is Variable.AUTO and positive and bulk[-1] / bulk[0] >= 10.0 ** AUTO_COMPARE_DECADES:
+            # both are plausible: keep the variable whose automatic fit has the better Akaike score
+            # (residual + 2·coefficients; ties: LINEAR, exact for the five quadratic laws)
+            cands = []
+            for fit in (fit_linear, fit_log):
+                try:
+                    cands.append(fit())
+                except (ValueError, ZeroDivisionError):
+                    continue
+            if not cands:
+                model, report = fit_linear()  # re-raise the linear fit's error
+            else:
+                model, report = min(cands, key=lambda mr: mr[1].residual + 2.0 * (sum(mr[1].degree) + 2))
         else:
-            model, report = fit_rational(bulk, degree=degree, support=support, n_eff=n_eff)
+            model, report = fit_linear()
         n = ev.size
         atoms = tuple((float(v), 1.0 / n) for v in out)
         return FittedSpectrum(model, report, atoms=atoms, bulk_mass=bulk.size / n, size=self.size)

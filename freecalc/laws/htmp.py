@@ -279,7 +279,8 @@ class HTMP(Law):
         return out
 
     def _tail_integral(self, x: np.ndarray) -> np.ndarray:
-        # ∫_x^∞ ρ on doubling panels [x + (2^j − 1)δ, x + (2^{j+1} − 1)δ], δ = 1/b (the tail's e-folding length),
+        # ∫_x^∞ ρ on doubling panels [x + (2^j − 1)δ, x + (2^{j+1} − 1)δ], δ = 1/b (the tail's e-folding
+        # length),
         # 16-point Gauss–Legendre each; 60 panels reach far beyond the underflow point of the density
         t, w = gauss_legendre(16)
         delta = 1.0 / self.b
@@ -401,7 +402,8 @@ class HTMP(Law):
 
     # -- sampling ---------------------------------------------------------------------------------------------
     def _bidiagonal(self, m: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        # Dumitriu–Edelman β-Laguerre: d_i ~ χ_{β(n−i+1)}, i = 1..m; t_i ~ χ_{β(m−i)}, i = 1..m−1; β = κ/m, n = m/γ
+        # Dumitriu–Edelman β-Laguerre: d_i ~ χ_{β(n−i+1)}, i = 1..m; t_i ~ χ_{β(m−i)}, i = 1..m−1;
+        # β = κ/m, n = m/γ
         beta = self.kappa / m
         n = m / self.gamma
         i = np.arange(1, m + 1)
@@ -532,6 +534,21 @@ class InverseHTMP(Law):
 
     def _moment(self, k: int) -> float:
         return float(K.htmp_inverse_moments(self.gamma, self.kappa, k)[k])
+
+    def _r_transform(self, w: np.ndarray) -> np.ndarray:
+        if not math.isfinite(self.moment(2)):
+            raise NotImplementedError(f"{self!r} has infinite variance (tail exponent {self.tail_exponent:g} <= 3): "
+                                      f"its R-transform has no expansion at w = 0")
+        return super()._r_transform(w)
+
+    def free_cumulants(self, K_: int) -> np.ndarray:
+        """Free cumulants κ_1..κ_K; ``inf`` from the first infinite moment on."""
+        moms = self.moments(K_)
+        finite = int(np.sum(np.isfinite(moms)))
+        out = np.full(K_, np.inf)
+        if finite:
+            out[:finite] = super().free_cumulants(finite)
+        return out
 
     def continuous_rule(self, panels: int = 0, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         """The HTMP rule mapped by x → 1/x (weights unchanged)."""

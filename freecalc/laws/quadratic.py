@@ -70,7 +70,9 @@ def quadratic_moments(c: QuadraticCoefficients, K: int) -> list[Any]:
         known = c.q0 * conv(j - 2, j - 1) + c.q1 * conv(j - 1, j - 1) + c.p0 * M[j - 1]
         known += c.q2 * sum(M[i] * M[j - i] for i in range(1, j))
         val = -known / denom
-        M.append(sp.expand(val) if isinstance(val, sp.Basic) else val)
+        # cancel, not expand: with rational coefficients (Wachter, Kesten–McKay) expand leaves unreduced sums of
+        # fractions whose size grows geometrically with j (minutes at j = 4); cancel keeps one reduced p/q
+        M.append(sp.cancel(val) if isinstance(val, sp.Basic) else val)
     return M[1:]
 
 

@@ -178,7 +178,7 @@ class Wachter(QuadraticLaw):
         # the generic kernel's Horner evaluation of Q cancels
         lo, hi = self.support[0]
         inside = (x > lo) & (x < hi)
-        xi = np.where(inside, x, 0.5)
+        xi = np.where(inside, x, 0.5 * (lo + hi))  # any interior point: the value is discarded
         out = (self.a + self.b) * np.sqrt((hi - xi) * (xi - lo)) / (2 * np.pi * xi * (1.0 - xi))
         return np.where(inside, out, 0.0)
 

@@ -26,10 +26,13 @@ Routes (:class:`Route`)
     :math:`\alpha' = \alpha_0 - f(\alpha_0 - \alpha)`, :math:`\omega' = f\omega_0 + f^2(\omega - \omega_0)`, and
     :math:`\omega'/\omega_0' = (1 + q_2(f-1))/(1-q_2)`. The result is a probability measure iff :math:`\omega' \ge 0`,
     i.e. :math:`1 + q_2(f-1) \ge 0`: **the largest valid factor is** :math:`1 - 1/q_2` when :math:`q_2 < 0`
-    (unbounded otherwise). Kesten–McKay(d): :math:`q_2 = -1/(d-1)`, factor :math:`\le d`, result
-    :math:`D_f\,\mathrm{KM}(d/f)`; Wachter(a, b): :math:`q_2 = -1/(a+b-1)`, factor :math:`\le a + b`, result
-    Wachter(a/f, b/f); semicircle and MP: :math:`q_2 = 0`, any factor. At the largest factor itself the law is
-    the two-atom law of the 2×2 Jacobi matrix.
+    (unbounded otherwise). Named results: semicircle r → r√f and MP(c, σ²) → MP(cf, σ²) (:math:`q_2 = 0`, any
+    factor); Wachter(a, b) → Wachter(a/f, b/f) (:math:`q_2 = -1/(a+b-1)`, factor :math:`\le a + b`);
+    FreeMeixner(a, b, c) → FreeMeixner(fa, fb(c + f(1-c)), c/(c + f(1-c))) (factor :math:`\le c/(c-1)` when
+    c > 1); Kesten–McKay(d) (:math:`q_2 = -1/(d-1)`, factor :math:`\le d`) → :math:`D_f\,\mathrm{KM}(d/f)`, which
+    is no Kesten–McKay law (atoms ±d of mass :math:`1 - d/(2f)` each when f > d/2) but is
+    FreeMeixner(0, f(d − f), d/(d − f)). At the largest factor itself the law is the two-atom law of the 2×2
+    Jacobi matrix (:class:`~freecalc.laws.discrete.Atoms`). Other quadratic laws give an ``AlgebraicLaw``.
   - other algebraic laws: :func:`freecalc.symbolic.algebraic.compress_equation` (which maps R(w) to R(αw)) with
     :math:`\alpha = f`; the
     candidate is checked for positivity and mass, and the largest valid factor is found by bisection.
@@ -49,7 +52,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from freecalc.laws.algebraic import AlgebraicLaw
 from freecalc.laws.base import Law, exact_value, register_operation
+from freecalc.laws.discrete import Atoms, PointMass
 from freecalc.laws.free_meixner import FreeMeixner
 from freecalc.laws.kesten_mckay import KestenMcKay
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
@@ -57,7 +62,7 @@ from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
 from freecalc.laws.wachter import Wachter
 from freecalc.symbolic import transforms as T
-from freecalc.symbolic.algebraic import AlgebraicError
+from freecalc.symbolic.algebraic import AlgebraicError, compress_equation
 
 __all__ = [
     "Route",
@@ -235,8 +240,6 @@ def _quadratic_validity(law: QuadraticLaw, factor: Any) -> bool:
 
 def _boundary_atoms(law: QuadraticLaw, factor: Any, size: int | None) -> Law:
     """At the validity limit ω' = 0: the law of the 2×2 Jacobi matrix [[α0, √ω0'], [√ω0', α']] (two atoms)."""
-    from freecalc.laws.discrete import Atoms  # algebra helper's discrete laws
-
     f = float(factor)
     mean, var = law.mean(), law.var()
     c = law.coefficients
@@ -313,6 +316,12 @@ def _kesten_mckay(law: KestenMcKay, f: Any) -> Law:
     return FreeMeixner(0, _mul(f, d - f), d / (d - f))
 
 
+@register_exact_rule(PointMass)
+def _point_mass(law: PointMass, f: Any) -> Law:
+    # R(w) = a is constant: δ_a is its own decompression (a multiple of the identity stays one)
+    return law
+
+
 def _rule_for(law: Law) -> ExactRule | None:
     for klass in type(law).__mro__:
         if klass in _EXACT_RULES:
@@ -321,8 +330,6 @@ def _rule_for(law: Law) -> ExactRule | None:
 
 
 def _algebraic_law(poly: sp.Expr, size: int | None) -> Law:
-    from freecalc.laws.algebraic import AlgebraicLaw  # algebra helper
-
     return AlgebraicLaw(poly, size=size)
 
 
@@ -362,8 +369,6 @@ def _is_probability_measure(law: Law, tol: float = 1e-6) -> bool:
 
 
 def _algebraic_candidate(law: Law, factor: Any, size: int | None) -> Law:
-    from freecalc.symbolic.algebraic import compress_equation
-
     fx = factor if isinstance(factor, sp.Basic) else exact_value(factor)
     poly = law.sym.equation(T.m, T.z)
     return _algebraic_law(compress_equation(poly, fx), size)  # R(w) → R(f w): compress_equation's α = f

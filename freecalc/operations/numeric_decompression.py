@@ -110,7 +110,12 @@ def _piece(src: FittedSpectrum, f: float, solver: Solver) -> DecompressedPiece:
         u = complex(model.u_first(np.array([loc + 0j]))[0].real, 0.0)  # real, |u| < 1: outside the support
         x_t = K.char_map(*args, f_b, u)[0].real
         atoms.append((float(x_t), mass / f))
-    piece = DecompressedPiece(model, f_b, bulk_mass=1.0 - W / f, atoms=tuple(atoms), solver=solver)
+    try:
+        piece = DecompressedPiece(model, f_b, bulk_mass=1.0 - W / f, atoms=tuple(atoms), solver=solver)
+    except (ValueError, ZeroDivisionError) as exc:
+        # no target edge / no preimage curve: the characteristics do not produce a probability measure
+        raise DecompressionError(f"decompressing {src!r} by factor {f:g} gives no probability measure: {exc}",
+                                 math.nan) from None
     peak = float(np.max(piece.tab_rho))
     if piece.min_density < -NEGATIVE_DENSITY_TOL * peak or not piece.monotone:
         why = ("the density along the preimage curve turns negative" if piece.min_density < 0
@@ -119,6 +124,60 @@ def _piece(src: FittedSpectrum, f: float, solver: Solver) -> DecompressedPiece:
             f"decompressing {src!r} by factor {f:g} gives no probability measure: {why}. The factor is probably "
             f"beyond the largest valid factor of the fitted law", math.nan)
     return piece
+
+
+def _valid_for(src: FittedSpectrum, pc: DecompressedPiece, positive: bool) -> bool:
+    # a positive source (PSD matrix) must decompress to a positive law: a candidate whose target support reaches
+    # below 0 is extrapolating beyond what the data support
+    return not ((positive or src.model.a >= 0) and pc.support[0] < 0)
+
+
+def _fit_and_decompress(law: Law, f: float, solver: Solver, smooth_options: dict[str, Any]
+                        ) -> tuple[FittedSpectrum, DecompressedPiece]:
+    """Fit and decompress; for Empirical data with the automatic type, fall back through the other candidate types
+    (:data:`freecalc.continuation.pade.DEFAULT_TYPES`, best Akaike score first) when the automatic choice does not
+    decompress to a valid law (negative density, folded curve, or a positive source giving negative eigenvalues)."""
+    src = fit_law(law, **smooth_options)
+    positive = isinstance(law, Empirical) and law.eigenvalues[0] >= 0
+    errors: list[str] = []
+    try:
+        pc = _piece(src, f, solver)
+        if _valid_for(src, pc, positive):
+            return src, pc
+        errors.append(f"{src.report.degree}: target support reaches {pc.support[0]:.3g} < 0")
+    except ValueError as exc:  # DecompressionError is a ValueError
+        errors.append(f"{src.report.degree if src.report else '?'}: {exc}")
+        if not isinstance(law, Empirical) or "degree" in smooth_options:
+            raise
+    if not isinstance(law, Empirical) or "degree" in smooth_options:
+        return src, pc
+    from freecalc.continuation.pade import DEFAULT_TYPES
+
+    # the admissible candidate fits, best Akaike score first (a simple type with a huge residual is a bad source)
+    opts = dict(smooth_options)
+    if "variable" not in opts:
+        opts["variable"] = "log" if src.model.kind == K.LOG else "linear"
+    cands = []
+    for typ in DEFAULT_TYPES:
+        if src.report is not None and typ == src.report.degree:
+            continue
+        try:
+            cand = law.smooth(degree=typ, **opts)
+        except (ValueError, ZeroDivisionError) as exc:
+            errors.append(f"{typ}: {str(exc)[:80]}")
+            continue
+        cands.append((cand.report.residual + 2.0 * (sum(typ) + 2), cand))
+    for _, cand in sorted(cands, key=lambda sc: sc[0]):
+        try:
+            pc = _piece(cand, f, solver)
+        except ValueError as exc:
+            errors.append(f"{cand.report.degree}: {str(exc)[:80]}")
+            continue
+        if _valid_for(cand, pc, positive):
+            return cand, pc
+        errors.append(f"{cand.report.degree}: target support reaches {pc.support[0]:.3g} < 0")
+    raise DecompressionError(f"no fitted model of {law!r} decompresses by {f:g} to a probability measure: "
+                             + "; ".join(errors), math.nan)
 
 
 def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = None, solver: Solver | str =
@@ -188,8 +247,12 @@ def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = N
     sizes = {s.size for s in sources if isinstance(s, Law)}
     if len(sizes) > 1:
         raise ValueError(f"all repeats must come from submatrices of one size, got sizes {sorted(map(str, sizes))}")
-    fitted = [fit_law(s, **smooth_options) for s in sources]
-    pieces = tuple(_piece(src, f, solver) for src in fitted)
+    fitted, pieces_l = [], []
+    for s in sources:
+        src, pc = _fit_and_decompress(s, f, solver, smooth_options)
+        fitted.append(src)
+        pieces_l.append(pc)
+    pieces = tuple(pieces_l)
     n_s = fitted[0].size
     size = int(round(f * n_s)) if n_s is not None else None
     check = 512 if grid is None else int(grid)

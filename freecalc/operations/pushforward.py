@@ -321,7 +321,12 @@ def inverse(a: Law) -> Law:
         return Atoms([1 / x for x in a.locations], a.weights, size=a.size)
     if is_algebraic(a):
         alg = to_algebraic(a)
-        return AlgebraicLaw(A.inverse_equation(alg.equation, T.m, T.z), size=a.size, reduce=False)
+        hint = None
+        if not a.is_symbolic:
+            # every sheet of m_{1/X} starts like -1/z; E[X^-k] (quadrature, support away from 0) picks ours
+            xs, ws = a.continuous_rule()
+            hint = [float(np.sum(ws * xs ** -k) + sum(w * loc ** -k for loc, w in a.atoms)) for k in (1, 2, 3)]
+        return AlgebraicLaw(A.inverse_equation(alg.equation, T.m, T.z), size=a.size, reduce=False, hint=hint)
     if a.is_symbolic:
         raise TypeError(f"inverse: {a!r} has symbolic parameters and no polynomial equation")
     return InverseLaw(a)

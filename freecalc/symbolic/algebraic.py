@@ -147,7 +147,8 @@ def _series_regular(Q: dict, c0: Any, K: int, dom) -> list:
     return [dom.to_sympy(c) for c in coeffs]
 
 
-def _branches(Q: dict, K: int, hint: Sequence[Any] | None, max_depth: int = 12) -> list[list[Any]]:
+def _branches(Q: dict, K: int, hint: Sequence[Any] | None, max_depth: int = 12,
+              rational_only: bool = False) -> list[list[Any]]:
     """All power-series branches nu = 1 + c_1 t + ... of Q(nu, t) = 0 up to t^K (pruned by ``hint``)."""
     def numeric_real(v):
         return v.is_real is not False
@@ -172,8 +173,10 @@ def _branches(Q: dict, K: int, hint: Sequence[Any] | None, max_depth: int = 12) 
             if not cands:  # fall back to a generic solver
                 cands = sp.solve(q0_expr, nu)
         if hint is not None and 1 <= k <= len(hint):
-            cands = [c for c in cands if sp.simplify(c - hint[k - 1]) == 0]
+            cands = [c for c in cands if _matches(c, hint[k - 1])]
         cands = [c for c in cands if numeric_real(c)]
+        if rational_only and any(not c.is_Rational for c in cands):
+            raise AlgebraicError("the branch at infinity has irrational coefficients (exact series skipped)")
         for c in cands:
             d_expr = sp.simplify(sp.diff(q0_expr, nu).subs(nu, c))
             if d_expr != 0 or depth >= max_depth:
@@ -183,7 +186,7 @@ def _branches(Q: dict, K: int, hint: Sequence[Any] | None, max_depth: int = 12) 
                 dom = _domain_for(Qc, c)
                 tail = _series_regular(Qc, c, K - k, dom)
                 full = coeffs + tail
-                if hint is None or all(sp.simplify(a - b) == 0 for a, b in zip(full[1:], hint)):
+                if hint is None or all(_matches(a, b) for a, b in zip(full[1:], hint)):
                     results.append(full)
             else:
                 rec(_q_substitute(Qc, c, 1), None, coeffs + [c], depth + 1)
@@ -192,29 +195,44 @@ def _branches(Q: dict, K: int, hint: Sequence[Any] | None, max_depth: int = 12) 
     return results
 
 
+def _matches(value: Any, target: Any) -> bool:
+    """Exact equality for exact targets; 1e-8 relative closeness for float targets (numeric hints)."""
+    if isinstance(target, float) or (isinstance(target, sp.Basic) and target.is_Float):
+        try:
+            return abs(complex(sp.N(value, 20)) - float(target)) <= 1e-8 * (1.0 + abs(float(target)))
+        except TypeError:  # symbolic value: cannot compare with a number
+            return True
+    return sp.simplify(value - target) == 0
+
+
 def _domain_for(Q: dict, c0: Any):
-    _, _ = None, None
-    dom, _vals = sp.polys.constructor.construct_domain([sp.sympify(v) for v in Q.values()] + [sp.sympify(c0)],
-                                                        field=True)
+    # an algebraic-number field QQ<alpha> when c0 is irrational (much faster than the generic EX domain)
+    vals = [sp.sympify(v) for v in Q.values()] + [sp.sympify(c0)]
+    try:
+        dom, _vals = sp.polys.constructor.construct_domain(vals, field=True, extension=True)
+    except (sp.polys.polyerrors.PolificationFailed, NotImplementedError, ValueError):
+        dom, _vals = sp.polys.constructor.construct_domain(vals, field=True)
     return dom
 
 
 def moment_series(P: sp.Expr, K: int, m: sp.Symbol = _m, z: sp.Symbol = _z,
-                  hint: Sequence[Any] | None = None) -> list[Any]:
+                  hint: Sequence[Any] | None = None, rational_only: bool = False) -> list[Any]:
     r"""Moments :math:`m_1, \dots, m_K` of the branch :math:`m(z) = -\sum_k m_k z^{-k-1}` of :math:`P = 0`.
 
     Undetermined coefficients on :math:`Q(\mu, t) = P(-t\mu, 1/t)` (cleared), :math:`\mu = 1 + \sum m_k t^k`.
     Where several branches start with :math:`\mu(0) = 1` the known moments ``hint`` (a prefix) select one;
-    an ambiguity that the hint does not resolve raises :class:`AlgebraicError`.
+    an ambiguity that the hint does not resolve raises :class:`AlgebraicError`. ``rational_only`` raises
+    :class:`AlgebraicError` instead of working in an algebraic-number field when a branching coefficient is
+    irrational (callers that only need floats then use another route).
     """
     Q = _mu_form(sp.expand(P), m, z)
-    br = _branches(Q, K, hint)
+    br = _branches(Q, K, hint, rational_only=rational_only)
     if not br:
         raise AlgebraicError("the polynomial has no branch m(z) = -1/z + O(z^-2) at infinity"
                              + (" matching the given moments" if hint else ""))
     uniq = []
     for b in br:
-        if not any(all(sp.simplify(x - y) == 0 for x, y in zip(b, u)) for u in uniq):
+        if not any(all(sp.simplify(x - y) == 0 for x, y in zip(b, u)) for u in uniq):  # exact comparison
             uniq.append(b)
     if len(uniq) > 1:
         raise AlgebraicError(f"{len(uniq)} branches of the polynomial start like -1/z; pass hint= moments "
@@ -317,7 +335,11 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     edge = sp.Add(*[lead * (-wv) ** j for j, (e, lead) in pts.items() if e == emin])
     if not edge.has(wv):
         return []
-    return [r for r in sp.roots(sp.Poly(edge, wv)).keys() if r != 0 and r.is_real is not False]
+    poly = sp.Poly(edge, wv)
+    found = sp.roots(poly)
+    if sum(found.values()) < poly.degree() and not (poly.free_symbols - {wv}):
+        found = {r: 1 for r in poly.all_roots()}  # no radicals: exact CRootOf objects
+    return [r for r in found.keys() if r != 0 and r.is_real is not False]
 
 
 # ----------------------------------------------------------------------------------------------------------------

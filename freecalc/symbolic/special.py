@@ -65,7 +65,7 @@ class TricomiU(sp.Function):
     def _latex(self, printer: Any, exp: Any = None) -> str:
         a, b, z = (printer._print(arg) for arg in self.args)
         base = rf"U\left({a}, {b}, {z}\right)"
-        return rf"{base}^{{{printer._print(exp)}}}" if exp is not None else base
+        return rf"{base}^{{{exp}}}" if exp is not None else base  # the printer passes exp already printed
 
     def _eval_conjugate(self) -> sp.Expr | None:
         # real parameters: U(a, b, conj z) = conj U(a, b, z) off the cut

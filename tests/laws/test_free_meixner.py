@@ -20,7 +20,8 @@ B, C = sp.symbols("b c", positive=True)
     (0.5, 1.0, 0.5, 0),     # c < 1, |a| ≤ (2 − c)√b: no atom
     (0.5, 2.0, 1.0, 0),     # c = 1: shifted free Poisson without atom
     (0.0, 1.0, 1.0, 0),     # c = 1, a = 0: the semicircle of variance b
-    (1.0, 1.0, 1.5, 0),     # free binomial type without atom
+    (0.2, 1.0, 1.5, 0),     # free binomial type without atom (|a| ≤ (2 − c)√b = 0.5)
+    (1.0, 1.0, 1.5, 1),     # free binomial type with one atom (a > 0.5)
     (1.0, 1.0, 3.0, 1),     # one atom (negative side: a > (2 − c)√b)
     (-3.0, 1.0, 0.5, 1),    # c < 1 with one large atom (mass 0.93)
     (-2.0, 1.0, 1.0, 1),    # c = 1 with an atom (free Poisson with rate < 1)
@@ -42,7 +43,7 @@ def test_atom_values():
     # double precision: 1e-15)
     atoms = fc.FreeMeixner(0, 1, 3).atoms
     assert np.allclose(atoms, [(-3 / math.sqrt(2), 0.25), (3 / math.sqrt(2), 0.25)], rtol=1e-15, atol=1e-15)
-    # c = 1: free Poisson with rate b/a² = 1/4 < 1 shifted by −b/a: atom mass 1 − 1/4 at b/|a|... = 1/2
+    # c = 1, a = −2: −(free Poisson of rate b/a² = 1/4, jump 2) + b/|a|: atom of mass 1 − 1/4 at b/|a| = 1/2
     assert np.allclose(fc.FreeMeixner(-2, 1, 1).atoms, [(0.5, 0.75)], rtol=1e-15)
 
 

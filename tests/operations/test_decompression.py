@@ -273,6 +273,15 @@ def test_at_the_limit_the_law_is_the_two_atom_jacobi_law():
     assert masses @ locs == pytest.approx(0.0, abs=1e-12) and masses @ locs ** 2 == pytest.approx(4.9, rel=1e-12)
 
 
+@pytest.mark.slow
+def test_discrete_laws():
+    assert fc.PointMass(1.5, size=10).decompress(40) == fc.PointMass(1.5, size=40)
+    # the Bernoulli law is not ⊞-divisible: no factor above 1 is valid (bisection on the algebraic candidate)
+    with pytest.raises(fc.DecompressionError) as err:
+        fc.Atoms((0.0, 1.0), (0.5, 0.5)).decompress(factor=2)
+    assert err.value.max_factor == pytest.approx(1.0, abs=2e-3)
+
+
 def test_semicircle_and_mp_have_no_limit():
     assert fc.Semicircle(1.0).decompress(factor=1e6).r == pytest.approx(1e3, rel=1e-15)
     assert fc.MarchenkoPastur(0.01).decompress(factor=1e4).c == pytest.approx(100.0, rel=1e-12)

@@ -1,0 +1,168 @@
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pytest
+
+import freecalc as fc
+
+
+@pytest.fixture(scope="module")
+def mp_eigs():
+    return np.linalg.eigvalsh(fc.MarchenkoPastur(0.3, 1.0).matrix(400, rng=1))
+
+
+# -- bad input -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("data,exc,match", [
+    (np.array([1.0, np.nan, 2.0, 3.0]), ValueError, "NaN"),
+    (np.array([1.0, np.inf, 2.0, 3.0]), ValueError, "infinite"),
+    (np.array([1.0, 2.0]), ValueError, "too few"),
+    (np.full(50, 2.5), ValueError, "all 50 eigenvalues are equal"),
+    (np.array([], dtype=float), ValueError, "too few|empty"),
+    (np.zeros((2, 2, 2)), ValueError, "1-D eigenvalues or a 2-D matrix"),
+    (np.array([1 + 1j, 2.0, 3.0]), TypeError, "complex"),
+    (np.array(["a", "b", "c"]), TypeError, "numeric"),
+])
+def test_bad_data(data, exc, match):
+    with pytest.raises(exc, match=match):
+        fc.fit(data, fc.MarchenkoPastur)
+
+
+def test_fewer_points_than_parameters():
+    with pytest.raises(ValueError, match="too few for FreeMeixner"):
+        fc.fit(np.array([0.1, 0.5, 0.9, 1.3]), fc.FreeMeixner)
+
+
+def test_negative_eigenvalues_for_a_law_on_half_line():
+    x = np.concatenate([[-0.5], np.linspace(0.5, 2.0, 50)])
+    with pytest.raises(ValueError, match=r"MarchenkoPastur lives on \[0, ∞\) but 1 eigenvalue"):
+        fc.fit(x, fc.MarchenkoPastur)
+    # without a law, the half-line families are left out and the symmetric ones compared
+    r = fc.fit(fc.Semicircle(2.0, center=0.5).rvs(400, rng=4))
+    assert {e.law for e in r.ranking} == {"Semicircle", "KestenMcKay", "FreeMeixner"}
+
+
+def test_round_off_negatives_are_clipped(mp_eigs):
+    x = np.concatenate([np.full(10, -1e-16), np.zeros(5), mp_eigs])  # 15 "zeros" from an eigen-solver
+    r = fc.fit(x, fc.MarchenkoPastur)
+    # the zeros went to the atom of MP(c > 1) (not through log ρ(0) = -inf), and the fit is finite
+    assert r.params["c"] > 1.0 and r.law.atoms[0][0] == 0.0 and math.isfinite(r.loglik)
+    with pytest.raises(ValueError, match="negative"):
+        fc.fit(np.concatenate([[-1e-6], mp_eigs]), fc.MarchenkoPastur)  # beyond round-off: an error
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(scale="fit"), TypeError, "ScaleOption"),
+    (dict(bootstrap=-1), ValueError, "bootstrap"),
+    (dict(bootstrap=2.5), ValueError, "bootstrap"),
+    (dict(options={"criterion": "aic"}), TypeError, "FitOptions"),
+    (dict(fixed={"nope": 1.0}), TypeError, "unknown parameter 'nope'"),
+    (dict(subsample=10), TypeError, "subsample needs a matrix"),
+])
+def test_bad_keywords(mp_eigs, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        fc.fit(mp_eigs, fc.MarchenkoPastur, **kwargs)
+
+
+def test_bad_law_argument(mp_eigs):
+    with pytest.raises(TypeError, match="Law class"):
+        fc.fit(mp_eigs, "MarchenkoPastur")
+    with pytest.raises(TypeError, match="no fitting recipe"):
+        fc.fit(mp_eigs, fc.PointMass)
+
+
+def test_option_validation():
+    with pytest.raises(ValueError, match="level"):
+        fc.SpikeOptions(level=0.0)
+    with pytest.raises(ValueError, match="min_tail"):
+        fc.TailOptions(min_tail=1)
+    with pytest.raises(TypeError, match="criterion"):
+        fc.FitOptions(criterion="bic")
+
+
+def test_law_that_cannot_cover_the_data():
+    # Wachter lives on [0, 1] without a scale: data up to 3 cannot be described
+    with pytest.raises(ValueError, match="no parameters of Wachter"):
+        fc.fit(np.linspace(0.1, 3.0, 100), fc.Wachter)
+
+
+# -- result ----------------------------------------------------------------------------------------------------
+def test_result_is_immutable_and_serialisable(mp_eigs):
+    r = fc.fit(mp_eigs, fc.MarchenkoPastur)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.ks = 0.0
+    with pytest.raises(TypeError):
+        r.params["c"] = 1.0
+    d = r.to_dict()
+    json.dumps(d)  # plain types only
+    assert d["law"] == "MarchenkoPastur" and set(d["params"]) == {"c", "sigma2"} == set(d["stderr"])
+    text = str(r)
+    assert "MarchenkoPastur" in text and "c " in text and "KS" in text and "phase" in text
+    assert r.pvalue is None
+
+
+def test_result_law_is_a_normal_law(mp_eigs):
+    r = fc.fit(mp_eigs, fc.MarchenkoPastur)
+    assert isinstance(r.law, fc.MarchenkoPastur) and r.law.size == 400
+    assert r.law.cdf(10.0) == pytest.approx(1.0)
+    r2 = fc.fit(2.0 * fc.HTMP(0.4, 3.0).rvs(400, rng=3), fc.HTMP)
+    assert isinstance(r2.law, fc.Law)
+    # the added scale is part of the law: its mean is 2 × (HTMP mean 1) up to the fitted scale
+    assert r2.law.mean() == pytest.approx(r2.params["scale"], rel=1e-6)
+
+
+def test_model_selection_prefers_the_true_family(mp_eigs):
+    r = fc.fit(mp_eigs)
+    assert r.law_name == "MarchenkoPastur" and r.criterion == "BIC"
+    assert len(r.ranking) >= 5
+    vals = [e.criterion for e in r.ranking if e.error is None]
+    assert vals == sorted(vals)
+
+
+def test_aic_and_candidates_options(mp_eigs):
+    opts = fc.FitOptions(criterion=fc.Criterion.AIC, candidates=(fc.MarchenkoPastur, fc.HTMP))
+    r = fc.fit(mp_eigs, options=opts)
+    assert r.criterion == "AIC" and {e.law for e in r.ranking} == {"MarchenkoPastur", "HTMP"}
+    assert r.ranking[0].criterion == pytest.approx(r.aic)
+
+
+def test_fixed_parameters(mp_eigs):
+    r = fc.fit(mp_eigs, fc.MarchenkoPastur, fixed={"c": 0.3})
+    assert r.params["c"] == 0.3 and r.stderr["c"] == 0.0 and r.stderr["sigma2"] > 0
+    r = fc.fit(mp_eigs, fc.MarchenkoPastur, scale=fc.ScaleOption.NONE)
+    assert r.params["sigma2"] == 1.0 and r.stderr["sigma2"] == 0.0
+
+
+def test_law_instance_gives_starting_values(mp_eigs):
+    r = fc.fit(mp_eigs, fc.MarchenkoPastur(0.5, 2.0))
+    assert abs(r.params["c"] - 0.3) < 3 * r.stderr["c"]
+
+
+def test_subsample_is_a_compression():
+    rng = np.random.default_rng(8)
+    W = rng.standard_normal((1200, 600))  # MP(c = 0.5)
+    r = fc.fit(W, fc.MarchenkoPastur, subsample=300, rng=rng)
+    # 300 of 600 columns: a random principal submatrix of WᵀW/N, MP(c = 300/1200 = 0.25)
+    assert r.n == 300 and abs(r.params["c"] - 0.25) < 3 * r.stderr["c"]
+    A = fc.MarchenkoPastur(0.5).matrix(400, rng=1)
+    r = fc.fit(A, fc.MarchenkoPastur, subsample=200, rng=2)
+    # compression by 1/2 of MP(0.5): R(w) -> R(w/2)... MP(c) compresses to c·α = 0.25 with sigma2 fixed
+    assert r.n == 200 and abs(r.params["c"] - 0.25) < 3 * r.stderr["c"]
+
+
+def test_bootstrap_pvalue():
+    x = fc.MarchenkoPastur(0.3, 1.0).rvs(300, rng=9)
+    r = fc.fit(x, fc.MarchenkoPastur, bootstrap=19, rng=1)
+    # p = (1 + #{D_b >= D})/(B + 1) is a multiple of 1/20; data from the law: not in the extreme 5 %
+    assert 0.05 < r.pvalue <= 1.0 and (r.pvalue * 20) == pytest.approx(round(r.pvalue * 20))
+    bad = np.concatenate([x, np.full(60, 1.0)])  # a lump of 15 % the law cannot have: KS ≈ 0.15
+    rb = fc.fit(bad, fc.MarchenkoPastur, bootstrap=19, rng=1)
+    assert rb.pvalue == pytest.approx(1 / 20)  # no refitted sample of the law comes near that distance
+
+
+def test_inverse_htmp_reports_implied_alpha():
+    x = fc.InverseHTMP(0.3, 2.0).rvs(500, rng=6)
+    r = fc.fit(x, fc.InverseHTMP)
+    assert r.alpha_law == pytest.approx(1 + r.params["kappa"] * (1 - r.params["gamma"]) / (2 * r.params["gamma"]))
+    assert math.isfinite(r.alpha)

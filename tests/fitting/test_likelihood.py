@@ -1,0 +1,103 @@
+import math
+
+import numpy as np
+import pytest
+
+import freecalc as fc
+from freecalc.fitting.families import family_of, registered
+from freecalc.fitting.likelihood import Likelihood, Model, tail_mass
+from freecalc.fitting.options import ScaleOption
+
+# (law, parameter points) for the fast stand-ins used inside the likelihood
+FAST_CASES = [
+    (fc.MarchenkoPastur, [dict(c=0.3, sigma2=1.7), dict(c=1.0, sigma2=0.5), dict(c=2.5, sigma2=1.2)]),
+    (fc.Semicircle, [dict(r=0.7, center=-0.4), dict(r=3.0, center=2.0)]),
+    (fc.KestenMcKay, [dict(d=2.3), dict(d=7.0)]),
+    (fc.Wachter, [dict(a=0.5, b=3.0), dict(a=2.0, b=0.6), dict(a=1.5, b=2.5)]),
+    (fc.HTMP, [dict(gamma=0.3, kappa=2.0), dict(gamma=0.6, kappa=0.7)]),
+    (fc.InverseHTMP, [dict(gamma=0.3, kappa=2.0), dict(gamma=0.5, kappa=5.0)]),
+]
+
+
+@pytest.mark.parametrize("cls,points", FAST_CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_fast_stand_ins_agree_with_the_laws(cls, points):
+    fam = family_of(cls)
+    assert fam.fast_law is not None
+    for p in points:
+        law, fast = cls(**p), fam.fast_law(**p)
+        a, b = law.support[0]
+        hi = b if math.isfinite(b) else law.ppf(0.999)
+        x = np.linspace(a - 0.1 * abs(a) - 0.1, hi + 0.1, 701)
+        # same closed forms evaluated in a different order: 1e-12 relative, plus 1e-300 for exact zeros
+        np.testing.assert_allclose(fast.pdf(x), law.pdf(x), rtol=1e-9, atol=1e-300)
+        np.testing.assert_allclose(np.array(fast.support), np.array(law.support), rtol=1e-12)
+        assert len(fast.atoms) == len(law.atoms)
+        for (la, lm), (fa, fm) in zip(law.atoms, fast.atoms):
+            assert fa == pytest.approx(la, abs=1e-12) and fm == pytest.approx(lm, rel=1e-12)
+
+
+def test_every_named_law_is_registered():
+    names = {f.name for f in registered()}
+    assert {"MarchenkoPastur", "Semicircle", "KestenMcKay", "Wachter", "FreeMeixner", "HTMP",
+            "InverseHTMP"} <= names
+
+
+def test_atom_points_count_against_the_atom_not_the_density():
+    law = fc.MarchenkoPastur(2.0, 1.0)  # atom 1/2 at 0
+    rng = np.random.default_rng(1)
+    cont = np.sort(law.ppf(0.5 + 0.5 * rng.random(200)))
+    x = np.concatenate([np.zeros(200), cont])
+    model = Model.build(family_of(fc.MarchenkoPastur), ScaleOption.AUTO, None)
+    lik = Likelihood(model, x, zero_tol=1e-12)
+    expected = 200 * math.log(0.5) + np.sum(np.log(law.pdf(cont)))
+    assert lik.loglik_theta({"c": 2.0, "sigma2": 1.0}) == pytest.approx(expected, rel=1e-12)
+    # a law without the atom cannot explain exact zeros: -inf, never NaN
+    assert lik.loglik_theta({"c": 0.5, "sigma2": 1.0}) == -math.inf
+
+
+def test_added_scale_and_location_enter_as_affine_map():
+    model = Model.build(family_of(fc.KestenMcKay), ScaleOption.AUTO, None)
+    assert model.free == ("d", "scale", "loc")
+    x = np.sort(fc.KestenMcKay(3.0).rvs(100, rng=2) * 2.0 + 1.0)
+    lik = Likelihood(model, x, zero_tol=1e-12)
+    direct = np.sum(np.log(fc.KestenMcKay(3.0).pdf((x - 1.0) / 2.0) / 2.0))
+    assert lik.loglik_theta({"d": 3.0, "scale": 2.0, "loc": 1.0}) == pytest.approx(direct, rel=1e-12)
+
+
+def test_transforms_round_trip_and_respect_domains():
+    model = Model.build(family_of(fc.Wachter), ScaleOption.FIT_WITH_LOCATION, None)
+    theta = {"a": 0.7, "b": 2.0, "scale": 1.3, "loc": -0.2}
+    back = model.theta(model.phi(theta))
+    for k, v in theta.items():
+        assert back[k] == pytest.approx(v, rel=1e-12)
+    htmp = Model.build(family_of(fc.HTMP), ScaleOption.AUTO, None)
+    g = htmp.theta(np.array([5.0, 0.0, 0.0]))["gamma"]
+    assert 0 < g < 1  # logit keeps gamma in (0, 1)
+
+
+def test_scale_option_semantics():
+    mp = family_of(fc.MarchenkoPastur)
+    assert Model.build(mp, ScaleOption.AUTO, None).free == ("c", "sigma2")
+    held = Model.build(mp, ScaleOption.NONE, None)
+    assert held.free == ("c",) and held.fixed == {"sigma2": 1.0}
+    sc = family_of(fc.Semicircle)
+    assert Model.build(sc, ScaleOption.FIT, None).fixed == {"center": 0.0}
+    assert Model.build(family_of(fc.HTMP), ScaleOption.FIT_WITH_LOCATION, None).free[-2:] == ("scale", "loc")
+
+
+def test_fixed_parameters_are_validated():
+    mp = family_of(fc.MarchenkoPastur)
+    with pytest.raises(TypeError, match="unknown parameter 'scale'"):
+        Model.build(mp, ScaleOption.AUTO, {"scale": 2.0})
+    with pytest.raises(ValueError, match="finite real"):
+        Model.build(mp, ScaleOption.AUTO, {"c": float("nan")})
+    with pytest.raises(TypeError, match="ScaleOption"):
+        Model.build(mp, "fit", None)
+
+
+def test_tail_mass_matches_cdf():
+    law = fc.MarchenkoPastur(0.4, 1.3)
+    for u in (0.5, 1.5, 2.9, law.support[0][1] - 1e-3):
+        # 48-node Gauss–Legendre after the edge substitution vs the law's composite cdf: 1e-9
+        assert tail_mass(law, u) == pytest.approx(1.0 - law.cdf(u), abs=1e-9)
+    assert tail_mass(law, 100.0) == 0.0

@@ -1,0 +1,64 @@
+import math
+
+import numpy as np
+import pytest
+
+import freecalc as fc
+from freecalc.fitting.families import family_of
+from freecalc.fitting.likelihood import Model
+from freecalc.fitting.options import ScaleOption
+from freecalc.fitting.spikes import edge_and_tw_scale
+
+
+@pytest.mark.parametrize("c,sigma2,M", [(0.25, 1.0, 1024), (0.7, 2.5, 300), (2.0, 0.5, 500)])
+def test_tw_scale_of_mp_is_johnstones(c, sigma2, M):
+    model = Model.build(family_of(fc.MarchenkoPastur), ScaleOption.AUTO, None)
+    edge, _, tw = edge_and_tw_scale(model, {"c": c, "sigma2": sigma2}, M)
+    N = M / c
+    johnstone = sigma2 * (1 + math.sqrt(c)) * (1 + 1 / math.sqrt(c)) ** (1 / 3) * N ** (-2 / 3)
+    assert edge == pytest.approx(sigma2 * (1 + math.sqrt(c)) ** 2, rel=1e-12)
+    # the density-based scale uses ρ at 1e-7 of the width below the edge: 1e-6 relative
+    assert tw == pytest.approx(johnstone, rel=1e-6)
+
+
+def test_tw_scale_of_semicircle_is_tracy_widoms():
+    model = Model.build(family_of(fc.Semicircle), ScaleOption.AUTO, None)
+    _, _, tw = edge_and_tw_scale(model, {"r": 2.0, "center": 0.0}, 1000)
+    assert tw == pytest.approx(1000 ** (-2 / 3), rel=1e-6)  # GOE normalised to edge 2: n^{-2/3}
+
+
+def _spiked(rng, N, M, strengths):
+    W = rng.standard_normal((N, M))
+    for th in strengths:
+        a = rng.standard_normal(N)
+        b = rng.standard_normal(M)
+        W += math.sqrt(N) * th * np.outer(a / np.linalg.norm(a), b / np.linalg.norm(b))
+    return W
+
+
+@pytest.mark.parametrize("k", [1, 3, 8])
+def test_planted_rank_k_signal_gives_k_spikes(k):
+    rng = np.random.default_rng(100 + k)
+    # strengths 2..4 are far above the BBP threshold c^{1/4} = 0.71 (c = 1/4): outliers at
+    # (1 + θ²)(c + θ²)/θ² ≥ 5.3, against the edge 2.25
+    W = _spiked(rng, 1600, 400, np.linspace(2.0, 4.0, k))
+    r = fc.fit(W, fc.MarchenkoPastur)
+    assert r.num_spikes == k
+    assert len(r.spikes) == k and all(s > r.bulk_edge for s in r.spikes)
+    # the bulk fit is not dragged by the spikes: sigma2 = 1 and c = 1/4 within 3 standard errors
+    assert abs(r.params["sigma2"] - 1.0) < 3 * r.stderr["sigma2"]
+    assert abs(r.params["c"] - 0.25) < 3 * r.stderr["c"]
+
+
+def test_pure_noise_has_no_spikes():
+    rng = np.random.default_rng(5)
+    # false-alarm level 1e-3 per test: P(a spike in pure noise) ~ 1e-3
+    for N, M in [(1600, 400), (400, 400), (300, 600)]:
+        assert fc.fit(rng.standard_normal((N, M)), fc.MarchenkoPastur).num_spikes == 0
+
+
+def test_spikes_off_fits_everything():
+    rng = np.random.default_rng(3)
+    W = _spiked(rng, 800, 200, [3.0])
+    r = fc.fit(W, fc.MarchenkoPastur, options=fc.FitOptions(spikes=fc.SpikeOptions(enabled=False)))
+    assert r.num_spikes == 0 and r.n_fit == 200 and r.phase is None
