@@ -124,8 +124,8 @@ def main(argv=None) -> int:
     else:
         lines += [f"rmtool {peer['version']} in its own venv, same run.", ""]
     lines += ["| case | deg_m | derive freecalc (s) | derive rmtool (s) | density 1000 pts freecalc first / steady "
-              "(ms) | density rmtool (ms) | speed-up (steady) | max abs diff ρ | rmtool ∫ρ / ∫min(ρ,0) / ∫ρ off the support | "
-              "freecalc mass (atoms incl.) |", "|---|---|---|---|---|---|---|---|---|---|"]
+              "(ms) | density rmtool (ms) | speed-up (steady) | max abs diff ρ | rmtool ∫ρ / ∫min(ρ,0) / ∫ρ off "
+              "the support | freecalc mass (atoms incl.) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         p = None
         if peer is not None:

@@ -145,7 +145,8 @@ def main() -> None:
     ]
     if ww is not None:
         lines.append(f"| WeightWatcher {ww['version']} | `analyze()` on an nn.Linear holding W | "
-                     f"{min(ww['times']):.3f} | {ww['alpha']:.3f} | {ww['xmin']:.4g} |")
+                     f"{min(ww['times']):.3f} | {ww['alpha']:.3f} | {ww['xmin'] / N:.4g} (its eigenvalues are "
+                     f"those of WᵀW, not divided by N: {ww['xmin']:.4g}/{N}) |")
         lines += ["", f"**Speed-up: {min(ww['times']) / fc_time:.1f}×** (WeightWatcher time / freecalc time, same "
                       f"run).", f"α difference: {res.alpha - ww['alpha']:+.3f} "
                       f"({abs(res.alpha - ww['alpha']) / res.alpha_sigma:.1f} σ of freecalc's α)."]
@@ -158,7 +159,8 @@ def main() -> None:
         f"- phase: {res.phase} ({res.phase_reason})",
         f"- best law by BIC: {res.law_name}; ranking: {ranking}",
         f"- spikes beyond the MP edge {res.bulk_edge:.4g} (+ Tracy–Widom threshold): {res.num_spikes}",
-        f"- InverseHTMP-implied α (1 + κ(1−γ)/(2γ)) when it wins: {res.alpha_law}",
+        f"- InverseHTMP fit on the same bulk: see the ranking (its implied α = 1 + κ(1−γ)/(2γ) is reported as "
+        f"`alpha_law` when it is the fitted law: `fc.fit(W, fc.InverseHTMP)`)",
         "",
         "Notes: both tools fit the same continuous power law (Clauset–Shalizi–Newman) with xmin chosen by minimal "
         "KS distance; small differences in α come from WeightWatcher's single-precision copy of W (float32 in "

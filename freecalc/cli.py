@@ -563,9 +563,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILURE
     except (ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
-        # invalid parameters, unknown names, wrong argument types: the user's input
+        # invalid parameters, unknown names, wrong argument types: the user's input -- except a decompression
+        # that gives no probability measure, which is a (well-defined) failure of the computation asked for
         _report(_first_line(err), debug)
-        return EXIT_USAGE
+        from freecalc.operations.decompression import DecompressionError
+
+        return EXIT_FAILURE if isinstance(err, DecompressionError) else EXIT_USAGE
     except (NotImplementedError, ArithmeticError, RuntimeError, MemoryError, OSError) as err:
         _report(f"{type(err).__name__}: {_first_line(err)}", debug)
         return EXIT_FAILURE

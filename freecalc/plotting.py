@@ -125,8 +125,8 @@ def plot_esd(eigenvalues: Any, law: Any = None, ax: Any = None, *, bins: Any = "
     ----------
     eigenvalues : array-like
         The empirical spectrum.
-    law : Law, optional
-        Law to overlay (e.g. ``fit(...).law``), with its atoms as stems.
+    law : Law or FitResult, optional
+        Law to overlay (e.g. ``fit(...)`` or its ``.law``), with its atoms as stems.
     bins
         Passed to :func:`numpy.histogram_bin_edges`.
 
@@ -136,6 +136,7 @@ def plot_esd(eigenvalues: Any, law: Any = None, ax: Any = None, *, bins: Any = "
     """
     ax = _axes(ax)
     _hist(ax, eigenvalues, bins, label)
+    law = getattr(law, "law", law)  # a FitResult stands for its fitted law
     if law is not None:
         lo, hi = ax.get_xlim()
         plo, phi = plot_range(law)
@@ -160,8 +161,9 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
     source : array-like or Law, optional
         The submatrix spectrum: eigenvalues (drawn as a histogram) or a law (drawn as a dashed density).
     replicates : sequence of Law, optional
-        Repeated estimates (other submatrices, bootstrap); defaults to ``law.replicates`` when the law has them.
-        The band is their pointwise ``band`` quantiles.
+        Other estimates (other submatrices, bootstrap): the band is the pointwise ``band`` quantiles of ``law`` and
+        these. By default, the per-repeat laws the law carries (``law.repeats`` of a numeric decompression of
+        several submatrices), if any.
     exact : Law, optional
         The true law, when known (a dotted line).
 
@@ -170,7 +172,12 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    reps = list(replicates) if replicates is not None else list(getattr(law, "replicates", None) or ())
+    if replicates is not None:
+        curves = [law, *replicates]
+    else:  # a law that carries its own repeated estimates (numeric decompression of several submatrices)
+        own = getattr(law, "repeats", None) or getattr(law, "replicates", None) or ()
+        curves = [r for r in own if r is not law]
+    reps = curves[1:] if replicates is not None else curves
     laws = [law] + reps + ([exact] if exact is not None else [])
     if source is not None and not isinstance(source, (np.ndarray, list, tuple)):
         laws.append(source)
@@ -184,10 +191,10 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
             _hist(ax, source, "auto", f"source spectrum (n = {np.size(source)})", color="0.5")
         else:
             plot_density(source, ax, x=x, label=f"source {source!r}", color="0.45", linestyle="--")
-    if len(reps) >= 2:
-        lo, hi = _band_from([law] + reps, x, band)
+    if len(curves) >= 2:
+        lo, hi = _band_from(curves, x, band)
         ax.fill_between(x, lo, hi, alpha=0.3, color="C0",
-                        label=f"{100 * band[0]:g}–{100 * band[1]:g} % band ({len(reps) + 1} estimates)")
+                        label=f"{100 * band[0]:g}–{100 * band[1]:g} % band ({len(curves)} estimates)")
     plot_density(law, ax, x=x, label=f"decompressed (n = {law.size})" if law.size else "decompressed",
                  color="C0")
     if exact is not None:

@@ -100,6 +100,14 @@ def test_law_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert info["stieltjes"]["im"] == pytest.approx((math.sqrt(5) - 1) / 2, rel=1e-13)
 
 
+def test_law_z_option(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "law", "MarchenkoPastur(0.5)", "--z", "1+i", "--json")
+    assert status == 0, err
+    m = json.loads(out)["stieltjes"]
+    expected = complex(fc.MarchenkoPastur(0.5).stieltjes(1 + 1j))
+    assert complex(m["re"], m["im"]) == pytest.approx(expected, rel=1e-15)  # the same call, serialised
+
+
 def test_law_text_with_atoms(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "law", "MarchenkoPastur(2)")
     assert status == 0
@@ -161,6 +169,12 @@ def test_bad_input_is_one_line(capsys: pytest.CaptureFixture[str], argv: list[st
         return
     assert_one_line_error(code, err, status, *fragments)
     assert out == ""
+
+
+def test_invalid_decompression_factor_is_a_failed_computation(capsys: pytest.CaptureFixture[str]) -> None:
+    # Kesten–McKay(3) decompresses to a probability measure only up to the factor 3
+    code, out, err = run(capsys, "law", "decompress(KestenMcKay(3, size=100), 1000)")
+    assert_one_line_error(code, err, 1, "3")
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -334,7 +348,8 @@ def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
         assert num["l1_density_error"] < 0.05
 
 
-def test_demo_text_subprocess(tmp_path: Path) -> None:
+@pytest.mark.slow  # two fresh interpreters: import and numba cache load, ~5-15 s
+def test_module_entry_point_subprocess(tmp_path: Path) -> None:
     """``python -m freecalc`` end to end (one subprocess: a bad expression, then a good one)."""
     env = {**os.environ, "MPLBACKEND": "Agg"}
     bad = subprocess.run([sys.executable, "-m", "freecalc", "law", "Semicircle(0)"], capture_output=True,

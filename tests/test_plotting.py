@@ -91,6 +91,29 @@ def test_decompression_with_law_source_and_no_band() -> None:
     assert len(ax.lines) == 2
 
 
+def test_decompression_band_from_the_law_own_repeats() -> None:
+    if not hasattr(fc, "decompress_numeric"):
+        pytest.skip("numeric decompression is not in this installation")
+    rng = np.random.default_rng(5)
+    srcs = []
+    for _ in range(3):
+        x = rng.standard_normal((150, 1200))  # 150 rows of X (600×1200): submatrices of XXᵀ/1200 ~ MP(1/2)
+        srcs.append(fc.Empirical(np.linalg.eigvalsh(x @ x.T / 1200), size=150))
+    law = fc.decompress_numeric(srcs, 4.0)
+    ax = plotting.plot_decompression(law)
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 1 and "3 estimates" in bands[0].get_label()
+
+
+def test_esd_accepts_a_fit_result() -> None:
+    if not hasattr(fc, "fit"):
+        pytest.skip("fc.fit is not in this installation")
+    eigs = np.linalg.eigvalsh(fc.MarchenkoPastur(0.5).matrix(200, np.random.default_rng(6)))
+    res = fc.fit(eigs, law=fc.MarchenkoPastur)
+    ax = plotting.plot_esd(eigs, res)
+    assert any(np.allclose(ln.get_ydata(), res.law.pdf(ln.get_xdata())) for ln in ax.lines)
+
+
 def test_tail_line_has_slope_one_minus_alpha() -> None:
     rng = np.random.default_rng(2)
     x = (1 - rng.random(3000)) ** (-1 / 2.0)  # Pareto: density ∝ x^-3 on [1, ∞), alpha = 3

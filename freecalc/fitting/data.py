@@ -34,7 +34,8 @@ class Spectrum:
     Attributes
     ----------
     values : ndarray
-        Sorted ascending, finite; tiny negative round-off (within ``zero_tol``) clipped to 0 when ``clipped``.
+        Sorted ascending, finite, as computed (round-off negatives within ``zero_tol`` are clipped to 0 later,
+        only for the laws on [0, ∞)).
     shape : tuple (N, M) or None
         Shape of the weight matrix W when the data was one (the spectrum is that of WᵀW/N, M×M).
     structural_zeros : int

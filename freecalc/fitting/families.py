@@ -6,17 +6,17 @@ A :class:`Family` says, for one Law class, which of its parameters is a scale or
 keyed by the Law class; :func:`registered` imports the laws lazily, so a law module that is absent is skipped
 rather than breaking the fitting layer.
 
-+-------------------+-----------------+--------------------------+------------+-------------------------------+
-| law               | own scale / loc | AUTO fits                | support    | starting values               |
-+===================+=================+==========================+============+===============================+
-| MarchenkoPastur   | sigma2 / –      | c, sigma2                | [0, ∞)     | moments; edges                |
-| Semicircle        | r / center      | r, center                | ℝ          | moments; edges                |
-| KestenMcKay       | – / –           | d, scale, loc            | ℝ          | kurtosis; edges               |
-| Wachter           | – / –           | a, b (lives on [0, 1])   | [0, 1]     | moments; edges                |
-| FreeMeixner       | law's own       | its parameters           | ℝ          | moments (free cumulants)      |
-| HTMP              | – / –           | gamma, kappa, scale      | [0, ∞)     | moments (mean 1, var γ(1+2/κ))|
-| InverseHTMP       | – / –           | gamma, kappa, scale      | [0, ∞)     | moments of 1/x; tail α        |
-+-------------------+-----------------+--------------------------+------------+-------------------------------+
++-------------------+-----------------+--------------------------+------------+----------------------------------+
+| law               | own scale / loc | AUTO fits                | support    | starting values                  |
++===================+=================+==========================+============+==================================+
+| MarchenkoPastur   | sigma2 / –      | c, sigma2                | [0, ∞)     | moments; edges                   |
+| Semicircle        | r / center      | r, center                | ℝ          | moments; edges                   |
+| KestenMcKay       | – / –           | d, scale, loc            | ℝ          | kurtosis; edges                  |
+| Wachter           | – / –           | a, b (lives on [0, 1])   | [0, 1]     | atoms; mean; grid over a + b     |
+| FreeMeixner       | b / –           | a, b, c, loc             | ℝ          | edges and variance               |
+| HTMP              | – / –           | gamma, kappa, scale      | (0, ∞)     | mean 1, variance γ(1+2/κ); κ grid|
+| InverseHTMP       | – / –           | gamma, kappa, scale      | (0, ∞)     | moments of 1/x; tail α           |
++-------------------+-----------------+--------------------------+------------+----------------------------------+
 """
 from __future__ import annotations
 

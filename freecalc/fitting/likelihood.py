@@ -4,7 +4,8 @@ For data :math:`x_1..x_n`, a law :math:`\mu_\theta` with continuous density :mat
 :math:`(a_j, w_j)`, an added scale :math:`s` and location :math:`\ell` (the data are modelled as
 :math:`\ell + sX`, :math:`X \sim \mu_\theta`),
 
-.. math:: \log L = \sum_{j} k_j \log w_j + \sum_{i \notin \text{atoms}} \bigl[\log\rho_\theta((x_i-\ell)/s) - \log s\bigr]
+.. math:: \log L = \sum_{j} k_j \log w_j
+          + \sum_{i \notin \text{atoms}} \bigl[\log\rho_\theta((x_i-\ell)/s) - \log s\bigr]
           \;+\; k_c \log\bigl(1 - F_\theta((x_c - \ell)/s)\bigr),
 
 where :math:`k_j` counts the data within the atom tolerance of :math:`\ell + s a_j` (the likelihood of a mixed law
@@ -13,7 +14,8 @@ to the atom of Marchenko–Pastur with c > 1 and never reach :math:`\log \rho(0)
 the spike-robust first pass, where the :math:`k_c` largest points are right-censored at :math:`x_c`.
 
 Free parameters are optimised in unconstrained coordinates φ: :math:`\theta = lo + e^\varphi` on (lo, ∞),
-:math:`hi - e^\varphi` on (−∞, hi), :math:`lo + (hi-lo)/(1+e^{-\varphi})` on (lo, hi), θ = φ on ℝ; |φ| ≤ 40 (a
+:math:`hi - e^\varphi` on (−∞, hi), :math:`lo + (hi-lo)/(1+e^{-\varphi})` on (lo, hi), θ = φ on ℝ;
+|φ| ≤ 40 (a
 parameter 1e17 times its unit is not a fit), and within the family's search box where it declares one. Anything
 invalid — a parameter the law rejects, data outside the
 support, an atom the law does not have — gives log L = −∞, never NaN.

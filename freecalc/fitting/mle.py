@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from freecalc.fitting.likelihood import PHI_BOUND, Likelihood
+from freecalc.fitting.likelihood import Likelihood
 from freecalc.fitting.options import ErrorMethod, OptimizerOptions
 
 __all__ = ["MLEResult", "maximize", "standard_errors"]

@@ -23,7 +23,8 @@ def _f(v) -> float:
 
 def _mp_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
     r"""Moments: mean σ², variance cσ⁴ (atom included). Edges: the continuous part spans σ²(1 ∓ √c)², so the
-    ratio r of the data's extremes gives √c = (√r − 1)/(√r + 1), or its reciprocal when there are zeros (c > 1)."""
+    ratio r of the data's extremes gives √c = (√r − 1)/(√r + 1), or its reciprocal when there are zeros
+    (c > 1)."""
     out = []
     m1, var = d.mean_all, d.var_all
     if m1 > 0 and var > 0:
@@ -107,8 +108,9 @@ def _sc_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
 # -- Kesten–McKay --------------------------------------------------------------------------------------------
 
 def _km_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
-    r"""KestenMcKay(d) has variance d and fourth moment 2d² − d (κ₂ = d, κ₄ = −d), so the standardised kurtosis
-    k = 2 − 1/d gives d = 1/(2 − k) (k ∈ [1.5, 2); k ≥ 2 means nearly semicircular: d large). Then the added scale
+    r"""KestenMcKay(d) has variance d and fourth moment 2d² − d (κ₂ = d, κ₄ = −d), so the standardised
+    kurtosis k = 2 − 1/d gives d = 1/(2 − k) (k ∈ [1.5, 2); k ≥ 2 means nearly semicircular: d large). Then the
+    added scale
     is sd/√d (moments) or the half-range over 2√(d−1) (edges), the location the mean or the midrange."""
     x = d.x
     mu, sd = float(np.mean(x)), float(np.std(x))
@@ -373,7 +375,8 @@ def _register_optional() -> None:
     except ImportError:
         HTMP = InverseHTMP = None
     if HTMP is not None:
-        # κ ≤ 500: HTMP is then Marchenko–Pastur to ~3e-3 in L1 (0.016 at κ = 100, rate 1/κ; shared/notes/htmp.md)
+        # κ ≤ 500: HTMP is then Marchenko–Pastur to ~3e-3 in L1 (0.016 at κ = 100, rate 1/κ; see the htmp
+        # notes)
         # and κ is no longer identifiable; with γ ≥ 0.005 it keeps b = κ/(2γ) ≤ 5e4, where the density kernel
         # stays fast (~0.2 s per 1024 points at the corner, ~1 ms inside).
         box = {"gamma": (0.005, 0.995), "kappa": (0.005, 500.0)}

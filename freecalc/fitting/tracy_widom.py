@@ -3,7 +3,8 @@ r"""The Tracy–Widom distribution :math:`F_1` (β = 1, real symmetric matrices)
 The largest eigenvalue of a real Wigner or Wishart matrix, centred at the bulk edge and divided by its
 :math:`n^{-2/3}` fluctuation scale, converges to :math:`F_1` (Tracy & Widom 1996; Johnstone 2001). We evaluate
 
-.. math:: F_1(s) = \det\bigl(I - K_s\bigr)_{L^2(s,\infty)}, \qquad K_s(x, y) = \tfrac12\,\mathrm{Ai}\bigl(\tfrac{x+y}{2}\bigr),
+.. math:: F_1(s) = \det\bigl(I - K_s\bigr)_{L^2(s,\infty)},
+          \qquad K_s(x, y) = \tfrac12\,\mathrm{Ai}\bigl(\tfrac{x+y}{2}\bigr),
 
 (Ferrari & Spohn 2005; Sasamoto 2005) by the Nyström method of Bornemann (2010, *Math. Comp.* 79, 871–915):
 Gauss–Legendre nodes on (0, 1) mapped to (s, ∞) by x = s + 10 tan(πt/2), and a dense determinant. With 60 nodes

@@ -422,6 +422,8 @@ def _lower_tail_arg(A: float, B: float, b: float, y: float, logabs_u: float) -> 
     s2 *= math.exp(-y)
     a2 *= math.exp(-y)
     M = s1 if a1 / abs(s1) <= a2 / abs(s2) else s2
+    if not M > 0.0:  # cannot happen while arg u is small and positive; keep the marched value then
+        return math.nan
     log_im = math.log(math.pi) + (1.0 + A) * math.log(y) + math.log(M) - math.lgamma(B) - math.lgamma(c)
     ratio = math.exp(log_im - logabs_u)
     return math.asin(min(ratio, 1.0))
@@ -523,8 +525,11 @@ def htmp_cdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
                 out[pos[i]] = htmp_small_logu(A, B, b, ly).imag / (math.pi * B)
             continue
         F = L.imag / (math.pi * B)
-        if y <= 1.0 and F < 0.1:
-            F = _lower_tail_arg(A, B, b, y, L.real) / (math.pi * B)
+        if y <= 1.0 and L.imag < 0.5:
+            # small angle (not merely small F: F πB can exceed π when B is large): asin of Im u/|u| is exact
+            Fs = _lower_tail_arg(A, B, b, y, L.real) / (math.pi * B)
+            if not math.isnan(Fs):
+                F = Fs
         out[pos[i]] = min(max(F, 0.0), 1.0)
     return out
 
@@ -635,9 +640,33 @@ def _tgk_count(e2: np.ndarray, x: float) -> int:
 
 
 @njit(cache=True)
+def _tgk_count_batch(e2: np.ndarray, x: np.ndarray, cnt: np.ndarray) -> None:
+    """_tgk_count for several shifts at once: the divisions of different shifts are independent, so the
+    processor pipelines them (a single Sturm recurrence is one long dependent chain of divisions)."""
+    nb = x.size
+    n = e2.size + 1
+    q = np.empty(nb)
+    for j in range(nb):
+        q[j] = -x[j]
+        cnt[j] = 1 if q[j] < 0.0 else 0
+    for i in range(n - 1):
+        ei = e2[i]
+        for j in range(nb):
+            qj = q[j]
+            if qj == 0.0:
+                qj = -1e-300
+            qj = -x[j] - ei / qj
+            q[j] = qj
+            if qj < 0.0:
+                cnt[j] += 1
+    for j in range(nb):
+        cnt[j] -= n // 2
+
+
+@njit(cache=True)
 def bidiag_small_singular_values(d: np.ndarray, t: np.ndarray, k: int, hi: float) -> np.ndarray:
     """The k smallest singular values (all < hi) of the bidiagonal with diagonal d and off-diagonal t, to full
-    relative accuracy, by bisection in log σ on Sturm counts of the Golub–Kahan form."""
+    relative accuracy, by bisection in log σ on Sturm counts of the Golub–Kahan form (16 shifts per sweep)."""
     m = d.size
     e2 = np.empty(2 * m - 1)
     for i in range(m):
@@ -646,16 +675,32 @@ def bidiag_small_singular_values(d: np.ndarray, t: np.ndarray, k: int, hi: float
             e2[2 * i + 1] = t[i] * t[i]
     out = np.empty(k)
     lo0 = math.log(1e-300)
-    for j in range(k):
-        lo = lo0
-        up = math.log(hi)
+    nb = 16
+    lo = np.empty(nb)
+    up = np.empty(nb)
+    mid = np.empty(nb)
+    xm = np.empty(nb)
+    cnt = np.empty(nb, dtype=np.int64)
+    for start in range(0, k, nb):
+        nbj = min(nb, k - start)
+        for j in range(nbj):
+            lo[j] = lo0
+            up[j] = math.log(hi)
         for _ in range(200):
-            mid = 0.5 * (lo + up)
-            if _tgk_count(e2, math.exp(mid)) > j:
-                up = mid
-            else:
-                lo = mid
-            if up - lo < 1e-15:
+            for j in range(nbj):
+                mid[j] = 0.5 * (lo[j] + up[j])
+                xm[j] = math.exp(mid[j])
+            _tgk_count_batch(e2, xm[:nbj], cnt[:nbj])
+            conv = True
+            for j in range(nbj):
+                if cnt[j] > start + j:
+                    up[j] = mid[j]
+                else:
+                    lo[j] = mid[j]
+                if up[j] - lo[j] >= 1e-15:
+                    conv = False
+            if conv:
                 break
-        out[j] = 0.0 if lo == lo0 else math.exp(0.5 * (lo + up))
+        for j in range(nbj):
+            out[start + j] = 0.0 if lo[j] == lo0 else math.exp(0.5 * (lo[j] + up[j]))
     return out

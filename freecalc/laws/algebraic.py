@@ -16,7 +16,6 @@ Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Co
 """
 from __future__ import annotations
 
-import math
 from functools import cached_property, singledispatch
 from typing import Any, NamedTuple
 

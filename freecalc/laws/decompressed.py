@@ -34,6 +34,7 @@ from freecalc.continuation.pade import RationalCauchy
 from freecalc.kernels import characteristics as K
 from freecalc.laws.base import Law, _validate_size
 from freecalc.laws.numeric import ConvergenceWarning
+from freecalc.numerics.quadrature import IntervalRule
 from freecalc.symbolic import transforms as T
 
 __all__ = ["Solver", "ConvergenceReport", "DecompressedPiece", "DecompressedLaw", "NEWTON_TOL"]
@@ -132,6 +133,8 @@ class DecompressedPiece:
         self.min_density = float(dens.min())
         order = np.argsort(x)
         self.tab_x, self.tab_u, self.tab_rho = x[order], u[order], dens[order]
+        # mass carried by the traced curve (normalised bulk: should be 1); crude trapezoid on the clustered table
+        self.table_mass = float(np.trapezoid(self.tab_rho, self.tab_x))
         # x(θ) decreases from the right edge to the left one (ties at rounding level next to the edges allowed)
         self.monotone = bool(np.all(np.diff(x) < 1e-12 * (np.ptp(x) + abs(x).max())))
 
@@ -329,6 +332,52 @@ class DecompressedLaw(Law):
             self._warn("stieltjes", flat[failed])
             total[failed] = np.nan
         return total.reshape(np.shape(z))
+
+    # -- quadrature: in log x for pieces fitted in log λ (their mass spans decades), in x otherwise ---------------
+    def _piece_rule(self, pc: DecompressedPiece, panels: int, order: int) -> tuple[IntervalRule, bool]:
+        lo, hi = pc.support
+        if pc.args[0] == K.LOG and lo > 0:
+            return IntervalRule(math.log(lo), math.log(hi), panels, order), True
+        return IntervalRule(lo, hi, panels, order), False
+
+    def _piece_density(self, pc: DecompressedPiece, logscale: bool):
+        R = len(self._pieces)
+
+        def g(t: np.ndarray) -> np.ndarray:
+            x = np.exp(t) if logscale else t
+            d, bad = pc.density(x)
+            if np.any(bad):
+                self._warn("pdf", x[bad])
+            return d * (x if logscale else 1.0) / R
+        return g
+
+    def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """Quadrature of the continuous part (θ-substitution per piece; in log x for log-λ pieces)."""
+        xs, ws = [], []
+        for pc in self._pieces:
+            rule, logscale = self._piece_rule(pc, panels, order)
+            t, w = rule.nodes_weights()
+            xs.append(np.exp(t) if logscale else t)
+            ws.append(w * self._piece_density(pc, logscale)(t))
+        return np.concatenate(xs), np.concatenate(ws)
+
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        out = np.zeros(x.shape)
+        cache = self.__dict__.setdefault("_rules", {})
+        for i, pc in enumerate(self._pieces):
+            if i not in cache:
+                cache[i] = self._piece_rule(pc, 128, 16)
+            rule, logscale = cache[i]
+            g = self._piece_density(pc, logscale)
+            lo, hi = pc.support
+            inside = (x > lo) & (x < hi)
+            out[x >= hi] += rule.integrate(g)
+            if np.any(inside):
+                t = np.log(x[inside]) if logscale else x[inside]
+                out[inside] += rule.cumulative(g, t)
+        for loc, mass in self.atoms:
+            out[x >= loc] += mass
+        return out
 
     def _moment(self, k: int) -> float:
         R = len(self._pieces)

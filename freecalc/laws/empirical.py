@@ -29,14 +29,31 @@ from freecalc.continuation.pade import FitReport, RationalCauchy, fit_rational
 from freecalc.continuation.second_sheet import split_outliers
 from freecalc.laws.base import Law, _validate_size
 
-__all__ = ["Empirical", "FittedSpectrum", "Variable", "SYMMETRY_RTOL", "LOG_DECADES", "AUTO_COMPARE_DECADES"]
+__all__ = ["Empirical", "FittedSpectrum", "Variable", "SYMMETRY_RTOL", "LOG_DECADES", "AUTO_COMPARE_DECADES",
+           "LOG_SKEWNESS"]
 
 LOG_DECADES = 3.0
 """Variable.AUTO fits in log λ when the (positive) bulk spans at least this many decades."""
 
 AUTO_COMPARE_DECADES = 0.5
-"""Between AUTO_COMPARE_DECADES and LOG_DECADES decades, Variable.AUTO fits in both variables and keeps the one whose
-automatic fit has the better Akaike score (weighted residual + 2·number of coefficients; ties → LINEAR)."""
+"""Between AUTO_COMPARE_DECADES and LOG_DECADES decades Variable.AUTO uses LOG for a strongly right-skewed bulk
+(skewness ≥ LOG_SKEWNESS), and otherwise fits both variables and keeps the simpler automatic type (ties: the smaller residual)."""
+
+LOG_SKEWNESS = 2.0
+"""Skewness from which a positive bulk counts as piling up near 0. Marchenko–Pastur(c ≤ 1) has skewness √c ≤ 1 and
+is exact in the LINEAR model; kernel/Gram spectra with power-law populations have skewness ≫ 1."""
+
+
+def _auto_variable(bulk: np.ndarray) -> Variable:
+    """LOG, LINEAR, or AUTO (= undecided: compare both fits) for a positive bulk (Empirical.smooth docstring)."""
+    span = math.log10(bulk[-1] / bulk[0])
+    if span >= LOG_DECADES:
+        return Variable.LOG
+    if span < AUTO_COMPARE_DECADES:
+        return Variable.LINEAR
+    c = bulk - bulk.mean()
+    skew = float(np.mean(c ** 3) / np.mean(c ** 2) ** 1.5)
+    return Variable.LOG if skew >= LOG_SKEWNESS else Variable.AUTO
 
 
 class Variable(enum.Enum):
@@ -220,9 +237,10 @@ class Empirical(Law):
             smaller value for i.i.d. samples, whose moments fluctuate like 1/√n rather than 1/n).
         variable : Variable
             Variable the bulk is fitted in: ``Variable.AUTO`` (default) uses ``LOG`` when the bulk is positive
-            and spans at least :data:`LOG_DECADES` decades; between :data:`AUTO_COMPARE_DECADES` and that it
-            fits both and keeps the variable whose fit has the better Akaike score (ties: ``LINEAR``);
-            ``LINEAR`` otherwise.
+            and spans at least :data:`LOG_DECADES` decades, or at least :data:`AUTO_COMPARE_DECADES` decades
+            with skewness ≥ :data:`LOG_SKEWNESS` (mass piling up near 0); for other positive bulks spanning at
+            least :data:`AUTO_COMPARE_DECADES` decades it fits both and keeps the simpler automatic type (ties: the
+            smaller residual); ``LINEAR`` otherwise.
 
         Raises
         ------
@@ -251,11 +269,11 @@ class Empirical(Law):
         def fit_linear():
             return fit_rational(bulk, degree=degree, support=support, n_eff=n_eff)
 
-        if var is Variable.LOG or (var is Variable.AUTO and positive and bulk[-1] / bulk[0] >= 10.0 ** LOG_DECADES):
-            model, report = fit_log()
-        elif var is Variable.AUTO and positive and bulk[-1] / bulk[0] >= 10.0 ** AUTO_COMPARE_DECADES:
-            # both are plausible: keep the variable whose automatic fit has the better Akaike score
-            # (residual + 2·coefficients; ties: LINEAR, exact for the five quadratic laws)
+        choice = var
+        if var is Variable.AUTO:
+            choice = _auto_variable(bulk) if positive else Variable.LINEAR
+        if choice is Variable.AUTO:
+            # undecided: fit both, keep the simpler automatic type (fewer coefficients; ties → smaller residual)
             cands = []
             for fit in (fit_linear, fit_log):
                 try:
@@ -263,11 +281,11 @@ class Empirical(Law):
                 except (ValueError, ZeroDivisionError):
                     continue
             if not cands:
-                model, report = fit_linear()  # re-raise the linear fit's error
+                model, report = fit_linear()  # re-raises the linear fit's error
             else:
-                model, report = min(cands, key=lambda mr: mr[1].residual + 2.0 * (sum(mr[1].degree) + 2))
+                model, report = min(cands, key=lambda mr: (sum(mr[1].degree), mr[1].residual))
         else:
-            model, report = fit_linear()
+            model, report = fit_log() if choice is Variable.LOG else fit_linear()
         n = ev.size
         atoms = tuple((float(v), 1.0 / n) for v in out)
         return FittedSpectrum(model, report, atoms=atoms, bulk_mass=bulk.size / n, size=self.size)

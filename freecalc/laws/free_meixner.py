@@ -4,7 +4,8 @@ r"""The free Meixner laws (Anshelevich; Bożejko–Bryc): constant Jacobi parame
 :math:`\alpha_0 = 0,\ \beta_0^2 = bc` and :math:`\alpha_k = a,\ \beta_k^2 = b` for k ≥ 1 (the bordered Toeplitz
 tridiagonal matrix of the talk), i.e.
 
-.. math:: G(z) = \frac{1}{z - c\,h(z)},\qquad h(z) = \frac{z - a - \sqrt{(z-a)^2 - 4b}}{2} = b\,G_{\mathrm{SC}(a, b)}(z),
+.. math:: G(z) = \frac{1}{z - c\,h(z)},\qquad
+          h(z) = \frac{z - a - \sqrt{(z-a)^2 - 4b}}{2} = b\,G_{\mathrm{SC}(a, b)}(z),
 
 with :math:`G_{\mathrm{SC}(a,b)}` the Cauchy transform of the semicircle of centre a and variance b. Mean 0,
 variance bc. Density on :math:`a \pm 2\sqrt b`:
@@ -35,8 +36,10 @@ Anal. 236; Saitoh & Yoshida (2001), Probab. Math. Statist. 21.
 """
 from __future__ import annotations
 
+import cmath
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,9 +48,20 @@ import sympy as sp
 from freecalc._params import POSITIVE, REAL, Parameter
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix, wishart_matrix
+from freecalc.numerics.quadrature import IntervalRule
 from freecalc.symbolic import transforms as T
 
 __all__ = ["FreeMeixner"]
+
+
+@dataclass(frozen=True)
+class _RefinedRule(IntervalRule):
+    """An :class:`IntervalRule` with extra panel boundaries (in θ) around an interior near-pole of the density."""
+
+    extra: tuple[float, ...] = ()
+
+    def breakpoints(self) -> np.ndarray:
+        return np.unique(np.concatenate([super().breakpoints(), np.asarray(self.extra, dtype=float)]))
 
 
 def _atom_formulas(a: Any, b: Any, c: Any, sqrt: Any) -> tuple[tuple[Any, Any, Any], ...]:
@@ -125,10 +139,13 @@ class FreeMeixner(QuadraticLaw):
       ptn and (1−p)tn degrees of freedom (see :func:`freecalc.laws.wachter.manova_matrix`). Genuine model.
     * c = 1: a shifted Marchenko–Pastur matrix, (b/a)(W/d − I) with W ~ W_n(I, d), d = nb/a² (a ≠ 0), and a
       GOE matrix of radius 2√b when a = 0. Genuine model.
-    * c < 1: no practical classical ensemble is used (the law is a free compound Poisson law with Lévy measure
-      bc·SC(a, b(1−c)), whose jump law is not integrable when that semicircle covers 0). The matrix is the
-      orthogonally invariant :math:`O^T \\mathrm{diag}(q_1..q_n) O` with O Haar and q_i the law's quantiles at
-      (i − ½)/n: its ESD converges to the law, but it is a quantile construction, not an independent ensemble.
+    * c < 1 and |a| > r = 2√(b(1−c)) (this includes every c < 1 law with an atom), rate λ ≤ 8: the law is the
+      compound free Poisson law with Lévy measure bc·SC(a, radius r); the model is the Wishart-type matrix
+      (1/n) Σ_{j ≤ λn} t_j x_j x_jᵀ − κ I with Gaussian x_j and i.i.d. jumps t_j (see
+      :func:`_compound_poisson_model`). Genuine model.
+    * otherwise (c < 1 with |a| ≤ r, where that jump law is not integrable, or λ > 8): **no classical ensemble is
+      used**; the matrix is the orthogonally invariant :math:`O^T \\mathrm{diag}(q_1..q_n) O` with O Haar and
+      q_i the law's quantiles at (i − ½)/n. Its ESD converges to the law, but it is a quantile construction.
     """
 
     parameters = (
@@ -146,6 +163,28 @@ class FreeMeixner(QuadraticLaw):
     def _edges_formula(self, p: Mapping[str, Any], sqrt: Any) -> tuple[Any, Any]:
         r = 2 * sqrt(p["b"])
         return p["a"] - r, p["a"] + r
+
+    def _interval_rule(self, a: float, b: float, panels: int = 64, order: int = 16) -> IntervalRule:
+        # For c < 1 the zeros of Q can be a complex pair close to the support's interior (as c → 0 the law tends
+        # to δ₀ through a Lorentzian-like peak of width ~c at 0): refine the θ-panels geometrically around it.
+        rule = super()._interval_rule(a, b, panels, order)
+        q2, q1, q0 = 1.0 - self.c, self.a * self.c, self.b * self.c * self.c
+        disc = q1 * q1 - 4 * q2 * q0
+        if q2 == 0 or disc >= 0:
+            return rule
+        pole = complex(-q1, math.sqrt(-disc)) / (2 * q2)
+        ctr, half = 0.5 * (a + b), 0.5 * (b - a)
+        theta = cmath.acos((ctr - pole) / half)
+        t0, eps = theta.real, abs(theta.imag)
+        step = math.pi / panels
+        if not (0 < t0 < math.pi) or eps >= step:
+            return rule
+        extra, r = [t0], 0.5 * eps
+        while r < step:
+            extra += [t0 - r, t0 + r]
+            r *= 2.0
+        extra = [t for t in extra if 0 < t < math.pi]
+        return _RefinedRule(rule.a, rule.b, rule.panels, rule.order, rule.grading, extra=tuple(extra))
 
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         return _numeric_atoms(self.a, self.b, self.c)
@@ -169,9 +208,59 @@ class FreeMeixner(QuadraticLaw):
             d = n * b / (a * a)
             W = wishart_matrix(n, d, rng)
             return (b / a) * (W / max(1, round(d)) if d < n else W / d) - (b / a) * np.eye(n)
-        # c < 1: quantile construction (documented above)
+        model = _compound_poisson_model(a, b, c)
+        if model is not None:
+            return _compound_poisson_matrix(n, *model, rng)
+        # c < 1 with the Lévy measure's semicircle covering (or too close to) 0: quantile construction
         q = self.ppf((np.arange(n) + 0.5) / n)
         g = rng.standard_normal((n, n))
         O, r = np.linalg.qr(g)
         O = O * np.sign(np.diag(r))  # Haar (Mezzadri's sign fix)
         return (O * q) @ O.T
+
+
+#: largest rate λ = N/n for which the compound free Poisson model is used (its cost is λn³ flops)
+_MAX_RATE = 8.0
+
+
+def _compound_poisson_model(a: float, b: float, c: float) -> tuple[float, float, float, float] | None:
+    r"""Parameters (λ, κ, |a|, r) of the compound free Poisson model of FreeMeixner(a, b, c < 1), or None.
+
+    For c < 1, :math:`R(w) = w\int d\rho(x)/(1 - xw)` with the Lévy measure
+    :math:`\rho = bc\cdot\mathrm{SC}(a, \text{radius } r = 2\sqrt{b(1-c)})` (solve :math:`G_\rho(\zeta) = R(1/\zeta)`).
+    A compound free Poisson law with rate λ and jump law ν has :math:`R(w) = \lambda\int t/(1 - tw)\,d\nu(t)
+    = \lambda\int t\,d\nu + w\int \lambda t^2 d\nu(t)/(1 - tw)`, so :math:`\lambda t^2 \nu(dt) = \rho(dt)` and a
+    shift :math:`-\kappa = -\int \rho(dx)/x`. This needs 0 outside the support of ρ (|a| > r):
+    :math:`\lambda = bc\,E[X^{-2}] = \frac{2bc}{r^2}\left(\frac{|a|}{\sqrt{a^2 - r^2}} - 1\right)`,
+    :math:`\kappa = \mathrm{sgn}(a)\,\frac{2bc}{r^2}\left(|a| - \sqrt{a^2 - r^2}\right)` (semicircle Stieltjes transform
+    and its derivative at 0).
+    """
+    r = 2.0 * math.sqrt(b * (1.0 - c))
+    A = abs(a)
+    if A <= r:
+        return None
+    root = math.sqrt(A * A - r * r)
+    lam = 2 * b * c / (r * r) * (A / root - 1.0)
+    if not lam <= _MAX_RATE:
+        return None
+    kappa = math.copysign(2 * b * c / (r * r) * (A - root), a)
+    return lam, kappa, A, r
+
+
+def _compound_poisson_matrix(n: int, lam: float, kappa: float, A: float, r: float, rng: np.random.Generator
+                             ) -> np.ndarray:
+    r""":math:`\frac1n\sum_{j\le N} t_j x_j x_j^T - \kappa I`, x_j ~ N(0, I_n), N = round(λn), t_j i.i.d. ~ ν.
+
+    ν has density ∝ SC(x)/x² on sgn(a)·[|a| − r, |a| + r]; it is sampled by inverting its cdf tabulated on a fine
+    θ-grid (x = |a| − r cos θ, where the density is ∝ sin²θ/x² dθ). When λ < 1 the sum has rank N < n, which
+    produces the law's atom at −κ with mass 1 − λ.
+    """
+    N = max(1, int(round(lam * n)))
+    theta = np.linspace(0.0, np.pi, 20001)
+    x = A - r * np.cos(theta)
+    dens = np.sin(theta) ** 2 / x ** 2
+    cdf = np.concatenate(([0.0], np.cumsum(0.5 * (dens[1:] + dens[:-1]) * np.diff(theta))))
+    t = np.interp(rng.random(N), cdf / cdf[-1], x) * math.copysign(1.0, kappa)
+    X = rng.standard_normal((n, N))
+    M = (X * t) @ X.T / n - kappa * np.eye(n)
+    return 0.5 * (M + M.T)

@@ -246,8 +246,10 @@ class HTMP(Law):
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
         flat = np.ascontiguousarray(x, dtype=float).ravel()
-        out = K.htmp_pdf(self.gamma, self.kappa, flat)
-        out[flat <= 0] = 0.0  # open support: exactly 0 at and below 0
+        ok = np.isfinite(flat)
+        out = np.where(np.isnan(flat), np.nan, 0.0)
+        out[ok] = K.htmp_pdf(self.gamma, self.kappa, flat[ok])
+        out[ok & (flat <= 0)] = 0.0  # open support: exactly 0 at and below 0
         return out.reshape(x.shape)
 
     def logpdf(self, x: Any) -> Any:
@@ -262,7 +264,10 @@ class HTMP(Law):
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         flat = np.ascontiguousarray(x, dtype=float).ravel()
-        return K.htmp_cdf(self.gamma, self.kappa, flat).reshape(x.shape)
+        ok = np.isfinite(flat)
+        out = np.where(np.isnan(flat), np.nan, (flat > 0).astype(float))
+        out[ok] = K.htmp_cdf(self.gamma, self.kappa, flat[ok])
+        return out.reshape(x.shape)
 
     def sf(self, x: Any) -> Any:
         """Survival function 1 − F(x), with relative accuracy in the upper tail (quadrature of the density)."""
@@ -324,20 +329,22 @@ class HTMP(Law):
             Fa, Fc = F[j], F[j + 1]
             t = np.where(Fc > Fa, (qm - Fa) / np.where(Fc > Fa, Fc - Fa, 1.0), 0.5)
             y = a + t * (c - a)
-            for _ in range(40):
-                xx = np.exp(y)
+            act = np.arange(qm.size)  # safeguarded Newton in log x on the points not yet converged
+            for _ in range(60):
+                ya, aa, ca, qa = y[act], a[act], c[act], qm[act]
+                xx = np.exp(ya)
                 Fy = K.htmp_cdf(self.gamma, self.kappa, xx)
                 ry = np.exp(K.htmp_logpdf(self.gamma, self.kappa, xx)) * xx  # dF/d(log x)
-                below = Fy < qm
-                a = np.where(below, y, a)
-                c = np.where(below, c, y)
-                step = (qm - Fy) / np.where(ry > 0, ry, 1.0)
-                yn = y + step
-                bad = ~((yn > a) & (yn < c)) | (ry <= 0)
-                yn = np.where(bad, 0.5 * (a + c), yn)
-                done = (np.abs(yn - y) <= 1e-15 * np.maximum(1.0, np.abs(y))) | (c - a <= 1e-15 * np.abs(y))
-                y = yn
-                if np.all(done):
+                below = Fy < qa
+                aa = np.where(below, ya, aa)
+                ca = np.where(below, ca, ya)
+                yn = ya + (qa - Fy) / np.where(ry > 0, ry, 1.0)
+                bad = ~((yn > aa) & (yn < ca)) | (ry <= 0)
+                yn = np.where(bad, 0.5 * (aa + ca), yn)
+                done = (np.abs(yn - ya) <= 1e-15 * np.maximum(1.0, np.abs(ya))) | (ca - aa <= 1e-15 * np.abs(ya))
+                y[act], a[act], c[act] = yn, aa, ca
+                act = act[~done]
+                if act.size == 0:
                     break
             out[mid] = np.exp(y)
         # monotone in q despite round-off: enforce on the sorted order
@@ -480,8 +487,8 @@ class InverseHTMP(Law):
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
         flat = np.ascontiguousarray(x, dtype=float).ravel()
-        out = np.zeros(flat.shape)
-        pos = flat > 0
+        out = np.where(np.isnan(flat), np.nan, 0.0)
+        pos = (flat > 0) & np.isfinite(flat)
         if np.any(pos):
             lam = flat[pos]
             out[pos] = np.exp(K.htmp_logpdf(self.gamma, self.kappa, 1.0 / lam) - 2.0 * np.log(lam))
@@ -500,7 +507,7 @@ class InverseHTMP(Law):
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         flat = np.ascontiguousarray(x, dtype=float).ravel()
-        out = np.zeros(flat.shape)
+        out = np.where(np.isnan(flat), np.nan, 0.0)
         pos = flat > 0
         if np.any(pos):
             out[pos] = self.base._sf(1.0 / flat[pos])

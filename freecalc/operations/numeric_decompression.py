@@ -44,7 +44,11 @@ from freecalc.laws.decompressed import DecompressedLaw, DecompressedPiece, Solve
 from freecalc.laws.empirical import Empirical, FittedSpectrum
 from freecalc.operations.decompression import DecompressionError
 
-__all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL"]
+__all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL", "MASS_TOL"]
+
+MASS_TOL = 0.02
+"""The traced target density must carry the bulk's mass to within this (trapezoid on 512 curve points, accurate to
+~1e-4 for square-root edges); otherwise the curve found is not the preimage of the support (no valid law)."""
 
 NEGATIVE_DENSITY_TOL = 1e-6
 """The decompressed density may dip below 0 by this fraction of its maximum (rounding, fit noise) before the
@@ -117,9 +121,11 @@ def _piece(src: FittedSpectrum, f: float, solver: Solver) -> DecompressedPiece:
         raise DecompressionError(f"decompressing {src!r} by factor {f:g} gives no probability measure: {exc}",
                                  math.nan) from None
     peak = float(np.max(piece.tab_rho))
-    if piece.min_density < -NEGATIVE_DENSITY_TOL * peak or not piece.monotone:
+    bad_mass = abs(piece.table_mass - 1.0) > MASS_TOL
+    if piece.min_density < -NEGATIVE_DENSITY_TOL * peak or not piece.monotone or bad_mass:
         why = ("the density along the preimage curve turns negative" if piece.min_density < 0
-               else "the preimage curve folds back (x(θ) is not monotone)")
+               else "the preimage curve folds back (x(θ) is not monotone)" if not piece.monotone
+               else f"the density on the preimage curve carries mass {piece.table_mass:.3g}, not 1")
         raise DecompressionError(
             f"decompressing {src!r} by factor {f:g} gives no probability measure: {why}. The factor is probably "
             f"beyond the largest valid factor of the fitted law", math.nan)
@@ -135,8 +141,9 @@ def _valid_for(src: FittedSpectrum, pc: DecompressedPiece, positive: bool) -> bo
 def _fit_and_decompress(law: Law, f: float, solver: Solver, smooth_options: dict[str, Any]
                         ) -> tuple[FittedSpectrum, DecompressedPiece]:
     """Fit and decompress; for Empirical data with the automatic type, fall back through the other candidate types
-    (:data:`freecalc.continuation.pade.DEFAULT_TYPES`, best Akaike score first) when the automatic choice does not
-    decompress to a valid law (negative density, folded curve, or a positive source giving negative eigenvalues)."""
+    (:data:`freecalc.continuation.pade.DEFAULT_TYPES`, in both variables for a positive spectrum unless ``variable``
+    is given; best Akaike score first) when the automatic choice does not decompress to a valid law (negative
+    density, folded curve, or a positive source giving negative eigenvalues)."""
     src = fit_law(law, **smooth_options)
     positive = isinstance(law, Empirical) and law.eigenvalues[0] >= 0
     errors: list[str] = []
@@ -154,19 +161,25 @@ def _fit_and_decompress(law: Law, f: float, solver: Solver, smooth_options: dict
     from freecalc.continuation.pade import DEFAULT_TYPES
 
     # the admissible candidate fits, best Akaike score first (a simple type with a huge residual is a bad source)
-    opts = dict(smooth_options)
-    if "variable" not in opts:
-        opts["variable"] = "log" if src.model.kind == K.LOG else "linear"
+    current = "log" if src.model.kind == K.LOG else "linear"
+    given = smooth_options.get("variable", "auto")
+    if getattr(given, "value", given) != "auto":
+        variables = [given]
+    else:
+        # a positive spectrum may be fitted in either variable: try the other one too
+        variables = [current] + ([{"log": "linear", "linear": "log"}[current]] if positive else [])
+    opts = {k: v for k, v in smooth_options.items() if k != "variable"}
     cands = []
-    for typ in DEFAULT_TYPES:
-        if src.report is not None and typ == src.report.degree:
-            continue
-        try:
-            cand = law.smooth(degree=typ, **opts)
-        except (ValueError, ZeroDivisionError) as exc:
-            errors.append(f"{typ}: {str(exc)[:80]}")
-            continue
-        cands.append((cand.report.residual + 2.0 * (sum(typ) + 2), cand))
+    for var in variables:
+        for typ in DEFAULT_TYPES:
+            if src.report is not None and typ == src.report.degree and var == current:
+                continue
+            try:
+                cand = law.smooth(degree=typ, variable=var, **opts)
+            except (ValueError, ZeroDivisionError) as exc:
+                errors.append(f"{var} {typ}: {str(exc)[:80]}")
+                continue
+            cands.append((cand.report.residual + 2.0 * (sum(typ) + 2), cand))
     for _, cand in sorted(cands, key=lambda sc: sc[0]):
         try:
             pc = _piece(cand, f, solver)

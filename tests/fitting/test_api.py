@@ -106,6 +106,9 @@ def test_result_law_is_a_normal_law(mp_eigs):
     r = fc.fit(mp_eigs, fc.MarchenkoPastur)
     assert isinstance(r.law, fc.MarchenkoPastur) and r.law.size == 400
     assert r.law.cdf(10.0) == pytest.approx(1.0)
+    # size is carried, so free decompression applies: MP(c) of a 400×400 matrix -> MP(2c) at 800 (exact route)
+    big = r.law.decompress(800)
+    assert big.size == 800 and big.c == pytest.approx(2 * r.params["c"], rel=1e-12)
     r2 = fc.fit(2.0 * fc.HTMP(0.4, 3.0).rvs(400, rng=3), fc.HTMP)
     assert isinstance(r2.law, fc.Law)
     # the added scale is part of the law: its mean is 2 × (HTMP mean 1) up to the fitted scale
@@ -147,7 +150,7 @@ def test_subsample_is_a_compression():
     assert r.n == 300 and abs(r.params["c"] - 0.25) < 3 * r.stderr["c"]
     A = fc.MarchenkoPastur(0.5).matrix(400, rng=1)
     r = fc.fit(A, fc.MarchenkoPastur, subsample=200, rng=2)
-    # compression by 1/2 of MP(0.5): R(w) -> R(w/2)... MP(c) compresses to c·α = 0.25 with sigma2 fixed
+    # a random half of a symmetric MP(0.5) matrix: compression R_α(w) = R(αw) = σ²/(1 − cσ²αw), i.e. MP(cα = 0.25)
     assert r.n == 200 and abs(r.params["c"] - 0.25) < 3 * r.stderr["c"]
 
 

@@ -57,7 +57,7 @@ def test_gaussian_is_random_like_with_large_alpha(matrices):
 
 
 def test_student_t_is_heavy_tailed(matrices):
-    r = fc.fit(matrices["student"])
+    r = fc.fit(matrices["student"], fc.MarchenkoPastur)
     assert r.phase is Phase.HEAVY_TAILED
     # WeightWatcher reports ≈ 4.9 on such matrices; the limiting ESD tail exponent is 1 + μ/2 = 2.25 and
     # finite-size ones are larger (Martin & Mahoney's a·μ + b): a plausible range

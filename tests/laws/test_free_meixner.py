@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import freecalc as fc
 from freecalc.symbolic import transforms as T
 from freecalc.testing import check_law, check_samples
-from freecalc.testing.strategies import valid_params
+from freecalc.testing.strategies import invalid_values, valid_params
 
 A = sp.Symbol("a", real=True)
 B, C = sp.symbols("b c", positive=True)
@@ -163,9 +163,10 @@ def test_property_invalid_c(c):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("a, b, c", [(0.3, 1.0, 2.5), (-2.0, 1.0, 1.0)])
+@pytest.mark.parametrize("a, b, c", [(0.3, 1.0, 2.5), (-2.0, 1.0, 1.0), (2.0, 1.0, 0.5)])
 def test_matrix_model(a, b, c):
-    # genuine models: compression of a two-point matrix (c > 1) and a shifted Wishart (c = 1)
+    # genuine models: compression of a two-point matrix (c > 1), a shifted Wishart (c = 1), a compound free
+    # Poisson matrix (c < 1, |a| > 2√(b(1−c)))
     out = check_samples(fc.FreeMeixner(a, b, c), 2000, rng=5)
     assert set(out) == {"rvs", "matrix"}
 
@@ -175,3 +176,34 @@ def test_matrix_model_small_all_regimes():
     for a, b, c in [(0.3, 1.0, 2.5), (1.0, 1.0, 1.0), (0.0, 1.0, 1.0), (0.5, 1.0, 0.5)]:
         eig = np.linalg.eigvalsh(fc.FreeMeixner(a, b, c).matrix(300, rng=1))
         assert abs(eig.mean()) < 0.1 and abs(eig.var() - b * c) < 0.15 * b * c
+
+
+def test_compound_poisson_model_rate_and_atom():
+    from freecalc.laws.free_meixner import _compound_poisson_model
+    # at the atom threshold |a| = (2 − c)√b the rate is exactly 1; below it (atom) λ < 1 with atom mass 1 − λ
+    lam, kappa, _, _ = _compound_poisson_model(1.5, 1.0, 0.5)
+    assert abs(lam - 1) < 1e-12  # closed form in double precision
+    law = fc.FreeMeixner(-3.0, 1.0, 0.5)
+    lam, kappa, _, _ = _compound_poisson_model(-3.0, 1.0, 0.5)
+    (loc, mass), = law.atoms
+    assert abs(mass - (1 - lam)) < 1e-12 and abs(loc + kappa) < 1e-12
+    assert _compound_poisson_model(0.5, 1.0, 0.5) is None  # |a| ≤ r: quantile construction instead
+    n = 200
+    eig = np.linalg.eigvalsh(law.matrix(n, rng=0))
+    # exactly n − round(λn) eigenvalues at −κ (rank of the jump sum), to round-off 1e-10
+    assert np.sum(np.abs(eig - loc) < 1e-10) == n - round(lam * n)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_property_invalid_values_and_types(data):
+    # every declared parameter: out-of-domain / NaN values → ValueError, wrong types → TypeError, both naming it
+    valid = {"a": 0.5, "b": 1.0, "c": 2.0}
+    p = data.draw(st.sampled_from(fc.FreeMeixner.parameters))
+    bad = data.draw(invalid_values(p))
+    with pytest.raises(ValueError, match=repr(p.name)):
+        fc.FreeMeixner(**{**valid, p.name: bad})
+    wrong = data.draw(st.text(max_size=3) | st.none() | st.lists(st.floats(), max_size=2) | st.booleans()
+                      | st.complex_numbers(allow_nan=False).filter(lambda v: v.imag != 0))
+    with pytest.raises(TypeError, match=repr(p.name)):
+        fc.FreeMeixner(**{**valid, p.name: wrong})

@@ -175,9 +175,10 @@ def test_rvs_ks():
     assert ks_distance(x, law) < 0.02
 
 
-@pytest.mark.parametrize("g,k,qmin", [(0.5, 1.0, 1e-12), (0.25, 20.0, 1e-12), (0.75, 0.1, 1e-2)])
+@pytest.mark.parametrize("g,k,qmin", [(0.5, 1.0, 1e-12), (0.25, 20.0, 1e-12), (0.75, 0.1, 1e-2), (0.9, 50.0, 1e-12)])
 def test_ppf_inverts_cdf_and_is_monotone(g, k, qmin):
-    # (0.75, 0.1): F(x) ~ x^{1/60}, so quantiles below ~1e-2 underflow to 0.0 (correctly: they are < 1e-308)
+    # (0.75, 0.1): F(x) ~ x^{1/60}, so quantiles below ~1e-2 underflow to 0.0 (correctly: they are < 1e-308);
+    # (0.9, 50): B = 25, the lower-tail angle arg u exceeds π while F < 0.1 (regression: NaN cdf there)
     law = fc.HTMP(g, k)
     q = np.concatenate([np.logspace(math.log10(qmin), -1, 30), np.linspace(0.1, 0.9, 50),
                         1 - np.logspace(-1, -10, 30)])

@@ -11,7 +11,7 @@ import freecalc as fc
 from freecalc.laws.base import Law
 from freecalc.symbolic import transforms as T
 from freecalc.testing import check_law, check_samples
-from freecalc.testing.strategies import valid_params
+from freecalc.testing.strategies import invalid_values, valid_params
 
 D = sp.Symbol("d", positive=True)
 
@@ -130,3 +130,18 @@ def test_matrix_model_small():
     R = 2 * math.sqrt(3)
     assert eig.min() > -1.05 * R and eig.max() < 1.05 * R
     assert abs(np.mean(eig ** 2) - 4.0) < 0.2  # second moment d, sampling error ~ 1/n scale
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_property_invalid_values_and_types(data):
+    # every declared parameter: out-of-domain / NaN values → ValueError, wrong types → TypeError, both naming it
+    valid = {"d": 3.0}
+    p = data.draw(st.sampled_from(fc.KestenMcKay.parameters))
+    bad = data.draw(invalid_values(p))
+    with pytest.raises(ValueError, match=repr(p.name)):
+        fc.KestenMcKay(**{**valid, p.name: bad})
+    wrong = data.draw(st.text(max_size=3) | st.none() | st.lists(st.floats(), max_size=2) | st.booleans()
+                      | st.complex_numbers(allow_nan=False).filter(lambda v: v.imag != 0))
+    with pytest.raises(TypeError, match=repr(p.name)):
+        fc.KestenMcKay(**{**valid, p.name: wrong})

@@ -11,7 +11,7 @@ import freecalc as fc
 from freecalc.laws.base import Law
 from freecalc.symbolic import transforms as T
 from freecalc.testing import check_law, check_samples
-from freecalc.testing.strategies import valid_params
+from freecalc.testing.strategies import invalid_values, valid_params
 
 A, B = sp.symbols("a b", positive=True)
 
@@ -184,3 +184,18 @@ def test_talk_normalisation_differs():
     assert ks_distance(snap_to_atoms(mu, law), law) > 0.2
     lam = a * mu / (b - (b - a) * mu)
     assert ks_distance(snap_to_atoms(lam, law), law) < 0.08
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_property_invalid_values_and_types(data):
+    # every declared parameter: out-of-domain / NaN values → ValueError, wrong types → TypeError, both naming it
+    valid = {"a": 2.0, "b": 3.0}
+    p = data.draw(st.sampled_from(fc.Wachter.parameters))
+    bad = data.draw(invalid_values(p))
+    with pytest.raises(ValueError, match=repr(p.name)):
+        fc.Wachter(**{**valid, p.name: bad})
+    wrong = data.draw(st.text(max_size=3) | st.none() | st.lists(st.floats(), max_size=2) | st.booleans()
+                      | st.complex_numbers(allow_nan=False).filter(lambda v: v.imag != 0))
+    with pytest.raises(TypeError, match=repr(p.name)):
+        fc.Wachter(**{**valid, p.name: wrong})

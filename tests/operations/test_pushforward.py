@@ -6,8 +6,6 @@ import sympy as sp
 import freecalc as fc
 from freecalc.laws.algebraic import AlgebraicLaw
 from freecalc.operations.pushforward import AffineLaw, InverseLaw
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic.transforms import m, z
 
 c = sp.Symbol("c", positive=True)
 
