@@ -348,7 +348,7 @@ NOTES = [
     "- freealg FreeForm is far off at every factor ≥ 2 here; the same happens outside this harness with freealg's "
     "own `distributions.Wigner(2).matrix(1000)`, its default grid and the same fit settings (checked separately), "
     "so the figures describe the package version, not the harness. Its AlgebraicForm is accurate on easy cases "
-    "but takes minutes per density, hence the single case above.",
+    "but takes minutes per density, hence a single case (skipped with --quick).",
     "- The exact targets are freecalc's exact route, itself checked against Monte Carlo submatrices, "
     "compress∘decompress round trips and the resultant-based compress_equation in "
     "tests/operations/test_decompression.py.",

@@ -447,14 +447,23 @@ def _fit_figure(result: Any, data: np.ndarray) -> Any:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from freecalc import _demo
 
-    _check_plot_target(args.plot)
+    plot = args.plot
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:  # the demo degrades: the report is the main job, the figure a bonus
+            print("freecalc: note: matplotlib is not installed, so no plot is written (pip install "
+                  "'freecalc[plot]')", file=sys.stderr)
+            plot = None
+        else:
+            _check_plot_target(plot)
     report = _demo.run(seed=args.seed)
     if args.json:
         _emit_json(report.as_dict())
     else:
         print(report.text())
-    if args.plot:
-        _save_figure(_demo.figure(report), args.plot)
+    if plot:
+        _save_figure(_demo.figure(report), plot)
     return EXIT_OK
 
 

@@ -177,6 +177,13 @@ def test_invalid_decompression_factor_is_a_failed_computation(capsys: pytest.Cap
     assert_one_line_error(code, err, 1, "3")
 
 
+def test_plot_without_matplotlib_is_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    code, out, err = run(capsys, "law", "Semicircle(1)", "--plot", str(tmp_path / "x.png"))
+    assert_one_line_error(code, err, 2, "freecalc[plot]")
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0 and fc.__version__ in out
@@ -346,6 +353,17 @@ def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
         # small changes in the smoothing without hiding a wrong decompression (the source law MP(1/16) is 90 % off)
         assert num["logdet"] == pytest.approx(num["exact_logdet"], rel=0.06)
         assert num["l1_density_error"] < 0.05
+
+
+@pytest.mark.slow
+def test_demo_without_matplotlib(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                 tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    out_png = tmp_path / "demo.png"
+    code, out, err = run(capsys, "demo", "--plot", str(out_png))
+    assert code == 0
+    assert "MarchenkoPastur(c=16, sigma2=1, size=32000)" in out
+    assert "no plot is written" in err and not out_png.exists()
 
 
 @pytest.mark.slow  # two fresh interpreters: import and numba cache load, ~5-15 s

@@ -186,8 +186,40 @@ class FreeMeixner(QuadraticLaw):
         extra = [t for t in extra if 0 < t < math.pi]
         return _RefinedRule(rule.a, rule.b, rule.panels, rule.order, rule.grading, extra=tuple(extra))
 
+    def _numeric_atoms(self, *args: Any) -> tuple[tuple[float, float], ...]:
+        # exact closed forms instead of the generic residue at zeros of Q (which divides by Q' = 0 when Q has a
+        # double zero, a² = 4b(1 − c))
+        return _numeric_atoms(self.a, self.b, self.c)
+
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         return _numeric_atoms(self.a, self.b, self.c)
+
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        # Closed form: with x = m − h cos θ (support a ± 2√b = m ± h) and 1/Q(x) = Σ_k r_k/(x − z_k) over the
+        # zeros z_k of Q (complex when c < 1 and a² < 4b(1 − c)), the continuous part up to x is
+        # c h/(2π) Re Σ_k r_k F(α_k, θ), α_k = (m − z_k)/h (see _f_complex). Near a double zero of Q the partial
+        # fractions cancel, so the generic quadrature cdf is used there.
+        a, b, c = self.a, self.b, self.c
+        lo, hi = self.support[0]
+        m, h = 0.5 * (lo + hi), 0.5 * (hi - lo)
+        theta = np.arccos(np.clip((m - x) / h, -1.0, 1.0))
+        q2, q1, q0 = 1.0 - c, a * c, b * c * c
+        if q2 != 0:
+            s = cmath.sqrt(q1 * q1 - 4 * q2 * q0)
+            z1, z2 = (-q1 + s) / (2 * q2), (-q1 - s) / (2 * q2)
+            if abs(z1 - z2) < 1e-3 * h:
+                return super()._cdf(x)
+            r = 1.0 / (q2 * (z1 - z2))
+            total = (r * (_f_complex((m - z1) / h, theta) - _f_complex((m - z2) / h, theta))).real
+        elif q1 != 0:
+            total = (_f_complex((m + q0 / q1) / h, theta) / q1).real
+        else:  # c = 1, a = 0: the semicircle, Q = b
+            total = h * (0.5 * theta - 0.25 * np.sin(2 * theta)) / q0
+        cont = c * h / (2 * math.pi) * total
+        out = np.where(x <= lo, 0.0, np.where(x >= hi, self.continuous_mass, cont))
+        for loc, mass in self.atoms:
+            out = out + np.where(x >= loc, mass, 0.0)
+        return out
 
     def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
         a, b, c = self.a, self.b, self.c
@@ -217,6 +249,24 @@ class FreeMeixner(QuadraticLaw):
         O, r = np.linalg.qr(g)
         O = O * np.sign(np.diag(r))  # Haar (Mezzadri's sign fix)
         return (O * q) @ O.T
+
+
+def _f_complex(alpha: complex, theta: np.ndarray) -> np.ndarray:
+    r""":math:`F(\alpha, \theta) = \int_0^\theta \sin^2 t/(\alpha - \cos t)\,dt` for complex α off [−1, 1], θ ∈ [0, π].
+
+    :math:`\sin^2 t/(\alpha - \cos t) = \alpha + \cos t + (1 - \alpha^2)/(\alpha - \cos t)`, and with u = tan(t/2),
+    :math:`(1-\alpha^2)\int_0^\theta dt/(\alpha - \cos t) = -2(\alpha+1)\beta\arctan(\tan(\theta/2)/\beta)`,
+    :math:`\beta = \sqrt{(\alpha-1)/(\alpha+1)}` with Re β ≥ 0; the ray u/β (u ≥ 0) never meets arctan's cuts
+    (they would need α ∈ (−1, 1)), and the term vanishes continuously at α = ±1 (a pole at an edge).
+    """
+    alpha = complex(alpha)
+    base = alpha * theta + np.sin(theta)
+    if alpha == 1 or alpha == -1:
+        return base + 0j
+    beta = cmath.sqrt((alpha - 1) / (alpha + 1))
+    if beta.real < 0:
+        beta = -beta
+    return base - 2 * (alpha + 1) * beta * np.arctan(np.tan(0.5 * theta) / beta)
 
 
 #: largest rate λ = N/n for which the compound free Poisson model is used (its cost is λn³ flops)

@@ -95,6 +95,9 @@ class KestenMcKay(QuadraticLaw):
         R = 2 * sqrt(p["d"] - 1)
         return -R, R
 
+    def _numeric_atoms(self, *args: Any) -> tuple[tuple[float, float], ...]:
+        return ()  # exact, instead of the generic residues at the zeros of Q
+
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         return ()  # the poles ±d of 1/Q are cancelled by the Stieltjes branch (see module docstring)
 

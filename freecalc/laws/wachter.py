@@ -169,6 +169,9 @@ class Wachter(QuadraticLaw):
         # λ₋ = (√b − √(a(a+b−1)))²/s² written as ((1−a)/(√b + √(a(a+b−1))))² (no cancellation near a = 1)
         return ((1 - a) / (u + v)) ** 2, ((u + v) / s) ** 2
 
+    def _numeric_atoms(self, *args: Any) -> tuple[tuple[float, float], ...]:
+        return self._atoms()  # exact, instead of the generic residues at the zeros of Q
+
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         a, b = self.a, self.b
         return tuple((loc, m) for loc, m in ((0.0, 1.0 - a), (1.0, 1.0 - b)) if m > 0)

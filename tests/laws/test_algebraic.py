@@ -165,3 +165,23 @@ def test_bad_input():
         AlgebraicLaw(m ** 2 + z * m + 1, m, m)
     with pytest.raises(TypeError):
         to_algebraic(3.0)
+
+
+@pytest.mark.parametrize("make", [
+    # a long predictor step once jumped to another sheet here (fixed by the trust region on the predicted move)
+    lambda: fc.free_mul(fc.Atoms([1.01, 1.69, 3.1], [0.469, 0.092, 0.439]), fc.MarchenkoPastur(1.3)),
+    # two sheets share the pole at 0 with the same residue: the atom mass must still come out exactly 3/8
+    lambda: fc.free_mul(fc.Atoms([0.5, 1.5], [0.4, 0.6]), fc.MarchenkoPastur(1.6)),
+    # density poles just outside an edge (MP with c -> 1): graded theta panels keep the mass to 1e-10
+    lambda: to_algebraic(fc.MarchenkoPastur(0.99)),
+    lambda: to_algebraic(fc.MarchenkoPastur(1.01)),
+    lambda: fc.free_add(fc.MarchenkoPastur(0.7), fc.Atoms([-1.5, 2.0], [0.3, 0.7])),
+], ids=["atoms3xMP1.3", "atoms2xMP1.6", "MP0.99", "MP1.01", "MP+atoms"])
+def test_regressions_branch_tracking(make):
+    law = make()
+    check_law(law)  # raises with every failed invariant
+
+
+def test_shared_pole_mass_is_exact():
+    law = fc.free_mul(fc.Atoms([0.5, 1.5], [0.4, 0.6]), fc.MarchenkoPastur(1.6))
+    assert law.sym.atoms == ((0, sp.Rational(3, 8)),)  # 1 - 1/c
