@@ -96,6 +96,8 @@ def main() -> str:
         "call (numba compile time excluded).",
         "Reference: a plain numpy evaluation of the same closed form (no validation, np.sqrt on complex arrays),",
         "measured in the same run. Goal: ≤ 1 µs per point.",
+        f"Load average at the end of the run: {os.getloadavg()[0]:.1f} (above the CPU count means other jobs were "
+        "running and the absolute figures are noisy; the ratios, measured back to back, less so).",
         "",
         "| law | pdf µs/pt | numpy ref µs/pt | ratio | stieltjes µs/pt | numpy ref µs/pt | ratio |",
         "|---|---|---|---|---|---|---|",

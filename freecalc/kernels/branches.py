@@ -96,88 +96,95 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
     step = 0.9 * span
     floor_ = 1e-11 * (top + 1.0)
     nsteps = 0
-    while eta - y > floor_ and nsteps < 2000:
-        nsteps += 1
-        new_eta = eta - step
-        if new_eta - y < floor_:
-            new_eta = y
-        # predictor dm = -P_z/P_m dz, dz = i (new_eta - eta)
-        zc = complex(x, eta)
-        poly_coeffs_at(C, zc, a, da)
-        p, dp, ddp0 = _eval(a, mv)
-        pz, _, _ = _eval(da, mv)
-        dz = complex(0.0, new_eta - eta)
-        # trust region: the predicted move must be small against the distance to the nearest other root
-        # (2|P_m/P_mm|), else a long step can carry the predictor into another sheet's Newton basin
-        if dp != 0 and ddp0 != 0 and new_eta > y:
-            move = abs(pz / dp) * (eta - new_eta)
-            sep0 = 2.0 * abs(dp) / abs(ddp0)
-            if move > 0.25 * sep0:
-                step = max(step * 0.25 * sep0 / move, 0.5 * floor_)
-                new_eta = eta - step
-                if new_eta - y < floor_:
-                    new_eta = y
-                dz = complex(0.0, new_eta - eta)
-        zc = complex(x, new_eta)
-        poly_coeffs_at(C, zc, a, da)
-        accept = False
-        mn = mv
-        if dp != 0:
-            dmdz = -pz / dp
-            # two predictors: linear in z, then (if rejected) a power law in eta, which is exact near an atom
-            # (m ~ w/(a - z) grows like 1/eta) where the linear one overshoots into another sheet
-            for attempt in range(2):
-                if attempt == 0:
-                    pred = mv + dmdz * dz
-                else:
-                    if not (new_eta > 0.0 and mv != 0):
+    # phases: when the landing on y moves the value too far (x very close to an edge or pole, closer than
+    # the stopping height), resume the descent with a 1e-4 smaller stopping height
+    for phase in range(4):
+        while eta - y > floor_ and nsteps < 2000:
+            nsteps += 1
+            new_eta = eta - step
+            if new_eta - y < floor_:
+                new_eta = y
+            # predictor dm = -P_z/P_m dz, dz = i (new_eta - eta)
+            zc = complex(x, eta)
+            poly_coeffs_at(C, zc, a, da)
+            p, dp, ddp0 = _eval(a, mv)
+            pz, _, _ = _eval(da, mv)
+            dz = complex(0.0, new_eta - eta)
+            # trust region: the predicted move must be small against the distance to the nearest other root
+            # (2|P_m/P_mm|), else a long step can carry the predictor into another sheet's Newton basin
+            if dp != 0 and ddp0 != 0 and new_eta > y:
+                move = abs(pz / dp) * (eta - new_eta)
+                sep0 = 2.0 * abs(dp) / abs(ddp0)
+                if move > 0.25 * sep0:
+                    step = max(step * 0.25 * sep0 / move, 0.5 * floor_)
+                    new_eta = eta - step
+                    if new_eta - y < floor_:
+                        new_eta = y
+                    dz = complex(0.0, new_eta - eta)
+            zc = complex(x, new_eta)
+            poly_coeffs_at(C, zc, a, da)
+            accept = False
+            mn = mv
+            if dp != 0:
+                dmdz = -pz / dp
+                # two predictors: linear in z, then (if rejected) a power law in eta, which is exact near an atom
+                # (m ~ w/(a - z) grows like 1/eta) where the linear one overshoots into another sheet
+                for attempt in range(2):
+                    if attempt == 0:
+                        pred = mv + dmdz * dz
+                    else:
+                        if not (new_eta > 0.0 and mv != 0):
+                            break
+                        pw = 1j * eta * dmdz / mv
+                        if abs(pw + 1.0) > 0.5:
+                            break  # not pole-like: only a smaller step can help
+                        pred = mv * np.exp(pw * np.log(new_eta / eta))
+                    mn, ok = _newton(a, pred, 12, 1e-9)
+                    if not ok:
+                        continue
+                    p, dp2, ddp = _eval(a, mn)
+                    sep = 2.0 * abs(dp2) / abs(ddp) if ddp != 0 else 1e300
+                    corr = abs(mn - pred)
+                    # the corrector must stay small against the root separation and against the predicted move
+                    # (the second test catches jumps to a root escaping to infinity, where P_mm ~ 0 fools the first)
+                    # necessary conditions of a Stieltjes transform of a probability measure: Im m > 0 and
+                    # |m| <= 1/Im z in the upper half plane
+                    if new_eta > 0.0 and (mn.imag <= 0.0 or abs(mn) * new_eta > 1.0 + 1e-9):
+                        continue
+                    if corr <= 0.3 * sep and corr <= 0.5 * abs(pred - mv) + 1e-9 * abs(mn):
+                        accept = True
                         break
-                    pw = 1j * eta * dmdz / mv
-                    if abs(pw + 1.0) > 0.5:
-                        break  # not pole-like: only a smaller step can help
-                    pred = mv * np.exp(pw * np.log(new_eta / eta))
-                mn, ok = _newton(a, pred, 12, 1e-9)
-                if not ok:
-                    continue
-                p, dp2, ddp = _eval(a, mn)
-                sep = 2.0 * abs(dp2) / abs(ddp) if ddp != 0 else 1e300
-                corr = abs(mn - pred)
-                # the corrector must stay small against the root separation and against the predicted move
-                # (the second test catches jumps to a root escaping to infinity, where P_mm ~ 0 fools the first)
-                # necessary conditions of a Stieltjes transform of a probability measure: Im m > 0 and
-                # |m| <= 1/Im z in the upper half plane
-                if new_eta > 0.0 and (mn.imag <= 0.0 or abs(mn) * new_eta > 1.0 + 1e-9):
-                    continue
-                if corr <= 0.3 * sep and corr <= 0.5 * abs(pred - mv) + 1e-9 * abs(mn):
-                    accept = True
+            if accept:
+                mv = mn
+                eta = new_eta
+                # geometric descent: at most half the remaining height (the branch varies on that scale)
+                step = min(2.0 * step, 0.9 * (eta - y))
+            else:
+                step = 0.5 * step
+                if step < floor_:
                     break
-        if accept:
-            mv = mn
-            eta = new_eta
-            # geometric descent: at most half the remaining height (the branch varies on that scale)
-            step = min(2.0 * step, 0.9 * (eta - y))
-        else:
-            step = 0.5 * step
-            if step < floor_:
-                break
-    start = mv
-    if eta - y > floor_ and y > 0.0 and mv != 0:
-        # stalled (two sheets closer than rounding allows to separate, e.g. sheets sharing a pole): extrapolate
-        # with the local power law m ~ eta^pw, exact for the pole that dominates there
-        zc = complex(x, eta)
+        start = mv
+        if eta - y > floor_ and y > 0.0 and mv != 0:
+            # stalled (two sheets closer than rounding allows to separate, e.g. sheets sharing a pole): extrapolate
+            # with the local power law m ~ eta^pw, exact for the pole that dominates there
+            zc = complex(x, eta)
+            poly_coeffs_at(C, zc, a, da)
+            p, dp, _ = _eval(a, mv)
+            pz, _, _ = _eval(da, mv)
+            if dp != 0:
+                pw = 1j * eta * (-pz / dp) / mv
+                start = mv * np.exp(pw * np.log(y / eta))
+        # final landing on y (real axis if y == 0): Newton without the separation test (double roots at edges)
+        zc = complex(x, y)
         poly_coeffs_at(C, zc, a, da)
-        p, dp, _ = _eval(a, mv)
-        pz, _, _ = _eval(da, mv)
-        if dp != 0:
-            pw = 1j * eta * (-pz / dp) / mv
-            start = mv * np.exp(pw * np.log(y / eta))
-    # final landing on y (real axis if y == 0): Newton without the separation test (double roots at edges)
-    zc = complex(x, y)
-    poly_coeffs_at(C, zc, a, da)
-    mf, _ok = _newton(a, start, 80, 4e-16)
-    mv = start
-    if np.isfinite(mf.real) and np.isfinite(mf.imag) and abs(mf - mv) < 1e-3 * (abs(mv) + 1e-12) + 1e-9:
-        mv = mf
+        mf, _ok = _newton(a, start, 80, 4e-16)
+        if np.isfinite(mf.real) and np.isfinite(mf.imag) and abs(mf - start) < 1e-3 * (abs(start) + 1e-12) + 1e-9:
+            return mf
+        if y > 0.0 or phase == 3:
+            return start
+        mv = start
+        floor_ *= 1e-4
+        step = 0.9 * (eta - y)
     return mv
 
 

@@ -267,7 +267,8 @@ class QuadraticSymbolicFace(SymbolicFace):
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         c = self.coefficients
         disc = (c.q1 * w + c.p1) ** 2 - 4 * c.q2 * (c.q0 * w ** 2 + c.p0 * w + 1)
-        y = 2 * (c.q0 * w ** 2 + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + sp.sign(1 - c.q2) * sp.sqrt(sp.factor(disc))))
+        root = sp.sign(1 - c.q2) * sp.sqrt(sp.factor(disc))  # → |1 − q2| at w = 0: its sign makes wz → 1
+        y = 2 * (c.q0 * w ** 2 + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + root))
         return sp.simplify(y - 1 / w)
 
     def s_transform(self, w: Any = T.w) -> sp.Expr:

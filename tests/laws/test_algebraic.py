@@ -175,8 +175,10 @@ def test_bad_input():
     # density poles just outside an edge (MP with c -> 1): graded theta panels keep the mass to 1e-10
     lambda: to_algebraic(fc.MarchenkoPastur(0.99)),
     lambda: to_algebraic(fc.MarchenkoPastur(1.01)),
+    # hard edge (density ~ x^(-1/2) at 0): quadrature nodes at x ~ 1e-13 need the descent below 1e-10
+    lambda: to_algebraic(fc.MarchenkoPastur(1.0)),
     lambda: fc.free_add(fc.MarchenkoPastur(0.7), fc.Atoms([-1.5, 2.0], [0.3, 0.7])),
-], ids=["atoms3xMP1.3", "atoms2xMP1.6", "MP0.99", "MP1.01", "MP+atoms"])
+], ids=["atoms3xMP1.3", "atoms2xMP1.6", "MP0.99", "MP1.01", "MP1", "MP+atoms"])
 def test_regressions_branch_tracking(make):
     law = make()
     check_law(law)  # raises with every failed invariant
