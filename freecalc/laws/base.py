@@ -50,12 +50,21 @@ def dispatch(name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def exact_value(value: Any) -> sp.Expr:
-    """A sympy number for a parameter value: floats become the simplest rational with the same decimal form."""
+    """A sympy number for a parameter value: a float becomes the rational with exactly its shortest decimal form
+    (0.1 → 1/10, 1.00000001 → 100000001/100000000), so the symbolic face describes the same law as the numeric
+    one; sympy numbers pass through unchanged."""
     if isinstance(value, sp.Basic):
         return value
     if float(value).is_integer():
         return sp.Integer(int(value))
-    return sp.nsimplify(repr(float(value)), rational=True)
+    return sp.Rational(repr(float(value)))
+
+
+def _format_value(v: Any) -> str:
+    if isinstance(v, sp.Basic):
+        return str(v)
+    text = repr(float(v))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _validate_size(size: Any) -> int | None:
@@ -99,13 +108,15 @@ class Law:
     is_algebraic: ClassVar[bool] = False
 
     def __init__(self, *args: Any, size: Any = None, **kwargs: Any) -> None:
-        values = self._bind(args, kwargs)
+        values, given = self._bind(args, kwargs)
         object.__setattr__(self, "_values", tuple(values))
+        # exact sympy numbers the user gave (e.g. Rational(1, 3)) are kept for the symbolic face
+        object.__setattr__(self, "_given_exact", tuple(g if isinstance(g, sp.Basic) else None for g in given))
         object.__setattr__(self, "_size", _validate_size(size))
         self._check_params()
 
     # -- construction helpers ---------------------------------------------------------------------------------
-    def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], list[Any]]:
         cls = type(self).__name__
         params = self.parameters
         if len(args) > len(params):
@@ -126,13 +137,14 @@ class Law:
                     raise TypeError(f"{cls} needs parameter {p.name!r} (allowed domain {p.domain})")
                 raw[p.name] = p.default
             values.append(p.validate(raw[p.name], cls))
-        return values
+        return values, [raw[p.name] for p in params]
 
     @cached_property
     def _exact(self) -> tuple[Any, ...]:
-        # Lazy (sympy's nsimplify costs ~10-50 ms per value): numeric work such as a likelihood that builds
-        # thousands of laws never pays for it; equality, hashing, LaTeX and the symbolic face do, once.
-        return tuple(exact_value(v) for v in self._values)
+        # Lazy: numeric work such as a likelihood that builds thousands of laws never pays for sympy numbers;
+        # equality, hashing, LaTeX and the symbolic face do, once.
+        given = self.__dict__.get("_given_exact") or (None,) * len(self._values)
+        return tuple(exact_value(g if g is not None else v) for v, g in zip(self._values, given))
 
     def _check_params(self) -> None:
         """Hook for constraints involving several parameters (raise ValueError naming them)."""
@@ -191,7 +203,7 @@ class Law:
         return hash((type(self).__name__, self._exact, self._size, self._identity()))
 
     def __repr__(self) -> str:
-        parts = [f"{k}={v!r}" if isinstance(v, sp.Basic) else f"{k}={v:g}" for k, v in self.params.items()]
+        parts = [f"{k}={_format_value(v)}" for k, v in self.params.items()]
         if self.size is not None:
             parts.append(f"size={self.size}")
         return f"{type(self).__name__}({', '.join(parts)})"
