@@ -1,4 +1,4 @@
-"""Free decompression benchmark: freecalc's numeric route (and exact route as reference) vs freealg 0.12.2.
+"""Free decompression benchmark: freecalc's AUTO (parametric/numeric) and NUMERIC routes vs freealg 0.12.2.
 
 ``python benchmarks/bench_decompression.py [--quick]``; results to ``benchmarks/results/decompression.md``.
 
@@ -15,8 +15,10 @@ n ∈ {4000, 8000, 32000} (``--quick``: {4000, 32000}). Two protocols:
 Metrics on a 2001-point grid over the target support ±5 %: TV = ½(∫|ρ̂ − ρ| + Σ|ŵ − w| over atoms), the
 Jensen–Shannon distance (base 2, on the grid cells, atoms in their cells), relative errors of the first two moments
 (the first relative to the standard deviation when the mean is 0), wall time. freecalc: ``fc.decompress`` of
-``fc.Empirical(eigenvalues, size=1000)`` (numeric route: rational Joukowski fit + characteristics), timed after a
-warm-up that compiles the numba kernels. freealg: ``FreeForm`` with the settings of its own example (Jacobi K = 20,
+``fc.Empirical(eigenvalues, size=1000)`` twice — ``Route.AUTO`` (the parametric route, a shifted free Meixner fit
+decompressed exactly, when its KS goodness of fit accepts it; the numeric route otherwise; the route taken is
+reported) and ``Route.NUMERIC`` (rational Joukowski fit + characteristics) — timed after a warm-up that compiles
+the numba kernels. A seed study repeats protocol A at n = 32000 over 6 source matrices per law (AUTO only). freealg: ``FreeForm`` with the settings of its own example (Jacobi K = 20,
 α = β = ½, Jackson damping, Padé p = 0, q = 1) and the source law's exact support (as its example passes it),
 run in ``benchmarks/.venv-freealg`` through one subprocess; its time is fit + decompress, without start-up.
 freealg's ``AlgebraicForm`` (a fitted degree-(2, 2) polynomial P(z, m), decompressed by its method of
@@ -113,18 +115,76 @@ def metrics(x, rho_hat, atoms_hat, target):
 # ----------------------------------------------------------------------------------------------------------------
 # the two sides
 # ----------------------------------------------------------------------------------------------------------------
-def ours(eigs, n, x):
-    """freecalc numeric route: density on x, atoms, seconds, decompressed law (or the error)."""
+def ours(eigs, n, x, route=fc.Route.AUTO):
+    """freecalc decompression: density on x, atoms, seconds, decompressed law and route taken (or the error)."""
     t0 = time.perf_counter()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            law = fc.decompress(Empirical(eigs, size=N_S), n)
+            law = fc.decompress(Empirical(eigs, size=N_S), n, route=route)
             rho = law.pdf(x)
             atoms = law.atoms
     except Exception as exc:  # report the failure in the table
         return dict(error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - t0)
-    return dict(rho=rho, atoms=atoms, seconds=time.perf_counter() - t0, law=law)
+    rep = getattr(law, "decompression_report", None)
+    return dict(rho=rho, atoms=atoms, seconds=time.perf_counter() - t0, law=law,
+                route=rep.route.value if rep is not None else "?", fit=rep.fit if rep is not None else None)
+
+
+def both(eigs, n, x, target):
+    """AUTO and NUMERIC results with their metrics."""
+    out = {}
+    for key, route in (("auto", fc.Route.AUTO), ("num", fc.Route.NUMERIC)):
+        res = ours(eigs, n, x, route)
+        res["met"] = metrics(x, res["rho"], res["atoms"], target) if "rho" in res else {}
+        out[key] = res
+    return out
+
+
+def seed_study(seeds=6, n=32000):
+    """Protocol A at n over several source matrices: AUTO's TV per seed and the fitted c (parametric route)."""
+    out = []
+    for name, law in cases():
+        target = law.decompress(n)
+        x = grid_for(target)
+        tvs, cs, routes = [], [], []
+        for seed in range(seeds):
+            eig = np.linalg.eigvalsh(law.matrix(N_S, rng=seed))
+            res = ours(eig, n, x)
+            if "error" in res:
+                tvs.append(math.nan)
+                routes.append("fail")
+                continue
+            tvs.append(metrics(x, res["rho"], res["atoms"], target)["tv"])
+            routes.append(res["route"])
+            if res["fit"] is not None and res["fit"].law is not None:
+                cs.append(res["fit"].law.c)
+        out.append(dict(case=name, tvs=tvs, cs=cs, routes=routes))
+    return out
+
+
+def c_floor(n=32000, sd=0.0023):
+    """TV at n of the exact decompression of KM(80) / Wachter(40, 60) with c moved by ±sd (κ1, κ2, κ3 kept):
+    the cost of the fourth-cumulant noise of 1000 eigenvalues (sd of ĉ measured over 8 seeds)."""
+    from freecalc.operations.parametric_decompression import ShiftedFreeMeixner
+
+    out = []
+    for name, law in cases()[2:4]:
+        k1, k2 = law.mean(), law.var()
+        m3 = law.moment(3) - 3 * k1 * law.moment(2) + 2 * k1 ** 3
+        m4 = law.moment(4) - 4 * k1 * law.moment(3) + 6 * k1 ** 2 * law.moment(2) - 3 * k1 ** 4
+        a = m3 / k2
+        b = k2 + (m4 - 2 * k2 ** 2) / k2 - a * a
+        c = k2 / b
+        target = law.decompress(n)
+        x = grid_for(target)
+        tvs = []
+        for dc in (-sd, sd):
+            cc = c + dc
+            fam = ShiftedFreeMeixner(k1, a, k2 / cc, cc, size=N_S).decompress(n)
+            tvs.append(metrics(x, fam.pdf(x), fam.atoms, target)["tv"])
+        out.append((name, c, tvs))
+    return out
 
 
 def run_freealg(jobs, tmp):
@@ -159,7 +219,9 @@ def main(argv=None):
 
     # warm-up: compile numba kernels outside the timed region
     warm = fc.MarchenkoPastur(0.1, size=200)
-    fc.decompress(Empirical(np.linalg.eigvalsh(warm.matrix(200, rng)), size=200), 800).pdf(np.linspace(0.3, 2, 5))
+    warm_eig = np.linalg.eigvalsh(warm.matrix(200, rng))
+    for route in (fc.Route.AUTO, fc.Route.NUMERIC):
+        fc.decompress(Empirical(warm_eig, size=200), 800, route=route).pdf(np.linspace(0.3, 2, 5))
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_decomp_"))
     rows = []  # one dict per (protocol, case, n): ours, metrics, freealg job/slot
@@ -179,9 +241,8 @@ def main(argv=None):
             xp = tmp / f"{len(jobs)}_{n}_x.npy"
             np.save(xp, x)
             job["targets"].append({"size": n, "x": str(xp)})
-            res = ours(eig_a, n, x)
-            met = metrics(x, res["rho"], res["atoms"], target) if "rho" in res else {}
-            rows.append(dict(protocol="A", case=name, n=n, ours=res, met=met, job=len(jobs),
+            res = both(eig_a, n, x, target)
+            rows.append(dict(protocol="A", case=name, n=n, ours=res, job=len(jobs),
                              slot=len(job["targets"]) - 1, x=x, target=target, source_eig_seconds=t_eig_source))
         jobs.append(job)
         if not args.quick and name == AF_CASE[0]:
@@ -190,9 +251,8 @@ def main(argv=None):
             x = grid_for(target, AF_GRID)
             xp = tmp / f"af_{n}_x.npy"
             np.save(xp, x)
-            res = ours(eig_a, n, x)
-            met = metrics(x, res["rho"], res["atoms"], target) if "rho" in res else {}
-            af_rows.append(dict(protocol="A", case=name, n=n, ours=res, met=met, job=len(jobs), slot=0, x=x,
+            res = both(eig_a, n, x, target)
+            af_rows.append(dict(protocol="A", case=name, n=n, ours=res, job=len(jobs), slot=0, x=x,
                                 target=target))
             jobs.append({"eig": job["eig"], "support": None, "form": "algebraic",
                          "targets": [{"size": n, "x": str(xp)}]})
@@ -213,15 +273,16 @@ def main(argv=None):
             np.save(tmp / f"{len(jobs)}_eig.npy", eig_b)
             jobs.append({"eig": str(tmp / f"{len(jobs)}_eig.npy"), "support": list(law.support[0]),
                          "targets": [{"size": n, "x": str(xp)}]})
-            res = ours(eig_b, n, x)
-            met = metrics(x, res["rho"], res["atoms"], target) if "rho" in res else {}
+            res = both(eig_b, n, x, target)
             exact_ld = float(np.sum(np.log(np.abs(lam))))
-            try:
-                est_ld = float(fc.logdet(res["law"], n)) if "law" in res else math.nan
-            except ValueError:
-                est_ld = math.nan
-            rows.append(dict(protocol="B", case=name, n=n, ours=res, met=met, job=len(jobs) - 1, slot=0, x=x,
-                             target=target, submatrix_seconds=t_sub, logdet=(est_ld, exact_ld)))
+            lds = {}
+            for key, r in res.items():
+                try:
+                    lds[key] = float(fc.logdet(r["law"], n)) if "law" in r else math.nan
+                except ValueError:
+                    lds[key] = math.nan
+            rows.append(dict(protocol="B", case=name, n=n, ours=res, job=len(jobs) - 1, slot=0, x=x,
+                             target=target, submatrix_seconds=t_sub, logdet=(lds, exact_ld)))
         print(f"  {name}: done ({time.perf_counter() - t_start:.0f} s)", flush=True)
 
     t0 = time.perf_counter()
@@ -248,11 +309,15 @@ def main(argv=None):
         # fit time is shared by the sizes of one job: charge it to each
         row["fa"] = dict(seconds=job["fit_seconds"] + r["seconds"], met=metrics(row["x"], rho, (), row["target"]))
 
+    t0 = time.perf_counter()
+    seeds = seed_study()
+    floor = c_floor()
+    print(f"  seed study: done ({time.perf_counter() - t0:.0f} s)", flush=True)
     eig_times = {n: time_eigvalsh(n, rng) for n in ((4000,) if args.quick else (4000, 8000))}
     ref_n = max(eig_times)
     extrap = {n: eig_times.get(n, eig_times[ref_n] * (n / ref_n) ** 3) for n in (4000, 8000, 32000)}
     report = render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer_total, time.perf_counter() - t_start,
-                    args.quick)
+                    args.quick, seeds, floor)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(report)
     print(report)
@@ -262,7 +327,13 @@ def _pct(v):
     return "—" if v is None or not math.isfinite(v) else f"{100 * v:.2f}%"
 
 
-def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick):
+def _cells(res, keys=("tv", "js", "m1", "m2")):
+    if "error" in res:
+        return ["fail"] * len(keys)
+    return [_pct(res["met"].get(k)) for k in keys]
+
+
+def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick, seeds, floor):
     load = os.getloadavg()
     lines = [
         "# Free decompression benchmark",
@@ -275,37 +346,41 @@ def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick)
         "",
         "Protocol A: eigenvalues of `law.matrix(1000)`, target = exact `law.decompress(n)`. Protocol B: n quantiles "
         "of the target law, random 1000×1000 principal submatrix through a Haar–Stiefel frame, decompressed back. "
-        "freecalc = numeric route on the eigenvalues only (`fc.decompress(fc.Empirical(eigs, size=1000), n)`); "
-        "freealg = `FreeForm` with its example settings and the source law's exact support. TV and JS "
-        "(Jensen–Shannon distance, base 2) on a 2001-point grid; moment errors relative (m1 relative to σ when the "
-        "mean is 0). Time: freecalc fit + solve + density on the grid; freealg fit + decompress.",
+        "freecalc on the eigenvalues only, `fc.decompress(fc.Empirical(eigs, size=1000), n, route=...)`: **auto** = "
+        "`Route.AUTO` (parametric route — shifted free Meixner fit by free cumulants, decompressed exactly — when "
+        "its KS goodness of fit n·D ≤ 5 accepts it, numeric route otherwise; column *route* says which ran), "
+        "**num** = `Route.NUMERIC` (rational Joukowski fit + characteristics). fa = freealg `FreeForm` with its "
+        "example settings and the source law's exact support. TV and JS (Jensen–Shannon distance, base 2) on a "
+        "2001-point grid; moment errors relative (m1 relative to σ when the mean is 0). Time: freecalc fit + "
+        "solve + density on the grid; freealg fit + decompress.",
         "",
     ]
     for proto in ("A", "B"):
+        head = ("| law | n | route | TV auto | TV num | TV fa | JS auto | JS num | JS fa | m1 auto | m1 num | m1 fa "
+                "| m2 auto | m2 num | m2 fa | t auto (s) | t num (s) | t fa (s) |")
         lines += [f"## Protocol {proto}", "",
-                  "| law | n | TV fc | TV fa | JS fc | JS fa | m1 fc | m1 fa | m2 fc | m2 fa | time fc (s) "
-                  "| time fa (s) |" + (" logdet err fc |" if proto == "B" else ""),
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if proto == "B" else "")]
+                  head + (" logdet err auto | logdet err num |" if proto == "B" else ""),
+                  "|---" * (18 + (2 if proto == "B" else 0)) + "|"]
         for r in rows:
             if r["protocol"] != proto:
                 continue
-            m, fa = r["met"], r["fa"]
+            au, nu, fa = r["ours"]["auto"], r["ours"]["num"], r["fa"]
             fm = (fa or {}).get("met", {})
-            if "error" in r["ours"]:
-                ours_cells = ["fail"] * 4
-            else:
-                ours_cells = [_pct(m["tv"]), _pct(m["js"]), _pct(m["m1"]), _pct(m["m2"])]
-            fa_cells = (["fail"] * 4 if fa and "error" in fa else
-                        [_pct(fm.get(k)) for k in ("tv", "js", "m1", "m2")])
-            cells = [r["case"], str(r["n"]), ours_cells[0], fa_cells[0], ours_cells[1], fa_cells[1], ours_cells[2],
-                     fa_cells[2], ours_cells[3], fa_cells[3], f"{r['ours']['seconds']:.2f}",
-                     f"{fa['seconds']:.2f}" if fa and "seconds" in fa else "—"]
+            ca, cn = _cells(au), _cells(nu)
+            cf = (["fail"] * 4 if fa and "error" in fa else [_pct(fm.get(k)) for k in ("tv", "js", "m1", "m2")])
+            cells = [r["case"], str(r["n"]), au.get("route", "fail")]
+            for i in range(4):
+                cells += [ca[i], cn[i], cf[i]]
+            cells += [f"{au['seconds']:.2f}", f"{nu['seconds']:.2f}",
+                      f"{fa['seconds']:.2f}" if fa and "seconds" in fa else "—"]
             if proto == "B":
-                est, ex = r["logdet"]
-                cells.append(_pct(abs(est - ex) / abs(ex)) if math.isfinite(est) else "fail")
+                lds, ex = r["logdet"]
+                for key in ("auto", "num"):
+                    est = lds[key]
+                    cells.append(_pct(abs(est - ex) / abs(ex)) if math.isfinite(est) else "fail")
             lines.append("| " + " | ".join(cells) + " |")
-        errs = [(r["case"], r["n"], r["ours"]["error"]) for r in rows
-                if r["protocol"] == proto and "error" in r["ours"]]
+        errs = [(r["case"], r["n"], f"{key}: " + r["ours"][key]["error"]) for r in rows for key in ("auto", "num")
+                if r["protocol"] == proto and "error" in r["ours"][key]]
         errs += [(r["case"], r["n"], "freealg: " + r["fa"]["error"]) for r in rows
                  if r["protocol"] == proto and r["fa"] and "error" in r["fa"]]
         if errs:
@@ -313,34 +388,61 @@ def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick)
         lines.append("")
     if af_rows:
         lines += ["## freealg AlgebraicForm (one case, 201-point grid)", "",
-                  "| law | n | TV fc | TV fa-alg | JS fc | JS fa-alg | m1 fc | m1 fa-alg | m2 fc | m2 fa-alg "
-                  "| time fc (s) | time fa-alg (s) |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| law | n | TV auto | TV num | TV fa-alg | JS auto | JS num | JS fa-alg | m1 auto | m1 num "
+                  "| m1 fa-alg | m2 auto | m2 num | m2 fa-alg | t auto (s) | t num (s) | t fa-alg (s) |",
+                  "|---" * 17 + "|"]
         for r in af_rows:
-            m, fa = r["met"], r["fa"]
+            au, nu, fa = r["ours"]["auto"], r["ours"]["num"], r["fa"]
             fm = (fa or {}).get("met", {})
+            ca, cn = _cells(au), _cells(nu)
             cells = [r["case"], str(r["n"])]
-            for k in ("tv", "js", "m1", "m2"):
-                cells += [_pct(m.get(k)), "fail" if fa and "error" in fa else _pct(fm.get(k))]
-            cells += [f"{r['ours']['seconds']:.2f}", f"{fa['seconds']:.1f}" if fa and "seconds" in fa else "—"]
+            for i, k in enumerate(("tv", "js", "m1", "m2")):
+                cells += [ca[i], cn[i], "fail" if fa and "error" in fa else _pct(fm.get(k))]
+            cells += [f"{au['seconds']:.2f}", f"{nu['seconds']:.2f}",
+                      f"{fa['seconds']:.1f}" if fa and "seconds" in fa else "—"]
             lines.append("| " + " | ".join(cells) + " |")
             if fa and "error" in fa:
                 lines.append(f"\nfreealg AlgebraicForm failed: {fa['error'][:300]}")
         lines.append("")
-    lines += ["## Direct eigendecomposition (numpy.linalg.eigvalsh, 1 thread)", "",
+    lines += ["## Seed study (protocol A, n = 32000, AUTO, source matrices `law.matrix(1000, rng=seed)`, "
+              "seeds 0–5)", "", "| law | routes | TV per seed | median TV | fitted c (mean ± sd) |",
+              "|---|---|---|---|---|"]
+    for s in seeds:
+        tv = np.array(s["tvs"], dtype=float)
+        cs = np.array(s["cs"], dtype=float)
+        cfit = f"{cs.mean():.5f} ± {cs.std():.5f}" if cs.size else "—"
+        lines.append(f"| {s['case']} | {', '.join(sorted(set(s['routes'])))} | "
+                     f"{' '.join(_pct(v) for v in tv)} | {_pct(float(np.nanmedian(tv)))} | {cfit} |")
+    lines += ["", "Cost of the fourth-cumulant noise (exact decompression to 32000 of the law with κ1, κ2, κ3 exact "
+              "and c moved by ±0.0023, the sd of ĉ from 1000 eigenvalues):", ""]
+    for name, c, tvs in floor:
+        lines.append(f"- {name} (c = {c:.5f}): TV {_pct(tvs[0])} (c − sd), {_pct(tvs[1])} (c + sd)")
+    lines += ["", "## Direct eigendecomposition (numpy.linalg.eigvalsh, 1 thread)", "",
               "| n | eigvalsh (s) |", "|---|---|"]
     for n, t in extrap.items():
         tag = "" if n in eig_times else f" (extrapolated as n³ from n = {max(eig_times)})"
         lines.append(f"| {n} | {t:.1f}{tag} |")
-    okB = [r for r in rows if r["protocol"] == "B" and math.isfinite(r["logdet"][0])]
-    within = sum(abs(r["logdet"][0] - r["logdet"][1]) <= 0.01 * abs(r["logdet"][1]) for r in okB)
-    lines += ["", f"log|det| from the 1000×1000 submatrix within 1 % on {within} of {len(okB)} protocol-B cases "
-              f"(freealg subprocess total {t_peer:.0f} s including start-up).", "", *NOTES, ""]
+    for key in ("auto", "num"):
+        okB = [r for r in rows if r["protocol"] == "B" and math.isfinite(r["logdet"][0][key])]
+        within = sum(abs(r["logdet"][0][key] - r["logdet"][1]) <= 0.01 * abs(r["logdet"][1]) for r in okB)
+        lines.append(f"\nlog|det| from the 1000×1000 submatrix ({key}) within 1 % on {within} of {len(okB)} "
+                     f"protocol-B cases.")
+    lines += ["", f"freealg subprocess total {t_peer:.0f} s including start-up.", "", *NOTES, ""]
     return "\n".join(lines)
 
 
 NOTES = [
     "## Notes",
     "",
+    "- Routes: AUTO takes the parametric route on all five families here (their spectra are in the shifted free "
+    "Meixner family and pass the KS rule; off-family spectra — MP mixtures, kernel matrices — are rejected and "
+    "go numeric, see tests/operations/test_parametric_decompression.py). Semicircle and MP fits use the c = 1 "
+    "submodel when n|ĉ − 1| ≤ 5, which is exact under decompression.",
+    "- Kesten–McKay(80) and Wachter(40, 60) at n = 32000 stay above TV 1 %: their distance from the c = 1 "
+    "submodel is a fourth free cumulant of ~1/80 σ⁴, which 1000 eigenvalues fix only to ~±0.0023 in c "
+    "(O(1/n) fluctuation of linear statistics; a minimum-distance CDF fit does no better), and decompression "
+    "by 32 multiplies that error by 32 — the seed study and the ±sd figures above show the resulting spread. "
+    "No estimator of that cumulant from these 1000 eigenvalues reaches 1 % at factor 32; factors ≤ 8 do.",
     "- Parameters: every source law is valid up to factor 32 with no atoms in the targets. For Kesten–McKay(80) "
     "and Wachter(40, 60) that puts n = 32000 close to the factors where atoms are born (KM: f = d/2 = 40, edge "
     "spikes from the pole of 1/Q just outside the support; Wachter: a/f = 1.25 near 1, a near-hard edge at 0): "

@@ -46,14 +46,18 @@ __all__ += ["NumericLaw"]
 # --- end subordination ---------------------------------------------------------------------------
 
 # --- decompression (helper: decomp) --------------------------------------------------------------
-from freecalc.operations.decompression import DecompressionError, Route, decompress  # noqa: E402
+from freecalc.operations.decompression import DecompressionError, DecompressionReport, Route, decompress  # noqa: E402
+from freecalc.operations.parametric_decompression import (  # noqa: E402
+    FitMethod as DecompressionFitMethod, ShiftedFreeMeixner, fit_free_meixner,
+)
 from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatrix_of_invariant  # noqa: E402
 from freecalc.functionals import (  # noqa: E402
     EdgeRule, Estimate, condition_number, extreme_eigenvalues, lambda_max, lambda_min, logdet, slogdet, trace,
     trace_inverse,
 )
 
-__all__ += ["DecompressionError", "Route", "decompress", "haar_stiefel", "random_principal_submatrix",
+__all__ += ["DecompressionError", "DecompressionReport", "Route", "decompress", "ShiftedFreeMeixner",
+            "fit_free_meixner", "DecompressionFitMethod", "haar_stiefel", "random_principal_submatrix",
             "submatrix_of_invariant", "EdgeRule", "Estimate", "condition_number", "extreme_eigenvalues",
             "lambda_max", "lambda_min", "logdet", "slogdet", "trace", "trace_inverse"]
 # --- end decompression ---------------------------------------------------------------------------

@@ -39,7 +39,12 @@ Routes (:class:`Route`)
 
 * **numeric** — :func:`freecalc.operations.numeric_decompression.decompress_numeric` (characteristics through the
   analytically continued Stieltjes transform), for data-derived laws and laws with no equation.
-* **auto** — exact when available, numeric otherwise.
+* **parametric** — data only: :mod:`freecalc.operations.parametric_decompression` fits the shifted free Meixner
+  family (which holds all five quadratic laws) to the eigenvalues and decompresses the fitted law exactly.
+* **auto** — exact when available; for data (:class:`~freecalc.laws.empirical.Empirical`) parametric when the
+  free Meixner fit passes its goodness-of-fit rule (KS distance, calibrated threshold), numeric otherwise; any
+  other law without an exact rule: numeric. The result's ``decompression_report`` (:class:`DecompressionReport`)
+  says which route ran and why.
 """
 from __future__ import annotations
 
@@ -47,6 +52,7 @@ import enum
 import math
 import numbers
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -66,6 +72,7 @@ from freecalc.symbolic.algebraic import AlgebraicError, compress_equation
 
 __all__ = [
     "Route",
+    "DecompressionReport",
     "DecompressionError",
     "decompress",
     "register_exact_rule",
@@ -84,6 +91,28 @@ class Route(enum.Enum):
     """Closed form (named family) or algebraic equation; ``TypeError`` if the law has neither."""
     NUMERIC = "numeric"
     """Numeric characteristics solver (:mod:`freecalc.operations.numeric_decompression`)."""
+    PARAMETRIC = "parametric"
+    """Data only: fit the shifted free Meixner family (:mod:`freecalc.operations.parametric_decompression`) and
+    decompress the fitted law exactly, whatever the goodness of fit."""
+
+
+@dataclass(frozen=True)
+class DecompressionReport:
+    """Which route produced a decompressed law and why; attached to the result as ``law.decompression_report``.
+
+    Attributes
+    ----------
+    route : Route
+        The route actually used (EXACT, NUMERIC or PARAMETRIC; never AUTO).
+    reason : str
+        Why (for data: the free Meixner fit and its goodness-of-fit decision).
+    fit : object or None
+        The :class:`~freecalc.operations.parametric_decompression.FreeMeixnerFit` when one was made.
+    """
+
+    route: Route
+    reason: str
+    fit: Any = None
 
 
 class DecompressionError(ValueError):
@@ -433,6 +462,42 @@ def _numeric(law: Law, factor: Any, size: int | None, **opts: Any) -> Law:
     return out if out.size == size else out.with_size(size)
 
 
+def _is_data(law: Law) -> bool:
+    from freecalc.laws.empirical import Empirical  # numdec's layer; imported lazily like the numeric route
+
+    return isinstance(law, Empirical)
+
+
+def _report(out: Law, source: Law, route: Route, reason: str, fit: Any = None) -> Law:
+    if out is not source:  # never annotate the caller's own law object
+        out._set("decompression_report", DecompressionReport(route, reason, fit))
+    return out
+
+
+def _parametric(law: Law, factor: Any, size: int | None, *, auto: bool, **opts: Any) -> Law:
+    """Fit the shifted free Meixner family to data and decompress the fit exactly (AUTO: numeric if rejected)."""
+    if _is_sym(factor):
+        raise TypeError("the parametric decompression route needs a numeric factor")
+    if not _is_data(law):
+        raise TypeError(f"route=PARAMETRIC fits eigenvalues (fc.Empirical); {type(law).__name__} is a law: use "
+                        f"route=Route.EXACT or Route.NUMERIC")
+    from freecalc.operations.parametric_decompression import fit_free_meixner
+
+    fit = fit_free_meixner(law, **opts)
+    if fit.law is None or (auto and not fit.accepted):
+        if not auto:
+            raise ValueError(f"route=PARAMETRIC: cannot fit the free Meixner family to {law!r}: {fit.reason}")
+        return _report(_numeric(law, factor, size), law, Route.NUMERIC,
+                       f"parametric fit rejected, numeric route used: {fit.reason}", fit)
+    try:
+        out = _exact(fit.law, factor, size)
+    except DecompressionError as exc:
+        raise DecompressionError(f"{law!r} was fitted by the free Meixner family ({fit.reason}); {exc}",
+                                 exc.max_factor) from None
+    why = "route=PARAMETRIC requested" if not auto else "free Meixner fit accepted"
+    return _report(out, law, Route.PARAMETRIC, f"{why}: {fit.reason}", fit)
+
+
 def _as_route(route: Any) -> Route:
     if isinstance(route, Route):
         return route
@@ -456,9 +521,12 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
     factor : float or sympy expression, optional
         f = n/n_s ≥ 1, instead of (or consistent with) ``n``.
     route : Route
-        ``Route.AUTO`` (default), ``Route.EXACT`` or ``Route.NUMERIC`` (see the module docstring).
+        ``Route.AUTO`` (default), ``Route.EXACT``, ``Route.NUMERIC`` or ``Route.PARAMETRIC`` (data only; see the
+        module docstring). The result's ``decompression_report`` records the route used and why.
     **opts
-        Options of the numeric route (:func:`freecalc.operations.numeric_decompression.decompress_numeric`).
+        Options of the numeric route (:func:`freecalc.operations.numeric_decompression.decompress_numeric`); with
+        ``Route.PARAMETRIC``, those of :func:`freecalc.operations.parametric_decompression.fit_free_meixner`.
+        Numeric options given with ``Route.AUTO`` on data select the numeric route.
 
     Returns
     -------
@@ -493,8 +561,12 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
         if opts:
             raise TypeError(f"unexpected options {sorted(opts)} for factor 1")
         return law.with_size(size) if size != law.size else law
+    if route is Route.PARAMETRIC or (route is Route.AUTO and not opts and _is_data(law)):
+        return _parametric(law, f, size, auto=route is Route.AUTO, **opts)
     if route is Route.NUMERIC or (route is Route.AUTO and not _has_exact(law)):
-        return _numeric(law, f, size, **opts)
+        why = "route=NUMERIC requested" if route is Route.NUMERIC else (
+            "numeric options given" if opts and _is_data(law) else f"{type(law).__name__} has no exact rule")
+        return _report(_numeric(law, f, size, **opts), law, Route.NUMERIC, why)
     if opts:
         raise TypeError(
             f"options {sorted(opts)} belong to the numeric route, but {type(law).__name__} is decompressed "
@@ -504,11 +576,13 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
         # an algebraic law whose equation cannot be processed (no Stieltjes factor found, unsupported symbolic
         # face) still has the numeric route; invalid factors (DecompressionError) are not retried
         try:
-            return _exact(law, f, size)
+            return _report(_exact(law, f, size), law, Route.EXACT, "algebraic equation")
         except DecompressionError:
             raise
-        except (AlgebraicError, NotImplementedError):
+        except (AlgebraicError, NotImplementedError) as exc:
             if _is_sym(f) or law.is_symbolic:
                 raise
-            return _numeric(law, f, size)
-    return _exact(law, f, size)
+            return _report(_numeric(law, f, size), law, Route.NUMERIC, f"exact route failed ({exc})")
+    return _report(_exact(law, f, size), law, Route.EXACT,
+                   f"closed-form rule for {type(law).__name__}" if _rule_for(law) or isinstance(law, QuadraticLaw)
+                   else "algebraic equation")

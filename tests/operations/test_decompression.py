@@ -348,8 +348,9 @@ def test_monte_carlo_submatrix_of_decompressed_law(source, wrong):
 def test_numeric_route_for_data_and_forced_numeric_for_a_named_law():
     law = fc.MarchenkoPastur(0.05, size=400)
     esd = Empirical(np.linalg.eigvalsh(law.matrix(400, rng=3)), size=400)
-    out = esd.decompress(1600)  # AUTO: an Empirical has no exact rule
+    out = esd.decompress(1600, route=fc.Route.NUMERIC)  # AUTO would take the parametric route (MP is in the family)
     assert isinstance(out, DecompressedLaw) and out.size == 1600
+    assert out.decompression_report.route is fc.Route.NUMERIC
     exact = law.decompress(1600)
     # mean is exact under decompression; the fitted-data estimate of m1, m2 within 1 % (n_s = 400 eigenvalues)
     assert out.mean() == pytest.approx(exact.mean(), rel=1e-2)

@@ -1,0 +1,168 @@
+"""Parametric free decompression: the shifted free Meixner family, its fit to eigenvalues, AUTO route selection."""
+import numpy as np
+import pytest
+
+import freecalc as fc
+from freecalc.laws.decompressed import DecompressedLaw
+from freecalc.operations.decompression import DecompressionError
+from freecalc.operations.parametric_decompression import (
+    KS_ACCEPT, FitMethod, ShiftedFreeMeixner, fit_free_meixner,
+)
+
+N_S = 1000
+
+
+def tv(a, b, n=8001):
+    lo = min(a.support[0][0], b.support[0][0])
+    hi = max(a.support[-1][1], b.support[-1][1])
+    x = np.linspace(lo, hi, n)
+    return 0.5 * np.trapezoid(np.abs(np.asarray(a.pdf(x)) - np.asarray(b.pdf(x))), x)
+
+
+# the five quadratic laws as shifted free Meixner laws (module docstring table)
+EMBEDDINGS = [
+    (fc.Semicircle(2.0, center=0.5), ShiftedFreeMeixner(0.5, 0.0, 1.0, 1.0)),
+    (fc.MarchenkoPastur(0.3, sigma2=2.0), ShiftedFreeMeixner(2.0, 0.6, 1.2, 1.0)),
+    (fc.KestenMcKay(5), ShiftedFreeMeixner(0.0, 0.0, 4.0, 1.25)),
+    (fc.FreeMeixner(0.4, 1.3, 0.7), ShiftedFreeMeixner(0.0, 0.4, 1.3, 0.7)),
+]
+
+
+@pytest.mark.parametrize("law, shifted", EMBEDDINGS, ids=lambda v: type(v).__name__)
+def test_embeddings_and_exact_rule(law, shifted):
+    x = np.linspace(*law.support[0], 41)[1:-1]
+    # same closed-form density through two parametrisations: round-off only
+    np.testing.assert_allclose(shifted.pdf(x), law.pdf(x), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(shifted.cdf(x), law.cdf(x), atol=1e-8)  # closed-form vs closed-form/quadrature cdf
+    f = 3.0
+    dec, ref = shifted.decompress(factor=f), law.decompress(factor=f)
+    assert dec.decompression_report.route is fc.Route.EXACT
+    y = np.linspace(*ref.support[0], 41)[1:-1]
+    np.testing.assert_allclose(dec.pdf(y), ref.pdf(y), rtol=1e-8, atol=1e-12)
+
+
+def test_wachter_embedding_via_moments():
+    w = fc.Wachter(3.0, 5.0)
+    # Wachter is in the family: its first four free cumulants determine a ShiftedFreeMeixner equal to it
+    m = [w.moment(k) for k in range(1, 5)]
+    k2 = m[1] - m[0] ** 2
+    k3 = m[2] - 3 * m[0] * m[1] + 2 * m[0] ** 3
+    c4 = m[3] - 4 * m[0] * m[2] + 6 * m[0] ** 2 * m[1] - 3 * m[0] ** 4
+    a = k3 / k2
+    b = k2 + (c4 - 2 * k2 ** 2) / k2 - a * a
+    s = ShiftedFreeMeixner(m[0], a, b, k2 / b)
+    x = np.linspace(*w.support[0], 41)[1:-1]
+    np.testing.assert_allclose(s.pdf(x), w.pdf(x), rtol=1e-7)  # moments from quadrature (~1e-12) → parameters
+
+
+# (law, achieved TV at 32000 with rng=1, bound asserted): parameters from the decompression benchmark, all valid
+# for factor 32 (exact targets without atoms)
+CASES = [
+    (fc.Semicircle(2.0), 0.01),
+    (fc.MarchenkoPastur(1 / 50), 0.01),
+    (fc.FreeMeixner(1.0, 1.0, 0.5), 0.01),
+    # KM(80) and Wachter(40, 60) have c − 1 = 1/79 and 1/99: the fourth free cumulant that separates them from a
+    # semicircle / free Poisson law is ~1/80 of σ⁴, while n = 1000 eigenvalues fix ĉ only to sd ≈ 0.0023 (8 seeds;
+    # a minimum-distance CDF fit does no better: sd 0.0018–0.0022), and decompression by f = 32 multiplies that
+    # error by f (1 + q2(f − 1) = 0.61 ± 0.07). Achieved with rng=1: KM 0.102, Wachter 0.084 (seeds 0–2: KM
+    # 0.03/0.10/0.15, Wachter 0.04/0.08/0.13); the goal TV ≤ 0.01 is not reachable from 1000 eigenvalues at this
+    # factor (see benchmarks/results/decompression.md). The bound 0.2 still fails for the numeric route (KM:
+    # 0.17–0.23; Wachter: no valid law).
+    (fc.KestenMcKay(80), 0.2),
+    (fc.Wachter(40.0, 60.0), 0.2),
+]
+
+
+@pytest.mark.parametrize("law, bound", CASES, ids=lambda v: repr(v) if isinstance(v, fc.Law) else str(v))
+def test_auto_picks_parametric_on_family_spectra(law, bound):
+    law = law.with_size(N_S)
+    ev = np.linalg.eigvalsh(law.matrix(N_S, rng=1))
+    out = fc.Empirical(ev, size=N_S).decompress(32000)
+    rep = out.decompression_report
+    assert rep.route is fc.Route.PARAMETRIC, rep.reason
+    assert rep.fit.accepted and rep.fit.n_ks <= KS_ACCEPT
+    assert out.size == 32000
+    assert tv(out, law.decompress(32000)) <= bound
+    # moments of the decompressed law: the mean is kept (decompression preserves κ1) to the sample mean's accuracy
+    assert abs(out.mean() - law.mean()) <= 0.01 * law.std()  # eigenvalue mean: error O(1/n)·σ
+
+
+def test_semicircle_and_mp_fits_use_the_c1_submodel():
+    ev = np.linalg.eigvalsh(fc.MarchenkoPastur(1 / 50).matrix(N_S, rng=2))
+    fit = fit_free_meixner(ev)
+    assert fit.law.c == 1.0  # snapped: |ĉ − 1| ≈ 1.5e-3 ≤ SNAP/n = 5e-3
+    loose = fit_free_meixner(ev, snap=0.0)
+    assert loose.law.c != 1.0
+
+
+def test_likelihood_method_runs_and_is_accepted():
+    ev = np.linalg.eigvalsh(fc.Semicircle(2.0).matrix(400, rng=0))
+    fit = fit_free_meixner(ev, method=FitMethod.LIKELIHOOD)
+    # the i.i.d. MLE is edge-dominated on eigenvalue data but still close: variance b c within 2 % of 1
+    assert fit.law.b * fit.law.c == pytest.approx(1.0, rel=0.02)
+    assert fit.accepted
+
+
+def _mixture(seed):
+    g = np.random.default_rng(seed)
+    a = np.linalg.eigvalsh(fc.MarchenkoPastur(0.1).matrix(500, rng=g))
+    b = np.linalg.eigvalsh(fc.MarchenkoPastur(0.1).matrix(500, rng=g))
+    return np.concatenate([a, 3.0 * b])
+
+
+def _kernel(seed):
+    g = np.random.default_rng(seed)
+    x = g.standard_normal((600, 10))
+    d = ((x[:, None, :] - x[None, :, :]) ** 2).sum(-1)
+    return np.linalg.eigvalsh(np.exp(-d / 20.0))
+
+
+@pytest.mark.parametrize("make", [_mixture, _kernel], ids=["MP mixture", "kernel"])
+def test_auto_rejects_off_family_spectra(make):
+    ev = make(0)
+    out = fc.Empirical(ev, size=ev.size).decompress(2 * ev.size)
+    rep = out.decompression_report
+    assert rep.route is fc.Route.NUMERIC, rep.reason
+    assert "rejected" in rep.reason
+    # calibration: in-family n·D ≤ 3.8 at n = 1000; these are ≥ 10
+    assert rep.fit is None or not rep.fit.accepted
+    assert isinstance(out, DecompressedLaw)
+
+
+def test_invalid_factor_for_fitted_law():
+    law = fc.Wachter(3.0, 5.0, size=N_S)  # valid up to factor a + b = 8
+    ev = np.linalg.eigvalsh(law.matrix(N_S, rng=0))
+    with pytest.raises(DecompressionError, match="largest valid factor") as info:
+        fc.Empirical(ev, size=N_S).decompress(32000)
+    # the fitted law's limit c/(c − 1) ≈ 8 (the fourth cumulant's O(1/n) noise moves it by a few %)
+    assert info.value.max_factor == pytest.approx(8.0, rel=0.1)
+
+
+def test_explicit_routes():
+    ev = np.linalg.eigvalsh(fc.Semicircle(2.0).matrix(500, rng=0))
+    esd = fc.Empirical(ev, size=500)
+    num = esd.decompress(2000, route=fc.Route.NUMERIC)
+    assert isinstance(num, DecompressedLaw) and num.decompression_report.route is fc.Route.NUMERIC
+    par = esd.decompress(2000, route="parametric")
+    assert par.decompression_report.route is fc.Route.PARAMETRIC
+    # forced parametric on off-family data still runs (the report keeps the rejected goodness of fit)
+    forced = fc.Empirical(_mixture(1)).decompress(2000, route=fc.Route.PARAMETRIC)
+    assert not forced.decompression_report.fit.accepted
+    with pytest.raises(TypeError, match="Empirical"):
+        fc.MarchenkoPastur(0.1, size=10).decompress(20, route=fc.Route.PARAMETRIC)
+    with pytest.raises(ValueError, match="repeated"):
+        fc.Empirical(np.r_[np.zeros(20), np.linspace(1, 2, 100)]).decompress(factor=2, route=fc.Route.PARAMETRIC)
+    with pytest.raises(ValueError, match="threshold"):
+        fit_free_meixner(ev, threshold=-1.0)
+
+
+def test_bootstrap_pvalue():
+    ev = np.linalg.eigvalsh(fc.Semicircle(2.0).matrix(200, rng=0))
+    fit = fit_free_meixner(ev, bootstrap=19, rng=1)
+    # an in-family spectrum: its n·D is typical of the fitted law's own spectra (achieved p = 0.45, 0.55, 0.70 with
+    # rng = 1, 2, 3); 0.2 = four replicates above it, far from the 1/20 floor an off-family spectrum gets
+    assert fit.pvalue is not None and fit.pvalue >= 0.2
+    off = fit_free_meixner(_mixture(0)[::5], bootstrap=9, rng=1)
+    assert off.pvalue == pytest.approx(0.1)  # smallest p with 9 replicates: no replicate reaches the mixture's n·D
+    with pytest.raises(ValueError, match="bootstrap"):
+        fit_free_meixner(ev, bootstrap=-1)
