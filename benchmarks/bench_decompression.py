@@ -18,7 +18,8 @@ Jensen–Shannon distance (base 2, on the grid cells, atoms in their cells), rel
 ``fc.Empirical(eigenvalues, size=1000)`` twice — ``Route.AUTO`` (the parametric route, a shifted free Meixner fit
 decompressed exactly, when its KS goodness of fit accepts it; the numeric route otherwise; the route taken is
 reported) and ``Route.NUMERIC`` (rational Joukowski fit + characteristics) — timed after a warm-up that compiles
-the numba kernels. A seed study repeats protocol A at n = 32000 over 6 source matrices per law (AUTO only). freealg: ``FreeForm`` with the settings of its own example (Jacobi K = 20,
+the numba kernels. A seed study repeats protocol A at n = 32000 over 6 source matrices per law (AUTO only).
+freealg: ``FreeForm`` with the settings of its own example (Jacobi K = 20,
 α = β = ½, Jackson damping, Padé p = 0, q = 1) and the source law's exact support (as its example passes it),
 run in ``benchmarks/.venv-freealg`` through one subprocess; its time is fit + decompress, without start-up.
 freealg's ``AlgebraicForm`` (a fitted degree-(2, 2) polynomial P(z, m), decompressed by its method of

@@ -307,7 +307,10 @@ def _sqrt(value: Any) -> Any:
 
 
 def _mul(a: Any, b: Any) -> Any:
-    return sp.sympify(a) * b if isinstance(b, sp.Basic) or isinstance(a, sp.Basic) else a * b
+    # with a symbolic side, a float factor such as 32.0 enters as the exact number 32, not Float(32.0)
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return exact_value(a) * exact_value(b)
+    return a * b
 
 
 @register_exact_rule(Semicircle)
