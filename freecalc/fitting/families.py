@@ -78,6 +78,12 @@ class Family:
         ``fast_law(**law_params)`` returning a light object with the same ``pdf``, ``atoms`` and ``support`` as the
         Law (ValueError for invalid parameters), used inside the likelihood, where building a full Law for each of
         ~1000 evaluations dominated the run time. The tests check it agrees with the Law.
+    box : mapping or None
+        Search range of some parameters, narrower than their domain.
+    boundary_note : callable or None
+        ``boundary_note(name, side, theta)`` (side ``"lower"``/``"upper"``): what the family tends to when the
+        maximum likelihood lies on that limit of the search range (e.g. HTMP → a Gamma law as γ → 0), or None for
+        the generic message.
     """
 
     law: type
@@ -89,6 +95,7 @@ class Family:
     starts: StartRule
     fast_law: Callable | None = None
     box: Mapping[str, tuple[float, float]] | None = None
+    boundary_note: Callable[[str, str, Mapping[str, float]], str | None] | None = None
 
     @property
     def name(self) -> str:

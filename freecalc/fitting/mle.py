@@ -103,7 +103,47 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
         if math.isfinite(res.fun) and res.fun <= best_val:
             best_val, phi = float(res.fun), np.asarray(res.x, dtype=float)
         converged = bool(res.success)
+    best_val, phi = _settle_on_bounds(f, phi, best_val, model.bounds, options)
     return MLEResult(model.theta(phi), phi, -best_val, converged, lik.evaluations)
+
+
+#: φ-distance from a search bound within which :func:`_settle_on_bounds` tries the bound itself (in logit units
+#: 1.0 is a factor e: γ < 0.0136 for the HTMP bound 0.005).
+NEAR_BOUND = 1.0
+#: φ-distance below which a coordinate counts as on its bound (api.py flags it).
+ON_BOUND = 1e-3
+
+
+def _settle_on_bounds(f, phi: np.ndarray, best_val: float, bounds, options: OptimizerOptions):
+    """When the likelihood keeps rising towards a bound of the search box, put the estimate on the bound.
+
+    Near a bound the profile can be so flat (0.03 log-likelihood units between γ = 0.01 and γ = 0.005 on a
+    Student-t spectrum) that Nelder–Mead stops short of it, and a coordinate stopping anywhere in that flat stretch
+    would look like an interior estimate. For each coordinate within :data:`NEAR_BOUND` of a bound, the others are
+    re-optimised with it pinned on the bound; the pinned point is kept when it is at least as good, so a boundary
+    maximum is always reported *on* the bound (and flagged by :func:`freecalc.fit`), never as a nearby number.
+    """
+    k = phi.size
+    if k < 2:
+        return best_val, phi
+    for i, (a, b) in enumerate(bounds):
+        for edge in (a, b):
+            if not (math.isfinite(edge) and abs(phi[i] - edge) < NEAR_BOUND and abs(phi[i] - edge) >= ON_BOUND):
+                continue
+            rest = np.delete(phi, i)
+
+            def g(psi, i=i, edge=edge):
+                return f(np.insert(psi, i, edge))
+
+            if not math.isfinite(g(rest)):
+                continue
+            res = minimize(g, rest, method="Nelder-Mead",
+                           options=dict(initial_simplex=_simplex(g, rest), maxiter=options.maxiter * (k - 1),
+                                        maxfev=options.maxiter * (k - 1) * 2, xatol=options.xatol,
+                                        fatol=options.fatol, adaptive=k - 1 > 2))
+            if math.isfinite(res.fun) and res.fun <= best_val:
+                best_val, phi = float(res.fun), np.insert(np.asarray(res.x, dtype=float), i, edge)
+    return best_val, phi
 
 
 def _inflate(lik: Likelihood, theta: Mapping[str, float]):
@@ -139,16 +179,30 @@ def _inflate(lik: Likelihood, theta: Mapping[str, float]):
 
 
 def standard_errors(lik: Likelihood, phi: np.ndarray, rel_step: float,
-                    method: ErrorMethod = ErrorMethod.HESSIAN) -> tuple[dict, bool]:
+                    method: ErrorMethod = ErrorMethod.HESSIAN, hold: Sequence[int] = ()) -> tuple[dict, bool]:
     """Standard errors of the free natural parameters at ``phi`` (observed information or OPG).
 
     Returns (name → stderr, ok); ok is False (and the errors NaN) when the information matrix is not positive
-    definite — a flat or boundary optimum where the quadratic approximation says nothing.
+    definite — a flat or boundary optimum where the quadratic approximation says nothing. ``hold`` lists indices
+    of free coordinates treated as known (a parameter on the boundary of the search box, where the likelihood has
+    no maximum and no curvature to speak of): their errors are NaN and the others' are conditional on them.
     """
     model = lik.model
     k = model.k
     if k == 0:
         return {}, True
+    hold = sorted(set(int(i) for i in hold))
+    if hold:
+        active = [i for i in range(k) if i not in hold]
+        names = model.free
+        out = {n: math.nan for n in names}
+        if not active:
+            return out, True
+        sub = _PinnedLikelihood(lik, phi, active)
+        errs, ok = standard_errors(sub, phi[active], rel_step, method)
+        for j, i in enumerate(active):
+            out[names[i]] = errs[sub.model.free[j]]
+        return out, ok
     if method is ErrorMethod.AUTO:
         method = ErrorMethod.OPG if model.family.finite_edge else ErrorMethod.HESSIAN
     if method is ErrorMethod.OPG:
@@ -235,3 +289,39 @@ def _opg_errors(lik: Likelihood, phi: np.ndarray, rel_step: float) -> tuple[dict
             return {n: math.nan for n in model.free}, False
         scores[:, i] = (up - dn) / (2.0 * h)
     return _covariance_to_errors(model, phi, scores.T @ scores)
+
+
+class _PinnedModel:
+    """The part of a Model seen by the error routines, restricted to the ``active`` free coordinates."""
+
+    def __init__(self, model, phi_full: np.ndarray, active: list):
+        self._m, self._phi, self._active = model, np.asarray(phi_full, dtype=float), list(active)
+        self.free = tuple(model.free[i] for i in active)
+        self.family = model.family
+        self.k = len(active)
+
+    def full(self, psi) -> np.ndarray:
+        out = self._phi.copy()
+        out[self._active] = psi
+        return out
+
+    def theta(self, psi):
+        return self._m.theta(self.full(psi))
+
+    def jacobian(self, psi) -> np.ndarray:
+        return self._m.jacobian(self.full(psi))[self._active]
+
+
+class _PinnedLikelihood:
+    """A Likelihood with some free coordinates held at their values (see ``standard_errors(hold=...)``)."""
+
+    def __init__(self, lik: Likelihood, phi_full: np.ndarray, active: list):
+        self._lik = lik
+        self.model = _PinnedModel(lik.model, phi_full, active)
+        self.x = lik.x
+
+    def nll_phi(self, psi) -> float:
+        return self._lik.nll_phi(self.model.full(np.asarray(psi, dtype=float)))
+
+    def contributions(self, theta):
+        return self._lik.contributions(theta)

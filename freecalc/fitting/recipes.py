@@ -344,6 +344,29 @@ def _inverse_htmp_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> li
     return finite_starts(out)
 
 
+def _htmp_boundary_note(inverse: bool):
+    """Boundary messages of HTMP / InverseHTMP (limits verified in tests/fitting/test_boundary.py)."""
+    name = "InverseHTMP" if inverse else "HTMP"
+
+    def note(param: str, side: str, theta) -> str | None:
+        g, k = float(theta["gamma"]), float(theta["kappa"])
+        b = k / (2.0 * g)
+        if param == "gamma" and side == "lower":
+            limit = (f"the inverse-gamma law with shape b and scale b (upper tail exponent alpha = 1 + b = {1 + b:.4g})"
+                     if inverse else "the Gamma law with shape b and rate b (mean 1, variance 1/b)")
+            return (f"{name}: the likelihood keeps rising as gamma -> 0 with b = kappa/(2 gamma) = {b:.4g} held, "
+                    f"where {name} tends to {limit}; the data prefer that limit to every {name} law in the search "
+                    f"range, so the estimate (gamma = {g:.3g}, the search limit) is on the boundary of the family, "
+                    f"not an interior maximum: gamma and kappa are not determined separately (only b is)")
+        if param == "kappa" and side == "upper":
+            return (f"{name}: kappa = {k:.4g} is the search limit, where {name} is "
+                    f"{'the inverse of ' if inverse else ''}Marchenko-Pastur with ratio gamma to ~3e-3 in L1: the data "
+                    f"look {'like 1/MP' if inverse else 'Marchenko-Pastur'}; fit that law instead")
+        return None
+
+    return note
+
+
 def _register_optional() -> None:
     try:
         from freecalc.laws.kesten_mckay import KestenMcKay
@@ -382,10 +405,10 @@ def _register_optional() -> None:
         box = {"gamma": (0.005, 0.995), "kappa": (0.005, 500.0)}
         register_family(Family(HTMP, scale_param=None, loc_param=None, auto=ScaleOption.FIT,
                                nonnegative=True, finite_edge=False, starts=_htmp_starts, fast_law=FastHTMP,
-                               box=box))
+                               box=box, boundary_note=_htmp_boundary_note(False)))
         register_family(Family(InverseHTMP, scale_param=None, loc_param=None, auto=ScaleOption.FIT,
                                nonnegative=True, finite_edge=False, starts=_inverse_htmp_starts,
-                               fast_law=FastInverseHTMP, box=box))
+                               fast_law=FastInverseHTMP, box=box, boundary_note=_htmp_boundary_note(True)))
 
 
 def _register_core() -> None:

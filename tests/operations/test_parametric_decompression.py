@@ -91,8 +91,13 @@ def test_semicircle_and_mp_fits_use_the_c1_submodel():
     ev = np.linalg.eigvalsh(fc.MarchenkoPastur(1 / 50).matrix(N_S, rng=2))
     fit = fit_free_meixner(ev)
     assert fit.law.c == 1.0  # snapped: |ĉ − 1| ≈ 1.5e-3 ≤ SNAP/n = 5e-3
+    # and the Marchenko–Pastur submodel: loc = b/a (no shift of the free Poisson law), so the fit is MP(λ, σ²) with
+    # σ² = κ1 and λ = κ2/κ1², both within O(1/n)-relative noise of MP(1/50, 1)
+    assert fit.law.loc == pytest.approx(fit.law.b / fit.law.a, rel=1e-12)
+    assert fit.law.a / fit.law.loc == pytest.approx(1 / 50, rel=0.02)
     loose = fit_free_meixner(ev, snap=0.0)
     assert loose.law.c != 1.0
+    assert loose.law.loc != pytest.approx(loose.law.b / loose.law.a, rel=1e-6)
 
 
 def test_likelihood_method_runs_and_is_accepted():
