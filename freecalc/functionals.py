@@ -46,6 +46,7 @@ import numpy as np
 
 from freecalc.laws.base import Law
 from freecalc.numerics.quadrature import IntervalRule
+from freecalc._options import coerce_enum
 
 __all__ = [
     "Estimate",
@@ -246,12 +247,7 @@ def trace_inverse(law: Law, n: int | None = None) -> Estimate:
 # extreme eigenvalues
 # --------------------------------------------------------------------------------------------------------------
 def _as_rule(rule: Any) -> EdgeRule:
-    if isinstance(rule, EdgeRule):
-        return rule
-    try:
-        return EdgeRule(rule)
-    except ValueError:
-        raise ValueError(f"rule={rule!r} is not one of {[r.value for r in EdgeRule]}") from None
+    return coerce_enum(rule, EdgeRule, "rule")
 
 
 def _support_edges(law: Law, n: int) -> tuple[float, float]:

@@ -12,7 +12,7 @@ from freecalc.fitting.data import Spectrum, spectrum_from
 from freecalc.fitting.families import Family, family_of, registered
 from freecalc.fitting.gof import bootstrap_pvalue, ks_distance
 from freecalc.fitting.likelihood import Likelihood, Model
-from freecalc.fitting.mle import maximize, standard_errors
+from freecalc.fitting.mle import ON_BOUND, maximize, standard_errors
 from freecalc.fitting.options import FitOptions, ScaleOption
 from freecalc.fitting.phases import PhaseEvidence, classify
 from freecalc.fitting.result import FitResult, RankEntry
@@ -141,6 +141,11 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
             val = options.criterion.value_of(res.loglik, model.k, xf.size)
             ranking.append(RankEntry(fam.name, val, res.loglik, model.k))
             fits[fam.name] = (model, res, lik, xf)
+            edge_params = boundary_parameters(model, res.phi)
+            if edge_params:
+                notes.append(f"candidate {fam.name}: maximum likelihood on the boundary of the family ("
+                             + ", ".join(f"{n} at its {side} search limit {res.theta[n]:.4g}" for n, side in edge_params)
+                             + "): its ranking entry is the supremum over the family, not an interior fit")
         ranking.sort(key=lambda r: (r.error is not None, r.criterion))
         if not fits:
             raise ValueError("fit: no candidate law could be fitted: "
@@ -281,14 +286,19 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
             bootstrap: int, gen, notes: list) -> FitResult:
     res, lik = bulk.mle, bulk.likelihood
     theta = res.theta
-    se_free, ok = standard_errors(lik, res.phi, options.optimizer.hessian_step, options.optimizer.errors)
+    on_bound = boundary_parameters(model, res.phi)
+    hold = [model.free.index(name) for name, _ in on_bound]
+    se_free, ok = standard_errors(lik, res.phi, options.optimizer.hessian_step, options.optimizer.errors, hold=hold)
     if not ok:
         notes.append("information matrix not positive definite at the optimum: standard errors are NaN")
-    for name, v, (a, b) in zip(model.free, res.phi, model.bounds):
-        if min(v - a, b - v) < 1e-3:
-            se_free = {**se_free, name: math.nan}
-            notes.append(f"{name} = {theta[name]:.6g} is at the limit of the search range: the data do not "
-                         f"determine it (standard error NaN)")
+    for name, side in on_bound:
+        what = None if model.family.boundary_note is None else model.family.boundary_note(name, side, theta)
+        notes.append(f"MLE ON THE BOUNDARY: {name} = {theta[name]:.6g} is the {side} limit of the search range and "
+                     f"the likelihood is largest there (standard error NaN: there is no interior maximum to take "
+                     f"a curvature at"
+                     + (f"; the other standard errors are conditional on {name} held there" if len(hold) < model.k
+                        else "") + ")"
+                     + ("" if what is None else f". {what}"))
     names = model.param_names()
     params = {k: float(theta[k]) for k in names}
     stderr = {k: (0.0 if k in model.fixed else float(se_free.get(k, math.nan))) for k in names}
@@ -351,5 +361,16 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
         alpha_law=alpha_law, num_spikes=int(bulk.spikes.size), spikes=tuple(bulk.spikes),
         bulk_edge=float(bulk.edge), tw_scale=float(bulk.tw_scale), phase=phase, phase_reason=reason,
         ranking=tuple(ranking), criterion=options.criterion.name, n=spec.n, n_fit=n_fit,
-        converged=bool(res.converged), notes=tuple(notes),
+        converged=bool(res.converged), notes=tuple(notes), boundary=tuple(name for name, _ in on_bound),
     )
+
+
+def boundary_parameters(model: Model, phi) -> list:
+    """(name, "lower"/"upper") of the free parameters whose estimate lies on a limit of the search range."""
+    out = []
+    for name, v, (a, b) in zip(model.free, phi, model.bounds):
+        if v - a < ON_BOUND:
+            out.append((name, "lower"))
+        elif b - v < ON_BOUND:
+            out.append((name, "upper"))
+    return out

@@ -67,6 +67,11 @@ class FitResult:
         Whether the optimiser reported convergence.
     notes : tuple of str
         Anything the user should know (failed candidates, tail-like outliers, bootstrap failures, ...).
+    boundary : tuple of str
+        Free parameters whose maximum-likelihood estimate lies on a limit of the search range (the likelihood
+        rises towards the edge of the family, e.g. HTMP fitted to data it can only approach as γ → 0): the fit is
+        then the supremum over the family, not an interior maximum; those parameters have standard error NaN and
+        ``notes`` says why and what the family tends to there. Empty for an interior fit.
     """
 
     law: Any
@@ -94,6 +99,7 @@ class FitResult:
     n_fit: int
     converged: bool
     notes: tuple = field(default=())
+    boundary: tuple = field(default=())
 
     def __post_init__(self):
         object.__setattr__(self, "params", _frozen(self.params))
@@ -101,6 +107,12 @@ class FitResult:
         object.__setattr__(self, "spikes", tuple(float(s) for s in self.spikes))
         object.__setattr__(self, "ranking", tuple(self.ranking))
         object.__setattr__(self, "notes", tuple(self.notes))
+        object.__setattr__(self, "boundary", tuple(str(b) for b in self.boundary))
+
+    @property
+    def at_boundary(self) -> bool:
+        """True when some parameter's estimate lies on a limit of the search range (see ``boundary``)."""
+        return bool(self.boundary)
 
     @property
     def law_name(self) -> str:
@@ -138,14 +150,19 @@ class FitResult:
             "n_fit": self.n_fit,
             "converged": self.converged,
             "notes": list(self.notes),
+            "boundary": list(self.boundary),
         }
 
     def __str__(self) -> str:
         lines = [f"FitResult: {self.law_name} fitted to {self.n_fit} of {self.n} eigenvalues"]
+        if self.boundary:
+            lines.append(f"  WARNING: maximum likelihood on the boundary of the family ({', '.join(self.boundary)} "
+                         f"at the search limit): not an interior fit, see the notes")
         width = max((len(k) for k in self.params), default=0)
         for k, v in self.params.items():
             se = self.stderr.get(k, math.nan)
-            lines.append(f"  {k:<{width}} = {v:.6g} ± {se:.2g}")
+            flag = "   (on the boundary)" if k in self.boundary else ""
+            lines.append(f"  {k:<{width}} = {v:.6g} ± {se:.2g}{flag}")
         lines.append(f"  log L = {self.loglik:.6g}   AIC = {self.aic:.6g}   BIC = {self.bic:.6g}")
         p = "not computed (bootstrap=0)" if self.pvalue is None else f"{self.pvalue:.3g}"
         lines.append(f"  KS = {self.ks:.4g}   p-value = {p}")

@@ -28,6 +28,7 @@ from freecalc.continuation.logmodel import LogRationalCauchy
 from freecalc.continuation.pade import FitReport, RationalCauchy, fit_rational
 from freecalc.continuation.second_sheet import split_outliers
 from freecalc.laws.base import Law, _validate_size
+from freecalc._options import coerce_enum
 
 __all__ = ["Empirical", "FittedSpectrum", "Variable", "SYMMETRY_RTOL", "LOG_DECADES", "AUTO_COMPARE_DECADES",
            "LOG_SKEWNESS"]
@@ -68,12 +69,7 @@ class Variable(enum.Enum):
 
 
 def _as_variable(v: Any) -> Variable:
-    if isinstance(v, Variable):
-        return v
-    try:
-        return Variable(v)
-    except ValueError:
-        raise ValueError(f"variable={v!r} is not one of {[m.value for m in Variable]}") from None
+    return coerce_enum(v, Variable, "variable")
 
 SYMMETRY_RTOL = 1e-8
 """from_matrix accepts A when max|A − Aᵀ| ≤ SYMMETRY_RTOL · max|A| (relative to the largest entry)."""

@@ -47,7 +47,7 @@ Two estimators (:class:`FitMethod`):
   *Submodel.* When :math:`n|\hat c - 1| \le` :data:`SNAP` the c = 1 submodel (semicircle / free Poisson,
   :math:`b = \kappa_2`) is used: it is closed under decompression, whereas an unresolved c − 1 of a few /n is
   multiplied by the factor; within it, the Marchenko–Pastur submodel when :math:`\kappa_1\kappa_3 = \kappa_2^2`
-  holds to the noise (:data:`MP_SNAP_FACTOR`).
+  holds to the noise (:data:`MP_SNAP`).
 * ``LIKELIHOOD``: maximum likelihood of the density
 
   .. math:: \rho(x) = \frac{c\sqrt{4b - (y-a)^2}}{2\pi\left((1-c)y^2 + acy + bc^2\right)},\qquad y = x - \ell,
@@ -95,7 +95,7 @@ from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
 from freecalc.operations.decompression import register_exact_rule
 
 __all__ = ["ShiftedFreeMeixner", "FreeMeixnerFit", "FitMethod", "fit_free_meixner", "KS_ACCEPT", "SNAP",
-           "MP_SNAP_FACTOR", "decompress_parametric"]
+           "MP_SNAP", "decompress_parametric"]
 
 KS_ACCEPT = 5.0
 r"""Acceptance threshold for :math:`n D` (n eigenvalues, D the KS distance to the fitted law).
@@ -114,15 +114,18 @@ FreeMeixner(−1/2, 1, 3/2) (at the threshold a = (c − 2)√b where an atom is
 its MANOVA matrix model's edge and is rejected (numeric route).
 """
 
-SNAP = 5.0
+SNAP = 7.0
 r"""Moment fits use the c = 1 submodel (semicircle / free Poisson, closed under decompression) when
-:math:`n|\hat c - 1| \le` SNAP: the fourth free cumulant of n eigenvalues fluctuates by O(1/n) (about 2–4/n for
-the Gaussian, Wishart and MANOVA models at n = 1000), and decompression by f multiplies the normalised fourth
-cumulant error by f, so an unresolved c − 1 of 3/n would cost TV ≈ 0.03 at f = 32 while the submodel is exact."""
+:math:`n|\hat c - 1| \le` SNAP: the fourth free cumulant of n eigenvalues fluctuates by O(1/n) (sd of ĉ ≈ 2.2/n to
+2.6/n for the Gaussian, Wishart and MANOVA models at n = 1000), and decompression by f multiplies the normalised
+fourth-cumulant error by f, so an unresolved c − 1 of a few /n costs TV of several % at f = 32 while the submodel is
+exact. Choice of 7 (≈ 3 sd): on 12 semicircle spectra decompressed by 32, SNAP = 5 left one unsnapped (TV 5.2 %,
+max), SNAP = 7 none (max TV 0.73 %), SNAP = 0 gave median 2.2 %; for KM(80) / Wachter(40, 60) (c − 1 = 1/79, 1/99)
+SNAP = 7 snapped one of 12 each (mean TV 8.5 → 8.8 %, 7.0 → 7.9 %)."""
 
-MP_SNAP_FACTOR = 6.0
+MP_SNAP = 30.0
 r"""With c snapped to 1, the Marchenko–Pastur submodel (loc = b/a, i.e. :math:`\kappa_1\kappa_3 = \kappa_2^2`) is used
-when :math:`n|\kappa_1\kappa_3/\kappa_2^2 - 1| \le` MP_SNAP_FACTOR · SNAP = 30. Measured n·(κ1κ3/κ2² − 1) on
+when :math:`n|\kappa_1\kappa_3/\kappa_2^2 - 1| \le` MP_SNAP (only when c was snapped, so never with snap = 0). Measured n·(κ1κ3/κ2² − 1) on
 ``law.matrix(1000)`` spectra, seeds 0–5: MP(1/50) −16…8, MP(0.3) −7…8; Wachter(40, 60) ≈ −650…−690, KM(80) and
 every centred law −1000. It makes MP's λ = κ2/κ1² depend on κ1, κ2 only instead of on the noisier κ3."""
 
@@ -285,7 +288,7 @@ def _from_cumulants(k1: float, k2: float, k3: float, k4: float, snap: float, n: 
         c, b = 1.0, k2
         # Marchenko–Pastur (a free Poisson law with no extra shift: κ1 κ3 = κ2²) when within the noise: then
         # λ = κ2/κ1², σ² = κ1 come from the two best-determined cumulants
-        if k1 != 0 and n * abs(k1 * k3 / (k2 * k2) - 1.0) <= MP_SNAP_FACTOR * snap:
+        if k1 != 0 and n * abs(k1 * k3 / (k2 * k2) - 1.0) <= MP_SNAP:
             a, b = k2 / k1, k2
     return k1, a, b, c
 
