@@ -171,3 +171,14 @@ def test_bootstrap_pvalue():
     assert off.pvalue == pytest.approx(0.1)  # smallest p with 9 replicates: no replicate reaches the mixture's n·D
     with pytest.raises(ValueError, match="bootstrap"):
         fit_free_meixner(ev, bootstrap=-1)
+
+
+@pytest.mark.parametrize("law", [ShiftedFreeMeixner(0.3, 0.4, 1.3, 0.7), ShiftedFreeMeixner(-1.0, -0.5, 1.0, 1.5),
+                                 ShiftedFreeMeixner(2.0, 1.0, 1.0, 3.0)], ids=repr)
+def test_conformance(law):
+    from freecalc.testing.conformance import check_law
+
+    # the last has an atom (c = 3 > 2, a > (2 − c)√b): density + atom mass, moments, transforms checked together
+    check_law(law)
+    if law.c == 3.0:
+        assert len(law.atoms) == 1 and law.atoms[0][0] < law.support[0][0]
