@@ -9,7 +9,9 @@ run in its own virtual environment through a subprocess.
 
 BLAS threads are pinned to 1 for both (environment variables set before numpy/torch are imported, plus
 threadpoolctl / torch.set_num_threads). First calls (numba compilation, imports) are excluded: each side is timed
-after a warm-up run, best of several repeats. Results go to benchmarks/results/fitting.md.
+after a warm-up run, best of several repeats. Also: single-law fits (MP, HTMP, InverseHTMP) on this spectrum and on a
+600×300 one, with their boundary flags, and the first-fit time of ``fc.fit(x, InverseHTMP)`` in fresh processes
+(empty and filled numba cache). Results go to benchmarks/results/fitting.md.
 
 Run: python benchmarks/bench_fitting.py   (needs benchmarks/.venv-weightwatcher, see requirements-weightwatcher.txt)
 """
@@ -83,6 +85,48 @@ def freecalc_analysis(W: np.ndarray):
     return fc.fit(W, options=opts)
 
 
+FIRST_FIT_SCRIPT = r"""
+import os, time
+t0 = time.perf_counter()
+import numpy as np
+import freecalc as fc
+t1 = time.perf_counter()
+w = np.random.default_rng(1).standard_t(2.5, size=(600, 300))
+x = np.linalg.eigvalsh(w.T @ w / 600)  # numpy only: nothing of freecalc's numba code runs before the timer
+t = time.perf_counter(); fc.fit(x, fc.InverseHTMP); first = time.perf_counter() - t
+t = time.perf_counter(); fc.fit(x, fc.InverseHTMP); second = time.perf_counter() - t
+print(f"{t1 - t0:.3f} {first:.3f} {second:.3f}")
+"""
+
+
+def first_fit_times() -> list:
+    """(import, first fit, second fit) seconds of ``fc.fit(x, InverseHTMP)`` (x: a Student-t spectrum) in fresh
+    processes: with an empty numba cache directory (compilation) and again with that cache filled (what every
+    later session sees)."""
+    out = []
+    with tempfile.TemporaryDirectory() as cache:
+        for label in ("empty numba cache (compiles)", "numba cache filled"):
+            r = subprocess.run([sys.executable, "-c", FIRST_FIT_SCRIPT], capture_output=True, text=True, timeout=300,
+                               env={**os.environ, "NUMBA_CACHE_DIR": cache})
+            vals = r.stdout.split()
+            out.append((label, *map(float, vals)) if r.returncode == 0 and len(vals) == 3 else (label, None))
+    return out
+
+
+def single_fits(x: np.ndarray) -> list:
+    """``fc.fit(eigenvalues, law)`` for HTMP and InverseHTMP on all the eigenvalues, timed (steady state)."""
+    rows = []
+    for law in (fc.MarchenkoPastur, fc.HTMP, fc.InverseHTMP):
+        t = time.perf_counter()
+        r = fc.fit(x, law)
+        rows.append((law.__name__, time.perf_counter() - t, r))
+    return rows
+
+
+def _fmt_params(r) -> str:
+    return ", ".join(f"{k} = {v:.4g} ± {r.stderr[k]:.2g}" for k, v in r.params.items())
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     W = rng.standard_t(NU, size=(N, M))
@@ -98,6 +142,11 @@ def main() -> None:
         t = time.perf_counter()
         np.linalg.eigvalsh(W.T @ W / N)
         t_eig = time.perf_counter() - t
+        ev = np.linalg.eigvalsh(W.T @ W / N)
+        fits_big = single_fits(ev)
+        small = rng.standard_t(NU, size=(600, 300))
+        fits_small = single_fits(np.linalg.eigvalsh(small.T @ small / 600))
+    first = first_fit_times()
     fc_time = min(times)
     print(f"freecalc: best {fc_time:.3f} s of {REPEATS} (median {np.median(times):.3f} s); eigenvalues alone "
           f"{t_eig:.3f} s")
@@ -159,8 +208,50 @@ def main() -> None:
         f"- phase: {res.phase} ({res.phase_reason})",
         f"- best law by BIC: {res.law_name}; ranking: {ranking}",
         f"- spikes beyond the MP edge {res.bulk_edge:.4g} (+ Tracy–Widom threshold): {res.num_spikes}",
-        f"- InverseHTMP fit on the same bulk: see the ranking (its implied α = 1 + κ(1−γ)/(2γ) is reported as "
-        f"`alpha_law` when it is the fitted law: `fc.fit(W, fc.InverseHTMP)`)",
+        "- in this comparison every candidate is ranked on the same points (the MP spikes set aside); a law "
+        "without a finite edge that wins is then refitted to all eigenvalues (its tail includes the spikes)",
+        "",
+        "Single-law fits on all eigenvalues, `fc.fit(eigenvalues, law)` (steady-state time; `boundary` lists "
+        "parameters whose maximum likelihood lies on the limit of the search range, flagged in the result):",
+        "",
+        "| matrix | law | time (s) | points fitted | parameters ± s.e. | log L | BIC | KS | α implied by the law "
+        "| boundary |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for shape, rows in ((f"{N}×{M}", fits_big), ("600×300", fits_small)):
+        for name, t, r in rows:
+            al = "–" if r.alpha_law is None else f"{r.alpha_law:.3g} ± {r.alpha_law_sigma:.2g}"
+            lines.append(f"| {shape} | {name} | {t:.3f} | {r.n_fit} of {r.n} | {_fmt_params(r)} | {r.loglik:.2f} | "
+                         f"{r.bic:.2f} | "
+                         f"{r.ks:.4f} | {al} | {', '.join(r.boundary) or '–'} |")
+    tails = {shape: rows[0][2] for shape, rows in (("big", fits_big), ("small", fits_small))}
+    lines += [
+        "",
+        f"Measured tail α (Clauset–Shalizi–Newman): {tails['big'].alpha:.3f} ± {tails['big'].alpha_sigma:.2f} "
+        f"({N}×{M}), {tails['small'].alpha:.3f} ± {tails['small'].alpha_sigma:.2f} (600×300).",
+        "",
+        "MarchenkoPastur is fitted to the bulk (spikes set aside), HTMP/InverseHTMP to all points, so their log L "
+        "and BIC are not comparable with MP's in this table (the ranking above compares all on the same points).",
+        "",
+        "Why HTMP/InverseHTMP land on the boundary here: with γ held and κ, scale re-optimised, the profile "
+        "log-likelihood rises monotonically as γ → 0 (measured on both sizes for HTMP: −2371.8, −2380.1, −2437.4, "
+        "−2646.6 at γ = 0.005, 0.05, 0.2, 0.5 on 4096×1024; and for InverseHTMP on 600×300 spectra, "
+        "tests/fitting/test_boundary.py); at "
+        "fixed b = κ/(2γ) the family tends to Gamma(b, b) (HTMP) / inverse-gamma(b, b) (InverseHTMP), which these "
+        "data prefer to every law of the family. The bulk of a Student-t(2.5) spectrum is Marchenko–Pastur-like "
+        "(finite variance), and the family cannot combine an MP-like bulk (κ large) with a power-law tail "
+        "(α = 1 + κ(1−γ)/(2γ) small): the fit trades the two. On the 4096×1024 spectrum InverseHTMP's maximum is "
+        "interior (γ ≈ 0.15) and its α agrees with the measured α within about 2 combined standard errors.",
+        "",
+        "First-fit time, `fc.fit(x, InverseHTMP)` on the 300 eigenvalues of a 600×300 Student-t matrix, in a fresh "
+        "process (import, first fit, second "
+        "fit, seconds):",
+        "",
+    ]
+    for row in first:
+        lines.append(f"- {row[0]}: " + ("failed" if row[1] is None else
+                                          f"import {row[1]:.2f}, first fit {row[2]:.2f}, second fit {row[3]:.2f}"))
+    lines += [
         "",
         "Notes: both tools fit the same continuous power law (Clauset–Shalizi–Newman) with xmin chosen by minimal "
         "KS distance; small differences in α come from WeightWatcher's single-precision copy of W (float32 in "

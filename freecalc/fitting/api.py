@@ -12,7 +12,7 @@ from freecalc.fitting.data import Spectrum, spectrum_from
 from freecalc.fitting.families import Family, family_of, registered
 from freecalc.fitting.gof import bootstrap_pvalue, ks_distance
 from freecalc.fitting.likelihood import Likelihood, Model
-from freecalc.fitting.mle import ON_BOUND, maximize, standard_errors
+from freecalc.fitting.mle import ON_BOUND, covariance, maximize
 from freecalc.fitting.options import FitOptions, ScaleOption
 from freecalc.fitting.phases import PhaseEvidence, classify
 from freecalc.fitting.result import FitResult, RankEntry
@@ -66,6 +66,15 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
     is given, spikes are found against a Marchenko–Pastur bulk (a semicircle for spectra with negative values)
     and every candidate is fitted to the remaining points; the winner, if it has a finite edge, then gets its own
     spike analysis. Laws without a finite edge (HTMP, InverseHTMP) given alone are fitted to all the data.
+
+    When the winner has no finite edge (HTMP, InverseHTMP) it is ranked on the common points and then refitted to
+    all the data: the points set aside as spikes of the reference bulk are the far end of its tail.
+
+    *Boundary maxima.* When the likelihood is largest on a limit of a parameter's search range (HTMP and
+    InverseHTMP on spectra they can only approach as γ → 0, where they tend to a Gamma / inverse-gamma law; or as
+    κ → ∞, Marchenko–Pastur), the estimate is put exactly on that limit, listed in ``result.boundary``, announced
+    in the summary and explained in ``notes`` (with the limiting law); its standard error is NaN, the others' are
+    conditional on it. Such a fit is the supremum over the family, never reported as an interior estimate.
 
     *Tail and phase.* α is the Clauset–Shalizi–Newman power-law exponent of the upper tail of all the data
     (:mod:`freecalc.fitting.tails`); the phase follows the rules of :mod:`freecalc.fitting.phases`.
@@ -144,7 +153,8 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
             edge_params = boundary_parameters(model, res.phi)
             if edge_params:
                 notes.append(f"candidate {fam.name}: maximum likelihood on the boundary of the family ("
-                             + ", ".join(f"{n} at its {side} search limit {res.theta[n]:.4g}" for n, side in edge_params)
+                             + ", ".join(f"{n} at its {side} search limit {res.theta[n]:.4g}"
+                                         for n, side in edge_params)
                              + "): its ranking entry is the supremum over the family, not an interior fit")
         ranking.sort(key=lambda r: (r.error is not None, r.criterion))
         if not fits:
@@ -158,6 +168,18 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
                                    summary_starts_for(model, spec.zero_tol), options.spikes, options.optimizer)
         elif reference is not None and _same_model(model, reference[0]):
             bulk = reference[1]
+        elif not fam.finite_edge and xf.size < x.size:
+            # a law without a finite edge (HTMP, InverseHTMP: a power-law tail) has no spikes: it was ranked on the
+            # common bulk, and is now refitted to every eigenvalue, since the points set aside as spikes of the
+            # reference bulk are the far end of its tail (dropping them biased InverseHTMP's implied alpha from
+            # 4.0 to 5.2 on inverse-gamma data)
+            xa = _data_for(fam, x, spec)
+            res, lik = plain_fit(model, xa, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
+                                 options.optimizer, extra_starts=[dict(res.theta)])
+            notes.append(f"{fam.name} was ranked on the {xf.size} points every candidate was fitted to (the "
+                         f"{x.size - xf.size} beyond the reference bulk edge set aside), then refitted to all "
+                         f"{x.size}: it has no finite edge, so those points belong to its tail")
+            bulk = _as_bulk(model, res, lik, xa, x.size, reference)
         else:
             bulk = _as_bulk(model, res, lik, xf, x.size, reference)
         chosen = (model, bulk)
@@ -199,7 +221,10 @@ def _data_for(fam: Family, x: np.ndarray, spec: Spectrum) -> np.ndarray:
         neg = int(np.count_nonzero(x < -spec.zero_tol))
         raise ValueError(f"fit: {fam.name} lives on [0, ∞) but {neg} eigenvalue(s) are negative (smallest "
                          f"{x[0]:.6g}, beyond the round-off tolerance {spec.zero_tol:.3g})")
-    return np.where(np.abs(x) <= spec.zero_tol, 0.0, x)
+    # only round-off negatives are moved (to 0): tiny positive values stay as they are, since a law with a density
+    # diverging at 0 (HTMP with A < 0, whose samples reach 1e-18) needs them, and the atom of a law that has one
+    # counts every point within zero_tol of it anyway (Likelihood, ks_distance)
+    return np.where((x < 0.0) & (x >= -spec.zero_tol), 0.0, x)
 
 
 def _check_count(model: Model, x: np.ndarray) -> None:
@@ -288,7 +313,9 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
     theta = res.theta
     on_bound = boundary_parameters(model, res.phi)
     hold = [model.free.index(name) for name, _ in on_bound]
-    se_free, ok = standard_errors(lik, res.phi, options.optimizer.hessian_step, options.optimizer.errors, hold=hold)
+    cov, ok = covariance(lik, res.phi, options.optimizer.hessian_step, options.optimizer.errors, hold=hold)
+    with np.errstate(invalid="ignore"):
+        se_free = {n: float(v) for n, v in zip(model.free, np.sqrt(np.diag(cov)))} if model.k else {}
     if not ok:
         notes.append("information matrix not positive definite at the optimum: standard errors are NaN")
     for name, side in on_bound:
@@ -332,9 +359,10 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
             notes.append(f"{failed} of {bootstrap} bootstrap refits failed and were skipped")
 
     tail = fit_power_law_tail(spec.values, options.tails) if options.tails.enabled else None
-    alpha_law = None
+    alpha_law = alpha_law_sigma = None
     if model.family.name == "InverseHTMP":
         alpha_law = htmp_tail_exponent(theta["gamma"], theta["kappa"])
+        alpha_law_sigma = _alpha_law_sigma(model, theta, cov)
 
     phase, reason = None, "not defined for spectra with negative eigenvalues"
     if not nonneg:
@@ -358,11 +386,26 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
         ks=float(ks), pvalue=pvalue,
         alpha=None if tail is None else tail.alpha, alpha_sigma=None if tail is None else tail.alpha_sigma,
         xmin=None if tail is None else tail.xmin, n_tail=None if tail is None else tail.n_tail,
-        alpha_law=alpha_law, num_spikes=int(bulk.spikes.size), spikes=tuple(bulk.spikes),
+        alpha_law=alpha_law, alpha_law_sigma=alpha_law_sigma, num_spikes=int(bulk.spikes.size),
+        spikes=tuple(bulk.spikes),
         bulk_edge=float(bulk.edge), tw_scale=float(bulk.tw_scale), phase=phase, phase_reason=reason,
         ranking=tuple(ranking), criterion=options.criterion.name, n=spec.n, n_fit=n_fit,
         converged=bool(res.converged), notes=tuple(notes), boundary=tuple(name for name, _ in on_bound),
     )
+
+
+def _alpha_law_sigma(model: Model, theta: Mapping[str, float], cov: np.ndarray) -> float:
+    r"""Standard error of α = 1 + κ(1−γ)/(2γ) by the delta method, ∂α/∂γ = −κ/(2γ²), ∂α/∂κ = (1−γ)/(2γ), from the
+    joint covariance (γ and κ are strongly correlated along the ridge of constant α, so the diagonal alone would
+    overstate it). Fixed parameters contribute nothing; NaN when a free one has no error (boundary, flat optimum)."""
+    g, k = float(theta["gamma"]), float(theta["kappa"])
+    grad = {"gamma": -k / (2.0 * g * g), "kappa": (1.0 - g) / (2.0 * g)}
+    idx = [model.free.index(n) for n in grad if n in model.free]
+    if not idx:
+        return 0.0
+    v = np.array([grad[model.free[i]] for i in idx])
+    var = float(v @ cov[np.ix_(idx, idx)] @ v)
+    return math.sqrt(var) if var >= 0 and math.isfinite(var) else math.nan
 
 
 def boundary_parameters(model: Model, phi) -> list:

@@ -187,26 +187,54 @@ def standard_errors(lik: Likelihood, phi: np.ndarray, rel_step: float,
     of free coordinates treated as known (a parameter on the boundary of the search box, where the likelihood has
     no maximum and no curvature to speak of): their errors are NaN and the others' are conditional on them.
     """
+    cov, ok = covariance(lik, phi, rel_step, method, hold)
+    names = lik.model.free
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diag(cov)) if cov.size else np.zeros(0)
+    return {n: float(v) for n, v in zip(names, se)}, ok
+
+
+def covariance(lik: Likelihood, phi: np.ndarray, rel_step: float, method: ErrorMethod = ErrorMethod.HESSIAN,
+               hold: Sequence[int] = ()) -> tuple[np.ndarray, bool]:
+    """Covariance matrix of the free natural parameters (delta method from φ), rows/columns of held coordinates NaN.
+
+    See :func:`standard_errors`; the whole matrix is needed for functions of several parameters (InverseHTMP's
+    tail exponent α = 1 + κ(1−γ)/(2γ)).
+    """
     model = lik.model
     k = model.k
     if k == 0:
-        return {}, True
+        return np.zeros((0, 0)), True
     hold = sorted(set(int(i) for i in hold))
     if hold:
         active = [i for i in range(k) if i not in hold]
-        names = model.free
-        out = {n: math.nan for n in names}
+        out = np.full((k, k), math.nan)
         if not active:
             return out, True
         sub = _PinnedLikelihood(lik, phi, active)
-        errs, ok = standard_errors(sub, phi[active], rel_step, method)
-        for j, i in enumerate(active):
-            out[names[i]] = errs[sub.model.free[j]]
+        c, ok = covariance(sub, np.asarray(phi, dtype=float)[active], rel_step, method)
+        out[np.ix_(active, active)] = c
         return out, ok
     if method is ErrorMethod.AUTO:
         method = ErrorMethod.OPG if model.family.finite_edge else ErrorMethod.HESSIAN
-    if method is ErrorMethod.OPG:
-        return _opg_errors(lik, phi, rel_step)
+    info = _opg_information(lik, phi, rel_step) if method is ErrorMethod.OPG else _hessian(lik, phi, rel_step)
+    nan = np.full((k, k), math.nan)
+    if info is None or not np.all(np.isfinite(info)):
+        return nan, False
+    try:
+        L = np.linalg.cholesky(info)
+    except np.linalg.LinAlgError:
+        return nan, False
+    Li = np.linalg.inv(L)
+    cov_phi = Li.T @ Li
+    J = model.jacobian(phi)
+    return J[:, None] * cov_phi * J[None, :], True
+
+
+def _hessian(lik: Likelihood, phi: np.ndarray, rel_step: float) -> np.ndarray:
+    """Observed information −∇²_φ log L by adapted central second differences."""
+    model = lik.model
+    k = model.k
     f = lik.nll_phi
     f0 = f(phi)
 
@@ -240,37 +268,10 @@ def standard_errors(lik: Likelihood, phi: np.ndarray, rel_step: float,
             ej = np.zeros(k)
             ej[j] = h[j]
             H[i, j] = H[j, i] = (curvature(ei + ej) - curvature(ei - ej)) / (4.0 * h[i] * h[j])
-    names = model.free
-    nan = {n: math.nan for n in names}
-    if not np.all(np.isfinite(H)):
-        return nan, False
-    try:
-        L = np.linalg.cholesky(H)
-    except np.linalg.LinAlgError:
-        return nan, False
-    cov_phi = np.linalg.inv(L).T @ np.linalg.inv(L)
-    J = model.jacobian(phi)
-    var = J ** 2 * np.diag(cov_phi)
-    return {n: float(math.sqrt(v)) for n, v in zip(names, var)}, True
+    return H
 
 
-def _covariance_to_errors(model, phi, info: np.ndarray) -> tuple[dict, bool]:
-    names = model.free
-    nan = {n: math.nan for n in names}
-    if not np.all(np.isfinite(info)):
-        return nan, False
-    try:
-        L = np.linalg.cholesky(info)
-    except np.linalg.LinAlgError:
-        return nan, False
-    Li = np.linalg.inv(L)
-    cov_phi = Li.T @ Li
-    J = model.jacobian(phi)
-    var = J ** 2 * np.diag(cov_phi)
-    return {n: float(math.sqrt(v)) for n, v in zip(names, var)}, True
-
-
-def _opg_errors(lik: Likelihood, phi: np.ndarray, rel_step: float) -> tuple[dict, bool]:
+def _opg_information(lik: Likelihood, phi: np.ndarray, rel_step: float) -> np.ndarray | None:
     r"""BHHH: information ≈ Σ_i s_i s_iᵀ with per-point scores :math:`s_i = \nabla_\varphi \log f(x_i)` by central
     differences (step shrunk until both sides are valid: near a support edge a step can leave the support)."""
     model = lik.model
@@ -286,9 +287,9 @@ def _opg_errors(lik: Likelihood, phi: np.ndarray, rel_step: float) -> tuple[dict
                 break
             h *= 0.25
         else:
-            return {n: math.nan for n in model.free}, False
+            return None
         scores[:, i] = (up - dn) / (2.0 * h)
-    return _covariance_to_errors(model, phi, scores.T @ scores)
+    return scores.T @ scores
 
 
 class _PinnedModel:

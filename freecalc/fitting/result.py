@@ -51,6 +51,8 @@ class FitResult:
         Power-law exponent of the upper tail, its standard error, the tail start and size (None if no tail).
     alpha_law : float or None
         The exponent implied by the fitted law when it has a power-law tail (InverseHTMP: 1 + κ(1−γ)/(2γ)).
+    alpha_law_sigma : float or None
+        Its standard error (delta method on the joint covariance of γ, κ; NaN when γ is on the boundary).
     num_spikes, spikes : int, tuple of float
         Eigenvalues beyond the bulk edge + Tracy–Widom threshold, largest first.
     bulk_edge, tw_scale : float
@@ -100,6 +102,7 @@ class FitResult:
     converged: bool
     notes: tuple = field(default=())
     boundary: tuple = field(default=())
+    alpha_law_sigma: float | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "params", _frozen(self.params))
@@ -135,6 +138,7 @@ class FitResult:
             "xmin": self.xmin,
             "n_tail": self.n_tail,
             "alpha_law": self.alpha_law,
+            "alpha_law_sigma": self.alpha_law_sigma,
             "num_spikes": self.num_spikes,
             "spikes": list(self.spikes),
             "bulk_edge": self.bulk_edge,
@@ -170,7 +174,8 @@ class FitResult:
             lines.append(f"  tail: alpha = {self.alpha:.4g} ± {self.alpha_sigma:.2g} "
                          f"(xmin = {self.xmin:.4g}, {self.n_tail} points)")
         if self.alpha_law is not None:
-            lines.append(f"  alpha implied by the law = {self.alpha_law:.4g}")
+            se = "" if self.alpha_law_sigma is None else f" ± {self.alpha_law_sigma:.2g}"
+            lines.append(f"  alpha implied by the law = {self.alpha_law:.4g}{se}")
         sp = ", ".join(f"{s:.4g}" for s in self.spikes[:5]) + (" ..." if len(self.spikes) > 5 else "")
         edge = "" if not math.isfinite(self.bulk_edge) else f" beyond edge {self.bulk_edge:.4g}"
         lines.append(f"  spikes: {self.num_spikes}{edge}" + (f" [{sp}]" if self.spikes else ""))

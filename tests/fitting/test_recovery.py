@@ -29,6 +29,11 @@ RVS_CASES = [
     (fc.FreeMeixner(-0.3, 0.8, 0.7), 1.0, {"loc": 0.0}),
     (fc.HTMP(0.3, 2.0), 2.0, {}),
     (fc.InverseHTMP(0.3, 2.0), 0.5, {}),
+    # density diverging at 0 (A = κ(1−γ)/(2γ) − 1 = −0.83, −0.91): samples reach 1e-18, which must not be clipped
+    # to 0 (tails of 1/X reach 1e13)
+    (fc.HTMP(0.6, 0.5), 2.0, {}),
+    (fc.InverseHTMP(0.6, 0.5), 2.0, {}),
+    (fc.InverseHTMP(0.1, 2.0), 2.0, {}),  # small γ, still inside the family (the Gamma limit is γ → 0)
 ]
 
 
@@ -76,7 +81,8 @@ def test_recovery_from_matrix_models(law, n):
     _check(result, truth)
 
 
-@pytest.mark.parametrize("law", [fc.HTMP(0.5, 5.0), fc.InverseHTMP(0.25, 1.0)], ids=repr)
+@pytest.mark.parametrize("law", [fc.HTMP(0.5, 5.0), fc.InverseHTMP(0.25, 1.0), fc.InverseHTMP(0.85, 2.0),
+                                 fc.InverseHTMP(0.1, 10.0)], ids=repr)
 def test_recovery_from_beta_laguerre_eigenvalues(law):
     x = 3.0 * law.sample_eigenvalues(500, rng=5)
     result = fc.fit(x, type(law))

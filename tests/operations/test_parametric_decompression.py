@@ -90,7 +90,7 @@ def test_auto_picks_parametric_on_family_spectra(law, bound):
 def test_semicircle_and_mp_fits_use_the_c1_submodel():
     ev = np.linalg.eigvalsh(fc.MarchenkoPastur(1 / 50).matrix(N_S, rng=2))
     fit = fit_free_meixner(ev)
-    assert fit.law.c == 1.0  # snapped: |ĉ − 1| ≈ 1.5e-3 ≤ SNAP/n = 7e-3
+    assert fit.law.c == 1.0  # snapped: |ĉ − 1| ≈ 1.5e-3 ≤ SNAP/n = 5e-3
     # and the Marchenko–Pastur submodel: loc = b/a (no shift of the free Poisson law), so the fit is MP(λ, σ²) with
     # σ² = κ1 and λ = κ2/κ1², both within O(1/n)-relative noise of MP(1/50, 1)
     assert fit.law.loc == pytest.approx(fit.law.b / fit.law.a, rel=1e-12)
