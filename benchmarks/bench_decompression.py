@@ -129,7 +129,8 @@ def ours(eigs, n, x, route=fc.Route.AUTO):
         return dict(error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - t0)
     rep = getattr(law, "decompression_report", None)
     return dict(rho=rho, atoms=atoms, seconds=time.perf_counter() - t0, law=law,
-                route=rep.route.value if rep is not None else "?", fit=rep.fit if rep is not None else None)
+                route=rep.route.value if rep is not None else "?", fit=rep.fit if rep is not None else None,
+                spread=rep.spread if rep is not None else None)
 
 
 def both(eigs, n, x, target):
@@ -349,7 +350,9 @@ def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick,
         "of the target law, random 1000×1000 principal submatrix through a Haar–Stiefel frame, decompressed back. "
         "freecalc on the eigenvalues only, `fc.decompress(fc.Empirical(eigs, size=1000), n, route=...)`: **auto** = "
         "`Route.AUTO` (parametric route — shifted free Meixner fit by free cumulants, decompressed exactly — when "
-        "its KS goodness of fit n·D ≤ 5 accepts it, numeric route otherwise; column *route* says which ran), "
+        "its KS goodness of fit n·D ≤ 5 accepts it, numeric route otherwise; column *route* says which ran; *spread* = `decompression_report.spread`, the TV between the "
+        "decompressions of the fit with c moved by ± its sampling sd, the error to expect from the data's "
+        "fourth-cumulant noise — 'sub' when the fit snapped to the c = 1 or MP submodel, exact under decompression), "
         "**num** = `Route.NUMERIC` (rational Joukowski fit + characteristics). fa = freealg `FreeForm` with its "
         "example settings and the source law's exact support. TV and JS (Jensen–Shannon distance, base 2) on a "
         "2001-point grid; moment errors relative (m1 relative to σ when the mean is 0). Time: freecalc fit + "
@@ -357,11 +360,11 @@ def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick,
         "",
     ]
     for proto in ("A", "B"):
-        head = ("| law | n | route | TV auto | TV num | TV fa | JS auto | JS num | JS fa | m1 auto | m1 num | m1 fa "
+        head = ("| law | n | route | spread | TV auto | TV num | TV fa | JS auto | JS num | JS fa | m1 auto | m1 num | m1 fa "
                 "| m2 auto | m2 num | m2 fa | t auto (s) | t num (s) | t fa (s) |")
         lines += [f"## Protocol {proto}", "",
                   head + (" logdet err auto | logdet err num |" if proto == "B" else ""),
-                  "|---" * (18 + (2 if proto == "B" else 0)) + "|"]
+                  "|---" * (19 + (2 if proto == "B" else 0)) + "|"]
         for r in rows:
             if r["protocol"] != proto:
                 continue
@@ -369,7 +372,9 @@ def render(rows, af_rows, sizes, eig_times, extrap, reply, t_peer, total, quick,
             fm = (fa or {}).get("met", {})
             ca, cn = _cells(au), _cells(nu)
             cf = (["fail"] * 4 if fa and "error" in fa else [_pct(fm.get(k)) for k in ("tv", "js", "m1", "m2")])
-            cells = [r["case"], str(r["n"]), au.get("route", "fail")]
+            sp = au.get("spread")
+            cells = [r["case"], str(r["n"]), au.get("route", "fail"),
+                     "sub" if au.get("route") == "parametric" and sp is None else _pct(sp)]
             for i in range(4):
                 cells += [ca[i], cn[i], cf[i]]
             cells += [f"{au['seconds']:.2f}", f"{nu['seconds']:.2f}",

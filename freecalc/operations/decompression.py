@@ -108,11 +108,18 @@ class DecompressionReport:
         Why (for data: the free Meixner fit and its goodness-of-fit decision).
     fit : object or None
         The :class:`~freecalc.operations.parametric_decompression.FreeMeixnerFit` when one was made.
+    spread : float or None
+        Parametric route: TV between the decompressions of the fitted law with c moved by ± its sampling sd
+        (:func:`~freecalc.operations.parametric_decompression.decompression_spread`), the error to expect from
+        the fourth-cumulant noise of the data; large values (e.g. > 0.05) mean the factor is too large for the
+        data to pin the prediction down. None on the other routes and when the fit used a submodel (c = 1 or
+        Marchenko–Pastur), which is closed under decompression.
     """
 
     route: Route
     reason: str
     fit: Any = None
+    spread: float | None = None
 
 
 class DecompressionError(ValueError):
@@ -471,9 +478,9 @@ def _is_data(law: Law) -> bool:
     return isinstance(law, Empirical)
 
 
-def _report(out: Law, source: Law, route: Route, reason: str, fit: Any = None) -> Law:
+def _report(out: Law, source: Law, route: Route, reason: str, fit: Any = None, spread: float | None = None) -> Law:
     if out is not source:  # never annotate the caller's own law object
-        out._set("decompression_report", DecompressionReport(route, reason, fit))
+        out._set("decompression_report", DecompressionReport(route, reason, fit, spread))
     return out
 
 
@@ -484,7 +491,7 @@ def _parametric(law: Law, factor: Any, size: int | None, *, auto: bool, **opts: 
     if not _is_data(law):
         raise TypeError(f"route=PARAMETRIC fits eigenvalues (fc.Empirical); {type(law).__name__} is a law: use "
                         f"route=Route.EXACT or Route.NUMERIC")
-    from freecalc.operations.parametric_decompression import fit_free_meixner
+    from freecalc.operations.parametric_decompression import decompression_spread, fit_free_meixner
 
     fit = fit_free_meixner(law, **opts)
     if fit.law is None or (auto and not fit.accepted):
@@ -498,7 +505,12 @@ def _parametric(law: Law, factor: Any, size: int | None, *, auto: bool, **opts: 
         raise DecompressionError(f"{law!r} was fitted by the free Meixner family ({fit.reason}); {exc}",
                                  exc.max_factor) from None
     why = "route=PARAMETRIC requested" if not auto else "free Meixner fit accepted"
-    return _report(out, law, Route.PARAMETRIC, f"{why}: {fit.reason}", fit)
+    if fit.submodel is None:
+        spread = decompression_spread(fit.law, float(factor), len(law.eigenvalues))
+        tail = f"; TV spread of the prediction from the data's fourth-cumulant noise {spread:.3g}"
+    else:  # the submodel is exact under decompression: no c to be uncertain about within it
+        spread, tail = None, ""
+    return _report(out, law, Route.PARAMETRIC, f"{why}: {fit.reason}{tail}", fit, spread)
 
 
 def _as_route(route: Any) -> Route:

@@ -3,9 +3,11 @@ r"""Parametric free decompression: fit the (shifted) free Meixner family to eige
 Why a parametric route. Every quadratic law :math:`Q m^2 - P m + 1 = 0` with linear P and quadratic Q is an affine
 image of a free Meixner law (its Jacobi parameters are constant after the first step), and free decompression maps
 the family into itself in closed form (:mod:`freecalc.operations.decompression`). So when the eigenvalues of an
-:math:`n_s\times n_s` submatrix come from such a law, four numbers carry all the information, and a maximum-likelihood
-fit of those four numbers is far more stable under the large amplification of decompression (factor 32) than the
-non-parametric Joukowski/Padé continuation of the numeric route.
+:math:`n_s\times n_s` submatrix come from such a law, four numbers carry all the information, and a fit of those
+four numbers (by free cumulants, see below; maximum likelihood is available but worse on eigenvalue data) is more
+stable under the large amplification of decompression (factor 32) than the non-parametric Joukowski/Padé
+continuation of the numeric route. The KS goodness of fit decides whether the data are in the family
+(``Route.AUTO`` in :func:`freecalc.operations.decompression.decompress`).
 
 The family
 ----------
@@ -95,7 +97,8 @@ from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
 from freecalc.operations.decompression import register_exact_rule
 
 __all__ = ["ShiftedFreeMeixner", "FreeMeixnerFit", "FitMethod", "fit_free_meixner", "KS_ACCEPT", "SNAP",
-           "MP_SNAP", "decompress_parametric"]
+           "MP_SNAP", "C_SD", "decompression_spread",
+           "decompress_parametric"]
 
 KS_ACCEPT = 5.0
 r"""Acceptance threshold for :math:`n D` (n eigenvalues, D the KS distance to the fitted law).
@@ -233,6 +236,8 @@ class FreeMeixnerFit:
         Human-readable account of the decision.
     pvalue : float or None
         Parametric-bootstrap p-value of n·D (``bootstrap=R`` replicates), None without bootstrap.
+    submodel : str or None
+        The submodel the moment fit snapped to (c = 1, or Marchenko–Pastur), None for the full family.
     """
 
     law: ShiftedFreeMeixner | None
@@ -244,6 +249,7 @@ class FreeMeixnerFit:
     accepted: bool
     reason: str
     pvalue: float | None = None
+    submodel: str | None = None
 
 
 def _negloglik(theta: np.ndarray, x: np.ndarray, lo0: float, hi0: float, span: float) -> float:
@@ -286,20 +292,21 @@ class FitMethod(enum.Enum):
 
 
 def _from_cumulants(k1: float, k2: float, k3: float, k4: float, snap: float, n: int
-                    ) -> tuple[float, float, float, float] | None:
+                    ) -> tuple[tuple[float, float, float, float], str | None] | None:
     # R(w) = k1 + bc w + abc w² + bc(a² + b(1 − c)) w³ + …: κ2 = bc, κ3 = a κ2, κ4 = κ2 (a² + b − κ2)
     a = k3 / k2
     b = k2 + k4 / k2 - a * a
     if not b > 0:
         return None
     c = k2 / b
+    sub = None
     if n * abs(c - 1.0) <= snap:  # the free Poisson / semicircle submodel (c = 1) is within the noise
-        c, b = 1.0, k2
+        c, b, sub = 1.0, k2, "c = 1 (semicircle / free Poisson)"
         # Marchenko–Pastur (a free Poisson law with no extra shift: κ1 κ3 = κ2²) when within the noise: then
         # λ = κ2/κ1², σ² = κ1 come from the two best-determined cumulants
         if k1 != 0 and n * abs(k1 * k3 / (k2 * k2) - 1.0) <= MP_SNAP:
-            a, b = k2 / k1, k2
-    return k1, a, b, c
+            a, b, sub = k2 / k1, k2, "Marchenko–Pastur (c = 1, loc = b/a)"
+    return (k1, a, b, c), sub
 
 
 def _mle(x: np.ndarray, start: tuple[float, float, float, float] | None) -> tuple[float, ...] | None:
@@ -384,7 +391,7 @@ def fit_free_meixner(data: Any, *, method: FitMethod = FitMethod.MOMENTS, thresh
     fitted = _fit_ks(x, method, snap, size)
     if isinstance(fitted, str):
         return fail(fitted)
-    law, D = fitted
+    law, D, sub = fitted
     p_iid = float(special.kolmogorov(math.sqrt(n) * D))
     nD = n * D
     accepted = nD <= threshold
@@ -397,32 +404,66 @@ def fit_free_meixner(data: Any, *, method: FitMethod = FitMethod.MOMENTS, thresh
             rep = _fit_ks(ev, method, snap, n)
             hits += isinstance(rep, str) or n * rep[1] >= nD
         pvalue = (1 + hits) / (1 + int(bootstrap))
-    reason = (f"free Meixner fit ({method.value}) {law!r}: KS distance D = {D:.3g}, n·D = {nD:.3g} "
+    reason = (f"free Meixner fit ({method.value}{'; submodel ' + sub if sub else ''}) {law!r}: KS distance D = {D:.3g}, n·D = {nD:.3g} "
               f"{'<=' if accepted else '>'} {threshold:g} (threshold calibrated on eigenvalue data; the i.i.d. "
               f"Kolmogorov p-value would be {p_iid:.3g}"
               + (f"; parametric bootstrap p = {pvalue:.3g} from {bootstrap} replicates" if bootstrap else "") + ")")
-    return FreeMeixnerFit(law, _loglik(law, x), D, nD, p_iid, threshold, accepted, reason, pvalue)
+    return FreeMeixnerFit(law, _loglik(law, x), D, nD, p_iid, threshold, accepted, reason, pvalue, sub)
 
 
 def _fit_ks(x: np.ndarray, method: FitMethod, snap: float, size: int | None
-            ) -> tuple[ShiftedFreeMeixner, float] | str:
+            ) -> tuple[ShiftedFreeMeixner, float, str | None] | str:
     """(fitted law, KS distance) for sorted data, or the reason no law of the family fits."""
     n = x.size
     if method is FitMethod.MOMENTS:
         k1 = float(np.mean(x))
         y = x - k1
         m2, m3, m4 = (float(np.mean(y ** k)) for k in (2, 3, 4))
-        params = _from_cumulants(k1, m2, m3, m4 - 2.0 * m2 * m2, snap, n)
-        if params is None:
+        got = _from_cumulants(k1, m2, m3, m4 - 2.0 * m2 * m2, snap, n)
+        if got is None:
             return "no free Meixner law has the data's first four free cumulants (b = κ2 + κ4/κ2 − (κ3/κ2)² ≤ 0)"
+        params, sub = got
     else:
-        params = _mle(x, None)
+        params, sub = _mle(x, None), None
         if params is None:
             return "no free Meixner law has a positive density at all the eigenvalues"
     law = ShiftedFreeMeixner(*params, size=size)
     F = np.asarray(law.cdf(x), dtype=float)
     i = np.arange(1, n + 1)
-    return law, float(max(np.max(i / n - F), np.max(F - (i - 1) / n)))
+    return law, float(max(np.max(i / n - F), np.max(F - (i - 1) / n))), sub
+
+
+C_SD = 2.4
+"""Sampling sd of ĉ from n eigenvalues, times n (measured 2.2–2.6 for the Gaussian, Wishart and MANOVA models at
+n = 1000, see :data:`SNAP`); used by :func:`decompression_spread`."""
+
+
+def decompression_spread(law: ShiftedFreeMeixner, factor: float, n: int, points: int = 2001) -> float:
+    r"""Total variation between the exact decompressions by ``factor`` of ``law`` with c moved to
+    :math:`c \pm` :data:`C_SD`/n (mean, variance bc and κ3 = abc kept): the error to expect from the sampling noise
+    of the fourth free cumulant of n eigenvalues (the dominant one near c = 1; see the module docstring).
+    ``inf`` when one of the two is not a valid decompression (the factor is within the noise of the limit)."""
+    from freecalc.operations.decompression import DecompressionError, decompress
+
+    outs = []
+    k2 = law.b * law.c
+    for sign in (-1.0, 1.0):
+        c = law.c + sign * C_SD / n
+        if c <= 0:
+            return math.inf
+        try:
+            outs.append(decompress(law.replace(b=k2 / c, c=c), factor=factor))
+        except (DecompressionError, ZeroDivisionError):
+            return math.inf
+    lo = min(o.support[0][0] for o in outs)
+    hi = max(o.support[-1][1] for o in outs)
+    x = np.linspace(lo, hi, points)
+    dens = [np.asarray(o.pdf(x), dtype=float) for o in outs]
+    atoms = [dict(o.atoms) for o in outs]
+    tv = 0.5 * float(np.trapezoid(np.abs(dens[0] - dens[1]), x))
+    # atoms move with c: count their masses as disjoint (an upper bound, exact unless two locations coincide)
+    tv += 0.5 * sum(sum(a.values()) for a in atoms)
+    return tv
 
 
 def decompress_parametric(data: Any, n: int | None = None, *, factor: float | None = None,
