@@ -69,6 +69,7 @@ from freecalc.laws.semicircle import Semicircle
 from freecalc.laws.wachter import Wachter
 from freecalc.symbolic import transforms as T
 from freecalc.symbolic.algebraic import AlgebraicError, compress_equation
+from freecalc._options import coerce_enum
 
 __all__ = [
     "Route",
@@ -514,12 +515,7 @@ def _parametric(law: Law, factor: Any, size: int | None, *, auto: bool, **opts: 
 
 
 def _as_route(route: Any) -> Route:
-    if isinstance(route, Route):
-        return route
-    try:
-        return Route(route)
-    except ValueError:
-        raise ValueError(f"route={route!r} is not one of {[r.value for r in Route]} (use freecalc.Route)") from None
+    return coerce_enum(route, Route, "route", hint="use freecalc.Route")
 
 
 @register_operation("decompress")

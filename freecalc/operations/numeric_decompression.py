@@ -43,6 +43,7 @@ from freecalc.laws.base import Law
 from freecalc.laws.decompressed import DecompressedLaw, DecompressedPiece, Solver
 from freecalc.laws.empirical import Empirical, FittedSpectrum
 from freecalc.operations.decompression import DecompressionError
+from freecalc._options import coerce_enum
 
 __all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL", "MASS_TOL"]
 
@@ -56,13 +57,7 @@ result is declared not a probability measure (DecompressionError)."""
 
 
 def _as_solver(solver: Any) -> Solver:
-    if isinstance(solver, Solver):
-        return solver
-    try:
-        return Solver(solver)
-    except ValueError:
-        raise ValueError(f"solver={solver!r} is not one of {[s.value for s in Solver]} "
-                         f"(use freecalc.operations.numeric_decompression.Solver)") from None
+    return coerce_enum(solver, Solver, "solver", hint="use freecalc.operations.numeric_decompression.Solver")
 
 
 def _check_factor(factor: Any) -> float:

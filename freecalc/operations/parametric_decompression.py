@@ -79,24 +79,20 @@ nD})/(R + 1)) is available but needs R diagonalisations of n×n matrices, too sl
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import optimize, special
 
-from freecalc._params import POSITIVE, REAL, Parameter
 from freecalc.laws.base import Law
 from freecalc.laws.empirical import Empirical
-from freecalc.laws.free_meixner import FreeMeixner
-from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
+from freecalc.laws.free_meixner import ShiftedFreeMeixner
 from freecalc.operations.decompression import register_exact_rule
 
-__all__ = ["ShiftedFreeMeixner", "FreeMeixnerFit", "FitMethod", "fit_free_meixner", "KS_ACCEPT", "SNAP",
+__all__ = ["FreeMeixnerFit", "FitMethod", "fit_free_meixner", "KS_ACCEPT", "SNAP",
            "MP_SNAP", "C_SD", "decompression_spread",
            "decompress_parametric"]
 
@@ -149,58 +145,6 @@ excluded from ``off_family_min_nD``: the i.i.d. ones are above it, the blind spo
 # --------------------------------------------------------------------------------------------------------------
 # the family
 # --------------------------------------------------------------------------------------------------------------
-class ShiftedFreeMeixner(QuadraticLaw):
-    r"""The law of ``loc + X`` with X ~ ``FreeMeixner(a, b, c)``: mean loc, variance bc, support loc + a ± 2√b.
-
-    The four-parameter family containing every quadratic law (semicircle, Marchenko–Pastur, Kesten–McKay,
-    Wachter, free Meixner) up to the shift; see the module docstring. Its quadratic is the free Meixner one with
-    z replaced by z − loc: :math:`P = (c-2)(z-\ell) - ac`, :math:`Q = (1-c)(z-\ell)^2 + ac(z-\ell) + bc^2`.
-    """
-
-    parameters = (
-        Parameter("loc", "ell", REAL, typical=(-1.0, 1.0)),
-        Parameter("a", "a", REAL, typical=(-1.5, 1.5)),
-        Parameter("b", "b", POSITIVE, typical=(0.3, 2.0)),
-        Parameter("c", "c", POSITIVE, typical=(0.3, 3.0)),
-    )
-    latex_name = r"\mathrm{FM}_{\ell}"
-
-    def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
-        ell, a, b, c = p["loc"], p["a"], p["b"], p["c"]
-        return QuadraticCoefficients(p0=-(c - 2) * ell - a * c, p1=c - 2,
-                                     q0=(1 - c) * ell * ell - a * c * ell + b * c * c,
-                                     q1=-2 * (1 - c) * ell + a * c, q2=1 - c)
-
-    def _edges_formula(self, p: Mapping[str, Any], sqrt: Any) -> tuple[Any, Any]:
-        r = 2 * sqrt(p["b"])
-        return p["loc"] + p["a"] - r, p["loc"] + p["a"] + r
-
-    @property
-    def base(self) -> FreeMeixner:
-        """The centred law ``FreeMeixner(a, b, c)``."""
-        return FreeMeixner(self.a, self.b, self.c)
-
-    def _interval_rule(self, a: float, b: float, panels: int = 64, order: int = 16):
-        # the free Meixner rule refines around near-poles of the density in θ, which is shift-invariant
-        rule = self.base._interval_rule(a - self.loc, b - self.loc, panels, order)
-        return dataclasses.replace(rule, a=rule.a + self.loc, b=rule.b + self.loc)
-
-    def _numeric_atoms(self, *args: Any) -> tuple[tuple[float, float], ...]:
-        return tuple((x + self.loc, w) for x, w in self.base._atoms())
-
-    def _atoms(self) -> tuple[tuple[float, float], ...]:
-        return self._numeric_atoms()
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        return self.base._cdf(np.asarray(x, dtype=float) - self.loc)
-
-    def _rvs(self, size: Any, rng: np.random.Generator) -> Any:
-        return self.loc + self.base.rvs(size, rng=rng)
-
-    def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        return self.base.matrix(n, rng=rng) + self.loc * np.eye(n)
-
-
 @register_exact_rule(ShiftedFreeMeixner)
 def _shifted_free_meixner(law: ShiftedFreeMeixner, f: Any) -> Law:
     # R(w) = loc + R_FM(w): decompression R(w) → R(f w) keeps loc and applies the free Meixner rule
