@@ -1,0 +1,139 @@
+r"""Vectorised safeguarded secant iteration for the subordination equations (the numpy route, ``Route.LAW``).
+
+Same algorithm as the numba kernel in :mod:`freecalc.kernels.subordination`, but the inputs' transforms come from
+the laws' own ``stieltjes`` (any law), so derivatives are replaced by secant steps. The continuation in Im z down to
+the real axis and the convergence criterion are documented on :func:`solve_vectorised`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from freecalc.laws.numeric import Solution
+
+__all__ = ["Residual", "solve_vectorised", "project_upper"]
+
+_EPS = float(np.finfo(float).eps)
+
+Residual = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def project_upper(w: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Move ω up to Im ω = floor where rounding took it below (ω must stay in the upper half plane)."""
+    return w.real + 1j * np.where(w.imag <= floor, floor, w.imag)
+
+
+def _finite(v: np.ndarray) -> np.ndarray:
+    return np.isfinite(v.real) & np.isfinite(v.imag)
+
+
+def _secant(res: Residual, lam: np.ndarray, w: np.ndarray, floor: np.ndarray, tol: float, maxiter: int):
+    """Safeguarded secant iteration at fixed λ (vectorised). Returns ω, m, converged, iterations, |f|."""
+    with np.errstate(all="ignore"):
+        w = project_upper(w, floor)
+        f, m = res(lam, w)
+        iters = np.ones(lam.shape, dtype=np.int64)
+        alive = _finite(f) & _finite(m)
+        conv = alive & (np.abs(f) <= 16 * _EPS * (1 + np.abs(w)))
+        # first step: the fixed-point map ω ← T(ω) = ω − f
+        w_prev, f_prev = w, f
+        w = project_upper(np.where(alive, w - f, w), floor)
+        f, m = res(lam, w)
+        iters += 1
+        alive &= _finite(f) & _finite(m)
+        conv = alive & (conv | (np.abs(f) <= 16 * _EPS * (1 + np.abs(w))))
+        for _ in range(maxiter):
+            act = np.flatnonzero(alive & ~conv)
+            if act.size == 0:
+                break
+            wa, fa, wp, fp = w[act], f[act], w_prev[act], f_prev[act]
+            den = fa - fp
+            step = fa * (wa - wp) / den
+            good = _finite(step) & (den != 0)
+            cand = project_upper(np.where(good, wa - step, wa - fa), floor[act])
+            fc, mc = res(lam[act], cand)
+            iters[act] += 1
+            worse = good & ~(_finite(fc) & _finite(mc) & (np.abs(fc) < np.abs(fa)))
+            if np.any(worse):
+                j = np.flatnonzero(worse)
+                cand[j] = project_upper(wa[j] - fa[j], floor[act][j])
+                fc[j], mc[j] = res(lam[act][j], cand[j])
+                iters[act[j]] += 1
+            ok = _finite(fc) & _finite(mc)
+            w_prev[act], f_prev[act] = wa, fa
+            w[act] = np.where(ok, cand, wa)
+            f[act] = np.where(ok, fc, fa)
+            m[act] = np.where(ok, mc, m[act])
+            alive[act] &= ok
+            took_secant = good & ~worse
+            small_step = np.abs(cand - wa) <= tol * (1 + np.abs(cand))
+            tiny_res = np.abs(fc) <= 16 * _EPS * (1 + np.abs(cand))
+            # small steps count only with a small residual too (a stalled iteration also takes small steps)
+            small_res = np.abs(fc) <= 10 * tol * (1 + np.abs(cand))
+            conv[act] = ok & ((took_secant & small_step & small_res) | tiny_res)
+    return w, m, conv, iters, np.abs(f)
+
+
+def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
+                     guess: Callable[[np.ndarray], np.ndarray], lam: np.ndarray, *, eta0: float, etamin: float,
+                     tol: float, maxiter: int, start: np.ndarray | None = None,
+                     start_kind: np.ndarray | None = None) -> Solution:
+    r"""Solve :math:`f(\omega; \lambda) = 0` at every λ (Im λ ≥ 0) by warm-started continuation in Im λ.
+
+    ``res(λ, ω)`` returns the fixed-point residual :math:`f = \omega - T_\lambda(\omega)` and the resulting m(λ);
+    ``floor(λ)`` the lower bound of Im ω; ``guess(λ)`` a start valid far from the real axis. The continuation
+    and warm-start acceptance rules are those of :func:`freecalc.kernels.subordination.solve_subordination`.
+    """
+    lam = np.asarray(lam, dtype=complex)
+    n = lam.size
+    m_out = np.full(n, np.nan + 0j)
+    w_out = np.full(n, np.nan + 0j)
+    conv = np.zeros(n, dtype=bool)
+    iters = np.zeros(n, dtype=np.int64)
+    resid = np.full(n, np.inf)
+    todo = np.ones(n, dtype=bool)
+    if start is not None and start_kind is not None and np.any(start_kind > 0):
+        idx = np.flatnonzero(start_kind > 0)
+        w0 = np.asarray(start)[idx]
+        w, m, c, it, r = _secant(res, lam[idx], w0, floor(lam[idx]), tol, 30)
+        iters[idx] += it
+        nonreal = w.imag > floor(lam[idx]) + 1e-10 * (1 + np.abs(w))
+        # a real root is accepted only at rounding-level residual: a secant iteration stalling next to a fold
+        # (just inside a support edge, where no real root exists) has small steps but a residual ~ the distance
+        real_ok = (start_kind[idx] == 2) & (np.abs(w - w0) <= 0.05 * eta0) & (r <= 1e3 * _EPS * (1 + np.abs(w)))
+        ok = c & (nonreal | real_ok)
+        j = idx[ok]
+        m_out[j], w_out[j], conv[j], resid[j] = m[ok], w[ok], True, r[ok]
+        todo[j] = False
+    idx = np.flatnonzero(todo)
+    if idx.size == 0:
+        return Solution(lam, m_out, w_out, conv, iters, resid)
+    L = lam[idx]
+    target = L.imag
+    eps = np.maximum(target, eta0)
+    cur = L.real + 1j * eps
+    w, m, c, it, r = _secant(res, cur, guess(cur), floor(cur), tol, maxiter)
+    iters[idx] += it
+    failed = ~c
+    ratio = np.full(idx.size, 1e-3)
+    active = ~failed & (eps > target)
+    while np.any(active):
+        j = np.flatnonzero(active)
+        nxt = eps[j] * ratio[j]
+        nxt = np.where((nxt < etamin) | (nxt < target[j]), target[j], nxt)
+        lj = L.real[j] + 1j * nxt
+        wn, mn, cn, itn, rn = _secant(res, lj, w[j], floor(lj), tol, maxiter)
+        iters[idx[j]] += itn
+        acc = j[cn]
+        w[acc], m[acc], r[acc], eps[acc] = wn[cn], mn[cn], rn[cn], nxt[cn]
+        ratio[acc] = np.maximum(ratio[acc] ** 2, 1e-4)
+        rej = j[~cn]
+        ratio[rej] = np.sqrt(ratio[rej])
+        gave_up = rej[ratio[rej] > 0.95]
+        failed[gave_up] = True
+        w[gave_up], m[gave_up], r[gave_up] = wn[~cn][ratio[rej] > 0.95], mn[~cn][ratio[rej] > 0.95], \
+            rn[~cn][ratio[rej] > 0.95]
+        active = ~failed & (eps > target)
+    m_out[idx], w_out[idx], conv[idx], resid[idx] = m, w, ~failed, r
+    return Solution(lam, m_out, w_out, conv, iters, resid)
