@@ -23,6 +23,7 @@ import sympy as sp
 
 from freecalc._params import Parameter, SymbolicParameterError, is_symbolic_value
 from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
+from freecalc.laws.symbolic_face import SymbolicFace, check_order as _check_order
 from freecalc.symbolic import transforms as T
 
 __all__ = ["Law", "SymbolicFace", "register_operation", "dispatch", "exact_value"]
@@ -510,10 +511,6 @@ class Law:
         raise NotImplementedError(f"{type(self).__name__} has no random matrix model")
 
 
-def _check_order(k: Any) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise ValueError(f"moment/cumulant order must be a non-negative integer, got {k!r}")
-    return int(k)
 
 
 def stieltjes_by_quadrature(law: Law, z: np.ndarray) -> np.ndarray:
@@ -529,90 +526,6 @@ def stieltjes_by_quadrature(law: Law, z: np.ndarray) -> np.ndarray:
     for loc, mass in law.atoms:
         out = out + mass / (loc - zf.reshape(-1))
     return out.reshape(zf.shape)
-
-
-class SymbolicFace:
-    """Symbolic face of a law: plain sympy expressions.
-
-    Subclasses implement :meth:`stieltjes` and either :meth:`r_transform` or :meth:`_moment_list`; the rest is
-    derived here (moments ↔ free cumulants through :mod:`freecalc.symbolic.transforms`).
-    """
-
-    def __init__(self, law: Law) -> None:
-        self.law = law
-        self.params: dict[str, sp.Expr] = {p.name: e for p, e in zip(law.parameters, law._exact)}
-
-    def __getattr__(self, name: str) -> Any:
-        params = self.__dict__.get("params", {})
-        if name in params:
-            return params[name]
-        raise AttributeError(name)
-
-    def __repr__(self) -> str:
-        return f"<symbolic face of {self.law!r}>"
-
-    def _unsupported(self, what: str) -> NotImplementedError:
-        return NotImplementedError(f"{type(self.law).__name__} has no symbolic {what}")
-
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
-        """m(z) = ∫ρ(x)/(x − z)dx as a sympy expression (principal branch: Im m > 0 for Im z > 0)."""
-        raise self._unsupported("Stieltjes transform")
-
-    def cauchy(self, z: Any = T.z) -> sp.Expr:
-        """G(z) = −m(z)."""
-        return -self.stieltjes(z)
-
-    def density(self, x: Any = T.x) -> sp.Expr:
-        """Density of the continuous part (a Piecewise that vanishes off the support)."""
-        raise self._unsupported("density")
-
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
-        """R-transform with R(G(z)) + 1/G(z) = z."""
-        raise self._unsupported("R-transform")
-
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
-        """S-transform."""
-        raise self._unsupported("S-transform")
-
-    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
-        """Polynomial P(m, z) with P(m(z), z) = 0 (algebraic laws only)."""
-        raise TypeError(f"{type(self.law).__name__} is not an algebraic law: its Stieltjes transform satisfies "
-                        f"no polynomial equation")
-
-    @property
-    def support(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
-        raise self._unsupported("support")
-
-    @property
-    def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
-        return ()
-
-    def _moment_list(self, K: int) -> list[sp.Expr]:
-        try:
-            r = self.r_transform(T.w)
-        except NotImplementedError:
-            return [sp.simplify(v) for v in T.moments_from_stieltjes(self.stieltjes(T.z), K)]
-        return [sp.simplify(v) for v in T.moments_from_free_cumulants(T.cumulants_from_r(r, K))]
-
-    def moments(self, K: int) -> list[sp.Expr]:
-        """Exact moments m_1..m_K."""
-        return self._moment_list(_check_order(K))
-
-    def moment(self, k: int) -> sp.Expr:
-        """Exact k-th moment."""
-        k = _check_order(k)
-        return sp.Integer(1) if k == 0 else self.moments(k)[-1]
-
-    def free_cumulants(self, K: int) -> list[sp.Expr]:
-        """Exact free cumulants κ_1..κ_K."""
-        return [sp.simplify(v) for v in T.free_cumulants_from_moments(self.moments(_check_order(K)))]
-
-    def free_cumulant(self, k: int) -> sp.Expr:
-        """Exact k-th free cumulant."""
-        k = _check_order(k)
-        if k == 0:
-            raise ValueError("free cumulants start at k = 1")
-        return self.free_cumulants(k)[-1]
 
 
 Law.symbolic_face_class = SymbolicFace
