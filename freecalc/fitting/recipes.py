@@ -3,7 +3,7 @@ r"""Fitting recipes of the named laws: starting values from moments and from the
 Each rule returns a few candidate starting points; :func:`freecalc.fitting.mle.maximize` keeps the one with the
 highest likelihood. Moment starts are consistent estimators when the data follow the law; edge starts place the
 support just around the data, which is what makes a start feasible (finite likelihood) for a law with compact
-support. Laws whose modules are absent are skipped.
+support.
 """
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ import numpy as np
 
 from freecalc.fitting.families import DataSummary, Family, finite_starts, register_family, spread_edges
 from freecalc.fitting.options import ScaleOption
+from freecalc.laws.free_meixner import FreeMeixner
+from freecalc.laws.htmp import HTMP, InverseHTMP
+from freecalc.laws.kesten_mckay import KestenMcKay
+from freecalc.laws.marchenko_pastur import MarchenkoPastur
+from freecalc.laws.semicircle import Semicircle
+from freecalc.laws.wachter import Wachter
 
 
 def _f(v) -> float:
@@ -367,60 +373,33 @@ def _htmp_boundary_note(inverse: bool):
     return note
 
 
-def _register_optional() -> None:
-    try:
-        from freecalc.laws.kesten_mckay import KestenMcKay
-    except ImportError:
-        KestenMcKay = None
-    if KestenMcKay is not None:
-        register_family(Family(KestenMcKay, scale_param=None, loc_param=None, auto=ScaleOption.FIT_WITH_LOCATION,
-                               nonnegative=False, finite_edge=True, starts=_km_starts,
-                               fast_law=FastKestenMcKay))
-    try:
-        from freecalc.laws.wachter import Wachter
-    except ImportError:
-        Wachter = None
-    if Wachter is not None:
-        register_family(Family(Wachter, scale_param=None, loc_param=None, auto=ScaleOption.NONE,
-                               nonnegative=True, finite_edge=True, starts=_wachter_starts,
-                               fast_law=FastWachter))
-    try:
-        from freecalc.laws.free_meixner import FreeMeixner
-    except ImportError:
-        FreeMeixner = None
-    if FreeMeixner is not None:
+def _register_families() -> None:
+    # κ ≤ 500: HTMP is then Marchenko–Pastur to ~3e-3 in L1 (0.016 at κ = 100, rate 1/κ; see the htmp notes) and
+    # κ is no longer identifiable; with γ ≥ 0.005 it keeps b = κ/(2γ) ≤ 5e4, where the density kernel stays fast
+    # (~0.2 s per 1024 points at the corner, ~1 ms inside).
+    htmp_box = {"gamma": (0.005, 0.995), "kappa": (0.005, 500.0)}
+    families = (
+        Family(MarchenkoPastur, scale_param="sigma2", loc_param=None, auto=ScaleOption.FIT,
+               nonnegative=True, finite_edge=True, starts=_mp_starts, fast_law=FastMP),
+        Family(Semicircle, scale_param="r", loc_param="center", auto=ScaleOption.FIT_WITH_LOCATION,
+               nonnegative=False, finite_edge=True, starts=_sc_starts, fast_law=FastSemicircle),
+        Family(KestenMcKay, scale_param=None, loc_param=None, auto=ScaleOption.FIT_WITH_LOCATION,
+               nonnegative=False, finite_edge=True, starts=_km_starts, fast_law=FastKestenMcKay),
+        Family(Wachter, scale_param=None, loc_param=None, auto=ScaleOption.NONE,
+               nonnegative=True, finite_edge=True, starts=_wachter_starts, fast_law=FastWachter),
         # (a, b, c) → (sa, s²b, c) is the law of sX: the family carries its own scale (b); the mean is 0, so a
         # location is added
-        register_family(Family(FreeMeixner, scale_param="b", loc_param=None, auto=ScaleOption.FIT_WITH_LOCATION,
-                               nonnegative=False, finite_edge=True, starts=_fm_starts))
-    try:
-        from freecalc.laws.htmp import HTMP, InverseHTMP
-    except ImportError:
-        HTMP = InverseHTMP = None
-    if HTMP is not None:
-        # κ ≤ 500: HTMP is then Marchenko–Pastur to ~3e-3 in L1 (0.016 at κ = 100, rate 1/κ; see the htmp
-        # notes)
-        # and κ is no longer identifiable; with γ ≥ 0.005 it keeps b = κ/(2γ) ≤ 5e4, where the density kernel
-        # stays fast (~0.2 s per 1024 points at the corner, ~1 ms inside).
-        box = {"gamma": (0.005, 0.995), "kappa": (0.005, 500.0)}
-        register_family(Family(HTMP, scale_param=None, loc_param=None, auto=ScaleOption.FIT,
-                               nonnegative=True, finite_edge=False, starts=_htmp_starts, fast_law=FastHTMP,
-                               box=box, boundary_note=_htmp_boundary_note(False)))
-        register_family(Family(InverseHTMP, scale_param=None, loc_param=None, auto=ScaleOption.FIT,
-                               nonnegative=True, finite_edge=False, starts=_inverse_htmp_starts,
-                               fast_law=FastInverseHTMP, box=box, boundary_note=_htmp_boundary_note(True)))
+        Family(FreeMeixner, scale_param="b", loc_param=None, auto=ScaleOption.FIT_WITH_LOCATION,
+               nonnegative=False, finite_edge=True, starts=_fm_starts),
+        Family(HTMP, scale_param=None, loc_param=None, auto=ScaleOption.FIT, nonnegative=True, finite_edge=False,
+               starts=_htmp_starts, fast_law=FastHTMP, box=htmp_box, boundary_note=_htmp_boundary_note(False)),
+        Family(InverseHTMP, scale_param=None, loc_param=None, auto=ScaleOption.FIT, nonnegative=True,
+               finite_edge=False, starts=_inverse_htmp_starts, fast_law=FastInverseHTMP, box=htmp_box,
+               boundary_note=_htmp_boundary_note(True)),
+    )
+    for family in families:
+        register_family(family)
 
 
-def _register_core() -> None:
-    from freecalc.laws.marchenko_pastur import MarchenkoPastur
-    from freecalc.laws.semicircle import Semicircle
+_register_families()
 
-    register_family(Family(MarchenkoPastur, scale_param="sigma2", loc_param=None, auto=ScaleOption.FIT,
-                           nonnegative=True, finite_edge=True, starts=_mp_starts, fast_law=FastMP))
-    register_family(Family(Semicircle, scale_param="r", loc_param="center", auto=ScaleOption.FIT_WITH_LOCATION,
-                           nonnegative=False, finite_edge=True, starts=_sc_starts,
-                           fast_law=FastSemicircle))
-
-
-_register_core()
-_register_optional()
