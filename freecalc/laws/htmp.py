@@ -42,6 +42,7 @@ from scipy.linalg import eigh_tridiagonal
 
 from freecalc._params import POSITIVE, Domain, Parameter
 from freecalc.kernels import htmp as K
+from freecalc.kernels.bidiagonal import bidiag_small_singular_values
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.numerics.quadrature import gauss_legendre
 from freecalc.symbolic import special
@@ -437,7 +438,7 @@ class HTMP(Law):
         top = ev[-1]
         nsmall = int(np.searchsorted(ev, 1e-4 * top))
         if nsmall:
-            sv = K.bidiag_small_singular_values(d, t, nsmall + 1 if nsmall < m else nsmall,
+            sv = bidiag_small_singular_values(d, t, nsmall + 1 if nsmall < m else nsmall,
                                                 math.sqrt(max(top, 1e-300)) * 1.0001)
             ev[:sv.size] = sv ** 2
             ev.sort()

@@ -141,7 +141,7 @@ def test_small_eigenvalues_relatively_accurate():
     # γ = 0.75, κ = 0.5: singular values spanning many decades; bisection on the Golub–Kahan form vs the same
     # bidiagonal's singular values in 60-digit arithmetic
     import mpmath as mp
-    from freecalc.kernels.htmp import bidiag_small_singular_values
+    from freecalc.kernels.bidiagonal import bidiag_small_singular_values
     law = fc.HTMP(0.75, 0.5)
     n = 40
     d, t = law._bidiagonal(n, np.random.default_rng(3))
