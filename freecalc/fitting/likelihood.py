@@ -270,17 +270,13 @@ class Likelihood:
         if not (s > 0 and math.isfinite(s) and math.isfinite(loc)):
             return -math.inf
         x = self.x
-        ll = 0.0
+        hits = self._atom_hits(atoms, s, loc)
+        if hits is None:
+            return -math.inf
+        ll = sum((i1 - i0) * math.log(w) for i0, i1, w in hits)
         keep = np.ones(x.size, dtype=bool)
-        for a, w in atoms:
-            at = loc + s * a
-            i0 = int(np.searchsorted(x, at - self.zero_tol, side="left"))
-            i1 = int(np.searchsorted(x, at + self.zero_tol, side="right"))
-            if i1 > i0:
-                if not w > 0:
-                    return -math.inf
-                ll += (i1 - i0) * math.log(w)
-                keep[i0:i1] = False
+        for i0, i1, _ in hits:
+            keep[i0:i1] = False
         rest = x[keep] if not keep.all() else x
         if rest.size:
             y = (rest - loc) / s if (s != 1.0 or loc != 0.0) else rest
@@ -303,6 +299,21 @@ class Likelihood:
             ll += self.censor * math.log(m)
         return ll if math.isfinite(ll) else -math.inf
 
+    def _atom_hits(self, atoms, s: float, loc: float) -> list[tuple[int, int, float]] | None:
+        """Index ranges [i0, i1) of the sorted data sitting on each atom (within zero_tol), with the atom's mass;
+        None when data sit on an atom of mass ≤ 0 (impossible under the law)."""
+        x = self.x
+        hits = []
+        for a, w in atoms:
+            at = loc + s * a
+            i0 = int(np.searchsorted(x, at - self.zero_tol, side="left"))
+            i1 = int(np.searchsorted(x, at + self.zero_tol, side="right"))
+            if i1 > i0:
+                if not w > 0:
+                    return None
+                hits.append((i0, i1, w))
+        return hits
+
     def contributions(self, theta: Mapping[str, float]) -> np.ndarray | None:
         """Per-point log-likelihood terms (atom points: log of the atom's mass), or None where invalid.
 
@@ -316,17 +327,14 @@ class Likelihood:
             return None
         s, loc = model.affine(theta)
         x = self.x
+        hits = self._atom_hits(atoms, s, loc)
+        if hits is None:
+            return None
         out = np.empty(x.size)
         keep = np.ones(x.size, dtype=bool)
-        for a, w in atoms:
-            at = loc + s * a
-            i0 = int(np.searchsorted(x, at - self.zero_tol, side="left"))
-            i1 = int(np.searchsorted(x, at + self.zero_tol, side="right"))
-            if i1 > i0:
-                if not w > 0:
-                    return None
-                out[i0:i1] = math.log(w)
-                keep[i0:i1] = False
+        for i0, i1, w in hits:
+            out[i0:i1] = math.log(w)
+            keep[i0:i1] = False
         y = (x[keep] - loc) / s
         logpdf = getattr(law, "logpdf", None)
         with np.errstate(all="ignore"):

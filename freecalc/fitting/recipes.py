@@ -310,15 +310,10 @@ def _htmp_shape_starts(v: float, alpha_hint: float | None) -> list[tuple[float, 
     return out
 
 
-def _htmp_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
-    """HTMP has mean 1: the added scale starts at the data mean; (γ, κ) from the normalised variance."""
-    x = d.x
-    scale = float(np.mean(x)) if with_scale else 1.0
-    if not scale > 0:
-        return []
-    v = float(np.var(x / scale))
+def _shape_starts(shapes, scale: float, with_scale: bool, with_loc: bool) -> list:
+    """Start dicts from (γ, κ) pairs, with the scale (and a zero location) added when those are fitted."""
     out = []
-    for g, k in _htmp_shape_starts(v, None):
+    for g, k in shapes:
         st = {"gamma": g, "kappa": k}
         if with_scale:
             st["scale"] = scale
@@ -326,6 +321,16 @@ def _htmp_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
             st["loc"] = 0.0
         out.append({kk: _f(vv) for kk, vv in st.items()})
     return finite_starts(out)
+
+
+def _htmp_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
+    """HTMP has mean 1: the added scale starts at the data mean; (γ, κ) from the normalised variance."""
+    x = d.x
+    scale = float(np.mean(x)) if with_scale else 1.0
+    if not scale > 0:
+        return []
+    v = float(np.var(x / scale))
+    return _shape_starts(_htmp_shape_starts(v, None), scale, with_scale, with_loc)
 
 
 def _inverse_htmp_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> list:
@@ -339,15 +344,8 @@ def _inverse_htmp_starts(d: DataSummary, with_scale: bool, with_loc: bool) -> li
     scale = 1.0 / float(np.mean(1.0 / x)) if with_scale else 1.0
     v = float(np.var(scale / x))
     tail = fit_power_law_tail(x)
-    out = []
-    for g, k in _htmp_shape_starts(v, None if tail is None else tail.alpha):
-        st = {"gamma": g, "kappa": k}
-        if with_scale:
-            st["scale"] = scale
-        if with_loc:
-            st["loc"] = 0.0
-        out.append({kk: _f(vv) for kk, vv in st.items()})
-    return finite_starts(out)
+    return _shape_starts(_htmp_shape_starts(v, None if tail is None else tail.alpha), scale, with_scale,
+                         with_loc)
 
 
 def _htmp_boundary_note(inverse: bool):

@@ -183,39 +183,38 @@ def _numeric_module():
     return subordination
 
 
-def _add2(a: Law, b: Law, method: Method, opts: dict) -> Law:
+_OPS = {"add": (_ADD_RULES, A.add_equations, "free_add_numeric"),
+        "mul": (_MUL_RULES, A.mul_equations, "free_mul_numeric")}
+
+
+def _combine(a: Law, b: Law, method: Method, opts: dict, op: str) -> Law:
+    """One route rule for ⊞ and ⊠: a named identity, else the exact polynomial, else subordination."""
     size = common_size(a, b)
+    rules, exact, numeric = _OPS[op]
+    name = f"free_{op}"
     if method is not Method.NUMERIC:
-        named = _identity(_ADD_RULES, a, b)
+        named = _identity(rules, a, b)
         if named is not None:
             return named.with_size(size) if named.size != size else named
+    if op == "mul":
+        _check_mul(a, b, name)
+    if method is not Method.NUMERIC:
         if is_algebraic(a) and is_algebraic(b):
-            P = A.add_equations(to_algebraic(a).equation, to_algebraic(b).equation, T.m, T.z)
+            P = exact(to_algebraic(a).equation, to_algebraic(b).equation, T.m, T.z)
             return AlgebraicLaw(P, size=size, reduce=False)
         if method is Method.EXACT:
             bad = a if not is_algebraic(a) else b
-            raise TypeError(f"free_add: method=Method.EXACT needs algebraic laws; {bad!r} is not algebraic "
+            raise TypeError(f"{name}: method=Method.EXACT needs algebraic laws; {bad!r} is not algebraic "
                             f"(use Method.AUTO or Method.NUMERIC)")
-    out = _numeric_module().free_add_numeric(a, b, **opts)
-    return out
+    return getattr(_numeric_module(), numeric)(a, b, **opts)
+
+
+def _add2(a: Law, b: Law, method: Method, opts: dict) -> Law:
+    return _combine(a, b, method, opts, "add")
 
 
 def _mul2(a: Law, b: Law, method: Method, opts: dict) -> Law:
-    size = common_size(a, b)
-    if method is not Method.NUMERIC:
-        named = _identity(_MUL_RULES, a, b)
-        if named is not None:
-            return named.with_size(size) if named.size != size else named
-    _check_mul(a, b, "free_mul")
-    if method is not Method.NUMERIC:
-        if is_algebraic(a) and is_algebraic(b):
-            P = A.mul_equations(to_algebraic(a).equation, to_algebraic(b).equation, T.m, T.z)
-            return AlgebraicLaw(P, size=size, reduce=False)
-        if method is Method.EXACT:
-            bad = a if not is_algebraic(a) else b
-            raise TypeError(f"free_mul: method=Method.EXACT needs algebraic laws; {bad!r} is not algebraic "
-                            f"(use Method.AUTO or Method.NUMERIC)")
-    return _numeric_module().free_mul_numeric(a, b, **opts)
+    return _combine(a, b, method, opts, "mul")
 
 
 def free_add(a: Law, b: Law, *more: Law, method: Any = Method.AUTO, **opts: Any) -> Law:
