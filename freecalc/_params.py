@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["Domain", "Parameter", "SymbolicParameterError", "as_number", "is_symbolic_value"]
+__all__ = ["Domain", "Parameter", "SymbolicParameterError", "as_number", "check_count", "is_symbolic_value"]
 
 
 class SymbolicParameterError(ValueError):
@@ -160,3 +160,55 @@ def is_symbolic_value(value: Any) -> bool:
 def as_number(value: Any) -> float:
     """Convert a validated numeric parameter value to float."""
     return float(value)
+
+
+def check_count(name: str, value: Any, minimum: int = 1, maximum: int | None = None) -> int:
+    """Validate a size or count (a matrix dimension, a number of samples) and return it as an ``int``.
+
+    The rule, shared by every size and count in the package: a value is accepted when it is an integral value — a
+    Python ``int``, a numpy integer, or a float (or 0-d array) holding an integer such as ``100.0`` or ``4e3`` —
+    and ``minimum <= value <= maximum``.  Floats are accepted because sizes are often computed (``n * 0.25``) or
+    written in scientific notation; a float that is not an integer is rejected rather than rounded, since rounding
+    would silently change the matrix model.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in the error message.
+    value : object
+        The value to check.
+    minimum : int
+        Smallest allowed value (default 1).
+    maximum : int, optional
+        Largest allowed value (default: unbounded).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If the value is a bool, not a real number (a string, ``None``, a complex number), or an array with
+        ``ndim > 0``.
+    ValueError
+        If the value is NaN, infinite, not an integer, or outside ``[minimum, maximum]``.
+    """
+    hi = "∞)" if maximum is None else f"{maximum}]"
+    rule = f"an integer in [{minimum}, {hi} (int, numpy integer, or an integer-valued float such as 4e3)"
+    if isinstance(value, np.ndarray):
+        if value.ndim != 0:
+            raise TypeError(f"{name} must be {rule}, got an array of shape {value.shape}")
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {rule}, got {value!r} of type {type(value).__name__}")
+    if isinstance(value, numbers.Integral):
+        out = int(value)
+    else:
+        x = float(value)
+        if not math.isfinite(x) or not x.is_integer():
+            raise ValueError(f"{name} must be {rule}, got {value!r}")
+        out = int(x)
+    if out < minimum or (maximum is not None and out > maximum):
+        raise ValueError(f"{name} must be {rule}, got {value!r}")
+    return out

@@ -19,10 +19,11 @@ F. Mezzadri, How to generate random matrices from the classical compact groups, 
 """
 from __future__ import annotations
 
-import numbers
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
+
+from freecalc._params import check_count
 
 __all__ = ["PrincipalSubmatrix", "random_principal_submatrix", "haar_stiefel", "submatrix_of_invariant"]
 
@@ -36,15 +37,6 @@ class PrincipalSubmatrix(NamedTuple):
 
     matrix: np.ndarray
     indices: np.ndarray
-
-
-def _check_count(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
-    value = int(value)
-    if not lo <= value <= hi:
-        raise ValueError(f"{name}={value} is outside the allowed range [{lo}, {hi}]")
-    return value
 
 
 def _square_shape(A: Any) -> int:
@@ -154,8 +146,8 @@ def random_principal_submatrix(
         ``(matrix, indices)``: the dense float submatrix ``A[indices][:, indices]`` and the sorted indices.
     """
     n = _square_shape(A)
-    n_s = _check_count("n_s", n_s, 1, n)
-    block_bytes = _check_count("block_bytes", block_bytes, 1, 2**62)
+    n_s = check_count("n_s", n_s, minimum=1, maximum=n)
+    block_bytes = check_count("block_bytes", block_bytes, minimum=1, maximum=2**62)
     gen = np.random.default_rng(rng)
     idx = np.sort(gen.choice(n, size=n_s, replace=False)).astype(np.intp)
     reader = next(read for accepts, read in _READERS if accepts(A))
@@ -191,8 +183,8 @@ def haar_stiefel(n: int, k: int, rng: Any = None) -> np.ndarray:
     rng : optional
         Anything :func:`numpy.random.default_rng` accepts.
     """
-    n = _check_count("n", n, 1, 2**62)
-    k = _check_count("k", k, 1, n)
+    n = check_count("n", n, minimum=1, maximum=2**62)
+    k = check_count("k", k, minimum=1, maximum=n)
     gen = np.random.default_rng(rng)
     q, r = np.linalg.qr(gen.standard_normal((n, k)))
     signs = np.sign(np.diag(r))
@@ -226,7 +218,7 @@ def submatrix_of_invariant(eigenvalues: Any, n_s: int, rng: Any = None) -> np.nd
         raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape {lam.shape}")
     if not np.all(np.isfinite(lam)):
         raise ValueError("eigenvalues contain NaN or infinite values")
-    n_s = _check_count("n_s", n_s, 1, lam.size)
+    n_s = check_count("n_s", n_s, minimum=1, maximum=lam.size)
     v = haar_stiefel(lam.size, n_s, rng)
     sub = v.T @ (lam[:, None] * v)
     return 0.5 * (sub + sub.T)  # exact symmetry (the product is symmetric up to rounding)

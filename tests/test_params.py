@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, strategies as st
 
-from freecalc._params import POSITIVE, Domain, Parameter
+from freecalc._params import POSITIVE, Domain, Parameter, check_count
 
 C = Parameter("c", "c", POSITIVE, typical=(0.1, 3.0))
 D = Parameter("d", "d", Domain(2, math.inf), typical=(2, 10))
@@ -61,3 +61,19 @@ def test_validate_agrees_with_contains(v):
     else:
         with pytest.raises(ValueError):
             C.validate(v)
+
+
+@pytest.mark.parametrize("value, expected", [(4, 4), (np.int64(7), 7), (100.0, 100), (4e3, 4000),
+                                             (np.float32(3.0), 3), (np.array(5.0), 5), (np.array(2), 2)])
+def test_check_count_accepts_integral_values(value, expected):
+    out = check_count("n", value)
+    assert out == expected and type(out) is int
+
+
+@pytest.mark.parametrize("value, exc", [(True, TypeError), (np.bool_(True), TypeError), ("3", TypeError),
+                                        (None, TypeError), (1 + 0j, TypeError), (np.ones(2), TypeError),
+                                        (2.5, ValueError), (float("nan"), ValueError), (float("inf"), ValueError),
+                                        (0, ValueError), (-3.0, ValueError), (11, ValueError)])
+def test_check_count_rejects(value, exc):
+    with pytest.raises(exc, match=r"n_s must be an integer in \[1, 10\].*got"):
+        check_count("n_s", value, maximum=10)

@@ -150,14 +150,26 @@ def test_indices_are_uniform():
         (np.zeros((0, 0)), 1, ValueError),
         (np.eye(4), 0, ValueError),
         (np.eye(4), 5, ValueError),
-        (np.eye(4), 2.0, TypeError),
+        (np.eye(4), 2.5, ValueError),
+        (np.eye(4), float("nan"), ValueError),
         (np.eye(4), True, TypeError),
+        (np.eye(4), "2", TypeError),
         ([[1.0, 0.0], [0.0, 1.0]], 1, TypeError),
     ],
 )
 def test_bad_inputs(a, n_s, exc):
     with pytest.raises(exc):
         random_principal_submatrix(a, n_s)
+
+
+def test_integral_float_sizes_accepted():
+    # the package-wide count rule (freecalc._params.check_count): an integer-valued float is a valid count
+    a = np.diag(np.arange(6.0))
+    sub, idx = random_principal_submatrix(a, 3.0, rng=1)
+    sub_i, idx_i = random_principal_submatrix(a, 3, rng=1)
+    assert sub.shape == (3, 3)
+    np.testing.assert_array_equal(idx, idx_i)
+    assert submatrix_of_invariant(np.arange(6.0), 2e0, rng=0).shape == (2, 2)
 
 
 def test_nonsymmetric_and_nonfinite_rejected():
@@ -196,7 +208,7 @@ def test_haar_stiefel_bad_inputs():
         haar_stiefel(3, 4)
     with pytest.raises(ValueError):
         haar_stiefel(3, 0)
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match="n must be an integer"):
         haar_stiefel(3.5, 1)
 
 

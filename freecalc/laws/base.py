@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 import sympy as sp
 
-from freecalc._params import Parameter, SymbolicParameterError, is_symbolic_value
+from freecalc._params import Parameter, SymbolicParameterError, check_count, is_symbolic_value
 from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
 from freecalc.laws.symbolic_face import SymbolicFace, check_order as _check_order
 from freecalc.symbolic import transforms as T
@@ -69,14 +69,8 @@ def _format_value(v: Any) -> str:
 
 
 def _validate_size(size: Any) -> int | None:
-    if size is None:
-        return None
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) and not (
-            isinstance(size, float) and size.is_integer()):
-        raise TypeError(f"size must be a positive integer (the matrix dimension) or None, got {size!r}")
-    if int(size) < 1:
-        raise ValueError(f"size must be a positive integer (the matrix dimension) or None, got {size!r}")
-    return int(size)
+    """``None`` (a size-free limit law) or a matrix dimension checked by :func:`freecalc._params.check_count`."""
+    return None if size is None else check_count("size", size)
 
 
 def _as_real_array(x: Any, name: str = "x") -> np.ndarray:
@@ -375,9 +369,7 @@ class Law:
     def matrix(self, n: int, rng: Any = None) -> np.ndarray:
         """A random n×n symmetric matrix from a classical model whose ESD converges to this law."""
         self._require_numeric("matrix")
-        n = _validate_size(n)
-        if n is None:
-            raise TypeError("matrix: n must be a positive integer")
+        n = check_count("n", n)
         return self._matrix(n, np.random.default_rng(rng))
 
     @cached_property

@@ -25,10 +25,21 @@ def test_equality_hash_repr_latex():
     assert fc.Semicircle(1)._repr_latex_().startswith("$")
 
 
-@pytest.mark.parametrize("size", [0, -3, 2.5, "10", True])
-def test_bad_size(size):
-    with pytest.raises((TypeError, ValueError), match="size"):
+@pytest.mark.parametrize("size, exc", [(0, ValueError), (-3, ValueError), (2.5, ValueError), ("10", TypeError),
+                                       (True, TypeError), (float("inf"), ValueError), (float("nan"), ValueError)])
+def test_bad_size(size, exc):
+    with pytest.raises(exc, match="size must be an integer"):
         fc.Semicircle(1, size=size)
+    with pytest.raises(exc, match="size must be an integer"):
+        fc.Semicircle(1).with_size(size)
+
+
+@pytest.mark.parametrize("size", [100.0, 1e2, np.int32(100), np.float64(100.0)])
+def test_integral_size_accepted(size):
+    # one count rule for the whole package (freecalc._params.check_count)
+    law = fc.MarchenkoPastur(0.5, size=size)
+    assert law.size == 100 and type(law.size) is int
+    assert law == fc.MarchenkoPastur(0.5, size=100)
 
 
 def test_unknown_and_missing_parameters():
