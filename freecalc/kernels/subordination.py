@@ -33,7 +33,9 @@ then at geometrically decreasing :math:`\varepsilon` (ratio 10⁻³, then 10⁻�
 root whenever Newton fails at a stage, giving up above 0.95) down to :math:`\varepsilon_{\min}`, then at the target
 (often exactly the real axis), each stage warm-started.
 
-Convergence criterion (per point): a Newton step with :math:`|\delta\omega| \le \mathrm{tol}(1 + |\omega|)`, or a
+Convergence criterion (per point): a Newton step with :math:`|\delta\omega| \le \mathrm{tol}(1 + |\omega|)`
+(the step before projection onto the half-plane: a projected step is small also where the iteration is stalled
+against the boundary, away from any root), or a
 residual :math:`|f(\omega)| \le 16\,\epsilon_{\mathrm{mach}}(1 + |\omega|)` (the solution of a problem perturbed
 at rounding level: what is left at a square-root edge, where :math:`f'(\omega) \to 0`). Points that meet neither
 within the iteration budget are flagged ``converged = False``; callers must report them.
@@ -185,9 +187,11 @@ def _newton(op, lam, w, ka, pa, xa, wa, kb, pb, xb, wb, opts, maxiter):
             fn, dfn, mn = subordination_residual(op, lam, wn, ka, pa, xa, wa, kb, pb, xb, wb, opts)
             if _finite(fn) and _finite(mn) and abs(fn) < af:
                 took_newton = True
-                dw = abs(wn - w)
                 w, f, df, m = wn, fn, dfn, mn
-                if dw <= tol * (1.0 + abs(w)):
+                # the *unprojected* step measures convergence: an iterate pinned to the floor by the projection
+                # moves little while the Newton step points out of the half-plane, and such a stalled point is
+                # no root (its residual stays finite)
+                if abs(step) <= tol * (1.0 + abs(w)):
                     return w, m, True, it, abs(f)
         if not took_newton:
             # fixed-point step ω ← T(ω) = ω − f: stays in the half-plane and contracts the hyperbolic metric
