@@ -355,6 +355,52 @@ class AlgebraicSymbolicFace(SymbolicFace):
         raise NotImplementedError("an AlgebraicLaw has no closed-form Stieltjes transform in general; use "
                                   "sym.equation(m, z) (its Stieltjes branch) or the numeric face")
 
+    def r_transform(self, w: Any = T.w) -> sp.Expr:
+        """R(w) in closed form when its equation A(R, w) = 0 is solvable in radicals (e.g. a free sum of laws with
+        rational R-transforms, where R is their sum); the branch is the one analytic at 0 whose Taylor
+        coefficients are the free cumulants κ₁, κ₂, κ₃.
+
+        Raises
+        ------
+        NotImplementedError
+            When no root of the R-equation is analytic at 0 with the law's free cumulants (use ``r_equation``).
+        """
+        eq = self.r_equation(A.R_SYM, T.w)
+        return self._series_branch(eq, A.R_SYM, self.free_cumulants(3), "R-transform").subs(T.w, w)
+
+    def s_transform(self, w: Any = T.w) -> sp.Expr:
+        """S(w) in closed form when its equation B(S, w) = 0 is solvable in radicals (e.g. a free product of
+        laws with rational S-transforms); the branch is the one analytic at 0 with the S-transform's Taylor
+        coefficients, which follow from the moments.
+
+        Raises
+        ------
+        NotImplementedError
+            When no root is analytic at 0 with the right coefficients (use ``s_equation``).
+        """
+        eq = self.s_equation(A.S_SYM, T.w)
+        m1, m2, m3 = self.moments(3)
+        # ψ(u) = m1 u + m2 u² + m3 u³ + …  inverts to χ(w) = w/m1 − m2 w²/m1³ + (2m2² − m1 m3) w³/m1⁵ + …,
+        # and S(w) = χ(w)(1 + w)/w
+        inner = [1 / m1, -m2 / m1 ** 3, (2 * m2 ** 2 - m1 * m3) / m1 ** 5]
+        coeffs = [sp.simplify(v) for v in (inner[0], inner[0] + inner[1], inner[1] + inner[2])]
+        return self._series_branch(eq, A.S_SYM, coeffs, "S-transform").subs(T.w, w)
+
+    def _series_branch(self, eq: sp.Expr, unknown: sp.Symbol, coeffs: list[sp.Expr], what: str) -> sp.Expr:
+        try:
+            roots = sp.solve(eq, unknown)
+        except NotImplementedError:
+            roots = []
+        for root in roots:
+            try:
+                ser = sp.series(root, T.w, 0, len(coeffs)).removeO()
+            except (ValueError, NotImplementedError, TypeError):
+                continue
+            if sp.simplify(ser - sum(c * T.w ** k for k, c in enumerate(coeffs))) == 0:
+                return sp.simplify(root)
+        raise NotImplementedError(f"no closed-form {what} for {self.law!r}: its equation has no root in radicals "
+                                  f"analytic at 0 with the law's coefficients; use the polynomial equation instead")
+
     def _moment_list(self, K: int) -> list[sp.Expr]:
         return list(self.law.exact_moments(K))
 

@@ -107,6 +107,10 @@ class DiscreteSymbolicFace(SymbolicFace):
     def density(self, x: Any = T.x) -> sp.Expr:
         return sp.Integer(0)
 
+    def cdf(self, x: Any = T.x) -> sp.Expr:
+        # right-continuous: Heaviside(0) = 1 counts an atom at x itself
+        return sp.Add(*[w * sp.Heaviside(x - a, 1) for a, w in self.law._exact_pairs()])
+
     def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
         locs, weights = zip(*self.law._exact_pairs())
         return A.atoms_equation(locs, weights, m, z)

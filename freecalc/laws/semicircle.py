@@ -24,6 +24,13 @@ __all__ = ["Semicircle"]
 
 
 class SemicircleSymbolicFace(QuadraticSymbolicFace):
+    def cdf(self, x: Any = T.x) -> sp.Expr:
+        # F(x) = 1/2 + (u√(1 − u²) + arcsin u)/π with u = (x − a)/r, clipped to [0, 1] off the support
+        a, r = self.params["center"], self.params["r"]
+        u = (x - a) / r
+        inside = sp.Rational(1, 2) + (u * sp.sqrt(1 - u ** 2) + sp.asin(u)) / sp.pi
+        return sp.Piecewise((0, x <= a - r), (1, x >= a + r), (inside, True))
+
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         return self.params["center"] + self.params["r"] ** 2 * w / 4
 

@@ -98,6 +98,26 @@ class SymbolicFace:
         k = check_order(k)
         return sp.Integer(1) if k == 0 else self.moments(k)[-1]
 
+    def mean(self) -> sp.Expr:
+        """Exact mean (first moment)."""
+        return self.moment(1)
+
+    def variance(self) -> sp.Expr:
+        """Exact variance m₂ − m₁² (= the second free cumulant κ₂)."""
+        m1, m2 = self.moments(2)
+        return sp.simplify(m2 - m1 ** 2)
+
+    def cdf(self, x: Any = T.x) -> sp.Expr:
+        """Cumulative distribution function as a sympy expression, for laws whose cdf has a closed form.
+
+        Raises
+        ------
+        NotImplementedError
+            When no closed form is known for the family (the numeric ``law.cdf`` is exact to quadrature accuracy).
+        """
+        raise NotImplementedError(f"no closed-form cdf is known for {type(self.law).__name__}; use the numeric "
+                                  f"face law.cdf(x), or integrate law.sym.density(x)")
+
     def free_cumulants(self, K: int) -> list[sp.Expr]:
         """Exact free cumulants κ_1..κ_K."""
         return [sp.simplify(v) for v in T.free_cumulants_from_moments(self.moments(check_order(K)))]
