@@ -13,50 +13,82 @@ Bernoulli 6; Braun 2006, JMLR 7):
 The approximation holds for the top ranks only; the small eigenvalues of the submatrix fall below
 :math:`n_s\tau_k` (finite-sample breakdown), and the full matrix has :math:`n - n_s` eigenvalues with no counterpart.
 
-Method (:func:`decompress_operator`)
-------------------------------------
-With a known ridge/floor :math:`r` (:math:`A = K + rI`, K positive semi-definite) the rule acts on
-:math:`\mu_k - r`:
+Models (:class:`OperatorModel`)
+-------------------------------
+With a known ridge/floor :math:`r` (:math:`A = K + rI`, K positive semi-definite) both act on
+:math:`x_k = \mu_k - r` (the submatrix eigenvalues in decreasing order) and add r back.
 
-1. **Top ranks** :math:`k \le K_{top}`: :math:`\hat\lambda_k = r + f(\mu_k - r)`. :math:`K_{top}` is the last rank
-   where the submatrix eigenvalues are trustworthy: at most a fraction ``TOP_FRACTION`` of :math:`n_s`, and above
-   the round-off level :math:`n_s\,\varepsilon\,\mu_1` (relative).
-2. **Tail** :math:`k > K_{top}`: the envelope :math:`\log(\mu_k - r)` vs rank over the upper-tail window
-   :math:`[K_{top}/2, K_{top}]` is fitted both as a power law (:math:`\log` linear in :math:`\log k`) and as a
-   stretched exponential (:math:`\log` linear in :math:`k^{1/2}`); the fit with the smaller residual is extended
-   to rank n, scaled by f, and joined continuously at :math:`K_{top}`.
-3. Every predicted eigenvalue is :math:`\ge r` (and :math:`\ge 0`).
+* ``RANK_SCALED`` (default). Finite-sample effects at rank k of an m-point kernel matrix depend on the rank
+  *fraction* k/m (for a translation-invariant kernel the matrix sees the operator's spectrum aliased on a point set
+  of spacing :math:`\propto m^{-1/d}`), so :math:`\lambda_k(m) \approx m\,E(k)\,\psi(k/m)` with the operator
+  envelope :math:`E(k) \propto \tau_k` and a breakdown shape ψ common to all m. Eliminating ψ between m = n_s and
+  m = n gives
 
+  .. math:: \hat\lambda_k = f\,x(k/f)\,\frac{E(k)}{E(k/f)},
+
+  with x(·) the submatrix eigenvalue curve interpolated log-log at the fractional rank k/f (for k < f:
+  :math:`f\,x_1 E(k)/E(1)`). For a power-law envelope :math:`E(k) \propto k^{-p}` (Matérn/Laplacian kernels) this is
+  :math:`\hat\lambda(u n) = f^{1-p} x(u n_s)`, exact under the scaling :math:`\lambda_k(m) = m^{1-p} G(k/m)`; for the
+  top ranks (ψ ≈ 1) it reduces to the Nyström rule :math:`\hat\lambda_k = f x_k`. The envelope is fitted to
+  :math:`\log x_k` over the top ranks :math:`[0.02\,n_s, 0.3\,n_s]` (where ψ ≈ 1), as a power law (linear in
+  :math:`\log k`) or a stretched exponential (linear in :math:`\sqrt k`), whichever has the smaller residual.
+* ``ENVELOPE``. The Nyström rule :math:`\hat\lambda_k = f x_k` on the top ranks :math:`k \le 0.6\,n_s`, then the
+  envelope fitted over :math:`[0.3\,n_s, 0.6\,n_s]` extended to rank n (scaled by f, joined continuously). Better
+  when the submatrix's small eigenvalues fall *below* the envelope through under-sampling rather than aliasing
+  (smooth RBF kernels of clustered data).
+
+In both, ranks whose eigenvalues are below the round-off level :math:`100\,n_s\,\varepsilon\,\max(\mu_1, r)` are
+not used for fitting, the prediction is non-increasing in k and every predicted eigenvalue is ≥ r (≥ 0).
 The result is :class:`~freecalc.laws.empirical.Empirical` of the n predicted eigenvalues, so
 :func:`freecalc.functionals.logdet`, ``trace_inverse``, ``lambda_min``, ``lambda_max`` apply directly.
 
-When to use it: when the model self-check (decompress a random half of the submatrix back to n_s and compare with
-its actual eigenvalues) favours it over free decompression; for matrices in generic position (orthogonally
-invariant, sample covariances in a random basis, high-dimensional kernels) free decompression is the right model.
+Which model (and whether free decompression instead) fits a given matrix is decided by the model self-check:
+predict the spectrum of the n_s×n_s submatrix from random halves of it, and compare
+(:mod:`freecalc.operations.model_check`). Measured accuracy per kernel family: ``benchmarks/results/real_matrices.md``.
+For matrices in generic position (orthogonally invariant, sample covariances in a random basis, high-dimensional
+kernels) free decompression is the right model.
 """
 from __future__ import annotations
 
+import enum
 import math
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from freecalc._options import coerce_enum
 from freecalc.laws.empirical import Empirical
 
-__all__ = ["decompress_operator", "TOP_FRACTION"]
+__all__ = ["decompress_operator", "OperatorModel", "TOP_FRACTION", "ENVELOPE_WINDOW"]
+
+
+class OperatorModel(enum.Enum):
+    """How the ranks beyond the Nyström-trusted top are predicted (module docstring)."""
+
+    RANK_SCALED = "rank_scaled"
+    """Submatrix curve at rank k/f times the envelope ratio E(k)/E(k/f) (aliasing-type breakdown, Matérn kernels)."""
+    ENVELOPE = "envelope"
+    """f·μ_k on the top 60 % of the ranks, then the fitted envelope (under-sampling breakdown, smooth kernels)."""
+
 
 TOP_FRACTION = 0.6
-"""Largest fraction of the submatrix ranks used as f·μ_k: beyond ~60 % the submatrix eigenvalues drop below the
-operator scaling (measured on kernel matrices of real and synthetic low-dimensional data, see the benchmark)."""
+"""ENVELOPE: largest fraction of the submatrix ranks used as f·μ_k. Beyond ~60 % the submatrix eigenvalues of
+kernel matrices leave the operator scaling (full λ_k / (f μ_k) = 1.56 at k = 400 of n_s = 450 on a real data set)."""
 
-# Relative round-off level of eigvalsh on an n_s×n_s matrix, in units of n_s·eps·μ_1: eigenvalues below
-# ROUNDOFF·n_s·eps·μ_1 carry no information about the operator.
+ENVELOPE_WINDOW = (0.02, 0.3)
+"""RANK_SCALED: rank window (fractions of n_s) over which the operator envelope is fitted; the breakdown shape ψ is
+≈ 1 there on the kernels of the benchmark (Laplacian and RBF kernels of 2-, 8- and 16-d data)."""
+
+# Eigenvalues below _ROUNDOFF·n_s·eps·max(μ_1, floor) are eigvalsh round-off and carry no information.
 _ROUNDOFF = 100.0
-# Relative tolerance for "positive semi-definite up to round-off" on the input eigenvalues.
+# Relative tolerance for "≥ floor up to round-off" on the input eigenvalues.
 _PSD_RTOL = 1e-8
-# Smallest number of trusted ranks for a tail fit (a 2-parameter fit on fewer points is noise).
-_MIN_TOP = 8
+# Fewest trusted ranks for a 2-parameter envelope fit (fewer are noise): below it only f·μ_k is used.
+_MIN_FIT = 8
+# Envelope shapes: name → transform t(k) in which log E is linear.
+_SHAPES: dict[str, Callable[[np.ndarray], np.ndarray]] = {"power": np.log, "stretched": np.sqrt}
 
 
 def _check_int(name: str, value: Any, low: int) -> int:
@@ -82,34 +114,58 @@ def _as_eigenvalues(eigenvalues: Any, n_s: int) -> np.ndarray:
     return np.sort(arr)[::-1]
 
 
-def _tail_fit(y: np.ndarray, k0: int) -> tuple[str, np.ndarray]:
-    """Fit log y_k (k = 1..k0, y > 0, descending) over the window [k0/2, k0]; return the model's name and a
-    callable's coefficients. Models: power law (log y linear in log k), stretched exponential (linear in √k)."""
-    lo = max(1, k0 // 2)
-    k = np.arange(lo, k0 + 1, dtype=float)
-    ly = np.log(y[lo - 1:k0])
-    best = None
-    for name, t in (("power", np.log(k)), ("stretched", np.sqrt(k))):
-        coef = np.polyfit(t, ly, 1)
-        res = float(np.sum((np.polyval(coef, t) - ly) ** 2))
+def _envelope(x: np.ndarray, lo: int, hi: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Decreasing envelope E(k) fitted to log x_k over ranks lo..hi (1-based, x > 0 there): the shape of
+    ``_SHAPES`` with the smaller least-squares residual among those that decrease; flat when none does."""
+    k = np.arange(lo, hi + 1, dtype=float)
+    ly = np.log(x[lo - 1:hi])
+    best: tuple[float, Callable[[np.ndarray], np.ndarray], np.ndarray] | None = None
+    for t in _SHAPES.values():
+        coef = np.polyfit(t(k), ly, 1)
+        res = float(np.sum((np.polyval(coef, t(k)) - ly) ** 2))
         if coef[0] < 0 and (best is None or res < best[0]):
-            best = (res, name, coef)
-    if best is None:  # a non-decreasing window: extend flat
-        return "flat", np.array([0.0, ly[-1]])
-    return best[1], best[2]
+            best = (res, t, coef)
+    if best is None:
+        level = float(x[hi - 1])
+        return lambda kk: np.full(np.shape(kk), level)
+    _, t, coef = best
+    return lambda kk: np.exp(np.polyval(coef, t(np.asarray(kk, dtype=float))))
 
 
-def _eval_tail(name: str, coef: np.ndarray, k: np.ndarray) -> np.ndarray:
-    t = {"power": np.log, "stretched": np.sqrt, "flat": np.log}[name](k)
-    return np.exp(np.polyval(coef, t))
+def _rank_scaled(x: np.ndarray, usable: int, f: float, n: int, level: float) -> np.ndarray:
+    n_s = x.size
+    hi = min(int(ENVELOPE_WINDOW[1] * n_s), usable)
+    lo = max(2, min(int(ENVELOPE_WINDOW[0] * n_s), hi // 2))
+    env = _envelope(x, lo, hi)
+    k = np.arange(1, n + 1, dtype=float)
+    kk = np.clip(k / f, 1.0, float(n_s))  # fractional submatrix rank
+    # the submatrix curve at fractional ranks, log-log interpolated; round-off eigenvalues count as the level
+    logx = np.log(np.maximum(x, level))
+    xk = np.exp(np.interp(np.log(kk), np.log(np.arange(1, n_s + 1, dtype=float)), logx))
+    return f * xk * env(k) / env(kk)
 
 
-def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | None = None) -> Empirical:
+def _envelope_tail(x: np.ndarray, usable: int, f: float, n: int) -> np.ndarray:
+    k_top = min(int(TOP_FRACTION * x.size), usable)
+    pred = np.zeros(n)
+    pred[:k_top] = f * x[:k_top]
+    if k_top < n:
+        lo = max(1, k_top // 2)
+        env = _envelope(x, lo, k_top)
+        k = np.arange(k_top + 1, n + 1, dtype=float)
+        # rescale so the extension starts at the last trusted eigenvalue (a continuous join)
+        pred[k_top:] = f * x[k_top - 1] * env(k) / env(np.array([float(k_top)]))[0]
+    return pred
+
+
+def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | None = None,
+                        model: OperatorModel | str = OperatorModel.RANK_SCALED) -> Empirical:
     r"""Predict the n eigenvalues of a kernel-type matrix from those of a random n_s×n_s principal submatrix.
 
-    Operator (Nyström) scaling :math:`\hat\lambda_k = r + f(\mu_k - r)`, :math:`f = n/n_s`, on the trusted top
-    ranks, and a fitted power-law / stretched-exponential decay of :math:`\mu_k - r` vs rank for the rest (see the
-    module docstring for the model and when it applies).
+    Operator (Nyström) scaling of the top ranks, :math:`\hat\lambda_k = r + f(\mu_k - r)` with
+    :math:`f = n/n_s`, and for the rest the rank-scaled submatrix curve (``RANK_SCALED``,
+    :math:`\hat\lambda_k = r + f\,x(k/f)E(k)/E(k/f)`) or the fitted decay envelope (``ENVELOPE``); see the module
+    docstring for both models and when each applies.
 
     Parameters
     ----------
@@ -117,63 +173,69 @@ def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | No
         All n_s eigenvalues of the submatrix (any order). They must be ≥ ``floor`` (≥ 0 when no floor is given) up
         to round-off: the route is for positive semi-definite matrices (kernels, Gram matrices, Laplacians).
     n_s : int
-        Size of the submatrix (≥ 2 · ``_MIN_TOP``).
+        Size of the submatrix, n_s ≥ 16.
     n : int
         Size of the full matrix, n ≥ n_s.
     floor : float, optional
-        Known ridge r of :math:`A = K + rI` with K positive semi-definite (a lower bound of every eigenvalue,
-        not scaled by f). Default: 0.
+        Known ridge r ≥ 0 of :math:`A = K + rI` with K positive semi-definite; a lower bound of every eigenvalue,
+        not scaled by f. Default 0.
+    model : OperatorModel or str, optional
+        ``"rank_scaled"`` (default) or ``"envelope"``.
 
     Returns
     -------
     Empirical
-        The n predicted eigenvalues, all ≥ ``floor`` (≥ 0), as a law of size n.
+        The n predicted eigenvalues (all ≥ ``floor``, ≥ 0) as a law of size n.
 
     Raises
     ------
     ValueError
-        Bad sizes (n_s < 16, n < n_s), a wrong number of eigenvalues, non-finite values, eigenvalues below the
-        floor beyond round-off (not positive semi-definite), or a non-finite / negative ``floor``.
+        n_s < 16, n < n_s, a wrong number of eigenvalues, non-finite values, eigenvalues below ``floor`` beyond
+        round-off (not positive semi-definite), a negative or non-finite ``floor``, an unknown ``model``.
 
     References
     ----------
-    Koltchinskii & Giné (2000), Bernoulli 6, 113–167; Williams & Seeger (2001), NIPS 13 (Nyström method);
-    Braun (2006), JMLR 7, 2303–2328.
+    Koltchinskii & Giné (2000), Bernoulli 6, 113–167 (kernel matrix eigenvalues → integral operator);
+    Williams & Seeger (2001), NIPS 13 (Nyström method); Braun (2006), JMLR 7, 2303–2328 (finite-sample error).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from freecalc.operations.operator_decompression import decompress_operator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.standard_normal((400, 2))
+    >>> K = np.exp(-np.sqrt(((x[:, None] - x[None]) ** 2).sum(-1)))   # Laplacian kernel
+    >>> law = decompress_operator(np.linalg.eigvalsh(K[:100, :100]), 100, 400)
+    >>> law.size
+    400
     """
-    n_s = _check_int("n_s", n_s, 2 * _MIN_TOP)
+    n_s = _check_int("n_s", n_s, 2 * _MIN_FIT)
     n = _check_int("n", n, 1)
     if n < n_s:
         raise ValueError(f"n must be >= n_s (decompression enlarges the matrix), got n = {n} < n_s = {n_s}")
+    model = coerce_enum(model, OperatorModel, "model")
     mu = _as_eigenvalues(eigenvalues, n_s)
     r = 0.0 if floor is None else floor
     if isinstance(r, bool) or not isinstance(r, numbers.Real) or not math.isfinite(r) or r < 0:
         raise ValueError(f"floor must be a finite real number >= 0 (the ridge of A = K + floor·I), got {floor!r}")
     r = float(r)
-    scale = max(abs(mu[0]), abs(r), np.finfo(float).tiny)
+    scale = max(abs(float(mu[0])), r, np.finfo(float).tiny)
     x = mu - r
     if x[-1] < -_PSD_RTOL * scale:
-        raise ValueError(f"eigenvalues must be >= floor = {r:g} (positive semi-definite part) up to round-off; "
+        raise ValueError(f"eigenvalues must be >= floor = {r:g} up to round-off (positive semi-definite part); "
                          f"the smallest is {mu[-1]:.6g}: the operator route applies to positive semi-definite "
                          f"kernel/Gram matrices")
+    x = np.maximum(x, 0.0)
     f = n / n_s
-    if x[0] <= 0:  # the matrix is r·I: nothing to scale
-        return Empirical(np.full(n, r), size=n)
-
-    # trusted top ranks: above round-off and within TOP_FRACTION of n_s
     level = _ROUNDOFF * n_s * np.finfo(float).eps * scale
-    above = int(np.sum(x > level))
-    k_top = max(min(int(TOP_FRACTION * n_s), above), min(_MIN_TOP, above))
-    pred = np.empty(n)
-    pred[:k_top] = f * x[:k_top]
-    if k_top < n:
-        if k_top >= 2:
-            name, coef = _tail_fit(x, k_top)
-            ks = np.arange(k_top + 1, n + 1, dtype=float)
-            tail = _eval_tail(name, coef, ks)
-            # join continuously at k_top: the fitted curve passes near x[k_top-1]; rescale it there
-            tail *= x[k_top - 1] / _eval_tail(name, coef, np.array([float(k_top)]))[0]
-            pred[k_top:] = f * np.minimum(tail, x[k_top - 1])
-        else:
-            pred[k_top:] = 0.0
-    pred = r + np.maximum(pred, 0.0)
-    return Empirical(pred, size=n)
+    usable = int(np.sum(x > level))
+    if usable < _MIN_FIT:
+        # (numerically) low rank: the few operator eigenvalues scale by f, the rest is round-off
+        pred = np.zeros(n)
+        pred[:usable] = f * x[:usable]
+    elif model is OperatorModel.RANK_SCALED:
+        pred = _rank_scaled(x, usable, f, n, level)
+    else:
+        pred = _envelope_tail(x, usable, f, n)
+    pred = np.minimum.accumulate(np.maximum(pred, 0.0))  # non-increasing in k, ≥ 0
+    return Empirical(r + pred, size=n)
