@@ -3,8 +3,7 @@ r"""``freecalc demo``: the README's main job in one command.
 A short, checked report: a few named laws (support, atoms, moments, m(z)), an exact free convolution checked
 against its free cumulants and a Monte Carlo matrix, the exact decompression MP(0.5, size=1000) → 32000 checked
 against the free-cumulant rule :math:`\kappa_k \mapsto f^{k-1}\kappa_k`, and a numeric decompression of the
-eigenvalues of a sampled submatrix checked against the exact answer. Parts whose feature is missing from this
-installation are reported as skipped. Used by :mod:`freecalc.cli`; compute code never imports it.
+eigenvalues of a sampled submatrix checked against the exact answer. Used by :mod:`freecalc.cli`; compute code never imports it.
 """
 from __future__ import annotations
 
@@ -53,12 +52,9 @@ def _laws_section(report: DemoReport) -> None:
     import freecalc as fc
     from freecalc.cli import _fmt_atoms, _fmt_intervals, describe_law
 
-    laws = [fc.Semicircle(2.0), fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(2.0)]
     # HTMP is left out: compiling its kernels on a fresh machine takes longer than the whole demo may
-    for name, args in (("KestenMcKay", (3,)), ("Wachter", (2, 3))):
-        cls = getattr(fc, name, None)
-        if cls is not None:
-            laws.append(cls(*args))
+    laws = [fc.Semicircle(2.0), fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(2.0), fc.KestenMcKay(3),
+            fc.Wachter(2, 3)]
     lines, infos = [], []
     for law in laws:
         info = describe_law(law, z=1j)
@@ -77,12 +73,8 @@ def _convolution_section(report: DemoReport, seed: int) -> None:
 
     from freecalc.cli import _fmt_atoms, _fmt_intervals
 
-    free_add = getattr(fc, "free_add", None)
     a, b = fc.Semicircle(2.0), fc.MarchenkoPastur(0.5)
-    if free_add is None:
-        report.add("2. Free convolution", ["skipped: fc.free_add is not available in this installation"])
-        return
-    law = free_add(a, b)
+    law = fc.free_add(a, b)
     k_sum = law.free_cumulants(4)
     k_ops = a.free_cumulants(4) + b.free_cumulants(4)
     # Monte Carlo: a GOE matrix is orthogonally invariant, so A + B is a sample of the free sum for large n
@@ -144,17 +136,13 @@ def _numeric_decompression_section(report: DemoReport, seed: int) -> None:
     import freecalc as fc
     from freecalc import functionals as F
 
-    Empirical = getattr(fc, "Empirical", None)
     title = "4. Numeric free decompression of sampled eigenvalues"
-    if Empirical is None:
-        report.add(title, ["skipped: fc.Empirical (numeric decompression) is not available in this installation"])
-        return
     n, n_s, c = 4000, 500, 0.5
     d = int(n / c)
     truth = fc.MarchenkoPastur(c, size=n)
     eigs = _wishart_submatrix_eigenvalues(n_s, d, np.random.default_rng(seed))
     t0 = time.perf_counter()
-    law = Empirical(eigs, size=n_s).decompress(n)
+    law = fc.Empirical(eigs, size=n_s).decompress(n)
     elapsed = time.perf_counter() - t0
     est, exact = F.logdet(law, n), F.logdet(truth, n)
     (lo, hi), (tlo, thi) = law.support[0], truth.support[0]

@@ -21,7 +21,7 @@ from typing import Any
 
 __all__ = ["ExpressionError", "LAW_NAMES", "OPERATION_NAMES", "available_names", "parse_expression"]
 
-#: Law classes an expression may construct (those missing from this installation are simply not offered).
+#: Law classes an expression may construct.
 LAW_NAMES = ("Semicircle", "MarchenkoPastur", "KestenMcKay", "Wachter", "FreeMeixner", "HTMP", "InverseHTMP",
              "PointMass", "Atoms")
 #: Operations an expression may call.
@@ -47,13 +47,8 @@ def available_names() -> dict[str, Any]:
     """Whitelisted names that exist in this installation: name → class or function of :mod:`freecalc`."""
     import freecalc
 
-    out: dict[str, Any] = {}
-    for name in LAW_NAMES + OPERATION_NAMES:
-        obj = getattr(freecalc, name, None)
-        if obj is not None:
-            out[name] = obj
-    if "decompress" in out:
-        out["decompress"] = _decompress
+    out: dict[str, Any] = {name: getattr(freecalc, name) for name in LAW_NAMES + OPERATION_NAMES}
+    out["decompress"] = _decompress
     return out
 
 
@@ -171,6 +166,10 @@ class _Walker:
         for kw in node.keywords:
             if kw.arg is None:
                 raise self.fail(kw.value, "**kwargs is not allowed")
+            if kw.arg in kwargs:
+                # Python's compiler rejects this, but ast.parse accepts it; a silent "last one wins" would
+                # describe a different law than the one typed
+                raise self.fail(kw.value, f"keyword argument {kw.arg!r} is given twice in the call of {name}")
             kwargs[kw.arg] = self.visit(kw.value)
         return self.names[name](*args, **kwargs)
 

@@ -23,6 +23,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,13 @@ class CLIError(Exception):
 def load_array(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarray:
     """Read a ``.npy`` (memory-mapped when ``mmap``), ``.txt`` or ``.csv`` file into a float array.
 
+    A ``.npy`` header is checked before any data is read or mapped: a real numeric dtype, 1 or 2 positive
+    dimensions, and a file exactly as long as the header says (a header declaring more data than the file holds
+    would otherwise be turned into a huge allocation or an overflowing memory map). Data read into memory must be
+    finite (a memory-mapped matrix is only sampled, so its entries are checked where they are used).
+
     Raises :class:`CLIError` with a one-line message for a missing or unreadable file, an unknown extension,
-    non-numeric content or an array that is not 1-D or 2-D.
+    a malformed or lying header, non-numeric or non-finite content, or an array that is not 1-D or 2-D.
     """
     p = Path(path)
     if not p.exists():
@@ -57,16 +63,22 @@ def load_array(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarra
     if p.is_dir():
         raise CLIError(f"{str(p)!r} is a directory, not a data file")
     suffix = p.suffix.lower()
+    if suffix not in (".npy", ".txt", ".csv", ".dat"):
+        raise CLIError(f"cannot read {str(p)!r}: expected a .npy, .txt or .csv file")
+    if p.stat().st_size == 0:
+        raise CLIError(f"{str(p)!r} is an empty file")
     try:
         if suffix == ".npy":
+            _check_npy_header(p)
             arr = np.load(p, mmap_mode="r" if mmap else None, allow_pickle=False)
-        elif suffix in (".txt", ".csv", ".dat"):
-            arr = np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=float, ndmin=1)
         else:
-            raise CLIError(f"cannot read {str(p)!r}: expected a .npy, .txt or .csv file")
+            with warnings.catch_warnings():
+                # numpy warns (instead of raising) on a file with no data rows; the size check below reports it
+                warnings.simplefilter("ignore", UserWarning)
+                arr = np.loadtxt(p, delimiter="," if suffix == ".csv" else None, dtype=float, ndmin=1)
     except CLIError:
         raise
-    except (ValueError, OSError, EOFError) as err:
+    except (ValueError, OSError, EOFError, OverflowError, MemoryError) as err:
         raise CLIError(f"cannot read {str(p)!r}: {_first_line(err)}") from None
     if arr.dtype.kind not in "biuf":
         raise CLIError(f"{str(p)!r} holds {arr.dtype} data; a real numeric array is needed")
@@ -74,7 +86,50 @@ def load_array(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarra
         raise CLIError(f"{str(p)!r} holds a {arr.ndim}-D array; expected eigenvalues (1-D) or a matrix (2-D)")
     if arr.size == 0:
         raise CLIError(f"{str(p)!r} is empty")
+    if not mmap:
+        finite = np.isfinite(arr)
+        if not finite.all():
+            first = tuple(int(i) for i in np.argwhere(~finite)[0])
+            raise CLIError(f"{str(p)!r} holds {int((~finite).sum())} non-finite value(s) (NaN or ±inf), the first "
+                           f"at index {first if len(first) > 1 else first[0]}; remove them before fitting")
     return arr
+
+
+def _check_npy_header(p: Path) -> None:
+    """Validate a ``.npy`` header against the file: dtype, shape, and data length (see :func:`load_array`)."""
+    from numpy.lib import format as npy_format
+
+    name = str(p)
+    with open(p, "rb") as fh:
+        try:
+            version = npy_format.read_magic(fh)
+        except ValueError:
+            raise CLIError(f"cannot read {name!r}: not a .npy file (no numpy magic header)") from None
+        try:
+            if version == (1, 0):
+                shape, _, dtype = npy_format.read_array_header_1_0(fh)
+            elif version == (2, 0):
+                shape, _, dtype = npy_format.read_array_header_2_0(fh)
+            else:
+                raise CLIError(f"cannot read {name!r}: unsupported .npy format version {version}")
+        except CLIError:
+            raise
+        except Exception as err:  # noqa: BLE001 - numpy's header parser raises tokenizer, syntax, value errors...
+            raise CLIError(f"cannot read {name!r}: malformed .npy header ({type(err).__name__}: "
+                           f"{_first_line(err)})") from None
+        offset = fh.tell()
+    if dtype.hasobject or dtype.fields is not None or dtype.kind not in "biuf":
+        raise CLIError(f"{name!r} holds {dtype} data; a real numeric array is needed")
+    if len(shape) not in (1, 2):
+        raise CLIError(f"{name!r} holds a {len(shape)}-D array; expected eigenvalues (1-D) or a matrix (2-D)")
+    if any(int(d) < 1 for d in shape):
+        raise CLIError(f"{name!r} is empty (shape {tuple(shape)})")
+    expected = math.prod(int(d) for d in shape) * dtype.itemsize  # Python integers: no overflow
+    actual = p.stat().st_size - offset
+    if actual != expected:
+        dims = "×".join(str(int(d)) for d in shape)
+        raise CLIError(f"{name!r} is corrupt: its header declares a {dims} {dtype} array ({expected} bytes of "
+                       f"data) but the file holds {actual} bytes after the header")
 
 
 def _first_line(err: BaseException) -> str:
@@ -171,7 +226,23 @@ def describe_law(law: Any, *, z: complex = 1j, moments: int = 4) -> dict[str, An
     info["moments"] = _try(lambda: [float(v) for v in law.moments(moments)])
     info["z"] = complex(z)
     info["stieltjes"] = _try(lambda: complex(law.stieltjes(complex(z))))
+    _refuse_non_finite(law, info)
     return info
+
+
+def _refuse_non_finite(law: Any, info: dict[str, Any]) -> None:
+    """A NaN (or an infinite moment/transform) is a computation that failed, never a value to print."""
+    checks = [("mean", info["mean"]), ("variance", info["variance"]), ("m(z)", info["stieltjes"])]
+    checks += [(f"moment {k}", v) for k, v in enumerate(info["moments"] or (), start=1)]
+    checks += [("atom", v) for atom in info["atoms"] for v in atom]
+    checks += [("support end", v) for ab in info["support"] for v in ab if not math.isinf(v)]
+    for what, value in checks:
+        if value is None:
+            continue
+        parts = (value.real, value.imag) if isinstance(value, complex) else (value,)
+        if not all(math.isfinite(v) for v in parts):
+            raise CLIError(f"the {what} of {law!r} came out as {value}: the numerics failed for these parameters",
+                           EXIT_FAILURE)
 
 
 def _print_description(info: dict[str, Any], indent: str = "  ") -> None:
@@ -355,7 +426,7 @@ def _law_classes() -> dict[str, Any]:
     from freecalc._expr import LAW_NAMES, available_names
 
     names = available_names()
-    out = {name.lower(): names[name] for name in LAW_NAMES if name in names and name not in ("PointMass", "Atoms")}
+    out = {name.lower(): names[name] for name in LAW_NAMES if name not in ("PointMass", "Atoms")}
     aliases = {"mp": "marchenkopastur", "sc": "semicircle", "km": "kestenmckay", "inverse_htmp": "inversehtmp"}
     out.update({a: out[t] for a, t in aliases.items() if t in out})
     return out
@@ -398,9 +469,6 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
     _check_plot_target(args.plot)
     data = load_array(args.data)
-    fit = getattr(fc, "fit", None)
-    if fit is None:
-        raise CLIError("fitting is not available in this installation (freecalc.fit is missing)", EXIT_FAILURE)
     kwargs: dict[str, Any] = {"bootstrap": args.bootstrap, "rng": args.seed}
     if args.law is not None:
         classes = _law_classes()
@@ -413,7 +481,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             raise CLIError("--subsample needs a matrix (2-D data), not eigenvalues")
         kwargs["subsample"] = args.subsample
     values = np.asarray(data, dtype=float)
-    result = _while_running(lambda: fit(values, **kwargs), desc="fitting" + (
+    result = _while_running(lambda: fc.fit(values, **kwargs), desc="fitting" + (
         f" ({args.bootstrap} bootstrap refits)" if args.bootstrap else ""), enabled=True)
     summary = result.to_dict() if callable(getattr(result, "to_dict", None)) else {}
     summary["family"] = summary.get("law", type(result.law).__name__)
@@ -484,16 +552,20 @@ class _Parser(argparse.ArgumentParser):
         raise CLIError(f"{' '.join(words)}: {message}" if words else message)
 
 
-def _int_at_least(minimum: int, what: str) -> Callable[[str], int]:
-    """An argparse type: an integer ≥ minimum, with a one-line message otherwise."""
+def _int_at_least(minimum: int, what: str, maximum: int | None = None, why: str = "") -> Callable[[str], int]:
+    """An argparse type: an integer in [minimum, maximum], with a one-line message otherwise."""
 
     def parse(text: str) -> int:
+        if len(text) > 60:  # int() of a 10^5-digit string is slow; such a number is never meant
+            raise argparse.ArgumentTypeError(f"{text[:20]!r}... is not a sensible integer")
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} must be a {what} integer")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{value} is too large: at most {maximum} is allowed{why}")
         return value
 
     return parse
@@ -501,6 +573,13 @@ def _int_at_least(minimum: int, what: str) -> Callable[[str], int]:
 
 _positive_int = _int_at_least(1, "positive")
 _nonnegative_int = _int_at_least(0, "non-negative")
+#: grid points for ``law --density``: the table is printed, and 10^4 rows already resolve any density in the plot
+MAX_POINTS = 10_000
+#: parametric-bootstrap refits: each refit is a full fit; 10^4 gives a p-value to ±0.005, more only costs hours
+MAX_BOOTSTRAP = 10_000
+_points = _int_at_least(1, "positive", MAX_POINTS, " (the grid is printed; 10000 points resolve any density)")
+_bootstrap = _int_at_least(0, "non-negative", MAX_BOOTSTRAP, " (each refit is a full fit)")
+_seed = _int_at_least(0, "non-negative", 2 ** 128 - 1, " (numpy seeds are below 2**128)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -514,7 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="a short tour: laws, a free convolution, decompressions")
     p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_demo)
 
@@ -533,11 +612,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fit", help="fit a spectral law to eigenvalues or a matrix")
     p.add_argument("data", metavar="EIGS_OR_MATRIX", help=".npy, .txt or .csv: 1-D = eigenvalues, 2-D = matrix")
     p.add_argument("--law", default=None, help="law to fit (e.g. mp, htmp, inversehtmp); default: choose by BIC")
-    p.add_argument("--bootstrap", type=_nonnegative_int, default=0, help="parametric-bootstrap refits for the KS "
-                   "p-value (default 0: none)")
+    p.add_argument("--bootstrap", type=_bootstrap, default=0, help="parametric-bootstrap refits for the KS "
+                   f"p-value (default 0: none; at most {MAX_BOOTSTRAP})")
     p.add_argument("--subsample", type=_positive_int, default=None, help="fit a random principal submatrix of "
                    "this size (matrices only)")
-    p.add_argument("--seed", type=int, default=None, help="random seed (bootstrap, subsampling)")
+    p.add_argument("--seed", type=_seed, default=None, help="random seed (bootstrap, subsampling)")
     p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_fit)
@@ -545,7 +624,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("law", help="evaluate a law expression and describe the law")
     p.add_argument("expression", help='e.g. "free_add(Semicircle(2), MarchenkoPastur(0.5))"')
     p.add_argument("--density", action="store_true", help="print the density on a grid")
-    p.add_argument("--points", type=_positive_int, default=21, help="grid points for --density (default 21)")
+    p.add_argument("--points", type=_points, default=21, help=f"grid points for --density (default 21, at most "
+                   f"{MAX_POINTS})")
     p.add_argument("--z", default="1j", help="point where m(z) is printed (default 1j)")
     p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -576,7 +656,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILURE
-    except (ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
+    except OverflowError as err:
+        # math's OverflowError reads "(34, 'Numerical result out of range')": say what it means
+        detail = _first_line(err)
+        detail = "" if detail.startswith("(34,") else f": {detail}"
+        _report(f"numeric overflow (a number is too large for double precision{detail}); use smaller values", debug)
+        return EXIT_USAGE
+    except (ValueError, TypeError, ZeroDivisionError) as err:
         # invalid parameters, unknown names, wrong argument types: the user's input -- except a decompression
         # that gives no probability measure, which is a (well-defined) failure of the computation asked for
         _report(_first_line(err), debug)

@@ -92,8 +92,6 @@ def test_decompression_with_law_source_and_no_band() -> None:
 
 
 def test_decompression_band_from_the_law_own_repeats() -> None:
-    if not hasattr(fc, "decompress_numeric"):
-        pytest.skip("numeric decompression is not in this installation")
     rng = np.random.default_rng(5)
     srcs = []
     for _ in range(3):
@@ -106,8 +104,6 @@ def test_decompression_band_from_the_law_own_repeats() -> None:
 
 
 def test_esd_accepts_a_fit_result() -> None:
-    if not hasattr(fc, "fit"):
-        pytest.skip("fc.fit is not in this installation")
     eigs = np.linalg.eigvalsh(fc.MarchenkoPastur(0.5).matrix(200, np.random.default_rng(6)))
     res = fc.fit(eigs, law=fc.MarchenkoPastur)
     ax = plotting.plot_esd(eigs, res)
@@ -134,7 +130,7 @@ def test_free_convolution_against_monte_carlo() -> None:
     a, b = fc.Semicircle(2.0), fc.MarchenkoPastur(0.5)
     rng = np.random.default_rng(3)
     samples = np.linalg.eigvalsh(a.matrix(300, rng) + b.matrix(300, rng))
-    law = fc.free_add(a, b) if hasattr(fc, "free_add") else a
+    law = fc.free_add(a, b)
     ax = plotting.plot_free_convolution(law, samples, operands=(a, b))
     assert len(ax.lines) == 3
     assert ax.lines[-1].get_linewidth() == 2
@@ -142,8 +138,6 @@ def test_free_convolution_against_monte_carlo() -> None:
 
 
 def test_plot_range_of_unbounded_law_uses_quantiles() -> None:
-    if not hasattr(fc, "HTMP"):
-        pytest.skip("HTMP is not in this installation")
     law = fc.HTMP(0.5, 2.0)
     lo, hi = plotting.plot_range(law)
     assert np.isfinite(hi) and hi > float(law.ppf(0.99))

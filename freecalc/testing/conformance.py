@@ -10,11 +10,14 @@ discrepancy when they disagree. Default tolerances (and why):
 * symbolic vs numeric 1e-10 (both are exact formulas evaluated in double precision);
 * moments vs quadrature 1e-8 relative to max(1, |m_k|), for k ≤ 6.
 
-Checks that a law does not implement (NotImplementedError) are reported as skipped, never silently passed.
+Checks that a law does not implement (NotImplementedError) are reported as skipped, never silently passed; a
+test states which checks it expects to be unavailable with :meth:`ConformanceReport.require_complete`, so a check
+that silently stops running (a feature that disappears) fails the test.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +32,43 @@ __all__ = ["check_law", "check_samples", "ConformanceReport", "ks_distance", "sn
 
 @dataclass
 class ConformanceReport:
-    """Which checks ran, which were skipped (with the reason) and which failed."""
+    """Which checks ran, which were skipped (with the reason) and which failed.
+
+    ``skipped`` holds every check that did not run: those the caller left out (``skip=``) and those the law cannot
+    perform (``unavailable``: the check raised NotImplementedError).
+    """
 
     law: Law
     passed: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def require_complete(self, allowed: Mapping[str, str] | None = None) -> ConformanceReport:
+        """Assert that exactly the checks listed in ``allowed`` (name → why the law cannot do it) were unavailable.
+
+        Checks the caller left out with ``skip=`` are explicit at the call site and are not listed again. An
+        allowed check that now runs also fails: the list must describe the law as it is. Returns the report.
+
+        Raises
+        ------
+        AssertionError
+            Naming each unexpected unavailable check with the law's reason, and each stale allowed entry.
+        ValueError
+            An allowed entry without a reason, or naming no check.
+        """
+        allowed = dict(allowed or {})
+        for name, why in allowed.items():
+            if name not in CHECKS:
+                raise ValueError(f"unknown conformance check {name!r}; the checks are {', '.join(CHECKS)}")
+            if not isinstance(why, str) or not why.strip():
+                raise ValueError(f"allowed skip {name!r} needs a reason")
+        unexpected = {k: v for k, v in self.unavailable.items() if k not in allowed}
+        stale = [k for k in allowed if k not in self.unavailable]
+        problems = [f"check {k!r} did not run for {self.law!r}: {v}" for k, v in unexpected.items()]
+        problems += [f"check {k!r} is listed as unavailable for {self.law!r} but ran" for k in stale]
+        assert not problems, "; ".join(problems)
+        return self
 
     def __str__(self) -> str:
         lines = [f"conformance of {self.law!r}: {len(self.passed)} passed, {len(self.skipped)} skipped, "
@@ -235,7 +269,7 @@ def check_law(law: Law, *, skip: tuple[str, ...] = (), rng: Any = 0, raise_on_fa
         try:
             check(law, gen, tol)
         except NotImplementedError as exc:
-            report.skipped[name] = str(exc)
+            report.skipped[name] = report.unavailable[name] = str(exc) or type(exc).__name__
         except AssertionError as exc:
             report.failed[name] = str(exc)
         else:

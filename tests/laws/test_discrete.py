@@ -36,9 +36,8 @@ def test_atoms_basics_and_merge():
 
 @pytest.mark.parametrize("law", [fc.PointMass(0.7), fc.Atoms([-1.0, 0.5, 3.0], [0.2, 0.3, 0.5])], ids=repr)
 def test_conformance(law):
-    report = check_law(law)
-    # a purely atomic law has no compact continuous interval: the inversion check is reported as skipped
-    assert set(report.skipped) <= {"inversion", "r_transform"}
+    # a purely atomic law has no compact continuous interval to sample Im m(x + i0) = πρ(x) on
+    check_law(law).require_complete({"inversion": "purely atomic: no continuous part"})
 
 
 def test_atoms_to_algebraic_and_back():

@@ -30,8 +30,10 @@ def test_exact_transforms(mp_eigs):
 
 
 def test_conformance(mp_eigs):
-    check_law(Empirical(mp_eigs))  # raises on any failed invariant
-    check_law(Empirical(mp_eigs).smooth())
+    # raises on any failed invariant; neither has a closed-form symbolic m, the raw ESD is purely atomic
+    check_law(Empirical(mp_eigs)).require_complete({"inversion": "purely atomic: no continuous part",
+                                                     "symbolic": "no closed-form Stieltjes transform"})
+    check_law(Empirical(mp_eigs).smooth()).require_complete({"symbolic": "no closed-form Stieltjes transform"})
 
 
 @pytest.mark.parametrize("bad, err, match", [

@@ -171,8 +171,7 @@ def test_unbounded_input_against_monte_carlo():
 
 @pytest.mark.slow
 def test_htmp_plus_semicircle_against_monte_carlo():
-    htmp = pytest.importorskip("freecalc.laws.htmp", reason="HTMP is delivered by the htmp helper")
-    a = htmp.HTMP(0.5, 2.0)
+    a = fc.HTMP(0.5, 2.0)
     law = free_add_numeric(a, fc.Semicircle(1.0))
     rng = np.random.default_rng(11)
     n = 2000
@@ -185,8 +184,7 @@ def test_htmp_plus_semicircle_against_monte_carlo():
 def test_heavy_tailed_input():
     # InverseHTMP(0.5, 2) has density ~ x^{-2} (infinite mean); ⊞ with a compact law keeps the tail:
     # P(X + Y > t) ~ P(X > t) (regularly varying tails add under ⊞; Benaych-Georges 2006)
-    htmp = pytest.importorskip("freecalc.laws.htmp", reason="InverseHTMP is delivered by the htmp helper")
-    a = htmp.InverseHTMP(0.5, 2.0)
+    a = fc.InverseHTMP(0.5, 2.0)
     law = free_add_numeric(a, fc.Semicircle(0.5))
     assert law.support[-1][1] == math.inf and law.moment(2) == math.inf
     _, ws = law.continuous_rule()
