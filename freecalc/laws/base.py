@@ -23,6 +23,8 @@ import sympy as sp
 
 from freecalc._params import Parameter, SymbolicParameterError, check_count, is_symbolic_value
 from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
+from freecalc.numerics.series import horner, s_series_from_moments
+from freecalc.laws.stats_vocabulary import StatsVocabulary
 from freecalc.laws.symbolic_face import SymbolicFace, check_order as _check_order
 from freecalc.symbolic import transforms as T
 
@@ -73,6 +75,16 @@ def _validate_size(size: Any) -> int | None:
     return None if size is None else check_count("size", size)
 
 
+def _as_transform_arg(w: Any, where: str) -> np.ndarray:
+    arr = np.asarray(w)
+    if arr.dtype.kind not in "biufc" or arr.dtype.kind == "b":
+        raise TypeError(f"{where}: w must be a real or complex number or array, got {w!r}")
+    wa = arr.astype(complex)
+    if np.any(~np.isfinite(wa)):
+        raise ValueError(f"{where}: w must be finite")
+    return wa
+
+
 def _as_real_array(x: Any, name: str = "x") -> np.ndarray:
     arr = np.asarray(x)
     if np.iscomplexobj(arr):
@@ -84,7 +96,37 @@ def _scalar_out(like: Any, out: np.ndarray) -> Any:
     return out[()] if np.ndim(like) == 0 else out
 
 
-class Law:
+def _flat_call(hook: Callable[[np.ndarray], Any], arr: np.ndarray, dtype: Any) -> np.ndarray:
+    """Call a hook on a 1-d contiguous copy of ``arr`` and give the result ``arr``'s shape back.
+
+    Hooks therefore only ever see 1-d arrays: a 0-d array (a Python scalar) would turn into a numpy scalar under
+    arithmetic and break item assignment inside the hook, and n-d arrays would break hooks that index by position.
+    """
+    flat = np.ascontiguousarray(arr, dtype=dtype).reshape(-1)
+    return np.asarray(hook(flat), dtype=dtype).reshape(np.shape(arr))
+
+
+def _real_if_real(like: Any, out: np.ndarray) -> np.ndarray:
+    """``out.real`` when the argument was real and every value is real to rounding, else ``out`` (complex)."""
+    if np.iscomplexobj(np.asarray(like)) or out.size == 0:
+        return out
+    if np.all(np.abs(out.imag) <= 1e-13 * np.maximum(np.abs(out.real), np.finfo(float).tiny)):
+        return out.real.copy()
+    return out
+
+
+# Series of R and S at w = 0. R(w) = Σ κ_{n+1} wⁿ; for a law whose support lies within distance M of its mean,
+# |κ_n| ≤ (16 M)ⁿ (Nica & Speicher 2006, Prop. 13.15, applied to the centred variable; κ_n for n ≥ 2 do not see
+# the shift), so at |w| ≤ δ/(16 M) the tail after _SERIES_TERMS terms is ≤ 16 M δ^K/(1 − δ) ≈ 1.6e-19 M. There the
+# closed or iterative forms, which compute G⁻¹(w) ≈ 1/w and subtract 1/w, have lost log10(1/(|w| M)) digits.
+_SERIES_TERMS = 10
+_SERIES_DELTA = 1e-2
+# For S no such bound is at hand: the radius is estimated from the growth of the computed coefficients and the
+# series is used only a factor 1e-3 inside it (the neglected terms are then ≲ |s_0| 1e-3^K).
+_S_SERIES_DELTA = 1e-3
+
+
+class Law(StatsVocabulary):
     """A probability measure on the real line: the limiting spectral law of a family of matrices.
 
     Subclasses declare ``parameters`` and implement ``_support`` and at least one of ``_pdf``/``_stieltjes``.
@@ -282,15 +324,13 @@ class Law:
         """Density of the continuous part (0 outside the support; atoms are reported by :attr:`atoms`)."""
         self._require_numeric("pdf")
         xa = _as_real_array(x)
-        out = np.asarray(self._pdf(xa), dtype=float)
-        return _scalar_out(x, out)
+        return _scalar_out(x, _flat_call(self._pdf, xa, float))
 
     def cdf(self, x: Any) -> Any:
         """Cumulative distribution function (atoms included, right-continuous)."""
         self._require_numeric("cdf")
         xa = _as_real_array(x)
-        out = np.clip(np.asarray(self._cdf(xa), dtype=float), 0.0, 1.0)
-        return _scalar_out(x, out)
+        return _scalar_out(x, np.clip(_flat_call(self._cdf, xa, float), 0.0, 1.0))
 
     def ppf(self, q: Any) -> Any:
         """Quantile function: inf{x : cdf(x) ≥ q} for q in [0, 1]."""
@@ -298,7 +338,7 @@ class Law:
         qa = _as_real_array(q, "q")
         if np.any(~np.isfinite(qa)) or np.any((qa < 0) | (qa > 1)):
             raise ValueError("ppf: q must lie in [0, 1]")
-        return _scalar_out(q, np.asarray(self._ppf(qa), dtype=float))
+        return _scalar_out(q, _flat_call(self._ppf, qa, float))
 
     def stieltjes(self, z: Any) -> Any:
         """Stieltjes transform m(z) = ∫ρ(x)/(x − z)dx; on the real axis the boundary value m(x + i0)."""
@@ -308,7 +348,7 @@ class Law:
             raise ValueError("stieltjes: z must be finite")
         lower = za.imag < 0
         zu = np.where(lower, np.conj(za), za)
-        out = np.asarray(self._stieltjes(zu), dtype=complex)
+        out = _flat_call(self._stieltjes, zu, complex)
         out = np.where(lower, np.conj(out), out)
         return _scalar_out(z, out)
 
@@ -347,18 +387,93 @@ class Law:
         return float(self.free_cumulants(_check_order(k))[-1])
 
     def r_transform(self, w: Any) -> Any:
-        """Voiculescu's R-transform, R(G(z)) + 1/G(z) = z, on its domain near w = 0."""
+        """Voiculescu's R-transform, R(G(z)) + 1/G(z) = z, on its domain near w = 0.
+
+        Next to w = 0 (where G⁻¹(w) − 1/w cancels) the free-cumulant series Σ κ_{n+1} wⁿ is used, so R(0) = κ₁
+        exactly. The result has the shape of ``w``; it is real for real ``w`` where R is real, complex otherwise.
+        """
         self._require_numeric("r_transform")
-        wa = np.asarray(w, dtype=complex)
-        return _scalar_out(w, np.asarray(self._r_transform(wa), dtype=complex))
+        wa = _as_transform_arg(w, "r_transform")
+        out = _flat_call(lambda f: self._near_zero(f, self._r_transform, self._r_series), wa, complex)
+        return _scalar_out(w, _real_if_real(w, out))
 
     def s_transform(self, w: Any) -> Any:
-        """S-transform S(w) = χ(w)(1 + w)/w (needs a non-zero mean)."""
+        """S-transform S(w) = χ(w)(1 + w)/w (needs a non-zero mean); S(0) = 1/m₁.
+
+        Next to w = 0 its power series (from the moments) is used; shape and real/complex output as for
+        :meth:`r_transform`.
+        """
         self._require_numeric("s_transform")
         if self.mean() == 0:
             raise ValueError(f"the S-transform of {self!r} is undefined: its mean is 0")
-        wa = np.asarray(w, dtype=complex)
-        return _scalar_out(w, np.asarray(self._s_transform(wa), dtype=complex))
+        wa = _as_transform_arg(w, "s_transform")
+        out = _flat_call(lambda f: self._near_zero(f, self._s_transform, self._s_series), wa, complex)
+        return _scalar_out(w, _real_if_real(w, out))
+
+    def _near_zero(self, w: np.ndarray, hook: Callable[[np.ndarray], Any],
+                   series: Callable[[], tuple[np.ndarray, float] | None]) -> np.ndarray:
+        """A transform at 1-d ``w``: its series (coefficients, radius of use) next to 0, the hook elsewhere.
+
+        Without a series (unbounded support, infinite moments) only the value at w = 0 is taken from it: the
+        constant term, R(0) = m₁ or S(0) = 1/m₁, known whenever the mean is finite.
+        """
+        out = np.empty(w.shape, dtype=complex)
+        ser = series() if w.size else None
+        if ser is not None:
+            coefs, radius = ser
+            near = np.abs(w) <= radius
+        else:
+            coefs, near = self._constant_term(hook), w == 0
+            if coefs is None:
+                near = np.zeros(w.shape, dtype=bool)
+        if np.any(near):
+            out[near] = horner(coefs, w[near])
+        far = ~near
+        if np.any(far):
+            out[far] = np.asarray(hook(w[far]), dtype=complex)
+        return out
+
+    def _constant_term(self, hook: Callable[[np.ndarray], Any]) -> list[float] | None:
+        m1 = self.mean()
+        if not math.isfinite(m1):
+            return None
+        return [m1] if hook == self._r_transform else [1.0 / m1]
+
+    def _centred_radius(self) -> float | None:
+        """max |x − mean| over the support and the atoms, or None when the support is unbounded."""
+        ends = [e for ab in self.support for e in ab] + [loc for loc, _ in self.atoms]
+        if not ends or not all(math.isfinite(e) for e in ends):
+            return None
+        m1 = self.mean()
+        if not math.isfinite(m1):
+            return None
+        return max(abs(e - m1) for e in ends)
+
+    def _r_series(self) -> tuple[np.ndarray, float] | None:
+        """Free cumulants κ₁..κ_K as R-series coefficients and the radius where the series is used (cached)."""
+        cache = self.__dict__.setdefault("_transform_series", {})
+        if "r" not in cache:
+            cache["r"] = None
+            radius = self._centred_radius()
+            if radius is not None:
+                kap = np.asarray(self.free_cumulants(_SERIES_TERMS), dtype=float)
+                if np.all(np.isfinite(kap)):
+                    cache["r"] = (kap, math.inf if radius == 0 else _SERIES_DELTA / (16.0 * radius))
+        return cache["r"]
+
+    def _s_series(self) -> tuple[np.ndarray, float] | None:
+        """S-series coefficients s₀..s_{K−1} and the radius where the series is used (cached)."""
+        cache = self.__dict__.setdefault("_transform_series", {})
+        if "s" not in cache:
+            cache["s"] = None
+            if self._centred_radius() is not None:
+                moms = self.moments(_SERIES_TERMS + 1)
+                if np.all(np.isfinite(moms)):
+                    coefs = np.asarray(s_series_from_moments(moms), dtype=float)
+                    if np.all(np.isfinite(coefs)):
+                        growth = max(abs(c / coefs[0]) ** (1.0 / k) for k, c in enumerate(coefs) if k)
+                        cache["s"] = (coefs, math.inf if growth == 0 else _S_SERIES_DELTA / growth)
+        return cache["s"]
 
     def rvs(self, size: Any = None, rng: Any = None) -> Any:
         """Independent samples from the law (not eigenvalues of one matrix: see :meth:`matrix`)."""

@@ -202,11 +202,17 @@ class QuadraticLaw(Law):
         return float(quadratic_moments(self._numeric.coef, k)[-1])
 
     def _r_transform(self, w: np.ndarray) -> np.ndarray:
+        # z = R + 1/w in Q(z) w² + P(z) w + 1 = 0 (m = −w), with p1 = −1 − q2, divided by w:
+        #   A R² + B R + C = 0,  A = q2 w,  B = q2 − 1 + q1 w,  C = p0 + q1 + q0 w.
+        # The root that stays finite as w → 0 (R(0) = −C/B = κ₁), in the form without cancellation:
+        # R = −2C / (B + sign(q2 − 1) √(B² − 4AC)); its discriminant equals that of the quadratic in z.
         c = self._numeric.coef
-        disc = np.sqrt((c.q1 * w + c.p1) ** 2 - 4 * c.q2 * (c.q0 * w * w + c.p0 * w + 1) + 0j)
-        # the root with wz → 1 as w → 0: the square root tends to |1 − q2|, so it carries sign(1 − q2), not (1 − q2)
-        sgn = math.copysign(1.0, 1 - c.q2)
-        return 2 * (c.q0 * w * w + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + sgn * disc)) - 1 / w
+        A, B, C = c.q2 * w, (c.q2 - 1.0) + c.q1 * w, (c.p0 + c.q1) + c.q0 * w
+        sgn = math.copysign(1.0, c.q2 - 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if c.q2 == 0:  # linear (semicircle, Marchenko–Pastur): R is rational, defined up to its pole
+                return -C / B + 0j
+            return -2.0 * C / (B + sgn * np.sqrt(B * B - 4.0 * A * C + 0j))
 
     def _s_transform(self, w: np.ndarray) -> np.ndarray:
         c = self._numeric.coef

@@ -45,6 +45,7 @@ from freecalc.kernels.subordination import (KIND_DISCRETE, KIND_QUADRATIC, OP_AD
 from freecalc.laws.base import Law
 from freecalc.laws.numeric import Evaluator, FailurePolicy, NumericLaw, Solution
 from freecalc.laws.quadratic import QuadraticLaw
+from freecalc.numerics.series import series_mul, series_revert
 from freecalc.operations.subordination_solver import project_upper, solve_vectorised
 from freecalc.symbolic import transforms as T
 
@@ -420,22 +421,6 @@ class _PowerEvaluator(_SubordinationEvaluator):
 
 # ---------------------------------------------------------------------------------------------------------------
 # moments of a free product via the S-transform: S_ab = S_a S_b (power series)
-def _series_mul(a: list[float], b: list[float], K: int) -> list[float]:
-    return [sum(a[i] * b[n - i] for i in range(n + 1)) for n in range(K + 1)]
-
-
-def _series_revert(c: list[float], K: int) -> list[float]:
-    """d with d(c(u)) = u to order K, for c = [0, c1, c2, ...] with c1 ≠ 0."""
-    powers = [[1.0] + [0.0] * K]
-    for _ in range(K):
-        powers.append(_series_mul(powers[-1], c, K))
-    d = [0.0] * (K + 1)
-    d[1] = 1.0 / c[1]
-    for n in range(2, K + 1):
-        d[n] = -sum(d[j] * powers[j][n] for j in range(1, n)) / c[1] ** n
-    return d
-
-
 def _product_moments(ma: Any, mb: Any) -> list[float]:
     r"""Moments of :math:`\mu_a \boxtimes \mu_b` from those of the factors (:math:`\psi = \sum m_k u^k`,
     :math:`\chi = \psi^{-1}`, :math:`S = \chi(1+w)/w`, :math:`S_{ab} = S_aS_b`)."""
@@ -446,15 +431,15 @@ def _product_moments(ma: Any, mb: Any) -> list[float]:
     # χ(w)/w as a series: shift down by one; S = (χ/w)(1 + w)
     S = []
     for s in (sa, sb):
-        chi = _series_revert(s, K)
+        chi = series_revert(s, K)
         cw = chi[1:] + [0.0]
         S.append([cw[n] + (cw[n - 1] if n else 0.0) for n in range(K)])
-    Sab = _series_mul(S[0] + [0.0], S[1] + [0.0], K)[:K]
+    Sab = series_mul(S[0] + [0.0], S[1] + [0.0], K)[:K]
     # χ_ab(w) = w S_ab(w)/(1 + w): (1+w)^{-1} = Σ (−1)^n w^n
     inv = [(-1.0) ** n for n in range(K)]
-    q = _series_mul(Sab + [0.0], inv + [0.0], K)[:K]
+    q = series_mul(Sab + [0.0], inv + [0.0], K)[:K]
     chi_ab = [0.0] + q
-    psi = _series_revert(chi_ab, K)
+    psi = series_revert(chi_ab, K)
     return psi[1:]
 
 
