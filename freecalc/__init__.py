@@ -89,3 +89,9 @@ from freecalc.fitting import (  # noqa: E402
 __all__ += ["fit", "FitResult", "RankEntry", "Phase", "ScaleOption", "Criterion", "ErrorMethod", "FitOptions",
             "OptimizerOptions", "TailOptions", "SpikeOptions", "PhaseOptions"]
 # --- end fitting ---------------------------------------------------------------------------------
+
+# --- implicit matrices (helper: engineer G) --------------------------------------------------------
+from freecalc.matrices import GramMatrix, ImplicitMatrix, Kernel, KernelMatrix  # noqa: E402
+
+__all__ += ["KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel"]
+# --- end implicit matrices -------------------------------------------------------------------------

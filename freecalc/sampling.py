@@ -19,6 +19,7 @@ F. Mezzadri, How to generate random matrices from the classical compact groups, 
 """
 from __future__ import annotations
 
+import mmap
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -57,12 +58,46 @@ def _square_shape(A: Any) -> int:
 # --- readers: one per kind of container, tried in order -------------------------------------------------------
 
 
+def _has_principal_block(A: Any) -> bool:
+    # implicit matrices (freecalc.matrices, or a user's operator) compute just the requested block
+    return callable(getattr(A, "principal_block", None))
+
+
+def _read_principal_block(A: Any, idx: np.ndarray, block_bytes: int) -> np.ndarray:
+    return np.asarray(A.principal_block(idx))
+
+
+def release_mapped_pages(A: Any) -> Callable[[], None] | None:
+    """A function that unmaps the pages of ``np.memmap`` ``A`` touched so far, or None if ``A`` is no memory map.
+
+    Pages read through a memory map stay mapped into the process, and count in its resident memory, until the map
+    is closed, so reading ``n_s`` rows leaves ``O(n_s n)`` bytes resident.  ``MADV_DONTNEED`` drops them from this
+    process only: the kernel's page cache keeps them (no re-read from disk) and, for a shared map (modes ``r``,
+    ``r+``, ``w+``), written data is kept too.  A copy-on-write map (mode ``c``) would lose the process's private
+    changes, so it is left alone.
+    """
+    mm = getattr(A, "_mmap", None)
+    if (not isinstance(A, np.memmap) or not isinstance(mm, mmap.mmap) or getattr(A, "mode", "c") == "c"
+            or not hasattr(mmap, "MADV_DONTNEED") or not hasattr(mm, "madvise")):
+        return None
+    return lambda: mm.madvise(mmap.MADV_DONTNEED)
+
+
 def _is_numpy(A: Any) -> bool:
     return isinstance(A, np.ndarray)  # includes np.memmap: np.ix_ touches only the pages it needs
 
 
 def _read_numpy(A: np.ndarray, idx: np.ndarray, block_bytes: int) -> np.ndarray:
-    return np.asarray(A[np.ix_(idx, idx)])
+    release = release_mapped_pages(A)
+    if release is None:
+        return np.asarray(A[np.ix_(idx, idx)])
+    # a memory map: read blocks of rows and unmap each, so at most one block is resident besides the result
+    rows_per_block = max(1, int(block_bytes // max(1, A.shape[1] * A.dtype.itemsize)))
+    out = np.empty((idx.size, idx.size), dtype=A.dtype)
+    for start in range(0, idx.size, rows_per_block):
+        out[start:start + rows_per_block] = A[np.ix_(idx[start:start + rows_per_block], idx)]
+        release()
+    return out
 
 
 def _is_orthogonal_indexable(A: Any) -> bool:
@@ -104,6 +139,7 @@ def _read_rows(A: Any, idx: np.ndarray, block_bytes: int) -> np.ndarray:
 
 
 _READERS: tuple[tuple[Callable[[Any], bool], Callable[[Any, np.ndarray, int], np.ndarray]], ...] = (
+    (_has_principal_block, _read_principal_block),
     (_is_numpy, _read_numpy),
     (_is_orthogonal_indexable, _read_orthogonal),
     (_is_lazy, _read_lazy),
@@ -129,7 +165,9 @@ def random_principal_submatrix(
     ----------
     A : array-like, shape (n, n)
         Symmetric matrix supporting index selection: ``numpy.ndarray``, ``numpy.memmap``, ``h5py.Dataset``,
-        ``zarr.Array``, ``dask.array.Array``, or any object with ``.shape`` and ``A[list_of_rows]``.
+        ``zarr.Array``, ``dask.array.Array``, or any object with ``.shape`` and ``A[list_of_rows]``; an object with
+        a ``principal_block(indices)`` method (the implicit matrices of :mod:`freecalc.matrices`) is asked for the
+        block instead of indexed.
     n_s : int
         Size of the submatrix, ``1 <= n_s <= n``.
     rng : optional
@@ -138,7 +176,8 @@ def random_principal_submatrix(
         Raise ``ValueError`` if the submatrix is not symmetric (then ``A`` is not either, and its eigenvalues are
         not those of a spectral law).
     block_bytes : int
-        Memory budget for one block of rows when the container needs whole-row reads (h5py).
+        Memory budget for one block of rows when the container needs whole-row reads (h5py), and for the pages of
+        a memory map kept resident at once.
 
     Returns
     -------
