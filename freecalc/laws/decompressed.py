@@ -90,9 +90,15 @@ class DecompressedPiece:
     """One decompression: source model, factor, target bulk mass and target atoms; solver state."""
 
     def __init__(self, model: RationalCauchy, factor: float, bulk_mass: float = 1.0,
-                 atoms: tuple[tuple[float, float], ...] = (), solver: Solver = Solver.NEWTON) -> None:
+                 atoms: tuple[tuple[float, float], ...] = (), solver: Solver = Solver.NEWTON,
+                 offset: float = 0.0, scale: float = 1.0) -> None:
         self.model, self.f, self.w, self.solver = model, float(factor), float(bulk_mass), solver
         self.atoms = tuple(sorted(atoms))
+        # the target bulk is the decompression of the model mapped by x → offset + scale·x (free decompression
+        # commutes with affine maps: R(w) + a → R(fw) + a, s R(s w) → s R(s f w)); atoms are at their final positions
+        self.offset, self.scale = float(offset), float(scale)
+        if not (math.isfinite(self.offset) and math.isfinite(self.scale) and self.scale > 0):
+            raise ValueError(f"offset must be finite and scale finite and > 0, got {offset!r}, {scale!r}")
         self.args = model.kernel_args()
         self.h = self.args[4]
         try:
@@ -115,7 +121,7 @@ class DecompressedPiece:
         if not x_lo < x_hi:
             raise ValueError(f"decompression by {self.f:g}: the target support edges are not ordered "
                              f"({x_lo:.6g} ≥ {x_hi:.6g})")
-        self.support = (float(x_lo), float(x_hi))
+        self.support = (self.offset + self.scale * float(x_lo), self.offset + self.scale * float(x_hi))
         n_tab = _TABLE if solver is Solver.NEWTON else 8 * _TABLE
         # θ clustered at both ends (x(θ) − edge ∝ θ²), so the table resolves the square-root edges
         s = (np.arange(n_tab) + 0.5) / n_tab
@@ -128,8 +134,8 @@ class DecompressedPiece:
                              f"({self.trace_failed} of {n_tab} rays failed)")
         u = u[ok]
         Zs, m0 = self._eval(u)
-        x = Zs.real
-        dens = m0.imag / (math.pi * self.f)
+        x = self.offset + self.scale * Zs.real
+        dens = m0.imag / (math.pi * self.f * self.scale)
         self.min_density = float(dens.min())
         order = np.argsort(x)
         self.tab_x, self.tab_u, self.tab_rho = x[order], u[order], dens[order]
@@ -137,6 +143,23 @@ class DecompressedPiece:
         self.table_mass = float(np.trapezoid(self.tab_rho, self.tab_x))
         # x(θ) decreases from the right edge to the left one (ties at rounding level next to the edges allowed)
         self.monotone = bool(np.all(np.diff(x) < 1e-12 * (np.ptp(x) + abs(x).max())))
+
+    def translate(self, delta: float) -> None:
+        """Move the target bulk by ``delta`` in place (the atoms stay): used before the piece is shared."""
+        self.offset += float(delta)
+        self.support = (self.support[0] + delta, self.support[1] + delta)
+        self.tab_x = self.tab_x + delta
+
+    def dilate(self, s: float, about: float) -> None:
+        """Map the target bulk by x → about + s(x − about) in place (the atoms stay); s > 0."""
+        s, about = float(s), float(about)
+        if not (math.isfinite(s) and s > 0):
+            raise ValueError(f"dilation factor must be finite and > 0, got {s!r}")
+        self.offset = about + s * (self.offset - about)
+        self.scale *= s
+        self.support = (about + s * (self.support[0] - about), about + s * (self.support[1] - about))
+        self.tab_x = about + s * (self.tab_x - about)
+        self.tab_rho = self.tab_rho / s
 
     # -- evaluation ----------------------------------------------------------------------------------------------
     def _eval(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,12 +172,13 @@ class DecompressedPiece:
         """Preimages u of target points strictly inside the support, and status codes."""
         x = np.ascontiguousarray(x, dtype=float)
         u0 = (np.interp(x, self.tab_x, self.tab_u.real) + 1j * np.interp(x, self.tab_x, self.tab_u.imag))
+        x = np.ascontiguousarray((x - self.offset) / self.scale)  # the characteristic map's own frame
         # keep the guess on the second sheet's lower half
         bad = (np.abs(u0) <= 1.0) | (u0.imag >= 0)
         if self.args[0] == K.LOG:
             bad |= (self.args[4] * (u0 + 1.0 / u0)).imag <= -math.pi
         if np.any(bad):
-            j = np.clip(np.searchsorted(self.tab_x, x[bad]), 0, self.tab_x.size - 1)
+            j = np.clip(np.searchsorted(self.tab_x, self.offset + self.scale * x[bad]), 0, self.tab_x.size - 1)
             u0[bad] = self.tab_u[j]
         u0 = np.ascontiguousarray(u0)
         u, _, st = K.newton_preimage(*self.args, self.f, x, u0, False, NEWTON_TOL, 60)
@@ -181,7 +205,7 @@ class DecompressedPiece:
             return out, failed
         u, st = self.preimages(xi)
         _, m0 = self._eval(u)
-        rho = np.imag(m0) / (math.pi * self.f)
+        rho = np.imag(m0) / (math.pi * self.f * self.scale)
         bad = st != K.OK
         # within a relative 1e-9 of an edge Newton meets the double root of Z − x; the density is √-small there
         # and the traced table is accurate: use it instead of reporting a failure
@@ -199,14 +223,16 @@ class DecompressedPiece:
         z = np.ascontiguousarray(z, dtype=complex).ravel()
         lo, hi = self.support
         scale = hi - lo
-        u, st = K.solve_target(*self.args, self.f, z, 10.0 * scale + float(np.max(np.abs(z))), 40, 1e-14, 50)
+        zs = np.ascontiguousarray((z - self.offset) / self.scale)
+        u, st = K.solve_target(*self.args, self.f, zs, 10.0 * scale / self.scale + float(np.max(np.abs(zs))), 40,
+                               1e-14, 50)
         _, m0 = self._eval(u)
-        m = self.w * m0 / self.f
+        m = self.w * m0 / (self.f * self.scale)
         # on the real axis inside the support the boundary value is the curve's (homotopy ends there)
         on_axis = (z.imag == 0) & (z.real > lo) & (z.real < hi)
         if np.any(on_axis):
             uu, st2 = self.preimages(z.real[on_axis])
-            m[on_axis] = self.w * self._eval(uu)[1] / self.f
+            m[on_axis] = self.w * self._eval(uu)[1] / (self.f * self.scale)
             st[on_axis] = st2
         with np.errstate(divide="ignore", invalid="ignore"):
             for loc, mass in self.atoms:
@@ -219,7 +245,9 @@ class DecompressedPiece:
         mass = wq.sum()
         src = [float(np.sum(wq * x ** k) / mass) for k in range(1, K_max + 1)]
         kap = T.free_cumulants_from_moments(src)
-        kap_t = [float(kv) * self.f ** k for k, kv in enumerate(kap)]
+        # x → offset + scale·x multiplies κ_k by scale^k and adds offset to κ_1
+        kap_t = [float(kv) * self.f ** k * self.scale ** (k + 1) for k, kv in enumerate(kap)]
+        kap_t[0] += self.offset
         return np.array([float(v) for v in T.moments_from_free_cumulants(kap_t)])
 
     def check(self, n: int = 512) -> tuple[int, np.ndarray]:
@@ -307,16 +335,18 @@ class DecompressedLaw(Law):
                       f"{shown}{more} (returned as NaN)", ConvergenceWarning, stacklevel=4)
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
-        total = np.zeros(x.shape)
-        failed = np.zeros(x.shape, bool)
+        # the pieces work on 1-D arrays; the base class turns 0-d results back into scalars
+        flat = np.asarray(x, dtype=float).ravel()
+        total = np.zeros(flat.shape)
+        failed = np.zeros(flat.shape, bool)
         for pc in self._pieces:
-            d, bad = pc.density(x)
+            d, bad = pc.density(flat)
             total += d
             failed |= bad
         total /= len(self._pieces)
         if np.any(failed):
-            self._warn("pdf", x[failed])
-        return total
+            self._warn("pdf", flat[failed])
+        return total.reshape(np.shape(x))
 
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
         flat = np.asarray(z, dtype=complex).ravel()
@@ -362,6 +392,8 @@ class DecompressedLaw(Law):
         return np.concatenate(xs), np.concatenate(ws)
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
+        shape = np.shape(x)
+        x = np.asarray(x, dtype=float).ravel()
         out = np.zeros(x.shape)
         cache = self.__dict__.setdefault("_rules", {})
         for i, pc in enumerate(self._pieces):
@@ -377,7 +409,7 @@ class DecompressedLaw(Law):
                 out[inside] += rule.cumulative(g, t)
         for loc, mass in self.atoms:
             out[x >= loc] += mass
-        return out
+        return out.reshape(shape)
 
     def _moment(self, k: int) -> float:
         R = len(self._pieces)

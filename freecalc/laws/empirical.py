@@ -108,7 +108,16 @@ class Empirical(Law):
     eigenvalues : array_like
         Real, finite eigenvalues (any order; repeated values become heavier atoms).
     size : int, optional
-        Dimension of the matrix they come from (default ``len(eigenvalues)``).
+        Dimension of the matrix they come from: ``len(eigenvalues)`` (the default) and nothing else. An n×n
+        matrix has n eigenvalues, and every use of the law (its atoms of mass 1/n, the outlier bookkeeping of
+        numeric decompression, n_s for decompression) counts them; a size that disagrees would be silently
+        wrong. If eigenvalues are missing (e.g. the zero eigenvalues of a rank-deficient matrix), pass them:
+        ``Empirical(np.concatenate([eigs, np.zeros(n - len(eigs))]))``. Any integral value is accepted (``4e3``).
+
+    Raises
+    ------
+    ValueError
+        ``size`` differs from the number of eigenvalues; bad eigenvalues (not real, not finite, empty, not 1-D).
 
     Examples
     --------
@@ -124,7 +133,15 @@ class Empirical(Law):
 
     def __init__(self, eigenvalues: Any, size: Any = None) -> None:
         ev = _check_eigenvalues(eigenvalues)
-        size = len(ev) if size is None else size
+        size = len(ev) if size is None else _validate_size(size)
+        if size != len(ev):
+            raise ValueError(
+                f"size={size} but {len(ev)} eigenvalues were given: an n×n matrix has n eigenvalues, so size must "
+                f"equal len(eigenvalues) (or be omitted). If eigenvalues are missing, e.g. the zero eigenvalues of a "
+                f"rank-deficient matrix, pass them: Empirical(np.concatenate([eigs, np.zeros({size} - {len(ev)})]))"
+                if size > len(ev) else
+                f"size={size} but {len(ev)} eigenvalues were given: an n×n matrix has n eigenvalues, so size must "
+                f"equal len(eigenvalues) (or be omitted)")
         super().__init__(size=size)
         self._set("_eigenvalues", ev)
 

@@ -42,15 +42,32 @@ Routes (:class:`Route`)
 * **parametric** — data only: :mod:`freecalc.operations.parametric_decompression` fits the shifted free Meixner
   family (which holds all five quadratic laws) to the eigenvalues and decompresses the fitted law exactly.
 * **auto** — exact when available; for data (:class:`~freecalc.laws.empirical.Empirical`) parametric when the
-  free Meixner fit passes its goodness-of-fit rule (KS distance, calibrated threshold), numeric otherwise; any
-  other law without an exact rule: numeric. The result's ``decompression_report`` (:class:`DecompressionReport`)
-  says which route ran and why.
+  free Meixner fit passes its goodness-of-fit rule (KS distance, calibrated threshold) and its decompression
+  respects the floor, numeric otherwise; any other law without an exact rule: numeric. A parametric result whose
+  ``spread`` exceeds :data:`SPREAD_MAX` is kept but flagged (:class:`DecompressionWarning`; why not the numeric
+  route: see :data:`SPREAD_MAX`). The result's ``decompression_report`` (:class:`DecompressionReport`) says
+  which route ran and why. Options are checked per route before any work (unknown ones raise ``TypeError``
+  naming them and listing the valid ones); they never switch the AUTO route.
+
+Floor (PSD input and ridges)
+----------------------------
+Principal submatrices of a PSD matrix are PSD, and the decompression of the law of a PSD matrix's compression
+is that PSD matrix's law: it lives on [0, ∞). More generally, if A = K + σI with K PSD (a ridge), every eigenvalue
+of A and of its submatrices is ≥ σ. ``floor=`` (:func:`resolve_floor`) states that bound: by default 0 when the
+source is PSD (:func:`source_floor`: eigenvalues ≥ −round-off, or a law on [0, ∞)), none otherwise; a ridge must
+be passed (``floor=σ``: a ridge cannot be told from data, whose smallest eigenvalue is only an upper bound of σ);
+``floor=-math.inf`` lifts it (a shifted Wigner matrix may have positive submatrices). No route returns a law below
+the floor: the exact route raises :class:`DecompressionError` (with the largest factor that respects the floor for
+quadratic laws), the parametric route falls back to the numeric one under AUTO and raises when forced, and the
+numeric route decompresses the data translated by −σ (free decompression commutes with translations:
+R(w) + a → R(fw) + a) and rejects candidate fits reaching below the floor.
 """
 from __future__ import annotations
 
 import enum
 import math
 import numbers
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,9 +84,11 @@ from freecalc.laws.marchenko_pastur import MarchenkoPastur
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
 from freecalc.laws.wachter import Wachter
+from freecalc.operations.model_check import NOT_RUN, ModelCheck
 from freecalc.symbolic import transforms as T
 from freecalc.symbolic.algebraic import AlgebraicError, compress_equation
 from freecalc._options import coerce_enum
+from freecalc._params import check_count
 
 __all__ = [
     "Route",
@@ -80,7 +99,33 @@ __all__ = [
     "decompressed_quadratic",
     "quadratic_max_factor",
     "max_valid_factor",
+    "resolve_floor",
+    "source_floor",
+    "SPREAD_MAX",
+    "PSD_ROUNDOFF",
+    "DecompressionWarning",
 ]
+
+SPREAD_MAX = 0.05
+r"""Parametric route: when the fit's ``spread`` (TV between the decompressions of the fitted law with c moved by ±
+its sampling sd, :func:`~freecalc.operations.parametric_decompression.decompression_spread`) exceeds this, the
+factor is too large for the data to pin the prediction down: the result is flagged with a
+:class:`DecompressionWarning` and the report says so.
+
+Why AUTO does not switch to the numeric route on a large spread: measured on ``law.matrix(1000)`` spectra
+(seeds 0–2) decompressed to 32000, Kesten–McKay(80) had spread 0.11–0.28 and parametric TV 0.029 / 0.102 / 0.150,
+but the numeric route fits the semicircle submodel (c − 1 = 1/79 is below the noise of 1000 eigenvalues) and gave
+TV 0.207 at every seed. For Wachter(40, 60) (spread 0.23 at seed 2) the numeric route is better (TV 0.034–0.048
+against 0.040–0.131), but there the fitted law's decompression reaches below 0 for a PSD spectrum, and the floor
+rule (:func:`decompress`, ``floor=``) already sends AUTO to the numeric route."""
+
+PSD_ROUNDOFF = 64.0
+r"""Eigenvalues count as PSD when :math:`\lambda_{\min} \ge -` PSD_ROUNDOFF · n · eps · max|λ| (the round-off of a
+symmetric eigensolver on an n×n PSD matrix)."""
+
+
+class DecompressionWarning(UserWarning):
+    """A decompressed law was returned although its own diagnostics predict a large error (see the report)."""
 
 
 class Route(enum.Enum):
@@ -115,12 +160,21 @@ class DecompressionReport:
         the fourth-cumulant noise of the data; large values (e.g. > 0.05) mean the factor is too large for the
         data to pin the prediction down. None on the other routes and when the fit used a submodel (c = 1 or
         Marchenko–Pastur), which is closed under decompression.
+    model_check : ModelCheck
+        The model self-check (:mod:`freecalc.operations.model_check`). From eigenvalues alone it cannot run
+        (``passed is None``, :data:`~freecalc.operations.model_check.NOT_RUN`); :func:`freecalc.decompress_matrix`
+        runs it on the sampled submatrix.
+    repeats : tuple of Law
+        :func:`freecalc.decompress_matrix`: the decompressions of all repeats (this law is one of them, the central
+        one); empty otherwise.
     """
 
     route: Route
     reason: str
     fit: Any = None
     spread: float | None = None
+    model_check: ModelCheck = NOT_RUN
+    repeats: tuple[Law, ...] = ()
 
 
 class DecompressionError(ValueError):
@@ -139,11 +193,7 @@ def _is_sym(value: Any) -> bool:
 
 
 def _check_n(n: Any) -> int:
-    if isinstance(n, bool) or not (isinstance(n, numbers.Integral) or (isinstance(n, float) and n.is_integer())):
-        raise TypeError(f"n must be a positive integer (the target matrix size), got {n!r}")
-    if int(n) < 1:
-        raise ValueError(f"n must be a positive integer (the target matrix size), got {n!r}")
-    return int(n)
+    return check_count("n (the target matrix size)", n)
 
 
 def _check_factor(factor: Any) -> Any:
@@ -202,6 +252,130 @@ def _resolve(law: Law, n: Any, factor: Any) -> tuple[Any, int | None]:
     if n_s is not None and not _is_sym(factor) and abs(n - n_s * float(factor)) > 1e-9 * n:
         raise ValueError(f"n={n} and factor={float(factor):g} disagree with the source size {n_s} (n = factor·n_s)")
     return factor, n
+
+
+# --------------------------------------------------------------------------------------------------------------
+# floor (PSD and ridge): what the data say about the lowest eigenvalue
+# --------------------------------------------------------------------------------------------------------------
+def _lowest(law: Law) -> tuple[float, float] | None:
+    """(lowest point of the source, round-off tolerance), None when unknown (symbolic or no support)."""
+    if not isinstance(law, Law):
+        return None
+    if _is_data(law):
+        ev = law.eigenvalues
+        return float(ev[0]), PSD_ROUNDOFF * ev.size * np.finfo(float).eps * float(np.max(np.abs(ev)))
+    try:
+        if law.is_symbolic:
+            return None
+        pts = [float(a) for a, _ in law.support] + [float(b) for _, b in law.support] + [float(x) for x, _ in
+                                                                                           law.atoms]
+    except (ValueError, TypeError, ArithmeticError, NotImplementedError):
+        return None
+    finite = [v for v in pts if math.isfinite(v)]
+    if not pts or not finite:
+        return None
+    low = min(pts)
+    width = max(finite) - min(finite)
+    # laws whose edges are computed numerically (e.g. an algebraic law starting at 0) carry round-off
+    return low, 1e-10 * max(width, abs(low), 1e-300)
+
+
+def source_floor(law: Law) -> float | None:
+    """0.0 when ``law`` is the spectral law of a PSD matrix as far as its own values say, None otherwise.
+
+    Data (:class:`~freecalc.laws.empirical.Empirical`): every eigenvalue ≥ −(round-off, :data:`PSD_ROUNDOFF`).
+    Other laws: support and atoms in [0, ∞) (to relative round-off). Principal submatrices of a PSD matrix are
+    PSD, and free decompression of a law of a PSD matrix's compression must be PSD again; a law on [0, ∞) is
+    therefore decompressed under the floor 0 (pass ``floor=-math.inf`` to lift it, e.g. for a shifted Wigner
+    matrix whose submatrices happen to be positive).
+    """
+    got = _lowest(law)
+    if got is None:
+        return None
+    low, tol = got
+    return 0.0 if low >= -tol else None
+
+
+def resolve_floor(law: Law, floor: Any) -> float | None:
+    """The lower bound the decompressed law must respect, or None (no bound).
+
+    ``floor=None``: :func:`source_floor` (0 for PSD input). ``floor=-inf``: no bound. A finite floor σ (a ridge,
+    A = K + σI with K PSD) must not exceed the source's lowest eigenvalue: the principal submatrices of A are ≥ σ
+    too.
+
+    Raises
+    ------
+    TypeError
+        ``floor`` is not a real number.
+    ValueError
+        ``floor`` is NaN or +inf, or above the source's smallest eigenvalue (lower support edge).
+    """
+    if floor is None:
+        return source_floor(law)
+    if isinstance(floor, bool) or not isinstance(floor, numbers.Real):
+        raise TypeError(f"floor must be a real number (a lower bound of the eigenvalues, e.g. a ridge σ in "
+                        f"A = K + σI), None (0 for PSD input) or -math.inf (no bound), got {floor!r}")
+    value = float(floor)
+    if math.isnan(value) or value == math.inf:
+        raise ValueError(f"floor must be a finite number or -math.inf, got {floor!r}")
+    if value == -math.inf:
+        return None
+    got = _lowest(law)
+    if got is not None:
+        low, tol = got
+        if value > low + tol:
+            raise ValueError(
+                f"floor={value:g} is above the smallest eigenvalue {low:.6g} of {law!r}: a matrix A = K + floor·I "
+                f"(K PSD) and all its principal submatrices have every eigenvalue ≥ floor; pass floor <= {low:.6g}")
+    return value
+
+
+def _below(out: Law, floor: float | None) -> float | None:
+    """The lowest point of ``out`` when it reaches below ``floor`` (beyond round-off), else None."""
+    if floor is None or _is_sym_law(out):
+        return None
+    got = _lowest(out)
+    if got is None:
+        return None
+    low, tol = got
+    return low if low < floor - tol else None
+
+
+def _is_sym_law(law: Law) -> bool:
+    try:
+        return bool(law.is_symbolic)
+    except AttributeError:
+        return False
+
+
+def _floor_factor(law: Law, factor: float, floor: float) -> float:
+    """Largest factor in [1, factor] whose exact decompression of a quadratic law stays ≥ floor (bisection on the
+    lower edge, which decreases with the factor); NaN for other laws."""
+    if not isinstance(law, QuadraticLaw):
+        return math.nan
+    lo, hi = 1.0, float(factor)
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        try:
+            ok = _below(_exact(law, mid, None), floor) is None
+        except (DecompressionError, ZeroDivisionError):
+            ok = False
+        lo, hi = (mid, hi) if ok else (lo, mid)
+        if hi - lo <= 1e-6 * lo:
+            break
+    return lo
+
+
+def _floor_error(law: Law, out_low: float, factor: Any, floor: float, given: bool, route: str) -> DecompressionError:
+    where = (f"the floor {floor:g} you gave" if given else
+             "0: the source lies in [0, ∞) and is taken for the law of a PSD matrix, whose decompression is PSD")
+    fmax = _floor_factor(law, float(factor), floor) if route == "exact" else math.nan
+    largest = "" if math.isnan(fmax) else f"; the largest factor keeping it above the floor is {fmax:.6g}"
+    return DecompressionError(
+        f"the {route} decompression of {law!r} by factor {float(factor):g} puts eigenvalues at {out_low:.6g}, below "
+        f"{where}. The law is then not the compression of such a matrix by this factor (a model of the wrong "
+        f"shape for the data){largest}. Pass floor=-math.inf if the full matrix may go below the floor",
+        fmax)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -464,12 +638,12 @@ def _has_exact(law: Law) -> bool:
     return isinstance(law, QuadraticLaw) or _rule_for(law) is not None or _has_equation(law)
 
 
-def _numeric(law: Law, factor: Any, size: int | None, **opts: Any) -> Law:
+def _numeric(law: Law, factor: Any, size: int | None, floor: Any = None, **opts: Any) -> Law:
     if _is_sym(factor) or law.is_symbolic:
         raise TypeError("the numeric decompression route needs numeric parameters and a numeric factor")
     from freecalc.operations.numeric_decompression import decompress_numeric  # numdec helper
 
-    out = decompress_numeric(law, float(factor), **opts)
+    out = decompress_numeric(law, float(factor), floor=floor, **opts)
     return out if out.size == size else out.with_size(size)
 
 
@@ -485,8 +659,9 @@ def _report(out: Law, source: Law, route: Route, reason: str, fit: Any = None, s
     return out
 
 
-def _parametric(law: Law, factor: Any, size: int | None, *, auto: bool, **opts: Any) -> Law:
-    """Fit the shifted free Meixner family to data and decompress the fit exactly (AUTO: numeric if rejected)."""
+def _parametric(law: Law, factor: Any, size: int | None, floor: Any, *, auto: bool, **opts: Any) -> Law:
+    """Fit the shifted free Meixner family to data and decompress the fit exactly (AUTO: numeric if rejected, if
+    the fitted law's decompression goes below the floor, or if its spread exceeds :data:`SPREAD_MAX`)."""
     if _is_sym(factor):
         raise TypeError("the parametric decompression route needs a numeric factor")
     if not _is_data(law):
@@ -494,23 +669,38 @@ def _parametric(law: Law, factor: Any, size: int | None, *, auto: bool, **opts: 
                         f"route=Route.EXACT or Route.NUMERIC")
     from freecalc.operations.parametric_decompression import decompression_spread, fit_free_meixner
 
+    lower = resolve_floor(law, floor)
     fit = fit_free_meixner(law, **opts)
     if fit.law is None or (auto and not fit.accepted):
         if not auto:
             raise ValueError(f"route=PARAMETRIC: cannot fit the free Meixner family to {law!r}: {fit.reason}")
-        return _report(_numeric(law, factor, size), law, Route.NUMERIC,
+        return _report(_numeric(law, factor, size, floor), law, Route.NUMERIC,
                        f"parametric fit rejected, numeric route used: {fit.reason}", fit)
     try:
         out = _exact(fit.law, factor, size)
     except DecompressionError as exc:
         raise DecompressionError(f"{law!r} was fitted by the free Meixner family ({fit.reason}); {exc}",
                                  exc.max_factor) from None
+    low = _below(out, lower)
+    if low is not None:
+        if not auto:
+            raise _floor_error(fit.law, low, factor, lower, floor is not None, "parametric")
+        return _report(_numeric(law, factor, size, floor), law, Route.NUMERIC,
+                       f"the free Meixner fit decompresses to eigenvalues down to {low:.4g}, below the floor "
+                       f"{lower:g}; numeric route used ({fit.reason})", fit)
     why = "route=PARAMETRIC requested" if not auto else "free Meixner fit accepted"
     if fit.submodel is None:
         spread = decompression_spread(fit.law, float(factor), len(law.eigenvalues))
         tail = f"; TV spread of the prediction from the data's fourth-cumulant noise {spread:.3g}"
     else:  # the submodel is exact under decompression: no c to be uncertain about within it
         spread, tail = None, ""
+    if spread is not None and spread > SPREAD_MAX:
+        # the numeric route is no remedy (see SPREAD_MAX): flag the result instead of returning it silently
+        warnings.warn(f"decompressing {law!r} by {float(factor):g}: the parametric prediction's spread {spread:.3g} "
+                      f"exceeds {SPREAD_MAX:g}, so expect a TV error of that order: the factor is too large for "
+                      f"{len(law.eigenvalues)} eigenvalues to pin the law down (decompress repeated submatrices or "
+                      f"use a smaller factor)", DecompressionWarning, stacklevel=4)
+        tail += f" > {SPREAD_MAX:g} (SPREAD_MAX): large expected error, flagged"
     return _report(out, law, Route.PARAMETRIC, f"{why}: {fit.reason}{tail}", fit, spread)
 
 
@@ -518,9 +708,52 @@ def _as_route(route: Any) -> Route:
     return coerce_enum(route, Route, "route", hint="use freecalc.Route")
 
 
+_NUMERIC_DATA_OPTIONS = ("degree", "grid", "matrix", "n_eff", "outliers", "repeats", "rng", "solver", "support",
+                         "variable")
+"""Options of the numeric route on data (:func:`~freecalc.operations.numeric_decompression.decompress_numeric`,
+:meth:`~freecalc.laws.empirical.Empirical.smooth`)."""
+_NUMERIC_LAW_OPTIONS = ("degree", "grid", "matrix", "n_eff", "repeats", "rng", "solver", "support")
+"""Options of the numeric route on a law (fitted from its quadrature rule: no outliers, no variable choice)."""
+_PARAMETRIC_OPTIONS = ("bootstrap", "method", "rng", "snap", "threshold")
+"""Options of the parametric route (:func:`~freecalc.operations.parametric_decompression.fit_free_meixner`)."""
+
+
+def _check_options(law: Law, route: Route, opts: dict[str, Any]) -> None:
+    """Refuse options the chosen route does not take, naming them and the valid ones, before any work is done."""
+    if not opts:
+        return
+    data = _is_data(law)
+    numeric = _NUMERIC_DATA_OPTIONS if data else _NUMERIC_LAW_OPTIONS
+    exact = _has_exact(law) and not data
+    if route is Route.NUMERIC:
+        valid, name = numeric, "route=NUMERIC"
+    elif route is Route.PARAMETRIC:
+        valid, name = _PARAMETRIC_OPTIONS, "route=PARAMETRIC"
+    elif route is Route.EXACT or exact:
+        valid, name = (), f"the exact route ({type(law).__name__} is decompressed exactly)"
+    elif data:  # AUTO on data: the parametric fit decides, so only its options can be honoured
+        valid, name = _PARAMETRIC_OPTIONS, "route=AUTO on data"
+    else:
+        valid, name = numeric, "route=AUTO (numeric for this law)"
+    bad = sorted(set(opts) - set(valid))
+    if not bad:
+        return
+    hints = []
+    if "to" in bad:
+        hints.append("the target size is the second argument, law.decompress(n) (the CLI's --to)")
+    others = [(r, v) for r, v in (("numeric", numeric), ("parametric", _PARAMETRIC_OPTIONS)) if set(bad) <= set(v)]
+    if others:
+        kind = others[0][0]
+        hints.append(f"{', '.join(map(repr, bad))} {'belongs' if len(bad) == 1 else 'belong'} to the {kind} route: "
+                     f"pass route=Route.{kind.upper()} to use {'it' if len(bad) == 1 else 'them'}")
+    listed = ", ".join(valid) if valid else "none besides n, factor, route and floor"
+    raise TypeError(f"decompress got unexpected option(s) {', '.join(map(repr, bad))} for {name}; valid options: "
+                    f"{listed}" + ("" if not hints else " (" + "; ".join(hints) + ")"))
+
+
 @register_operation("decompress")
 def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Route | str = Route.AUTO,
-               **opts: Any) -> Law:
+               floor: float | None = None, **opts: Any) -> Law:
     r"""Free decompression: the law of the n×n matrix whose random n_s×n_s principal submatrices have law ``law``.
 
     Parameters
@@ -528,16 +761,26 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
     law : Law
         Law of the submatrix spectrum; ``law.size`` is the source size n_s (needed when ``n`` is given).
     n : int, optional
-        Target size n ≥ n_s.
+        Target size n ≥ n_s (an integral value: ``4000`` or ``4e3``).
     factor : float or sympy expression, optional
         f = n/n_s ≥ 1, instead of (or consistent with) ``n``.
     route : Route
         ``Route.AUTO`` (default), ``Route.EXACT``, ``Route.NUMERIC`` or ``Route.PARAMETRIC`` (data only; see the
         module docstring). The result's ``decompression_report`` records the route used and why.
+    floor : float, optional
+        Lower bound of the eigenvalues of the full matrix (:func:`resolve_floor`). None (default): 0 when the
+        source is PSD (eigenvalues ≥ −round-off, or a law on [0, ∞)), no bound otherwise. A ridge σ
+        (A = K + σI, K PSD): ``floor=σ``, which must not exceed the source's smallest eigenvalue. ``-math.inf``:
+        no bound. A candidate reaching below the floor is never returned: AUTO falls back to another route, a
+        forced route raises :class:`DecompressionError`. The floor is not detected from data: pass it.
     **opts
-        Options of the numeric route (:func:`freecalc.operations.numeric_decompression.decompress_numeric`); with
-        ``Route.PARAMETRIC``, those of :func:`freecalc.operations.parametric_decompression.fit_free_meixner`.
-        Numeric options given with ``Route.AUTO`` on data select the numeric route.
+        Route options, checked up front (``TypeError`` naming unknown ones and listing the valid ones):
+        ``Route.NUMERIC``: those of :func:`freecalc.operations.numeric_decompression.decompress_numeric`
+        (``degree``, ``grid``, ``matrix``, ``n_eff``, ``outliers``, ``repeats``, ``rng``, ``solver``,
+        ``support``, ``variable``); ``Route.PARAMETRIC`` and ``Route.AUTO`` on data: those of
+        :func:`freecalc.operations.parametric_decompression.fit_free_meixner` (``bootstrap``, ``method``, ``rng``,
+        ``snap``, ``threshold``). Numeric options never switch AUTO to the numeric route: pass
+        ``route=Route.NUMERIC``.
 
     Returns
     -------
@@ -547,11 +790,14 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
 
     Raises
     ------
+    TypeError
+        Unknown or misplaced options, a non-integral n, a floor that is not a number.
     ValueError
-        Missing target, n < n_s or factor < 1 (that is compression: ``fc.compress``), inconsistent n and factor.
+        Missing target, n < n_s or factor < 1 (that is compression: ``fc.compress``), inconsistent n and factor, a
+        floor above the source's smallest eigenvalue.
     DecompressionError
         (a ValueError) the factor is beyond the largest valid factor, which the message states and
-        ``err.max_factor`` holds.
+        ``err.max_factor`` holds; or the decompression reaches below the floor.
 
     Examples
     --------
@@ -567,33 +813,32 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
         raise TypeError(f"decompress needs a freecalc Law, got {type(law).__name__}; "
                         f"for eigenvalues use fc.Empirical(eigenvalues, size=n_s)")
     route = _as_route(route)
+    _check_options(law, route, opts)
     f, size = _resolve(law, n, factor)
+    lower = resolve_floor(law, floor)
     if not _is_sym(f) and float(f) == 1.0:
-        if opts:
-            raise TypeError(f"unexpected options {sorted(opts)} for factor 1")
         return law.with_size(size) if size != law.size else law
-    if route is Route.PARAMETRIC or (route is Route.AUTO and not opts and _is_data(law)):
-        return _parametric(law, f, size, auto=route is Route.AUTO, **opts)
+    if route is Route.PARAMETRIC or (route is Route.AUTO and _is_data(law)):
+        return _parametric(law, f, size, floor, auto=route is Route.AUTO, **opts)
     if route is Route.NUMERIC or (route is Route.AUTO and not _has_exact(law)):
-        why = "route=NUMERIC requested" if route is Route.NUMERIC else (
-            "numeric options given" if opts and _is_data(law) else f"{type(law).__name__} has no exact rule")
-        return _report(_numeric(law, f, size, **opts), law, Route.NUMERIC, why)
-    if opts:
-        raise TypeError(
-            f"options {sorted(opts)} belong to the numeric route, but {type(law).__name__} is decompressed "
-            f"exactly; pass route=Route.NUMERIC to use them"
-        )
+        why = "route=NUMERIC requested" if route is Route.NUMERIC else f"{type(law).__name__} has no exact rule"
+        return _report(_numeric(law, f, size, floor, **opts), law, Route.NUMERIC, why)
     if route is Route.AUTO and not isinstance(law, QuadraticLaw) and _rule_for(law) is None:
         # an algebraic law whose equation cannot be processed (no Stieltjes factor found, unsupported symbolic
         # face) still has the numeric route; invalid factors (DecompressionError) are not retried
         try:
-            return _report(_exact(law, f, size), law, Route.EXACT, "algebraic equation")
+            out = _report(_exact(law, f, size), law, Route.EXACT, "algebraic equation")
         except DecompressionError:
             raise
         except (AlgebraicError, NotImplementedError) as exc:
             if _is_sym(f) or law.is_symbolic:
                 raise
-            return _report(_numeric(law, f, size), law, Route.NUMERIC, f"exact route failed ({exc})")
-    return _report(_exact(law, f, size), law, Route.EXACT,
-                   f"closed-form rule for {type(law).__name__}" if _rule_for(law) or isinstance(law, QuadraticLaw)
-                   else "algebraic equation")
+            return _report(_numeric(law, f, size, floor), law, Route.NUMERIC, f"exact route failed ({exc})")
+    else:
+        out = _report(_exact(law, f, size), law, Route.EXACT,
+                      f"closed-form rule for {type(law).__name__}" if _rule_for(law) or isinstance(law, QuadraticLaw)
+                      else "algebraic equation")
+    low = None if (_is_sym(f) or _is_sym_law(law)) else _below(out, lower)
+    if low is not None:
+        raise _floor_error(law, low, f, lower, floor is not None, "exact")
+    return out

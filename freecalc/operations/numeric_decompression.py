@@ -42,7 +42,7 @@ from freecalc.kernels import characteristics as K
 from freecalc.laws.base import Law
 from freecalc.laws.decompressed import DecompressedLaw, DecompressedPiece, Solver
 from freecalc.laws.empirical import Empirical, FittedSpectrum
-from freecalc.operations.decompression import DecompressionError
+from freecalc.operations.decompression import DecompressionError, resolve_floor
 from freecalc._options import coerce_enum
 
 __all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL", "MASS_TOL"]
@@ -70,19 +70,29 @@ def _check_factor(factor: Any) -> float:
     return f
 
 
-def fit_law(law: Law, **smooth_options: Any) -> FittedSpectrum:
-    """The :class:`FittedSpectrum` used as the source of numeric decompression for ``law``.
+def fit_law(law: Law, *, shift: float = 0.0, **smooth_options: Any) -> FittedSpectrum:
+    """The :class:`FittedSpectrum` used as the source of numeric decompression for ``law`` translated by ``shift``.
 
-    Empirical laws are smoothed (``smooth_options`` go to :meth:`Empirical.smooth`); a FittedSpectrum is used as is;
-    any other law with a single compact support interval and no atoms is fitted to its own quadrature rule on its
-    known support (noise level of 10⁶ samples).
+    Empirical laws are smoothed (``smooth_options`` go to :meth:`Empirical.smooth`); a FittedSpectrum is used as is
+    (translated when its model is in the eigenvalue variable); any other law with a single compact support interval
+    and no atoms is fitted to its own quadrature rule on its known support (noise level of 10⁶ samples).
     """
+    shift = float(shift)
     if isinstance(law, FittedSpectrum):
         if smooth_options:
             raise TypeError(f"smooth options {sorted(smooth_options)} do not apply: the law is already fitted")
-        return law
+        if shift == 0.0:
+            return law
+        if not isinstance(law.model, RationalCauchy):
+            raise TypeError(f"{law!r} was fitted in log λ, which a translation does not preserve: decompress the "
+                            f"Empirical eigenvalues with floor= instead")
+        m = law.model
+        return FittedSpectrum(RationalCauchy(m.a + shift, m.b + shift, m.p, m.q), law.report,
+                              atoms=tuple((a + shift, w) for a, w in law.atoms), bulk_mass=law.bulk_mass,
+                              size=law.size)
     if isinstance(law, Empirical):
-        return law.smooth(**smooth_options)
+        src = law if shift == 0.0 else Empirical(law.eigenvalues + shift, size=law.size)
+        return src.smooth(**smooth_options)
     if not isinstance(law, Law):
         raise TypeError(f"decompress_numeric needs a freecalc Law (e.g. fc.Empirical(eigenvalues)), got "
                         f"{type(law).__name__}")
@@ -90,16 +100,55 @@ def fit_law(law: Law, **smooth_options: Any) -> FittedSpectrum:
         raise NotImplementedError(f"numeric decompression of {law!r}: laws with atoms are only supported as "
                                   f"Empirical data (outliers); use the exact route")
     sup = law.support
-    if len(sup) != 1 or not all(math.isfinite(v) for v in sup[0]):
-        raise NotImplementedError(f"numeric decompression of {law!r} needs one compact support interval, got "
-                                  f"{sup}")
+    if len(sup) != 1:
+        raise NotImplementedError(f"numeric decompression of {law!r} needs one support interval, got {sup}")
+    if not all(math.isfinite(v) for v in sup[0]):
+        return _fit_unbounded(law, shift, smooth_options)
     x, w = law.continuous_rule()
     opts = dict(smooth_options)
-    model, report = fit_rational(x, weights=w / w.sum(), support=sup[0], n_eff=opts.pop("n_eff", 1e6), **opts)
+    model, report = fit_rational(x + shift, weights=w / w.sum(), support=(sup[0][0] + shift, sup[0][1] + shift),
+                                 n_eff=opts.pop("n_eff", 1e6), **opts)
     return FittedSpectrum(model, report, size=law.size)
 
 
-def _piece(src: FittedSpectrum, f: float, solver: Solver) -> DecompressedPiece:
+UNBOUNDED_QUANTILES = 4000
+"""Quantiles representing a law with unbounded support (:func:`fit_law`): each carries mass exactly 1/N."""
+
+
+def _fit_unbounded(law: Law, shift: float, smooth_options: dict[str, Any]) -> FittedSpectrum:
+    r"""Fit a law on an unbounded interval (e.g. HTMP on (0, ∞), heavy tails) through its quantiles.
+
+    The law is represented by the N = :data:`UNBOUNDED_QUANTILES` quantiles :math:`F^{-1}((i - 	frac12)/N)`, a
+    rigid pseudo-spectrum treated like eigenvalues (:meth:`Empirical.smooth`): the isolated top quantiles of the
+    tail become atoms of mass exactly 1/N each, which then move along their characteristics, and a positive bulk
+    spanning decades is fitted in log λ. The tail beyond the last quantile (mass 1/(2N)) is carried by the
+    top atom; the mean is restored exactly by the trace bookkeeping of :func:`_piece` when it is finite.
+    """
+    lo, hi = law.support[0]
+    if math.isfinite(lo) and math.isfinite(hi):
+        raise ValueError(f"{law!r} has a bounded support")
+    q = (np.arange(UNBOUNDED_QUANTILES) + 0.5) / UNBOUNDED_QUANTILES
+    x = np.asarray(law.ppf(q), dtype=float) + shift
+    if not np.all(np.isfinite(x)):
+        raise NotImplementedError(f"numeric decompression of {law!r}: its quantile function is not finite on "
+                                  f"(0, 1)")
+    fitted = Empirical(x).smooth(**smooth_options)
+    return fitted.replace(size=law.size)
+
+
+def _target_mean(law: Law) -> float | None:
+    """The normalised trace the decompressed law must keep (κ₁ is invariant under free decompression)."""
+    if isinstance(law, Empirical):
+        return float(np.mean(law.eigenvalues))
+    try:
+        mean = float(law.mean())
+    except (ValueError, ArithmeticError, NotImplementedError, TypeError):
+        return None
+    return mean if math.isfinite(mean) else None
+
+
+def _piece(src: FittedSpectrum, f: float, solver: Solver, target_mean: float | None = None,
+           shift: float = 0.0, floor: float | None = None) -> DecompressedPiece:
     W = 1.0 - src.bulk_mass
     f_b = (f - W) / (1.0 - W)
     model = src.model
@@ -109,12 +158,30 @@ def _piece(src: FittedSpectrum, f: float, solver: Solver) -> DecompressedPiece:
         u = complex(model.u_first(np.array([loc + 0j]))[0].real, 0.0)  # real, |u| < 1: outside the support
         x_t = K.char_map(*args, f_b, u)[0].real
         atoms.append((float(x_t), mass / f))
+    w_t = 1.0 - W / f
+    atoms = [(a + shift, m) for a, m in atoms]
     try:
-        piece = DecompressedPiece(model, f_b, bulk_mass=1.0 - W / f, atoms=tuple(atoms), solver=solver)
+        piece = DecompressedPiece(model, f_b, bulk_mass=w_t, atoms=tuple(atoms), solver=solver, offset=shift)
     except (ValueError, ZeroDivisionError) as exc:
         # no target edge / no preimage curve: the characteristics do not produce a probability measure
         raise DecompressionError(f"decompressing {src!r} by factor {f:g} gives no probability measure: {exc}",
                                  math.nan) from None
+    if target_mean is not None:
+        # Trace bookkeeping: κ₁ (the normalised trace) is invariant under free decompression, and the decompressed
+        # bulk keeps the bulk's own mean. The outliers move along their characteristics, which is only
+        # approximately the dilation about the bulk mean, so the n − k bulk eigenvalues absorb the difference (as in
+        # the spiked model, where tr A − Σ outliers is carried by the bulk): the target bulk is mapped so that the
+        # total mean is the source's (the data's tr/n_s) exactly — translated when there is no floor, dilated about
+        # the floor otherwise (which keeps it above the floor). Without outliers this removes the fit's own O(1/n)
+        # error of the mean. Free decompression commutes with both maps, so this is the decompression of the
+        # source bulk mapped the same way.
+        xq, wq = model.quadrature(256)
+        mu_b = float(np.sum(wq * xq) / np.sum(wq)) + shift
+        need = (target_mean + shift - sum(a * m for a, m in atoms)) / w_t
+        if floor is None:
+            piece.translate(need - mu_b)
+        elif mu_b > floor and need > floor:
+            piece.dilate((need - floor) / (mu_b - floor), floor)
     peak = float(np.max(piece.tab_rho))
     bad_mass = abs(piece.table_mass - 1.0) > MASS_TOL
     if piece.min_density < -NEGATIVE_DENSITY_TOL * peak or not piece.monotone or bad_mass:
@@ -127,34 +194,50 @@ def _piece(src: FittedSpectrum, f: float, solver: Solver) -> DecompressedPiece:
     return piece
 
 
-def _valid_for(src: FittedSpectrum, pc: DecompressedPiece, positive: bool) -> bool:
-    # a positive source (PSD matrix) must decompress to a positive law: a candidate whose target support reaches
-    # below 0 is extrapolating beyond what the data support
-    return not ((positive or src.model.a >= 0) and pc.support[0] < 0)
+FLOOR_RTOL = 1e-9
+"""A candidate respects the floor when its lowest point is ≥ floor − FLOOR_RTOL·(width of its support)."""
 
 
-def _fit_and_decompress(law: Law, f: float, solver: Solver, smooth_options: dict[str, Any]
+def _below_floor(pc: DecompressedPiece, floor: float | None) -> str | None:
+    """Why a candidate violates the floor (None when it does not)."""
+    if floor is None:
+        return None
+    lo, hi = pc.support
+    low = min([lo] + [a for a, _ in pc.atoms])
+    if low < floor - FLOOR_RTOL * (hi - lo):
+        return f"target support reaches {low:.4g} < floor {floor:g}"
+    return None
+
+
+def _fit_and_decompress(law: Law, f: float, solver: Solver, smooth_options: dict[str, Any],
+                        floor: float | None = None, shift: float = 0.0
                         ) -> tuple[FittedSpectrum, DecompressedPiece]:
-    """Fit and decompress; for Empirical data with the automatic type, fall back through the other candidate types
-    (:data:`freecalc.continuation.pade.DEFAULT_TYPES`, in both variables for a positive spectrum unless ``variable``
-    is given; best Akaike score first) when the automatic choice does not decompress to a valid law (negative
-    density, folded curve, or a positive source giving negative eigenvalues)."""
-    src = fit_law(law, **smooth_options)
-    positive = isinstance(law, Empirical) and law.eigenvalues[0] >= 0
+    """Fit ``law`` translated by ``shift`` and decompress; the result is translated back, so it must respect
+    ``floor`` (None: no floor). For Empirical data with the automatic type, fall back through the other candidate
+    types (:data:`freecalc.continuation.pade.DEFAULT_TYPES`, in both variables for a positive spectrum unless
+    ``variable`` is given; best Akaike score first) when the automatic choice does not decompress to a valid law
+    (negative density, folded curve, or eigenvalues below the floor: a PSD source giving negative eigenvalues)."""
+    src = fit_law(law, shift=shift, **smooth_options)
+    target = _target_mean(law)
+    target = None if target is None else target + shift
     errors: list[str] = []
     try:
-        pc = _piece(src, f, solver)
-        if _valid_for(src, pc, positive):
+        pc = _piece(src, f, solver, target, -shift, floor)
+        why = _below_floor(pc, floor)
+        if why is None:
             return src, pc
-        errors.append(f"{src.report.degree}: target support reaches {pc.support[0]:.3g} < 0")
+        errors.append(f"{src.report.degree if src.report else '?'}: {why}")
     except ValueError as exc:  # DecompressionError is a ValueError
         errors.append(f"{src.report.degree if src.report else '?'}: {exc}")
         if not isinstance(law, Empirical) or "degree" in smooth_options:
             raise
     if not isinstance(law, Empirical) or "degree" in smooth_options:
-        return src, pc
+        raise DecompressionError(f"decompressing {law!r} by {f:g}: " + "; ".join(errors) + " (the source is "
+                                 f"bounded below by the floor, so its decompression must be too)", math.nan)
     from freecalc.continuation.pade import DEFAULT_TYPES
 
+    data = law if shift == 0.0 else Empirical(law.eigenvalues + shift, size=law.size)
+    positive = data.eigenvalues[0] > 0
     # the admissible candidate fits, best Akaike score first (a simple type with a huge residual is a bad source)
     current = "log" if src.model.kind == K.LOG else "linear"
     given = smooth_options.get("variable", "auto")
@@ -170,27 +253,29 @@ def _fit_and_decompress(law: Law, f: float, solver: Solver, smooth_options: dict
             if src.report is not None and typ == src.report.degree and var == current:
                 continue
             try:
-                cand = law.smooth(degree=typ, variable=var, **opts)
+                cand = data.smooth(degree=typ, variable=var, **opts)
             except (ValueError, ZeroDivisionError) as exc:
                 errors.append(f"{var} {typ}: {str(exc)[:80]}")
                 continue
             cands.append((cand.report.residual + 2.0 * (sum(typ) + 2), cand))
     for _, cand in sorted(cands, key=lambda sc: sc[0]):
         try:
-            pc = _piece(cand, f, solver)
+            pc = _piece(cand, f, solver, target, -shift, floor)
         except ValueError as exc:
             errors.append(f"{cand.report.degree}: {str(exc)[:80]}")
             continue
-        if _valid_for(cand, pc, positive):
+        why = _below_floor(pc, floor)
+        if why is None:
             return cand, pc
-        errors.append(f"{cand.report.degree}: target support reaches {pc.support[0]:.3g} < 0")
-    raise DecompressionError(f"no fitted model of {law!r} decompresses by {f:g} to a probability measure: "
+        errors.append(f"{cand.report.degree}: {why}")
+    raise DecompressionError(f"no fitted model of {law!r} decompresses by {f:g} to a probability measure"
+                             + ("" if floor is None else f" bounded below by the floor {floor:g}") + ": "
                              + "; ".join(errors), math.nan)
 
 
 def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = None, solver: Solver | str =
                        Solver.NEWTON, repeats: int | None = None, matrix: Any = None, rng: Any = None,
-                       **smooth_options: Any) -> DecompressedLaw:
+                       floor: float | None = None, **smooth_options: Any) -> DecompressedLaw:
     r"""Numeric free decompression by ``factor`` = n / n_s (module docstring for the method).
 
     Parameters
@@ -213,6 +298,10 @@ def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = N
         The full matrix to sample submatrices from (numpy, memmap, h5py, zarr, Dask).
     rng : optional
         Seed/generator for the submatrix draws.
+    floor : float, optional
+        Lower bound of the spectrum (:func:`freecalc.operations.decompression.resolve_floor`): None (default) is
+        0 for a PSD source and no bound otherwise, ``-inf`` no bound. With a finite floor σ the source translated
+        by −σ is decompressed and the result translated back, and candidates reaching below σ are rejected.
     **smooth_options
         Passed to :meth:`Empirical.smooth` (``degree``, ``support``, ``outliers``, ``n_eff``).
 
@@ -224,7 +313,8 @@ def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = N
     Raises
     ------
     DecompressionError
-        The decompressed density is not a probability measure (factor beyond the valid range of the fit).
+        The decompressed density is not a probability measure (factor beyond the valid range of the fit), or no
+        candidate fit stays above the floor.
     ValueError, TypeError
         Bad factor, bad sources, repeats without a matrix, inconsistent sizes.
     """
@@ -257,7 +347,10 @@ def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = N
         raise ValueError(f"all repeats must come from submatrices of one size, got sizes {sorted(map(str, sizes))}")
     fitted, pieces_l = [], []
     for s in sources:
-        src, pc = _fit_and_decompress(s, f, solver, smooth_options)
+        lower = resolve_floor(s, floor)
+        # translate only for an explicit floor (an automatic PSD floor is 0: nothing to translate)
+        shift = -lower if (floor is not None and lower is not None) else 0.0
+        src, pc = _fit_and_decompress(s, f, solver, smooth_options, lower, shift)
         fitted.append(src)
         pieces_l.append(pc)
     pieces = tuple(pieces_l)

@@ -25,8 +25,34 @@ def test_exact_transforms(mp_eigs):
     assert e.moment(3) == pytest.approx(np.mean(mp_eigs ** 3), rel=1e-14)
     assert sum(w for _, w in e.atoms) == pytest.approx(1.0)
     assert e.support == () and np.all(e.pdf(np.array([1.0])) == 0)
-    assert Empirical(mp_eigs, size=4000).size == 4000
-    assert Empirical(mp_eigs).replace(size=10).size == 10
+    assert Empirical(mp_eigs, size=600).size == 600 and Empirical(mp_eigs, size=6e2).size == 600
+
+
+def test_size_must_count_the_eigenvalues(mp_eigs):
+    # before: Empirical(600 eigenvalues, size=4000) was accepted and every 1/n downstream silently wrong
+    with pytest.raises(ValueError, match=r"size=4000 but 600 eigenvalues.*np.zeros\(4000 - 600\)"):
+        Empirical(mp_eigs, size=4000)
+    with pytest.raises(ValueError, match="size=10 but 600"):
+        Empirical(mp_eigs).replace(size=10)
+    with pytest.raises(ValueError, match="size"):
+        Empirical(mp_eigs, size=600.5)
+    with pytest.raises(TypeError, match="size"):
+        Empirical(mp_eigs, size=True)
+    # the documented way to give the missing (zero) eigenvalues of a rank-deficient matrix
+    padded = Empirical(np.concatenate([mp_eigs, np.zeros(400)]), size=1000)
+    assert padded.size == 1000 and padded.cdf(0.0) == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("method, arg", [("pdf", 1.0), ("cdf", 1.0), ("ppf", 0.3), ("stieltjes", 1.0 + 0.5j),
+                                         ("sf", 1.0)])
+def test_scalar_in_scalar_out(mp_eigs, method, arg):
+    # like scipy.stats: a Python scalar gives a scalar, a 0-d array a scalar, an n-d array the same shape
+    for law in (Empirical(mp_eigs), Empirical(mp_eigs).smooth()):
+        f = getattr(law, method)
+        assert np.ndim(f(arg)) == 0 and np.ndim(f(np.asarray(arg))) == 0
+        grid = np.full((2, 3), arg)
+        assert np.shape(f(grid)) == (2, 3)
+        assert f(grid)[1, 2] == pytest.approx(f(arg), rel=1e-12)
 
 
 def test_conformance(mp_eigs):

@@ -61,8 +61,10 @@ def test_factor_one_and_sizeless_laws():
         (dict(), ValueError, "factor=n/n_s"),
         (dict(n=2000, factor=3), ValueError, "disagree"),
         (dict(factor=1.0005), ValueError, "not a matrix size"),
-        (dict(n=1500.5), TypeError, "positive integer"),
-        (dict(n=0), ValueError, "positive integer"),
+        (dict(n=1500.5), ValueError, "n .the target matrix size. must be an integer"),
+        (dict(n=0), ValueError, "n .the target matrix size. must be an integer in \\[1"),
+        (dict(n=True), TypeError, "n .the target matrix size. must be an integer"),
+        (dict(n=np.float64(math.nan)), ValueError, "n .the target matrix size."),
         (dict(factor="2"), TypeError, "real number"),
         (dict(factor=math.nan), ValueError, "finite"),
         (dict(factor=math.inf), ValueError, "finite"),
@@ -402,3 +404,64 @@ def test_property_free_meixner_validity_and_cumulants(a, b, c, f):
     # Gauss–Legendre is ~1e-12 except when a pole of 1/Q sits just outside an edge (an atom about to be born),
     # where the peak is resolved to ~1e-6
     assert float(np.sum(out.continuous_rule()[1])) == pytest.approx(out.continuous_mass, abs=1e-6)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# floor (PSD input, ridge), options, sizes
+# ----------------------------------------------------------------------------------------------------------------
+def test_psd_law_never_decompresses_below_zero():
+    # a law on [0, ∞) is taken for the law of a PSD matrix, whose decompression is PSD; before, the semicircle
+    # on [0.5, 2.5] decompressed by 4 was returned on [−0.5, 3.5] silently
+    law = fc.Semicircle(1.0, center=1.5, size=100)
+    with pytest.raises(fc.DecompressionError, match="below 0") as err:
+        law.decompress(400)
+    assert err.value.max_factor == pytest.approx(2.25, rel=1e-5)  # centre − r√f = 0 at f = (1.5/1)²
+    assert law.decompress(220).support[0][0] >= 0  # factor 2.2 < 2.25
+    # lifted explicitly (a shifted Wigner matrix can have positive submatrices): the exact law is returned
+    assert law.decompress(400, floor=-math.inf) == fc.Semicircle(2.0, center=1.5, size=400)
+    # a law reaching below 0 has no floor unless one is given
+    assert fc.Semicircle(1.0, size=100).decompress(400).support[0][0] == pytest.approx(-2.0)
+
+
+def test_floor_on_the_exact_route():
+    law = fc.MarchenkoPastur(0.1, size=100)  # on [0.47, 1.73]: MP decompresses to MP(cf) ≥ 0 for every f
+    assert law.decompress(400, floor=0.0) == fc.MarchenkoPastur(0.4, size=400)
+    with pytest.raises(ValueError, match=r"floor=0\.5 is above the smallest eigenvalue"):
+        law.decompress(400, floor=0.5)
+    # the floor is respected or the factor is refused: MP(0.4) starts at (1 − √0.4)² = 0.135
+    with pytest.raises(fc.DecompressionError, match="floor 0.3 you gave"):
+        law.decompress(400, floor=0.3)
+
+
+def test_fitted_law_of_psd_data_respects_zero():
+    # fc.fit(eigs).law is a named law: its support [a, b] ⊂ (0, ∞) makes it PSD, and its decompression must be
+    ev = np.linalg.eigvalsh(fc.Wachter(4.0, 6.0).matrix(400, rng=0))
+    law = fc.Wachter(4.0, 6.0, size=400)
+    assert law.decompress(factor=9.5).support[0][0] >= 0  # Wachter stays in [0, 1] up to its limit a + b = 10
+    sc = fc.Semicircle(float(np.std(ev)) * 2, center=float(np.mean(ev)), size=400)  # a wrong model of PSD data
+    with pytest.raises(fc.DecompressionError, match="PSD"):
+        sc.decompress(factor=32)
+
+
+def test_unknown_options_are_refused_up_front():
+    esd = fc.Empirical(np.linalg.eigvalsh(fc.MarchenkoPastur(0.2).matrix(200, rng=0)))
+    # before: swallowed into **opts, then "Empirical.smooth() got an unexpected keyword argument 'to'"
+    with pytest.raises(TypeError, match=r"'to'.*valid options: bootstrap, method.*second argument"):
+        esd.decompress(to=400)
+    with pytest.raises(TypeError, match=r"'tolerance' for route=NUMERIC; valid options: degree, grid"):
+        esd.decompress(400, route=fc.Route.NUMERIC, tolerance=1e-3)
+    with pytest.raises(TypeError, match=r"'grid' for route=PARAMETRIC"):
+        esd.decompress(400, route=fc.Route.PARAMETRIC, grid=64)
+    # numeric options never switch AUTO to the numeric route (before: they silently did)
+    with pytest.raises(TypeError, match=r"'degree' belongs to the numeric route: pass route=Route.NUMERIC"):
+        esd.decompress(400, degree=(1, 1))
+    with pytest.raises(TypeError, match="'outliers'"):  # a law has no outliers to split (only data have)
+        fc.decompress(fc.HTMP(0.5, 2, size=100), 400, route=fc.Route.NUMERIC, outliers=0)
+    out = esd.decompress(400, threshold=1e9)  # the fit's options are AUTO's own
+    assert out.decompression_report.route is fc.Route.PARAMETRIC
+
+
+def test_integral_sizes():
+    law = fc.MarchenkoPastur(0.1, size=1000)
+    assert law.decompress(4e3) == law.decompress(4000) == law.decompress(np.int64(4000))
+    assert law.decompress(4e3).size == 4000
