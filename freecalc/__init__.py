@@ -95,3 +95,9 @@ from freecalc.matrices import GramMatrix, ImplicitMatrix, Kernel, KernelMatrix  
 
 __all__ += ["KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel"]
 # --- end implicit matrices -------------------------------------------------------------------------
+
+# --- whole-model analysis -------------------------------------------------------------------------------------------
+from freecalc.analysis import analyze  # noqa: E402
+
+__all__ += ["analyze"]
+# --- end whole-model analysis ---------------------------------------------------------------------------------------

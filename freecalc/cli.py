@@ -11,6 +11,8 @@ Subcommands
     Fit a spectral law to eigenvalues (1-D data) or to a matrix (2-D data) in ``.npy``, ``.txt`` or ``.csv``.
 ``freecalc law "free_add(Semicircle(2), MarchenkoPastur(0.5))" [--density] [--plot out.png] [--json]``
     Evaluate a law expression (safely: :mod:`freecalc._expr`, never ``eval``) and describe the law.
+``freecalc analyze MODEL.safetensors [--json | --csv | --markdown] [--plot DIR]``
+    Per-layer spectral table of a model (:func:`freecalc.analyze`; see :mod:`freecalc.analysis.cli_command`).
 
 Bad input (missing file, non-square matrix, unknown name, parse error, invalid parameter) prints one line
 ``freecalc: error: ...`` on stderr and exits with status 2; a computation that fails exits with status 1. Set the
@@ -630,6 +632,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_law)
+
+    from freecalc.analysis.cli_command import add_analyze_parser  # the sub-command lives with fc.analyze
+
+    add_analyze_parser(sub)
     return parser
 
 
