@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["Domain", "Parameter", "SymbolicParameterError", "as_number", "check_count", "is_symbolic_value"]
+__all__ = ["LOCATION", "LOCATION_MAX", "SCALE", "SCALE_MAX", "SCALE_MIN", "Domain", "Parameter",
+           "SymbolicParameterError", "as_number", "check_count", "is_symbolic_value"]
 
 
 class SymbolicParameterError(ValueError):
@@ -80,6 +81,18 @@ class Domain:
 
 POSITIVE = Domain(0.0, math.inf, lo_closed=False)
 REAL = Domain()
+
+#: Representable ranges of the closed-form laws' parameters. Support edges, mean and second moment of these laws
+#: are products of at most three parameter values (Marchenko–Pastur: m₂ = σ⁴(1 + c), edges σ²(1 ± √c)²;
+#: semicircle: Q = r²/4; Kesten–McKay: q₀ = d²/(d − 1); free Meixner: variance bc, edges a ± 2√b). With each
+#: positive scale or shape parameter in (1e-100, 1e100] and each location in [−1e100, 1e100] these stay finite,
+#: normal doubles (1e300 < 1.8e308 and 1e-300 > 2.2e-308); beyond, the formulas overflow to inf/nan or underflow
+#: to 0 and divide by it. The lower end of SCALE is open so that the test strategies' ``gap`` (distance kept from
+#: an open end) keeps draws at ordinary magnitudes.
+SCALE_MIN, SCALE_MAX = 1e-100, 1e100
+LOCATION_MAX = 1e100
+SCALE = Domain(SCALE_MIN, SCALE_MAX, lo_closed=False)
+LOCATION = Domain(-LOCATION_MAX, LOCATION_MAX)
 
 
 @dataclass(frozen=True)

@@ -77,3 +77,16 @@ def test_check_count_accepts_integral_values(value, expected):
 def test_check_count_rejects(value, exc):
     with pytest.raises(exc, match=r"n_s must be an integer in \[1, 10\].*got"):
         check_count("n_s", value, maximum=10)
+
+
+def test_representable_domains():
+    from freecalc._params import LOCATION, SCALE
+    assert str(SCALE) == "(1e-100, 1e+100]" and str(LOCATION) == "[-1e+100, 1e+100]"
+    assert SCALE.contains(1e100) and not SCALE.contains(1e-100) and not SCALE.contains(2e100)
+    assert SCALE.contains(1.0000001e-100)
+    p = Parameter("r", "r", SCALE)
+    with pytest.raises(ValueError, match=r"law parameter 'r' = 1e\+300 is outside the allowed domain \(1e-100, 1e\+100\]"):
+        p.validate(1e300)
+    # squares of values in the domain are finite, non-zero normal doubles (the reason for the bounds)
+    for v in (SCALE.lo * 1.0000001, SCALE.hi, LOCATION.hi):
+        assert np.isfinite(v * v * 1e8) and v * v >= np.finfo(float).tiny

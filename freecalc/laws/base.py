@@ -456,7 +456,8 @@ class Law(StatsVocabulary):
             cache["r"] = None
             radius = self._centred_radius()
             if radius is not None:
-                kap = np.asarray(self.free_cumulants(_SERIES_TERMS), dtype=float)
+                with np.errstate(all="ignore"):
+                    kap = np.asarray(self.free_cumulants(_SERIES_TERMS), dtype=float)
                 if np.all(np.isfinite(kap)):
                     cache["r"] = (kap, math.inf if radius == 0 else _SERIES_DELTA / (16.0 * radius))
         return cache["r"]
@@ -469,7 +470,8 @@ class Law(StatsVocabulary):
             if self._centred_radius() is not None:
                 moms = self.moments(_SERIES_TERMS + 1)
                 if np.all(np.isfinite(moms)):
-                    coefs = np.asarray(s_series_from_moments(moms), dtype=float)
+                    with np.errstate(all="ignore"):
+                        coefs = np.asarray(s_series_from_moments(moms), dtype=float)
                     if np.all(np.isfinite(coefs)):
                         growth = max(abs(c / coefs[0]) ** (1.0 / k) for k, c in enumerate(coefs) if k)
                         cache["s"] = (coefs, math.inf if growth == 0 else _S_SERIES_DELTA / growth)

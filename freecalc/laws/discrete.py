@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from freecalc._params import REAL, Parameter
+from freecalc._params import LOCATION, LOCATION_MAX, Parameter
 from freecalc.laws.base import Law, SymbolicFace, exact_value
 from freecalc.symbolic import algebraic as A
 from freecalc.symbolic import transforms as T
@@ -75,7 +75,11 @@ class _DiscreteBase(Law):
         return locs[np.clip(idx, 0, len(locs) - 1)]
 
     def _moment(self, k: int) -> float:
-        return float(sum(w * a ** k for a, w in self._float_pairs))
+        # numpy powers: a moment beyond the double range is ±inf (Python's float ** raises OverflowError)
+        locs = np.array([a for a, _ in self._float_pairs], dtype=float)
+        ws = np.array([w for _, w in self._float_pairs], dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(np.sum(ws * locs ** k))
 
     def _rvs(self, size: Any, rng: np.random.Generator) -> Any:
         locs = np.array([a for a, _ in self._float_pairs])
@@ -148,7 +152,7 @@ class PointMass(_DiscreteBase):
         Matrix dimension n.
     """
 
-    parameters = (Parameter("loc", "a", REAL, typical=(-2.0, 2.0)),)
+    parameters = (Parameter("loc", "a", LOCATION, typical=(-2.0, 2.0)),)
     latex_name = r"\delta"
 
     def _pairs(self) -> tuple[tuple[Any, Any], ...]:
@@ -168,6 +172,10 @@ def _as_value(v: Any, what: str) -> Any:
     f = float(v)
     if not np.isfinite(f):
         raise ValueError(f"Atoms: {what} must be finite, got {v!r}")
+    if abs(f) > LOCATION_MAX:
+        # the representable range of freecalc._params: the second moment Σ w a² must stay finite
+        raise ValueError(f"Atoms: {what} = {f:g} is outside the representable range "
+                         f"[{-LOCATION_MAX:g}, {LOCATION_MAX:g}]")
     return f
 
 

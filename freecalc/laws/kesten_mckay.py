@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from freecalc._params import Domain, Parameter
+from freecalc._params import SCALE_MAX, Domain, Parameter
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix
 from freecalc.numerics.quadrature import IntervalRule
@@ -83,7 +83,8 @@ class KestenMcKay(QuadraticLaw):
     through its MANOVA form :math:`d(2M - I)`, M the MANOVA matrix with two Wisharts of dn/2 degrees of freedom.
     """
 
-    parameters = (Parameter("d", "d", Domain(2.0, math.inf, lo_closed=True), typical=(2.2, 8.0)),)
+    # d ≤ 1e100 (the representable range of freecalc._params: q₀ = d²/(d − 1) must stay finite)
+    parameters = (Parameter("d", "d", Domain(2.0, SCALE_MAX), typical=(2.2, 8.0)),)
     latex_name = r"\mathrm{KM}"
     symbolic_face_class = KestenMcKaySymbolicFace
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from freecalc._params import POSITIVE, Parameter
+from freecalc._params import SCALE, Parameter
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.symbolic import transforms as T
 
@@ -59,8 +59,8 @@ class MarchenkoPastur(QuadraticLaw):
     """
 
     parameters = (
-        Parameter("c", "c", POSITIVE, typical=(0.1, 3.0)),
-        Parameter("sigma2", r"\sigma^2", POSITIVE, typical=(0.5, 2.0), default=1.0),
+        Parameter("c", "c", SCALE, typical=(0.1, 3.0)),
+        Parameter("sigma2", r"\sigma^2", SCALE, typical=(0.5, 2.0), default=1.0),
     )
     latex_name = r"\mathrm{MP}"
     symbolic_face_class = MarchenkoPasturSymbolicFace

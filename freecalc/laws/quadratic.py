@@ -112,28 +112,54 @@ class QuadraticLaw(Law):
         """
         return None
 
+    def _check_params(self) -> None:
+        # numeric parameters: build the numeric state now, so that a non-representable combination is rejected
+        # at construction (naming the parameters), not deep inside the first method call
+        super()._check_params()
+        if not self.is_symbolic:
+            self._numeric
+
     # -- numeric state ------------------------------------------------------------------------------------------
     @cached_property
     def _numeric(self) -> _Numeric:
         self._require_numeric("the numeric face")
-        c = QuadraticCoefficients(*(float(v) for v in self._coefficients(self.params)))
+        named = ", ".join(f"{k} = {v:g}" for k, v in self.params.items())
+        where = f"{type(self).__name__} with {named}"
+        try:
+            c = QuadraticCoefficients(*(float(v) for v in self._coefficients(self.params)))
+            exact = self._edges_formula(self.params, math.sqrt)
+            exact = None if exact is None else tuple(float(e) for e in exact)
+        except (OverflowError, ZeroDivisionError) as exc:
+            raise ValueError(f"{where}: the law's coefficients are not representable in floating point ({exc}); "
+                             f"see the parameters' declared domains") from None
+        if not all(math.isfinite(v) for v in c):
+            raise ValueError(f"{where}: the law's coefficients {tuple(c)} are not finite in floating point")
         if abs(c.p1 + 1.0 + c.q2) > 1e-12 * (1 + abs(c.q2)):
             raise AssertionError(f"{type(self).__name__}: coefficients violate m ~ -1/z (p1 = {c.p1}, q2 = {c.q2})")
-        d2 = c.p1 ** 2 - 4 * c.q2
-        d1 = 2 * c.p0 * c.p1 - 4 * c.q1
-        d0 = c.p0 ** 2 - 4 * c.q0
-        disc = d1 * d1 - 4 * d2 * d0
-        if d2 <= 0 or disc < 0:
-            raise ValueError(f"{self!r} has no real support: invalid parameters")
-        exact = self._edges_formula(self.params, math.sqrt)
+        # P² − 4Q = d2 z² + d1 z + d0 with d2 = p1² − 4q2 = (1 − q2)² (from p1 = −1 − q2: no cancellation)
+        d2 = (1.0 - c.q2) ** 2
+        if not d2 > 0:
+            raise ValueError(f"{where} has no real support (1 − q2 = 0)")
         if exact is not None:
-            lo, hi = (float(e) for e in exact)
+            lo, hi = exact
         else:
+            d1 = 2 * c.p0 * c.p1 - 4 * c.q1
+            d0 = c.p0 * c.p0 - 4 * c.q0
+            disc = d1 * d1 - 4 * d2 * d0
+            if not disc >= 0:
+                raise ValueError(f"{where} has no real support: the discriminant of P² − 4Q is {disc:g} < 0")
             root = math.sqrt(disc)
             # numerically stable quadratic roots
             qq = -0.5 * (d1 + math.copysign(root, d1)) if d1 != 0 else 0.5 * root
             r1, r2 = (qq / d2, d0 / qq) if qq != 0 else (-0.5 * root / d2, 0.5 * root / d2)
             lo, hi = min(r1, r2), max(r1, r2)
+        # the support must be resolvable: x − λ± keeps at least ~6 digits across it (relative width ≥ 1e-10), or
+        # the density, quadrature and edges are rounding noise; and its ends must be finite
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi - lo > 1e-10 * max(abs(lo), abs(hi))):
+            raise ValueError(f"{where}: the support [{lo:g}, {hi:g}] is not representable in floating point (it "
+                             f"must be finite with a width above 1e-10 of its distance from 0); bring the "
+                             f"parameters closer to their typical ranges (declared domains: "
+                             f"{', '.join(f'{q.name} in {q.domain}' for q in self.parameters)})")
         scale = 1.0 - c.q2
         atoms = self._numeric_atoms(c, lo, hi, scale)
         return _Numeric(c, lo, hi, scale, atoms)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from freecalc._params import POSITIVE, REAL, Parameter
+from freecalc._params import LOCATION, SCALE, Parameter
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.symbolic import transforms as T
 
@@ -57,8 +57,8 @@ class Semicircle(QuadraticLaw):
     """
 
     parameters = (
-        Parameter("r", "r", POSITIVE, typical=(0.5, 3.0)),
-        Parameter("center", "a", REAL, typical=(-1.0, 1.0), default=0.0),
+        Parameter("r", "r", SCALE, typical=(0.5, 3.0)),
+        Parameter("center", "a", LOCATION, typical=(-1.0, 1.0), default=0.0),
     )
     latex_name = r"\mathrm{SC}"
     symbolic_face_class = SemicircleSymbolicFace

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from freecalc._params import POSITIVE, Parameter
+from freecalc._params import SCALE, Parameter
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.symbolic import transforms as T
 
@@ -139,8 +139,8 @@ class Wachter(QuadraticLaw):
     """
 
     parameters = (
-        Parameter("a", "a", POSITIVE, typical=(0.6, 4.0)),
-        Parameter("b", "b", POSITIVE, typical=(0.6, 4.0)),
+        Parameter("a", "a", SCALE, typical=(0.6, 4.0)),
+        Parameter("b", "b", SCALE, typical=(0.6, 4.0)),
     )
     latex_name = r"\mathrm{Wachter}"
     symbolic_face_class = WachterSymbolicFace
@@ -156,6 +156,7 @@ class Wachter(QuadraticLaw):
         if not s > 1.0:
             raise ValueError(f"Wachter parameters a = {a:g}, b = {b:g} need a + b > 1, got a + b = {s:g} "
                              f"(a + b = 1 is the two-atom Bernoulli law; a + b < 1 has no real support)")
+        super()._check_params()
 
     def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
         a, b = p["a"], p["b"]

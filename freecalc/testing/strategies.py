@@ -52,10 +52,12 @@ def invalid_values(p: Parameter) -> st.SearchStrategy[Any]:
     d = p.domain
     outs: list[st.SearchStrategy[Any]] = [st.just(float("nan"))]
     if math.isfinite(d.lo):
-        below = st.floats(max(d.lo - 1e6, -1e300), d.lo, exclude_max=d.lo_closed, allow_nan=False)
+        # a step of at least |end| (not only 1e6): for an end such as 1e100, end ± 1e6 rounds back to the end
+        below = st.floats(max(d.lo - max(1e6, abs(d.lo)), -1e300), d.lo, exclude_max=d.lo_closed, allow_nan=False)
         outs.append(below)
     if math.isfinite(d.hi):
-        outs.append(st.floats(d.hi, min(d.hi + 1e6, 1e300), exclude_min=d.hi_closed, allow_nan=False))
+        outs.append(st.floats(d.hi, min(d.hi + max(1e6, abs(d.hi)), 1e300), exclude_min=d.hi_closed,
+                              allow_nan=False))
     if d.integer:
         outs.append(st.floats(max(d.lo, -1e6), min(d.hi, 1e6)).filter(lambda v: not float(v).is_integer()))
     return st.one_of(outs)

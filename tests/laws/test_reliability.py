@@ -125,3 +125,68 @@ def test_unbounded_support_r_at_zero_is_the_mean():
     law = fc.HTMP(0.5, 6.0)
     assert law.r_transform(0.0) == pytest.approx(law.mean(), rel=1e-14)
     assert math.isfinite(law.s_transform(0.0))
+
+
+# -- extreme parameters: computed correctly or rejected at construction, naming the parameter -------------------
+@pytest.mark.parametrize("make, name", [
+    (lambda: fc.KestenMcKay(1e200), "'d'"),           # var() was nan
+    (lambda: fc.Wachter(1e300, 2), "'a'"),            # support was (0, inf)
+    (lambda: fc.Semicircle(1e-300), "'r'"),           # pdf(0): ZeroDivisionError
+    (lambda: fc.Semicircle(1e300), "'r'"),            # var(): OverflowError
+    (lambda: fc.MarchenkoPastur(1e300), "'c'"),       # support: OverflowError
+    (lambda: fc.MarchenkoPastur(0.5, 1e300), "'sigma2'"),
+    (lambda: fc.MarchenkoPastur(0.5, 1e-300), "'sigma2'"),
+    (lambda: fc.FreeMeixner(1e300, 1, 1), "'a'"),     # support: OverflowError
+    (lambda: fc.FreeMeixner(0, 1, 1e-9), "'c'"),      # constructed, then support raised "invalid parameters"
+    (lambda: fc.PointMass(1e300), "'loc'"),           # var(): OverflowError
+])
+def test_non_representable_parameters_rejected_at_construction(make, name):
+    with pytest.raises(ValueError, match=rf"parameter {name} = .* outside the allowed domain .*e[+-]"):
+        make()
+
+
+def test_meixner_small_c_support_is_exact():
+    # the discriminant test cancelled ((c − 2)² − 4(1 − c) at c = 1e-5 keeps 6 digits, at 1e-9 none): the support
+    # a ± 2√b is now taken from the closed form and d2 = (1 − q2)² = c² without cancellation
+    law = fc.FreeMeixner(0.0, 1.0, 1.1e-6)
+    assert law.support == ((-2.0, 2.0),)
+    assert law.var() == pytest.approx(1.1e-6, rel=1e-12)  # variance bc
+    assert law.cdf(2.0) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_unresolvable_support_rejected_naming_parameters():
+    # width 2 at location 1e12: x − λ₋ keeps < 6 digits, so density and quadrature would be rounding noise
+    with pytest.raises(ValueError, match=r"Semicircle with r = 1, center = 1e\+12: the support .* not representable"):
+        fc.Semicircle(1.0, center=1e12)
+    with pytest.raises(ValueError, match=r"MarchenkoPastur with c = 1e\+100, sigma2 = 1e\+100: the support"):
+        fc.MarchenkoPastur(1e100, 1e100)  # relative width 4/√c = 4e-50
+    with pytest.raises(ValueError, match="location = 1e\\+200 is outside the representable range"):
+        fc.Atoms([0.0, 1e200])
+
+
+@pytest.mark.parametrize("make", [
+    lambda: fc.Semicircle(1e-99), lambda: fc.Semicircle(1e99, center=-1e99), lambda: fc.MarchenkoPastur(1e15, 1e50),
+    lambda: fc.MarchenkoPastur(1e-15, 1e100), lambda: fc.MarchenkoPastur(0.5, 1e-99), lambda: fc.KestenMcKay(1e100),
+    lambda: fc.Wachter(1e15, 1e100), lambda: fc.Wachter(1e-15, 1.5), lambda: fc.FreeMeixner(1e50, 1e100, 1e15),
+    lambda: fc.FreeMeixner(-1.0, 1e-99 * 1e80, 1.5e-6), lambda: fc.PointMass(-1e100), lambda: fc.Atoms([-1e100, 1e100]),
+])
+def test_laws_at_the_representable_bounds_are_finite(make):
+    law = make()
+    ends = [e for ab in law.support for e in ab] + [x for x, _ in law.atoms]
+    lo, hi = min(ends), max(ends)
+    x = np.linspace(lo, hi, 9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow / invalid-value warnings either
+        vals = [law.mean(), law.var(), law.ppf(0.3), law.r_transform(0.0), *law.pdf(x), *law.cdf(x)]
+    assert np.all(np.isfinite(vals)) and law.var() >= 0
+    assert law.cdf(hi) == pytest.approx(1.0, abs=1e-9)
+    # mean and variance against the support's scale: |mean| ≤ max |x|, var ≤ max |x|² (bounded support)
+    big = max(abs(lo), abs(hi))
+    assert abs(law.mean()) <= big * (1 + 1e-12) and law.var() <= big ** 2 * (1 + 1e-12)
+
+
+def test_shifted_meixner_cdf_counts_atom_at_its_location():
+    law = fc.ShiftedFreeMeixner(3.0, 0.5, 0.5, 3.0)
+    (x_atom, mass), = [(x, w) for x, w in law.atoms if x > law.support[0][1]]
+    assert law.cdf(x_atom) == pytest.approx(1.0, abs=1e-12)  # right-continuous: the atom counts (was 1 − 0.068)
+    assert law.cdf(np.nextafter(x_atom, -np.inf)) == pytest.approx(1.0 - mass, abs=1e-9)
