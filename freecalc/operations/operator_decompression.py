@@ -18,7 +18,7 @@ Models (:class:`OperatorModel`)
 With a known ridge/floor :math:`r` (:math:`A = K + rI`, K positive semi-definite) both act on
 :math:`x_k = \mu_k - r` (the submatrix eigenvalues in decreasing order) and add r back.
 
-* ``RANK_SCALED`` (default). Finite-sample effects at rank k of an m-point kernel matrix depend on the rank
+* ``RANK_SCALED`` (the default without ``halves``). Finite-sample effects at rank k of an m-point kernel matrix depend on the rank
   *fraction* k/m (for a translation-invariant kernel the matrix sees the operator's spectrum aliased on a point set
   of spacing :math:`\propto m^{-1/d}`), so :math:`\lambda_k(m) \approx m\,E(k)\,\psi(k/m)` with the operator
   envelope :math:`E(k) \propto \tau_k` and a breakdown shape ψ common to all m. Eliminating ψ between m = n_s and
@@ -32,12 +32,27 @@ With a known ridge/floor :math:`r` (:math:`A = K + rI`, K positive semi-definite
   top ranks (ψ ≈ 1) it reduces to the Nyström rule :math:`\hat\lambda_k = f x_k`. The envelope is fitted to
   :math:`\log x_k` over the top ranks :math:`[0.02\,n_s, 0.3\,n_s]` (where ψ ≈ 1), as a power law (linear in
   :math:`\log k`) or a stretched exponential (linear in :math:`\sqrt k`), whichever has the smaller residual.
-* ``ENVELOPE``. The Nyström rule :math:`\hat\lambda_k = f x_k` on the top ranks :math:`k \le 0.6\,n_s`, then the
-  envelope fitted over :math:`[0.3\,n_s, 0.6\,n_s]` extended to rank n (scaled by f, joined continuously). Better
+* ``ENVELOPE``. The Nyström rule :math:`\hat\lambda_k = f x_k` on the top ranks :math:`k \le K`,
+  :math:`K = 0.6\,n_s` (fewer when the rest is round-off), then the envelope fitted over :math:`[K/2, K]` extended
+  to rank n (scaled by f, joined continuously). Better
   when the submatrix's small eigenvalues fall *below* the envelope through under-sampling rather than aliasing
   (smooth RBF kernels of clustered data).
 
-In both, ranks whose eigenvalues are below the round-off level :math:`100\,n_s\,\varepsilon\,\max(\mu_1, r)` are
+* ``TWO_SIZE`` (the default with ``halves``, which it needs: the eigenvalues of random
+  :math:`\lfloor n_s/2\rfloor`-point principal submatrices of the submatrix, e.g. from :func:`half_spectra`). Learns from the data how the eigenvalue curve at a
+  fixed rank fraction u changes with the matrix size, instead of assuming a breakdown shape:
+
+  .. math:: b(u) = \frac{\log x^{(n_s)}(u) - \overline{\log x^{(n_s/2)}}(u)}{\log 2},\qquad
+            \hat\lambda(u\,n) = x^{(n_s)}(u)\,f^{\,b(u)},
+
+  with :math:`x^{(m)}(u)` the m-point curve at rank :math:`u m + \tfrac12` (interpolated log-log), the half curves
+  averaged in log over the halves, and b smoothed over a window of ``n_s/20`` ranks; the top ranks
+  :math:`k \le 0.05\,n_s` keep the Nyström rule :math:`f x_k`. Under :math:`\lambda_k(m) = m^{1-p} G(k/m)` the
+  exponent is :math:`b = 1 - p` and the rule is exact; it needs no envelope fit, so it also covers smooth kernels
+  and high-dimensional (digits) data where the single-size models are biased. Because it is fitted on the pair
+  (n_s/2, n_s), a self-check of it must use the pair (n_s/4, n_s/2).
+
+In all models, ranks whose eigenvalues are below the round-off level :math:`100\,n_s\,\varepsilon\,\max(\mu_1, r)` are
 not used for fitting, the prediction is non-increasing in k and every predicted eigenvalue is ≥ r (≥ 0).
 The result is :class:`~freecalc.laws.empirical.Empirical` of the n predicted eigenvalues, so
 :func:`freecalc.functionals.logdet`, ``trace_inverse``, ``lambda_min``, ``lambda_max`` apply directly.
@@ -61,16 +76,21 @@ import numpy as np
 from freecalc._options import coerce_enum
 from freecalc.laws.empirical import Empirical
 
-__all__ = ["decompress_operator", "OperatorModel", "TOP_FRACTION", "ENVELOPE_WINDOW"]
+__all__ = ["decompress_operator", "half_spectra", "OperatorModel", "TOP_FRACTION", "ENVELOPE_WINDOW",
+           "NYSTROM_TOP", "SMOOTH_FRACTION"]
 
 
 class OperatorModel(enum.Enum):
     """How the ranks beyond the Nyström-trusted top are predicted (module docstring)."""
 
+    AUTO = "auto"
+    """TWO_SIZE when ``halves`` are given, RANK_SCALED otherwise."""
     RANK_SCALED = "rank_scaled"
     """Submatrix curve at rank k/f times the envelope ratio E(k)/E(k/f) (aliasing-type breakdown, Matérn kernels)."""
     ENVELOPE = "envelope"
     """f·μ_k on the top 60 % of the ranks, then the fitted envelope (under-sampling breakdown, smooth kernels)."""
+    TWO_SIZE = "two_size"
+    """Rank-fraction scaling exponent learnt from the submatrix and its random halves (needs ``halves``)."""
 
 
 TOP_FRACTION = 0.6
@@ -80,6 +100,13 @@ kernel matrices leave the operator scaling (full λ_k / (f μ_k) = 1.56 at k = 4
 ENVELOPE_WINDOW = (0.02, 0.3)
 """RANK_SCALED: rank window (fractions of n_s) over which the operator envelope is fitted; the breakdown shape ψ is
 ≈ 1 there on the kernels of the benchmark (Laplacian and RBF kernels of 2-, 8- and 16-d data)."""
+
+NYSTROM_TOP = 0.05
+"""TWO_SIZE: fraction of the top ranks kept at the Nyström rule f·μ_k (the rank-fraction grid of the halves is
+too coarse there)."""
+
+SMOOTH_FRACTION = 0.05
+"""TWO_SIZE: width (fraction of n_s ranks) of the moving average that smooths the scaling exponent b(u)."""
 
 # Eigenvalues below _ROUNDOFF·n_s·eps·max(μ_1, floor) are eigvalsh round-off and carry no information.
 _ROUNDOFF = 100.0
@@ -158,14 +185,96 @@ def _envelope_tail(x: np.ndarray, usable: int, f: float, n: int) -> np.ndarray:
     return pred
 
 
+def _as_halves(halves: Any, n_s: int, r: float, scale: float) -> list[np.ndarray]:
+    h = n_s // 2
+    if halves is None:
+        raise ValueError("model='two_size' needs halves=: eigenvalues of random n_s//2-point principal submatrices "
+                         "of the submatrix (see half_spectra)")
+    out = []
+    for i, ev in enumerate(halves):
+        arr = np.asarray(ev, dtype=float)
+        if arr.ndim != 1 or arr.size != h:
+            raise ValueError(f"halves[{i}] must hold the {h} eigenvalues of an n_s//2 = {h} principal submatrix, got "
+                             f"shape {arr.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"halves[{i}] contains non-finite values")
+        if arr.min() - r < -_PSD_RTOL * scale:
+            raise ValueError(f"halves[{i}] has an eigenvalue {arr.min():.6g} below floor = {r:g} beyond round-off")
+        out.append(np.maximum(np.sort(arr)[::-1] - r, 0.0))
+    if not out:
+        raise ValueError("halves is empty: pass at least one half spectrum")
+    return out
+
+
+def _two_size(x: np.ndarray, halves: list[np.ndarray], f: float, n: int, level: float) -> np.ndarray:
+    n_s, h = x.size, halves[0].size
+    log_x = np.log(np.maximum(x, level))
+    log_h = np.mean([np.log(np.maximum(e, level)) for e in halves], axis=0)
+    u_s = (np.arange(1, n_s + 1) - 0.5) / n_s
+    u_h = (np.arange(1, h + 1) - 0.5) / h
+    # log-log interpolation: exact for power laws, which the top of the curves follows
+    b = (log_x - np.interp(np.log(u_s), np.log(u_h), log_h)) / math.log(n_s / h)
+    # outside the half curve's rank-fraction range interp would extrapolate flat: use the nearest inner exponent
+    inner = np.flatnonzero((u_s >= u_h[0]) & (u_s <= u_h[-1]))
+    b[:inner[0]] = b[inner[0]]
+    b[inner[-1] + 1:] = b[inner[-1]]
+    width = max(3, int(SMOOTH_FRACTION * n_s))
+    padded = np.pad(b, (width // 2, width - 1 - width // 2), mode="edge")
+    b = np.convolve(padded, np.ones(width) / width, mode="valid")
+    u = (np.arange(1, n + 1) - 0.5) / n
+    pred = np.exp(np.interp(np.log(u), np.log(u_s), log_x + b * math.log(f)))
+    top = min(max(1, int(NYSTROM_TOP * n_s)), n)
+    pred[:top] = f * x[:top]
+    return pred
+
+
+def half_spectra(submatrix: Any, count: int = 4, rng: Any = None) -> tuple[np.ndarray, ...]:
+    """Eigenvalues of ``count`` random ⌊n_s/2⌋-point principal submatrices of a symmetric n_s×n_s submatrix (the
+    ``halves`` of the ``TWO_SIZE`` model).
+
+    Parameters
+    ----------
+    submatrix : array_like
+        The symmetric n_s×n_s matrix A[S, S].
+    count : int, optional
+        Number of random halves (their log-spectra are averaged; 4 by default).
+    rng : numpy Generator or seed, optional
+
+    Returns
+    -------
+    tuple of ndarray
+        ``count`` arrays of ⌊n_s/2⌋ eigenvalues each.
+
+    Raises
+    ------
+    ValueError
+        A non-square or non-finite matrix, n_s < 16, count < 1.
+    """
+    b = np.asarray(submatrix, dtype=float)
+    if b.ndim != 2 or b.shape[0] != b.shape[1]:
+        raise ValueError(f"submatrix must be square, got shape {b.shape}")
+    n_s = _check_int("n_s (the submatrix size)", b.shape[0], 2 * _MIN_FIT)
+    count = _check_int("count", count, 1)
+    if not np.all(np.isfinite(b)):
+        raise ValueError("submatrix has non-finite entries")
+    gen = np.random.default_rng(rng)
+    out = []
+    for _ in range(count):
+        t = gen.choice(n_s, n_s // 2, replace=False)
+        sub = b[np.ix_(t, t)]
+        out.append(np.linalg.eigvalsh(0.5 * (sub + sub.T)))
+    return tuple(out)
+
+
 def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | None = None,
-                        model: OperatorModel | str = OperatorModel.RANK_SCALED) -> Empirical:
+                        model: OperatorModel | str = OperatorModel.AUTO, halves: Any = None) -> Empirical:
     r"""Predict the n eigenvalues of a kernel-type matrix from those of a random n_s×n_s principal submatrix.
 
     Operator (Nyström) scaling of the top ranks, :math:`\hat\lambda_k = r + f(\mu_k - r)` with
     :math:`f = n/n_s`, and for the rest the rank-scaled submatrix curve (``RANK_SCALED``,
-    :math:`\hat\lambda_k = r + f\,x(k/f)E(k)/E(k/f)`) or the fitted decay envelope (``ENVELOPE``); see the module
-    docstring for both models and when each applies.
+    :math:`\hat\lambda_k = r + f\,x(k/f)E(k)/E(k/f)`), the fitted decay envelope (``ENVELOPE``), or the
+    rank-fraction scaling exponent learnt from the submatrix and its halves (``TWO_SIZE``,
+    :math:`\hat\lambda(un) = r + x(u)f^{b(u)}`); see the module docstring for the models and when each applies.
 
     Parameters
     ----------
@@ -180,7 +289,11 @@ def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | No
         Known ridge r ≥ 0 of :math:`A = K + rI` with K positive semi-definite; a lower bound of every eigenvalue,
         not scaled by f. Default 0.
     model : OperatorModel or str, optional
-        ``"rank_scaled"`` (default) or ``"envelope"``.
+        ``"auto"`` (default: ``"two_size"`` when ``halves`` are given, else ``"rank_scaled"``), ``"rank_scaled"``,
+        ``"envelope"`` or ``"two_size"`` (needs ``halves``).
+    halves : sequence of array_like, optional
+        ``TWO_SIZE`` only: eigenvalues of random ⌊n_s/2⌋-point principal submatrices of the submatrix
+        (:func:`half_spectra`).
 
     Returns
     -------
@@ -191,7 +304,8 @@ def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | No
     ------
     ValueError
         n_s < 16, n < n_s, a wrong number of eigenvalues, non-finite values, eigenvalues below ``floor`` beyond
-        round-off (not positive semi-definite), a negative or non-finite ``floor``, an unknown ``model``.
+        round-off (not positive semi-definite), a negative or non-finite ``floor``, an unknown ``model``,
+        ``model="two_size"`` without valid ``halves``.
 
     References
     ----------
@@ -214,6 +328,8 @@ def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | No
     if n < n_s:
         raise ValueError(f"n must be >= n_s (decompression enlarges the matrix), got n = {n} < n_s = {n_s}")
     model = coerce_enum(model, OperatorModel, "model")
+    if model is OperatorModel.AUTO:
+        model = OperatorModel.RANK_SCALED if halves is None else OperatorModel.TWO_SIZE
     mu = _as_eigenvalues(eigenvalues, n_s)
     r = 0.0 if floor is None else floor
     if isinstance(r, bool) or not isinstance(r, numbers.Real) or not math.isfinite(r) or r < 0:
@@ -226,6 +342,7 @@ def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | No
                          f"the smallest is {mu[-1]:.6g}: the operator route applies to positive semi-definite "
                          f"kernel/Gram matrices")
     x = np.maximum(x, 0.0)
+    halves_x = _as_halves(halves, n_s, r, scale) if model is OperatorModel.TWO_SIZE else None
     f = n / n_s
     level = _ROUNDOFF * n_s * np.finfo(float).eps * scale
     usable = int(np.sum(x > level))
@@ -235,6 +352,8 @@ def decompress_operator(eigenvalues: Any, n_s: int, n: int, *, floor: float | No
         pred[:usable] = f * x[:usable]
     elif model is OperatorModel.RANK_SCALED:
         pred = _rank_scaled(x, usable, f, n, level)
+    elif model is OperatorModel.TWO_SIZE:
+        pred = _two_size(x, halves_x, f, n, level)
     else:
         pred = _envelope_tail(x, usable, f, n)
     pred = np.minimum.accumulate(np.maximum(pred, 0.0))  # non-increasing in k, ≥ 0
