@@ -70,6 +70,13 @@ from freecalc.operations.numeric_decompression import decompress_numeric  # noqa
 __all__ += ["Empirical", "FittedSpectrum", "Variable", "DecompressedLaw", "Solver", "decompress_numeric"]
 # --- end numeric decompression -------------------------------------------------------------------
 
+# --- matrix decompression (helper: engineer C) ----------------------------------------------------
+from freecalc.operations.matrix_decompression import MatrixRoute, decompress_matrix  # noqa: E402
+from freecalc.operations.model_check import ModelCheck, ModelCheckWarning  # noqa: E402
+
+__all__ += ["decompress_matrix", "MatrixRoute", "ModelCheck", "ModelCheckWarning"]
+# --- end matrix decompression ---------------------------------------------------------------------
+
 # --- fitting (helper: fitting) -------------------------------------------------------------------
 from freecalc.fitting import (  # noqa: E402
     Criterion,

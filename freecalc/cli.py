@@ -4,9 +4,10 @@ Subcommands
 -----------
 ``freecalc demo [--plot out.png]``
     A short tour: a few laws (support, atoms, moments, m(z)), an exact free convolution, and decompressions.
-``freecalc decompress MATRIX.npy --sample 2048 --to 50000 [--repeats 5] [--plot out.png] [--json]``
-    Spectrum of a large symmetric matrix from random principal submatrices (free decompression): support,
-    log-determinant, extreme eigenvalues and condition number, with bands over the repeats.
+``freecalc decompress MATRIX.npy --sample 2048 --to 50000 [--repeats 5] [--floor X] [--no-check] [--plot out.png] [--json]``
+    Spectrum of a large symmetric matrix from random principal submatrices (:func:`freecalc.decompress_matrix`):
+    support, log-determinant, extreme eigenvalues and condition number, with 90 % bands (repeats' spread and the
+    model self-check error). When the self-check fails, one ``WARNING: ...`` line goes to stderr (exit status 0).
 ``freecalc fit DATA [--law htmp] [--json]``
     Fit a spectral law to eigenvalues (1-D data) or to a matrix (2-D data) in ``.npy``, ``.txt`` or ``.csv``.
 ``freecalc law "free_add(Semicircle(2), MarchenkoPastur(0.5))" [--density] [--plot out.png] [--json]``
@@ -331,23 +332,18 @@ def _parse_complex(text: str) -> complex:
 # ----------------------------------------------------------------------------------------------------------------
 # freecalc decompress
 # ----------------------------------------------------------------------------------------------------------------
-def _band(values: Sequence[float]) -> dict[str, Any]:
-    """Median and the 5–95 % band of repeated estimates (a single value has no band)."""
-    v = np.array([x for x in values if x is not None and math.isfinite(x)], dtype=float)
-    if v.size == 0:
-        return {"value": None, "low": None, "high": None, "replicates": list(values)}
-    if v.size == 1:
-        est = values[0]
-        low, high = getattr(est, "low", None), getattr(est, "high", None)
-        return {"value": float(v[0]), "low": low, "high": high, "replicates": [float(v[0])]}
-    lo, hi = np.quantile(v, (0.05, 0.95))
-    return {"value": float(np.median(v)), "low": float(lo), "high": float(hi), "replicates": v.tolist()}
+def _band(est: Any) -> dict[str, Any]:
+    """An :class:`~freecalc.functionals.Estimate` as JSON: value, band (repeats' spread and model error), repeats."""
+    if est is None:
+        return {"value": None, "low": None, "high": None, "model_error": None, "replicates": []}
+    return {"value": float(est), "low": est.low, "high": est.high, "model_error": est.bias,
+            "replicates": list(est.repeats) or [float(est)]}
 
 
 def _functionals(law: Any, n: int) -> dict[str, Any]:
     from freecalc import functionals as F
 
-    out: dict[str, Any] = {"support": [list(ab) for ab in law.support]}
+    out: dict[str, Any] = {}
     out["logdet"] = _try(lambda: F.logdet(law, n))
     lo_hi = _try(lambda: F.extreme_eigenvalues(law, n))
     out["lambda_min"], out["lambda_max"] = lo_hi if lo_hi is not None else (None, None)
@@ -356,6 +352,8 @@ def _functionals(law: Any, n: int) -> dict[str, Any]:
 
 
 def _cmd_decompress(args: argparse.Namespace) -> int:
+    import warnings
+
     import freecalc as fc
 
     _check_plot_target(args.plot)
@@ -364,59 +362,59 @@ def _cmd_decompress(args: argparse.Namespace) -> int:
         raise CLIError(f"{args.matrix!r} must hold a square symmetric matrix, got shape {A.shape}")
     n_full = A.shape[0]
     n_s = args.sample
-    if not 2 <= n_s <= n_full:
-        raise CLIError(f"--sample {n_s} is outside the allowed range [2, {n_full}] (the matrix is {n_full}×{n_full})")
+    from freecalc.operations.matrix_decompression import MIN_SAMPLE as lowest
+
     n = n_full if args.to is None else args.to
-    if n < n_s:
+    if n < n_s <= n_full:
         raise CLIError(f"--to {n} is smaller than --sample {n_s}: decompression goes from a submatrix to a larger "
                        f"matrix")
-    if args.repeats < 1:
-        raise CLIError(f"--repeats must be a positive integer, got {args.repeats}")
-    Empirical = getattr(fc, "Empirical", None)
-    if Empirical is None:
-        raise CLIError("numeric decompression is not available in this installation (freecalc.Empirical is "
-                       "missing)", EXIT_FAILURE)
-    rng = np.random.default_rng(args.seed)
-    runs, laws, eig_sets = [], [], []
-    for _ in _progress(range(args.repeats), total=args.repeats, desc="decompress", enabled=args.repeats > 1):
-        sub = fc.random_principal_submatrix(A, n_s, rng)
-        eigs = np.linalg.eigvalsh(sub.matrix)
-        law = Empirical(eigs, size=n_s).decompress(n)
-        runs.append(_functionals(law, n))
-        laws.append(law)
-        eig_sets.append(eigs)
-    keys = ("logdet", "lambda_min", "lambda_max", "condition_number")
-    # the central estimate shown is the repeat with the median log-determinant: a real decompression (not an
-    # average of densities), robust to one unlucky submatrix
-    logdets = np.array([np.nan if r["logdet"] is None else float(r["logdet"]) for r in runs])
-    finite = np.flatnonzero(np.isfinite(logdets))
-    central = int(finite[np.argsort(logdets[finite])[(finite.size - 1) // 2]]) if finite.size else 0
-    report: dict[str, Any] = {
+    if not lowest <= n_s <= n_full:
+        raise CLIError(f"--sample {n_s} is outside the allowed range [{lowest}, {n_full}] (the matrix is "
+                       f"{n_full}×{n_full}; the model self-check needs at least {lowest} rows)")
+    with warnings.catch_warnings():
+        # a failed model check is printed below as one WARNING line, not as a Python warning
+        warnings.simplefilter("ignore", fc.ModelCheckWarning)
+        law = fc.decompress_matrix(A, n_s, to=n, repeats=args.repeats, rng=args.seed, check=not args.no_check,
+                                   floor=args.floor)
+    report = law.decompression_report
+    check = report.model_check
+    laws = list(report.repeats) or [law]
+    est = _functionals(law, n)
+    result: dict[str, Any] = {
         "matrix": str(args.matrix), "n": n_full, "sample": n_s, "target": n, "factor": n / n_s,
-        "repeats": args.repeats, "seed": args.seed,
-        "support": runs[central]["support"] if args.repeats == 1 else [r["support"] for r in runs],
+        "repeats": args.repeats, "seed": args.seed, "floor": args.floor,
+        "support": [list(ab) for ab in law.support] if args.repeats == 1 else
+        [[list(ab) for ab in lw.support] for lw in laws],
+        "model_check": {"passed": check.passed, "statistic": check.statistic, "threshold": check.threshold,
+                        "route": check.route, "route_statistics": dict(check.route_statistics),
+                        "reason": check.reason},
     }
+    keys = ("logdet", "lambda_min", "lambda_max", "condition_number")
     for key in keys:
-        report[key] = _band([r[key] for r in runs])
+        result[key] = _band(est[key])
     if args.json:
-        _emit_json(report)
+        _emit_json(result)
     else:
-        print(f"free decompression of {args.matrix} ({n_full}×{n_full}): {args.repeats} random {n_s}×{n_s} "
-              f"principal submatrices → n = {n} (factor {n / n_s:.4g})")
-        print(f"  support            {_fmt_intervals(runs[central]['support'])}"
-              + ("  (median repeat)" if args.repeats > 1 else ""))
+        print(f"decompression of {args.matrix} ({n_full}×{n_full}): {args.repeats} random {n_s}×{n_s} "
+              f"principal submatrices → n = {n} (factor {n / n_s:.4g}), {check.route or 'free'} route")
+        print(f"  support            {_fmt_intervals(law.support)}" + ("  (central repeat)" if args.repeats > 1
+                                                                          else ""))
         labels = {"logdet": "log|det|", "lambda_min": "λ_min", "lambda_max": "λ_max",
                   "condition_number": "condition number"}
         for key in keys:
-            b = report[key]
-            band = f"  [5–95 %: {_fmt(b['low'])}, {_fmt(b['high'])}]" if b["low"] is not None else ""
+            b = result[key]
+            band = f"  [90 % band: {_fmt(b['low'])}, {_fmt(b['high'])}]" if b["low"] is not None else ""
             print(f"  {labels[key]:<18} {_fmt(b['value'])}{band}")
+        if check.passed is not None:
+            print(f"  model check        {'passed' if check.passed else 'FAILED'}: KS {_fmt(check.statistic, 3)} "
+                  f"(threshold {_fmt(check.threshold, 3)})")
+    if check.passed is False:
+        print(f"WARNING: model check {check.reason}", file=sys.stderr)
     if args.plot:
         from freecalc import plotting
 
-        others = [law for i, law in enumerate(laws) if i != central]
-        _save_figure(plotting.plot_decompression(laws[central], source=eig_sets[central], replicates=others or None),
-                     args.plot)
+        eigs = np.linalg.eigvalsh(fc.random_principal_submatrix(A, n_s, args.seed).matrix)
+        _save_figure(plotting.plot_decompression(law, source=eigs), args.plot)
     return EXIT_OK
 
 
@@ -604,9 +602,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "(memory-mapped, only the sampled entries are read)")
     p.add_argument("--sample", type=_positive_int, default=2048, help="submatrix size n_s (default 2048)")
     p.add_argument("--to", type=_positive_int, default=None, help="target size n (default: the matrix size)")
-    p.add_argument("--repeats", type=_positive_int, default=1, help="independent submatrices; > 1 gives 5–95 %% "
+    p.add_argument("--repeats", type=_positive_int, default=1, help="independent submatrices; > 1 gives 90 %% "
                    "bands (default 1)")
     p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument("--floor", type=float, default=None, help="known lower bound of the spectrum (e.g. a ridge σ "
+                   "of K + σI); must not exceed the smallest sampled eigenvalue")
+    p.add_argument("--no-check", action="store_true", help="skip the model self-check (decompressing random "
+                   "halves of each submatrix back to n_s)")
     p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_decompress)

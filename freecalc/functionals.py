@@ -25,11 +25,21 @@ edge such as MP(1) at 0, or too small an n), the side falls back to ``SUPPORT``.
 
 Bands
 -----
-Laws that carry repeated estimates (``law.repeats``: one law per repeat, e.g. the numeric decompression of several
-independent random submatrices, :func:`freecalc.operations.numeric_decompression.decompress_numeric` with
-``repeats=R``) give each functional a band: the result is an :class:`Estimate` (a float, the value for the law
-itself, i.e. the equal-weight mixture) whose ``low``/``high`` are the 5 % and 95 % quantiles of the functional over
-the repeats, which are kept in ``repeats``.
+Laws that carry repeated estimates give each functional a band: the result is an :class:`Estimate` (a float, the
+value for the law itself) whose ``low``/``high`` come from :func:`freecalc.operations.estimation.estimate_over_repeats`
+(the one rule for estimates over repeats): the 5 % and 95 % quantiles of the functional over the repeats (kept in
+``repeats``), widened in quadrature by the **model error** ``bias``. Repeats are
+``law.decompression_report.repeats`` (:func:`freecalc.decompress_matrix`: one decompression per random submatrix,
+the law itself being the central one) or ``law.repeats`` (the equal-weight mixture of
+:func:`freecalc.operations.numeric_decompression.decompress_numeric` with ``repeats=R``).
+
+Model error: when the law comes with a model self-check (``law.decompression_report.model_check.pairs``: laws
+predicted for the n_s×n_s submatrix from its random halves, with the submatrix's actual eigenvalues), the
+functional is evaluated on each predicted law (at size n_s) and on the actual eigenvalues; the root-mean-square
+error e is scaled to the target — per eigenvalue times n for traces (log-determinant, trace inverse), as is for
+λ_min/λ_max, relative for the condition number — and extrapolated from the check factor 2 to the target factor
+f = n/n_s by :math:`\log f/\log 2` (:func:`freecalc.operations.estimation.extrapolate_error`). Coverage of the
+resulting 90 % bands is measured in ``benchmarks/results/decompression_coverage.md``.
 
 References: Tracy & Widom (1996), CMP 177; Johnstone (2001), Ann. Stat. 29; Bornemann (2010), Math. Comp. 79
 (TW means); Ameli, van der Heide, Hodgkinson, Mahoney (2025), arXiv:2506.11994 (log-determinants by decompression).
@@ -46,6 +56,7 @@ import numpy as np
 
 from freecalc.laws.base import Law
 from freecalc.numerics.quadrature import IntervalRule
+from freecalc.operations.estimation import estimate_over_repeats, extrapolate_error
 from freecalc._options import coerce_enum
 
 __all__ = [
@@ -68,8 +79,14 @@ TW_MEAN = {1: -1.2065335745820, 2: -1.7710868074116}
 _K1, _K4, _K9 = 1.0, 4.0, 9.0
 # Relative disagreement of the k = 9 quantile with the square-root edge model beyond which the edge is not soft.
 _SOFT_EDGE_TOL = 0.2
-# Band quantiles over replicate estimates.
-_BAND = (0.05, 0.95)
+
+
+class _Scaling(enum.Enum):
+    """How a self-check error measured on an n_s×n_s submatrix carries over to an n×n matrix."""
+
+    EXTENSIVE = "extensive"  # a trace: the per-eigenvalue error times n
+    INTENSIVE = "intensive"  # an eigenvalue: as is
+    RELATIVE = "relative"  # a ratio: the relative error times the value
 
 
 class EdgeRule(enum.Enum):
@@ -82,22 +99,22 @@ class EdgeRule(enum.Enum):
 
 
 class Estimate(float):
-    """A float estimate with an optional band from repeated estimates (``low``, ``high``, ``repeats``)."""
+    """A float estimate with an optional band (``low``, ``high``) from repeated estimates (``repeats``) and a
+    model-error scale (``bias``, 0 when unknown), combined by
+    :func:`freecalc.operations.estimation.estimate_over_repeats`."""
 
     low: float | None
     high: float | None
     repeats: tuple[float, ...]
+    bias: float
 
-    def __new__(cls, value: float, repeats: tuple[float, ...] = ()) -> Estimate:
+    def __new__(cls, value: float, repeats: tuple[float, ...] = (), bias: float = 0.0) -> Estimate:
         obj = super().__new__(cls, value)
         reps = tuple(float(r) for r in repeats)
         obj.repeats = reps
-        finite = np.array([r for r in reps if math.isfinite(r)])
-        if finite.size:
-            lo, hi = np.quantile(finite, _BAND)
-            obj.low, obj.high = float(lo), float(hi)
-        else:
-            obj.low = obj.high = None
+        obj.bias = float(bias) if math.isfinite(bias) else 0.0
+        band = estimate_over_repeats(reps, center=float(value), bias=obj.bias)
+        obj.low, obj.high = band.low, band.high
         return obj
 
     def __repr__(self) -> str:
@@ -130,14 +147,46 @@ def _size(law: Law, n: Any) -> int:
 
 
 def _replicates(law: Law) -> tuple[Law, ...]:
-    """Per-repeat laws (``law.repeats``), or () when the law carries no repeated estimates."""
-    reps = tuple(getattr(law, "repeats", None) or ())
+    """Per-repeat laws (``decompression_report.repeats``, else ``law.repeats``), or () when there are none."""
+    report = getattr(law, "decompression_report", None)
+    reps = tuple(getattr(report, "repeats", None) or ()) or tuple(getattr(law, "repeats", None) or ())
     return reps if len(reps) > 1 else ()
 
 
-def _with_band(law: Law, value_of: Callable[[Law], float]) -> Estimate:
-    value = value_of(law)
-    return Estimate(value, tuple(value_of(r) for r in _replicates(law)))
+def _model_error(law: Law, n: int, value_at: Callable[[Law, int], float],
+                 actual: Callable[[np.ndarray], float], scaling: _Scaling, center: float) -> float:
+    """Model-error scale of a functional from the law's self-check pairs (module docstring), 0 without them."""
+    check = getattr(getattr(law, "decompression_report", None), "model_check", None)
+    pairs = getattr(check, "pairs", ()) or ()
+    errors = []
+    n_s = None
+    for pair in pairs:
+        eigs = np.sort(np.asarray(pair.eigenvalues, dtype=float))
+        n_s = eigs.size
+        try:
+            pred, act = value_at(pair.law, n_s), actual(eigs)
+        except (ValueError, ArithmeticError, NotImplementedError):
+            continue  # the functional is undefined for this check (e.g. the support reaches 0)
+        if not (math.isfinite(pred) and math.isfinite(act)):
+            continue
+        if scaling is _Scaling.EXTENSIVE:
+            errors.append((pred - act) / n_s * n)
+        elif scaling is _Scaling.INTENSIVE:
+            errors.append(pred - act)
+        elif act != 0:
+            errors.append((pred / act - 1.0) * center)
+    if not errors or n_s is None or n < n_s:
+        return 0.0
+    rms = math.sqrt(float(np.mean(np.square(errors))))
+    return extrapolate_error(rms, n / n_s, check.check_factor)
+
+
+def _with_band(law: Law, n: int, value_at: Callable[[Law, int], float],
+               actual: Callable[[np.ndarray], float] | None = None,
+               scaling: _Scaling = _Scaling.EXTENSIVE) -> Estimate:
+    value = value_at(law, n)
+    bias = 0.0 if actual is None else _model_error(law, n, value_at, actual, scaling, value)
+    return Estimate(value, tuple(value_at(r, n) for r in _replicates(law)), bias)
 
 
 def _continuous_integral(law: Law, g: Callable[[np.ndarray], np.ndarray], split: float | None = None) -> float:
@@ -185,7 +234,7 @@ def logdet(law: Law, n: int | None = None) -> Estimate:
     """
     law = _check_law(law)
     n = _size(law, n)
-    return _with_band(law, lambda lw: _logdet_value(lw, n))
+    return _with_band(law, n, _logdet_value, lambda e: float(np.sum(np.log(np.abs(e)))))
 
 
 def slogdet(law: Law, n: int | None = None) -> tuple[int, Estimate]:
@@ -210,7 +259,7 @@ def trace(law: Law, f: Callable[[np.ndarray], np.ndarray] | None = None, n: int 
     if not callable(g):
         raise TypeError(f"f must be a vectorised callable (or None for the identity), got {type(f).__name__}")
 
-    def value(lw: Law) -> float:
+    def value(lw: Law, n: int) -> float:
         atoms = lw.atoms
         locs = np.array([a for a, _ in atoms], dtype=float)
         vals = np.asarray(g(locs), dtype=float) if locs.size else np.zeros(0)
@@ -220,7 +269,7 @@ def trace(law: Law, f: Callable[[np.ndarray], np.ndarray] | None = None, n: int 
             raise ValueError(f"tr f(A) is not finite for {lw!r}: f is infinite or NaN on the support or at an atom")
         return n * total
 
-    return _with_band(law, value)
+    return _with_band(law, n, value, lambda e: float(np.sum(np.asarray(g(e), dtype=float))))
 
 
 def _trace_inverse_value(law: Law, n: int) -> float:
@@ -240,7 +289,7 @@ def trace_inverse(law: Law, n: int | None = None) -> Estimate:
     r"""tr A⁻¹ ≈ :math:`n\int x^{-1}\,d\mu`; ``ValueError`` if 0 is an atom or lies in the (closed) support."""
     law = _check_law(law)
     n = _size(law, n)
-    return _with_band(law, lambda lw: _trace_inverse_value(lw, n))
+    return _with_band(law, n, _trace_inverse_value, lambda e: float(np.sum(1.0 / e)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -306,9 +355,11 @@ def extreme_eigenvalues(law: Law, n: int | None = None, *, rule: EdgeRule | str 
     law = _check_law(law)
     n = _size(law, n)
     rule, beta = _as_rule(rule), _check_beta(beta)
-    main = _extremes(law, n, rule, beta)
-    reps = [_extremes(r, n, rule, beta) for r in _replicates(law)]
-    return Estimate(main[0], tuple(r[0] for r in reps)), Estimate(main[1], tuple(r[1] for r in reps))
+    lo = _with_band(law, n, lambda lw, k: _extremes(lw, k, rule, beta)[0], lambda e: float(e[0]),
+                    _Scaling.INTENSIVE)
+    hi = _with_band(law, n, lambda lw, k: _extremes(lw, k, rule, beta)[1], lambda e: float(e[-1]),
+                    _Scaling.INTENSIVE)
+    return lo, hi
 
 
 def lambda_min(law: Law, n: int | None = None, *, rule: EdgeRule | str = EdgeRule.TRACY_WIDOM,
@@ -339,9 +390,19 @@ def condition_number(law: Law, n: int | None = None, *, rule: EdgeRule | str = E
     law = _check_law(law)
     n = _size(law, n)
     rule, beta = _as_rule(rule), _check_beta(beta)
-    lo, hi = _extremes(law, n, rule, beta)
-    reps = []
-    for r in _replicates(law):
-        rl, rh = _extremes(r, n, rule, beta)
-        reps.append(_condition(rl, rh, r) if not (rl <= 0.0 <= rh) else math.nan)
-    return Estimate(_condition(lo, hi, law), tuple(reps))
+
+    def value(lw: Law, k: int) -> float:
+        rl, rh = _extremes(lw, k, rule, beta)
+        return _condition(rl, rh, lw)
+
+    def repeat_value(lw: Law, k: int) -> float:  # a repeat reaching 0 has no condition number: left out
+        rl, rh = _extremes(lw, k, rule, beta)
+        return math.nan if rl <= 0.0 <= rh else _condition(rl, rh, lw)
+
+    def actual(e: np.ndarray) -> float:
+        a = np.abs(e)
+        return float(a.max() / a.min())
+
+    center = value(law, n)
+    bias = _model_error(law, n, value, actual, _Scaling.RELATIVE, center)
+    return Estimate(center, tuple(repeat_value(r, n) for r in _replicates(law)), bias)

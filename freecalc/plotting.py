@@ -145,9 +145,6 @@ def plot_esd(eigenvalues: Any, law: Any = None, ax: Any = None, *, bins: Any = "
     return ax
 
 
-def _band_from(replicates: Sequence[Any], x: np.ndarray, quantiles: tuple[float, float]) -> np.ndarray:
-    curves = np.array([np.asarray(r.pdf(x), dtype=float) for r in replicates])
-    return np.quantile(curves, quantiles, axis=0)
 
 
 def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicates: Sequence[Any] | None = None,
@@ -171,13 +168,16 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
     -------
     matplotlib.axes.Axes
     """
+    from freecalc.operations.estimation import density_band  # the one band rule (estimation over repeats)
+
     ax = _axes(ax)
+    report = getattr(law, "decompression_report", None)
     if replicates is not None:
         curves = [law, *replicates]
-    else:  # a law that carries its own repeated estimates (numeric decompression of several submatrices)
-        own = getattr(law, "repeats", None) or getattr(law, "replicates", None) or ()
-        curves = [r for r in own if r is not law]
-    reps = curves[1:] if replicates is not None else curves
+    else:  # a law that carries its own repeated estimates (decompress_matrix, or decompress_numeric's repeats)
+        own = getattr(report, "repeats", None) or getattr(law, "repeats", None) or ()
+        curves = list(own)
+    reps = curves[1:] if replicates is not None else [r for r in curves if r is not law]
     laws = [law] + reps + ([exact] if exact is not None else [])
     if source is not None and not isinstance(source, (np.ndarray, list, tuple)):
         laws.append(source)
@@ -191,10 +191,12 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
             _hist(ax, source, "auto", f"source spectrum (n = {np.size(source)})", color="0.5")
         else:
             plot_density(source, ax, x=x, label=f"source {source!r}", color="0.45", linestyle="--")
-    if len(curves) >= 2:
-        lo, hi = _band_from(curves, x, band)
+    checked = getattr(getattr(report, "model_check", None), "passed", None) is not None
+    if len(curves) >= 2 or checked:
+        lo, hi = density_band(law, x, replicates=replicates, level=band[1] - band[0])
+        what = f"{len(curves)} estimates" + (" + model error" if checked else "")
         ax.fill_between(x, lo, hi, alpha=0.3, color="C0",
-                        label=f"{100 * band[0]:g}–{100 * band[1]:g} % band ({len(curves)} estimates)")
+                        label=f"{100 * band[0]:g}–{100 * band[1]:g} % band ({what})")
     plot_density(law, ax, x=x, label=f"decompressed (n = {law.size})" if law.size else "decompressed",
                  color="C0")
     if exact is not None:

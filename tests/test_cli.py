@@ -211,7 +211,7 @@ def wishart_npy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (np.zeros((4, 5)), [], ["square symmetric matrix", "(4, 5)"]),
     (np.zeros(5), [], ["square symmetric matrix"]),
     (np.zeros((2, 2, 2)), [], ["3-D array"]),
-    (np.eye(10), ["--sample", "20"], ["--sample 20", "[2, 10]"]),
+    (np.eye(10), ["--sample", "20"], ["--sample 20", "[8, 10]"]),
     (np.eye(10), ["--sample", "5", "--to", "4"], ["smaller than --sample"]),
     (np.eye(10), ["--sample", "-3"], ["must be a positive integer"]),
 ])

@@ -209,3 +209,45 @@ def test_bands_on_extremes_and_condition_number():
     # plain law: no band
     plain = fc.logdet(fc.MarchenkoPastur(0.1, size=10))
     assert plain.low is None and plain.repeats == () and "band" not in repr(plain)
+
+
+def _with_check(law, pairs, repeats=()):
+    """``law`` annotated as decompress_matrix does: a model self-check with (predicted law, actual eigenvalues)."""
+    from freecalc.operations.decompression import DecompressionReport, Route
+    from freecalc.operations.model_check import CheckPair, ModelCheck
+
+    check = ModelCheck(True, 0.01, 0.1, "passed", "free", (("free", 0.01),), (0.01,),
+                       tuple(CheckPair(p, e) for p, e in pairs))
+    law._set("decompression_report", DecompressionReport(Route.EXACT, "test", model_check=check,
+                                                         repeats=tuple(repeats)))
+    return law
+
+
+def test_model_error_widens_the_bands_by_the_extrapolated_check_error():
+    n_s, n = 200, 800  # target factor 4 = 2 check factors: the check error is doubled (log 4 / log 2)
+    pred = fc.MarchenkoPastur(0.5, size=n_s)
+    actual = 0.02 + np.asarray(pred.ppf((np.arange(n_s) + 0.5) / n_s))  # the truth sits 0.02 higher
+    law = _with_check(fc.MarchenkoPastur(0.5, size=n), [(pred, actual)])
+    lmin = fc.lambda_min(law, rule="support")
+    e_min = float(fc.lambda_min(pred, rule="support")) - actual.min()
+    assert lmin.bias == pytest.approx(2 * abs(e_min), rel=1e-12)
+    # no repeats: the band is the model error alone, symmetric about the value
+    assert (lmin.low, lmin.high) == pytest.approx((float(lmin) - lmin.bias, float(lmin) + lmin.bias), rel=1e-12)
+    ld = fc.logdet(law)
+    # a trace: the per-eigenvalue error of the check times n, times log 4 / log 2
+    e_ld = (float(fc.logdet(pred)) - np.sum(np.log(actual))) / n_s * n
+    assert ld.bias == pytest.approx(2 * abs(e_ld), rel=1e-12)
+    assert ld.low < float(ld) < ld.high
+    kappa = fc.condition_number(law, rule="support")
+    rel = float(fc.condition_number(pred, rule="support")) / (actual.max() / actual.min()) - 1
+    assert kappa.bias == pytest.approx(2 * abs(rel) * float(kappa), rel=1e-12)
+    ti = fc.trace_inverse(law)
+    assert ti.bias == pytest.approx(2 * abs(float(fc.trace_inverse(pred)) - np.sum(1 / actual)) / n_s * n, rel=1e-12)
+
+
+def test_report_repeats_give_the_band():
+    reps = [fc.MarchenkoPastur(c, size=400) for c in (0.2, 0.25, 0.3)]
+    law = _with_check(reps[1], [], repeats=reps)
+    est = fc.lambda_max(law, rule="support")
+    assert est.repeats == pytest.approx([(1 + math.sqrt(c)) ** 2 for c in (0.2, 0.25, 0.3)], rel=1e-12)
+    assert est.bias == 0.0 and est.low < float(est) < est.high

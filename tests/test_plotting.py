@@ -81,7 +81,9 @@ def test_decompression_band_and_source() -> None:
     # the band is the pointwise 5–95 % quantile of the four curves, so it contains the main curve
     main = next(ln for ln in ax.lines if ln.get_label().startswith("decompressed"))
     x, y = main.get_data()
-    lo, hi = plotting._band_from([law] + reps, x, (0.05, 0.95))
+    from freecalc.operations.estimation import density_band
+
+    lo, hi = density_band(law, x, replicates=reps, level=0.9)
     assert np.all(lo <= y + 1e-12) and np.all(y <= hi + 1e-12)
 
 

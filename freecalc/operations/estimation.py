@@ -1,0 +1,193 @@
+r"""Estimation over repeats: one rule for the central value and the band of a quantity estimated several times.
+
+Free decompression of a matrix is repeated on R independent random principal submatrices; every quantity derived
+from it (a log-determinant, an extreme eigenvalue, the density at a point) then has R values
+:math:`v_1, \dots, v_R`. This module is the single place that turns them into an estimate:
+
+* **band from the repeats**: the :math:`(1-\ell)/2` and :math:`(1+\ell)/2` quantiles of the finite values
+  (:math:`\ell` = ``level``, 0.9 by default: the 5–95 % band), linear interpolation between order statistics;
+* **model error**: a bias scale :math:`B \ge 0` (from the model self-check, see
+  :mod:`freecalc.operations.model_check`) widens each side in quadrature,
+
+  .. math:: \text{low} = c - \sqrt{(c - q_{lo})^2 + B^2}, \qquad \text{high} = c + \sqrt{(q_{hi} - c)^2 + B^2},
+
+  with :math:`c` the central value (spread and model error are treated as independent error sources);
+* **density band** (:func:`density_band`): pointwise, the same quantiles of the per-repeat densities, widened
+  in quadrature by :math:`2 D_f\,\rho(x)` with :math:`D_f` the self-check KS statistic extrapolated to the
+  target factor (total variation ≥ KS, and a relative density error spread evenly over the support has TV equal to
+  it; a heuristic scale, not a validated coverage statement);
+* **central repeat**: the repeat whose key value (the log-determinant for decompression) is the median — a real
+  estimate rather than an average of estimates, robust to one unlucky submatrix (:func:`median_index`);
+* **extrapolation of the model error**: an error measured when decompressing by the check factor
+  :math:`f_c` (2: half of the submatrix back to its full size) is scaled to the target factor f by
+  :math:`\log f / \log f_c` (:func:`extrapolate_error`). Rationale: decompression is the flow
+  :math:`\partial_t m = -m + m^{-1}\partial_z m` run for the time :math:`t = \log f`, and a defect of the source
+  model is transported along the characteristics, growing to first order linearly in t. The rule is validated by
+  ``benchmarks/coverage_decompression.py`` (band coverage of the true log-determinant and λ_min).
+
+Used by :func:`freecalc.operations.matrix_decompression.decompress_matrix` (central repeat),
+:mod:`freecalc.functionals` (bands of every functional) and :func:`freecalc.plotting.plot_decompression` (pointwise
+density band), and through them by ``freecalc decompress``.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["BAND_LEVEL", "CHECK_FACTOR", "Band", "estimate_over_repeats", "band_quantiles", "median_index",
+           "extrapolate_error", "widen", "density_band"]
+
+BAND_LEVEL = 0.9
+"""Nominal coverage of the bands (the 5–95 % quantiles of the repeats)."""
+
+CHECK_FACTOR = 2.0
+"""Factor of the model self-check: a random half of the submatrix decompressed back to its full size."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A central value with its band: ``value`` and ``low ≤ value ≤ high`` (None when no value is finite).
+
+    ``spread`` = (low, high) of the repeats alone, ``bias`` = the model-error scale added in quadrature.
+    """
+
+    value: float | None
+    low: float | None
+    high: float | None
+    spread: tuple[float, float] | None = None
+    bias: float = 0.0
+
+
+def _check_level(level: Any) -> float:
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < float(level) < 1:
+        raise ValueError(f"level must be a number in (0, 1) (the nominal band coverage), got {level!r}")
+    return float(level)
+
+
+def band_quantiles(values: Any, level: float = BAND_LEVEL, axis: int = 0) -> tuple[Any, Any]:
+    """The (1 − level)/2 and (1 + level)/2 quantiles of ``values`` along ``axis`` (NaN/inf ignored).
+
+    For a 1-D input returns two floats (None, None when nothing is finite); for a 2-D input (repeats along
+    ``axis``, e.g. densities on a grid) two arrays, pointwise.
+    """
+    level = _check_level(level)
+    qs = ((1 - level) / 2, (1 + level) / 2)
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim <= 1:
+        finite = arr[np.isfinite(arr)] if arr.ndim else arr.reshape(1)
+        if finite.size == 0:
+            return None, None
+        lo, hi = np.quantile(finite, qs)
+        return float(lo), float(hi)
+    masked = np.where(np.isfinite(arr), arr, np.nan)
+    lo, hi = np.nanquantile(masked, qs, axis=axis)
+    return lo, hi
+
+
+def median_index(values: Sequence[float]) -> int:
+    """Index of the repeat whose value is the (lower) median of the finite values; 0 when none is finite."""
+    v = np.array([math.nan if x is None else float(x) for x in values], dtype=float)
+    finite = np.flatnonzero(np.isfinite(v))
+    if finite.size == 0:
+        return 0
+    return int(finite[np.argsort(v[finite], kind="stable")[(finite.size - 1) // 2]])
+
+
+def extrapolate_error(error: float, factor: float, check_factor: float = CHECK_FACTOR) -> float:
+    r"""Scale a model error measured at ``check_factor`` to the target ``factor``: :math:`|e|\log f/\log f_c`.
+
+    A factor of 1 (no decompression) has no model error.
+    """
+    if not (check_factor > 1):
+        raise ValueError(f"check_factor must be > 1, got {check_factor!r}")
+    if not (factor >= 1):
+        raise ValueError(f"factor must be >= 1 (n / n_s), got {factor!r}")
+    return abs(float(error)) * math.log(factor) / math.log(check_factor)
+
+
+def widen(center: float, low: float, high: float, bias: float) -> tuple[float, float]:
+    """Widen the band [low, high] around ``center`` by the error scale ``bias`` in quadrature (module docstring)."""
+    b = abs(float(bias))
+    lo_w = max(center - low, 0.0)
+    hi_w = max(high - center, 0.0)
+    return center - math.hypot(lo_w, b), center + math.hypot(hi_w, b)
+
+
+def estimate_over_repeats(values: Sequence[float], *, center: float | None = None, bias: float = 0.0,
+                          level: float = BAND_LEVEL) -> Band:
+    """Central value and band of a quantity estimated once per repeat (the rule of the module docstring).
+
+    Parameters
+    ----------
+    values : sequence of float
+        One value per repeat (None/NaN/inf for a repeat where the quantity is undefined: ignored).
+    center : float, optional
+        The central value (e.g. the value for the central repeat's law); default the median of the finite values.
+    bias : float
+        Model-error scale (already extrapolated to the target factor), added to each side in quadrature.
+    level : float
+        Nominal coverage, in (0, 1).
+
+    Returns
+    -------
+    Band
+        With ``spread = None`` when fewer than two values are finite (one value has no between-repeat spread;
+        the band then comes from ``bias`` alone, or is None when ``bias`` is 0).
+    """
+    v = np.array([math.nan if x is None else float(x) for x in values], dtype=float)
+    finite = v[np.isfinite(v)]
+    if center is None:
+        if finite.size == 0:
+            return Band(None, None, None, None, float(bias))
+        center = float(np.median(finite))
+    center = float(center)
+    if finite.size >= 2:
+        lo, hi = band_quantiles(finite, level)
+        spread = (lo, hi)
+    elif bias > 0 and math.isfinite(center):
+        lo = hi = center
+        spread = None
+    else:
+        return Band(center, None, None, None, float(bias))
+    low, high = widen(center, min(lo, center), max(hi, center), bias)
+    return Band(center, low, high, spread, float(bias))
+
+
+def density_band(law: Any, x: Any, *, replicates: Sequence[Any] | None = None,
+                 level: float = BAND_LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise band of the density of ``law`` on the grid ``x`` (module docstring).
+
+    The repeats are ``replicates`` when given (compared together with ``law``), else
+    ``law.decompression_report.repeats``, else ``law.repeats``; the model error comes from
+    ``law.decompression_report.model_check`` when it ran. Raises ``ValueError`` when there are fewer than two
+    curves and no model error (no band to draw).
+    """
+    xa = np.asarray(x, dtype=float)
+    report = getattr(law, "decompression_report", None)
+    if replicates is not None:
+        curves = [law, *replicates]
+    else:
+        curves = list(getattr(report, "repeats", None) or ()) or list(getattr(law, "repeats", None) or ())
+    center = np.asarray(law.pdf(xa), dtype=float)
+    check = getattr(report, "model_check", None)
+    stat = getattr(check, "statistic", math.nan)
+    size, n_s = getattr(law, "size", None), None
+    pairs = getattr(check, "pairs", ()) or ()
+    if pairs:
+        n_s = len(pairs[0].eigenvalues)
+    rel = 0.0
+    if check is not None and math.isfinite(stat) and size and n_s and size >= n_s:
+        rel = 2.0 * extrapolate_error(stat, size / n_s, check.check_factor)
+    if len(curves) < 2 and rel == 0.0:
+        raise ValueError("no density band: the law carries neither repeats nor a model self-check")
+    if len(curves) >= 2:
+        lo, hi = band_quantiles(np.array([np.asarray(c.pdf(xa), dtype=float) for c in curves]), level)
+        lo, hi = np.minimum(lo, center), np.maximum(hi, center)
+    else:
+        lo, hi = center.copy(), center.copy()
+    b = rel * center
+    return np.maximum(center - np.hypot(center - lo, b), 0.0), center + np.hypot(hi - center, b)

@@ -1,0 +1,60 @@
+"""The one rule for estimates over repeats: quantile band, model-error widening, central repeat, extrapolation."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import freecalc as fc
+from freecalc.operations.estimation import (
+    Band, band_quantiles, density_band, estimate_over_repeats, extrapolate_error, median_index, widen,
+)
+
+
+def test_band_is_the_5_95_quantiles_of_the_finite_values() -> None:
+    vals = [3.0, 1.0, math.nan, 2.0, 5.0, 4.0, None]
+    b = estimate_over_repeats(vals)
+    # independent route: numpy's quantiles of the five finite values
+    lo, hi = np.quantile([1, 2, 3, 4, 5], (0.05, 0.95))
+    assert b == Band(3.0, lo, hi, (lo, hi), 0.0)
+    assert band_quantiles([1.0]) == (1.0, 1.0) and band_quantiles([math.nan]) == (None, None)
+
+
+def test_bias_widens_each_side_in_quadrature() -> None:
+    b = estimate_over_repeats([0.0, 10.0], center=4.0, bias=3.0)
+    lo, hi = np.quantile([0.0, 10.0], (0.05, 0.95))  # 0.5, 9.5
+    assert b.low == pytest.approx(4.0 - math.hypot(4.0 - lo, 3.0), rel=1e-14)
+    assert b.high == pytest.approx(4.0 + math.hypot(hi - 4.0, 3.0), rel=1e-14)
+    assert widen(1.0, 1.0, 1.0, 2.0) == (-1.0, 3.0)
+    # one repeat: the band is the model error alone; without one there is no band
+    assert estimate_over_repeats([2.0], bias=0.5) == Band(2.0, 1.5, 2.5, None, 0.5)
+    assert estimate_over_repeats([2.0]).low is None
+
+
+def test_extrapolation_rule_is_log_f_over_log_2() -> None:
+    # the rule stated in the module docstring: |e| log f / log f_c
+    assert extrapolate_error(-0.3, 2.0) == pytest.approx(0.3, rel=1e-15)
+    assert extrapolate_error(0.3, 8.0) == pytest.approx(0.9, rel=1e-15)
+    assert extrapolate_error(0.3, 1.0) == 0.0
+    assert extrapolate_error(1.0, 16.0, check_factor=4.0) == pytest.approx(2.0, rel=1e-15)
+    with pytest.raises(ValueError, match="factor must be >= 1"):
+        extrapolate_error(1.0, 0.5)
+
+
+def test_median_index() -> None:
+    assert median_index([5.0, 1.0, 3.0]) == 2
+    assert median_index([4.0, 1.0, 3.0, 2.0]) == 3  # lower median (2.0)
+    assert median_index([math.nan, 7.0]) == 1
+    assert median_index([]) == 0
+
+
+def test_density_band_contains_every_repeat_and_needs_something() -> None:
+    laws = [fc.MarchenkoPastur(c) for c in (0.2, 0.25, 0.3)]
+    x = np.linspace(0.3, 1.8, 50)
+    lo, hi = density_band(laws[1], x, replicates=[laws[0], laws[2]], level=0.999)
+    pdfs = np.array([lw.pdf(x) for lw in laws])
+    # level 0.999 of three curves: the envelope up to the interpolation at the extreme order statistics
+    assert np.all(lo <= pdfs.min(axis=0) + 1e-3 * pdfs.max()) and np.all(hi >= pdfs.max(axis=0) - 1e-3 * pdfs.max())
+    with pytest.raises(ValueError, match="no density band"):
+        density_band(laws[0], x)

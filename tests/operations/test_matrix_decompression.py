@@ -1,0 +1,159 @@
+"""decompress_matrix: sampling, model self-check, route choice, parallel repeats, input errors."""
+from __future__ import annotations
+
+import math
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import freecalc as fc
+from freecalc.operations import model_check as MC
+from freecalc.operations.decompression import Route
+from freecalc.operations.matrix_decompression import ROUTES, MatrixRoute
+
+
+def _rotated(lam: np.ndarray, seed: int) -> np.ndarray:
+    Q = fc.haar_stiefel(lam.size, lam.size, np.random.default_rng(seed))
+    A = (Q * lam) @ Q.T
+    return 0.5 * (A + A.T)
+
+
+@pytest.fixture(scope="module")
+def rotated_mp() -> tuple[np.ndarray, np.ndarray]:
+    n = 800
+    lam = np.asarray(fc.MarchenkoPastur(0.3).ppf((np.arange(n) + 0.5) / n))
+    return _rotated(lam, 0), lam
+
+
+@pytest.fixture(scope="module")
+def rbf_2d() -> np.ndarray:
+    X = np.random.default_rng(3).standard_normal((800, 2))
+    d2 = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    return np.exp(-d2 / 2.0) + 0.01 * np.eye(800)
+
+
+def _quiet(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fc.ModelCheckWarning)
+        return fc.decompress_matrix(*args, **kwargs)
+
+
+def test_rotated_spectrum_passes_the_model_check(rotated_mp) -> None:
+    A, lam = rotated_mp
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", fc.ModelCheckWarning)  # a warning here fails the test
+        law = fc.decompress_matrix(A, 200, repeats=2, rng=1)
+    rep = law.decompression_report
+    mc = rep.model_check
+    assert isinstance(mc, fc.ModelCheck)
+    assert mc.passed is True and mc.route == "free"
+    assert mc.threshold == pytest.approx(MC.threshold_for(200))
+    # the calibration's invariant families at n_s = 200 have statistics 0.01–0.03; 0.05 leaves room for the seed
+    assert 0 < mc.statistic < 0.05
+    assert len(mc.statistics) == 2 * MC.HALVES and len(mc.pairs) == 2 * MC.HALVES
+    assert law.size == 800 and len(rep.repeats) == 2 and any(r is law for r in rep.repeats)
+    # independent route: the decompressed law against the matrix's own spectrum (n_s = 200 → 800: a few % KS)
+    from freecalc.testing import ks_distance
+
+    assert ks_distance(lam, law) < 0.05
+
+
+def test_rbf_kernel_of_2d_data_fails_the_model_check(rbf_2d) -> None:
+    with pytest.warns(fc.ModelCheckWarning, match="not behave like"):
+        law = fc.decompress_matrix(rbf_2d, 200, repeats=1, rng=0, floor=0.01)
+    mc = law.decompression_report.model_check
+    assert mc.passed is False and mc.statistic > mc.threshold
+    stats = dict(mc.route_statistics)
+    assert set(stats) == {"free", "operator"}
+    # free failed: the route kept is the one with the smaller self-check statistic
+    assert mc.route == min(stats, key=stats.get)
+    assert stats["free"] > MC.threshold_for(200)
+
+
+def test_route_registry_has_one_entry_per_route() -> None:
+    assert set(ROUTES) == {MatrixRoute.FREE, MatrixRoute.OPERATOR}
+    assert set(MatrixRoute) == set(ROUTES) | {MatrixRoute.AUTO}
+
+
+def test_forced_operator_route(rbf_2d) -> None:
+    law = _quiet(rbf_2d, 200, rng=0, floor=0.01, route="operator")
+    mc = law.decompression_report.model_check
+    assert mc.route == "operator" and [r for r, _ in mc.route_statistics] == ["operator"]
+    # the operator route keeps every predicted eigenvalue at or above the floor
+    assert law.size == 800 and np.min(law.eigenvalues) >= 0.01 - 1e-12
+
+
+def test_serial_equals_executor(rotated_mp) -> None:
+    A, _ = rotated_mp
+    serial = _quiet(A, 120, to=600, repeats=3, rng=7)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parallel = _quiet(A, 120, to=600, repeats=3, rng=7, client=pool)
+    a, b = serial.decompression_report, parallel.decompression_report
+    assert a.model_check.statistics == b.model_check.statistics
+    assert [r.support for r in a.repeats] == [r.support for r in b.repeats]
+    assert float(fc.logdet(serial)) == float(fc.logdet(parallel))
+    # and a different seed gives a different draw
+    other = _quiet(A, 120, to=600, repeats=3, rng=8)
+    assert other.decompression_report.model_check.statistics != a.model_check.statistics
+
+
+def test_check_disabled(rotated_mp) -> None:
+    A, _ = rotated_mp
+    law = fc.decompress_matrix(A, 100, to=400, rng=0, check=False)
+    mc = law.decompression_report.model_check
+    assert mc.passed is None and math.isnan(mc.statistic) and "check=False" in mc.reason
+    assert mc.route == "free"
+
+
+def test_eigenvalues_alone_report_that_the_check_did_not_run() -> None:
+    eigs = np.linalg.eigvalsh(fc.MarchenkoPastur(0.25).matrix(200, np.random.default_rng(0)))
+    law = fc.Empirical(eigs, size=200).decompress(800)
+    mc = law.decompression_report.model_check
+    assert mc is MC.NOT_RUN and mc.passed is None and "decompress_matrix" in mc.reason
+    assert law.decompression_report.route in (Route.PARAMETRIC, Route.NUMERIC)
+
+
+def test_memmap_input(tmp_path, rotated_mp) -> None:
+    A, _ = rotated_mp
+    path = tmp_path / "a.npy"
+    np.save(path, A)
+    mm = np.load(path, mmap_mode="r")
+    a = _quiet(mm, 100, to=400, rng=2, check=False)
+    b = _quiet(A, 100, to=400, rng=2, check=False)
+    assert a.support == b.support
+
+
+@pytest.mark.parametrize("kwargs, exc, fragment", [
+    (dict(sample=4), ValueError, "sample=4 is outside the allowed range [8, 30]"),
+    (dict(sample=31), ValueError, "sample=31 is outside the allowed range [8, 30]"),
+    (dict(sample=10, repeats=0), ValueError, "repeats=0"),
+    (dict(sample=10, to=9), ValueError, "to=9"),
+    (dict(sample=10.5), TypeError, "sample must be an integer"),
+    (dict(sample=10, floor=math.nan), ValueError, "floor must be a finite real number"),
+    (dict(sample=10, client=object()), TypeError, "submit"),
+    (dict(sample=10, route="nystrom"), ValueError, "route"),
+])
+def test_bad_arguments(kwargs, exc, fragment) -> None:
+    A = np.eye(30)
+    with pytest.raises(exc, match=None) as info:
+        fc.decompress_matrix(A, **kwargs)
+    assert fragment in str(info.value)
+
+
+def test_bad_matrices() -> None:
+    with pytest.raises(ValueError, match="square symmetric matrix, got shape"):
+        fc.decompress_matrix(np.zeros((20, 30)), 10)
+    with pytest.raises(ValueError, match="not symmetric"):
+        fc.decompress_matrix(np.triu(np.ones((30, 30))) + np.eye(30), 10, rng=0)
+    bad = np.eye(30)
+    bad[:, :] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        fc.decompress_matrix(bad, 10, rng=0)
+
+
+def test_floor_above_the_sampled_minimum() -> None:
+    A = np.diag(np.linspace(1.0, 2.0, 40))
+    with pytest.raises(ValueError, match="floor=1.5 is above the smallest eigenvalue"):
+        fc.decompress_matrix(A, 20, floor=1.5, rng=0)
