@@ -69,7 +69,9 @@ def analyze(model: Any, *, laws: Any = None, plot_dir: str | Path | None = None,
         read with ``weights_only=True``), a Hugging Face model directory (its ``*.safetensors`` shards, else its
         ``pytorch_model*.bin``), a mapping name → array, or an object with ``state_dict()`` (a torch module).
     laws : Law class or sequence of Law classes, optional
-        Families compared by BIC on each layer; default :func:`default_laws` (MarchenkoPastur, InverseHTMP).
+        Families compared by BIC on each layer; default :func:`default_laws` (MarchenkoPastur, InverseHTMP). An
+        empty sequence fits no law: only the eigenvalues, the power-law tail α and the norms (WeightWatcher's
+        default analysis, at a fraction of the cost); the law, MP, spike and phase columns are then empty.
     plot_dir : path, optional
         Write one PNG per layer there (ESD with the fitted law, and the log–log tail with α); needs matplotlib.
         Created if missing.
@@ -136,7 +138,8 @@ def analyze(model: Any, *, laws: Any = None, plot_dir: str | Path | None = None,
         if plot_path is not None and eigs is not None:
             from freecalc.analysis.figures import save_layer_figure
 
-            save_layer_figure(plot_path / f"{i:03d}_{_safe(wm.ref.name)}.png", wm.ref.name, eigs, fit, mp)
+            save_layer_figure(plot_path / f"{i:03d}_{_safe(wm.ref.name)}.png", wm.ref.name, eigs, fit, mp,
+                              alpha=row["alpha"], xmin=row["xmin"])
     failed = [r["name"] for r in rows if r["error"]]
     if failed:
         warnings.warn(f"analyze: {len(failed)} layer(s) could not be analysed (see the 'error' column): "
@@ -187,6 +190,8 @@ def _analyze_one(wm: WeightMatrix, laws: tuple, options: Any) -> tuple[dict, Any
         lam = layer_spectrum(wm)
         if lam[-1] <= 0.0:
             raise ValueError("all eigenvalues are zero (a zero matrix)")
+        if not laws:
+            return _tail_only(wm, lam, row, options), lam, None, None
         law_arg = laws[0] if len(laws) == 1 else list(laws)
         fit = fc.fit(lam, law_arg, options=options)
     except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
@@ -215,14 +220,31 @@ def _analyze_one(wm: WeightMatrix, laws: tuple, options: Any) -> tuple[dict, Any
     return row, lam, fit, mp
 
 
+def _tail_only(wm: WeightMatrix, lam: np.ndarray, row: dict, options: Any) -> dict:
+    """``laws=()``: the power-law tail and the norms only (WeightWatcher's default analysis), no law fitted."""
+    from freecalc.fitting.tails import fit_power_law_tail
+
+    tail = fit_power_law_tail(lam, None if options is None else options.tails)
+    lam_max, total = float(lam[-1]), float(lam.sum())
+    log_spectral = math.log10(wm.n * lam_max)
+    row.update(lambda_min=float(lam[0]), lambda_max=lam_max, stable_rank=total / lam_max,
+               log_spectral_norm=log_spectral, log_norm=math.log10(wm.n * total),
+               notes="laws=(): no law fitted (tail exponent and norms only; no MP fit, spikes or phase)")
+    if tail is not None:
+        row.update(alpha=tail.alpha, alpha_sigma=tail.alpha_sigma, xmin=tail.xmin, n_tail=tail.n_tail,
+                   alpha_weighted=tail.alpha * log_spectral)
+    return row
+
+
 def _check_laws(laws: Any) -> tuple:
     from freecalc.fitting.families import family_of
 
     if laws is None:
         return default_laws()
     seq = (laws,) if isinstance(laws, type) else laws
-    if not isinstance(seq, Sequence) or isinstance(seq, (str, bytes)) or not seq:
-        raise TypeError(f"analyze: laws must be a Law class or a non-empty sequence of Law classes, got {laws!r}")
+    if not isinstance(seq, Sequence) or isinstance(seq, (str, bytes)):
+        raise TypeError(f"analyze: laws must be a Law class or a sequence of Law classes (empty: no law fitted), "
+                        f"got {laws!r}")
     for law in seq:
         if not isinstance(law, type):
             raise TypeError(f"analyze: laws must contain Law classes (e.g. fc.MarchenkoPastur), got {law!r}")

@@ -1,4 +1,4 @@
-r"""``freecalc analyze PATH [--json | --csv | --markdown] [--plot DIR]``: the per-layer table of a model.
+r"""``freecalc analyze PATH [--json | --csv | --markdown] [--plot DIR] [--tail-only]``: the per-layer table.
 
 Registered in :mod:`freecalc.cli` by :func:`add_analyze_parser`. Output: a short aligned table (default), every
 column as CSV, a Markdown table (written here: no ``tabulate`` dependency), or JSON
@@ -30,6 +30,8 @@ def add_analyze_parser(sub: Any) -> None:
     fmt.add_argument("--markdown", action="store_true", help="a Markdown table of the main columns")
     p.add_argument("--plot", metavar="DIR", help="write one figure per layer into DIR (needs matplotlib)")
     p.add_argument("--include-embeddings", action="store_true", help="also analyse embedding tables")
+    p.add_argument("--tail-only", action="store_true", help="fit no law: eigenvalues, power-law tail α and norms "
+                   "only (fast; WeightWatcher's default analysis)")
     p.set_defaults(func=cmd_analyze)
 
 
@@ -44,7 +46,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         except ImportError:
             raise CLIError("--plot needs matplotlib: pip install 'freecalc[plot]'") from None
     try:
-        df = analyze(args.model, plot_dir=args.plot, progress=True, include_embeddings=args.include_embeddings)
+        df = analyze(args.model, plot_dir=args.plot, progress=True, include_embeddings=args.include_embeddings,
+                     laws=() if args.tail_only else None)
     except ModelSourceError as exc:
         raise CLIError(str(exc).splitlines()[0]) from None
     except ImportError as exc:

@@ -14,21 +14,23 @@ from freecalc import plotting
 __all__ = ["save_layer_figure"]
 
 
-def save_layer_figure(path: Path, name: str, eigenvalues: np.ndarray, fit: Any, mp: Any) -> None:
-    """Write a PNG: left, the ESD with the best law (and the Marchenko–Pastur fit when another law won); right, the
-    log–log tail with the power-law fit of exponent α (omitted when there is no tail)."""
+def save_layer_figure(path: Path, name: str, eigenvalues: np.ndarray, fit: Any, mp: Any, *, alpha: float,
+                      xmin: float) -> None:
+    """Write a PNG: left, the ESD with the best law (and the Marchenko–Pastur fit when another law won; no law when
+    ``fit`` is None); right, the log–log tail with the power-law fit of exponent α (omitted when α is NaN)."""
     import matplotlib.pyplot as plt
 
-    has_tail = fit.alpha is not None
+    has_tail = alpha is not None and np.isfinite(alpha)
     fig, axes = plt.subplots(1, 2 if has_tail else 1, figsize=(12 if has_tail else 6.4, 4.2), squeeze=False)
     try:
-        ax = plotting.plot_esd(eigenvalues, fit.law, axes[0, 0], law_label=f"best: {fit.law_name}")
+        ax = plotting.plot_esd(eigenvalues, None if fit is None else fit.law, axes[0, 0],
+                               law_label=None if fit is None else f"best: {fit.law_name}")
         if mp is not None and mp is not fit:
             plotting.plot_density(mp.law, ax, label="Marchenko–Pastur fit", color="C2", linestyle="--")
             ax.legend(loc="best", fontsize="small")
         ax.set_title(name, fontsize="small")
         if has_tail:
-            plotting.plot_tail(eigenvalues, fit.alpha, fit.xmin, axes[0, 1])
+            plotting.plot_tail(eigenvalues, alpha, xmin, axes[0, 1])
         fig.tight_layout()
         fig.savefig(path, dpi=90)
     finally:

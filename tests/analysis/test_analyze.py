@@ -174,6 +174,16 @@ def test_plot_dir_writes_one_figure_per_layer(tmp_path):
         warnings.simplefilter("ignore", UserWarning)  # matplotlib's Agg backend notes
         df = fc.analyze({"a.weight": rng.standard_normal((80, 20)), "b.weight": rng.standard_t(2.5, size=(80, 20))},
                         plot_dir=tmp_path / "figs", progress=False)
+        fc.analyze({"c.weight": rng.standard_normal((80, 20))}, laws=(), plot_dir=tmp_path / "tail", progress=False)
     files = sorted(p.name for p in (tmp_path / "figs").iterdir())
     assert files == ["000_a.weight.png", "001_b.weight.png"] and len(df) == 2
+    assert [p.name for p in (tmp_path / "tail").iterdir()] == ["000_c.weight.png"]
     assert all((tmp_path / "figs" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)
+
+
+def test_tail_only_gives_the_same_alpha_without_fits(table):
+    df = fc.analyze(_model(), laws=(), progress=False)
+    same = ["alpha", "alpha_sigma", "xmin", "lambda_max", "log_norm", "log_spectral_norm", "alpha_weighted"]
+    pd.testing.assert_frame_equal(df[same], table[same], rtol=1e-12)
+    assert df["law"].isna().all() and df["mp_c"].isna().all() and df["phase"].isna().all()
+    assert (df["error"] == "").all() and df["notes"].str.startswith("laws=(): no law fitted").all()

@@ -91,3 +91,10 @@ def test_no_matrices_and_bad_dtype(tmp_path, capsys):
     assert main(["analyze", str(tmp_path / "q.safetensors")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("freecalc: error: tensor 'q.weight' of shape (20, 20) has dtype int8")
+
+
+def test_tail_only(model_file, expected, capsys):
+    assert main(["analyze", str(model_file), "--tail-only", "--json"]) == 0
+    layers = json.loads(capsys.readouterr().out)["layers"]
+    assert [r["alpha"] for r in layers] == pytest.approx(list(expected["alpha"]), rel=1e-12)
+    assert all(r["law"] is None and r["phase"] is None for r in layers)
