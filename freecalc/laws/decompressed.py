@@ -224,8 +224,18 @@ class DecompressedPiece:
         lo, hi = self.support
         scale = hi - lo
         zs = np.ascontiguousarray((z - self.offset) / self.scale)
-        u, st = K.solve_target(*self.args, self.f, zs, 10.0 * scale / self.scale + float(np.max(np.abs(zs))), 40,
-                               1e-14, 50)
+        y_start = 10.0 * scale / self.scale + float(np.max(np.abs(zs), initial=0.0))
+        try:
+            u, st = K.solve_target(*self.args, self.f, zs, y_start, 40, 1e-14, 50)
+        except ZeroDivisionError:
+            # a Newton step met dZ/du = 0 or a pole of the model: solve point by point, flag the failures
+            u = np.full(zs.shape, np.nan + 0j)
+            st = np.full(zs.shape, K.MAX_ITER, dtype=np.int64)
+            for i in range(zs.size):
+                try:
+                    u[i:i + 1], st[i:i + 1] = K.solve_target(*self.args, self.f, zs[i:i + 1], y_start, 40, 1e-14, 50)
+                except ZeroDivisionError:
+                    continue
         _, m0 = self._eval(u)
         m = self.w * m0 / (self.f * self.scale)
         # on the real axis inside the support the boundary value is the curve's (homotopy ends there)

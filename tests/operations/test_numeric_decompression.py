@@ -231,3 +231,11 @@ def test_bad_sources():
         decompress_numeric([1, 2, 3], 2.0)
     with pytest.raises(ValueError, match="n=500 is smaller"):
         fc.Empirical(np.arange(1000.0)).decompress(500)
+
+
+def test_unbounded_support_is_refused_with_the_reason():
+    # HTMP has a hard edge at 0 (kept by decompression) and InverseHTMP a power-law tail: neither is a square-root
+    # edge the rational Joukowski model represents, so the numeric route says so instead of returning a guess
+    for law in (fc.HTMP(0.5, 2, size=500), fc.InverseHTMP(0.5, 2, size=500)):
+        with pytest.raises(NotImplementedError, match=r"unbounded.*square-root edges"):
+            law.decompress(2000)
