@@ -8,6 +8,7 @@ unsupported dtype, a model with no weight matrices) is one ``freecalc: error:`` 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from typing import Any
@@ -36,25 +37,26 @@ def add_analyze_parser(sub: Any) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    """Run ``freecalc analyze``. Bad input raises :class:`ModelSourceError` (a ValueError), which the ``freecalc``
+    entry point reports as one ``freecalc: error:`` line with exit status 2; this module does not import
+    :mod:`freecalc.cli` (no import cycle between the two)."""
     from freecalc.analysis.analyze import analyze
     from freecalc.analysis.sources import ModelSourceError
-    from freecalc.cli import EXIT_OK, CLIError, _emit_json
 
     if args.plot is not None:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise CLIError("--plot needs matplotlib: pip install 'freecalc[plot]'") from None
+            raise ModelSourceError("--plot needs matplotlib: pip install 'freecalc[plot]'") from None
     try:
         df = analyze(args.model, plot_dir=args.plot, progress=True, include_embeddings=args.include_embeddings,
                      laws=() if args.tail_only else None)
-    except ModelSourceError as exc:
-        raise CLIError(str(exc).splitlines()[0]) from None
     except ImportError as exc:
-        raise CLIError(str(exc).splitlines()[0]) from None
+        raise ModelSourceError(str(exc).splitlines()[0]) from None
     if args.json:
-        _emit_json({"source": str(args.model), "layers": df.to_dict(orient="records"),
-                    "skipped": [{"name": n, "reason": r} for n, r in df.attrs.get("skipped", [])]})
+        payload = {"source": str(args.model), "layers": df.to_dict(orient="records"),
+                   "skipped": [{"name": n, "reason": r} for n, r in df.attrs.get("skipped", [])]}
+        print(json.dumps(_plain(payload), indent=2, allow_nan=False))
     elif args.csv:
         df.to_csv(sys.stdout, index=False)
     elif args.markdown:
@@ -65,7 +67,22 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"{len(df)} matrices analysed, {len(skipped)} tensors skipped (--json lists them)")
     if args.plot:
         print(f"wrote {len(df) - int((df['error'] != '').sum())} figures to {args.plot}", file=sys.stderr)
-    return EXIT_OK
+    return 0
+
+
+def _plain(value: Any) -> Any:
+    """JSON types: NaN → null, numpy scalars → Python numbers, containers recursively."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
 
 
 def _cell(value: Any) -> str:
