@@ -89,6 +89,14 @@ from freecalc.symbolic import transforms as T
 from freecalc.symbolic.algebraic import AlgebraicError, compress_equation
 from freecalc._options import coerce_enum
 from freecalc._params import check_count
+from freecalc.operations.decompression_checks import (
+    PSD_ROUNDOFF,
+    DecompressionError,
+    below_floor,
+    check_options,
+    resolve_floor,
+    source_floor,
+)
 
 __all__ = [
     "Route",
@@ -118,11 +126,6 @@ but the numeric route fits the semicircle submodel (c − 1 = 1/79 is below the 
 TV 0.207 at every seed. For Wachter(40, 60) (spread 0.23 at seed 2) the numeric route is better (TV 0.034–0.048
 against 0.040–0.131), but there the fitted law's decompression reaches below 0 for a PSD spectrum, and the floor
 rule (:func:`decompress`, ``floor=``) already sends AUTO to the numeric route."""
-
-PSD_ROUNDOFF = 64.0
-r"""Eigenvalues count as PSD when :math:`\lambda_{\min} \ge -` PSD_ROUNDOFF · n · eps · max|λ| (the round-off of a
-symmetric eigensolver on an n×n PSD matrix)."""
-
 
 class DecompressionWarning(UserWarning):
     """A decompressed law was returned although its own diagnostics predict a large error (see the report)."""
@@ -175,14 +178,6 @@ class DecompressionReport:
     spread: float | None = None
     model_check: ModelCheck = NOT_RUN
     repeats: tuple[Law, ...] = ()
-
-
-class DecompressionError(ValueError):
-    """Decompression by this factor gives no probability measure; ``max_factor`` is the largest valid factor."""
-
-    def __init__(self, message: str, max_factor: float) -> None:
-        super().__init__(message)
-        self.max_factor = max_factor
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -257,97 +252,6 @@ def _resolve(law: Law, n: Any, factor: Any) -> tuple[Any, int | None]:
 # --------------------------------------------------------------------------------------------------------------
 # floor (PSD and ridge): what the data say about the lowest eigenvalue
 # --------------------------------------------------------------------------------------------------------------
-def _lowest(law: Law) -> tuple[float, float] | None:
-    """(lowest point of the source, round-off tolerance), None when unknown (symbolic or no support)."""
-    if not isinstance(law, Law):
-        return None
-    if _is_data(law):
-        ev = law.eigenvalues
-        return float(ev[0]), PSD_ROUNDOFF * ev.size * np.finfo(float).eps * float(np.max(np.abs(ev)))
-    try:
-        if law.is_symbolic:
-            return None
-        pts = [float(a) for a, _ in law.support] + [float(b) for _, b in law.support] + [float(x) for x, _ in
-                                                                                           law.atoms]
-    except (ValueError, TypeError, ArithmeticError, NotImplementedError):
-        return None
-    finite = [v for v in pts if math.isfinite(v)]
-    if not pts or not finite:
-        return None
-    low = min(pts)
-    width = max(finite) - min(finite)
-    # laws whose edges are computed numerically (e.g. an algebraic law starting at 0) carry round-off
-    return low, 1e-10 * max(width, abs(low), 1e-300)
-
-
-def source_floor(law: Law) -> float | None:
-    """0.0 when ``law`` is the spectral law of a PSD matrix as far as its own values say, None otherwise.
-
-    Data (:class:`~freecalc.laws.empirical.Empirical`): every eigenvalue ≥ −(round-off, :data:`PSD_ROUNDOFF`).
-    Other laws: support and atoms in [0, ∞) (to relative round-off). Principal submatrices of a PSD matrix are
-    PSD, and free decompression of a law of a PSD matrix's compression must be PSD again; a law on [0, ∞) is
-    therefore decompressed under the floor 0 (pass ``floor=-math.inf`` to lift it, e.g. for a shifted Wigner
-    matrix whose submatrices happen to be positive).
-    """
-    got = _lowest(law)
-    if got is None:
-        return None
-    low, tol = got
-    return 0.0 if low >= -tol else None
-
-
-def resolve_floor(law: Law, floor: Any) -> float | None:
-    """The lower bound the decompressed law must respect, or None (no bound).
-
-    ``floor=None``: :func:`source_floor` (0 for PSD input). ``floor=-inf``: no bound. A finite floor σ (a ridge,
-    A = K + σI with K PSD) must not exceed the source's lowest eigenvalue: the principal submatrices of A are ≥ σ
-    too.
-
-    Raises
-    ------
-    TypeError
-        ``floor`` is not a real number.
-    ValueError
-        ``floor`` is NaN or +inf, or above the source's smallest eigenvalue (lower support edge).
-    """
-    if floor is None:
-        return source_floor(law)
-    if isinstance(floor, bool) or not isinstance(floor, numbers.Real):
-        raise TypeError(f"floor must be a real number (a lower bound of the eigenvalues, e.g. a ridge σ in "
-                        f"A = K + σI), None (0 for PSD input) or -math.inf (no bound), got {floor!r}")
-    value = float(floor)
-    if math.isnan(value) or value == math.inf:
-        raise ValueError(f"floor must be a finite number or -math.inf, got {floor!r}")
-    if value == -math.inf:
-        return None
-    got = _lowest(law)
-    if got is not None:
-        low, tol = got
-        if value > low + tol:
-            raise ValueError(
-                f"floor={value:g} is above the smallest eigenvalue {low:.6g} of {law!r}: a matrix A = K + floor·I "
-                f"(K PSD) and all its principal submatrices have every eigenvalue ≥ floor; pass floor <= {low:.6g}")
-    return value
-
-
-def _below(out: Law, floor: float | None) -> float | None:
-    """The lowest point of ``out`` when it reaches below ``floor`` (beyond round-off), else None."""
-    if floor is None or _is_sym_law(out):
-        return None
-    got = _lowest(out)
-    if got is None:
-        return None
-    low, tol = got
-    return low if low < floor - tol else None
-
-
-def _is_sym_law(law: Law) -> bool:
-    try:
-        return bool(law.is_symbolic)
-    except AttributeError:
-        return False
-
-
 def _floor_factor(law: Law, factor: float, floor: float) -> float:
     """Largest factor in [1, factor] whose exact decompression of a quadratic law stays ≥ floor (bisection on the
     lower edge, which decreases with the factor); NaN for other laws."""
@@ -357,7 +261,7 @@ def _floor_factor(law: Law, factor: float, floor: float) -> float:
     for _ in range(60):
         mid = math.sqrt(lo * hi)
         try:
-            ok = _below(_exact(law, mid, None), floor) is None
+            ok = below_floor(_exact(law, mid, None), floor) is None
         except (DecompressionError, ZeroDivisionError):
             ok = False
         lo, hi = (mid, hi) if ok else (lo, mid)
@@ -681,7 +585,7 @@ def _parametric(law: Law, factor: Any, size: int | None, floor: Any, *, auto: bo
     except DecompressionError as exc:
         raise DecompressionError(f"{law!r} was fitted by the free Meixner family ({fit.reason}); {exc}",
                                  exc.max_factor) from None
-    low = _below(out, lower)
+    low = below_floor(out, lower)
     if low is not None:
         if not auto:
             raise _floor_error(fit.law, low, factor, lower, floor is not None, "parametric")
@@ -706,49 +610,6 @@ def _parametric(law: Law, factor: Any, size: int | None, floor: Any, *, auto: bo
 
 def _as_route(route: Any) -> Route:
     return coerce_enum(route, Route, "route", hint="use freecalc.Route")
-
-
-_NUMERIC_DATA_OPTIONS = ("degree", "grid", "matrix", "n_eff", "outliers", "repeats", "rng", "solver", "support",
-                         "variable")
-"""Options of the numeric route on data (:func:`~freecalc.operations.numeric_decompression.decompress_numeric`,
-:meth:`~freecalc.laws.empirical.Empirical.smooth`)."""
-_NUMERIC_LAW_OPTIONS = ("degree", "grid", "matrix", "n_eff", "repeats", "rng", "solver", "support")
-"""Options of the numeric route on a law (fitted from its quadrature rule: no outliers, no variable choice)."""
-_PARAMETRIC_OPTIONS = ("bootstrap", "method", "rng", "snap", "threshold")
-"""Options of the parametric route (:func:`~freecalc.operations.parametric_decompression.fit_free_meixner`)."""
-
-
-def _check_options(law: Law, route: Route, opts: dict[str, Any]) -> None:
-    """Refuse options the chosen route does not take, naming them and the valid ones, before any work is done."""
-    if not opts:
-        return
-    data = _is_data(law)
-    numeric = _NUMERIC_DATA_OPTIONS if data else _NUMERIC_LAW_OPTIONS
-    exact = _has_exact(law) and not data
-    if route is Route.NUMERIC:
-        valid, name = numeric, "route=NUMERIC"
-    elif route is Route.PARAMETRIC:
-        valid, name = _PARAMETRIC_OPTIONS, "route=PARAMETRIC"
-    elif route is Route.EXACT or exact:
-        valid, name = (), f"the exact route ({type(law).__name__} is decompressed exactly)"
-    elif data:  # AUTO on data: the parametric fit decides, so only its options can be honoured
-        valid, name = _PARAMETRIC_OPTIONS, "route=AUTO on data"
-    else:
-        valid, name = numeric, "route=AUTO (numeric for this law)"
-    bad = sorted(set(opts) - set(valid))
-    if not bad:
-        return
-    hints = []
-    if "to" in bad:
-        hints.append("the target size is the second argument, law.decompress(n) (the CLI's --to)")
-    others = [(r, v) for r, v in (("numeric", numeric), ("parametric", _PARAMETRIC_OPTIONS)) if set(bad) <= set(v)]
-    if others:
-        kind = others[0][0]
-        hints.append(f"{', '.join(map(repr, bad))} {'belongs' if len(bad) == 1 else 'belong'} to the {kind} route: "
-                     f"pass route=Route.{kind.upper()} to use {'it' if len(bad) == 1 else 'them'}")
-    listed = ", ".join(valid) if valid else "none besides n, factor, route and floor"
-    raise TypeError(f"decompress got unexpected option(s) {', '.join(map(repr, bad))} for {name}; valid options: "
-                    f"{listed}" + ("" if not hints else " (" + "; ".join(hints) + ")"))
 
 
 @register_operation("decompress")
@@ -813,7 +674,7 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
         raise TypeError(f"decompress needs a freecalc Law, got {type(law).__name__}; "
                         f"for eigenvalues use fc.Empirical(eigenvalues, size=n_s)")
     route = _as_route(route)
-    _check_options(law, route, opts)
+    check_options(opts, route=route.value, data=_is_data(law), exact=_has_exact(law), law_name=type(law).__name__)
     f, size = _resolve(law, n, factor)
     lower = resolve_floor(law, floor)
     if not _is_sym(f) and float(f) == 1.0:
@@ -838,7 +699,7 @@ def decompress(law: Law, n: int | None = None, *, factor: Any = None, route: Rou
         out = _report(_exact(law, f, size), law, Route.EXACT,
                       f"closed-form rule for {type(law).__name__}" if _rule_for(law) or isinstance(law, QuadraticLaw)
                       else "algebraic equation")
-    low = None if (_is_sym(f) or _is_sym_law(law)) else _below(out, lower)
+    low = None if (_is_sym(f) or law.is_symbolic) else below_floor(out, lower)
     if low is not None:
         raise _floor_error(law, low, f, lower, floor is not None, "exact")
     return out

@@ -57,7 +57,7 @@ from freecalc.kernels import characteristics as K
 from freecalc.laws.base import Law
 from freecalc.laws.decompressed import DecompressedLaw, DecompressedPiece, Solver
 from freecalc.laws.empirical import Empirical, FittedSpectrum
-from freecalc.operations.decompression import DecompressionError, resolve_floor
+from freecalc.operations.decompression_checks import DecompressionError, resolve_floor
 from freecalc._options import coerce_enum
 
 __all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL", "MASS_TOL", "FLOOR_RTOL"]

@@ -438,9 +438,12 @@ def test_fitted_law_of_psd_data_respects_zero():
     ev = np.linalg.eigvalsh(fc.Wachter(4.0, 6.0).matrix(400, rng=0))
     law = fc.Wachter(4.0, 6.0, size=400)
     assert law.decompress(factor=9.5).support[0][0] >= 0  # Wachter stays in [0, 1] up to its limit a + b = 10
-    sc = fc.Semicircle(float(np.std(ev)) * 2, center=float(np.mean(ev)), size=400)  # a wrong model of PSD data
-    with pytest.raises(fc.DecompressionError, match="PSD"):
+    # a wrong model of PSD data: fc.fit's semicircle on [0.118, 0.713] decompresses by 32 to [−1.27, 2.10]
+    # (before: returned silently); the largest factor that stays PSD is (centre/r)² = 1.955
+    sc = fc.fit(ev, law=fc.Semicircle).law.with_size(400)
+    with pytest.raises(fc.DecompressionError, match="PSD") as err:
         sc.decompress(factor=32)
+    assert err.value.max_factor == pytest.approx((sc.center / sc.r) ** 2, rel=1e-5)
 
 
 def test_unknown_options_are_refused_up_front():
