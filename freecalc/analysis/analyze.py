@@ -178,7 +178,7 @@ def layer_spectrum(wm: WeightMatrix) -> np.ndarray:
 # -- helpers --------------------------------------------------------------------------------------------------------
 
 def _analyze_one(wm: WeightMatrix, laws: tuple, options: Any) -> tuple[dict, Any, Any, Any]:
-    import freecalc as fc
+    from freecalc.fitting import fit as fit_law
     from freecalc.laws.marchenko_pastur import MarchenkoPastur
 
     ref = wm.ref
@@ -193,7 +193,7 @@ def _analyze_one(wm: WeightMatrix, laws: tuple, options: Any) -> tuple[dict, Any
         if not laws:
             return _tail_only(wm, lam, row, options), lam, None, None
         law_arg = laws[0] if len(laws) == 1 else list(laws)
-        fit = fc.fit(lam, law_arg, options=options)
+        fit = fit_law(lam, law_arg, options=options)
     except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
         row["error"] = str(exc).splitlines()[0]
         return row, None, None, None
@@ -201,7 +201,7 @@ def _analyze_one(wm: WeightMatrix, laws: tuple, options: Any) -> tuple[dict, Any
     notes = list(fit.notes)
     if mp is None:
         try:
-            mp = fc.fit(lam, MarchenkoPastur, options=options)
+            mp = fit_law(lam, MarchenkoPastur, options=options)
         except (ValueError, ArithmeticError) as exc:
             notes.append(f"Marchenko–Pastur fit failed: {str(exc).splitlines()[0]}")
     lam_max = float(lam[-1])
