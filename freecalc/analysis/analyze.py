@@ -41,6 +41,10 @@ COLUMNS = ("name", "kind", "shape", "N", "M", "aspect_ratio", "n_slices", "n_eig
            "alpha_weighted", "notes", "error")
 
 
+#: rows of W converted to float64 at a time when forming WᵀW (bounds the extra memory to 4096·M·8 bytes)
+_ROW_BLOCK = 4096
+
+
 class AnalysisWarning(UserWarning):
     """Some layers could not be analysed (their row has ``error`` set and NaN metrics)."""
 
@@ -153,8 +157,9 @@ def analyze(model: Any, *, laws: Any = None, plot_dir: str | Path | None = None,
 def layer_spectrum(wm: WeightMatrix) -> np.ndarray:
     r"""Sorted eigenvalues of :math:`X = W^T W / N` for one weight matrix (the union over a kernel's slices).
 
-    Computed as ``eigvalsh`` of the M×M Gram matrix in float64; round-off negatives are set to 0 (a Gram matrix
-    is positive semi-definite).
+    Computed as ``eigvalsh`` of the M×M Gram matrix, accumulated in float64 over blocks of rows of W (so a large
+    float16/float32 matrix, e.g. a 128k-row output projection, is never copied whole to float64); round-off
+    negatives are set to 0 (a Gram matrix is positive semi-definite).
 
     Raises
     ------
@@ -163,11 +168,19 @@ def layer_spectrum(wm: WeightMatrix) -> np.ndarray:
     """
     out = []
     for a in wm.matrices():
-        if not np.all(np.isfinite(a)):
-            bad = int(np.count_nonzero(~np.isfinite(a)))
+        n, m = a.shape
+        g = np.zeros((m, m))
+        bad = 0
+        for start in range(0, n, _ROW_BLOCK):
+            b = np.asarray(a[start:start + _ROW_BLOCK], dtype=np.float64)
+            finite = np.isfinite(b)
+            if not finite.all():
+                bad += int(b.size - np.count_nonzero(finite))
+                continue
+            g += b.T @ b
+        if bad:
             raise ValueError(f"{bad} non-finite weight(s) (NaN or inf)")
-        g = a.T @ a
-        g /= a.shape[0]
+        g /= n
         out.append(np.linalg.eigvalsh(g))
     lam = np.concatenate(out)
     np.maximum(lam, 0.0, out=lam)

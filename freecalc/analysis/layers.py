@@ -71,8 +71,9 @@ class WeightMatrix:
         return self.m * self.n_slices
 
     def matrices(self) -> list[np.ndarray]:
-        """The matrices (float64, n×m with n ≥ m) whose eigenvalues form the layer's spectrum."""
-        w = np.asarray(self.ref.load(), dtype=np.float64)
+        """The matrices (n×m with n ≥ m, possibly transposed views, in the stored float dtype: a float64 copy of a
+        large float16/float32 tensor is never made whole) whose eigenvalues form the layer's spectrum."""
+        w = np.asarray(self.ref.load())
         mats = conv_slices(w) if self.kind is LayerKind.CONV2D else [w]
         return [a if a.shape[0] >= a.shape[1] else a.T for a in mats]
 

@@ -187,3 +187,19 @@ def test_tail_only_gives_the_same_alpha_without_fits(table):
     pd.testing.assert_frame_equal(df[same], table[same], rtol=1e-12)
     assert df["law"].isna().all() and df["mp_c"].isna().all() and df["phase"].isna().all()
     assert (df["error"] == "").all() and df["notes"].str.startswith("laws=(): no law fitted").all()
+
+
+def test_gram_accumulated_over_row_blocks():
+    import importlib
+
+    analyze_module = importlib.import_module("freecalc.analysis.analyze")  # the module, not the function
+
+    rng = np.random.default_rng(7)
+    w = rng.standard_normal((2 * analyze_module._ROW_BLOCK + 100, 12)).astype(np.float32)  # three row blocks
+    (wm,), _ = select_matrices(read_source({"tall.weight": w}))
+    expected = np.sort(np.linalg.svd(w.astype(np.float64), compute_uv=False) ** 2 / w.shape[0])
+    np.testing.assert_allclose(layer_spectrum(wm), expected, rtol=1e-10)  # float64 accumulation: round-off only
+    w[-1, 0] = np.inf
+    w[5, 3] = np.nan
+    with pytest.raises(ValueError, match="^2 non-finite weight"):
+        layer_spectrum(select_matrices(read_source({"tall.weight": w}))[0][0])
