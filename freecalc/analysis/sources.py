@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -160,7 +161,8 @@ def _read_safetensors(path: Path) -> list[TensorRef]:
     header = _safetensors_header(path)
     refs = []
     with safe_open(str(path), framework="np") as f:
-        names = list(f.keys())
+        # the format keeps no order (names come back sorted as strings): natural order puts layer.2 before layer.10
+        names = sorted(f.keys(), key=natural_key)
     for name in names:
         info = header[name]
         dtype = _ST_DTYPES.get(info["dtype"], info["dtype"].lower())
@@ -171,6 +173,11 @@ def _read_safetensors(path: Path) -> list[TensorRef]:
             loader = _st_loader(path, name)
         refs.append(TensorRef(name, shape, dtype, loader))
     return refs
+
+
+def natural_key(name: str) -> list:
+    """Sort key comparing the digit runs of a name as numbers (``h.2.w`` < ``h.10.w``)."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", name)]
 
 
 def _safetensors_header(path: Path) -> dict:

@@ -157,3 +157,9 @@ def test_registry_is_extensible(tmp_path):
         READERS.pop(".fake")
     with pytest.raises(ValueError, match="must start with a dot"):
         register_reader("fake", reader)
+
+
+def test_safetensors_names_in_natural_order(tmp_path):
+    names = ["h.10.w", "h.2.w", "h.1.w", "emb"]
+    save_file({n: np.ones((2, 2), np.float32) for n in names}, str(tmp_path / "m.safetensors"))
+    assert [r.name for r in read_source(tmp_path / "m.safetensors")] == ["emb", "h.1.w", "h.2.w", "h.10.w"]
