@@ -6,15 +6,19 @@ The declarations in ``Law.parameters`` are the single source: ``typical_params``
 """
 from __future__ import annotations
 
+import itertools
 import math
+from types import ModuleType
 from typing import Any
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from freecalc._params import Parameter
 from freecalc.laws.base import Law
 
-__all__ = ["typical_params", "valid_params", "invalid_values", "laws"]
+__all__ = ["typical_params", "valid_params", "invalid_values", "laws", "exported_law_classes", "parameter_grid",
+           "scaled_examples"]
 
 
 def _floats_in(p: Parameter, lo: float, hi: float) -> st.SearchStrategy[float]:
@@ -74,3 +78,46 @@ def laws(law_cls: type[Law], typical: bool = True) -> st.SearchStrategy[Law]:
             return None
 
     return strat.map(build).filter(lambda law: law is not None)
+
+
+def exported_law_classes(package: ModuleType) -> list[type[Law]]:
+    """Classes named in ``package.__all__`` that subclass :class:`Law` and declare parameters, in that order.
+
+    Passing the package (``freecalc``) keeps this module free of imports from the layers above the laws; a law
+    added to the public API is then drawn by every property test without further registration.
+    """
+    out = []
+    for name in package.__all__:
+        obj = getattr(package, name)
+        if isinstance(obj, type) and issubclass(obj, Law) and obj.parameters:
+            out.append(obj)
+    return out
+
+
+def parameter_grid(law_cls: type[Law], points: int = 3) -> list[Law]:
+    """Laws on a small grid: each parameter at ``points`` evenly spaced values of its typical range.
+
+    A cheap, finite operand set for expensive operations (free convolutions): the same operands recur across
+    examples, so results can be cached. Combinations violating a cross-parameter constraint are dropped.
+    """
+    axes = []
+    for p in law_cls.parameters:
+        lo, hi = p.typical
+        vals = [lo + (hi - lo) * k / (points - 1) for k in range(points)] if points > 1 else [0.5 * (lo + hi)]
+        axes.append([float(round(v)) if p.domain.integer else v for v in vals])
+    out = []
+    for combo in itertools.product(*axes):
+        try:
+            out.append(law_cls(*combo))
+        except ValueError:
+            continue
+    return out
+
+
+def scaled_examples(n: int) -> int:
+    """``n`` examples under the default profile (max_examples = 100), proportionally more under a larger one.
+
+    Property tests pass this to ``settings(max_examples=...)``, which would otherwise pin the count and make the
+    ``thorough`` profile (tests/conftest.py) ineffective.
+    """
+    return max(1, round(n * settings.default.max_examples / 100))

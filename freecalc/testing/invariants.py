@@ -1,0 +1,279 @@
+r"""Invariants every numeric law must satisfy, for property-based tests (``tests/properties``).
+
+Unlike :func:`freecalc.testing.check_law` (a fixed battery at tight tolerances for hand-picked laws), these checks
+are meant for *randomly drawn* laws and results of operations, so each tolerance allows for the conditioning of
+the quantity at hand and says why. Each function raises ``AssertionError`` naming the law and the discrepancy.
+
+Invariants (:func:`check_invariants` runs them all):
+
+* total mass 1, atoms included (quadrature rule of the continuous part + atom masses);
+* pdf finite and ≥ 0 everywhere, 0 outside the support;
+* the raw cdf (before the public clip to [0, 1]) is non-decreasing, lies in [0, 1] and jumps by the atom masses;
+  ``ppf(cdf(x)) = x`` on the continuous part;
+* mean and variance equal their quadratures and the first two free cumulants read off the R-transform
+  (:math:`R(w) = \kappa_1 + \kappa_2 w + O(w^2)`, an independent route through Newton inversion of m);
+* :math:`\Im m(z) > 0` for :math:`\Im z > 0`, :math:`m(\bar z) = \overline{m(z)}`, :math:`z\,m(z) \to -1`;
+* the symbolic face agrees with the numeric one: the closed-form m(z) when there is one, else the algebraic
+  equation :math:`P(m(z), z) = 0`;
+* scalar, 0-d and n-d inputs give outputs of the matching shape and equal values.
+
+Laws whose moments do not exist (heavy tails) are handled by the moment checks themselves: a moment the law
+reports as +∞ is not compared with a quadrature that cannot converge, but a NaN is always an error. A moment is
+compared with its quadrature only when the moment of twice its order is finite too: a density whose tail makes
+x^k ρ(x) barely integrable (x^(-1-ε)) has no fixed-node quadrature accurate to 1e-7, for mathematical reasons.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from freecalc.laws.base import Law
+from freecalc.symbolic import transforms as T
+from freecalc.symbolic.special import lambdify
+
+__all__ = ["check_invariants", "law_scale", "check_mass", "check_density", "check_cdf_ppf", "check_moments",
+           "check_stieltjes", "check_symbolic", "check_shapes", "same_law", "upper_points"]
+
+
+def law_scale(law: Law) -> tuple[float, float, float]:
+    """(lo, hi, width): the extent of support and atoms; an infinite end is replaced by a 1e-6 tail quantile."""
+    ends: list[float] = []
+    for a, b in law.support:
+        ends.append(a if math.isfinite(a) else float(law.ppf(1e-6)))
+        ends.append(b if math.isfinite(b) else float(law.ppf(1 - 1e-6)))
+    ends += [x for x, _ in law.atoms]
+    assert ends, f"{law!r} has neither support nor atoms"
+    assert all(math.isfinite(e) for e in ends), f"{law!r}: non-finite support end or atom {ends}"
+    lo, hi = min(ends), max(ends)
+    return lo, hi, max(hi - lo, 1e-3 * max(1.0, abs(lo), abs(hi)))
+
+
+def upper_points(law: Law, rng: np.random.Generator, n: int = 40) -> np.ndarray:
+    """Points of the upper half plane around the law: across the support, from 1e-6 widths above it to far away."""
+    lo, hi, w = law_scale(law)
+    return rng.uniform(lo - w, hi + w, n) + 1j * w * 10.0 ** rng.uniform(-6, 1, n)
+
+
+def check_mass(law: Law) -> None:
+    _, ws = law.continuous_rule()
+    atoms = law.atoms
+    total = float(np.sum(ws)) + sum(w for _, w in atoms)
+    # 1e-8: the composite rules reach ~1e-12 on square-root edges; hard edges and heavy tails lose a few digits
+    assert abs(total - 1.0) < 1e-8, f"{law!r}: total mass {total!r} (continuous {np.sum(ws)!r} + atoms)"
+    assert np.all(ws >= 0), f"{law!r}: negative quadrature weight (density < 0 at a node)"
+    for loc, w in atoms:
+        assert math.isfinite(loc) and 0 < w <= 1 + 1e-12, f"{law!r}: atom ({loc}, {w}) invalid"
+
+
+def _grid(law: Law, rng: np.random.Generator, n: int = 600) -> np.ndarray:
+    lo, hi, w = law_scale(law)
+    ends = [e for ab in law.support for e in ab if math.isfinite(e)]
+    atoms = [x for x, _ in law.atoms]
+    pts = [np.linspace(lo - w, hi + w, n), rng.uniform(lo, hi, n // 2), np.array(ends + atoms)]
+    for e in ends + atoms:  # just inside and outside every edge and atom
+        pts.append(e + w * np.array([-1e-9, -1e-6, 1e-6, 1e-9]))
+    return np.sort(np.concatenate(pts))
+
+
+def check_density(law: Law, rng: np.random.Generator) -> None:
+    x = _grid(law, rng)
+    rho = np.asarray(law.pdf(x), dtype=float)
+    bad = ~np.isfinite(rho)
+    assert not bad.any(), f"{law!r}: pdf not finite at x = {x[bad][:4]}"
+    assert np.all(rho >= 0), f"{law!r}: pdf < 0 at x = {x[rho < 0][:4]} (values {rho[rho < 0][:4]})"
+    inside = np.zeros(x.shape, dtype=bool)
+    for a, b in law.support:
+        inside |= (x >= a) & (x <= b)
+    assert np.all(rho[~inside] == 0), f"{law!r}: pdf ≠ 0 outside the support at {x[~inside & (rho != 0)][:4]}"
+
+
+def check_cdf_ppf(law: Law, rng: np.random.Generator) -> None:
+    lo, hi, w = law_scale(law)
+    x = _grid(law, rng)
+    raw = np.asarray(law._cdf(x), dtype=float)  # before the public clip, which would hide F > 1
+    assert np.all(np.isfinite(raw)), f"{law!r}: cdf not finite at {x[~np.isfinite(raw)][:4]}"
+    # 1e-9: cumulative quadrature of the density; a larger excursion is a wrong normalisation, not round-off
+    assert raw.min() >= -1e-9 and raw.max() <= 1 + 1e-9, f"{law!r}: raw cdf leaves [0, 1]: [{raw.min()}, {raw.max()}]"
+    F = np.asarray(law.cdf(x), dtype=float)
+    drops = np.diff(F) < -1e-10
+    assert not drops.any(), f"{law!r}: cdf decreases after x = {x[:-1][drops][:4]}"
+    finite_ends = [e for ab in law.support for e in ab]
+    if all(math.isfinite(e) for e in finite_ends):
+        F_lo, F_hi = law.cdf(np.array([lo - 0.5 * w, hi + 0.5 * w]))
+        assert F_lo < 1e-10 and abs(F_hi - 1) < 1e-9, f"{law!r}: cdf limits {F_lo}, {F_hi}"
+    for loc, mass in law.atoms:
+        jump = float(law.cdf(loc) - law.cdf(np.nextafter(loc, -np.inf)))
+        assert abs(jump - mass) < 1e-8, f"{law!r}: cdf jumps by {jump} at the atom {loc} of mass {mass}"
+    # ppf(cdf(x)) = x where the density is not tiny (there the inverse is ill-conditioned: δx ≈ δF / ρ)
+    pts = []
+    for a, b in law.support:
+        a_, b_ = (a if math.isfinite(a) else lo), (b if math.isfinite(b) else hi)
+        pts.append(a_ + (b_ - a_) * rng.uniform(0.02, 0.98, 30))
+    if not pts:
+        return
+    xs = np.concatenate(pts)
+    xs = xs[[all(abs(v - loc) > 1e-6 * w for loc, _ in law.atoms) for v in xs]]
+    rho = np.asarray(law.pdf(xs), dtype=float)
+    keep = rho > 1e-3 / w
+    xs, rho = xs[keep], rho[keep]
+    if xs.size == 0:
+        return
+    back = np.asarray(law.ppf(law.cdf(xs)), dtype=float)
+    tol = 1e-8 * w + 1e-10 / rho  # cdf accurate to ~1e-12 ⇒ δx ≲ 1e-12/ρ; margin 100
+    err = np.abs(back - xs)
+    assert np.all(err <= tol), (f"{law!r}: ppf(cdf(x)) ≠ x at x = {xs[err > tol][:3]} "
+                                f"(got {back[err > tol][:3]})")
+
+
+def _finite_or_inf(value: float, what: str, law: Law) -> bool:
+    """True when finite; False when +inf (a moment that does not exist); NaN is an error."""
+    assert not math.isnan(value), f"{law!r}: {what} is NaN (should be a number, or +inf when it does not exist)"
+    return math.isfinite(value)
+
+
+def check_moments(law: Law) -> None:
+    xs, ws = law.continuous_rule()
+    atoms = law.atoms
+    lo, hi, w = law_scale(law)
+    size = max(abs(lo), abs(hi), w)
+    mean, var = law.mean(), law.var()
+    has_mean = _finite_or_inf(mean, "mean", law)
+    has_var = _finite_or_inf(var, "variance", law)
+    # the quadrature converges only with a tail margin (module docstring): E X^2 (resp. E X^4) finite
+    mean_quad_ok = has_mean and math.isfinite(law.moment(2))
+    var_quad_ok = has_var and math.isfinite(law.moment(4))
+    if mean_quad_ok:
+        q1 = float(np.sum(ws * xs) + sum(p * a for a, p in atoms))
+        # 1e-7 relative to the law's extent: quadrature of x ρ(x) (heavy right tails converge slowest)
+        assert abs(mean - q1) <= 1e-7 * size, f"{law!r}: mean {mean!r} vs quadrature {q1!r}"
+    if has_mean and has_var:
+        assert var >= 0, f"{law!r}: negative variance {var!r}"
+        if var_quad_ok:
+            q2 = float(np.sum(ws * (xs - mean) ** 2) + sum(p * (a - mean) ** 2 for a, p in atoms))
+            assert abs(var - q2) <= 1e-7 * size ** 2, f"{law!r}: variance {var!r} vs quadrature {q2!r}"
+        k1, k2 = law.free_cumulants(2)
+        assert abs(k1 - mean) <= 1e-12 * max(1.0, abs(mean)), f"{law!r}: κ1 = {k1!r} ≠ mean {mean!r}"
+        assert abs(k2 - var) <= 1e-10 * max(1.0, size ** 2), f"{law!r}: κ2 = {k2!r} ≠ variance {var!r}"
+        if var > 1e-12 * size ** 2 and var_quad_ok:  # the O(h²) remainder needs κ3, κ4 finite
+            _check_r_cumulants(law, mean, var)
+    elif not has_var:
+        try:
+            law.r_transform(np.array([1e-3j]))
+        except NotImplementedError:
+            pass  # no R-transform expansion at 0 without a variance: the honest answer
+
+
+def _check_r_cumulants(law: Law, mean: float, var: float) -> None:
+    # R(w) = κ1 + κ2 w + κ3 w² + …: the even/odd parts at ±h give κ1 + O(κ3 h²) and κ2 + O(κ4 h²); with
+    # h = 1e-3/σ the truncation is ~1e-6 σ (resp. 1e-6 σ²), Newton's round-off ~1e-11 σ
+    sd = math.sqrt(var)
+    h = 1e-3 / sd
+    Rp, Rm = law.r_transform(np.array([h, -h]))
+    k1 = 0.5 * (Rp + Rm)
+    k2 = (Rp - Rm) / (2 * h)
+    assert abs(k1 - mean) <= 1e-4 * sd + 1e-10 * abs(mean), f"{law!r}: R(0) = {k1} but the mean is {mean}"
+    assert abs(k2 - var) <= 1e-4 * var, f"{law!r}: R'(0) = {k2} but the variance is {var}"
+
+
+def check_stieltjes(law: Law, rng: np.random.Generator) -> None:
+    z = upper_points(law, rng)
+    m = np.asarray(law.stieltjes(z))
+    assert np.all(np.isfinite(m)), f"{law!r}: m(z) not finite at {z[~np.isfinite(m)][:3]}"
+    assert np.all(m.imag > 0), f"{law!r}: Im m(z) ≤ 0 at z = {z[m.imag <= 0][:3]} (m = {m[m.imag <= 0][:3]})"
+    mc = np.asarray(law.stieltjes(np.conj(z)))
+    assert np.allclose(mc, np.conj(m), rtol=1e-12, atol=0), f"{law!r}: m(z̄) ≠ conj m(z)"
+    lo, hi, w = law_scale(law)
+    R = 1e6 * max(w, abs(lo), abs(hi))
+    big = R * np.exp(1j * np.array([0.5, math.pi / 2, math.pi - 0.5]))
+    err = np.abs(big * np.asarray(law.stieltjes(big)) + 1)
+    mean = law.mean()
+    # z m(z) + 1 = -m1/z + O(z^-2); without a mean the decay is slower (tail exponent): only demand it be small
+    bound = 10 * (abs(mean) + w) / R + 1e-9 if math.isfinite(mean) else 1e-2
+    assert np.all(err < bound), f"{law!r}: |z m(z) + 1| = {err} at |z| = {R:.3g} (bound {bound:.3g})"
+
+
+def _lambdified_stieltjes(law: Law):
+    try:
+        expr = law.sym.stieltjes(T.z)
+    except NotImplementedError:
+        return None
+    return lambdify(T.z, expr)
+
+
+def check_symbolic(law: Law, rng: np.random.Generator) -> str:
+    """Symbolic vs numeric at random points of the upper half plane; returns which route was compared."""
+    z = upper_points(law, rng, 12)
+    z = z[z.imag > 1e-3 * law_scale(law)[2]]  # the closed form's branch cuts are exact; stay off the axis
+    num = np.asarray(law.stieltjes(z), dtype=complex)
+    f = _lambdified_stieltjes(law)
+    if f is not None:
+        try:
+            with np.errstate(all="ignore"):
+                sym = np.asarray(f(z), dtype=complex) * np.ones_like(z)
+        except (TypeError, AttributeError, ValueError) as err:
+            raise AssertionError(f"{law!r}: the lambdified symbolic m(z) cannot be evaluated on a numpy array: "
+                                 f"{type(err).__name__}: {err}") from None
+        err = np.abs(sym - num) / np.maximum(1.0, np.abs(num))
+        # 1e-9: both are closed forms in double precision; Kummer/hypergeometric forms lose a few digits
+        assert np.all(err < 1e-9), f"{law!r}: symbolic m(z) ≠ numeric at z = {z[err >= 1e-9][:3]} (err {err.max():.3g})"
+        return "closed form"
+    try:
+        P = law.sym.equation(T.m, T.z)
+    except NotImplementedError:
+        return "none"
+    poly = sp.Poly(sp.expand(P), T.m, T.z)
+    terms = [(complex(c), i, j) for (i, j), c in poly.terms()]
+    vals = np.array([[c * mm ** i * zz ** j for c, i, j in terms] for mm, zz in zip(num, z)])
+    resid = np.abs(vals.sum(axis=1)) / np.abs(vals).sum(axis=1)
+    # 1e-9 relative to the sum of |terms|: m(z) is accurate to ~1e-13, the polynomial amplifies by its degree
+    assert np.all(resid < 1e-9), f"{law!r}: P(m(z), z) ≠ 0 at z = {z[resid >= 1e-9][:3]} (residual {resid.max():.3g})"
+    return "equation"
+
+
+def check_shapes(law: Law, rng: np.random.Generator) -> None:
+    lo, hi, w = law_scale(law)
+    x = rng.uniform(lo - 0.2 * w, hi + 0.2 * w, (2, 3))
+    q = rng.uniform(0.05, 0.95, (2, 3))
+    z = x + 1j * w * rng.uniform(0.01, 1.0, (2, 3))
+    for name, arr in (("pdf", x), ("cdf", x), ("ppf", q), ("stieltjes", z)):
+        f = getattr(law, name)
+        full = np.asarray(f(arr))
+        assert full.shape == arr.shape, f"{law!r}.{name}: shape {full.shape} for input {arr.shape}"
+        s = f(arr[0, 1].item())
+        s0 = f(np.asarray(arr[0, 1]))
+        assert np.ndim(s) == 0 and np.ndim(s0) == 0, f"{law!r}.{name}: scalar in, shape {np.shape(s)} out"
+        empty = np.asarray(f(arr[:0, :1].ravel()))
+        assert empty.shape == (0,), f"{law!r}.{name}: empty input gives shape {empty.shape}"
+        # a scalar evaluation is the same computation as the vectorised one (round-off only)
+        assert np.allclose(complex(s), complex(full[0, 1]), rtol=1e-10, atol=1e-13), \
+            f"{law!r}.{name}: scalar {s} vs element of the array {full[0, 1]}"
+        assert np.array_equal(np.asarray(s0), np.asarray(s), equal_nan=True), f"{law!r}.{name}: 0-d ≠ scalar"
+
+
+def check_invariants(law: Law, rng: Any = 0, *, symbolic: bool = True) -> None:
+    """Run every invariant on a numeric law (see the module docstring)."""
+    gen = np.random.default_rng(rng)
+    check_mass(law)
+    check_density(law, gen)
+    check_cdf_ppf(law, gen)
+    check_moments(law)
+    check_stieltjes(law, gen)
+    if symbolic:
+        check_symbolic(law, gen)
+    check_shapes(law, gen)
+
+
+def same_law(a: Law, b: Law, rng: Any = 0, rtol: float = 1e-8) -> None:
+    """Two laws are the same measure: equal atoms and equal m(z) at points of the upper half plane."""
+    gen = np.random.default_rng(rng)
+    ma, mb = a.atoms, b.atoms
+    lo, hi, w = law_scale(a)
+    assert len(ma) == len(mb) and all(abs(x - y) <= 1e-8 * max(1.0, w) and abs(p - q) <= 1e-8
+                                      for (x, p), (y, q) in zip(ma, mb)), f"atoms differ: {ma} vs {mb}"
+    z = gen.uniform(lo - w, hi + w, 20) + 1j * w * gen.uniform(0.05, 2.0, 20)
+    sa, sb = np.asarray(a.stieltjes(z)), np.asarray(b.stieltjes(z))
+    err = np.abs(sa - sb) / np.maximum(1.0 / w, np.abs(sa))
+    assert np.all(err < rtol), f"{a!r} and {b!r} differ: max relative |Δm| = {err.max():.3g}"

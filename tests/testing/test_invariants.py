@@ -1,0 +1,70 @@
+"""The property-suite invariants (freecalc/testing/invariants.py) pass on a correct law and catch broken ones."""
+import types
+
+import numpy as np
+import pytest
+from hypothesis import settings
+
+import freecalc as fc
+from freecalc.testing import invariants as inv
+from freecalc.testing.strategies import exported_law_classes, parameter_grid, scaled_examples
+
+
+class _HeavyDensity(fc.Semicircle):
+    """A semicircle whose density is 1 % too large: mass 1.01."""
+
+    def _pdf(self, x):
+        return 1.01 * super()._pdf(x)
+
+
+class _WrongBranch(fc.Semicircle):
+    """m(z) on the wrong sheet: Im m < 0 in the upper half plane."""
+
+    def _stieltjes(self, z):
+        return np.conj(super()._stieltjes(z))
+
+
+class _ScalarCrash(fc.Semicircle):
+    """cdf works on arrays but not on 0-d input."""
+
+    def _cdf(self, x):
+        if np.ndim(x) == 0:
+            raise TypeError("0-d input")
+        return super()._cdf(x)
+
+
+class _WrongMean(fc.Semicircle):
+    def _moment(self, k):
+        return super()._moment(k) + (0.1 if k == 1 else 0.0)
+
+
+def test_a_correct_law_passes_everything() -> None:
+    inv.check_invariants(fc.MarchenkoPastur(2.0), rng=1)  # with an atom at 0
+    inv.check_invariants(fc.Semicircle(1.5, center=0.3), rng=2)
+
+
+@pytest.mark.parametrize("law, check, fragment", [
+    (_HeavyDensity(2.0), inv.check_mass, "total mass"),
+    (_WrongBranch(2.0), lambda law: inv.check_stieltjes(law, np.random.default_rng(0)), "≤ 0 at z"),
+    (_ScalarCrash(2.0), lambda law: inv.check_shapes(law, np.random.default_rng(0)), "0-d input"),
+    (_WrongMean(2.0), inv.check_moments, "mean"),
+], ids=["mass", "branch", "shapes", "mean"])
+def test_each_invariant_can_fail(law, check, fragment) -> None:
+    with pytest.raises((AssertionError, TypeError), match=fragment):
+        check(law)
+
+
+def test_discovery_and_grid() -> None:
+    classes = exported_law_classes(fc)
+    assert fc.Semicircle in classes and fc.Law not in classes and fc.AlgebraicLaw not in classes
+    fake = types.SimpleNamespace(__all__=["Semicircle", "free_add", "Law"], Semicircle=fc.Semicircle,
+                                 free_add=fc.free_add, Law=fc.Law)
+    assert exported_law_classes(fake) == [fc.Semicircle]
+    grid = parameter_grid(fc.Wachter, 2)  # the ends of the typical ranges a, b ∈ [0.6, 4]
+    assert {(law.a, law.b) for law in grid} == {(0.6, 0.6), (0.6, 4.0), (4.0, 0.6), (4.0, 4.0)}
+    assert len(parameter_grid(fc.FreeMeixner, 3)) == 27
+
+
+def test_scaled_examples_follows_the_profile() -> None:
+    base = settings.default.max_examples
+    assert scaled_examples(6) == max(1, round(6 * base / 100))
