@@ -75,6 +75,15 @@ def _validate_size(size: Any) -> int | None:
     return None if size is None else check_count("size", size)
 
 
+def _guarded(compute: Callable[[], Any]) -> Any:
+    """``compute()``, or None when the law cannot provide it (no moments, unbounded, overflow): the transform then
+    falls back to its closed or iterative form, as without a series."""
+    try:
+        return compute()
+    except (NotImplementedError, ArithmeticError):
+        return None
+
+
 def _as_transform_arg(w: Any, where: str) -> np.ndarray:
     arr = np.asarray(w)
     if arr.dtype.kind not in "biufc" or arr.dtype.kind == "b":
@@ -124,6 +133,7 @@ _SERIES_DELTA = 1e-2
 # For S no such bound is at hand: the radius is estimated from the growth of the computed coefficients and the
 # series is used only a factor 1e-3 inside it (the neglected terms are then ≲ |s_0| 1e-3^K).
 _S_SERIES_DELTA = 1e-3
+_EPS = float(np.finfo(float).eps)
 
 
 class Law(StatsVocabulary):
@@ -439,9 +449,13 @@ class Law(StatsVocabulary):
             return None
         return [m1] if hook == self._r_transform else [1.0 / m1]
 
+    def _series_ends(self) -> list[float]:
+        """Points whose hull contains the law (support ends and atoms); laws that know a cheaper bracket override."""
+        return [e for ab in self.support for e in ab] + [loc for loc, _ in self.atoms]
+
     def _centred_radius(self) -> float | None:
-        """max |x − mean| over the support and the atoms, or None when the support is unbounded."""
-        ends = [e for ab in self.support for e in ab] + [loc for loc, _ in self.atoms]
+        """max |x − mean| over :meth:`_series_ends`, or None when the law is not known to be bounded."""
+        ends = self._series_ends()
         if not ends or not all(math.isfinite(e) for e in ends):
             return None
         m1 = self.mean()
@@ -453,29 +467,57 @@ class Law(StatsVocabulary):
         """Free cumulants κ₁..κ_K as R-series coefficients and the radius where the series is used (cached)."""
         cache = self.__dict__.setdefault("_transform_series", {})
         if "r" not in cache:
-            cache["r"] = None
-            radius = self._centred_radius()
-            if radius is not None:
-                with np.errstate(all="ignore"):
-                    kap = np.asarray(self.free_cumulants(_SERIES_TERMS), dtype=float)
-                if np.all(np.isfinite(kap)):
-                    cache["r"] = (kap, math.inf if radius == 0 else _SERIES_DELTA / (16.0 * radius))
+            cache["r"] = _guarded(self._compute_r_series)
         return cache["r"]
+
+    def _compute_r_series(self) -> tuple[np.ndarray, float] | None:
+        radius = self._centred_radius()
+        if radius is None:
+            return self._short_series(lambda: self.free_cumulants(4), lambda c: 1.0)
+        with np.errstate(all="ignore"):
+            kap = np.asarray(self.free_cumulants(_SERIES_TERMS), dtype=float)
+        if not np.all(np.isfinite(kap)):
+            return None
+        return kap, math.inf if radius == 0 else _SERIES_DELTA / (16.0 * radius)
+
+    def _short_series(self, four: Callable[[], Any], cancel: Callable[[np.ndarray], float]
+                      ) -> tuple[np.ndarray, float] | None:
+        """Three terms of an asymptotic series, for an unbounded law with four finite moments.
+
+        Without a bound on the support the series need not converge, but it is asymptotic as w → 0 with error
+        ≈ |c₃||w|³, while the closed or iterative form loses ≈ eps·C/|w| to cancellation (C = ``cancel(c)``);
+        the series is used where the first is the smaller, |w|⁴ ≤ eps·C/|c₃|.
+        """
+        if not all(math.isfinite(self.moment(k)) for k in range(1, 5)):
+            return None
+        with np.errstate(all="ignore"):
+            c = np.asarray(four(), dtype=float)
+        if not np.all(np.isfinite(c)):
+            return None
+        if c[3] == 0:
+            return c[:3], math.inf
+        return c[:3], (_EPS * cancel(c) / abs(c[3])) ** 0.25
 
     def _s_series(self) -> tuple[np.ndarray, float] | None:
         """S-series coefficients s₀..s_{K−1} and the radius where the series is used (cached)."""
         cache = self.__dict__.setdefault("_transform_series", {})
         if "s" not in cache:
-            cache["s"] = None
-            if self._centred_radius() is not None:
-                moms = self.moments(_SERIES_TERMS + 1)
-                if np.all(np.isfinite(moms)):
-                    with np.errstate(all="ignore"):
-                        coefs = np.asarray(s_series_from_moments(moms), dtype=float)
-                    if np.all(np.isfinite(coefs)):
-                        growth = max(abs(c / coefs[0]) ** (1.0 / k) for k, c in enumerate(coefs) if k)
-                        cache["s"] = (coefs, math.inf if growth == 0 else _S_SERIES_DELTA / growth)
+            cache["s"] = _guarded(self._compute_s_series)
         return cache["s"]
+
+    def _compute_s_series(self) -> tuple[np.ndarray, float] | None:
+        if self._centred_radius() is None:
+            return self._short_series(lambda: s_series_from_moments(self.moments(4)),
+                                      lambda c: abs(c[0] / self.mean()))
+        moms = self.moments(_SERIES_TERMS + 1)
+        if not np.all(np.isfinite(moms)):
+            return None
+        with np.errstate(all="ignore"):
+            coefs = np.asarray(s_series_from_moments(moms), dtype=float)
+        if not np.all(np.isfinite(coefs)):
+            return None
+        growth = max(abs(c / coefs[0]) ** (1.0 / k) for k, c in enumerate(coefs) if k)
+        return coefs, math.inf if growth == 0 else _S_SERIES_DELTA / growth
 
     def rvs(self, size: Any = None, rng: Any = None) -> Any:
         """Independent samples from the law (not eigenvalues of one matrix: see :meth:`matrix`)."""

@@ -404,6 +404,10 @@ class NumericLaw(Law):
     def _support(self) -> tuple[tuple[float, float], ...]:
         return self._support_info
 
+    def _series_ends(self) -> list[float]:
+        # the evaluator's bracket bounds the law without the support scan (R/S series near 0 need only a bound)
+        return list(self._evaluator.bracket())
+
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         return tuple(self._evaluator.atoms())
 
