@@ -60,7 +60,7 @@ from freecalc.kernels import characteristics as K
 from freecalc.laws.base import Law
 from freecalc.laws.decompressed import DecompressedLaw, DecompressedPiece, Solver
 from freecalc.laws.empirical import Empirical, FittedSpectrum
-from freecalc.operations.decompression_checks import DecompressionError, resolve_floor
+from freecalc.operations.decompression_checks import NUMERIC_DATA_OPTIONS, DecompressionError, resolve_floor
 from freecalc._options import coerce_enum
 
 __all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL", "MASS_TOL", "FLOOR_RTOL"]
@@ -346,6 +346,10 @@ def decompress_numeric(law: Law | Sequence[Law], factor: float, *, grid: Any = N
     """
     f = _check_factor(factor)
     solver = _as_solver(solver)
+    unknown = sorted(set(smooth_options) - set(NUMERIC_DATA_OPTIONS))
+    if unknown:
+        raise TypeError(f"decompress_numeric got unexpected option(s) {', '.join(map(repr, unknown))}; valid options: "
+                        f"{', '.join(NUMERIC_DATA_OPTIONS)}, floor")
     if matrix is not None:
         if repeats is None or isinstance(repeats, bool) or not isinstance(repeats, numbers.Integral) or repeats < 1:
             raise ValueError(f"with matrix=..., give repeats=R >= 1 submatrices to draw, got repeats={repeats!r}")

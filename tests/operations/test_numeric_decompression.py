@@ -233,6 +233,8 @@ def test_bad_sources():
         decompress_numeric(fc.Empirical(np.full(30, 2.0)), 2.0)
     with pytest.raises(TypeError, match="freecalc Law"):
         decompress_numeric([1, 2, 3], 2.0)
+    with pytest.raises(TypeError, match=r"unexpected option\(s\) 'tolerance'; valid options: degree"):
+        decompress_numeric(fc.Empirical(np.arange(50.0)), 2.0, tolerance=1e-3)  # before: from Empirical.smooth()
     with pytest.raises(ValueError, match="n=500 is smaller"):
         fc.Empirical(np.arange(1000.0)).decompress(500)
 
