@@ -4,7 +4,8 @@ Each ``bench_*.py`` runs in its own process with BLAS and numba pinned to one th
 erratic on the 2-core machines this project targets), writes its table to ``benchmarks/results/<name>.md`` and
 prints it. Peers (freealg, rmtool, weightwatcher) live in their own virtual environments under
 ``benchmarks/.venv-<peer>`` (see ``benchmarks/requirements-<peer>.txt``); a benchmark whose peer is missing reports
-our side only and says so.
+our side only and says so. ``benchmarks/.venv-data`` (``requirements-data.txt``) supplies the real data set of
+``bench_real_matrices.py``. Every ``bench_*.py`` here is run (registered by its name).
 """
 from __future__ import annotations
 
