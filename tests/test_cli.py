@@ -145,7 +145,7 @@ def test_law_density_table_and_plot(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 @pytest.mark.parametrize("argv, status, fragments", [
-    (["law", "Semicircle(-1)"], 2, ["'r' = -1", "(0, ∞)"]),
+    (["law", "Semicircle(-1)"], 2, ["'r' = -1", str(fc.Semicircle.parameters[0].domain)]),
     (["law", "Frobnicate(1)"], 2, ["unknown name 'Frobnicate'"]),
     (["law", "Semicircle(1"], 2, ["syntax error"]),
     (["law", "__import__('os')"], 2, ["unknown name"]),
@@ -182,6 +182,18 @@ def test_non_finite_result_is_a_failed_computation(capsys: pytest.CaptureFixture
     code, out, err = run(capsys, "law", "Semicircle(1)")
     assert_one_line_error(code, err, 1, "m(z)", "nan", "numerics failed")
     assert out == ""
+
+
+def test_overflow_is_a_usage_error_with_a_plain_message(capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # math's OverflowError reads "(34, 'Numerical result out of range')": the user gets what it means instead
+    def overflow(self):
+        raise OverflowError(34, "Numerical result out of range")
+
+    monkeypatch.setattr(fc.Semicircle, "_check_params", overflow)
+    code, out, err = run(capsys, "law", "Semicircle(1)")
+    assert_one_line_error(code, err, 2, "numeric overflow", "too large for double precision")
+    assert "(34," not in err
 
 
 def test_plot_without_matplotlib_is_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
