@@ -16,6 +16,7 @@ part continues to the second sheet with :math:`m_s`, i.e. :math:`u \mapsto 1/u` 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,16 @@ N_QUAD = 128
 """Gauss–Legendre points (in θ) of the s-density used for the smooth part of the integral."""
 
 
+# log of the largest float: e^s overflows beyond it
+_LOG_FLOAT_MAX = math.log(np.finfo(float).max)
+
+
+def _exp_edge(s: float) -> float:
+    """e^s for a support edge in the log variable; an edge beyond the float range is reported as inf (a fit that
+    wild is then refused by its caller with this value in the message), not as an overflow warning."""
+    return math.exp(s) if s < _LOG_FLOAT_MAX else math.inf
+
+
 @dataclass(frozen=True)
 class LogRationalCauchy:
     """Law of λ = e^s where s has the :class:`RationalCauchy` density ``inner``."""
@@ -39,11 +50,11 @@ class LogRationalCauchy:
 
     @property
     def a(self) -> float:
-        return float(np.exp(self.inner.a))
+        return _exp_edge(self.inner.a)
 
     @property
     def b(self) -> float:
-        return float(np.exp(self.inner.b))
+        return _exp_edge(self.inner.b)
 
     @property
     def mass(self) -> float:

@@ -116,3 +116,15 @@ def test_split_outliers_rule():
     assert split_outliers(x, 0)[1].size == 0
     with pytest.raises(ValueError):
         split_outliers(x, -1)
+
+
+def test_log_model_edge_beyond_float_range_is_inf_without_warning():
+    # a wild log-variable fit (edge s_b > log(max float)) is reported with b = inf by its caller, never an overflow
+    import warnings
+
+    from freecalc.continuation import logmodel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert logmodel._exp_edge(800.0) == float("inf")
+        assert logmodel._exp_edge(2.0) == pytest.approx(7.38905609893065, rel=1e-15)
