@@ -222,7 +222,7 @@ def check_symbolic(law: Law, rng: np.random.Generator) -> str:
         return "closed form"
     try:
         P = law.sym.equation(T.m, T.z)
-    except NotImplementedError:
+    except (NotImplementedError, TypeError):  # TypeError: not an algebraic law (SymbolicFace.equation)
         return "none"
     poly = sp.Poly(sp.expand(P), T.m, T.z)
     terms = [(complex(c), i, j) for (i, j), c in poly.terms()]
