@@ -210,6 +210,8 @@ def main() -> None:
         if wr is not None:
             n = w.n  # WeightWatcher's eigenvalues are those of WᵀW: xmin_ww / N is in fc's units
             ntail = wr.get("num_pl_spikes")
+            for key in ("log_norm", "log_spectral_norm", "stable_rank", "alpha_weighted"):
+                row[f"{key}_pair"] = (float(r[key]), wr.get(key))
             row.update(ww_alpha=wr["alpha"], ww_ntail="–" if ntail is None else int(ntail), delta=fa - wr["alpha"],
                        fc_at_ww_xmin=alpha_at(spectra[i], wr["xmin"] / n))
         rows.append(row)
@@ -270,6 +272,17 @@ def write_results(calib, rows, df, skipped, t, ww, load, repeats, path) -> None:
                      "tails down to 2 points; where the KS curve has two near-equal minima the two rules pick "
                      "different ones (a 9-point tail in one layer here, below freecalc's minimum)." if same else
                      ": the estimators themselves differ (see the last column)."), ""]
+    if have_ww:
+        parts = []
+        for key in ("log_norm", "log_spectral_norm", "stable_rank", "alpha_weighted"):
+            pairs = [r[f"{key}_pair"] for r in rows if r[f"{key}_pair"][1] is not None
+                     and (key != "alpha_weighted" or abs(r["delta"]) < 1e-9)]
+            if pairs:
+                rel = max(abs(a - b) / abs(b) for a, b in pairs)
+                parts.append(f"`{key}` max relative difference {rel:.1e} over {len(pairs)} layers")
+        lines += ["WeightWatcher's norm metrics, same definitions (log₁₀ ‖W‖²_F, log₁₀ ‖W‖²₂, ‖W‖²_F/‖W‖²₂, "
+                  "α·log₁₀ ‖W‖²₂; `alpha_weighted` on the layers where the two α agree): " + "; ".join(parts)
+                  + " (both compute in float64).", ""]
     lines += ["| layer | shape | freecalc α ± σ | tail n | WeightWatcher α | tail n | Δα | freecalc α at WW's xmin | "
               "best law (BIC) | phase |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
