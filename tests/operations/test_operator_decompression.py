@@ -36,11 +36,14 @@ def test_beats_free_decompression_on_rbf_kernel_of_2d_data():
     mu = np.linalg.eigvalsh(a[np.ix_(s, s)])
     # the envelope model: this spectrum falls to the ridge within ~20 % of the ranks (under-sampling breakdown)
     ours = decompress_operator(mu, n_s, n, floor=ridge, model="envelope")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        free = fc.decompress(fc.Empirical(mu, size=n_s), n)
     pts = np.sort(truth)
-    ks_free = float(np.max(np.abs(np.asarray(free.cdf(pts), float) - np.arange(1, n + 1) / n)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            free = fc.decompress(fc.Empirical(mu, size=n_s), n)
+        ks_free = float(np.max(np.abs(np.asarray(free.cdf(pts), float) - np.arange(1, n + 1) / n)))
+    except fc.DecompressionError:  # free decompression finding no valid law predicts nothing: the largest distance
+        ks_free = 1.0
     ks_ours = _ks(ours.eigenvalues, truth)
     # measured 0.21 vs 0.53 (seed 7; 0.28 vs 0.78 at seed 8, 0.17 vs 0.45 at seed 10)
     assert ks_ours < ks_free - 0.15
