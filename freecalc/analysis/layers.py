@@ -16,6 +16,8 @@ Rules (the same as WeightWatcher 0.7.7's where it has one):
   out unless asked for. They are recognised by name: a dotted component containing ``embed`` (``embeddings``,
   ``embed_tokens``, ``word_embeddings``, ``tok_embeddings``), or equal to ``wte``/``wpe`` (GPT-2) or ``shared``
   (T5). A tied output projection (``lm_head``) shares the token table's values but is not recognised by name.
+* Buffers are skipped: boolean tensors (masks), and tensors of 2 or more dimensions whose name ends in ``bias`` or
+  ``masked_bias`` (GPT-2 stores its causal mask as ``h.N.attn.bias``, shape (1, 1, 1024, 1024)).
 * Everything else is skipped with a reason: 1-D tensors (biases, norm scales), scalars, 2-D tensors with a
   dimension < 2 (``position_ids`` buffers), 3-D and higher-than-4-D tensors (stacked heads or experts, Conv1d and
   Conv3d kernels: their layout is not identifiable from the shape), and matrices with fewer than ``min_evals``
@@ -36,6 +38,9 @@ __all__ = ["LayerKind", "WeightMatrix", "select_matrices", "is_embedding_name", 
 
 _EMBED_PARTS = re.compile(r"embed", re.I)
 _EMBED_EXACT = frozenset({"wte", "wpe", "shared"})
+# multi-dimensional tensors with these names are buffers, not weights (GPT-2 checkpoints store the causal mask as
+# "h.N.attn.bias" of shape (1, 1, 1024, 1024): by shape alone it would pass for a 1×1 convolution kernel)
+_BUFFER_NAMES = frozenset({"bias", "masked_bias"})
 
 
 class LayerKind(enum.Enum):
@@ -123,6 +128,13 @@ def select_matrices(refs: Sequence[TensorRef], *, include_embeddings: bool = Fal
     skipped: list[tuple[str, str]] = []
     for ref in refs:
         shape = tuple(ref.shape)
+        last = ref.name.rsplit(".", 1)[-1].lower()
+        if len(shape) >= 2 and last in _BUFFER_NAMES:
+            skipped.append((ref.name, f"{len(shape)}-D tensor named {last!r}: a mask or bias buffer"))
+            continue
+        if ref.dtype == "bool":
+            skipped.append((ref.name, "boolean tensor (a mask)"))
+            continue
         if len(shape) == 2 and min(shape) >= 2:
             embedding = is_embedding_name(ref.name)
             if embedding and not include_embeddings:

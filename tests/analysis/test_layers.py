@@ -57,7 +57,19 @@ def test_conv_slices_both_layouts_give_the_same_matrices():
     assert all(m.shape == (16, 8) for m in chosen[0].matrices())
 
 
-@pytest.mark.parametrize("dtype", [np.int32, np.int8, np.complex64, np.bool_])
+def test_buffers_are_skipped():
+    model = {"h.0.attn.bias": np.tril(np.ones((1, 1, 64, 64), dtype=np.float32)),   # GPT-2's causal mask
+             "h.0.attn.masked_bias": np.full((1, 1, 64, 64), -1e4, dtype=np.float32),
+             "mask": np.ones((20, 20), dtype=bool),
+             "h.0.mlp.weight": np.ones((20, 20))}
+    chosen, skipped = select_matrices(read_source(model))
+    assert [w.ref.name for w in chosen] == ["h.0.mlp.weight"]
+    assert dict(skipped) == {"h.0.attn.bias": "4-D tensor named 'bias': a mask or bias buffer",
+                             "h.0.attn.masked_bias": "4-D tensor named 'masked_bias': a mask or bias buffer",
+                             "mask": "boolean tensor (a mask)"}
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int8, np.complex64, np.uint8])
 def test_unsupported_dtype_names_the_tensor(dtype):
     model = {"ok.weight": np.ones((20, 20)), "q.weight": np.ones((20, 20), dtype=dtype)}
     with pytest.raises(ModelSourceError, match=r"tensor 'q.weight' of shape \(20, 20\) has dtype "
