@@ -15,32 +15,31 @@ The approximation holds for the top ranks only; the small eigenvalues of the sub
 
 Models (:class:`OperatorModel`)
 -------------------------------
-With a known ridge/floor :math:`r` (:math:`A = K + rI`, K positive semi-definite) both act on
+With a known ridge/floor :math:`r` (:math:`A = K + rI`, K positive semi-definite) all act on
 :math:`x_k = \mu_k - r` (the submatrix eigenvalues in decreasing order) and add r back.
 
-* ``RANK_SCALED`` (the default without ``halves``). Finite-sample effects at rank k of an m-point kernel matrix depend on the rank
-  *fraction* k/m (for a translation-invariant kernel the matrix sees the operator's spectrum aliased on a point set
-  of spacing :math:`\propto m^{-1/d}`), so :math:`\lambda_k(m) \approx m\,E(k)\,\psi(k/m)` with the operator
-  envelope :math:`E(k) \propto \tau_k` and a breakdown shape ψ common to all m. Eliminating ψ between m = n_s and
-  m = n gives
+* ``RANK_SCALED`` (the default without ``halves``). Finite-sample effects at rank k of an m-point kernel matrix
+  depend on the rank *fraction* k/m (a translation-invariant kernel's matrix sees the operator's spectrum aliased
+  on a point set of spacing :math:`\propto m^{-1/d}`), so :math:`\lambda_k(m) \approx m\,E(k)\,\psi(k/m)` with the
+  operator envelope :math:`E(k) \propto \tau_k` and a breakdown shape ψ common to all m. Eliminating ψ between
+  m = n_s and m = n gives
 
   .. math:: \hat\lambda_k = f\,x(k/f)\,\frac{E(k)}{E(k/f)},
 
   with x(·) the submatrix eigenvalue curve interpolated log-log at the fractional rank k/f (for k < f:
-  :math:`f\,x_1 E(k)/E(1)`). For a power-law envelope :math:`E(k) \propto k^{-p}` (Matérn/Laplacian kernels) this is
-  :math:`\hat\lambda(u n) = f^{1-p} x(u n_s)`, exact under the scaling :math:`\lambda_k(m) = m^{1-p} G(k/m)`; for the
-  top ranks (ψ ≈ 1) it reduces to the Nyström rule :math:`\hat\lambda_k = f x_k`. The envelope is fitted to
-  :math:`\log x_k` over the top ranks :math:`[0.02\,n_s, 0.3\,n_s]` (where ψ ≈ 1), as a power law (linear in
+  :math:`f\,x_1 E(k)/E(1)`). For a power-law envelope :math:`E(k) \propto k^{-p}` (Matérn/Laplacian kernels) this
+  is :math:`\hat\lambda(u n) = f^{1-p} x(u n_s)`, exact under the scaling :math:`\lambda_k(m) = m^{1-p} G(k/m)`;
+  for the top ranks (ψ ≈ 1) it reduces to the Nyström rule :math:`\hat\lambda_k = f x_k`. The envelope is fitted
+  to :math:`\log x_k` over the top ranks :math:`[0.02\,n_s, 0.3\,n_s]` (where ψ ≈ 1), as a power law (linear in
   :math:`\log k`) or a stretched exponential (linear in :math:`\sqrt k`), whichever has the smaller residual.
 * ``ENVELOPE``. The Nyström rule :math:`\hat\lambda_k = f x_k` on the top ranks :math:`k \le K`,
   :math:`K = 0.6\,n_s` (fewer when the rest is round-off), then the envelope fitted over :math:`[K/2, K]` extended
-  to rank n (scaled by f, joined continuously). Better
-  when the submatrix's small eigenvalues fall *below* the envelope through under-sampling rather than aliasing
-  (smooth RBF kernels of clustered data).
-
+  to rank n (scaled by f, joined continuously). Suits spectra whose small submatrix eigenvalues fall *below* the
+  envelope through under-sampling (smooth RBF kernels of clustered data, most ranks at a ridge).
 * ``TWO_SIZE`` (the default with ``halves``, which it needs: the eigenvalues of random
-  :math:`\lfloor n_s/2\rfloor`-point principal submatrices of the submatrix, e.g. from :func:`half_spectra`). Learns from the data how the eigenvalue curve at a
-  fixed rank fraction u changes with the matrix size, instead of assuming a breakdown shape:
+  :math:`\lfloor n_s/2\rfloor`-point principal submatrices of the submatrix, e.g. from :func:`half_spectra`).
+  It learns from the data how the eigenvalue curve at a fixed rank fraction u changes with the matrix size,
+  instead of assuming a breakdown shape:
 
   .. math:: b(u) = \frac{\log x^{(n_s)}(u) - \overline{\log x^{(n_s/2)}}(u)}{\log 2},\qquad
             \hat\lambda(u\,n) = x^{(n_s)}(u)\,f^{\,b(u)},
@@ -52,8 +51,8 @@ With a known ridge/floor :math:`r` (:math:`A = K + rI`, K positive semi-definite
   and high-dimensional (digits) data where the single-size models are biased. Because it is fitted on the pair
   (n_s/2, n_s), a self-check of it must use the pair (n_s/4, n_s/2).
 
-In all models, ranks whose eigenvalues are below the round-off level :math:`100\,n_s\,\varepsilon\,\max(\mu_1, r)` are
-not used for fitting, the prediction is non-increasing in k and every predicted eigenvalue is ≥ r (≥ 0).
+In all models, ranks whose eigenvalues are below the round-off level :math:`100\,n_s\,\varepsilon\,\max(\mu_1, r)`
+are not used for fitting, the prediction is non-increasing in k and every predicted eigenvalue is ≥ r (≥ 0).
 The result is :class:`~freecalc.laws.empirical.Empirical` of the n predicted eigenvalues, so
 :func:`freecalc.functionals.logdet`, ``trace_inverse``, ``lambda_min``, ``lambda_max`` apply directly.
 
