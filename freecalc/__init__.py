@@ -104,7 +104,17 @@ __all__ += ["KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel"]
 # --- end implicit matrices -------------------------------------------------------------------------
 
 # --- whole-model analysis -------------------------------------------------------------------------------------------
-from freecalc.analysis import analyze  # noqa: E402
+# fc.analyze is loaded on first use (PEP 562): freecalc.analysis sits above freecalc.plotting (it writes per-layer
+# figures), so an eager import here would make every module that imports the root package depend on plotting.
+
+
+def __getattr__(name: str):
+    if name == "analyze":
+        import importlib
+
+        return importlib.import_module("freecalc.analysis.analyze").analyze
+    raise AttributeError(f"module 'freecalc' has no attribute {name!r}")
+
 
 __all__ += ["analyze"]
 # --- end whole-model analysis ---------------------------------------------------------------------------------------
