@@ -406,7 +406,8 @@ def _cmd_decompress(args: argparse.Namespace) -> int:
             band = f"  [90 % band: {_fmt(b['low'])}, {_fmt(b['high'])}]" if b["low"] is not None else ""
             print(f"  {labels[key]:<18} {_fmt(b['value'])}{band}")
         if check.passed is not None:
-            print(f"  model check        {'passed' if check.passed else 'FAILED'}: KS {_fmt(check.statistic, 3)} "
+            per_route = ", ".join(f"{r} {_fmt(v, 3)}" for r, v in check.route_statistics)
+            print(f"  model check        {'passed' if check.passed else 'FAILED'}: self-check KS {per_route} "
                   f"(threshold {_fmt(check.threshold, 3)})")
     if check.passed is False:
         print(f"WARNING: model check {check.reason}", file=sys.stderr)

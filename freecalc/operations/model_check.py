@@ -32,12 +32,18 @@ from freecalc.testing.conformance import ks_distance
 __all__ = ["ModelCheck", "CheckPair", "ModelCheckWarning", "threshold_for", "check_statistic", "NOT_RUN",
            "THRESHOLD_C", "THRESHOLD_MIN", "HALVES"]
 
-THRESHOLD_C = 1.0
-"""c in the pass threshold c/√n_s of the median KS statistic (calibrated: ``benchmarks/results/model_check.md``)."""
+THRESHOLD_C = 2.0
+"""c in the pass threshold c/√n_s of the median KS statistic. Calibrated (``benchmarks/results/model_check.md``,
+one repeat = 2 halves per run, n_s = 200/400/800): every one of 90 structured matrices (kernels of low-dimensional
+data, geometric graphs, block-diagonal) fails (statistics ≥ 0.105, mostly > 0.2); invariant matrices fail in
+0 % / 8 % / 5 % of runs at n_s = 200 / 400 / 800 — where they fail, the half-size prediction really is off (two
+bulks whose gap closes in the half, a heavy power-law tail), i.e. the route, not the model, is unreliable there.
+A larger c would miss structured matrices (c = 3: 73 % detected at n_s = 200)."""
 
 THRESHOLD_MIN = 0.03
-"""Floor of the threshold: below it the statistic is dominated by the smoothing of the half-size spectrum even
-for invariant matrices at large n_s (calibrated with THRESHOLD_C)."""
+"""Floor of the threshold (binding only for n_s > 4444, beyond the calibrated sizes): invariant statistics at
+n_s = 800 are ≤ 0.01 except where the route itself fails, structured ones ≥ 0.1; the floor keeps a margin of 3× above
+the former for larger samples, where the half-size fits are limited by smoothing rather than by n_s."""
 
 HALVES = 2
 """Random halves per repeat: with R repeats the statistic is the median of 2R KS distances."""
@@ -62,10 +68,13 @@ class ModelCheck:
     Attributes
     ----------
     passed : bool or None
-        True/False: statistic ≤ / > threshold. None: the check did not run (``reason`` says why: no matrix, e.g.
-        ``fc.Empirical(eigs).decompress(n)``, which has only eigenvalues and cannot sub-sample; or ``check=False``).
+        Whether A[S,S] behaves like a free compression: True/False when the free route's statistic is ≤ / > the
+        threshold (also when another route was then chosen: its statistic is not judged against a threshold
+        calibrated for free decompression). None: no verdict (``reason`` says why: no matrix, e.g.
+        ``fc.Empirical(eigs).decompress(n)``, which has only eigenvalues and cannot sub-sample; ``check=False``;
+        or a non-free route forced with ``route=``).
     statistic : float
-        Median KS distance of the chosen route (NaN when not run).
+        Median KS distance of the route used (NaN when not run).
     threshold : float
         Pass threshold for this n_s (:func:`threshold_for`).
     reason : str
