@@ -105,10 +105,12 @@ def test_shift_and_scale(law_cls) -> None:
         z = gen.uniform(lo - w, hi + w, 10) + 1j * w * gen.uniform(0.05, 2.0, 10)
         m = law.stieltjes(z)
         # the same closed form at a moved point: round-off of |m| only
-        assert np.allclose(shifted.stieltjes(z + a), m, rtol=1e-9, atol=1e-12 / w)
+        ms = shifted.stieltjes(z + a)
+        assert np.allclose(ms, m, rtol=1e-9, atol=1e-12 / w), f"{law!r} + {a!r}: m(z + a) = {ms[:2]} ≠ m_X(z) = {m[:2]}"
         zc = c * z if c > 0 else np.conj(c * z)  # a negative scale maps the upper half plane to the lower one
         expect = m / c if c > 0 else np.conj(m / c)
-        assert np.allclose(scaled.stieltjes(zc), expect, rtol=1e-9, atol=1e-12 / w)
+        mc = scaled.stieltjes(zc)
+        assert np.allclose(mc, expect, rtol=1e-9, atol=1e-12 / w), f"{c!r} * {law!r}: {mc[:2]} ≠ {expect[:2]}"
         mean, var = law.mean(), law.var()
         if math.isfinite(mean):
             assert shifted.mean() == pytest.approx(mean + a, rel=1e-9, abs=1e-9 * w)
