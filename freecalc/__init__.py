@@ -118,3 +118,18 @@ def __getattr__(name: str):
 
 __all__ += ["analyze"]
 # --- end whole-model analysis ---------------------------------------------------------------------------------------
+
+# --- covariance spectra (helper: engineer I) -----------------------------------------------------------------------
+from freecalc.covariance import (  # noqa: E402
+    PopulationEstimate,
+    PopulationMethod,
+    ShrinkageMethod,
+    population_spectrum,
+    shrink_covariance,
+    shrunk_eigenvalues,
+    silverstein_equation,
+)
+
+__all__ += ["shrunk_eigenvalues", "shrink_covariance", "ShrinkageMethod", "population_spectrum", "PopulationMethod",
+            "PopulationEstimate", "silverstein_equation"]
+# --- end covariance spectra ----------------------------------------------------------------------------------------
