@@ -262,5 +262,27 @@ def main() -> None:
     print(f"written {RESULTS}")
 
 
+def scaling(n_small: int = 10**4, n_big: int = 10**6) -> list:
+    """``fc.fit(x, HTMP)`` on n_small and n_big iid HTMP(0.5, 2) eigenvalues (steady state, BLAS threads pinned to
+    1 as above): the binned likelihood (freecalc.fitting.likelihood.BIN_THRESHOLD) should keep the ratio of the
+    two times far below n_big/n_small. Run with ``python benchmarks/bench_fitting.py --scaling`` (prints only)."""
+    law = fc.HTMP(0.5, 2.0)
+    fc.fit(law.rvs(2000, rng=2), fc.HTMP)  # warm-up: numba compilation
+    rows = []
+    for n in (n_small, n_big):
+        x = law.rvs(n, rng=1)
+        t = time.perf_counter()
+        r = fc.fit(x, fc.HTMP)
+        rows.append((n, time.perf_counter() - t, r))
+    return rows
+
+
 if __name__ == "__main__":
-    main()
+    if "--scaling" in sys.argv:
+        with threadpool_limits(1):
+            res = scaling()
+        for n, t, r in res:
+            print(f"n = {n:>8}: {t:7.2f} s   {_fmt_params(r)}")
+        print(f"ratio {res[1][1] / res[0][1]:.2f} for {res[1][0] // res[0][0]}x the points")
+    else:
+        main()

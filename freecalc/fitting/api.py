@@ -5,6 +5,7 @@ import importlib
 import math
 import numbers
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -103,6 +104,9 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
         raise ValueError(f"fit: all {x.size} eigenvalues are equal ({x[0]:.6g}): that is a point mass, not a "
                          f"continuous spectral law")
     nonneg = bool(x[0] >= -spec.zero_tol)
+    # positive-semidefinite data: a Gram matrix WᵀW/N, or non-negative values reaching 0 (a rank-deficient
+    # spectrum); every candidate is then held to laws on [0, ∞) (Model.floor), whatever its family allows
+    floor = 0.0 if nonneg and (spec.shape is not None or spec.n_zeros > 0) else None
     families, single, start_law = _families(law, options, nonneg)
     notes: list[str] = []
 
@@ -112,7 +116,7 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
     # -- fit the candidate(s) ----------------------------------------------------------------------------------
     if single:
         fam = families[0]
-        model = Model.build(fam, scale, fixed)
+        model = replace(Model.build(fam, scale, fixed), floor=floor)
         xf = _data_for(fam, x, spec)
         _check_count(model, xf)
         extra = _starts_from_instance(start_law, model)
@@ -136,7 +140,7 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
         ranking, fits = [], {}
         for fam in families:
             try:
-                model = Model.build(fam, scale, fixed if fixed else None)
+                model = replace(Model.build(fam, scale, fixed if fixed else None), floor=floor)
                 xf = _data_for(fam, common, spec)
                 _check_count(model, xf)
                 if reference is not None and _same_model(model, reference[0]) and xf.size == reference[1].bulk.size:
@@ -337,8 +341,16 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
         ks = math.nan
         notes.append(f"the fitted law's cdf could not be evaluated ({type(exc).__name__}: {exc}): KS is NaN")
     n_fit = int(lik.x.size)
-    aic = 2 * model.k - 2 * res.loglik
-    bic = model.k * math.log(n_fit) - 2 * res.loglik
+    loglik = float(res.loglik)
+    if getattr(lik, "binned", False):
+        exact = lik.exact().loglik_theta(theta)
+        notes.append(f"{n_fit} points: the optimisation used the binned log-likelihood (log ρ interpolated between "
+                     f"{lik._bins[0].size} nodes); at the optimum it differs from the exact one by "
+                     f"{abs(exact - loglik):.3g} (log L, AIC and BIC below are exact; the ranking used the binned "
+                     f"value)")
+        loglik = float(exact)
+    aic = 2 * model.k - 2 * loglik
+    bic = model.k * math.log(n_fit) - 2 * loglik
 
     pvalue = None
     if bootstrap:
@@ -379,10 +391,14 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
                            n_bulk=int(rbulk.likelihood.x.size), alpha=None if tail is None else tail.alpha,
                            spikes=tuple(float(v) for v in rbulk.spikes), edge=rbulk.edge, lower_edge=lower)
         phase, reason = classify(ev, options.phases)
+        if not _same_model(model, rmodel):
+            # the phase rules read the Marchenko–Pastur reference fit, not the returned law: say so
+            reason = (f"from the {rmodel.family.name} reference fit of the bulk, not the returned "
+                      f"{model.family.name} law: {reason}")
 
     law = _fitted_law(model, theta, spec.n)
     return FitResult(
-        law=law, params=params, stderr=stderr, loglik=float(res.loglik), aic=float(aic), bic=float(bic),
+        law=law, params=params, stderr=stderr, loglik=loglik, aic=float(aic), bic=float(bic),
         ks=float(ks), pvalue=pvalue,
         alpha=None if tail is None else tail.alpha, alpha_sigma=None if tail is None else tail.alpha_sigma,
         xmin=None if tail is None else tail.xmin, n_tail=None if tail is None else tail.n_tail,

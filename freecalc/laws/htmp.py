@@ -51,6 +51,11 @@ from freecalc.symbolic.special import TricomiU
 
 __all__ = ["HTMP", "InverseHTMP"]
 
+#: Above this b = κ/(2γ) quantiles use the large-κ expansion (HTMP._ppf): the exact cdf costs ~b and loses accuracy.
+_B_ASYMPTOTIC = 1e4
+#: b of the reference law whose exact quantiles give the 1/κ correction term.
+_B_REFERENCE = 2000.0
+
 _GAMMA = Parameter("gamma", r"\gamma", Domain(0.0, 1.0, lo_closed=False, hi_closed=False), typical=(0.2, 0.8))
 _KAPPA = Parameter("kappa", r"\kappa", POSITIVE, typical=(0.5, 20.0))
 
@@ -309,6 +314,19 @@ class HTMP(Law):
         return lx, np.maximum.accumulate(F)
 
     def _ppf(self, q: np.ndarray) -> np.ndarray:
+        r"""Quantiles: table + safeguarded Newton on the exact cdf, or for :math:`b > 10^4` the large-κ expansion.
+
+        The cdf kernel's cost grows like b = κ/(2γ) (130 s for nine quantiles of HTMP(0.5, 1e6)), and it loses
+        accuracy beyond b ~ 5e4. For b > :data:`_B_ASYMPTOTIC` the quantile uses the expansion
+        :math:`Q_\kappa(q) = Q_{MP}(q) + c_1(q)/\kappa + O(\kappa^{-2})` (HTMP → MP_γ at rate 1/κ; measured
+        :math:`\sup|F_\kappa - F_{MP}| \approx 0.5/\kappa` for γ = 0.1…0.9, κ = 10²…10⁴), with :math:`c_1`
+        taken from the exact quantile at :math:`\kappa_0 = 2\gamma b_0`, :math:`b_0` = :data:`_B_REFERENCE`:
+        :math:`Q_\kappa \approx Q_{MP} + (\kappa_0/\kappa)(Q_{\kappa_0} - Q_{MP})`. Error (measured against the
+        exact quantile at κ = 2e3…1e4, γ = 0.1…0.9): at most :math:`25/(\kappa\kappa_0)` for q in [0.01, 0.99]
+        (1.3e-8 at γ = 0.5, κ = 1e6) and at most :math:`60/\kappa` in the far tails (q = 1e-6, 1 − 1e-6).
+        """
+        if self.b > _B_ASYMPTOTIC:
+            return self._ppf_large_kappa(np.asarray(q, dtype=float))
         flat = np.ascontiguousarray(q, dtype=float).ravel()
         lx, F = self._ppf_table
         out = np.empty(flat.shape)
@@ -349,6 +367,22 @@ class HTMP(Law):
                     break
             out[mid] = np.exp(y)
         # monotone in q despite round-off: enforce on the sorted order
+        order = np.argsort(flat, kind="stable")
+        out[order] = np.maximum.accumulate(out[order])
+        return out.reshape(q.shape)
+
+    def _ppf_large_kappa(self, q: np.ndarray) -> np.ndarray:
+        """First-order large-κ expansion of the quantile (see :meth:`_ppf`)."""
+        from freecalc.laws.marchenko_pastur import MarchenkoPastur
+
+        g, k = self.gamma, self.kappa
+        k0 = 2.0 * g * _B_REFERENCE
+        mp = MarchenkoPastur(g, 1.0)
+        flat = np.ascontiguousarray(q, dtype=float).ravel()
+        q_mp = np.asarray(mp.ppf(flat), dtype=float)
+        q_0 = np.asarray(HTMP(g, k0).ppf(flat), dtype=float)
+        out = q_mp + (k0 / k) * (q_0 - q_mp)
+        out = np.where(flat <= 0.0, 0.0, np.where(flat >= 1.0, np.inf, np.maximum(out, 0.0)))
         order = np.argsort(flat, kind="stable")
         out[order] = np.maximum.accumulate(out[order])
         return out.reshape(q.shape)

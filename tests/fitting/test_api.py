@@ -169,3 +169,41 @@ def test_inverse_htmp_reports_implied_alpha():
     r = fc.fit(x, fc.InverseHTMP)
     assert r.alpha_law == pytest.approx(1 + r.params["kappa"] * (1 - r.params["gamma"]) / (2 * r.params["gamma"]))
     assert math.isfinite(r.alpha)
+
+
+def test_wide_matrix_fits_marchenko_pastur_with_its_atom():
+    # W.T is 300×600: W Wᵀ/N has 300 structural zeros, the law is MP(c = 2) with atom 1/2 at 0. A FreeMeixner with
+    # a near-singular peak at 0 used to collect log ρ(0) from each of the 300 exact zeros and win (KS 0.5, an atom
+    # of mass -2e-8, support from -6e-16, NaN standard errors)
+    W = np.random.default_rng(0).standard_normal((600, 300))
+    r = fc.fit(W.T)
+    assert r.law_name == "MarchenkoPastur"
+    assert abs(r.params["c"] - 2.0) < 3 * r.stderr["c"] + 0.02  # within 3 se (0.036 here) of the truth
+    assert r.ks < 0.03
+    assert all(np.isfinite(v) and v > 0 for v in r.stderr.values())
+    (loc, mass), = r.law.atoms
+    assert loc == 0.0 and abs(mass - 0.5) < 0.03
+    assert r.law.support[0][0] >= 0.0
+    tall = fc.fit(W)
+    assert tall.law_name == "MarchenkoPastur" and abs(tall.params["c"] - 0.5) < 3 * tall.stderr["c"] + 0.01
+
+
+def test_psd_data_never_get_negative_atoms_or_support():
+    W = np.random.default_rng(1).standard_normal((200, 400))
+    for law in (fc.FreeMeixner, fc.Semicircle, fc.KestenMcKay):
+        try:
+            r = fc.fit(W.T, law)
+        except ValueError as exc:  # no law of the family lives on [0, ∞) with an atom at 0: a clear error
+            assert "no parameters" in str(exc)
+            continue
+        assert all(w >= 0 for _, w in r.law.atoms)
+        assert min([a for a, _ in r.law.support] + [a for a, _ in r.law.atoms]) >= -1e-9
+
+
+def test_phase_reason_names_the_reference_when_another_law_is_returned():
+    x = fc.MarchenkoPastur(0.5, 1.0).rvs(800, rng=3)
+    r = fc.fit(x, fc.HTMP)
+    assert r.phase is not None
+    assert "MarchenkoPastur reference fit" in r.phase_reason and "HTMP" in r.phase_reason
+    r_mp = fc.fit(x, fc.MarchenkoPastur)
+    assert "reference fit" not in r_mp.phase_reason

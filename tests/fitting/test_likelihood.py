@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -101,3 +102,44 @@ def test_tail_mass_matches_cdf():
         # 48-node Gauss–Legendre after the edge substitution vs the law's composite cdf: 1e-9
         assert tail_mass(law, u) == pytest.approx(1.0 - law.cdf(u), abs=1e-9)
     assert tail_mass(law, 100.0) == 0.0
+
+
+def test_exact_zeros_need_an_atom_and_atoms_need_positive_mass():
+    class _Law:  # a continuous law with a density peak at 0 and an optional atom
+        def __init__(self, atoms):
+            self.atoms = atoms
+            self.support = ((0.0, 10.0),)
+
+        def pdf(self, x):
+            return np.where((x >= 0) & (x < 10), 0.1, 0.0)
+
+    model = Model.build(family_of(fc.MarchenkoPastur), ScaleOption.NONE, {"sigma2": 1.0})
+    x = np.concatenate([np.zeros(5), np.linspace(1, 9, 20)])
+    lik = Likelihood(model, x, zero_tol=1e-12)
+    assert lik._atom_hits(_Law(()), 1.0, 0.0) is None  # 5 exact zeros, no atom: probability 0
+    assert lik._atom_hits(_Law(((0.0, -1e-8),)), 1.0, 0.0) is None  # negative mass: not a law
+    assert lik._atom_hits(_Law(((0.0, 0.2),)), 1.0, 0.0) == [(0, 5, 0.2)]
+    floored = replace(model, floor=0.0)
+    law = _Law(((0.0, 0.2),))
+    law.support = ((-0.5, 10.0),)
+    assert Likelihood(floored, x, zero_tol=1e-12)._atom_hits(law, 1.0, 0.0) is None  # support below the floor
+
+
+def test_representability_bounds_are_not_search_limits():
+    # a domain (1e-100, 1e100] must be searched like (0, ∞): log map, not a logistic one pinned at its end
+    model = Model.build(family_of(fc.MarchenkoPastur), ScaleOption.AUTO, None)
+    phi = model.phi({"c": 2.0, "sigma2": 1.5})
+    assert model.theta(phi)["c"] == pytest.approx(2.0, rel=1e-12)
+    assert model.theta(phi)["sigma2"] == pytest.approx(1.5, rel=1e-12)
+
+
+def test_binned_likelihood_close_to_exact():
+    from freecalc.fitting.likelihood import BIN_THRESHOLD
+
+    model = Model.build(family_of(fc.HTMP), ScaleOption.AUTO, None)
+    x = np.sort(fc.HTMP(0.5, 2.0).rvs(BIN_THRESHOLD + 10_000, rng=5))
+    lik = Likelihood(model, x, zero_tol=1e-300)
+    assert lik.binned
+    for th in ({"gamma": 0.5, "kappa": 2.0, "scale": 1.0}, {"gamma": 0.4, "kappa": 3.0, "scale": 1.1}):
+        # interpolation error of log ρ between ~6000 nodes: measured 0.01–0.03 log-likelihood units at 2e5 points
+        assert abs(lik.loglik_theta(th) - lik.exact().loglik_theta(th)) < 0.1

@@ -12,6 +12,7 @@ import freecalc as fc
 from freecalc.kernels.htmp import htmp_params, htmp_stieltjes
 from freecalc.testing import check_law
 from freecalc.testing.conformance import ks_distance
+from freecalc.symbolic.special import lambdify
 
 # (gamma, kappa, x, rho(x), Re m(x + i0), Im m(x + i0)): mpmath at 40 digits (mp.hyperu, argument −bx − i·10^-70),
 # computed once with the density and Stieltjes formulas of the module docstring and pasted here.
@@ -351,3 +352,85 @@ def test_inverse_samples_and_symbolic_stieltjes():
     f = sp.lambdify(z, inv.sym.stieltjes(z), modules=["numpy"])
     zs = np.array([0.5 + 0.3j, 3.0 + 1.0j])
     assert np.allclose(f(zs), inv.stieltjes(zs), rtol=1e-11, atol=0)
+
+
+# --- symbolic = numeric = quadrature for small gamma (Tricomi U with large parameters) ----------------------------
+def _stieltjes_quad(law, z):
+    """∫ρ(x)/(x − z)dx by adaptive quadrature over [ppf(1e-13), ppf(1 − 1e-13)] (the mass left out is 2e-13)."""
+    from scipy.integrate import quad
+
+    lo, hi = (float(v) for v in law.ppf(np.array([1e-13, 1 - 1e-13])))
+    pts = [z.real] if lo < z.real < hi else None
+    re = quad(lambda t: float(np.real(law.pdf(t) / (t - z))), lo, hi, points=pts, limit=400, epsabs=1e-13,
+              epsrel=1e-11)[0]
+    im = quad(lambda t: float(np.imag(law.pdf(t) / (t - z))), lo, hi, points=pts, limit=400, epsabs=1e-13,
+              epsrel=1e-11)[0]
+    return complex(re, im)
+
+
+def _sym_evalf(expr, z, w):
+    return complex(expr.subs(z, sp.Float(w.real, 20) + sp.I * sp.Float(w.imag, 20)).evalf(20))
+
+
+@pytest.mark.parametrize("w, ref", [(-0.2809 + 0.1104j, 0.77631 + 0.06715j), (-0.4397 + 0.00638j, None),
+                                    (-0.3 + 0.05j, None)])
+def test_symbolic_stieltjes_small_gamma_reported_points(w, ref):
+    # HTMP(0.001, 1): b = 500, the closed form needs U(1/2, -997/2, -500z), where mpmath.hyperu returned
+    # -4079.8-1210.7i for m (Im m < 0) at the first point
+    law = fc.HTMP(0.001, 1.0)
+    z = sp.Symbol("z")
+    expr = law.sym.stieltjes(z)
+    quadv = _stieltjes_quad(law, w)
+    if ref is not None:
+        assert abs(quadv - ref) < 1e-5  # the value quoted in the report, 5 digits
+    ev, lam, num = _sym_evalf(expr, z, w), complex(lambdify(z, expr)(w)), complex(law.stieltjes(w))
+    assert ev.imag > 0 and lam.imag > 0
+    # 1e-9: the quadrature's tolerance; symbolic (20 digits) vs numeric (double, ODE route): 1e-12 measured
+    for v in (ev, lam, num):
+        assert abs(v - quadv) < 1e-9 * abs(quadv)
+    assert abs(ev - num) < 1e-11 * abs(num)
+
+
+@pytest.mark.parametrize("g, k", [(0.001, 0.3), (0.001, 1.0), (0.001, 5.0), (0.01, 2.0), (0.2, 0.5), (0.7, 3.0)])
+def test_symbolic_stieltjes_random_points_agree(g, k):
+    rng = np.random.default_rng(int(1000 * g + 10 * k))
+    law = fc.HTMP(g, k)
+    z = sp.Symbol("z")
+    expr = law.sym.stieltjes(z)
+    f = lambdify(z, expr)
+    xs = rng.uniform(-1.0, 2.5, 3)
+    ys = 10.0 ** rng.uniform(-1.5, 0.5, 3)
+    for w in xs + 1j * ys:
+        quadv = _stieltjes_quad(law, w)
+        ev, lam, num = _sym_evalf(expr, z, w), complex(f(w)), complex(law.stieltjes(w))
+        assert ev.imag > 0
+        # 1e-8: quadrature tolerance (peaked density near the real point); symbolic vs numeric 1e-10: the
+        # double-precision ODE route loses ~4 digits to the large parameters (b up to 2500)
+        for v in (ev, lam, num):
+            assert abs(v - quadv) < 1e-8 * abs(quadv), (w, v, quadv)
+        assert abs(ev - num) < 1e-10 * abs(num) and abs(lam - num) < 1e-10 * abs(num)
+
+
+def test_large_kappa_quantiles_expansion_matches_exact_inversion():
+    # the first-order large-kappa expansion used for b > 1e4, checked where the exact inversion still runs:
+    # HTMP(0.5, 5000) (b = 5000), with the reference law at b0 = 2000 (kappa0 = 2000); stated bulk bound
+    # 25/(kappa kappa0) = 2.5e-6
+    law = fc.HTMP(0.5, 5000.0)
+    q = np.linspace(0.02, 0.98, 9)
+    exact = law.ppf(q)
+    approx = law._ppf_large_kappa(q)
+    assert np.max(np.abs(approx - exact)) < 25.0 / (5000.0 * 2000.0)
+    # and it is a real improvement on the plain Marchenko–Pastur limit (error ~4/kappa)
+    mp = fc.MarchenkoPastur(0.5, 1.0).ppf(q)
+    assert np.max(np.abs(approx - exact)) < 0.05 * np.max(np.abs(mp - exact))
+
+
+def test_huge_kappa_quantiles_use_the_expansion():
+    law = fc.HTMP(0.5, 1e6)
+    q = np.linspace(0.1, 0.9, 9)
+    x = law.ppf(q)
+    mp = fc.MarchenkoPastur(0.5, 1.0).ppf(q)
+    assert np.all(np.diff(x) > 0)
+    assert np.max(np.abs(x - mp)) < 10.0 / 1e6  # |Q_kappa - Q_MP| ~ 4/kappa (measured, kappa = 1e2..1e4)
+    assert np.max(np.abs(x - mp)) > 0.1 / 1e6  # the 1/kappa correction is applied, not the bare limit
+    assert law.ppf(0.0) == 0.0 and law.ppf(1.0) == np.inf
