@@ -41,7 +41,7 @@ def _newton(v, z, t, w, c, steps):
     return v
 
 
-def companion_stieltjes(z, t, w, c: float, *, levels: int = 40, newton: int = 6) -> np.ndarray:
+def companion_stieltjes(z, t, w, c: float, *, levels: int = 15, newton: int = 4) -> np.ndarray:
     """:math:`\\underline m(z)` at points ``z`` (Im z > 0) by Newton's method, continued down from far above the
     axis (where :math:`\\underline m \\approx -1/z`) so the iterate stays on the branch with Im > 0.
 
