@@ -73,6 +73,11 @@ def check_spectrum(sample_eigs, c=None, n=None, p=None) -> Spectrum:
         order = np.argsort(eigs, kind="stable")
         eigs = eigs.copy()
         eigs[order[:n_zero]] = 0.0
+    extra = int(np.count_nonzero(eigs == 0)) - n_zero
+    if extra > 0:
+        raise ValueError(f"sample_eigs has {extra} zero eigenvalue(s) beyond the p - n = {n_zero} that c={c:.6g} "
+                         f"implies (p={p_}, n={n_:.6g}): the sample covariance is rank deficient; pass the degrees of "
+                         "freedom as n (n - 1 for centred data) or remove the degenerate directions")
     return Spectrum(eigs=eigs, c=c, n=n_, p=p_, n_zero=n_zero)
 
 

@@ -90,6 +90,8 @@ def test_analytic_close_to_limit_formula_with_true_population(c):
     (dict(sample_eigs=[1.0, -2.0, 3.0], c=0.5), "sample_eigs"),
     (dict(sample_eigs=[1.0, 2.0, 3.0, 4.0], c=2.0), "nonzero eigenvalues"),
     (dict(sample_eigs=[1.0, 2.0, 3.0], n=1), "n=1"),
+    (dict(sample_eigs=[0.0, 2.0, 3.0], c=0.5), "zero eigenvalue"),  # rank deficient although p < n
+    (dict(sample_eigs=[0.0, 0.0, 2.0, 3.0], n=3), "zero eigenvalue"),  # centred data with n instead of n - 1
     (dict(sample_eigs=[1.0, 2.0, 3.0]), "c = p/n"),
     (dict(sample_eigs=[1.0, 2.0], c=0.5, method="bogus"), "method='bogus'"),
 ])
