@@ -10,6 +10,10 @@ from numba import njit
 __all__ = ["powerlaw_scan"]
 
 
+#: Order statistics per candidate tail at which the KS distance is evaluated (all of them below this size).
+KS_POINTS = 20000
+
+
 @njit(cache=True)
 def powerlaw_scan(logx, candidates):
     r"""Continuous power-law MLE and KS distance for every candidate ``xmin`` (Clauset, Shalizi & Newman 2009).
@@ -33,7 +37,9 @@ def powerlaw_scan(logx, candidates):
     Notes
     -----
     The suffix sums of ``logx`` are formed once, so :math:`\hat\alpha` costs O(1) per candidate and the KS distance
-    O(n_t): O(n · #candidates) in all, without temporaries.
+    O(n_t): O(n · #candidates) in all, without temporaries; tails longer than ``KS_POINTS`` are checked at every
+    ``nt // KS_POINTS``-th order statistic (error ≤ 1/KS_POINTS in the distance), which bounds the cost at
+    O(KS_POINTS · #candidates) on spectra of millions of eigenvalues.
     """
     n = logx.size
     suffix = np.zeros(n + 1)
@@ -53,7 +59,11 @@ def powerlaw_scan(logx, candidates):
         a = 1.0 + nt / den
         d = 0.0
         inv = 1.0 / nt
-        for k in range(nt):
+        # long tails: the distance at every stride-th order statistic (and the last); between two of them the
+        # empirical cdf moves by stride/nt and P is monotone, so the maximum is missed by at most stride/nt
+        # <= 1/KS_POINTS (5e-5), far below the KS noise 1/sqrt(nt)
+        stride = max(1, nt // KS_POINTS)
+        for k in range(0, nt, stride):
             p = 1.0 - np.exp((1.0 - a) * (logx[j + k] - lo))
             d1 = (k + 1) * inv - p
             d2 = p - k * inv

@@ -85,3 +85,17 @@ def test_htmp_exponent_matches_the_law():
 def test_scan_returns_nan_for_no_spread():
     alpha, ks = powerlaw_scan(np.zeros(5), np.arange(3, dtype=np.int64))
     assert np.all(np.isnan(alpha)) and np.all(np.isnan(ks))
+
+
+def test_long_tail_ks_is_evaluated_on_a_stride_within_its_bound():
+    from freecalc.fitting.kernels import KS_POINTS, powerlaw_scan
+
+    rng = np.random.default_rng(7)
+    x = np.sort((1.0 - rng.random(3 * KS_POINTS)) ** (-1.0 / 2.5))  # Pareto, alpha = 3.5
+    logx = np.log(x)
+    alpha, ks = powerlaw_scan(logx, np.array([0], dtype=np.int64))
+    nt = x.size
+    p = 1.0 - np.exp((1.0 - alpha[0]) * (logx - logx[0]))
+    k = np.arange(nt)
+    full = max(np.max((k + 1) / nt - p), np.max(p - k / nt))  # every order statistic
+    assert abs(ks[0] - full) <= (nt // KS_POINTS) / nt
