@@ -8,7 +8,7 @@ zero of the discriminant or of the leading coefficient, so :math:`B` is exact), 
 :math:`z`. The vertical path stays in the upper half plane, where the branch is analytic, so continuation along it
 is well defined; each step is a first-order predictor (:math:`dm/dz = -P_z/P_m`) and a Newton corrector that is
 accepted only if the correction is small compared with the distance to the nearest other root
-(estimated by :math:`2|P_m/P_{mm}|`), otherwise the step is halved. The last step lands on ``y`` exactly
+(a lower bound from all Taylor coefficients of P at m), otherwise the step is halved. The last step lands on ``y`` exactly
 (``y = 0`` gives the boundary value :math:`m(x + i0)`).
 
 All kernels take arrays and scalars only (``cache=True``), so user ``@njit`` code can call them.
@@ -76,11 +76,37 @@ def _newton(a, m0, maxit, rtol):
 
 
 @njit(cache=True)
+def _root_separation(a, mv, work):
+    """Lower bound on the distance from the root ``mv`` of P(m) = sum_j a[j] m^j to every other root of P.
+
+    With P(mv + t) = sum_k c_k t^k (c_0 = 0), the other roots are the zeros of sum_k c_{k+1} t^k, and Fujiwara's
+    bound puts all of them at |t| >= (1/2) min_k |c_1 / c_k|^{1/(k-1)} (k = 2..n). The usual 2|P_m/P_mm| = |c_1/c_2|
+    is only its k = 2 term without the 1/2: exact for a quadratic, but for higher degree the other roots' terms
+    in P_mm/P_m = 2 sum_j 1/(mv - r_j) can cancel (sheets of a degree-4 curve 0.13 apart were estimated 0.58
+    apart, and a long step crossed to the other sheet). ``work`` has length len(a); O(n^2), no iteration."""
+    n = a.shape[0] - 1
+    for j in range(n + 1):
+        work[j] = a[j]
+    # Taylor shift: work[k] becomes the coefficient of t^k in P(mv + t)
+    for i in range(n):
+        for j in range(n - 1, i - 1, -1):
+            work[j] = work[j] + mv * work[j + 1]
+    c1 = abs(work[1])
+    sep = 1e300
+    for k in range(2, n + 1):
+        ck = abs(work[k])
+        if ck > 0.0:
+            sep = min(sep, (c1 / ck) ** (1.0 / (k - 1)))
+    return 0.5 * sep
+
+
+@njit(cache=True)
 def stieltjes_branch_point(C, x, y, Y, mom, a, da):
     """Stieltjes branch at z = x + i y (y >= 0) by vertical continuation from x + iY (see module docstring);
     ``a`` and ``da`` are complex work arrays of length ``C.shape[0]``."""
     top = max(Y, y)
     z0 = complex(x, top)
+    work = np.empty(C.shape[0], dtype=np.complex128)
     # moment-series seed, convergent for |z0| > B
     s = 0j
     zp = 1.0 / z0
@@ -110,13 +136,13 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
             p, dp, ddp0 = _eval(a, mv)
             pz, _, _ = _eval(da, mv)
             dz = complex(0.0, new_eta - eta)
-            # trust region: the predicted move must be small against the distance to the nearest other root
-            # (2|P_m/P_mm|), else a long step can carry the predictor into another sheet's Newton basin
+            # trust region: the predicted move must be small against the distance to the nearest other root,
+            # else a long step can carry the predictor into another sheet's Newton basin
             if dp != 0 and ddp0 != 0 and new_eta > y:
                 move = abs(pz / dp) * (eta - new_eta)
-                sep0 = 2.0 * abs(dp) / abs(ddp0)
-                if move > 0.25 * sep0:
-                    step = max(step * 0.25 * sep0 / move, 0.5 * floor_)
+                sep0 = _root_separation(a, mv, work)
+                if move > 0.5 * sep0:
+                    step = max(step * 0.5 * sep0 / move, 0.5 * floor_)
                     new_eta = eta - step
                     if new_eta - y < floor_:
                         new_eta = y
@@ -142,8 +168,7 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
                     mn, ok = _newton(a, pred, 12, 1e-9)
                     if not ok:
                         continue
-                    p, dp2, ddp = _eval(a, mn)
-                    sep = 2.0 * abs(dp2) / abs(ddp) if ddp != 0 else 1e300
+                    sep = _root_separation(a, mn, work)
                     corr = abs(mn - pred)
                     # the corrector must stay small against the root separation and against the predicted move
                     # (the second test catches jumps to a root escaping to infinity, where P_mm ~ 0 fools the first)

@@ -210,3 +210,24 @@ def test_free_mul_of_atomic_law_does_not_depend_on_argument_order():
     # eigenvalue ESD fluctuations and finite-size corrections are O(1/N) ≈ 1e-3 (seen: 1.5e-3); the defect was 0.03
     assert np.max(np.abs(ab.cdf(q) - emp)) < 0.006
     assert np.max(np.abs(ba.cdf(q) - emp)) < 0.006
+
+
+def test_exact_sum_keeps_its_sheet_where_two_sheets_pass_close():
+    # Regression: the branch continuation estimated the distance to the nearest other root by 2|P_m/P_mm|, which
+    # for this degree-4 curve said 0.58 where another upper-half-plane root was 0.13 away; a long step from
+    # -2.4 + 2.9i to -2.4 + 0.56i landed on that sheet, and the density on (-2.55, -2.2) was a third of the
+    # true one: total mass 0.9807, returned silently.
+    a, b = fc.FreeMeixner(-1.5, 0.3, 3), fc.FreeMeixner(1.5, 2, 0.3)
+    exact = fc.free_add(a, b)
+    assert isinstance(exact, AlgebraicLaw)
+    _, w = exact.continuous_rule()
+    # no atom (0.77 + 0 < 1); the quadrature rule is exact to ~1e-12 on these square-root edges
+    assert exact.atoms == ()
+    assert w.sum() == pytest.approx(1.0, abs=1e-9)
+    assert exact.cdf(np.array([10.0]))[0] == pytest.approx(1.0, abs=1e-9)
+    # independent route: subordination (numeric); both solve to ~1e-10
+    numeric = fc.free_add(a, b, method="numeric")
+    x = np.linspace(-2.85, 4.4, 300)
+    np.testing.assert_allclose(exact.pdf(x), numeric.pdf(x), rtol=1e-7, atol=1e-9)
+    zs = x[::10] + 1j * np.array([0.3, 0.05])[:, None]
+    np.testing.assert_allclose(exact.stieltjes(zs), numeric.stieltjes(zs), rtol=1e-8)
