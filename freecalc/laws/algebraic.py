@@ -157,9 +157,13 @@ class AlgebraicLaw(Law):
         poly = sp.Poly(self._P, T.m, T.z)
         d, e = poly.degree(T.m), poly.degree(T.z)
         C = np.zeros((d + 1, e + 1))
-        for (j, k), c in poly.terms():
-            cc = complex(sp.N(c, 30))
-            if abs(cc.imag) > 1e-14 * max(1.0, abs(cc)):
+        # divided by the largest coefficient (in sympy's unbounded exponent range): exact rationals with long
+        # denominators (a shift by 1e-308 written exactly) clear to integers beyond the double range
+        terms = [((j, k), c, sp.N(c, 30)) for (j, k), c in poly.terms()]
+        big = max(abs(v) for _, _, v in terms)
+        for (j, k), c, v in terms:
+            cc = complex(v / big)
+            if abs(cc.imag) > 1e-14:  # relative to the largest coefficient
                 raise ValueError(f"P has non-real coefficient {c}; AlgebraicLaw needs a real polynomial")
             C[j, k] = cc.real
         edges = A.edge_candidates(self._P, T.m, T.z)

@@ -167,3 +167,22 @@ def test_bad_input():
         fc.wishart_of(fc.Semicircle(1.0), 0.5)
     with pytest.raises(TypeError):
         fc.inverse([1, 2])
+
+
+@pytest.mark.parametrize("base, c", [
+    (fc.Wachter(2.427259590259519, 1.5), -1.1125369292536007e-308),   # subnormal shift
+    (fc.KestenMcKay(7.013329890996599), -6.9e-231),
+    (fc.Wachter(0.8, 2.0), 1e-200),
+])
+def test_negligible_shift_is_exact(base, c):
+    # Regression: the exact shift (c as a rational with a 10^308 denominator) cleared to integer coefficients of
+    # ~1e600, which became ±inf in double precision: empty support and m(z) = nan, returned silently. The shift
+    # is far below the law's resolution, so every value must equal the base law's to rounding.
+    out = base + c
+    assert isinstance(out, AlgebraicLaw)
+    np.testing.assert_allclose(np.array(out.support), np.array(base.support), rtol=1e-14)
+    z = np.array([0.5 + 0.6j, 0.3 + 1e-3j, 0.7, 2.0 + 0.1j])
+    np.testing.assert_allclose(out.stieltjes(z), base.stieltjes(z), rtol=1e-10)  # continuation: ~1e-12
+    x = np.linspace(*base.support[0], 9)
+    np.testing.assert_allclose(out.cdf(x), base.cdf(x), atol=1e-10)
+    assert out.mean() == pytest.approx(base.mean() + c, rel=1e-14)
