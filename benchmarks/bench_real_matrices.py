@@ -17,7 +17,7 @@ the n eigenvalues:
 * **matrix** — ``fc.decompress_matrix(A, n_s, rng=0)`` (route chosen by its model self-check), when the installed
   freecalc has it.
 
-Metrics against the true spectrum: KS distance (``freecalc.testing.conformance.ks_distance``), relative error of
+Metrics against the true spectrum: KS distance (``freecalc.laws.distances.ks_distance``), relative error of
 log det (``fc.logdet``), of λ_min and λ_max (``fc.lambda_min``/``fc.lambda_max``, Tracy–Widom rule), wall time;
 KS₆ = the KS distance after raising every eigenvalue below r + 10⁻⁶·λ_max to that level (r = ridge).
 Self-check (computed here for every route, whatever ``decompress_matrix`` does): two random halves T ⊂ S, the

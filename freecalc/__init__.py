@@ -2,83 +2,63 @@
 
 Spectral laws are first-class objects with a symbolic face (sympy) and a numeric face (numpy/numba)
 that describe the same measure. See ``docs/`` for concepts and conventions.
+
+The names below are the public API (``__all__``), grouped by layer: declared parameters and the law base class;
+the named and generic laws; operations (free convolution, pushforwards, (de)compression); spectral functionals;
+fitting; covariance spectra; sources of large matrices. ``fc.analyze`` is loaded on first use.
 """
-from __future__ import annotations
 
 __version__ = "0.1.0"
 
-# --- core (lead) ---------------------------------------------------------------------------------
-from freecalc._params import Domain, Parameter, SymbolicParameterError  # noqa: E402
-from freecalc.laws.base import Law  # noqa: E402
-from freecalc.laws.semicircle import Semicircle  # noqa: E402
-from freecalc.laws.marchenko_pastur import MarchenkoPastur  # noqa: E402
+# -- parameters and the law base class -----------------------------------------------------------------------------
+from freecalc._params import Domain, Parameter, SymbolicParameterError
+from freecalc.laws.base import Law
 
-__all__ = ["Domain", "Parameter", "SymbolicParameterError", "Law", "Semicircle", "MarchenkoPastur"]
+# -- laws -----------------------------------------------------------------------------------------------------------
+from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
+from freecalc.laws.decompressed import DecompressedLaw, Solver
+from freecalc.laws.discrete import Atoms, PointMass
+from freecalc.laws.empirical import Empirical, FittedSpectrum, Variable
+from freecalc.laws.free_meixner import FreeMeixner, ShiftedFreeMeixner
+from freecalc.laws.htmp import HTMP, InverseHTMP
+from freecalc.laws.kesten_mckay import KestenMcKay
+from freecalc.laws.marchenko_pastur import MarchenkoPastur
+from freecalc.laws.numeric import ConvergenceError, ConvergenceWarning, NumericLaw
+from freecalc.laws.semicircle import Semicircle
+from freecalc.laws.wachter import Wachter
 
-# --- laws (helper: laws) -------------------------------------------------------------------------
-from freecalc.laws.kesten_mckay import KestenMcKay  # noqa: E402
-from freecalc.laws.wachter import Wachter  # noqa: E402
-from freecalc.laws.free_meixner import FreeMeixner  # noqa: E402
-
-__all__ += ["KestenMcKay", "Wachter", "FreeMeixner"]
-# --- end laws ------------------------------------------------------------------------------------
-
-# --- htmp (helper: htmp) -------------------------------------------------------------------------
-from freecalc.laws.htmp import HTMP, InverseHTMP  # noqa: E402
-
-__all__ += ["HTMP", "InverseHTMP"]
-# --- end htmp ------------------------------------------------------------------------------------
-
-# --- algebra (helper: algebra) -------------------------------------------------------------------
-from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic  # noqa: E402
-from freecalc.laws.discrete import Atoms, PointMass  # noqa: E402
-from freecalc.operations.convolution import Method, free_add, free_mul  # noqa: E402
-from freecalc.operations.pushforward import compress, inverse, power, wishart_of  # noqa: E402  (registers shift/scale)
-
-__all__ += ["AlgebraicLaw", "to_algebraic", "PointMass", "Atoms", "Method", "free_add", "free_mul", "inverse",
-            "power", "compress", "wishart_of"]
-# --- end algebra ---------------------------------------------------------------------------------
-
-# --- subordination (helper: subord) --------------------------------------------------------------
-from freecalc.laws.numeric import NumericLaw  # noqa: E402
-
-__all__ += ["NumericLaw"]
-# --- end subordination ---------------------------------------------------------------------------
-
-# --- decompression (helper: decomp) --------------------------------------------------------------
-from freecalc.operations.decompression import DecompressionError, DecompressionReport, Route, decompress  # noqa: E402
-from freecalc.operations.parametric_decompression import (  # noqa: E402
-    FitMethod as DecompressionFitMethod, ShiftedFreeMeixner, fit_free_meixner,
+# -- operations (importing pushforward registers law + a, a * law, -law) --------------------------------------------
+from freecalc.operations.convolution import Method, free_add, free_mul
+from freecalc.operations.decompression import (
+    DecompressionError,
+    DecompressionReport,
+    DecompressionWarning,
+    Route,
+    decompress,
 )
-from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatrix_of_invariant  # noqa: E402
-from freecalc.functionals import (  # noqa: E402
-    EdgeRule, Estimate, condition_number, extreme_eigenvalues, lambda_max, lambda_min, logdet, slogdet, trace,
+from freecalc.operations.matrix_decompression import MatrixRoute, decompress_matrix
+from freecalc.operations.model_check import ModelCheck, ModelCheckWarning
+from freecalc.operations.numeric_decompression import decompress_numeric
+from freecalc.operations.parametric_decompression import FitMethod as DecompressionFitMethod, fit_free_meixner
+from freecalc.operations.pushforward import compress, inverse, power, wishart_of
+
+# -- functionals ----------------------------------------------------------------------------------------------------
+from freecalc.functionals import (
+    EdgeRule,
+    Estimate,
+    condition_number,
+    extreme_eigenvalues,
+    lambda_max,
+    lambda_min,
+    logdet,
+    slogdet,
+    trace,
     trace_inverse,
 )
+from freecalc.information import free_entropy, free_fisher_information
 
-__all__ += ["DecompressionError", "DecompressionReport", "Route", "decompress", "ShiftedFreeMeixner",
-            "fit_free_meixner", "DecompressionFitMethod", "haar_stiefel", "random_principal_submatrix",
-            "submatrix_of_invariant", "EdgeRule", "Estimate", "condition_number", "extreme_eigenvalues",
-            "lambda_max", "lambda_min", "logdet", "slogdet", "trace", "trace_inverse"]
-# --- end decompression ---------------------------------------------------------------------------
-
-# --- numeric decompression (helper: numdec) ------------------------------------------------------
-from freecalc.laws.empirical import Empirical, FittedSpectrum, Variable  # noqa: E402
-from freecalc.laws.decompressed import DecompressedLaw, Solver  # noqa: E402
-from freecalc.operations.numeric_decompression import decompress_numeric  # noqa: E402
-
-__all__ += ["Empirical", "FittedSpectrum", "Variable", "DecompressedLaw", "Solver", "decompress_numeric"]
-# --- end numeric decompression -------------------------------------------------------------------
-
-# --- matrix decompression (helper: engineer C) ----------------------------------------------------
-from freecalc.operations.matrix_decompression import MatrixRoute, decompress_matrix  # noqa: E402
-from freecalc.operations.model_check import ModelCheck, ModelCheckWarning  # noqa: E402
-
-__all__ += ["decompress_matrix", "MatrixRoute", "ModelCheck", "ModelCheckWarning"]
-# --- end matrix decompression ---------------------------------------------------------------------
-
-# --- fitting (helper: fitting) -------------------------------------------------------------------
-from freecalc.fitting import (  # noqa: E402
+# -- fitting --------------------------------------------------------------------------------------------------------
+from freecalc.fitting import (
     Criterion,
     ErrorMethod,
     FitOptions,
@@ -93,34 +73,8 @@ from freecalc.fitting import (  # noqa: E402
     fit,
 )
 
-__all__ += ["fit", "FitResult", "RankEntry", "Phase", "ScaleOption", "Criterion", "ErrorMethod", "FitOptions",
-            "OptimizerOptions", "TailOptions", "SpikeOptions", "PhaseOptions"]
-# --- end fitting ---------------------------------------------------------------------------------
-
-# --- implicit matrices (helper: engineer G) --------------------------------------------------------
-from freecalc.matrices import GramMatrix, ImplicitMatrix, Kernel, KernelMatrix  # noqa: E402
-
-__all__ += ["KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel"]
-# --- end implicit matrices -------------------------------------------------------------------------
-
-# --- whole-model analysis -------------------------------------------------------------------------------------------
-# fc.analyze is loaded on first use (PEP 562): freecalc.analysis sits above freecalc.plotting (it writes per-layer
-# figures), so an eager import here would make every module that imports the root package depend on plotting.
-
-
-def __getattr__(name: str):
-    if name == "analyze":
-        import importlib
-
-        return importlib.import_module("freecalc.analysis.analyze").analyze
-    raise AttributeError(f"module 'freecalc' has no attribute {name!r}")
-
-
-__all__ += ["analyze"]
-# --- end whole-model analysis ---------------------------------------------------------------------------------------
-
-# --- covariance spectra (helper: engineer I) -----------------------------------------------------------------------
-from freecalc.covariance import (  # noqa: E402
+# -- covariance spectra ---------------------------------------------------------------------------------------------
+from freecalc.covariance import (
     PopulationEstimate,
     PopulationMethod,
     ShrinkageMethod,
@@ -130,6 +84,44 @@ from freecalc.covariance import (  # noqa: E402
     silverstein_equation,
 )
 
-__all__ += ["shrunk_eigenvalues", "shrink_covariance", "ShrinkageMethod", "population_spectrum", "PopulationMethod",
-            "PopulationEstimate", "silverstein_equation"]
-# --- end covariance spectra ----------------------------------------------------------------------------------------
+# -- sources of large matrices --------------------------------------------------------------------------------------
+from freecalc.matrices import GramMatrix, ImplicitMatrix, Kernel, KernelMatrix
+from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatrix_of_invariant
+
+__all__ = [
+    # parameters and base class
+    "Domain", "Parameter", "SymbolicParameterError", "Law",
+    # laws
+    "Semicircle", "MarchenkoPastur", "KestenMcKay", "Wachter", "FreeMeixner", "ShiftedFreeMeixner", "HTMP",
+    "InverseHTMP", "AlgebraicLaw", "to_algebraic", "PointMass", "Atoms", "NumericLaw", "ConvergenceWarning",
+    "ConvergenceError", "Empirical", "FittedSpectrum", "Variable", "DecompressedLaw", "Solver",
+    # operations
+    "Method", "free_add", "free_mul", "inverse", "power", "compress", "wishart_of",
+    "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress",
+    "decompress_numeric", "fit_free_meixner", "DecompressionFitMethod",
+    "decompress_matrix", "MatrixRoute", "ModelCheck", "ModelCheckWarning",
+    # functionals
+    "EdgeRule", "Estimate", "condition_number", "extreme_eigenvalues", "lambda_max", "lambda_min", "logdet",
+    "slogdet", "trace", "trace_inverse", "free_entropy", "free_fisher_information",
+    # fitting
+    "fit", "FitResult", "RankEntry", "Phase", "ScaleOption", "Criterion", "ErrorMethod", "FitOptions",
+    "OptimizerOptions", "TailOptions", "SpikeOptions", "PhaseOptions",
+    # covariance spectra
+    "shrunk_eigenvalues", "shrink_covariance", "ShrinkageMethod", "population_spectrum", "PopulationMethod",
+    "PopulationEstimate", "silverstein_equation",
+    # sources of large matrices
+    "KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel", "haar_stiefel", "random_principal_submatrix",
+    "submatrix_of_invariant",
+    # whole-model analysis (loaded on first use, below)
+    "analyze",
+]
+
+
+def __getattr__(name: str):
+    # fc.analyze on first use (PEP 562): freecalc.analysis sits above freecalc.plotting (it writes per-layer figures),
+    # so an eager import here would make every module that imports the root package depend on plotting.
+    if name == "analyze":
+        import importlib
+
+        return importlib.import_module("freecalc.analysis.analyze").analyze
+    raise AttributeError(f"module 'freecalc' has no attribute {name!r}")

@@ -43,14 +43,14 @@ class DemoReport:
 
 
 def _f(v: Any, d: int = 6) -> str:
-    from freecalc.cli import _fmt
+    from freecalc._frontend import _fmt
 
     return _fmt(v, d)
 
 
 def _laws_section(report: DemoReport) -> None:
     import freecalc as fc
-    from freecalc.cli import _fmt_atoms, _fmt_intervals, describe_law
+    from freecalc._frontend import _fmt_atoms, _fmt_intervals, describe_law
 
     # HTMP is left out: compiling its kernels on a fresh machine takes longer than the whole demo may
     laws = [fc.Semicircle(2.0), fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(2.0), fc.KestenMcKay(3),
@@ -71,7 +71,7 @@ def _laws_section(report: DemoReport) -> None:
 def _convolution_section(report: DemoReport, seed: int) -> None:
     import freecalc as fc
 
-    from freecalc.cli import _fmt_atoms, _fmt_intervals
+    from freecalc._frontend import _fmt_atoms, _fmt_intervals
 
     a, b = fc.Semicircle(2.0), fc.MarchenkoPastur(0.5)
     law = fc.free_add(a, b)
@@ -81,7 +81,7 @@ def _convolution_section(report: DemoReport, seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = 500
     eigs = np.concatenate([np.linalg.eigvalsh(a.matrix(n, rng) + b.matrix(n, rng)) for _ in range(2)])
-    from freecalc.testing.conformance import ks_distance
+    from freecalc.laws.distances import ks_distance
 
     ks = ks_distance(eigs, law)
     lines = [
@@ -100,7 +100,7 @@ def _convolution_section(report: DemoReport, seed: int) -> None:
 
 def _exact_decompression_section(report: DemoReport) -> None:
     import freecalc as fc
-    from freecalc.cli import _fmt_atoms, _fmt_intervals
+    from freecalc._frontend import _fmt_atoms, _fmt_intervals
 
     src = fc.MarchenkoPastur(0.5, size=1000)
     tgt = src.decompress(32000)

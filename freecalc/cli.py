@@ -33,18 +33,11 @@ from typing import Any
 
 import numpy as np
 
+from freecalc._frontend import (  # CLIError and describe_law stay importable from here: they are in __all__
+    EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CLIError, _fmt, _fmt_intervals, _print_description, _try, describe_law,
+)
+
 __all__ = ["main", "build_parser", "CLIError", "describe_law", "load_array"]
-
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-
-
-class CLIError(Exception):
-    """A one-line message for the user and the exit status that goes with it."""
-
-    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.status = status
-
 
 # ----------------------------------------------------------------------------------------------------------------
 # helpers: loading data, JSON, printing
@@ -169,33 +162,6 @@ def _emit_json(payload: dict[str, Any]) -> None:
     print(json.dumps(_jsonable(payload), indent=2, allow_nan=False))
 
 
-def _fmt(value: Any, digits: int = 6) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, complex):
-        return f"{value.real:.{digits}g}{value.imag:+.{digits}g}i"
-    return f"{float(value):.{digits}g}"
-
-
-def _fmt_point(z: complex) -> str:
-    """A complex point as typed: 'i', '2i', '1+0.5i', '3'."""
-    re_, im_ = z.real, z.imag
-    if im_ == 0:
-        return _fmt(re_, 4)
-    imag = "i" if im_ == 1 else f"{_fmt(im_, 4)}i"
-    if re_ == 0:
-        return imag
-    return f"{_fmt(re_, 4)}{'+' if im_ > 0 else ''}{imag}"
-
-
-def _fmt_intervals(intervals: Sequence[tuple[float, float]]) -> str:
-    return " ∪ ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in intervals) or "(none: purely atomic)"
-
-
-def _fmt_atoms(atoms: Sequence[tuple[float, float]]) -> str:
-    return ", ".join(f"{_fmt(x)} (mass {_fmt(w)})" for x, w in atoms) or "none"
-
-
 def _progress(iterable: Any, *, total: int, desc: str, enabled: bool) -> Any:
     """A tqdm progress bar on stderr (hidden when stderr is not a terminal or when disabled)."""
     if not enabled:
@@ -203,59 +169,6 @@ def _progress(iterable: Any, *, total: int, desc: str, enabled: bool) -> Any:
     from tqdm.auto import tqdm
 
     return tqdm(iterable, total=total, desc=desc, file=sys.stderr, disable=None, leave=False)
-
-
-def _try(func: Callable[[], Any]) -> Any:
-    """A quantity a law may not provide (NotImplementedError) or cannot give for these parameters: None."""
-    try:
-        return func()
-    except (NotImplementedError, ValueError, ArithmeticError):
-        return None
-
-
-def describe_law(law: Any, *, z: complex = 1j, moments: int = 4) -> dict[str, Any]:
-    """A dictionary describing a numeric law: repr, size, support, atoms, mean, variance, moments, m(z)."""
-    from freecalc.laws.base import Law
-
-    if not isinstance(law, Law):
-        raise CLIError(f"the expression gives {type(law).__name__}, not a law")
-    if law.is_symbolic:
-        raise CLIError(f"{law!r} has symbolic parameters; the command line needs numbers")
-    info: dict[str, Any] = {"law": repr(law), "size": law.size}
-    info["support"] = [list(ab) for ab in law.support]
-    info["atoms"] = [list(a) for a in law.atoms]
-    info["mean"] = _try(law.mean)
-    info["variance"] = _try(law.var)
-    info["moments"] = _try(lambda: [float(v) for v in law.moments(moments)])
-    info["z"] = complex(z)
-    info["stieltjes"] = _try(lambda: complex(law.stieltjes(complex(z))))
-    _refuse_non_finite(law, info)
-    return info
-
-
-def _refuse_non_finite(law: Any, info: dict[str, Any]) -> None:
-    """A NaN (or an infinite moment/transform) is a computation that failed, never a value to print."""
-    checks = [("mean", info["mean"]), ("variance", info["variance"]), ("m(z)", info["stieltjes"])]
-    checks += [(f"moment {k}", v) for k, v in enumerate(info["moments"] or (), start=1)]
-    checks += [("atom", v) for atom in info["atoms"] for v in atom]
-    checks += [("support end", v) for ab in info["support"] for v in ab if not math.isinf(v)]
-    for what, value in checks:
-        if value is None:
-            continue
-        parts = (value.real, value.imag) if isinstance(value, complex) else (value,)
-        if not all(math.isfinite(v) for v in parts):
-            raise CLIError(f"the {what} of {law!r} came out as {value}: the numerics failed for these parameters",
-                           EXIT_FAILURE)
-
-
-def _print_description(info: dict[str, Any], indent: str = "  ") -> None:
-    print(f"{info['law']}")
-    print(f"{indent}support      {_fmt_intervals(info['support'])}")
-    print(f"{indent}atoms        {_fmt_atoms(info['atoms'])}")
-    print(f"{indent}mean, var    {_fmt(info['mean'])}, {_fmt(info['variance'])}")
-    if info["moments"] is not None:
-        print(f"{indent}moments      {', '.join(_fmt(v) for v in info['moments'])}")
-    print(f"{indent}{'m(' + _fmt_point(info['z']) + ')':<12} {_fmt(info['stieltjes'])}")
 
 
 def _density_grid(law: Any, points: int) -> tuple[np.ndarray, np.ndarray]:

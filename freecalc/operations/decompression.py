@@ -78,13 +78,20 @@ import sympy as sp
 from freecalc.laws.algebraic import AlgebraicLaw
 from freecalc.laws.base import Law, exact_value, register_operation
 from freecalc.laws.discrete import Atoms, PointMass
-from freecalc.laws.free_meixner import FreeMeixner
+from freecalc.laws.free_meixner import FreeMeixner, ShiftedFreeMeixner
 from freecalc.laws.kesten_mckay import KestenMcKay
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
 from freecalc.laws.wachter import Wachter
+from freecalc.laws.empirical import Empirical
 from freecalc.operations.model_check import NOT_RUN, ModelCheck
+from freecalc.operations.numeric_decompression import decompress_numeric
+from freecalc.operations.parametric_decompression import (
+    decompress_shifted_free_meixner,
+    decompression_spread,
+    fit_free_meixner,
+)
 from freecalc.symbolic import transforms as T
 from freecalc.symbolic.algebraic import AlgebraicError, compress_equation
 from freecalc._options import coerce_enum
@@ -434,6 +441,9 @@ def _kesten_mckay(law: KestenMcKay, f: Any) -> Law:
     return FreeMeixner(0, _mul(f, d - f), d / (d - f))
 
 
+register_exact_rule(ShiftedFreeMeixner)(decompress_shifted_free_meixner)
+
+
 @register_exact_rule(PointMass)
 def _point_mass(law: PointMass, f: Any) -> Law:
     # R(w) = a is constant: δ_a is its own decompression (a multiple of the identity stays one)
@@ -545,15 +555,11 @@ def _has_exact(law: Law) -> bool:
 def _numeric(law: Law, factor: Any, size: int | None, floor: Any = None, **opts: Any) -> Law:
     if _is_sym(factor) or law.is_symbolic:
         raise TypeError("the numeric decompression route needs numeric parameters and a numeric factor")
-    from freecalc.operations.numeric_decompression import decompress_numeric  # numdec helper
-
     out = decompress_numeric(law, float(factor), floor=floor, **opts)
     return out if out.size == size else out.with_size(size)
 
 
 def _is_data(law: Law) -> bool:
-    from freecalc.laws.empirical import Empirical  # numdec's layer; imported lazily like the numeric route
-
     return isinstance(law, Empirical)
 
 
@@ -571,8 +577,6 @@ def _parametric(law: Law, factor: Any, size: int | None, floor: Any, *, auto: bo
     if not _is_data(law):
         raise TypeError(f"route=PARAMETRIC fits eigenvalues (fc.Empirical); {type(law).__name__} is a law: use "
                         f"route=Route.EXACT or Route.NUMERIC")
-    from freecalc.operations.parametric_decompression import decompression_spread, fit_free_meixner
-
     lower = resolve_floor(law, floor)
     fit = fit_free_meixner(law, **opts)
     if fit.law is None or (auto and not fit.accepted):

@@ -10,7 +10,7 @@ the eigenvalues of :math:`A[T,T]` back to size :math:`n_s` by the same route, an
 actual eigenvalues of :math:`A[S,S]`.
 
 Statistic: the Kolmogorov–Smirnov distance between the predicted cdf and the empirical spectral distribution of
-:math:`A[S,S]` (:func:`freecalc.testing.conformance.ks_distance`), **median** over all halves of all repeats (the
+:math:`A[S,S]` (:func:`freecalc.laws.distances.ks_distance`), **median** over all halves of all repeats (the
 median ignores one failed fit). Threshold (:func:`threshold_for`): :math:`c/\sqrt{n_s}` floored at
 :data:`THRESHOLD_MIN`, with c calibrated by ``benchmarks/calibrate_model_check.py`` (results and the false-alarm
 and detection rates in ``benchmarks/results/model_check.md``) so that fewer than 5 % of invariant matrices fail.
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from freecalc.laws.base import Law
-from freecalc.testing.conformance import ks_distance
+from freecalc.laws.distances import ks_distance
 
 __all__ = ["ModelCheck", "CheckPair", "ModelCheckWarning", "threshold_for", "check_statistic", "NOT_RUN",
            "THRESHOLD_C", "THRESHOLD_MIN", "HALVES"]

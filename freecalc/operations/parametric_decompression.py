@@ -90,11 +90,9 @@ from scipy import optimize, special
 from freecalc.laws.base import Law
 from freecalc.laws.empirical import Empirical
 from freecalc.laws.free_meixner import ShiftedFreeMeixner
-from freecalc.operations.decompression import register_exact_rule
 
 __all__ = ["FreeMeixnerFit", "FitMethod", "fit_free_meixner", "KS_ACCEPT", "SNAP",
-           "MP_SNAP", "C_SD", "decompression_spread",
-           "decompress_parametric"]
+           "MP_SNAP", "C_SD", "decompression_spread", "decompress_shifted_free_meixner"]
 
 KS_ACCEPT = 5.0
 r"""Acceptance threshold for :math:`n D` (n eigenvalues, D the KS distance to the fitted law).
@@ -145,9 +143,13 @@ excluded from ``off_family_min_nD``: the i.i.d. ones are above it, the blind spo
 # --------------------------------------------------------------------------------------------------------------
 # the family
 # --------------------------------------------------------------------------------------------------------------
-@register_exact_rule(ShiftedFreeMeixner)
-def _shifted_free_meixner(law: ShiftedFreeMeixner, f: Any) -> Law:
-    # R(w) = loc + R_FM(w): decompression R(w) → R(f w) keeps loc and applies the free Meixner rule
+def decompress_shifted_free_meixner(law: ShiftedFreeMeixner, f: Any) -> Law:
+    r"""Exact decompression of a shifted free Meixner law by the factor f (the closed-form rule that
+    :mod:`freecalc.operations.decompression` registers for the family).
+
+    :math:`R(w) = \mathrm{loc} + R_{FM}(w)`, and :math:`R(w) 	o R(fw)` keeps loc and maps (a, b, c) to
+    (fa, fbg, c/g) with :math:`g = c + f(1 - c)`; valid iff g > 0 (the caller checks validity first).
+    """
     g = law.c + f * (1 - law.c)
     return law.replace(a=law.a * f, b=law.b * f * g, c=law.c / g)
 
@@ -387,18 +389,15 @@ def decompression_spread(law: ShiftedFreeMeixner, factor: float, n: int, points:
     :math:`c \pm` :data:`C_SD`/n (mean, variance bc and κ3 = abc kept): the error to expect from the sampling noise
     of the fourth free cumulant of n eigenvalues (the dominant one near c = 1; see the module docstring).
     ``inf`` when one of the two is not a valid decompression (the factor is within the noise of the limit)."""
-    from freecalc.operations.decompression import DecompressionError, decompress
-
     outs = []
     k2 = law.b * law.c
     for sign in (-1.0, 1.0):
         c = law.c + sign * C_SD / n
         if c <= 0:
             return math.inf
-        try:
-            outs.append(decompress(law.replace(b=k2 / c, c=c), factor=factor))
-        except (DecompressionError, ZeroDivisionError):
+        if c + factor * (1 - c) <= 0:  # beyond the validity limit c/(c − 1) of this neighbour
             return math.inf
+        outs.append(decompress_shifted_free_meixner(law.replace(b=k2 / c, c=c), factor))
     lo = min(o.support[0][0] for o in outs)
     hi = max(o.support[-1][1] for o in outs)
     x = np.linspace(lo, hi, points)
@@ -408,19 +407,3 @@ def decompression_spread(law: ShiftedFreeMeixner, factor: float, n: int, points:
     # atoms move with c: count their masses as disjoint (an upper bound, exact unless two locations coincide)
     tv += 0.5 * sum(sum(a.values()) for a in atoms)
     return tv
-
-
-def decompress_parametric(data: Any, n: int | None = None, *, factor: float | None = None,
-                          threshold: float | None = None) -> Law:
-    """Fit :class:`ShiftedFreeMeixner` to ``data`` and decompress the fitted law exactly, whatever the fit quality.
-
-    Equivalent to ``fc.decompress(data, n, route=Route.PARAMETRIC)``; raises ``ValueError`` when the data cannot be
-    fitted at all and :class:`~freecalc.operations.decompression.DecompressionError` (with the largest valid
-    factor) when the factor is beyond the fitted law's validity limit.
-    """
-    from freecalc.operations.decompression import Route, decompress
-
-    if not isinstance(data, Empirical):
-        data = Empirical(data)
-    return decompress(data, n, factor=factor, route=Route.PARAMETRIC,
-                      **({} if threshold is None else {"threshold": threshold}))

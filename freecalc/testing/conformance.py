@@ -25,6 +25,7 @@ import numpy as np
 import sympy as sp
 
 from freecalc.laws.base import Law, stieltjes_by_quadrature
+from freecalc.laws.distances import ks_distance
 from freecalc.symbolic import transforms as T
 
 __all__ = ["check_law", "check_samples", "ConformanceReport", "ks_distance", "snap_to_atoms"]
@@ -277,21 +278,6 @@ def check_law(law: Law, *, skip: tuple[str, ...] = (), rng: Any = 0, raise_on_fa
     if raise_on_failure and report.failed:
         raise AssertionError(str(report))
     return report
-
-
-def ks_distance(samples: np.ndarray, law: Law) -> float:
-    """Kolmogorov–Smirnov distance between the empirical cdf of samples and the law's cdf (atoms allowed).
-
-    Compared at each distinct sample value from both sides (ECDF and cdf right limits, and left limits), so ties
-    at an atom are handled exactly.
-    """
-    u, counts = np.unique(np.asarray(samples, dtype=float).ravel(), return_counts=True)
-    n = counts.sum()
-    right = np.cumsum(counts) / n
-    left = right - counts / n
-    F = law.cdf(u)
-    Fl = law.cdf(np.nextafter(u, -np.inf))
-    return float(max(np.max(np.abs(right - F)), np.max(np.abs(left - Fl))))
 
 
 def snap_to_atoms(eigenvalues: np.ndarray, law: Law, rtol: float = 1e-8) -> np.ndarray:
