@@ -125,7 +125,30 @@ class AffineLaw(Law):
     def _ppf(self, q):
         if self._a > 0:
             return self._map(self._base.ppf(q))
-        return super()._ppf(q)
+        # a < 0: inf{y : P(aX + b <= y) >= q} = a x + b with x = sup{x : P(X >= x) >= q} = inf{x : F_X(x) > 1 - q},
+        # the right-continuous quantile of X at p = 1 - q (an atom of X is where both quantiles agree; they differ
+        # where F_X is flat at level p: a gap in the support, which x must jump)
+        p = 1.0 - q
+        x = np.asarray(self._base.ppf(p), dtype=float)
+        return self._map(self._over_flat_part(x, p))
+
+    def _over_flat_part(self, x: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """x = inf{F_X >= p} moved to inf{F_X > p}: to the next start s of the support (an interval's left end or
+        an atom) when F_X(s−) = p, i.e. F_X is flat at level p from x to s (to the cdf's accuracy, 1e-12)."""
+        base = self._base
+        atoms = dict(base.atoms)
+        starts = np.array(sorted({lo for lo, _ in base.support} | set(atoms)), dtype=float)
+        out = np.array(x, dtype=float, copy=True)
+        if starts.size == 0:
+            return out
+        k = np.searchsorted(starts, out, side="right")
+        has = np.isfinite(out) & (k < starts.size) & (p > 0)
+        if np.any(has):
+            s = starts[k[has]]
+            before = np.asarray(base.cdf(s), dtype=float) - np.array([atoms.get(v, 0.0) for v in s])
+            jump = before <= p[has] + 1e-12
+            out[np.flatnonzero(has)[jump]] = s[jump]
+        return out
 
     def continuous_rule(self, panels: int = 64, order: int = 16):
         xs, ws = self._base.continuous_rule(panels, order)
@@ -143,6 +166,35 @@ class AffineLaw(Law):
 
 
 class _AffineFace(SymbolicFace):
+    r"""Symbolic face of :math:`Y = aX + b` from the base law's: :math:`m_Y(z) = m_X(u)/a` with
+    :math:`u = (z - b)/a`, :math:`\rho_Y(x) = \rho_X((x - b)/a)/|a|`, :math:`R_Y(w) = aR_X(aw) + b`."""
+
+    def _ab(self) -> tuple[sp.Expr, sp.Expr]:
+        return _exact(self.law._a), _exact(self.law._b)
+
+    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+        a, b = self._ab()
+        base = self.law._base.sym
+        if self.law._a > 0:
+            return base.stieltjes((z - b) / a) / a
+        # a < 0 sends the upper half plane to the lower one, where a closed form need not be on its principal
+        # branch (its cuts are placed for Im u > 0): use the symmetry m_X(conj u) = conj m_X(u)
+        return sp.conjugate(base.stieltjes(sp.conjugate((z - b) / a))) / a
+
+    def density(self, x: Any = T.x) -> sp.Expr:
+        a, b = self._ab()
+        return self.law._base.sym.density((x - b) / a) / sp.Abs(a)
+
+    def r_transform(self, w: Any = T.w) -> sp.Expr:
+        a, b = self._ab()
+        return a * self.law._base.sym.r_transform(a * w) + b
+
+    @property
+    def support(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        a, b = self._ab()
+        return tuple(sorted((tuple(sorted((a * lo + b, a * hi + b), key=float))
+                             for lo, hi in self.law._base.sym.support), key=lambda iv: float(iv[0])))
+
     def _moment_list(self, K: int) -> list[sp.Expr]:
         law = self.law
         a, b = _exact(law._a), _exact(law._b)

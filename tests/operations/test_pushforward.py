@@ -186,3 +186,54 @@ def test_negligible_shift_is_exact(base, c):
     x = np.linspace(*base.support[0], 9)
     np.testing.assert_allclose(out.cdf(x), base.cdf(x), atol=1e-10)
     assert out.mean() == pytest.approx(base.mean() + c, rel=1e-14)
+
+
+def test_affine_law_with_negative_factor_has_quantiles():
+    # Regression: a·X + b with a < 0 and X unbounded (HTMP) raised NotImplementedError in ppf
+    base = fc.HTMP(0.8, 14.244049097768166)
+    a, b = -2.9078412644717777, 0.3
+    law = a * base + b
+    assert isinstance(law, AffineLaw)
+    q = np.array([0.0, 0.1, 0.5, 0.9, 1.0])
+    got = law.ppf(q)
+    # ppf(q) = a ppf_X(1 − q) + b for a continuous X (exact map, rounding only)
+    np.testing.assert_allclose(got, a * base.ppf(1.0 - q) + b, rtol=1e-14)
+    assert got[0] == -np.inf and got[-1] == pytest.approx(b, abs=1e-14)  # HTMP's support is [0, ∞)
+    np.testing.assert_allclose(law.cdf(got[1:-1]), q[1:-1], atol=1e-10)  # the cdf is exact to ~1e-12
+
+
+def test_affine_law_with_negative_factor_quantiles_at_atoms_and_gaps():
+    # a < 0 needs the right-continuous quantile of X: where F_X is flat at level 1 − q, the next support point
+    e = fc.Empirical([1.0, 2.0, 2.0, 5.0])
+    law = -2 * e + 1  # atoms -9 (1/4), -3 (1/2), -1 (1/4)
+    assert isinstance(law, AffineLaw)
+    q = np.array([0.0, 0.1, 0.25, 0.26, 0.75, 0.76, 1.0])
+    np.testing.assert_array_equal(law.ppf(q), [-9.0, -9.0, -9.0, -3.0, -3.0, -1.0, -1.0])
+    # two support intervals: at q = P(X ≥ the gap) the quantile is the far end of the gap, not its near end
+    x = fc.free_add(fc.FreeMeixner(-1.5, 0.3, 3), fc.FreeMeixner(1.5, 2, 0.3), method="numeric")
+    (_, gap_lo), (gap_hi, _) = x.support
+    y = -1.0 * x
+    assert isinstance(y, AffineLaw)
+    qg = 1.0 - float(x.cdf(gap_lo))
+    assert y.ppf(qg) == pytest.approx(-gap_hi, abs=1e-12)
+    # just above that level: just beyond the gap's near end (a square-root edge: mass 1e-6 spans ~4e-4 there)
+    assert 0.0 < y.ppf(qg + 1e-6) - (-gap_lo) < 1e-3
+
+
+@pytest.mark.parametrize("a, b", [(-2.9078412644717777, 0.3), (1.7, -0.4)])
+def test_affine_law_symbolic_face_from_the_base(a, b):
+    from freecalc.symbolic import transforms as T
+    from freecalc.symbolic.special import lambdify
+
+    base = fc.HTMP(0.8, 14.244049097768166)
+    law = a * base + b
+    assert isinstance(law, AffineLaw)
+    z = np.array([0.5 + 0.6j, -3.0 + 0.1j, 2.0 + 2.0j, -40.0 + 1.0j, 30.0 + 0.5j])
+    # m_Y(z) = m_X((z − b)/a)/a from the closed form vs the numeric route: both ~1e-14
+    np.testing.assert_allclose(lambdify(T.z, law.sym.stieltjes(T.z))(z), law.stieltjes(z), rtol=1e-10)
+    x = np.linspace(-30.0, 30.0, 13)
+    with np.errstate(invalid="ignore"):  # numpy evaluates every Piecewise branch, also the one off the support
+        dens = lambdify(T.x, law.sym.density(T.x))(x)
+    np.testing.assert_allclose(dens, law.pdf(x), rtol=1e-10, atol=1e-14)
+    lo, hi = law.sym.support[0]
+    assert (float(lo), float(hi)) == law.support[0]
