@@ -235,7 +235,23 @@ def lambdify(args: Any, expr: Any, modules: Any = None, **kwargs: Any) -> Callab
     mods = numeric_modules()
     if modules is not None:
         mods = [dict(_NUMERIC)] + (list(modules) if isinstance(modules, (list, tuple)) else [modules])
-    return sp.lambdify(args, expr, modules=mods, **kwargs)
+    return sp.lambdify(args, _floats_for_big_numbers(expr), modules=mods, **kwargs)
+
+
+#: Largest integer numpy takes as a machine integer (int64); beyond it a Python int becomes an object array that
+#: ufuncs such as sqrt reject (exact parameters such as 0.6123456789012345 square to 31-digit integers)
+_INT64_MAX = 2 ** 63 - 1
+
+
+def _floats_for_big_numbers(expr: Any) -> Any:
+    """``expr`` with every integer or rational whose numerator or denominator exceeds int64 replaced by a
+    30-digit Float (evaluated once, exactly rounded to double by the printer); smaller ones stay exact."""
+    if isinstance(expr, (list, tuple)):
+        return type(expr)(_floats_for_big_numbers(e) for e in expr)
+    if not isinstance(expr, sp.Basic):
+        return expr
+    reps = {r: sp.Float(r, 30) for r in expr.atoms(sp.Rational) if abs(r.p) > _INT64_MAX or r.q > _INT64_MAX}
+    return expr.xreplace(reps) if reps else expr
 
 
 def _tricomi_u_numeric(a: Any, b: Any, z: Any) -> Any:

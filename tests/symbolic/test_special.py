@@ -77,3 +77,21 @@ def test_lambdify_outside_float_family_falls_back():
 def test_register_numeric_rejects_unknown():
     with pytest.raises(ValueError, match="unknown special function"):
         special.register_numeric("Foo", lambda *a: 0)
+
+
+def test_lambdify_with_integers_beyond_int64():
+    # Regression: exact parameters such as a = 0.6123456789012345 put sqrt(4684066452162474546764822495961) in
+    # Wachter's closed-form m(z); numpy took the 31-digit integer as an object and np.sqrt raised TypeError
+    import freecalc as fc
+    from freecalc.symbolic import transforms as T
+
+    law = fc.Wachter(0.6123456789012345, 2.3)
+    expr = law.sym.stieltjes(T.z)
+    z = np.array([1 + 1j, 0.3 + 0.01j, -2 + 0.5j, 5 + 3j])
+    got = lambdify(T.z, expr)(z)
+    # independent route: the same expression at 30 digits; double-precision evaluation loses a few digits
+    ref = np.array([complex(expr.subs(T.z, sp.nsimplify(complex(v))).evalf(30)) for v in z])
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
+    np.testing.assert_allclose(got, law.stieltjes(z), rtol=1e-10)  # the numeric face agrees to ~1e-14
+    # small exact numbers stay exact (printed as Python integers / fractions)
+    assert lambdify(T.z, sp.Rational(1, 3) * T.z)(3.0) == 1.0
