@@ -319,11 +319,14 @@ class AlgebraicLaw(Law):
         k1 = n.mom[1]
         k2 = n.mom[2] - n.mom[1] ** 2
         zc = 1.0 / w + k1 + k2 * w
-        Pz = sp.lambdify((T.m, T.z), sp.diff(self._P, T.z), "numpy")
-        Pm = sp.lambdify((T.m, T.z), sp.diff(self._P, T.m), "numpy")
+        # P_z and P_m from the normalised float coefficients (the exact ones can exceed the double range)
+        P = np.polynomial.polynomial
+        cz = n.C.T  # cz[k, j]: coefficient of z^k m^j
         for _ in range(60):
             mv = self._stieltjes_any(zc)
-            dm = -Pz(mv, zc) / Pm(mv, zc)
+            a = P.polyval(zc, cz)  # a[j]: coefficient of m^j at each zc
+            dm = -P.polyval(mv, P.polyval(zc, P.polyder(cz, axis=0)), tensor=False) / P.polyval(
+                mv, P.polyder(a, axis=0), tensor=False)
             step = (mv + w) / dm
             zc = zc - step
             if np.all(np.abs(step) <= 1e-15 * np.maximum(1.0, np.abs(zc))):

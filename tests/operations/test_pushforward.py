@@ -186,6 +186,9 @@ def test_negligible_shift_is_exact(base, c):
     x = np.linspace(*base.support[0], 9)
     np.testing.assert_allclose(out.cdf(x), base.cdf(x), atol=1e-10)
     assert out.mean() == pytest.approx(base.mean() + c, rel=1e-14)
+    # R_{X+c}(w) = R_X(w) + c (the R-transform's Newton used the exact coefficients: OverflowError)
+    w = np.array([0.01, -0.01, 0.3 + 0.1j, -0.2j])
+    np.testing.assert_allclose(out.r_transform(w), base.r_transform(w) + c, rtol=1e-10)
 
 
 def test_affine_law_with_negative_factor_has_quantiles():
