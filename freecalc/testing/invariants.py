@@ -226,7 +226,11 @@ def check_symbolic(law: Law, rng: np.random.Generator) -> str:
     except (NotImplementedError, TypeError):  # TypeError: not an algebraic law (SymbolicFace.equation)
         return "none"
     poly = sp.Poly(sp.expand(P), T.m, T.z)
-    terms = [(complex(c), i, j) for (i, j), c in poly.terms()]
+    # divided by the largest coefficient (the residual is relative): exact coefficients can exceed the double
+    # range (a shift by 1e-231 written exactly clears to integers ~1e600)
+    exact = [(sp.N(c, 30), i, j) for (i, j), c in poly.terms()]
+    big = max(abs(c) for c, _, _ in exact)
+    terms = [(complex(c / big), i, j) for c, i, j in exact]
     vals = np.array([[c * mm ** i * zz ** j for c, i, j in terms] for mm, zz in zip(num, z)])
     resid = np.abs(vals.sum(axis=1)) / np.abs(vals).sum(axis=1)
     # 1e-9 relative to the sum of |terms|: m(z) is accurate to ~1e-13, the polynomial amplifies by its degree

@@ -1,5 +1,6 @@
 """The property-suite invariants (freecalc/testing/invariants.py) pass on a correct law and catch broken ones."""
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -66,3 +67,12 @@ def test_discovery_and_grid() -> None:
 def test_scaled_examples_follows_the_profile() -> None:
     base = settings.default.max_examples
     assert scaled_examples(6) == max(1, round(6 * base / 100))
+
+
+def test_equation_check_with_coefficients_beyond_the_double_range() -> None:
+    # KestenMcKay shifted by 6.9e-231, written exactly, has integer coefficients ~1e600: the residual check
+    # P(m(z), z) ≈ 0 converted them to inf and warned (invalid value) instead of checking
+    law = fc.KestenMcKay(7.013329890996599) + (-6.926380804120241e-231)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as in the property suite
+        assert inv.check_symbolic(law, np.random.default_rng(0)) == "equation"
