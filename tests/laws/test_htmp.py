@@ -372,6 +372,7 @@ def _sym_evalf(expr, z, w):
     return complex(expr.subs(z, sp.Float(w.real, 20) + sp.I * sp.Float(w.imag, 20)).evalf(20))
 
 
+@pytest.mark.slow  # adaptive quadrature of a density evaluated by an ODE march, per point
 @pytest.mark.parametrize("w, ref", [(-0.2809 + 0.1104j, 0.77631 + 0.06715j), (-0.4397 + 0.00638j, None),
                                     (-0.3 + 0.05j, None)])
 def test_symbolic_stieltjes_small_gamma_reported_points(w, ref):
@@ -391,6 +392,7 @@ def test_symbolic_stieltjes_small_gamma_reported_points(w, ref):
     assert abs(ev - num) < 1e-11 * abs(num)
 
 
+@pytest.mark.slow  # adaptive quadrature of a density evaluated by an ODE march, per point
 @pytest.mark.parametrize("g, k", [(0.001, 0.3), (0.001, 1.0), (0.001, 5.0), (0.01, 2.0), (0.2, 0.5), (0.7, 3.0)])
 def test_symbolic_stieltjes_random_points_agree(g, k):
     rng = np.random.default_rng(int(1000 * g + 10 * k))
@@ -411,6 +413,7 @@ def test_symbolic_stieltjes_random_points_agree(g, k):
         assert abs(ev - num) < 1e-10 * abs(num) and abs(lam - num) < 1e-10 * abs(num)
 
 
+@pytest.mark.slow  # exact quantile inversion at b = 5000 (cost ~b)
 def test_large_kappa_quantiles_expansion_matches_exact_inversion():
     # the first-order large-kappa expansion used for b > 1e4, checked where the exact inversion still runs:
     # HTMP(0.5, 5000) (b = 5000), with the reference law at b0 = 2000 (kappa0 = 2000); stated bulk bound
