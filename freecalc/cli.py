@@ -335,17 +335,6 @@ def _cmd_decompress(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------------------------------------------
 # freecalc fit
 # ----------------------------------------------------------------------------------------------------------------
-def _law_classes() -> dict[str, Any]:
-    """Fittable law classes by lower-case name (``mp``/``marchenkopastur``, ``htmp``, ...)."""
-    from freecalc._expr import LAW_NAMES, available_names
-
-    names = available_names()
-    out = {name.lower(): names[name] for name in LAW_NAMES if name not in ("PointMass", "Atoms")}
-    aliases = {"mp": "marchenkopastur", "sc": "semicircle", "km": "kestenmckay", "inverse_htmp": "inversehtmp"}
-    out.update({a: out[t] for a, t in aliases.items() if t in out})
-    return out
-
-
 def _while_running(func: Callable[[], Any], *, desc: str, enabled: bool) -> Any:
     """Run ``func`` with a ticking tqdm bar on stderr (elapsed time; hidden when stderr is not a terminal).
 
@@ -385,11 +374,12 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     data = load_array(args.data)
     kwargs: dict[str, Any] = {"bootstrap": args.bootstrap, "rng": args.seed}
     if args.law is not None:
-        classes = _law_classes()
-        key = args.law.lower().replace("-", "_")
-        if key not in classes:
-            raise CLIError(f"unknown law {args.law!r} for --law; choose from {', '.join(sorted(classes))}")
-        kwargs["law"] = classes[key]
+        from freecalc.fitting.families import family_named
+
+        try:
+            kwargs["law"] = family_named(args.law).law
+        except ValueError as err:
+            raise CLIError(f"{err} (for --law)") from None
     if args.subsample is not None:
         if data.ndim != 2:
             raise CLIError("--subsample needs a matrix (2-D data), not eigenvalues")

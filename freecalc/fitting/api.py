@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from freecalc.fitting.data import Spectrum, spectrum_from
-from freecalc.fitting.families import Family, family_of, registered
+from freecalc.fitting.families import Family, family_named, family_of, registered
 from freecalc.fitting.gof import bootstrap_pvalue, ks_distance
 from freecalc.fitting.likelihood import Likelihood, Model
 from freecalc.fitting.mle import ON_BOUND, covariance, maximize
@@ -33,8 +33,9 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
         1-D: eigenvalues. 2-D symmetric (to 1e-10 relative): its eigenvalues. 2-D otherwise, W of shape N×M:
         the eigenvalues of the M×M matrix WᵀW/N, whose ESD for iid entries of variance σ² is
         ``MarchenkoPastur(c=M/N, sigma2=σ²)`` (with M − N exact zeros, the atom, when M > N).
-    law : Law class, Law instance, sequence of Law classes, or None
-        The family to fit (an instance only supplies starting values). None: compare every registered family
+    law : Law class, Law instance, law name, sequence of these, or None
+        The family to fit (an instance only supplies starting values; a name is a class name in any case or an
+        alias such as ``"mp"``, see :data:`freecalc.fitting.families.ALIASES`). None: compare every registered family
         applicable to the data (or ``options.candidates``) and keep the best by ``options.criterion`` (BIC by
         default: consistent, and its log n penalty keeps a 3-parameter family from beating a 2-parameter one
         it nests; see :class:`Criterion`), all fitted to the same points.
@@ -205,16 +206,19 @@ def _families(law, options: FitOptions, nonneg: bool) -> tuple[list[Family], boo
         if not fams:
             raise ValueError("fit: none of the candidate laws allows negative eigenvalues, and the data have some")
         return fams, len(fams) == 1, None
+    if isinstance(law, str):
+        return [family_named(law)], True, None
     if isinstance(law, Law):
         return [family_of(type(law))], True, law
     if isinstance(law, type):
         return [family_of(law)], True, None
     if isinstance(law, Sequence) and not isinstance(law, (str, bytes)):
-        fams = [family_of(c) for c in law]
+        fams = [family_named(c) if isinstance(c, str) else family_of(c) for c in law]
         if not fams:
             raise ValueError("fit: law must not be an empty sequence")
         return fams, len(fams) == 1, None
-    raise TypeError(f"fit: law must be a Law class, a Law instance, a sequence of Law classes or None; got {law!r}")
+    raise TypeError(f"fit: law must be a Law class, a Law instance, a law name such as 'mp', a sequence of these "
+                    f"or None; got {law!r}")
 
 
 def _data_for(fam: Family, x: np.ndarray, spec: Spectrum) -> np.ndarray:

@@ -126,6 +126,28 @@ def registered() -> tuple[Family, ...]:
     return tuple(_REGISTRY.values())
 
 
+#: Short names accepted for fittable laws besides their class names (matching ignores case, '-' and '_').
+ALIASES = {"mp": "MarchenkoPastur", "sc": "Semicircle", "km": "KestenMcKay", "fm": "FreeMeixner",
+           "invhtmp": "InverseHTMP"}
+
+
+def _key(name: str) -> str:
+    return name.lower().replace("-", "").replace("_", "")
+
+
+def family_named(name: str) -> Family:
+    """The registered family called ``name``: a class name (``"MarchenkoPastur"``, any case) or an alias of
+    :data:`ALIASES` (``"mp"``); ValueError listing the accepted names otherwise."""
+    _load()
+    by_key = {_key(f.name): f for f in _REGISTRY.values()}
+    key = _key(name)
+    key = _key(ALIASES.get(key, key))
+    if key not in by_key:
+        names = sorted({f.name for f in _REGISTRY.values()} | set(ALIASES))
+        raise ValueError(f"fit: unknown law {name!r}; choose from {', '.join(names)}")
+    return by_key[key]
+
+
 def family_of(law) -> Family:
     """The family of a Law class or instance; TypeError for anything else or an unregistered law."""
     _load()

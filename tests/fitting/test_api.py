@@ -207,3 +207,28 @@ def test_phase_reason_names_the_reference_when_another_law_is_returned():
     assert "MarchenkoPastur reference fit" in r.phase_reason and "HTMP" in r.phase_reason
     r_mp = fc.fit(x, fc.MarchenkoPastur)
     assert "reference fit" not in r_mp.phase_reason
+
+
+def test_laws_by_name_as_in_the_cli():
+    import numpy as np
+
+    import freecalc as fc
+
+    x = np.linalg.eigvalsh(fc.MarchenkoPastur(0.5).matrix(400, np.random.default_rng(3)))
+    by_class = fc.fit(x, law=fc.MarchenkoPastur)
+    for name in ("mp", "MP", "MarchenkoPastur", "marchenko_pastur", "marchenko-pastur"):
+        res = fc.fit(x, law=name)
+        assert isinstance(res.law, fc.MarchenkoPastur)
+        assert res.params == by_class.params
+    both = fc.fit(x, law=["mp", fc.Semicircle])
+    assert {r.law for r in both.ranking} == {"MarchenkoPastur", "Semicircle"}
+
+
+def test_unknown_law_name_lists_the_choices():
+    import numpy as np
+    import pytest
+
+    import freecalc as fc
+
+    with pytest.raises(ValueError, match=r"unknown law 'wigner'.*MarchenkoPastur.*mp"):
+        fc.fit(np.linspace(1, 2, 50), law="wigner")
