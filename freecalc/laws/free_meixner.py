@@ -341,6 +341,28 @@ class ShiftedFreeMeixner(QuadraticLaw):
     )
     latex_name = r"\mathrm{FM}_{\ell}"
 
+    @classmethod
+    def from_quadratic(cls, law: QuadraticLaw) -> ShiftedFreeMeixner:
+        r"""The same law written as a shifted free Meixner law (numeric parameters).
+
+        With :math:`Q m^2 - P m + 1 = 0` and the free Meixner form :math:`P = (c-2)(z-\ell) - ac`,
+        :math:`Q = (1-c)(z-\ell)^2 + ac(z-\ell) + bc^2`: :math:`c = 1 - q_2`, :math:`\ell = (p_0 + q_1)/c`,
+        :math:`a = ((2-c)\ell - p_0)/c`, :math:`b = (q_0 - (1-c)\ell^2 + ac\ell)/c^2`.
+
+        Raises
+        ------
+        ValueError
+            For symbolic parameters, or when the coefficients give no valid (b > 0, c in its domain) law.
+        """
+        if not isinstance(law, QuadraticLaw) or law.is_symbolic:
+            raise ValueError(f"from_quadratic needs a quadratic law with numeric parameters, got {law!r}")
+        k = law.coefficients
+        c = 1.0 - k.q2
+        ell = (k.p0 + k.q1) / c
+        a = ((2.0 - c) * ell - k.p0) / c
+        b = (k.q0 - (1.0 - c) * ell ** 2 + a * c * ell) / c ** 2
+        return cls(ell, a, b, c, size=law.size)
+
     def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
         ell, a, b, c = p["loc"], p["a"], p["b"], p["c"]
         return QuadraticCoefficients(p0=-(c - 2) * ell - a * c, p1=c - 2,

@@ -25,7 +25,9 @@ import sympy as sp
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
 from freecalc.laws.base import Law, SymbolicFace, register_operation
 from freecalc.laws.discrete import Atoms, PointMass
+from freecalc.laws.free_meixner import ShiftedFreeMeixner
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
+from freecalc.laws.quadratic import QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
 from freecalc.operations.convolution import check_law, is_algebraic, values
 from freecalc.symbolic import algebraic as A
@@ -289,6 +291,13 @@ class InverseLaw(Law):
 # ------------------------------------------------------------------------------------------------------------------
 # shift and scale (registered as the base hooks)
 # ------------------------------------------------------------------------------------------------------------------
+def _affine_stays_free_meixner(law: Law, value: Any) -> bool:
+    """Whether an affine image of ``law`` is written as a :class:`ShiftedFreeMeixner`: every quadratic law with
+    numeric parameters is one (so a fitted scale/location keeps a readable named law instead of an equation with
+    enormous exact coefficients); the semicircle, MP (positive scale) and atoms have their own rules above."""
+    return isinstance(law, QuadraticLaw) and not law.is_symbolic and not _symbolic(value)
+
+
 @register_operation("shift")
 def shift(law: Law, c: Any) -> Law:
     """The law of X + c (``law + c``)."""
@@ -302,6 +311,9 @@ def shift(law: Law, c: Any) -> Law:
         return law.replace(loc=law.loc + c)
     if isinstance(law, Atoms):
         return Atoms([a + c for a in law.locations], law.weights, size=law.size)
+    if _affine_stays_free_meixner(law, c):
+        fm = ShiftedFreeMeixner.from_quadratic(law)
+        return fm.replace(loc=fm.loc + c)
     if is_algebraic(law):
         alg = to_algebraic(law)
         return AlgebraicLaw(A.shift_equation(alg.equation, _exact(c), T.m, T.z), size=law.size, reduce=False)
@@ -332,6 +344,10 @@ def scale(law: Law, a: Any) -> Law:
         return law.replace(loc=law.loc * a)
     if isinstance(law, Atoms):
         return Atoms([a * x for x in law.locations], law.weights, size=law.size)
+    if _affine_stays_free_meixner(law, a):
+        # Jacobi parameters scale as α → aα, ω → a²ω: (loc, a', b, c) → (a·loc, a·a', a²b, c), any sign of a
+        fm = ShiftedFreeMeixner.from_quadratic(law)
+        return fm.replace(loc=a * fm.loc, a=a * fm.a, b=a * a * fm.b)
     if is_algebraic(law):
         alg = to_algebraic(law)
         return AlgebraicLaw(A.dilate_equation(alg.equation, _exact(a), T.m, T.z), size=law.size, reduce=False)

@@ -5,6 +5,7 @@ import sympy as sp
 
 import freecalc as fc
 from freecalc.laws.algebraic import AlgebraicLaw
+from freecalc.symbolic import algebraic as A
 from freecalc.operations.pushforward import AffineLaw, InverseLaw
 
 c = sp.Symbol("c", positive=True)
@@ -26,17 +27,35 @@ def test_named_families_are_kept():
     assert fc.Semicircle(c) * 2 == fc.Semicircle(2 * c)
 
 
-def test_mp_shift_and_reflection_are_algebraic_and_correct():
+def test_mp_shift_and_reflection_stay_named_and_correct():
+    # every affine image of a quadratic law is a shifted free Meixner law (a readable name, exact rules)
     mp = fc.MarchenkoPastur(0.5)
     x = np.linspace(-4, 5, 901)
     for law, f in ((mp + 1.5, lambda t: mp.pdf(t - 1.5)), (-mp, lambda t: mp.pdf(-t)),
                    (3 - mp, lambda t: mp.pdf(3 - t))):
-        assert isinstance(law, AlgebraicLaw)
+        assert isinstance(law, fc.ShiftedFreeMeixner)
         # 1e-7: square-root edges (see tests/laws/test_algebraic.py); elsewhere agreement is ~1e-14
         assert np.max(np.abs(law.pdf(x) - f(x))) < 1e-7
     assert (-mp).mean() == -1.0
     atoms = fc.Atoms([0.0, 1.0], [0.5, 0.5])
     assert 2 * atoms + 1 == fc.Atoms([1.0, 3.0], [0.5, 0.5])
+
+
+@pytest.mark.parametrize("law", [fc.KestenMcKay(4), fc.Wachter(2, 3), fc.FreeMeixner(-1, 2, 3),
+                                 fc.MarchenkoPastur(2.0)], ids=repr)
+@pytest.mark.parametrize("a, b", [(2.5, 0.7), (-0.4, 1.0)])
+def test_affine_images_of_quadratic_laws_are_shifted_free_meixner(law, a, b):
+    out = a * law + b
+    assert isinstance(out, fc.ShiftedFreeMeixner)
+    # independent route: the algebraic equation of the dilated and shifted law (exact resultant arithmetic)
+    ref = AlgebraicLaw(A.shift_equation(A.dilate_equation(fc.to_algebraic(law).equation, sp.nsimplify(a)),
+                                        sp.nsimplify(b)))
+    lo, hi = ref.support[0][0], ref.support[-1][1]
+    x = np.linspace(lo, hi, 203)[1:-1]
+    assert np.max(np.abs(out.pdf(x) - ref.pdf(x))) < 1e-7  # square-root edges, as above
+    np.testing.assert_allclose(np.array(out.atoms).reshape(-1, 2), np.array(ref.atoms).reshape(-1, 2), atol=1e-10)
+    assert out.mean() == pytest.approx(a * law.mean() + b, rel=1e-12, abs=1e-12)
+    assert out.var() == pytest.approx(a * a * law.var(), rel=1e-12)
 
 
 def test_law_plus_law_points_to_free_add():
@@ -179,8 +198,9 @@ def test_negligible_shift_is_exact(base, c):
     # ~1e600, which became ±inf in double precision: empty support and m(z) = nan, returned silently. The shift
     # is far below the law's resolution, so every value must equal the base law's to rounding.
     out = base + c
-    assert isinstance(out, AlgebraicLaw)
-    np.testing.assert_allclose(np.array(out.support), np.array(base.support), rtol=1e-14)
+    assert isinstance(out, (AlgebraicLaw, fc.ShiftedFreeMeixner))  # quadratic bases stay named
+    # edges recomputed from converted (shifted free Meixner) parameters: a few ulps
+    np.testing.assert_allclose(np.array(out.support), np.array(base.support), rtol=1e-13)
     z = np.array([0.5 + 0.6j, 0.3 + 1e-3j, 0.7, 2.0 + 0.1j])
     np.testing.assert_allclose(out.stieltjes(z), base.stieltjes(z), rtol=1e-10)  # continuation: ~1e-12
     x = np.linspace(*base.support[0], 9)
