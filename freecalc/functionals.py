@@ -108,12 +108,13 @@ class Estimate(float):
     repeats: tuple[float, ...]
     bias: float
 
-    def __new__(cls, value: float, repeats: tuple[float, ...] = (), bias: float = 0.0) -> Estimate:
+    def __new__(cls, value: float, repeats: tuple[float, ...] = (), bias: float = 0.0,
+                positive: bool = False) -> Estimate:
         obj = super().__new__(cls, value)
         reps = tuple(float(r) for r in repeats)
         obj.repeats = reps
         obj.bias = float(bias) if math.isfinite(bias) else 0.0
-        band = estimate_over_repeats(reps, center=float(value), bias=obj.bias)
+        band = estimate_over_repeats(reps, center=float(value), bias=obj.bias, positive=positive)
         obj.low, obj.high = band.low, band.high
         return obj
 
@@ -181,12 +182,18 @@ def _model_error(law: Law, n: int, value_at: Callable[[Law, int], float],
     return extrapolate_error(rms, n / n_s, check.check_factor)
 
 
+def _psd(law: Law) -> bool:
+    """The law lives on [0, ∞) (a PSD matrix): positive functionals get positive bands."""
+    ends = [a for a, _ in law.support] + [loc for loc, _ in law.atoms]
+    return bool(ends) and min(ends) >= 0
+
+
 def _with_band(law: Law, n: int, value_at: Callable[[Law, int], float],
                actual: Callable[[np.ndarray], float] | None = None,
-               scaling: _Scaling = _Scaling.EXTENSIVE) -> Estimate:
+               scaling: _Scaling = _Scaling.EXTENSIVE, positive: bool = False) -> Estimate:
     value = value_at(law, n)
     bias = 0.0 if actual is None else _model_error(law, n, value_at, actual, scaling, value)
-    return Estimate(value, tuple(value_at(r, n) for r in _replicates(law)), bias)
+    return Estimate(value, tuple(value_at(r, n) for r in _replicates(law)), bias, positive=positive)
 
 
 def _continuous_integral(law: Law, g: Callable[[np.ndarray], np.ndarray], split: float | None = None) -> float:
@@ -289,7 +296,7 @@ def trace_inverse(law: Law, n: int | None = None) -> Estimate:
     r"""tr A⁻¹ ≈ :math:`n\int x^{-1}\,d\mu`; ``ValueError`` if 0 is an atom or lies in the (closed) support."""
     law = _check_law(law)
     n = _size(law, n)
-    return _with_band(law, n, _trace_inverse_value, lambda e: float(np.sum(1.0 / e)))
+    return _with_band(law, n, _trace_inverse_value, lambda e: float(np.sum(1.0 / e)), positive=_psd(law))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -355,10 +362,11 @@ def extreme_eigenvalues(law: Law, n: int | None = None, *, rule: EdgeRule | str 
     law = _check_law(law)
     n = _size(law, n)
     rule, beta = _as_rule(rule), _check_beta(beta)
+    psd = _psd(law)
     lo = _with_band(law, n, lambda lw, k: _extremes(lw, k, rule, beta)[0], lambda e: float(e[0]),
-                    _Scaling.INTENSIVE)
+                    _Scaling.INTENSIVE, positive=psd)
     hi = _with_band(law, n, lambda lw, k: _extremes(lw, k, rule, beta)[1], lambda e: float(e[-1]),
-                    _Scaling.INTENSIVE)
+                    _Scaling.INTENSIVE, positive=psd)
     return lo, hi
 
 
@@ -405,4 +413,4 @@ def condition_number(law: Law, n: int | None = None, *, rule: EdgeRule | str = E
 
     center = value(law, n)
     bias = _model_error(law, n, value, actual, _Scaling.RELATIVE, center)
-    return Estimate(center, tuple(repeat_value(r, n) for r in _replicates(law)), bias)
+    return Estimate(center, tuple(repeat_value(r, n) for r in _replicates(law)), bias, positive=True)  # κ ≥ 1

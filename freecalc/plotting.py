@@ -68,7 +68,7 @@ def _grid(law: Any, points: int, x: Any = None) -> np.ndarray:
 
 
 def plot_density(law: Any, ax: Any = None, *, points: int = 600, x: Any = None, label: str | None = None,
-                 color: Any = None, atoms: bool = True, **line_kw: Any) -> Any:
+                 color: Any = None, atoms: bool = True, log_x: bool = False, **line_kw: Any) -> Any:
     """Density of the continuous part of ``law`` (a line) and its atoms (stems of height equal to the mass).
 
     Parameters
@@ -85,6 +85,9 @@ def plot_density(law: Any, ax: Any = None, *, points: int = 600, x: Any = None, 
         Passed to :meth:`~matplotlib.axes.Axes.plot`.
     atoms : bool
         Draw the atoms.
+    log_x : bool
+        A logarithmic x axis for spectra over several decades: the curve is then x·ρ(x), the density of log x,
+        so that equal areas are equal masses on the log axis (x must be positive).
 
     Returns
     -------
@@ -93,7 +96,8 @@ def plot_density(law: Any, ax: Any = None, *, points: int = 600, x: Any = None, 
     ax = _axes(ax)
     xs = _grid(law, points, x)
     label = repr(law) if label is None else label
-    (line,) = ax.plot(xs, law.pdf(xs), label=label, color=color, **line_kw)
+    dens = np.asarray(law.pdf(xs), dtype=float)
+    (line,) = ax.plot(xs, xs * dens if log_x else dens, label=label, color=color, **line_kw)
     if atoms and law.atoms:
         locs = [a for a, _ in law.atoms]
         masses = [w for _, w in law.atoms]
@@ -101,19 +105,29 @@ def plot_density(law: Any, ax: Any = None, *, points: int = 600, x: Any = None, 
                         label=f"atoms of {label}" if label else "atoms")
         for artist in (stems.markerline, stems.stemlines):
             artist.set_color(line.get_color())
+    if log_x:
+        ax.set_xscale("log")
     ax.set_xlabel("x")
-    ax.set_ylabel("density (atoms: mass)" if atoms and law.atoms else "density")
+    what = "density of log x, x·ρ(x)" if log_x else "density"
+    ax.set_ylabel(f"{what} (atoms: mass)" if atoms and law.atoms else what)
     return ax
 
 
-def _hist(ax: Any, values: np.ndarray, bins: Any, label: str, **kw: Any) -> None:
+def _hist(ax: Any, values: np.ndarray, bins: Any, label: str, *, log_x: bool = False, **kw: Any) -> None:
     values = np.asarray(values, dtype=float).ravel()
     values = values[np.isfinite(values)]
     if values.size == 0:
         raise ValueError("no finite eigenvalues to plot")
-    edges = np.histogram_bin_edges(values, bins=bins)
-    counts, edges = np.histogram(values, bins=edges)
-    heights = counts / (values.size * np.diff(edges))
+    if log_x:  # histogram of log x (non-positive values are left out of the log axis), drawn on the x scale
+        total = values.size
+        logs = np.log(values[values > 0])
+        edges = np.exp(np.histogram_bin_edges(logs, bins=bins))
+        counts, edges = np.histogram(values, bins=edges)
+        heights = counts / (total * np.diff(np.log(edges)))
+    else:
+        edges = np.histogram_bin_edges(values, bins=bins)
+        counts, edges = np.histogram(values, bins=edges)
+        heights = counts / (values.size * np.diff(edges))
     ax.bar(edges[:-1], heights, width=np.diff(edges), align="edge", alpha=0.35, label=label, **kw)
 
 
@@ -147,8 +161,32 @@ def plot_esd(eigenvalues: Any, law: Any = None, ax: Any = None, *, bins: Any = "
 
 
 
+#: Decades of the 1 % quantile to the top of the range above which decompression plots use a log axis.
+DECADES_FOR_LOG = 2.0
+
+
+def _spans_decades(law: Any, hi: float) -> bool:
+    edges = [a for a, _ in law.support] + [loc for loc, _ in law.atoms]
+    if not edges or min(edges) < 0 or hi <= 0:
+        return False
+    q01 = float(law.ppf(0.01))
+    return q01 > 0 and math.log10(hi / q01) > DECADES_FOR_LOG
+
+
+def _lowest_positive(laws: Sequence[Any], source: Any) -> float:
+    """The left end of a log grid: the smallest 0.1 % quantile of the laws (and the smallest positive source
+    eigenvalue), so that a mass at 0 does not stretch the axis to 1e-300."""
+    lows = [float(lw.ppf(0.001)) for lw in laws]
+    if isinstance(source, (np.ndarray, list, tuple)):
+        src = np.asarray(source, dtype=float)
+        lows.append(float(np.min(src[src > 0])) if np.any(src > 0) else math.inf)
+    lows = [v for v in lows if v > 0 and math.isfinite(v)]
+    return min(lows) if lows else 1e-12
+
+
 def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicates: Sequence[Any] | None = None,
-                       exact: Any = None, band: tuple[float, float] = (0.05, 0.95), points: int = 600) -> Any:
+                       exact: Any = None, band: tuple[float, float] = (0.05, 0.95), points: int = 600,
+                       log_x: bool | None = None) -> Any:
     """A decompressed density with its uncertainty band, the source spectrum and (optionally) the exact answer.
 
     Parameters
@@ -163,6 +201,10 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
         several submatrices), if any.
     exact : Law, optional
         The true law, when known (a dotted line).
+    log_x : bool, optional
+        Logarithmic x axis with every curve drawn as x·ρ(x) (the density of log x). Default: when the decompressed
+        law lives on [0, ∞) and its 1 %–100 % quantile range spans more than :data:`DECADES_FOR_LOG` decades (a
+        linear axis then draws the bulk as a spike near 0).
 
     Returns
     -------
@@ -185,22 +227,29 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
     if isinstance(source, (np.ndarray, list, tuple)):
         src = np.asarray(source, dtype=float)
         ranges.append((float(src.min()), float(src.max())))
-    x = np.linspace(min(r[0] for r in ranges), max(r[1] for r in ranges), points)
+    lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    log_x = _spans_decades(law, hi) if log_x is None else bool(log_x)
+    if log_x:
+        lowest = _lowest_positive(laws, source)
+        x = np.geomspace(lowest, hi, points)
+    else:
+        x = np.linspace(lo, hi, points)
     if source is not None:
         if isinstance(source, (np.ndarray, list, tuple)):
-            _hist(ax, source, "auto", f"source spectrum (n = {np.size(source)})", color="0.5")
+            _hist(ax, source, "auto", f"source spectrum (n = {np.size(source)})", color="0.5", log_x=log_x)
         else:
-            plot_density(source, ax, x=x, label=f"source {source!r}", color="0.45", linestyle="--")
+            plot_density(source, ax, x=x, label=f"source {source!r}", color="0.45", linestyle="--", log_x=log_x)
     checked = getattr(getattr(report, "model_check", None), "passed", None) is not None
     if len(curves) >= 2 or checked:
-        lo, hi = density_band(law, x, replicates=replicates, level=band[1] - band[0])
+        band_lo, band_hi = density_band(law, x, replicates=replicates, level=band[1] - band[0])
+        weight = x if log_x else 1.0  # on a log axis every curve is x·ρ(x)
         what = f"{len(curves)} estimates" + (" + model error" if checked else "")
-        ax.fill_between(x, lo, hi, alpha=0.3, color="C0",
+        ax.fill_between(x, weight * band_lo, weight * band_hi, alpha=0.3, color="C0",
                         label=f"{100 * band[0]:g}–{100 * band[1]:g} % band ({what})")
     plot_density(law, ax, x=x, label=f"decompressed (n = {law.size})" if law.size else "decompressed",
-                 color="C0")
+                 color="C0", log_x=log_x)
     if exact is not None:
-        plot_density(exact, ax, x=x, label=f"exact {exact!r}", color="C3", linestyle=":")
+        plot_density(exact, ax, x=x, label=f"exact {exact!r}", color="C3", linestyle=":", log_x=log_x)
     ax.legend(loc="best", fontsize="small")
     return ax
 

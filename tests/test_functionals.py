@@ -231,8 +231,10 @@ def test_model_error_widens_the_bands_by_the_extrapolated_check_error():
     lmin = fc.lambda_min(law, rule="support")
     e_min = float(fc.lambda_min(pred, rule="support")) - actual.min()
     assert lmin.bias == pytest.approx(2 * abs(e_min), rel=1e-12)
-    # no repeats: the band is the model error alone, symmetric about the value
-    assert (lmin.low, lmin.high) == pytest.approx((float(lmin) - lmin.bias, float(lmin) + lmin.bias), rel=1e-12)
+    # no repeats: the band is the model error alone; λ_min of a PSD law is positive, so on the log scale:
+    # [c/(1 + B/c), c + B]
+    c, b = float(lmin), lmin.bias
+    assert (lmin.low, lmin.high) == pytest.approx((c / (1 + b / c), c + b), rel=1e-12)
     ld = fc.logdet(law)
     # a trace: the per-eigenvalue error of the check times n, times log 4 / log 2
     e_ld = (float(fc.logdet(pred)) - np.sum(np.log(actual))) / n_s * n

@@ -118,7 +118,7 @@ def widen(center: float, low: float, high: float, bias: float) -> tuple[float, f
 
 
 def estimate_over_repeats(values: Sequence[float], *, center: float | None = None, bias: float = 0.0,
-                          level: float = BAND_LEVEL) -> Band:
+                          level: float = BAND_LEVEL, positive: bool = False) -> Band:
     """Central value and band of a quantity estimated once per repeat (the rule of the module docstring).
 
     Parameters
@@ -131,6 +131,10 @@ def estimate_over_repeats(values: Sequence[float], *, center: float | None = Non
         Model-error scale (already extrapolated to the target factor), added to each side in quadrature.
     level : float
         Nominal coverage, in (0, 1).
+    positive : bool
+        The quantity is positive by nature (λ_min and the condition number of a PSD matrix, ...): the rule is
+        applied to its logarithm, with the model error as the relative scale :math:`\log(1 + B/c)`, so the band
+        stays positive (the upper end is still :math:`\ge c + B`) instead of reaching below 0 when B is large.
 
     Returns
     -------
@@ -138,6 +142,8 @@ def estimate_over_repeats(values: Sequence[float], *, center: float | None = Non
         With ``spread = None`` when fewer than two values are finite (one value has no between-repeat spread;
         the band then comes from ``bias`` alone, or is None when ``bias`` is 0).
     """
+    if positive:
+        return _positive_band(values, center, bias, level)
     v = np.array([math.nan if x is None else float(x) for x in values], dtype=float)
     finite = v[np.isfinite(v)]
     if center is None:
@@ -155,6 +161,21 @@ def estimate_over_repeats(values: Sequence[float], *, center: float | None = Non
         return Band(center, None, None, None, float(bias))
     low, high = widen(center, min(lo, center), max(hi, center), bias)
     return Band(center, low, high, spread, float(bias))
+
+
+def _positive_band(values: Sequence[float], center: float | None, bias: float, level: float) -> Band:
+    vals = [math.nan if x is None else float(x) for x in values]
+    if center is None or not (math.isfinite(center) and center > 0) or any(v <= 0 for v in vals
+                                                                          if math.isfinite(v)):
+        # not a positive quantity after all (a repeat at or below 0): the additive rule
+        return estimate_over_repeats(values, center=center, bias=bias, level=level)
+    log_band = estimate_over_repeats([math.log(v) if math.isfinite(v) else math.nan for v in vals],
+                                     center=math.log(center), bias=math.log1p(abs(float(bias)) / center),
+                                     level=level)
+    if log_band.low is None:
+        return Band(center, None, None, None, float(bias))
+    spread = None if log_band.spread is None else tuple(math.exp(v) for v in log_band.spread)
+    return Band(center, math.exp(log_band.low), math.exp(log_band.high), spread, float(bias))
 
 
 def density_band(law: Any, x: Any, *, replicates: Sequence[Any] | None = None,

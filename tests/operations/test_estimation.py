@@ -58,3 +58,19 @@ def test_density_band_contains_every_repeat_and_needs_something() -> None:
     assert np.all(lo <= pdfs.min(axis=0) + 1e-3 * pdfs.max()) and np.all(hi >= pdfs.max(axis=0) - 1e-3 * pdfs.max())
     with pytest.raises(ValueError, match="no density band"):
         density_band(laws[0], x)
+
+
+def test_positive_quantities_get_positive_bands():
+    # λ_min = 1e-6 with a model-error scale 0.14: the additive rule would reach −0.14; on the log scale the band
+    # is [c/(1 + B/c) shrunk by the spread, ≥ c + B]
+    from freecalc.operations.estimation import estimate_over_repeats
+
+    reps = [0.9e-6, 1.0e-6, 1.2e-6]
+    add = estimate_over_repeats(reps, center=1e-6, bias=0.14)
+    pos = estimate_over_repeats(reps, center=1e-6, bias=0.14, positive=True)
+    assert add.low < 0
+    assert 0 < pos.low < 1e-6 * 0.9 and pos.high >= 1e-6 + 0.14
+    assert pos.high < 1.0  # bounded above by the additive end times a modest factor, not exploding
+    # a repeat at 0 or below: not positive, the additive rule is used
+    assert estimate_over_repeats([0.0, 1.0, 2.0], center=1.0, bias=0.5, positive=True) == \
+        estimate_over_repeats([0.0, 1.0, 2.0], center=1.0, bias=0.5)
