@@ -7,8 +7,6 @@ these tests check plumbing and determinism, not accuracy.
 from __future__ import annotations
 
 import concurrent.futures
-import os
-import signal
 from pathlib import Path
 
 import numpy as np
@@ -91,42 +89,6 @@ def test_parallel_equals_serial(case, executor, request):
     other = fc.decompress_matrix(A, SAMPLE, repeats=1, rng=SEED + 1, **kw)
     x = _grid([other, serial])
     assert np.max(np.abs(other.cdf(x) - serial.cdf(x))) > 1e-3
-
-
-class KillFirstAttempt:
-    """Entries of ``source``; the first call anywhere kills its own process (SIGKILL), later calls read entries.
-
-    A marker file shared by all workers records the first call, so the rerun of the killed task succeeds.
-    """
-
-    def __init__(self, marker: str, source):
-        self.marker = marker
-        self.source = source
-
-    def __call__(self, rows, cols):
-        try:
-            fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            pass
-        else:
-            os.close(fd)
-            os.kill(os.getpid(), signal.SIGKILL)
-        return self.source.oindex[rows, cols]
-
-
-def test_killed_worker_task_is_rerun_with_the_same_result(dask_client, wigner_zarr, tmp_path):
-    marker = tmp_path / "killed-once"
-    A = fc.ImplicitMatrix(N, KillFirstAttempt(str(marker), wigner_zarr))
-    marker.touch()  # the serial reference must not kill this process
-    serial = _run(A, None)
-    marker.unlink()
-    # The scheduler reruns the tasks of a dead worker on another one (distributed.scheduler.allowed-failures,
-    # default 3): no retries= is needed, and the rerun draws nothing new because every task receives its generator
-    # from the driver.
-    parallel = _run(A, dask_client)
-    assert marker.exists()  # only a task on a worker can have called entries, and the first such call killed it
-    _assert_same(parallel, serial)
-    _assert_same(serial, _run(wigner_zarr, None))  # the wrapper reads the same matrix
 
 
 def test_memmap_read_keeps_pages_unmapped(tmp_path):
