@@ -119,7 +119,7 @@ def widen(center: float, low: float, high: float, bias: float) -> tuple[float, f
 
 def estimate_over_repeats(values: Sequence[float], *, center: float | None = None, bias: float = 0.0,
                           level: float = BAND_LEVEL, positive: bool = False) -> Band:
-    """Central value and band of a quantity estimated once per repeat (the rule of the module docstring).
+    r"""Central value and band of a quantity estimated once per repeat (the rule of the module docstring).
 
     Parameters
     ----------
