@@ -7,6 +7,9 @@ these tests check plumbing and determinism, not accuracy.
 from __future__ import annotations
 
 import concurrent.futures
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +92,18 @@ def test_parallel_equals_serial(case, executor, request):
     other = fc.decompress_matrix(A, SAMPLE, repeats=1, rng=SEED + 1, **kw)
     x = _grid([other, serial])
     assert np.max(np.abs(other.cdf(x) - serial.cdf(x))) > 1e-3
+
+
+def test_killed_worker_task_is_rerun_with_the_same_result():
+    # In its own interpreter: there the killing callable is shipped to the workers by value (a class of this test
+    # module, imported by path, cannot be unpickled by the workers, and the computation never completes). The
+    # scheduler reruns the tasks of a dead worker elsewhere (distributed's allowed-failures, default 3); the rerun
+    # draws nothing new because every task receives its generator from the driver. The timeout bounds a hang.
+    script = Path(__file__).with_name("scale_scripts") / "killed_worker.py"
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "SAME", proc.stdout[-2000:]
 
 
 def test_memmap_read_keeps_pages_unmapped(tmp_path):
