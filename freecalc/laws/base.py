@@ -377,8 +377,11 @@ class Law(StatsVocabulary):
         return self.moment(1)
 
     def var(self) -> float:
-        """Variance."""
-        return self.moment(2) - self.moment(1) ** 2
+        """Variance (+inf when the second moment is infinite, also with an infinite mean: not ∞ − ∞ = NaN)."""
+        m2 = self.moment(2)
+        if m2 == math.inf:
+            return math.inf
+        return m2 - self.moment(1) ** 2
 
     def std(self) -> float:
         """Standard deviation."""
@@ -623,6 +626,9 @@ class Law(StatsVocabulary):
     def _r_transform(self, w: np.ndarray) -> np.ndarray:
         # Newton on m(z) = −w starting from the cumulant series z ≈ 1/w + κ1 + κ2 w (valid for small |w|)
         k1, k2 = self.moment(1), self.var()
+        if not (math.isfinite(k1) and math.isfinite(k2)):
+            raise NotImplementedError(f"the R-transform of {self!r} is found by Newton from the start 1/w + κ1 + κ2 w, "
+                                      f"and this law has no finite {'mean' if not math.isfinite(k1) else 'variance'}")
         zc = 1.0 / w + k1 + k2 * w
         for _ in range(60):
             f = self._stieltjes_any(zc) + w

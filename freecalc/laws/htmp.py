@@ -418,7 +418,8 @@ class HTMP(Law):
         # ρ(x) dx = ρ(x) x / ((A+1) u) du, formed in logs (ρ alone can overflow where x underflows). Where
         # bx < 1e-250 (possibly below the smallest double: for A + 1 ~ 0.02 a mass ~1e-6 sits there) the
         # weight is the limit C0 x1^{A+1}/(A+1) du, exact to O(bx); those nodes may be 0.
-        lx = math.log(x1) + np.log(u) / (A + 1)
+        with np.errstate(divide="ignore"):  # u = 0 (underflowed nodes): lx = -inf, weight by the limit below
+            lx = math.log(x1) + np.log(u) / (A + 1)
         small = lx + math.log(b) < math.log(1e-250)
         logC0 = (A + 1) * math.log(b) + math.lgamma(b) - math.lgamma(B + 1) - 2 * math.lgamma(A + 1)
         lw = np.full(u.shape, logC0 + (A + 1) * math.log(x1) - math.log(A + 1))

@@ -157,8 +157,12 @@ class AffineLaw(Law):
         return self._map(xs), ws
 
     def _moment(self, k: int) -> float:
+        top = self._base.moment(k)
+        if math.isinf(top):  # E|X|^k infinite: the top term decides (no ∞ − ∞ = NaN from the lower ones)
+            return float(self._a ** k * top)
+        # terms with a zero coefficient (b = 0) are skipped: 0 · m_j must not meet an infinite m_j
         return float(sum(math.comb(k, j) * self._a ** j * self._b ** (k - j) * self._base.moment(j)
-                         for j in range(k + 1)))
+                         for j in range(k + 1) if self._b != 0 or j == k))
 
     def _rvs(self, size, rng):
         return self._map(self._base.rvs(size, rng=rng))

@@ -1,4 +1,6 @@
 """Behaviour every law inherits from freecalc/laws/base.py (checked on the semicircle and MP)."""
+import math
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -111,3 +113,11 @@ def test_generic_fallbacks_agree_with_closed_forms():
 def test_s_transform_undefined_for_zero_mean():
     with pytest.raises(ValueError, match="mean is 0"):
         fc.Semicircle(1).s_transform(0.1)
+
+
+def test_variance_with_infinite_mean_is_infinite():
+    # Regression: var = m2 − m1² gave ∞ − ∞ = NaN for a law without a mean (InverseHTMP(0.2, 0.5): tail x^-1.2)
+    law = fc.InverseHTMP(0.2, 0.5)
+    assert law.mean() == math.inf and law.moment(2) == math.inf
+    assert law.var() == math.inf
+    assert fc.Semicircle(2.0).var() == pytest.approx(1.0, rel=1e-14)  # finite case unchanged: r²/4

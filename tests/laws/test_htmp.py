@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -437,3 +438,14 @@ def test_huge_kappa_quantiles_use_the_expansion():
     assert np.max(np.abs(x - mp)) < 10.0 / 1e6  # |Q_kappa - Q_MP| ~ 4/kappa (measured, kappa = 1e2..1e4)
     assert np.max(np.abs(x - mp)) > 0.1 / 1e6  # the 1/kappa correction is applied, not the bare limit
     assert law.ppf(0.0) == 0.0 and law.ppf(1.0) == np.inf
+
+
+def test_rule_with_underflowing_nodes_is_quiet_and_complete():
+    # Regression: for large A + 1 the panel edges 2^{-j(A+1)} underflow, nodes u = 0 hit np.log(0) (a
+    # divide-by-zero warning, an error in the property suite); their weight is the limit and the mass stays 1
+    law = fc.HTMP(0.25845495603712076, 17.323954595526292)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xs, ws = law.continuous_rule()
+    assert np.all(np.isfinite(ws)) and np.all(ws >= 0)
+    assert ws.sum() == pytest.approx(1.0, abs=1e-12)  # the rule is exact to ~1e-13 on HTMP (seen: 2.8e-14)
