@@ -14,11 +14,14 @@ for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
 # * "dev" (default) and "ci" (loaded when the CI variable is set): derandomised, no deadline;
 # * "thorough": random, 10x the examples of every property (tests/properties scale their counts by
 #   max_examples / 100), for a long local hunt: HYPOTHESIS_PROFILE=thorough python -m pytest tests/properties.
+#   FREECALC_THOROUGH_EXAMPLES=N sets its max_examples (default 1000, i.e. 10x; 5600 gives ~10,000 property
+#   examples in tests/properties, about an hour on one core).
 # HYPOTHESIS_PROFILE, when set, wins over CI.
 from hypothesis import settings  # noqa: E402
 
 settings.register_profile("dev", derandomize=True, deadline=None)
 settings.register_profile("ci", derandomize=True, deadline=None)
-settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.register_profile("thorough", max_examples=int(os.environ.get("FREECALC_THOROUGH_EXAMPLES", "1000")),
+                          deadline=None)
 # an unknown name raises InvalidArgument listing the registered profiles
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
