@@ -4,7 +4,7 @@
   ELLIPSIS and NORMALIZE_WHITESPACE), in order, in one namespace per Markdown file, in a temporary directory
   (blocks may write files). Files: ``docs/**/*.md`` except ``docs/dev/``, and ``README.md``.
 * A page may declare what it needs from freecalc with a comment ``<!-- requires: KestenMcKay, free_add -->``:
-  it is skipped (with the missing names) when this installation lacks them.
+  the page fails (naming them) when freecalc no longer exports them, so a removed feature cannot pass silently.
 * ``examples/*.py`` run in a subprocess with ``--small`` (each example accepts it and shrinks its sizes; scripts
   with other size options are listed in ``SMALL_ARGS``).
 * ``mkdocs build --strict`` (slow; skipped when mkdocs is not installed).
@@ -61,11 +61,8 @@ def test_doc_page_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     matplotlib.use("Agg")
     text = path.read_text(encoding="utf-8")
     missing = _missing_requirements(text)
-    if missing:
-        pytest.skip(f"{path.name} needs {', '.join(missing)}, not in this installation")
+    assert not missing, f"{path.name} documents {', '.join(missing)}, which freecalc no longer exports"
     blocks = _blocks(text)
-    if not blocks:
-        pytest.skip(f"{path.name} has no code blocks")
     monkeypatch.chdir(tmp_path)
     ns: dict = {"__name__": "__docs__"}
     parser = doctest.DocTestParser()
@@ -117,9 +114,7 @@ def test_example_runs(script: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_mkdocs_build_strict(tmp_path: Path) -> None:
-    pytest.importorskip("mkdocs")
-    pytest.importorskip("mkdocstrings")
-    pytest.importorskip("material")
+    # the docs extra (installed by the README's test command) provides mkdocs, mkdocstrings and material
     out = tmp_path / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
