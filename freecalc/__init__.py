@@ -86,6 +86,7 @@ from freecalc.covariance import (
 
 # -- sources of large matrices --------------------------------------------------------------------------------------
 from freecalc.matrices import GramMatrix, ImplicitMatrix, Kernel, KernelMatrix
+from freecalc.example_matrices import ExampleKind, example_matrix
 from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatrix_of_invariant
 
 __all__ = [
@@ -111,6 +112,7 @@ __all__ = [
     "PopulationEstimate", "silverstein_equation",
     # sources of large matrices
     "KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel", "haar_stiefel", "random_principal_submatrix",
+    "example_matrix", "ExampleKind",
     "submatrix_of_invariant",
     # whole-model analysis (loaded on first use, below)
     "analyze",

@@ -367,6 +367,20 @@ def _while_running(func: Callable[[], Any], *, desc: str, enabled: bool) -> Any:
     return box["value"]
 
 
+def _cmd_example(args: argparse.Namespace) -> int:
+    from freecalc.example_matrices import EXAMPLES, ExampleKind, example_matrix
+
+    out = Path(args.out)
+    if out.suffix != ".npy":
+        raise CLIError(f"OUT must end in .npy (numpy.save format, memory-mapped by `freecalc decompress`), got {out}")
+    A = example_matrix(args.kind, args.n, ratio=args.ratio, rng=args.seed)
+    np.save(out, A)
+    print(f"wrote {out}: {args.n}x{args.n} {args.kind} example ({EXAMPLES[ExampleKind(args.kind)].description})")
+    print(f"try: freecalc decompress {out} --sample {max(8, args.n // 4)} --repeats 3 "
+          f"(and compare with numpy.linalg.eigvalsh)")
+    return 0
+
+
 def _cmd_fit(args: argparse.Namespace) -> int:
     import freecalc as fc
 
@@ -528,6 +542,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="OUT.png", help="also write a figure (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_fit)
+
+    p = sub.add_parser("example", help="write an example matrix (.npy) to try decompress and fit on")
+    p.add_argument("out", metavar="OUT.npy", help="output file (numpy.save format)")
+    p.add_argument("--kind", choices=["covariance", "time-series", "wishart", "wigner", "kernel"], default="covariance",
+                   help="covariance (default: heavy-tailed correlated sample covariance), wishart, wigner, or kernel "
+                   "(a low-dimensional RBF kernel, where the model check fails), time-series (AR(1) covariance)")
+    p.add_argument("--n", type=_positive_int, default=4000, help="size (default 4000, at most 32768)")
+    p.add_argument("--ratio", type=float, default=0.5, help="n/p for the covariance kinds (default 0.5)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    p.set_defaults(func=_cmd_example)
 
     p = sub.add_parser("law", help="evaluate a law expression and describe the law")
     p.add_argument("expression", help='e.g. "free_add(Semicircle(2), MarchenkoPastur(0.5))"')

@@ -43,9 +43,9 @@ Routes (:class:`Route`)
   family (which holds all five quadratic laws) to the eigenvalues and decompresses the fitted law exactly.
 * **auto** — exact when available; for data (:class:`~freecalc.laws.empirical.Empirical`) parametric when the
   free Meixner fit passes its goodness-of-fit rule (KS distance, calibrated threshold) and its decompression
-  respects the floor, numeric otherwise; any other law without an exact rule: numeric. A parametric result whose
-  ``spread`` exceeds :data:`SPREAD_MAX` is kept but flagged (:class:`DecompressionWarning`; why not the numeric
-  route: see :data:`SPREAD_MAX`). The result's ``decompression_report`` (:class:`DecompressionReport`) says
+  respects the floor, numeric otherwise; any other law without an exact rule: numeric. When the parametric
+  prediction's ``spread`` exceeds :data:`SPREAD_MAX`, AUTO uses the numeric route instead and flags the result
+  (:class:`DecompressionWarning`; why: see :data:`SPREAD_MAX`). The result's ``decompression_report`` (:class:`DecompressionReport`) says
   which route ran and why. Options are checked per route before any work (unknown ones raise ``TypeError``
   naming them and listing the valid ones); they never switch the AUTO route.
 
@@ -124,15 +124,18 @@ __all__ = [
 SPREAD_MAX = 0.05
 r"""Parametric route: when the fit's ``spread`` (TV between the decompressions of the fitted law with c moved by ±
 its sampling sd, :func:`~freecalc.operations.parametric_decompression.decompression_spread`) exceeds this, the
-factor is too large for the data to pin the prediction down: the result is flagged with a
-:class:`DecompressionWarning` and the report says so.
+factor is too large for the data to pin the parametric prediction down: AUTO then uses the numeric route (which
+assumes no family), a forced ``route=PARAMETRIC`` keeps the fit, and both flag the result with a
+:class:`DecompressionWarning`; the report says so.
 
-Why AUTO does not switch to the numeric route on a large spread: measured on ``law.matrix(1000)`` spectra
-(seeds 0–2) decompressed to 32000, Kesten–McKay(80) had spread 0.11–0.28 and parametric TV 0.029 / 0.102 / 0.150,
-but the numeric route fits the semicircle submodel (c − 1 = 1/79 is below the noise of 1000 eigenvalues) and gave
-TV 0.207 at every seed. For Wachter(40, 60) (spread 0.23 at seed 2) the numeric route is better (TV 0.034–0.048
-against 0.040–0.131), but there the fitted law's decompression reaches below 0 for a PSD spectrum, and the floor
-rule (:func:`decompress`, ``floor=``) already sends AUTO to the numeric route."""
+Why switch: a spread above 0.05 means the free Meixner family's own ±1 sd moves the prediction by that much, so
+the family assumption is doing the extrapolation, and off the family it extrapolates badly. Measured (n_s = 500,
+factor 4, 2 seeds): a heavy-tailed covariance with a log-uniform population (``fc.example_matrix("covariance")``)
+fits the family well (n·D 2.9–3.9, accepted) but has spread 0.26–0.29, parametric KS 0.15–0.17 against the true
+spectrum, numeric 0.015–0.016; MarchenkoPastur(0.3) left unsnapped (spread 0.26): 0.18 vs 0.17; in-family laws
+(semicircle, KM(80), Wachter(40, 60)) have spread 0.012–0.014 and keep the parametric route. The cost: far
+beyond the data's resolution the family can be luckier: KM(80) from 1000 eigenvalues to 32000 (spread 0.11–0.28)
+gave parametric TV 0.029–0.150 and numeric 0.207 — flagged either way."""
 
 class DecompressionWarning(UserWarning):
     """A decompressed law was returned although its own diagnostics predict a large error (see the report)."""
@@ -602,13 +605,28 @@ def _parametric(law: Law, factor: Any, size: int | None, floor: Any, *, auto: bo
         tail = f"; TV spread of the prediction from the data's fourth-cumulant noise {spread:.3g}"
     else:  # the submodel is exact under decompression: no c to be uncertain about within it
         spread, tail = None, ""
+    if spread is not None and spread > SPREAD_MAX and auto:
+        # the family does the extrapolation here (see SPREAD_MAX): prefer the route that assumes none, flagged
+        try:
+            numeric_out = _numeric(law, factor, size, floor)
+        except (ValueError, ArithmeticError, NotImplementedError) as exc:
+            why_not = f"; the numeric route failed ({exc}), so the parametric result is kept"
+        else:
+            warnings.warn(f"decompressing {law!r} by {float(factor):g}: the parametric prediction's spread "
+                          f"{spread:.3g} exceeds {SPREAD_MAX:g} (the factor is too large for {len(law.eigenvalues)} "
+                          f"eigenvalues to pin the free Meixner family down), so the numeric route was used; expect "
+                          f"errors of that order (decompress repeated submatrices or use a smaller factor)",
+                          DecompressionWarning, stacklevel=4)
+            return _report(numeric_out, law, Route.NUMERIC, f"parametric spread {spread:.3g} > {SPREAD_MAX:g} (SPREAD_MAX): "
+                           f"numeric route used, flagged ({fit.reason})", fit, spread)
+    else:
+        why_not = ""
     if spread is not None and spread > SPREAD_MAX:
-        # the numeric route is no remedy (see SPREAD_MAX): flag the result instead of returning it silently
         warnings.warn(f"decompressing {law!r} by {float(factor):g}: the parametric prediction's spread {spread:.3g} "
                       f"exceeds {SPREAD_MAX:g}, so expect a TV error of that order: the factor is too large for "
                       f"{len(law.eigenvalues)} eigenvalues to pin the law down (decompress repeated submatrices or "
                       f"use a smaller factor)", DecompressionWarning, stacklevel=4)
-        tail += f" > {SPREAD_MAX:g} (SPREAD_MAX): large expected error, flagged"
+        tail += f" > {SPREAD_MAX:g} (SPREAD_MAX): large expected error, flagged{why_not}"
     return _report(out, law, Route.PARAMETRIC, f"{why}: {fit.reason}{tail}", fit, spread)
 
 
