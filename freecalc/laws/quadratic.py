@@ -87,6 +87,11 @@ def _real_roots(a2: float, a1: float, a0: float) -> list[float]:
     return [float(r.real) + 0.0 for r in roots if abs(r.imag) <= 1e-12 * (1 + abs(r))]
 
 
+#: largest total-mass error accepted for a density with a pole within round-off of an edge (see
+#: QuadraticLaw._check_edge_pole); the law's other checks hold mass to 1e-10, this leaves a factor 10 for the rule
+_EDGE_POLE_MASS_RTOL = 1e-9
+
+
 class _Numeric(NamedTuple):
     coef: QuadraticCoefficients
     lo: float
@@ -118,6 +123,32 @@ class QuadraticLaw(Law):
         super()._check_params()
         if not self.is_symbolic:
             self._numeric
+            self._check_edge_pole()
+
+    def _edge_poles(self) -> list[float]:
+        """Zeros of Q within round-off of a support edge (exactly on it included: the true distance may not be 0)."""
+        n = self._numeric
+        tol = 64 * np.finfo(float).eps
+        return [p for p in _real_roots(n.coef.q2, n.coef.q1, n.coef.q0) for edge in (n.lo, n.hi)
+                if abs(p - edge) <= tol * max(abs(p), abs(edge))]
+
+    def _check_edge_pole(self) -> None:
+        # A zero of Q at a true distance δ from an edge makes the density ~ √(λ − x)/(x − p): like 1/√(λ − x) down
+        # to the scale δ, then bounded. When δ is below what x − λ can resolve, the rule integrates the pure
+        # 1/√ form and gains O(√(δ/width)) of mass (Wachter(739, 1 + 1e-6): δ ~ 1e-15, mass 1 + 5e-7). The
+        # result would be silently off, so such parameters are refused, naming them; δ far below round-off
+        # (mass error < MASS_RTOL) or above it (the rule grades towards the pole) is fine.
+        if not self._edge_poles():
+            return
+        mass = float(np.sum(self.continuous_rule()[1])) + sum(w for _, w in self._numeric.atoms)
+        if abs(mass - 1.0) > _EDGE_POLE_MASS_RTOL:
+            named = ", ".join(f"{k} = {v!r}" for k, v in self.params.items())
+            raise ValueError(
+                f"{type(self).__name__} with {named}: a pole of the density lies within floating-point round-off "
+                f"of a support edge (the parameters are next to a value where an atom is born), where double "
+                f"precision cannot resolve the density (its integral is off by {abs(mass - 1.0):.1g}); move the "
+                f"parameters away from that boundary or onto it (declared domains: "
+                f"{', '.join(f'{q.name} in {q.domain}' for q in self.parameters)})")
 
     # -- numeric state ------------------------------------------------------------------------------------------
     @cached_property

@@ -196,3 +196,32 @@ def test_shifted_meixner_cdf_counts_atom_at_its_location():
     (x_atom, mass), = [(x, w) for x, w in law.atoms if x > law.support[0][1]]
     assert law.cdf(x_atom) == pytest.approx(1.0, abs=1e-12)  # right-continuous: the atom counts (was 1 − 0.068)
     assert law.cdf(np.nextafter(x_atom, -np.inf)) == pytest.approx(1.0 - mass, abs=1e-9)
+
+
+def test_shifted_meixner_far_from_zero_is_evaluated_centred():
+    # found by the thorough property run: loc = 573 with b = 1e-6, c = 2e-6 made Q(x) round to 0 inside the
+    # support (ZeroDivisionError in pdf), the variance m2 − m1² negative (−2.4e-5) and the mass 1 − 1.4e-6
+    law = fc.ShiftedFreeMeixner(573.2216526459038, 0.0, 1e-06, 2e-06)
+    base = fc.FreeMeixner(0.0, 1e-06, 2e-06)
+    t = np.linspace(-0.0019, 0.0019, 7)
+    # the same density and transform as the centred law, up to the rounding of x − loc (ulp(573) ≈ 1e-13 against
+    # the density's peak width 2e-9 near t = 0; away from it far smaller)
+    np.testing.assert_allclose(law.pdf(t + law.loc), base.pdf(t), rtol=1e-4)
+    np.testing.assert_allclose(law.stieltjes(t + law.loc + 1e-3j), base.stieltjes(t + 1e-3j), rtol=1e-9)
+    assert law.var() == pytest.approx(2e-12, rel=1e-12) and law.mean() == law.loc
+    x, w = law.continuous_rule()
+    assert abs(np.sum(w) - 1.0) < 1e-9 and np.all(np.isfinite(x))
+    assert law.r_transform(0.3) == pytest.approx(base.r_transform(0.3) + law.loc, rel=1e-14)
+    assert law.moment(2) == pytest.approx(law.loc ** 2 + 2e-12, rel=1e-14)
+
+
+def test_density_pole_within_roundoff_of_an_edge_is_refused():
+    # Wachter(739, 1 + 1e-6): the zero of Q at x = 1 sits ~1e-15 from the upper edge, below what x − λ₊ resolves;
+    # the rule then integrated a pure 1/√ edge and the mass came out 1 + 5e-7 (found by the thorough run)
+    with pytest.raises(ValueError, match=r"a = 738\.9409632599339, b = 1\.000001: a pole of the density lies within"):
+        fc.Wachter(738.9409632599339, 1.000001)
+    # either side of the window is fine: the pole resolvable (graded rule) or negligibly close; 1e-8 is the
+    # property suite's mass tolerance (measured: 1.5e-9 at b = 1.0001, 5e-10 at 1 + 1e-9)
+    for b in (1.0001, 1.0 + 1e-9, 1.0):
+        law = fc.Wachter(738.9409632599339, b)
+        assert abs(np.sum(law.continuous_rule()[1]) + sum(m for _, m in law.atoms) - 1.0) < 1e-8
