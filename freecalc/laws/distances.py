@@ -30,6 +30,11 @@ def ks_distance(samples: np.ndarray, law: Law, *, atom_tol: float = 0.0) -> floa
     -------
     float
         The statistic, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` is empty.
     """
     x = np.asarray(samples, dtype=float).ravel()
     if x.size == 0:

@@ -49,30 +49,95 @@ class StatsVocabulary:
 
     # -- densities and tails --------------------------------------------------------------------------------
     def logpdf(self, x: Any) -> Any:
-        """log of the density of the continuous part (−inf off the support)."""
+        """log of the density of the continuous part (−inf off the support).
+
+        Parameters
+        ----------
+        x : float or array_like
+            Points.
+
+        Returns
+        -------
+        float or ndarray
+            Same shape as ``x``.
+        """
         return _log(self.pdf(x))
 
     def logcdf(self, x: Any) -> Any:
-        """log of the cumulative distribution function."""
+        """log of the cumulative distribution function (−inf left of the support).
+
+        Parameters
+        ----------
+        x : float or array_like
+            Points.
+
+        Returns
+        -------
+        float or ndarray
+            Same shape as ``x``.
+        """
         return _log(self.cdf(x))
 
     def sf(self, x: Any) -> Any:
-        """Survival function 1 − cdf(x) (atoms counted in the cdf)."""
+        r"""Survival function :math:`1 - F(x)` (atoms counted in the cdf, as in scipy.stats).
+
+        Parameters
+        ----------
+        x : float or array_like
+            Points.
+
+        Returns
+        -------
+        float or ndarray
+            Same shape as ``x``.
+        """
         return 1.0 - self.cdf(x)
 
     def logsf(self, x: Any) -> Any:
-        """log of the survival function."""
+        """log of the survival function (−inf right of the support).
+
+        Parameters
+        ----------
+        x : float or array_like
+            Points.
+
+        Returns
+        -------
+        float or ndarray
+            Same shape as ``x``.
+        """
         return _log(self.sf(x))
 
     def isf(self, q: Any) -> Any:
-        """Inverse survival function ppf(1 − q) for q in [0, 1]."""
+        """Inverse survival function ``ppf(1 − q)``.
+
+        Parameters
+        ----------
+        q : float or array_like
+            Upper-tail probabilities in [0, 1].
+
+        Returns
+        -------
+        float or ndarray
+            Same shape as ``q``.
+
+        Raises
+        ------
+        ValueError
+            If a ``q`` is not finite or lies outside [0, 1].
+        """
         qa = np.asarray(q, dtype=float)
         if np.any(~np.isfinite(qa)) or np.any((qa < 0) | (qa > 1)):
             raise ValueError(f"isf: q must lie in [0, 1], got {q!r}")
         return self.ppf(1.0 - qa if np.ndim(q) else 1.0 - float(qa))
 
     def median(self) -> float:
-        """The median ppf(1/2)."""
+        """The median ``ppf(1/2)``.
+
+        Returns
+        -------
+        float
+        """
         return float(self.ppf(0.5))
 
     def interval(self, confidence: Any) -> tuple[Any, Any]:
@@ -82,6 +147,16 @@ class StatsVocabulary:
         ----------
         confidence : float or array_like
             Probability content in [0, 1].
+
+        Returns
+        -------
+        (lower, upper) : tuple of float or of ndarray
+            The ``(1 − c)/2`` and ``(1 + c)/2`` quantiles, shaped like ``confidence``.
+
+        Raises
+        ------
+        ValueError
+            If a ``confidence`` is not finite or lies outside [0, 1].
         """
         c = np.asarray(confidence, dtype=float)
         if np.any(~np.isfinite(c)) or np.any((c < 0) | (c > 1)):
@@ -126,6 +201,11 @@ class StatsVocabulary:
         -------
         float
 
+        Raises
+        ------
+        ValueError
+            If ``lb > ub``, or ``conditional`` is set and [lb, ub] has probability 0.
+
         Notes
         -----
         The whole line uses the law's quadrature rule (``continuous_rule``, exact for polynomials up to its order
@@ -169,6 +249,11 @@ class StatsVocabulary:
         -------
         float or tuple of float
             One value for a single letter, else a tuple (scipy returns the same shapes).
+
+        Raises
+        ------
+        ValueError
+            If ``moments`` is empty or has a letter outside ``"mvsk"``.
         """
         if not isinstance(moments, str) or not moments or any(ch not in MOMENT_CODES for ch in moments):
             raise ValueError(f"stats: moments must be a non-empty combination of the letters {MOMENT_CODES!r}, "

@@ -42,6 +42,20 @@ def moments_from_free_cumulants(kappas: Sequence[Any]) -> list[Any]:
     :math:`m_n = \sum_{s=1}^{n} \kappa_s \,[u^{n-s}]\, M(u)^s`.
     Works for numbers and sympy expressions alike.
 
+    Parameters
+    ----------
+    kappas : sequence of number or sympy.Expr
+        Free cumulants :math:`\kappa_1, \dots, \kappa_K`.
+
+    Returns
+    -------
+    list
+        Moments :math:`m_1, \dots, m_K` (same kind as the input: numbers or expanded sympy expressions).
+
+    References
+    ----------
+    Nica & Speicher (2006), *Lectures on the Combinatorics of Free Probability*, Lecture 16.
+
     Examples
     --------
     >>> moments_from_free_cumulants([0, 1, 0, 0])   # semicircle of variance 1: Catalan numbers
@@ -64,6 +78,16 @@ def free_cumulants_from_moments(moments: Sequence[Any]) -> list[Any]:
     r"""Free cumulants :math:`\kappa_1..\kappa_K` from moments :math:`m_1..m_K` (inverse of
     :func:`moments_from_free_cumulants`; the relation is triangular with unit diagonal).
 
+    Parameters
+    ----------
+    moments : sequence of number or sympy.Expr
+        Moments :math:`m_1, \dots, m_K` (:math:`m_0 = 1` is implied).
+
+    Returns
+    -------
+    list
+        Free cumulants :math:`\kappa_1, \dots, \kappa_K`.
+
     Examples
     --------
     >>> free_cumulants_from_moments([1, 2, 5, 14])   # Marchenko-Pastur(1): all free cumulants are 1
@@ -78,18 +102,63 @@ def free_cumulants_from_moments(moments: Sequence[Any]) -> list[Any]:
 
 
 def r_series_from_cumulants(kappas: Sequence[Any], var: sp.Symbol = w) -> sp.Expr:
-    r"""Truncated R-transform :math:`\sum_k \kappa_k w^{k-1}`."""
+    r"""Truncated R-transform :math:`R(w) = \sum_{k=1}^{K} \kappa_k w^{k-1}`.
+
+    Parameters
+    ----------
+    kappas : sequence of number or sympy.Expr
+        Free cumulants :math:`\kappa_1, \dots, \kappa_K`.
+    var : sympy.Symbol
+        The variable :math:`w`.
+
+    Returns
+    -------
+    sympy.Expr
+        The polynomial of degree :math:`K - 1` in ``var``.
+    """
     return sp.Add(*[k * var ** i for i, k in enumerate(kappas)])
 
 
 def cumulants_from_r(r_expr: sp.Expr, order: int, var: sp.Symbol = w) -> list[sp.Expr]:
-    r"""Free cumulants :math:`\kappa_1..\kappa_{order}` from the Taylor series of an R-transform at 0."""
+    r"""Free cumulants :math:`\kappa_1..\kappa_{order}` from the Taylor series of an R-transform at 0.
+
+    :math:`\kappa_{k+1} = [w^k]\,R(w)`.
+
+    Parameters
+    ----------
+    r_expr : sympy.Expr
+        The R-transform, analytic at ``var = 0``.
+    order : int
+        Number of free cumulants returned.
+    var : sympy.Symbol
+        The variable of ``r_expr``.
+
+    Returns
+    -------
+    list of sympy.Expr
+        :math:`\kappa_1, \dots, \kappa_{order}` (simplified).
+    """
     ser = sp.series(r_expr, var, 0, order).removeO()
     return [sp.simplify(ser.coeff(var, k)) if k else sp.simplify(ser.subs(var, 0)) for k in range(order)]
 
 
 def moments_from_stieltjes(m_expr: sp.Expr, order: int, var: sp.Symbol = z) -> list[sp.Expr]:
-    r"""Moments :math:`m_1..m_{order}` from the expansion :math:`m(z) = -\sum_k m_k z^{-k-1}` at infinity."""
+    r"""Moments :math:`m_1..m_{order}` from the expansion :math:`m(z) = -\sum_k m_k z^{-k-1}` at infinity.
+
+    Parameters
+    ----------
+    m_expr : sympy.Expr
+        The Stieltjes transform :math:`m(z) = \int d\mu(x)/(x - z)` (the branch with :math:`m \sim -1/z`).
+    order : int
+        Number of moments returned.
+    var : sympy.Symbol
+        The variable of ``m_expr``.
+
+    Returns
+    -------
+    list of sympy.Expr
+        :math:`m_1, \dots, m_{order}` (simplified).
+    """
     t = sp.Dummy("t", positive=True)
     expr = (-m_expr.subs(var, 1 / t) / t)
     ser = sp.series(expr, t, 0, order + 1).removeO()
@@ -97,7 +166,20 @@ def moments_from_stieltjes(m_expr: sp.Expr, order: int, var: sp.Symbol = z) -> l
 
 
 def stieltjes_series_from_moments(moments: Sequence[Any], var: sp.Symbol = z) -> sp.Expr:
-    r"""Truncated expansion :math:`-\sum_{k=0}^{K} m_k z^{-k-1}` (with :math:`m_0 = 1`)."""
+    r"""Truncated expansion :math:`-\sum_{k=0}^{K} m_k z^{-k-1}` (with :math:`m_0 = 1`).
+
+    Parameters
+    ----------
+    moments : sequence of number or sympy.Expr
+        Moments :math:`m_1, \dots, m_K`.
+    var : sympy.Symbol
+        The variable :math:`z`.
+
+    Returns
+    -------
+    sympy.Expr
+        The Stieltjes transform at infinity up to :math:`O(z^{-K-2})`.
+    """
     return -sp.Add(*[mk * var ** (-k - 1) for k, mk in enumerate([1, *moments])])
 
 
@@ -106,6 +188,28 @@ def s_series_from_moments(moments: Sequence[Any], var: sp.Symbol = w) -> sp.Expr
 
     :math:`\psi(u) = \sum_k m_k u^k`, :math:`\chi = \psi^{-1}` by series reversion, :math:`S(w) = \chi(w)(1+w)/w`;
     the result is correct up to :math:`O(w^{K-1})`.
+
+    Parameters
+    ----------
+    moments : sequence of number or sympy.Expr
+        Moments :math:`m_1, \dots, m_K`, :math:`K \ge 1`.
+    var : sympy.Symbol
+        The variable :math:`w`.
+
+    Returns
+    -------
+    sympy.Expr
+        The polynomial truncation of :math:`S(w)` of degree :math:`K - 2`.
+
+    Raises
+    ------
+    ValueError
+        If no moment is given or :math:`m_1 = 0` (the S-transform is undefined).
+
+    References
+    ----------
+    Voiculescu (1987), *Multiplication of certain non-commuting random variables*, J. Operator Theory 18;
+    Nica & Speicher (2006), Lecture 18.
     """
     K = len(moments)
     if K == 0:

@@ -37,6 +37,19 @@ class ConformanceReport:
 
     ``skipped`` holds every check that did not run: those the caller left out (``skip=``) and those the law cannot
     perform (``unavailable``: the check raised NotImplementedError).
+
+    Parameters
+    ----------
+    law : Law
+        The law that was checked.
+    passed : list of str
+        Names of the checks that ran and agreed within tolerance.
+    skipped : dict of str to str
+        Check name → why it did not run (left out by the caller, or unavailable).
+    failed : dict of str to str
+        Check name → the measured discrepancy.
+    unavailable : dict of str to str
+        Check name → the law's NotImplementedError message (a subset of ``skipped``).
     """
 
     law: Law
@@ -49,7 +62,17 @@ class ConformanceReport:
         """Assert that exactly the checks listed in ``allowed`` (name → why the law cannot do it) were unavailable.
 
         Checks the caller left out with ``skip=`` are explicit at the call site and are not listed again. An
-        allowed check that now runs also fails: the list must describe the law as it is. Returns the report.
+        allowed check that now runs also fails: the list must describe the law as it is.
+
+        Parameters
+        ----------
+        allowed : mapping of str to str, optional
+            Check name → why the law cannot perform it (a non-empty reason).
+
+        Returns
+        -------
+        ConformanceReport
+            This report, for chaining.
 
         Raises
         ------
@@ -259,6 +282,16 @@ def check_law(law: Law, *, skip: tuple[str, ...] = (), rng: Any = 0, raise_on_fa
         Raise ``AssertionError`` listing every failure (default) or just return the report.
     tolerances : dict, optional
         Overrides of ``DEFAULT_TOLERANCES``.
+
+    Returns
+    -------
+    ConformanceReport
+        Passed, skipped (with reasons), unavailable and failed checks.
+
+    Raises
+    ------
+    AssertionError
+        If a check failed and ``raise_on_failure`` is set, listing every failure with its measured discrepancy.
     """
     tol = {**DEFAULT_TOLERANCES, **(tolerances or {})}
     report = ConformanceReport(law)
@@ -282,7 +315,22 @@ def check_law(law: Law, *, skip: tuple[str, ...] = (), rng: Any = 0, raise_on_fa
 
 def snap_to_atoms(eigenvalues: np.ndarray, law: Law, rtol: float = 1e-8) -> np.ndarray:
     """Move eigenvalues within round-off of an atom onto it (a singular matrix's zero eigenvalues come out as
-    ±1e-14, not 0)."""
+    ±1e-14, not 0).
+
+    Parameters
+    ----------
+    eigenvalues : array_like
+        Sample eigenvalues.
+    law : Law
+        The law whose atoms are the targets.
+    rtol : float
+        Distance, relative to max(1, width of the law's support), within which a value is moved.
+
+    Returns
+    -------
+    ndarray
+        A copy with the snapped values.
+    """
     lo, hi, width = _scale(law)
     out = np.array(eigenvalues, dtype=float)
     for loc, _ in law.atoms:
@@ -291,7 +339,29 @@ def snap_to_atoms(eigenvalues: np.ndarray, law: Law, rtol: float = 1e-8) -> np.n
 
 
 def check_samples(law: Law, n: int = 2000, *, rng: Any = 0, tol: float = 0.03) -> dict[str, float]:
-    """KS distance of ``rvs(n)`` and of the eigenvalues of ``matrix(n)`` against the law's cdf (< tol)."""
+    """KS distance of ``rvs(10 n)`` and of the eigenvalues of ``matrix(n)`` against the law's cdf (< tol).
+
+    Parameters
+    ----------
+    law : Law
+        A numeric law (the matrix check is left out when it has no matrix model).
+    n : int
+        Matrix size; ``10 n`` iid samples are drawn.
+    rng : seed or Generator
+        Randomness (deterministic by default).
+    tol : float
+        Largest accepted KS distance (the default is ~3x the 95 % null quantile at n = 2000).
+
+    Returns
+    -------
+    dict of str to float
+        ``{"rvs": d, "matrix": d}`` (``"matrix"`` only with a matrix model).
+
+    Raises
+    ------
+    AssertionError
+        If a distance is not below ``tol``.
+    """
     gen = np.random.default_rng(rng)
     # iid samples: 10n of them, so the KS tolerance is ~3x the 95% null quantile 1.36/sqrt(10n) at n = 2000
     out = {"rvs": ks_distance(law.rvs(10 * n, rng=gen), law)}

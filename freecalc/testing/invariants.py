@@ -259,7 +259,22 @@ def check_shapes(law: Law, rng: np.random.Generator) -> None:
 
 
 def check_invariants(law: Law, rng: Any = 0, *, symbolic: bool = True) -> None:
-    """Run every invariant on a numeric law (see the module docstring)."""
+    """Run every invariant on a numeric law (see the module docstring).
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    rng : seed or Generator
+        Randomness for the evaluation points (deterministic by default).
+    symbolic : bool
+        Also compare the symbolic face with the numeric one (slow for some algebraic laws).
+
+    Raises
+    ------
+    AssertionError
+        Naming the law, the invariant and the discrepancy.
+    """
     gen = np.random.default_rng(rng)
     check_mass(law)
     check_density(law, gen)
@@ -272,7 +287,22 @@ def check_invariants(law: Law, rng: Any = 0, *, symbolic: bool = True) -> None:
 
 
 def same_law(a: Law, b: Law, rng: Any = 0, rtol: float = 1e-8) -> None:
-    """Two laws are the same measure: equal atoms and equal m(z) at points of the upper half plane."""
+    r"""Assert two laws are the same measure: equal atoms and equal m(z) at points of the upper half plane.
+
+    Parameters
+    ----------
+    a, b : Law
+        Numeric laws.
+    rng : seed or Generator
+        Randomness for the 20 evaluation points.
+    rtol : float
+        Largest accepted :math:`|m_a - m_b| / \max(1/w, |m_a|)`, w the width of ``a``'s support.
+
+    Raises
+    ------
+    AssertionError
+        If the atoms or the Stieltjes transforms differ.
+    """
     gen = np.random.default_rng(rng)
     ma, mb = a.atoms, b.atoms
     lo, hi, w = law_scale(a)
