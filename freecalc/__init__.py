@@ -41,6 +41,7 @@ from freecalc.operations.model_check import ModelCheck, ModelCheckWarning
 from freecalc.operations.numeric_decompression import decompress_numeric
 from freecalc.operations.parametric_decompression import FitMethod as DecompressionFitMethod, fit_free_meixner
 from freecalc.operations.pushforward import compress, inverse, power, wishart_of
+from freecalc import finite  # finite free probability: fc.finite.free_add, free_mul, compress
 
 # -- functionals ----------------------------------------------------------------------------------------------------
 from freecalc.functionals import (

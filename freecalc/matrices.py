@@ -83,7 +83,28 @@ class KernelParam:
     default: float | None
 
     def resolve(self, value: Any, d: int, kernel: str) -> float | int:
-        """The validated value (the default when ``value`` is None)."""
+        """The validated value (the default when ``value`` is None).
+
+        Parameters
+        ----------
+        value : number or None
+            The value given by the user.
+        d : int
+            Number of features (the default :math:`1/d` depends on it).
+        kernel : str
+            The kernel's name, for the error message.
+
+        Returns
+        -------
+        float or int
+
+        Raises
+        ------
+        TypeError
+            If ``value`` is not a real number.
+        ValueError
+            If ``value`` lies outside the parameter's domain.
+        """
         if value is None:
             return 1.0 / d if self.default is None else self.default
         where = f"{self.name}={value!r} for kernel {kernel!r}"
@@ -180,6 +201,7 @@ class _Implicit:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(n, n)``."""
         return (self._n, self._n)
 
     @property
@@ -234,7 +256,22 @@ class _Implicit:
         return self._checked(self._compute(idx, None), (idx.size, idx.size), principal=True)
 
     def block(self, rows: Any, cols: Any) -> np.ndarray:
-        """The block ``A[rows][:, cols]`` (any rows and columns; checked finite)."""
+        """The block ``A[rows][:, cols]`` (any rows and columns; checked finite, not symmetrised).
+
+        Parameters
+        ----------
+        rows, cols : array-like of int
+            Row and column indices in ``[0, n)``.
+
+        Returns
+        -------
+        numpy.ndarray, shape (len(rows), len(cols))
+
+        Raises
+        ------
+        ValueError
+            An index out of range, a block of the wrong shape or with non-finite entries.
+        """
         r = _indices("rows", rows, self._n)
         c = _indices("cols", cols, self._n)
         return self._checked(self._compute(r, c), (r.size, c.size), principal=False)

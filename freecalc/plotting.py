@@ -45,6 +45,22 @@ def plot_range(law: Any, pad: float = _PAD) -> tuple[float, float]:
     """An x range showing the whole law: support and atoms (0.5 %–99.5 % quantiles for unbounded sides).
 
     Pure numpy: the command line uses it for density tables without importing matplotlib.
+
+    Parameters
+    ----------
+    law : Law
+        A numeric law.
+    pad : float
+        Fraction of the range added on each side.
+
+    Returns
+    -------
+    (lo, hi) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        If the law has neither support nor atoms.
     """
     ends: list[float] = [loc for loc, _ in law.atoms]
     for a, b in law.support:
@@ -141,8 +157,12 @@ def plot_esd(eigenvalues: Any, law: Any = None, ax: Any = None, *, bins: Any = "
         The empirical spectrum.
     law : Law or FitResult, optional
         Law to overlay (e.g. ``fit(...)`` or its ``.law``), with its atoms as stems.
-    bins
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    bins : int, sequence or str
         Passed to :func:`numpy.histogram_bin_edges`.
+    label, law_label : str, optional
+        Legend entries of the histogram and of the law (default: the law's repr).
 
     Returns
     -------
@@ -199,8 +219,14 @@ def plot_decompression(law: Any, source: Any = None, ax: Any = None, *, replicat
         Other estimates (other submatrices, bootstrap): the band is the pointwise ``band`` quantiles of ``law`` and
         these. By default, the per-repeat laws the law carries (``law.repeats`` of a numeric decompression of
         several submatrices), if any.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
     exact : Law, optional
         The true law, when known (a dotted line).
+    band : (float, float)
+        Lower and upper pointwise quantile levels of the band.
+    points : int
+        Grid size.
     log_x : bool, optional
         Logarithmic x axis with every curve drawn as x·ρ(x) (the density of log x). Default: when the decompressed
         law lives on [0, ∞) and its 1 %–100 % quantile range spans more than :data:`DECADES_FOR_LOG` decades (a
@@ -264,14 +290,28 @@ def plot_tail(eigenvalues: Any, alpha: float | None = None, xmin: float | None =
     Parameters
     ----------
     eigenvalues : array-like
+        The spectrum; non-positive and non-finite values are left out.
     alpha, xmin : float, optional
         The tail exponent and where the tail starts. Taken from ``fit`` (a fit result with a ``tail``, or a
         :class:`freecalc.fitting.tails.TailFit`) when given, else fitted here with
         :func:`freecalc.fitting.tails.fit_power_law_tail`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+    fit : FitResult or TailFit, optional
+        Source of ``alpha`` and ``xmin``.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If fewer than two eigenvalues are positive.
+
+    References
+    ----------
+    Clauset, Shalizi & Newman (2009), *Power-law distributions in empirical data*, SIAM Review 51.
     """
     x = np.sort(np.asarray(eigenvalues, dtype=float).ravel())
     x = x[np.isfinite(x) & (x > 0)]
@@ -312,8 +352,14 @@ def plot_free_convolution(law: Any, samples: Any, ax: Any = None, *, operands: S
         E.g. ``fc.free_add(a, b)``.
     samples : array-like
         Eigenvalues of random matrices from the model (e.g. of ``A + Q B Qᵀ`` with Q Haar), pooled.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
     operands : sequence of Law
         The convolved laws, drawn thin and dashed for reference.
+    bins : int, sequence or str
+        Passed to :func:`numpy.histogram_bin_edges`.
+    label : str, optional
+        Legend entry of ``law`` (default: its repr).
 
     Returns
     -------

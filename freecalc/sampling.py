@@ -34,7 +34,15 @@ _DEFAULT_BLOCK_BYTES = 64 * 2**20
 
 
 class PrincipalSubmatrix(NamedTuple):
-    """A principal submatrix and the (sorted) row/column indices it was taken at."""
+    """A principal submatrix and the (sorted) row/column indices it was taken at.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray, shape (n_s, n_s)
+        The dense submatrix.
+    indices : numpy.ndarray of int, shape (n_s,)
+        Its rows (= columns) in the large matrix, sorted.
+    """
 
     matrix: np.ndarray
     indices: np.ndarray
@@ -75,6 +83,16 @@ def release_mapped_pages(A: Any) -> Callable[[], None] | None:
     process only: the kernel's page cache keeps them (no re-read from disk) and, for a shared map (modes ``r``,
     ``r+``, ``w+``), written data is kept too.  A copy-on-write map (mode ``c``) would lose the process's private
     changes, so it is left alone.
+
+    Parameters
+    ----------
+    A : array-like
+        Any matrix; only an ``np.memmap`` with a shared mapping gets a release function.
+
+    Returns
+    -------
+    callable or None
+        A function of no arguments that releases the pages, or None.
     """
     mm = getattr(A, "_mmap", None)
     if (not isinstance(A, np.memmap) or not isinstance(mm, mmap.mmap) or getattr(A, "mode", "c") == "c"
@@ -183,6 +201,13 @@ def random_principal_submatrix(
     -------
     PrincipalSubmatrix
         ``(matrix, indices)``: the dense float submatrix ``A[indices][:, indices]`` and the sorted indices.
+
+    Raises
+    ------
+    ValueError
+        ``n_s`` outside ``[1, n]``, non-finite entries, or (with ``check_symmetric``) a non-symmetric submatrix.
+    TypeError
+        A container whose index selection returns the wrong shape.
     """
     n = _square_shape(A)
     n_s = check_count("n_s", n_s, minimum=1, maximum=n)
@@ -209,7 +234,7 @@ def random_principal_submatrix(
 
 
 def haar_stiefel(n: int, k: int, rng: Any = None) -> np.ndarray:
-    """A Haar-distributed ``n x k`` matrix with orthonormal columns (a point of the Stiefel manifold).
+    r"""A Haar-distributed ``n x k`` matrix with orthonormal columns (a point of the Stiefel manifold).
 
     It is the first ``k`` columns of a Haar orthogonal ``n x n`` matrix, drawn as the Q factor of a Gaussian
     ``n x k`` matrix with the signs of ``diag(R)`` moved into ``Q`` (Mezzadri 2007), so that the law is exactly
@@ -221,6 +246,20 @@ def haar_stiefel(n: int, k: int, rng: Any = None) -> np.ndarray:
         ``1 <= k <= n``.
     rng : optional
         Anything :func:`numpy.random.default_rng` accepts.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, k)
+        :math:`V` with :math:`V^\top V = I_k`, distributed as the first k columns of a Haar orthogonal matrix.
+
+    Raises
+    ------
+    ValueError
+        If not ``1 <= k <= n``.
+
+    References
+    ----------
+    F. Mezzadri, *How to generate random matrices from the classical compact groups*, Notices AMS 54 (2007).
     """
     n = check_count("n", n, minimum=1, maximum=2**62)
     k = check_count("k", k, minimum=1, maximum=n)
@@ -251,6 +290,11 @@ def submatrix_of_invariant(eigenvalues: Any, n_s: int, rng: Any = None) -> np.nd
     -------
     numpy.ndarray, shape (n_s, n_s)
         The symmetric submatrix.
+
+    Raises
+    ------
+    ValueError
+        Eigenvalues not a non-empty finite 1-D array, or ``n_s`` outside ``[1, n]``.
     """
     lam = np.asarray(eigenvalues, dtype=np.float64)
     if lam.ndim != 1 or lam.size == 0:

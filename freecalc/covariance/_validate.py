@@ -14,8 +14,21 @@ __all__ = ["Spectrum", "check_spectrum", "check_data"]
 
 @dataclass(frozen=True)
 class Spectrum:
-    """Validated sample eigenvalues (input order), aspect ratio ``c = p/n``, ``n`` (possibly fractional) and ``p``;
-    ``n_zero`` eigenvalues are structural zeros (``p - n`` of them when ``p > n``), set exactly to 0."""
+    """Validated sample eigenvalues with their dimensions.
+
+    Parameters
+    ----------
+    eigs : numpy.ndarray
+        The eigenvalues in input order; structural zeros set exactly to 0.
+    c : float
+        Aspect ratio p/n.
+    n : float
+        Number of samples (degrees of freedom; fractional when only c was given).
+    p : int
+        Dimension (the number of eigenvalues).
+    n_zero : int
+        Number of structural zeros (``p - n`` when ``p > n``, else 0).
+    """
 
     eigs: np.ndarray
     c: float
@@ -30,7 +43,29 @@ def _zero_tolerance(eigs: np.ndarray) -> float:
 
 
 def check_spectrum(sample_eigs, c=None, n=None, p=None) -> Spectrum:
-    """Validate sample eigenvalues and resolve ``c`` from ``c`` or ``n`` (``p`` defaults to their number)."""
+    """Validate sample eigenvalues and resolve ``c`` from ``c`` or ``n`` (``p`` defaults to their number).
+
+    Parameters
+    ----------
+    sample_eigs : array_like
+        The p eigenvalues of a sample covariance (≥ 0 up to round-off).
+    c : float, optional
+        Aspect ratio p/n > 0.
+    n : float, optional
+        Number of samples ≥ 2 (one of ``c``, ``n`` is required; both must agree).
+    p : int, optional
+        Checked against ``len(sample_eigs)``.
+
+    Returns
+    -------
+    Spectrum
+
+    Raises
+    ------
+    ValueError
+        Naming the offending argument: shape, non-finite or negative eigenvalues, c or n out of range or
+        inconsistent, more nonzero eigenvalues than min(n, p), or zeros beyond the p - n structural ones.
+    """
     eigs = np.asarray(sample_eigs, dtype=float)
     if eigs.ndim != 1:
         raise ValueError(f"sample_eigs must be one-dimensional, got shape {eigs.shape}")
@@ -82,7 +117,27 @@ def check_spectrum(sample_eigs, c=None, n=None, p=None) -> Spectrum:
 
 
 def check_data(X, centered: bool) -> tuple[np.ndarray, int]:
-    """Validate an (n, p) data matrix; return it (centred when ``centered``) and the degrees of freedom."""
+    """Validate an (n, p) data matrix.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, p)
+        Data, one sample per row (n, p ≥ 2, finite).
+    centered : bool
+        Subtract the column means (one degree of freedom fewer).
+
+    Returns
+    -------
+    X : numpy.ndarray
+        The data, centred when ``centered``.
+    dof : int
+        Degrees of freedom: n - 1 when centred, else n.
+
+    Raises
+    ------
+    ValueError
+        Not 2-d, fewer than 2 samples or variables, or non-finite entries.
+    """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-d (n samples, p variables) array, got shape {X.shape}")

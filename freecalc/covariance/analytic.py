@@ -50,7 +50,18 @@ def _kernel_density_and_hilbert(lam: np.ndarray, h: float) -> tuple[np.ndarray, 
 
 
 def analytic_shrinkage(spec: Spectrum) -> np.ndarray:
-    """Shrunk eigenvalues, in the order of ``spec.eigs`` (see the module docstring for the formulas)."""
+    r"""Shrunk eigenvalues, in the order of ``spec.eigs`` (see the module docstring for the formulas).
+
+    Parameters
+    ----------
+    spec : Spectrum
+        Validated sample eigenvalues with c, n, p and the number of structural zeros (:func:`check_spectrum`).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\tilde d_i`, positive, shape (p,).
+    """
     c, n = spec.c, spec.n
     order = np.argsort(spec.eigs, kind="stable")
     lam = spec.eigs[order][spec.n_zero:]

@@ -42,8 +42,26 @@ def _newton(v, z, t, w, c, steps):
 
 
 def companion_stieltjes(z, t, w, c: float, *, levels: int = 15, newton: int = 4) -> np.ndarray:
-    """:math:`\\underline m(z)` at points ``z`` (Im z > 0) by Newton's method, continued down from far above the
-    axis (where :math:`\\underline m \\approx -1/z`) so the iterate stays on the branch with Im > 0.
+    r""":math:`\underline m(z)` at points ``z`` (Im z > 0) by Newton's method, continued down from far above the
+    axis (where :math:`\underline m \approx -1/z`) so the iterate stays on the branch with Im > 0.
+
+    Parameters
+    ----------
+    z : array_like of complex
+        Points with Im z > 0.
+    t, w : array_like
+        Population atoms :math:`t_k > 0` and their weights :math:`w_k` (summing to 1).
+    c : float
+        Aspect ratio p/n.
+    levels : int
+        Number of heights, geometrically spaced, from far above the axis down to Im z.
+    newton : int
+        Newton steps per level.
+
+    Returns
+    -------
+    numpy.ndarray of complex
+        :math:`\underline m(z)`, flattened.
 
     Raises
     ------
@@ -69,7 +87,24 @@ def companion_stieltjes(z, t, w, c: float, *, levels: int = 15, newton: int = 4)
 
 def companion_stieltjes_at_zero(t, w, c: float) -> float:
     r""":math:`\underline m(0) = \int x^{-1} d\underline F_{>0}(x)` for c > 1: the positive root of
-    :math:`\sum_k w_k t_k m/(1 + t_k m) = 1/c` (the left side increases from 0 to 1)."""
+    :math:`\sum_k w_k t_k m/(1 + t_k m) = 1/c` (the left side increases from 0 to 1).
+
+    Parameters
+    ----------
+    t, w : array_like
+        Population atoms :math:`t_k > 0` and their weights.
+    c : float
+        Aspect ratio p/n > 1.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If c ≤ 1 (the transform at 0 is then infinite).
+    """
     if c <= 1:
         raise ValueError(f"c={c}: the companion transform at 0 is finite only for c > 1")
     t = np.asarray(t, dtype=float)

@@ -44,12 +44,54 @@ def _fit_once(family, params, target: np.ndarray, c: float, x0: np.ndarray) -> t
 
 
 def population_quantiles(law, p: int) -> np.ndarray:
-    """p population eigenvalues: the mid-quantiles of ``law``."""
+    """p population eigenvalues: the mid-quantiles :math:`F^{-1}((i + 1/2)/p)` of ``law``.
+
+    Parameters
+    ----------
+    law : Law
+        Population law.
+    p : int
+        Number of eigenvalues.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     return np.asarray(law.ppf((np.arange(p) + 0.5) / p), dtype=float)
 
 
 def fit_family(family, eigs: np.ndarray, c: float, n: float, bootstrap: int, rng) -> tuple:
-    """Fitted law, parameters, standard errors (NaN without bootstrap) and the largest relative moment residual."""
+    r"""Fit a law family to sample eigenvalues by matching the moments of :math:`H\boxtimes\mathrm{MP}(c)`.
+
+    Parameters
+    ----------
+    family : Law class
+        With 1 to ``MAX_ORDER`` declared parameters.
+    eigs : numpy.ndarray
+        Sample eigenvalues.
+    c, n : float
+        Aspect ratio and number of samples.
+    bootstrap : int
+        Number of parametric-bootstrap refits (0: no standard errors).
+    rng : numpy.random.Generator
+        Randomness of the bootstrap.
+
+    Returns
+    -------
+    law : Law
+        The fitted population law.
+    theta : numpy.ndarray
+        Its parameters.
+    stderr : numpy.ndarray
+        Bootstrap standard errors (NaN without bootstrap).
+    residual : float
+        Largest relative moment residual (a RuntimeWarning is issued above 1e-6).
+
+    Raises
+    ------
+    ValueError
+        If the family has no parameters or more than ``MAX_ORDER``.
+    """
     params = tuple(getattr(family, "parameters", ()))
     k = len(params)
     if not 1 <= k <= MAX_ORDER:

@@ -59,7 +59,29 @@ def _refine(t: np.ndarray, w: np.ndarray, count: int) -> np.ndarray:
 
 def grid_population(spec: Spectrum, *, grid_size: int = 200, z_count: int = 60) -> tuple[np.ndarray, np.ndarray,
                                                                                            float]:
-    """Atoms ``(t, w)`` of the estimated population spectrum and the scaled residual of the fit."""
+    """Atoms ``(t, w)`` of the estimated population spectrum and the scaled residual of the fit.
+
+    Parameters
+    ----------
+    spec : Spectrum
+        Validated sample eigenvalues with c, n, p and the number of structural zeros (:func:`check_spectrum`).
+    grid_size : int
+        Grid points of the first pass (the second pass refines around the support found).
+    z_count : int
+        Number of points z at which the Silverstein equation is fitted.
+
+    Returns
+    -------
+    t, w : numpy.ndarray
+        Atom locations and weights (summing to 1).
+    residual : float
+        Scaled RMS residual of the equation.
+
+    References
+    ----------
+    N. El Karoui, *Spectrum estimation for large dimensional covariance matrices using random matrix theory*,
+    Ann. Statist. 36(6) (2008).
+    """
     c = spec.c
     lam_all = spec.eigs
     lam = lam_all[lam_all > 0]

@@ -20,7 +20,25 @@ MAX_ORDER = 4
 
 
 def sample_moments_from_population(h, c: float) -> np.ndarray:
-    """``[m_1, ..., m_k]`` of :math:`H\\boxtimes\\mathrm{MP}(c)` from ``h = [h_1, ..., h_k]`` (k ≤ 4)."""
+    r"""``[m_1, ..., m_k]`` of :math:`H\boxtimes\mathrm{MP}(c)` from ``h = [h_1, ..., h_k]`` (k ≤ 4).
+
+    Parameters
+    ----------
+    h : array_like
+        Population moments :math:`h_1, \dots, h_k`.
+    c : float
+        Aspect ratio p/n.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sample moments :math:`m_1, \dots, m_k`.
+
+    Raises
+    ------
+    ValueError
+        If k is not between 1 and ``MAX_ORDER``.
+    """
     h = np.asarray(h, dtype=float)
     k = h.size
     if not 1 <= k <= MAX_ORDER:

@@ -27,13 +27,14 @@ class PopulationMethod(enum.Enum):
 
 @dataclass(frozen=True)
 class PopulationEstimate:
-    """An estimated population spectrum.
+    """An estimated population spectrum (returned by :func:`population_spectrum`; its fields are attributes).
 
-    Attributes
+    Parameters
     ----------
     law : Law
         The estimate of H (``fc.Atoms`` for GRID, an instance of the family for FAMILY).
     method : PopulationMethod
+        The method that produced it.
     params : tuple of float
         Fitted parameters (FAMILY); empty for GRID.
     stderr : tuple of float
@@ -41,6 +42,7 @@ class PopulationEstimate:
     residual : float
         GRID: scaled RMS residual of the Silverstein equation; FAMILY: largest relative moment residual.
     c : float
+        The aspect ratio p/n used.
     """
 
     law: Law

@@ -29,7 +29,21 @@ def oracle_from_population(spec: Spectrum, t: np.ndarray, w: np.ndarray) -> np.n
     :math:`\sum_k w_k\delta_{t_k}` (equivalently :math:`\lambda/|1 - c - c\lambda m_F(\lambda)|^2`), and
     :math:`d_0 = 1/((c-1)\underline m(0))` for the null eigenvalues when c > 1.
 
-    Reference: O. Ledoit and S. Péché, Probab. Theory Relat. Fields 151 (2011); Ledoit & Wolf (2020), eq. (2.5).
+    Parameters
+    ----------
+    spec : Spectrum
+        Validated sample eigenvalues with c, n, p and the number of structural zeros (:func:`check_spectrum`).
+    t, w : numpy.ndarray
+        Population atoms and weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shrunk eigenvalues in the order of ``spec.eigs``.
+
+    References
+    ----------
+    O. Ledoit and S. Péché, Probab. Theory Relat. Fields 151 (2011); Ledoit & Wolf (2020), eq. (2.5).
     """
     lam = spec.eigs
     pos = lam > 0
