@@ -299,6 +299,22 @@ class DecompressedLaw(Law):
         return (id(self._pieces),)
 
     def replace(self, **changes: Any) -> DecompressedLaw:
+        """A copy with another ``size`` (DecompressedLaw has no declared parameters to change).
+
+        Parameters
+        ----------
+        **changes
+            Only ``size`` (int or None) is accepted.
+
+        Returns
+        -------
+        DecompressedLaw
+
+        Raises
+        ------
+        TypeError
+            If any other name is given.
+        """
         unknown = set(changes) - {"size"}
         if unknown:
             raise TypeError(f"DecompressedLaw has no parameters to replace ({sorted(unknown)}); only size=")
@@ -392,7 +408,19 @@ class DecompressedLaw(Law):
         return g
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
-        """Quadrature of the continuous part (θ-substitution per piece; in log x for log-λ pieces)."""
+        r"""Quadrature of the continuous part (θ-substitution per piece; in log x for log-λ pieces).
+
+        Parameters
+        ----------
+        panels, order : int
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); passed to each piece's rule.
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+            Nodes and weights: :math:`\sum_i w_i f(x_i) \approx \int f\,\rho\,dx` over the continuous part (the weights
+            sum to its mass).
+        """
         xs, ws = [], []
         for pc in self._pieces:
             rule, logscale = self._piece_rule(pc, panels, order)
@@ -431,7 +459,25 @@ class DecompressedLaw(Law):
 
     # -- uncertainty ---------------------------------------------------------------------------------------------
     def pdf_band(self, x: Any, level: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
-        """Pointwise band of the density over the repeats: the (1 ± level)/2 quantiles of the per-repeat pdfs."""
+        """Pointwise band of the density over the repeats: the (1 ± level)/2 quantiles of the per-repeat pdfs.
+
+        Parameters
+        ----------
+        x : float or array_like
+            Points.
+        level : float
+            Probability content of the band, in (0, 1).
+
+        Returns
+        -------
+        lo, hi : numpy.ndarray
+            Lower and upper band, shaped like ``x``.
+
+        Raises
+        ------
+        ValueError
+            If ``level`` is outside (0, 1) or the law has a single repeat.
+        """
         if not 0 < level < 1:
             raise ValueError(f"level must be in (0, 1), got {level!r}")
         if len(self._pieces) < 2:

@@ -147,10 +147,29 @@ class Empirical(Law):
 
     @classmethod
     def from_matrix(cls, A: Any, size: Any = None) -> Empirical:
-        """ESD of a real symmetric matrix.
+        r"""ESD of a real symmetric matrix.
 
         Checks: 2-D and square, finite entries, and symmetric to a *relative* tolerance
-        ``max|A − Aᵀ| ≤ SYMMETRY_RTOL · max|A|`` (:data:`SYMMETRY_RTOL` = 1e-8). Raises ValueError otherwise.
+        ``max|A − Aᵀ| ≤ SYMMETRY_RTOL · max|A|`` (:data:`SYMMETRY_RTOL` = 1e-8).
+
+        Parameters
+        ----------
+        A : array_like, shape (n, n)
+            Real symmetric matrix.
+        size : int, optional
+            Matrix size the law stands for (default: none).
+
+        Returns
+        -------
+        Empirical
+            The uniform measure on the n eigenvalues of the symmetrised :math:`(A + A^\top)/2`.
+
+        Raises
+        ------
+        TypeError
+            If ``A`` is not numeric.
+        ValueError
+            If ``A`` is complex, not square, empty, has non-finite entries or is not symmetric.
         """
         arr = np.asarray(A)
         if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
@@ -184,6 +203,22 @@ class Empirical(Law):
         return (self._eigenvalues.tobytes(),)
 
     def replace(self, **changes: Any) -> Empirical:
+        """A copy with another ``size`` (Empirical has no declared parameters to change).
+
+        Parameters
+        ----------
+        **changes
+            Only ``size`` (int or None) is accepted.
+
+        Returns
+        -------
+        Empirical
+
+        Raises
+        ------
+        TypeError
+            If any other name is given.
+        """
         unknown = set(changes) - {"size"}
         if unknown:
             raise TypeError(f"Empirical has no parameters to replace ({sorted(unknown)}); only size=")
@@ -254,6 +289,11 @@ class Empirical(Law):
             with skewness ≥ :data:`LOG_SKEWNESS` (mass piling up near 0); for other positive bulks spanning at
             least :data:`AUTO_COMPARE_DECADES` decades it fits both and keeps the simpler automatic type (ties: the
             smaller residual); ``LINEAR`` otherwise.
+
+        Returns
+        -------
+        FittedSpectrum
+            Bulk density from the rational model, outliers as atoms; ``.report`` describes the fit.
 
         Raises
         ------
@@ -333,6 +373,22 @@ class FittedSpectrum(Law):
         return (type(m).__name__, m.a, m.b, tuple(m.p), tuple(m.q), self._atom_list, self.bulk_mass)
 
     def replace(self, **changes: Any) -> FittedSpectrum:
+        """A copy with another ``size`` (FittedSpectrum has no declared parameters to change).
+
+        Parameters
+        ----------
+        **changes
+            Only ``size`` (int or None) is accepted.
+
+        Returns
+        -------
+        FittedSpectrum
+
+        Raises
+        ------
+        TypeError
+            If any other name is given.
+        """
         unknown = set(changes) - {"size"}
         if unknown:
             raise TypeError(f"FittedSpectrum has no parameters to replace ({sorted(unknown)}); only size=")
@@ -363,7 +419,19 @@ class FittedSpectrum(Law):
     def stieltjes_second(self, z: Any) -> Any:
         r"""Continuation of the bulk's :math:`m` through the support: :math:`m_{II}(z) = m_I(z) + 2\pi i\hat\rho(z)`
         below it (module :mod:`freecalc.continuation.second_sheet`), evaluated as :math:`-G(1/u_I(z))`; the atoms'
-        terms are single-valued and added unchanged."""
+        terms are single-valued and added unchanged.
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points; below the support (Im z < 0, Re z inside it) this is the analytic continuation, elsewhere the
+            continuation of the first sheet.
+
+        Returns
+        -------
+        complex or ndarray
+            Same shape as ``z``.
+        """
         za = np.asarray(z, dtype=complex)
         out = self.bulk_mass * self.model.stieltjes_second(za)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -378,6 +446,18 @@ class FittedSpectrum(Law):
         return self.bulk_mass * bulk + sum(wa * a ** k for a, wa in self._atom_list)
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
-        """Quadrature of the bulk from the model (θ-substitution in the fitted variable; exact to rounding)."""
+        r"""Quadrature of the bulk from the model (θ-substitution in the fitted variable; exact to rounding).
+
+        Parameters
+        ----------
+        panels, order : int
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); used as a lower bound on the number of nodes here.
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+            Nodes and weights: :math:`\sum_i w_i f(x_i) \approx \int f\,\rho\,dx` over the continuous part (the weights
+            sum to its mass).
+        """
         x, w = self.model.quadrature(max(256, panels * order // 4))
         return x, self.bulk_mass * w

@@ -234,7 +234,14 @@ class QuadraticLaw(Law):
         return self._numeric.coef
 
     def kernel_args(self) -> tuple[float, ...]:
-        """Arguments for :func:`freecalc.kernels.quadratic.quadratic_stieltjes` after z (for user @njit code)."""
+        r"""Arguments for :func:`freecalc.kernels.quadratic.quadratic_stieltjes` after z (for user @njit code).
+
+        Returns
+        -------
+        tuple of float
+            ``(p0, p1, q0, q1, q2, scale, lo, hi)``: the coefficients of :math:`Q(z)\,m^2 - P(z)\,m + 1 = 0`, the
+            scale and the support ends.
+        """
         n = self._numeric
         return (n.coef.p0, n.coef.p1, n.coef.q0, n.coef.q1, n.coef.q2, n.scale, n.lo, n.hi)
 
@@ -278,7 +285,13 @@ class QuadraticLaw(Law):
         return 2 * c0 / (-b - sigma * np.sqrt(b * b - 4 * a * c0 + 0j))
 
     def stieltjes_scalar_kernel(self):  # pragma: no cover - convenience accessor
-        """The scalar numba kernel, for composing in user ``@njit`` code (call with :meth:`kernel_args`)."""
+        """The scalar numba kernel, for composing in user ``@njit`` code (call with :meth:`kernel_args`).
+
+        Returns
+        -------
+        numba dispatcher
+            ``quadratic_stieltjes_scalar(z, *law.kernel_args())``.
+        """
         return quadratic_stieltjes_scalar
 
 
