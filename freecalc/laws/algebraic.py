@@ -119,11 +119,38 @@ class AlgebraicLaw(Law):
                                          f"use law.subs({{...}}) or the symbolic face law.sym")
 
     def subs(self, values: dict) -> AlgebraicLaw:
-        """The law with parameter symbols replaced by values (exact rationals are used for floats)."""
+        """The law with parameter symbols replaced by values (exact rationals are used for floats).
+
+        Parameters
+        ----------
+        values : dict
+            Symbol → value (number or sympy expression).
+
+        Returns
+        -------
+        AlgebraicLaw
+            The law of the substituted equation, with the same ``size``.
+        """
         vals = {k: sp.nsimplify(v, rational=True) if isinstance(v, float) else v for k, v in values.items()}
         return AlgebraicLaw(self._P.subs(vals), size=self.size)
 
     def replace(self, **changes: Any) -> AlgebraicLaw:
+        """A copy with another ``size`` (AlgebraicLaw has no declared parameters: use :meth:`subs`).
+
+        Parameters
+        ----------
+        **changes
+            Only ``size`` (int or None) is accepted.
+
+        Returns
+        -------
+        AlgebraicLaw
+
+        Raises
+        ------
+        TypeError
+            If any other name is given.
+        """
         unknown = set(changes) - {"size"}
         if unknown:
             raise TypeError(f"AlgebraicLaw has no parameters to replace ({sorted(unknown)}); use subs()")
@@ -144,7 +171,20 @@ class AlgebraicLaw(Law):
 
     # -- exact data ------------------------------------------------------------------------------------------
     def exact_moments(self, K: int) -> list[sp.Expr]:
-        """Exact moments m_1..m_K (cached; computed by undetermined coefficients)."""
+        r"""Exact moments :math:`m_1, \dots, m_K` (cached; computed by undetermined coefficients).
+
+        The expansion :math:`m(z) = -\sum_{k\ge0} m_k z^{-k-1}` is substituted into :math:`P(m, z) = 0` and solved
+        order by order.
+
+        Parameters
+        ----------
+        K : int
+            Number of moments.
+
+        Returns
+        -------
+        list of sympy.Expr
+        """
         cache = self.__dict__.setdefault("_moment_cache", [])
         if len(cache) < K:
             cache[:] = A.moment_series(self._P, K, T.m, T.z, hint=self._hint)
@@ -220,7 +260,17 @@ class AlgebraicLaw(Law):
                         tuple(exact_atoms))
 
     def kernel_args(self) -> tuple[np.ndarray, float, np.ndarray]:
-        """(C, Y, moments) for :func:`freecalc.kernels.branches.stieltjes_branch` (user ``@njit`` code)."""
+        """(C, Y, moments) for :func:`freecalc.kernels.branches.stieltjes_branch` (user ``@njit`` code).
+
+        Returns
+        -------
+        C : numpy.ndarray
+            Coefficients of :math:`P(m, z)` (``C[i, j]`` multiplies :math:`m^i z^j`), scaled.
+        Y : float
+            Height above which the branch is continued from the moment series.
+        moments : numpy.ndarray
+            Moments used for the series at large ``|z|``.
+        """
         n = self._numeric
         return n.C, n.Y, n.mom
 
@@ -255,6 +305,19 @@ class AlgebraicLaw(Law):
         return out.reshape(np.shape(x))
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        r"""Graded composite Gauss–Legendre rule on each support interval, weighted by the density.
+
+        Parameters
+        ----------
+        panels, order : int
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); passed to each interval's rule.
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+            Nodes and weights: :math:`\sum_i w_i f(x_i) \approx \int f\,\rho\,dx` over the continuous part (the weights
+            sum to its mass).
+        """
         xs, ws = [], []
         for a, b in self.support:
             xn, wn = IntervalRule(a, b, panels, order, grading=_GRADING).nodes_weights()
@@ -433,7 +496,20 @@ AlgebraicLaw.symbolic_face_class = AlgebraicSymbolicFace
 def to_algebraic(law: Any) -> AlgebraicLaw:
     """The :class:`AlgebraicLaw` of an algebraic law (any law with ``is_algebraic`` and ``sym.equation``).
 
-    Raises ``TypeError`` for laws whose Stieltjes transform satisfies no polynomial equation.
+    Parameters
+    ----------
+    law : Law
+        An algebraic law (Semicircle, Marchenko–Pastur, ..., or an AlgebraicLaw, returned unchanged).
+
+    Returns
+    -------
+    AlgebraicLaw
+        The law of the equation :math:`P(m, z) = 0` given by ``law.sym.equation``, with the same ``size``.
+
+    Raises
+    ------
+    TypeError
+        If ``law`` is not a Law, or its Stieltjes transform satisfies no polynomial equation.
     """
     if not isinstance(law, Law):
         raise TypeError(f"to_algebraic needs a freecalc Law, got {type(law).__name__}")

@@ -52,6 +52,18 @@ class _DiscreteBase(Law):
         return np.zeros(np.shape(x))
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """The empty rule: a discrete law has no continuous part.
+
+        Parameters
+        ----------
+        panels, order : int
+            Ignored (kept for the common signature).
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+            Empty arrays.
+        """
         return np.zeros(0), np.zeros(0)
 
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
@@ -231,16 +243,34 @@ class Atoms(_DiscreteBase):
 
     @property
     def locations(self) -> tuple[Any, ...]:
+        """Atom locations, in the order given (numbers or sympy expressions)."""
         return tuple(a for a, _ in self._atom_pairs)
 
     @property
     def weights(self) -> tuple[Any, ...]:
+        """Atom masses, in the order of :attr:`locations` (summing to 1)."""
         return tuple(w for _, w in self._atom_pairs)
 
     def _identity(self) -> tuple[Any, ...]:
         return tuple((exact_value(a), exact_value(w)) for a, w in self._atom_pairs)
 
     def replace(self, **changes: Any) -> Atoms:
+        """A copy with other locations, weights or size.
+
+        Parameters
+        ----------
+        **changes
+            Any of ``locations``, ``weights`` (validated as in the constructor) and ``size``.
+
+        Returns
+        -------
+        Atoms
+
+        Raises
+        ------
+        TypeError
+            If another name is given.
+        """
         allowed = {"locations", "weights", "size"}
         if set(changes) - allowed:
             raise TypeError(f"Atoms.replace accepts {sorted(allowed)}, got {sorted(changes)}")

@@ -331,6 +331,23 @@ class ShiftedFreeMeixner(QuadraticLaw):
     The four-parameter family containing every quadratic law (semicircle, Marchenko–Pastur, Kesten–McKay,
     Wachter, free Meixner) up to the shift; see the module docstring. Its quadratic is the free Meixner one with
     z replaced by z − loc: :math:`P = (c-2)(z-\ell) - ac`, :math:`Q = (1-c)(z-\ell)^2 + ac(z-\ell) + bc^2`.
+
+    Parameters
+    ----------
+    loc : float
+        Shift :math:`\ell` (the mean).
+    a : float
+        Jacobi parameter of the centred law: the support is :math:`\ell + a \pm 2\sqrt b`.
+    b : float > 0
+        Jacobi parameter: the support has half-width :math:`2\sqrt b`.
+    c : float > 0
+        Ratio :math:`\beta_0^2/\beta_1^2` (variance bc), as for :class:`FreeMeixner`.
+    size : int, optional
+        Matrix dimension n.
+
+    References
+    ----------
+    Anshelevich (2003), Duke Math. J. 118 (free Meixner polynomials); Bożejko & Bryc (2006), J. Funct. Anal. 236.
     """
 
     parameters = (

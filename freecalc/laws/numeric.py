@@ -245,7 +245,23 @@ class NumericLaw(Law):
         return (id(self._evaluator),)
 
     def replace(self, **changes: Any) -> NumericLaw:
-        """Only ``size`` (and ``policy``, ``grid``) can change: a numeric law has no parameters."""
+        """A copy with another ``size``, ``policy`` or ``grid``: a numeric law has no declared parameters.
+
+        Parameters
+        ----------
+        **changes
+            Any of ``size``, ``policy`` (:class:`~freecalc.FailurePolicy`) and ``grid``, as in the constructor.
+
+        Returns
+        -------
+        NumericLaw
+            Evaluating the same operation.
+
+        Raises
+        ------
+        TypeError
+            If another name is given.
+        """
         unknown = set(changes) - {"size", "policy", "grid"}
         if unknown:
             raise TypeError(f"NumericLaw has no parameters; cannot replace {sorted(unknown)}")
@@ -261,7 +277,26 @@ class NumericLaw(Law):
 
     # -- evaluation with failure reporting -------------------------------------------------------------------
     def solve(self, z: Any) -> Solution:
-        """The evaluator's full :class:`Solution` at points z (Im z ≥ 0), without failure handling."""
+        """The evaluator's full :class:`Solution` at points z (Im z ≥ 0), without failure handling.
+
+        Unlike :meth:`stieltjes`, points that did not converge are returned as they are (with ``converged``
+        False and their residual), so a caller can inspect the solver.
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points with Im z ≥ 0 (real z: the boundary value m(x + i0)); flattened.
+
+        Returns
+        -------
+        Solution
+            m(z), the subordination function, convergence flags, iteration counts and residuals per point.
+
+        Raises
+        ------
+        ValueError
+            If a point is not finite or lies in the lower half plane.
+        """
         za = np.asarray(z, dtype=complex).ravel()
         if np.any(za.imag < 0) or np.any(~np.isfinite(za)):
             raise ValueError("solve: z must be finite with Im z >= 0 (use stieltjes() for the lower half plane)")
@@ -434,7 +469,19 @@ class NumericLaw(Law):
         return f
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
-        """Nodes and weights of ∫g ρ over the continuous part (unbounded intervals are mapped to bounded ones)."""
+        r"""Nodes and weights of ∫g ρ over the continuous part (unbounded intervals are mapped to bounded ones).
+
+        Parameters
+        ----------
+        panels, order : int
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); the rule on each (mapped) interval.
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+            Nodes and weights: :math:`\sum_i w_i f(x_i) \approx \int f\,\rho\,dx` over the continuous part (the weights
+            sum to its mass).
+        """
         key = ("rule", panels, order)
         cache = self.__dict__.setdefault("_rule_cache", {})
         if key not in cache:
