@@ -10,9 +10,10 @@ fitting; covariance spectra; sources of large matrices. ``fc.analyze`` is loaded
 
 __version__ = "0.1.0"
 
-# -- parameters and the law base class -----------------------------------------------------------------------------
-from freecalc._params import Domain, Parameter, SymbolicParameterError
+# -- parameters, the law base class and its extension hooks (docs/dev/extending.md) --------------------------------
+from freecalc._params import POSITIVE, REAL, Domain, Parameter, SymbolicParameterError
 from freecalc.laws.base import Law
+from freecalc.laws.extension import FitHints, Kernels
 
 # -- laws -----------------------------------------------------------------------------------------------------------
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
@@ -92,7 +93,7 @@ from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatri
 
 __all__ = [
     # parameters and base class
-    "Domain", "Parameter", "SymbolicParameterError", "Law",
+    "Domain", "POSITIVE", "REAL", "Parameter", "SymbolicParameterError", "Law", "Kernels", "FitHints",
     # laws
     "Semicircle", "MarchenkoPastur", "KestenMcKay", "Wachter", "FreeMeixner", "ShiftedFreeMeixner", "HTMP",
     "InverseHTMP", "AlgebraicLaw", "to_algebraic", "PointMass", "Atoms", "NumericLaw", "ConvergenceWarning",

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["LOCATION", "LOCATION_MAX", "SCALE", "SCALE_MAX", "SCALE_MIN", "Domain", "Parameter",
+__all__ = ["LOCATION", "LOCATION_MAX", "POSITIVE", "REAL", "SCALE", "SCALE_MAX", "SCALE_MIN", "Domain", "Parameter",
            "SymbolicParameterError", "as_number", "check_count", "is_symbolic_value"]
 
 
@@ -46,7 +46,17 @@ class Domain:
     integer: bool = False
 
     def contains(self, value: float) -> bool:
-        """Whether a real number lies in the domain."""
+        """Whether a real number lies in the domain.
+
+        Parameters
+        ----------
+        value : float
+
+        Returns
+        -------
+        bool
+            False for NaN and for non-integers of an integer domain.
+        """
         if math.isnan(value):
             return False
         if self.integer and value != math.floor(value):
@@ -56,7 +66,16 @@ class Domain:
         return above and below
 
     def provably_outside(self, expr: sp.Expr) -> bool:
-        """Whether a sympy expression is provably outside the domain (unknown counts as inside)."""
+        """Whether a sympy expression is provably outside the domain (unknown counts as inside).
+
+        Parameters
+        ----------
+        expr : sympy.Expr
+
+        Returns
+        -------
+        bool
+        """
         checks = []
         if math.isfinite(self.lo):
             checks.append(sp.Lt(expr, self.lo) if self.lo_closed else sp.Le(expr, self.lo))
@@ -67,7 +86,16 @@ class Domain:
         return any(c == sp.true for c in checks)
 
     def sample_inside(self, typical: tuple[float, float]) -> float:
-        """The midpoint of the typical range (a convenient valid value)."""
+        """The midpoint of the typical range (a convenient valid value).
+
+        Parameters
+        ----------
+        typical : tuple of float
+
+        Returns
+        -------
+        float
+        """
         return 0.5 * (typical[0] + typical[1])
 
     def __str__(self) -> str:
@@ -79,7 +107,9 @@ class Domain:
         return f"{kind}{left}{lo}, {hi}{right}"
 
 
+#: (0, ∞): a positive parameter (``fc.POSITIVE``).
 POSITIVE = Domain(0.0, math.inf, lo_closed=False)
+#: The real line (``fc.REAL``), the default domain of a :class:`Parameter`.
 REAL = Domain()
 
 #: Representable ranges of the closed-form laws' parameters. Support edges, mean and second moment of these laws
@@ -121,10 +151,31 @@ class Parameter:
 
     @property
     def required(self) -> bool:
+        """Whether the parameter has no default (must be given)."""
         return self.default is None
 
     def validate(self, value: Any, law: str = "law") -> float | sp.Expr:
-        """Return the value as a float (or a sympy expression when symbolic), or raise a clear error."""
+        """Return the value as a float (or a sympy expression when symbolic), or raise a clear error.
+
+        Parameters
+        ----------
+        value : object
+            A real number, a 0-d array or a sympy expression.
+        law : str
+            Name of the law, for the message.
+
+        Returns
+        -------
+        float or sympy.Expr
+
+        Raises
+        ------
+        TypeError
+            Not a real number or sympy expression (a bool, a string, None, an array, a complex number).
+        ValueError
+            NaN, or outside the domain (provably outside, for a symbolic value); the message names the parameter,
+            the value and the domain.
+        """
         where = f"{law} parameter {self.name!r}"
         if isinstance(value, bool) or value is None or isinstance(value, str):
             raise TypeError(f"{where} must be a real number or a sympy expression, got {value!r} "
@@ -158,7 +209,12 @@ class Parameter:
         return x
 
     def symbol(self) -> sp.Symbol:
-        """A sympy symbol for this parameter with the domain's sign assumptions."""
+        """A sympy symbol for this parameter with the domain's sign assumptions.
+
+        Returns
+        -------
+        sympy.Symbol
+        """
         d = self.domain
         positive = d.lo >= 0 and not (d.lo == 0 and d.lo_closed)
         nonneg = d.lo >= 0
@@ -166,12 +222,30 @@ class Parameter:
 
 
 def is_symbolic_value(value: Any) -> bool:
-    """Whether a parameter value is a sympy expression with free symbols."""
+    """Whether a parameter value is a sympy expression with free symbols.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    bool
+    """
     return isinstance(value, sp.Basic) and bool(value.free_symbols)
 
 
 def as_number(value: Any) -> float:
-    """Convert a validated numeric parameter value to float."""
+    """Convert a validated numeric parameter value to float.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    float
+    """
     return float(value)
 
 

@@ -11,7 +11,7 @@ Subcommands
 ``freecalc fit DATA [--law htmp] [--json]``
     Fit a spectral law to eigenvalues (1-D data) or to a matrix (2-D data) in ``.npy``, ``.txt`` or ``.csv``.
 ``freecalc law "free_add(Semicircle(2), MarchenkoPastur(0.5))" [--density] [--plot out.png] [--json]``
-    Evaluate a law expression (safely: :mod:`freecalc._expr`, never ``eval``) and describe the law.
+    Evaluate a law expression (safely: :mod:`freecalc.expressions`, never ``eval``) and describe the law.
 ``freecalc analyze MODEL.safetensors [--json | --csv | --markdown] [--plot DIR]``
     Per-layer spectral table of a model (:func:`freecalc.analyze`; see :mod:`freecalc.analysis.cli_command`).
 
@@ -205,7 +205,7 @@ def _check_plot_target(path: str | None) -> None:
 # freecalc law
 # ----------------------------------------------------------------------------------------------------------------
 def _cmd_law(args: argparse.Namespace) -> int:
-    from freecalc._expr import parse_expression
+    from freecalc.expressions import parse_expression
 
     _check_plot_target(args.plot)
     law = parse_expression(args.expression)

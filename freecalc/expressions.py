@@ -10,6 +10,10 @@ The text is parsed with :mod:`ast` and the tree is *walked*, never evaluated by 
 
 Everything else (attributes, subscripts, lambdas, comprehensions, other names, ...) raises :class:`ExpressionError`
 with the column of the offending piece. Used by :mod:`freecalc.cli`; compute code never imports it.
+
+The law names are derived from the law classes :mod:`freecalc` exports: every exported Law subclass that declares
+parameters (or sets ``in_expressions = True``), under its class name and its declared ``aliases``; a user's own law
+classes are added with ``available_names(MyLaw)``.
 """
 from __future__ import annotations
 
@@ -19,11 +23,10 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["ExpressionError", "LAW_NAMES", "OPERATION_NAMES", "available_names", "parse_expression"]
+from freecalc.laws.base import Law
 
-#: Law classes an expression may construct.
-LAW_NAMES = ("Semicircle", "MarchenkoPastur", "KestenMcKay", "Wachter", "FreeMeixner", "HTMP", "InverseHTMP",
-             "PointMass", "Atoms")
+__all__ = ["ExpressionError", "OPERATION_NAMES", "available_names", "law_names", "parse_expression"]
+
 #: Operations an expression may call.
 OPERATION_NAMES = ("free_add", "free_mul", "inverse", "power", "compress", "wishart_of", "decompress")
 _CONSTANTS = {"pi": math.pi, "e": math.e}
@@ -43,11 +46,61 @@ class ExpressionError(ValueError):
     """The expression is not valid freecalc syntax, or uses something that is not allowed."""
 
 
-def available_names() -> dict[str, Any]:
-    """Whitelisted names that exist in this installation: name → class or function of :mod:`freecalc`."""
+def _constructible(cls: type) -> bool:
+    flag = getattr(cls, "in_expressions", None)
+    return bool(cls.parameters) if flag is None else bool(flag)
+
+
+def law_names(*extra: type) -> dict[str, type]:
+    """Law names an expression may call: name or alias → class.
+
+    Parameters
+    ----------
+    *extra : type
+        Further Law subclasses (a user's own), under their class names and aliases.
+
+    Returns
+    -------
+    dict
+        Every Law subclass exported by :mod:`freecalc` that declares parameters (or sets ``in_expressions = True``),
+        plus ``extra``.
+
+    Raises
+    ------
+    TypeError
+        An ``extra`` entry that is not a Law subclass.
+    """
     import freecalc
 
-    out: dict[str, Any] = {name: getattr(freecalc, name) for name in LAW_NAMES + OPERATION_NAMES}
+    exported = [getattr(freecalc, n) for n in freecalc.__all__ if n != "analyze"]
+    classes = [c for c in exported if isinstance(c, type) and issubclass(c, Law) and c is not Law and _constructible(c)]
+    for cls in extra:
+        if not (isinstance(cls, type) and issubclass(cls, Law)):
+            raise TypeError(f"available_names: extra laws must be Law subclasses, got {cls!r}")
+        classes.append(cls)
+    out: dict[str, type] = {}
+    for cls in classes:
+        for name in (cls.__name__, *cls.aliases):
+            out[name] = cls
+    return out
+
+
+def available_names(*extra: type) -> dict[str, Any]:
+    """Whitelisted names: laws (see :func:`law_names`) and operations of :mod:`freecalc`, name → class or function.
+
+    Parameters
+    ----------
+    *extra : type
+        A user's own Law subclasses to allow as well.
+
+    Returns
+    -------
+    dict
+    """
+    import freecalc
+
+    out: dict[str, Any] = dict(law_names(*extra))
+    out.update({name: getattr(freecalc, name) for name in OPERATION_NAMES})
     out["decompress"] = _decompress
     return out
 
@@ -62,8 +115,6 @@ def _is_number(value: Any) -> bool:
 
 
 def _is_law(value: Any) -> bool:
-    from freecalc.laws.base import Law
-
     return isinstance(value, Law)
 
 
@@ -192,7 +243,13 @@ def parse_expression(text: str, names: Mapping[str, Any] | None = None) -> Any:
     text : str
         E.g. ``"free_add(Semicircle(2), MarchenkoPastur(0.5))"`` or ``"2 * Semicircle(1) + 1"``.
     names : mapping, optional
-        Callables allowed by name; default :func:`available_names`.
+        Callables allowed by name; default :func:`available_names` (pass ``available_names(MyLaw)`` to allow a
+        law class of your own).
+
+    Returns
+    -------
+    object
+        The value of the expression: a Law, or a number.
 
     Raises
     ------

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import freecalc as fc
-from freecalc._expr import ExpressionError, parse_expression
+from freecalc.expressions import ExpressionError, parse_expression
 from freecalc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

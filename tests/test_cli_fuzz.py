@@ -269,7 +269,7 @@ def test_law_expression_attacks(tmp_path: Path) -> None:
 
 def test_repeated_keyword_is_refused_not_last_wins() -> None:
     # ast.parse accepts f(r=1, r=2) (only Python's compiler rejects it): the parser must not let the last one win
-    from freecalc._expr import ExpressionError, parse_expression
+    from freecalc.expressions import ExpressionError, parse_expression
 
     with pytest.raises(ExpressionError, match=r"'r' is given twice in the call of Semicircle \(at column 19\)"):
         parse_expression("Semicircle(r=1, r=2)")

@@ -2,7 +2,8 @@
 
 * ```` ```python ```` blocks are executed, ```` ```pycon ```` blocks are run as doctests (outputs compared, with
   ELLIPSIS and NORMALIZE_WHITESPACE), in order, in one namespace per Markdown file, in a temporary directory
-  (blocks may write files). Files: ``docs/**/*.md`` except ``docs/dev/``, and ``README.md``.
+  (blocks may write files). Files: ``docs/**/*.md`` except ``docs/dev/`` (but with ``docs/dev/extending.md``), and
+  ``README.md``.
 * A page may declare what it needs from freecalc with a comment ``<!-- requires: KestenMcKay, free_add -->``:
   the page fails (naming them) when freecalc no longer exports them, so a removed feature cannot pass silently.
 * ``examples/*.py`` run in a subprocess with ``--small`` (each example accepts it and shrinks its sizes; scripts
@@ -32,8 +33,10 @@ _REQUIRES = re.compile(r"<!--\s*requires:\s*([^>]*?)\s*-->")
 
 
 def _doc_files() -> list[Path]:
-    # docs/dev: internal notes; docs/api: mkdocstrings directives only (built by test_mkdocs_build_strict)
+    # docs/dev: internal notes, except the extension guide (its user laws must keep working); docs/api: mkdocstrings
+    # directives only (built by test_mkdocs_build_strict)
     files = sorted(p for p in DOCS.rglob("*.md") if not {"dev", "api"} & set(p.relative_to(DOCS).parts))
+    files.append(DOCS / "dev" / "extending.md")
     readme = ROOT / "README.md"
     return files + ([readme] if readme.exists() else [])
 

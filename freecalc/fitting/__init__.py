@@ -3,7 +3,7 @@
 Public entry point: :func:`fit` (re-exported as ``freecalc.fit``). Modules, one job each:
 
 ``data``        eigenvalues from 1-D data or matrices (conventions, subsampling)
-``families``    the registry of fittable laws; ``recipes`` their starting values
+``families``    a Law class's fitting family, read from its declarations (hints, starts, kernels)
 ``likelihood``  the model (free/fixed/transformed parameters) and log-likelihood with atoms and censoring
 ``mle``         optimisation and standard errors from the observed information
 ``gof``         KS distance and parametric-bootstrap p-value

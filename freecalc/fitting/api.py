@@ -1,4 +1,12 @@
-r"""``fc.fit``: fit a spectral law to eigenvalues or a matrix, with tail, spikes and phase diagnostics."""
+r"""``fc.fit``: fit a spectral law to eigenvalues or a matrix, with tail, spikes and phase diagnostics.
+
+The fit is a pipeline of stages, each a function here: **data** (:func:`freecalc.fitting.data.spectrum_from`) →
+**reference bulk** (:func:`_reference_fit`: Marchenko–Pastur or semicircle, spike-robust) → **candidates**
+(:func:`_fit_single` / :func:`_fit_candidates`, all on the same points) → **selection** (the criterion) → **refit**
+(:func:`_refit_winner`) → **diagnostics** (:func:`_finish`: standard errors, boundary notes, KS, bootstrap, tail,
+phase). What differs between laws comes from the law class's declarations through its :class:`Family` (hints,
+starting values, kernels, boundary note, implied tail exponent); no stage tests a law's name.
+"""
 from __future__ import annotations
 
 import importlib
@@ -11,14 +19,14 @@ import numpy as np
 
 from freecalc.fitting.data import Spectrum, spectrum_from
 from freecalc.fitting.families import Family, family_named, family_of, registered
-from freecalc.fitting.gof import bootstrap_pvalue, ks_distance
+from freecalc.fitting.gof import bootstrap_pvalue, ks_affine
 from freecalc.fitting.likelihood import Likelihood, Model
 from freecalc.fitting.mle import ON_BOUND, covariance, maximize
 from freecalc.fitting.options import FitOptions, ScaleOption
 from freecalc.fitting.phases import PhaseEvidence, classify
 from freecalc.fitting.result import FitResult, RankEntry
 from freecalc.fitting.spikes import BulkFit, edge_and_tw_scale, plain_fit, robust_bulk_fit, summary_starts_for
-from freecalc.fitting.tails import fit_power_law_tail, htmp_tail_exponent
+from freecalc.fitting.tails import fit_power_law_tail
 
 __all__ = ["fit"]
 
@@ -35,7 +43,7 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
         ``MarchenkoPastur(c=M/N, sigma2=σ²)`` (with M − N exact zeros, the atom, when M > N).
     law : Law class, Law instance, law name, sequence of these, or None
         The family to fit (an instance only supplies starting values; a name is a class name in any case or an
-        alias such as ``"mp"``, see :data:`freecalc.fitting.families.ALIASES`). None: compare every registered family
+        alias declared by the class such as ``"mp"``). None: compare every registered family
         applicable to the data (or ``options.candidates``) and keep the best by ``options.criterion`` (BIC by
         default: consistent, and its log n penalty keeps a 3-parameter family from beating a 2-parameter one
         it nests; see :class:`Criterion`), all fitted to the same points.
@@ -110,89 +118,107 @@ def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping
     floor = 0.0 if nonneg and (spec.shape is not None or spec.n_zeros > 0) else None
     families, single, start_law = _families(law, options, nonneg)
     notes: list[str] = []
-
-    # -- reference bulk (spikes and phase) -------------------------------------------------------------------
+    # the pipeline: data (above) → reference bulk → candidates → selection → refit → diagnostics
     reference = _reference_fit(spec, nonneg, options, notes)
-
-    # -- fit the candidate(s) ----------------------------------------------------------------------------------
     if single:
-        fam = families[0]
-        model = replace(Model.build(fam, scale, fixed), floor=floor)
-        xf = _data_for(fam, x, spec)
-        _check_count(model, xf)
-        extra = _starts_from_instance(start_law, model)
-        if fam.finite_edge and options.spikes.enabled:
-            if reference is not None and _same_model(model, reference[0]):
-                bulk = reference[1]
-            else:
-                bulk = robust_bulk_fit(model, xf, spec.zero_tol, x.size, summary_starts_for(model, spec.zero_tol),
-                                       options.spikes, options.optimizer)
-        else:
-            res, lik = plain_fit(model, xf, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
-                                 options.optimizer, extra_starts=extra)
-            bulk = _as_bulk(model, res, lik, xf, x.size, reference)
-        val = options.criterion.value_of(bulk.mle.loglik, model.k, bulk.bulk.size)
-        ranking = [RankEntry(fam.name, val, bulk.mle.loglik, model.k)]
-        chosen = (model, bulk)
+        model, bulk, ranking = _fit_single(families[0], spec, scale, fixed, floor, start_law, reference, options)
     else:
-        common = x
-        if reference is not None and reference[1].spikes.size and not reference[1].tail_like:
-            common = reference[1].bulk if nonneg else x[: x.size - reference[1].spikes.size]
-        ranking, fits = [], {}
-        for fam in families:
-            try:
-                model = replace(Model.build(fam, scale, fixed if fixed else None), floor=floor)
-                xf = _data_for(fam, common, spec)
-                _check_count(model, xf)
-                if reference is not None and _same_model(model, reference[0]) and xf.size == reference[1].bulk.size:
-                    res, lik = reference[1].mle, reference[1].likelihood
-                else:
-                    res, lik = plain_fit(model, xf, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
-                                         options.optimizer)
-            except (ValueError, TypeError) as exc:
-                ranking.append(RankEntry(fam.name, math.inf, -math.inf, 0, str(exc)))
-                continue
-            val = options.criterion.value_of(res.loglik, model.k, xf.size)
-            ranking.append(RankEntry(fam.name, val, res.loglik, model.k))
-            fits[fam.name] = (model, res, lik, xf)
-            edge_params = boundary_parameters(model, res.phi)
-            if edge_params:
-                notes.append(f"candidate {fam.name}: maximum likelihood on the boundary of the family ("
-                             + ", ".join(f"{n} at its {side} search limit {res.theta[n]:.4g}"
-                                         for n, side in edge_params)
-                             + "): its ranking entry is the supremum over the family, not an interior fit")
-        ranking.sort(key=lambda r: (r.error is not None, r.criterion))
-        if not fits:
-            raise ValueError("fit: no candidate law could be fitted: "
-                             + "; ".join(f"{r.law}: {r.error}" for r in ranking))
-        model, res, lik, xf = fits[ranking[0].law]
-        fam = model.family
-        if fam.finite_edge and options.spikes.enabled and not (
-                reference is not None and _same_model(model, reference[0])):
-            bulk = robust_bulk_fit(model, _data_for(fam, x, spec), spec.zero_tol, x.size,
-                                   summary_starts_for(model, spec.zero_tol), options.spikes, options.optimizer)
-        elif reference is not None and _same_model(model, reference[0]):
-            bulk = reference[1]
-        elif not fam.finite_edge and xf.size < x.size:
-            # a law without a finite edge (HTMP, InverseHTMP: a power-law tail) has no spikes: it was ranked on the
-            # common bulk, and is now refitted to every eigenvalue, since the points set aside as spikes of the
-            # reference bulk are the far end of its tail (dropping them biased InverseHTMP's implied alpha from
-            # 4.0 to 5.2 on inverse-gamma data)
-            xa = _data_for(fam, x, spec)
-            res, lik = plain_fit(model, xa, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
-                                 options.optimizer, extra_starts=[dict(res.theta)])
-            notes.append(f"{fam.name} was ranked on the {xf.size} points every candidate was fitted to (the "
-                         f"{x.size - xf.size} beyond the reference bulk edge set aside), then refitted to all "
-                         f"{x.size}: it has no finite edge, so those points belong to its tail")
-            bulk = _as_bulk(model, res, lik, xa, x.size, reference)
-        else:
-            bulk = _as_bulk(model, res, lik, xf, x.size, reference)
-        chosen = (model, bulk)
+        ranking, fits = _fit_candidates(families, spec, scale, fixed, floor, nonneg, reference, options, notes)
+        model, res, lik, xf = fits[ranking[0].law]  # selection: the best criterion (ranking is sorted)
+        bulk = _refit_winner(model, res, lik, xf, spec, reference, options, notes)
         failed = [r for r in ranking if r.error is not None]
         if failed:
             notes.append("could not fit: " + ", ".join(r.law for r in failed) + " (see ranking)")
-    model, bulk = chosen
     return _finish(spec, model, bulk, ranking, reference, nonneg, options, bootstrap, gen, notes)
+
+
+# -- pipeline stages -------------------------------------------------------------------------------------------
+
+def _fit_single(fam: Family, spec: Spectrum, scale: ScaleOption, fixed, floor, start_law, reference,
+                options: FitOptions) -> tuple[Model, BulkFit, list[RankEntry]]:
+    """One given law: a spike-robust bulk fit when it has a finite edge (the family's ``finite_edge`` hint), else a
+    plain fit to all the data."""
+    x = spec.values
+    model = replace(Model.build(fam, scale, fixed), floor=floor)
+    xf = _data_for(fam, x, spec)
+    _check_count(model, xf)
+    extra = _starts_from_instance(start_law, model)
+    if fam.finite_edge and options.spikes.enabled:
+        if reference is not None and _same_model(model, reference[0]):
+            bulk = reference[1]
+        else:
+            bulk = robust_bulk_fit(model, xf, spec.zero_tol, x.size, summary_starts_for(model, spec.zero_tol),
+                                   options.spikes, options.optimizer)
+    else:
+        res, lik = plain_fit(model, xf, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
+                             options.optimizer, extra_starts=extra)
+        bulk = _as_bulk(model, res, lik, xf, x.size, reference)
+    val = options.criterion.value_of(bulk.mle.loglik, model.k, bulk.bulk.size)
+    return model, bulk, [RankEntry(fam.name, val, bulk.mle.loglik, model.k)]
+
+
+def _fit_candidates(families: list[Family], spec: Spectrum, scale: ScaleOption, fixed, floor, nonneg: bool,
+                    reference, options: FitOptions, notes: list) -> tuple[list[RankEntry], dict]:
+    """Every candidate fitted to the same points (the reference bulk's spikes set aside), ranked by the criterion
+    (sorted, failures last); the fits by name."""
+    x = spec.values
+    common = x
+    if reference is not None and reference[1].spikes.size and not reference[1].tail_like:
+        common = reference[1].bulk if nonneg else x[: x.size - reference[1].spikes.size]
+    ranking, fits = [], {}
+    for fam in families:
+        try:
+            model = replace(Model.build(fam, scale, fixed if fixed else None), floor=floor)
+            xf = _data_for(fam, common, spec)
+            _check_count(model, xf)
+            if reference is not None and _same_model(model, reference[0]) and xf.size == reference[1].bulk.size:
+                res, lik = reference[1].mle, reference[1].likelihood
+            else:
+                res, lik = plain_fit(model, xf, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
+                                     options.optimizer)
+        except (ValueError, TypeError) as exc:
+            ranking.append(RankEntry(fam.name, math.inf, -math.inf, 0, str(exc)))
+            continue
+        val = options.criterion.value_of(res.loglik, model.k, xf.size)
+        ranking.append(RankEntry(fam.name, val, res.loglik, model.k))
+        fits[fam.name] = (model, res, lik, xf)
+        edge_params = boundary_parameters(model, res.phi)
+        if edge_params:
+            notes.append(f"candidate {fam.name}: maximum likelihood on the boundary of the family ("
+                         + ", ".join(f"{n} at its {side} search limit {res.theta[n]:.4g}" for n, side in edge_params)
+                         + "): its ranking entry is the supremum over the family, not an interior fit")
+    ranking.sort(key=lambda r: (r.error is not None, r.criterion))
+    if not fits:
+        raise ValueError("fit: no candidate law could be fitted: "
+                         + "; ".join(f"{r.law}: {r.error}" for r in ranking))
+    return ranking, fits
+
+
+def _refit_winner(model: Model, res, lik: Likelihood, xf: np.ndarray, spec: Spectrum, reference,
+                  options: FitOptions, notes: list) -> BulkFit:
+    """The selected law refitted as its family's hints say: its own spike analysis when it has a finite edge, all
+    the data when it has none."""
+    x = spec.values
+    fam = model.family
+    if fam.finite_edge and options.spikes.enabled and not (
+            reference is not None and _same_model(model, reference[0])):
+        return robust_bulk_fit(model, _data_for(fam, x, spec), spec.zero_tol, x.size,
+                               summary_starts_for(model, spec.zero_tol), options.spikes, options.optimizer)
+    if reference is not None and _same_model(model, reference[0]):
+        return reference[1]
+    if not fam.finite_edge and xf.size < x.size:
+        # a law without a finite edge (HTMP, InverseHTMP: a power-law tail) has no spikes: it was ranked on the
+        # common bulk, and is now refitted to every eigenvalue, since the points set aside as spikes of the
+        # reference bulk are the far end of its tail (dropping them biased InverseHTMP's implied alpha from
+        # 4.0 to 5.2 on inverse-gamma data)
+        xa = _data_for(fam, x, spec)
+        res, lik = plain_fit(model, xa, spec.zero_tol, summary_starts_for(model, spec.zero_tol),
+                             options.optimizer, extra_starts=[dict(res.theta)])
+        notes.append(f"{fam.name} was ranked on the {xf.size} points every candidate was fitted to (the "
+                     f"{x.size - xf.size} beyond the reference bulk edge set aside), then refitted to all "
+                     f"{x.size}: it has no finite edge, so those points belong to its tail")
+        return _as_bulk(model, res, lik, xa, x.size, reference)
+    return _as_bulk(model, res, lik, xf, x.size, reference)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
@@ -327,7 +353,7 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
     if not ok:
         notes.append("information matrix not positive definite at the optimum: standard errors are NaN")
     for name, side in on_bound:
-        what = None if model.family.boundary_note is None else model.family.boundary_note(name, side, theta)
+        what = model.family.boundary_note(name, side, theta)
         notes.append(f"MLE ON THE BOUNDARY: {name} = {theta[name]:.6g} is the {side} limit of the search range and "
                      f"the likelihood is largest there (standard error NaN: there is no interior maximum to take "
                      f"a curvature at"
@@ -340,7 +366,7 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
     base = model.make_law(theta)
     s, loc = model.affine(theta)
     try:
-        ks = ks_distance(base, s, loc, lik.x, spec.zero_tol)
+        ks = ks_affine(base, s, loc, lik.x, spec.zero_tol)
     except (ArithmeticError, ValueError) as exc:  # a law's cdf failing at these parameters: say so, no number
         ks = math.nan
         notes.append(f"the fitted law's cdf could not be evaluated ({type(exc).__name__}: {exc}): KS is NaN")
@@ -366,7 +392,7 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
                 rr = maximize(rl, starts, options.optimizer)
                 b = model.make_law(rr.theta)
                 bs, bl = model.affine(rr.theta)
-                return ks_distance(b, bs, bl, sample, spec.zero_tol)
+                return ks_affine(b, bs, bl, sample, spec.zero_tol)
             except (ValueError, ArithmeticError):
                 return None
 
@@ -376,9 +402,10 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
 
     tail = fit_power_law_tail(spec.values, options.tails) if options.tails.enabled else None
     alpha_law = alpha_law_sigma = None
-    if model.family.name == "InverseHTMP":
-        alpha_law = htmp_tail_exponent(theta["gamma"], theta["kappa"])
-        alpha_law_sigma = _alpha_law_sigma(model, theta, cov)
+    implied = model.family.tail_exponent(theta)
+    if implied is not None:
+        alpha_law, gradient = implied
+        alpha_law_sigma = _delta_sigma(model, gradient, cov)
 
     phase, reason = None, "not defined for spectra with negative eigenvalues"
     if not nonneg:
@@ -389,7 +416,7 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
         rmodel, rbulk = reference
         rlaw = rmodel.make_law(rbulk.mle.theta)
         rs, rl = rmodel.affine(rbulk.mle.theta)
-        mp_ks = ks_distance(rlaw, rs, rl, rbulk.likelihood.x, spec.zero_tol)
+        mp_ks = ks_affine(rlaw, rs, rl, rbulk.likelihood.x, spec.zero_tol)
         _, lower, _ = edge_and_tw_scale(rmodel, rbulk.mle.theta, spec.n)
         ev = PhaseEvidence(n=spec.n, excess_zeros=max(0, spec.n_zeros - spec.structural_zeros), mp_ks=mp_ks,
                            n_bulk=int(rbulk.likelihood.x.size), alpha=None if tail is None else tail.alpha,
@@ -414,22 +441,32 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
     )
 
 
-def _alpha_law_sigma(model: Model, theta: Mapping[str, float], cov: np.ndarray) -> float:
-    r"""Standard error of α = 1 + κ(1−γ)/(2γ) by the delta method, ∂α/∂γ = −κ/(2γ²), ∂α/∂κ = (1−γ)/(2γ), from the
-    joint covariance (γ and κ are strongly correlated along the ridge of constant α, so the diagonal alone would
-    overstate it). Fixed parameters contribute nothing; NaN when a free one has no error (boundary, flat optimum)."""
-    g, k = float(theta["gamma"]), float(theta["kappa"])
-    grad = {"gamma": -k / (2.0 * g * g), "kappa": (1.0 - g) / (2.0 * g)}
-    idx = [model.free.index(n) for n in grad if n in model.free]
+def _delta_sigma(model: Model, gradient: Mapping[str, float], cov: np.ndarray) -> float:
+    r"""Standard error of a function of the parameters by the delta method, :math:`\sqrt{g^T \Sigma g}`, from its
+    gradient g and the joint covariance Σ of the free parameters (InverseHTMP's γ and κ are strongly correlated
+    along the ridge of constant α, so the diagonal alone would overstate it). Fixed parameters contribute nothing;
+    NaN when a free one has no error (boundary, flat optimum)."""
+    idx = [model.free.index(n) for n in gradient if n in model.free]
     if not idx:
         return 0.0
-    v = np.array([grad[model.free[i]] for i in idx])
+    v = np.array([gradient[model.free[i]] for i in idx])
     var = float(v @ cov[np.ix_(idx, idx)] @ v)
     return math.sqrt(var) if var >= 0 and math.isfinite(var) else math.nan
 
 
 def boundary_parameters(model: Model, phi) -> list:
-    """(name, "lower"/"upper") of the free parameters whose estimate lies on a limit of the search range."""
+    """(name, "lower"/"upper") of the free parameters whose estimate lies on a limit of the search range.
+
+    Parameters
+    ----------
+    model : Model
+    phi : sequence of float
+        The estimate in unconstrained coordinates.
+
+    Returns
+    -------
+    list of tuple
+    """
     out = []
     for name, v, (a, b) in zip(model.free, phi, model.bounds):
         if v - a < ON_BOUND:

@@ -76,7 +76,30 @@ def _check_subsample(subsample, limit: int) -> int | None:
 
 
 def spectrum_from(data, *, subsample=None, rng=None, atom_factor: float = 100.0) -> Spectrum:
-    """Eigenvalues from a 1-D array, a symmetric matrix or a rectangular matrix (see the module docstring)."""
+    """Eigenvalues from a 1-D array, a symmetric matrix or a rectangular matrix (see the module docstring).
+
+    Parameters
+    ----------
+    data : array_like
+        Eigenvalues (1-D), a symmetric matrix, or a rectangular N×M matrix W (eigenvalues of WᵀW/N).
+    subsample : int, optional
+        Size of a random principal submatrix to use (matrices only).
+    rng : optional
+        Anything :func:`numpy.random.default_rng` accepts.
+    atom_factor : float
+        The atom tolerance is ``atom_factor · n · eps · max|x|``.
+
+    Returns
+    -------
+    Spectrum
+
+    Raises
+    ------
+    TypeError
+        Complex or non-numeric data.
+    ValueError
+        NaN/inf values, a bad shape or subsample size.
+    """
     if hasattr(data, "shape") and not isinstance(data, np.ndarray) and len(getattr(data, "shape", ())) == 2 \
             and subsample is not None:
         arr = data  # array-like container (memmap, h5py, ...): index lazily below

@@ -4,7 +4,8 @@ With atoms the fitted cdf jumps, so the distance is computed with both one-sided
 
 .. math:: D = \max_i \max\Bigl\{F(x_{(i)}^-) - \tfrac{i-1}{n},\; \tfrac{i}{n} - F(x_{(i)})\Bigr\},
 
-with data within the atom tolerance of an atom snapped onto it (a tie group at an atom then compares the jump with
+(the package's one KS statistic, :func:`freecalc.laws.distances.ks_distance`), with data within the atom tolerance
+of an atom snapped onto it (a tie group at an atom then compares the jump with
 the group's share). The p-value of D is not the classical Kolmogorov one, because the parameters were fitted to the
 same data (the Lilliefors effect makes it far too large); it comes from a parametric bootstrap
 (Stute, Manteiga & Quindimil 1993; Clauset et al. 2009 §4.1): B samples of size n from the fitted law, each
@@ -16,25 +17,36 @@ import math
 
 import numpy as np
 
-__all__ = ["ks_distance", "bootstrap_pvalue"]
+from freecalc.laws.distances import ks_distance
+
+__all__ = ["ks_affine", "bootstrap_pvalue"]
 
 
-def ks_distance(law, scale: float, loc: float, x: np.ndarray, zero_tol: float) -> float:
-    """KS distance between sorted data ``x`` and ``loc + scale * law``."""
-    x = np.asarray(x, dtype=float)
-    n = x.size
-    y = (x - loc) / scale
-    tol = zero_tol / scale
-    jump = np.zeros(n)
-    for a, w in law.atoms:
-        near = np.abs(y - a) <= tol
-        y[near] = a
-        jump[near] = w
-    F = np.asarray(law.cdf(y), dtype=float)
-    i = np.arange(1, n + 1)
-    d_minus = F - jump - (i - 1) / n
-    d_plus = i / n - F
-    return float(max(d_minus.max(), d_plus.max(), 0.0))
+def ks_affine(law, scale: float, loc: float, x: np.ndarray, zero_tol: float) -> float:
+    """KS distance between data ``x`` and the law of ``loc + scale * X``, X ~ ``law``.
+
+    The data are mapped back, y = (x − loc)/scale, and compared with ``law`` by
+    :func:`freecalc.laws.distances.ks_distance` (both one-sided limits; data within ``zero_tol`` of an atom, in
+    data units, snapped onto it).
+
+    Parameters
+    ----------
+    law : Law or KernelLaw
+        The fitted law before the added scale and location (it needs ``cdf`` and ``atoms``).
+    scale, loc : float
+        The added affine map (scale > 0).
+    x : ndarray
+        The data.
+    zero_tol : float
+        Atom tolerance in data units.
+
+    Returns
+    -------
+    float
+        The statistic, in [0, 1].
+    """
+    y = (np.asarray(x, dtype=float) - loc) / scale
+    return ks_distance(y, law, atom_tol=zero_tol / scale)
 
 
 def bootstrap_pvalue(ks_obs: float, sample_and_refit, B: int, rng) -> tuple[float, int]:
@@ -42,6 +54,23 @@ def bootstrap_pvalue(ks_obs: float, sample_and_refit, B: int, rng) -> tuple[floa
 
     ``sample_and_refit(gen)`` draws one sample from the fitted law, refits it and returns its KS distance
     (or None when the refit failed: such replicates are skipped and their number returned).
+
+    Parameters
+    ----------
+    ks_obs : float
+        The observed statistic.
+    sample_and_refit : callable
+        ``sample_and_refit(gen) -> float or None``.
+    B : int
+        Number of replicates.
+    rng : optional
+        Anything :func:`numpy.random.default_rng` accepts.
+
+    Returns
+    -------
+    tuple
+        ``(p, failed)``: p = (1 + #{D_b ≥ D}) / (B_done + 1) (NaN when every replicate failed), and the number of
+        failed replicates.
     """
     gen = np.random.default_rng(rng)
     exceed = 0

@@ -126,6 +126,28 @@ class Model:
 
     @classmethod
     def build(cls, family: Family, scale: ScaleOption, fixed: Mapping[str, float] | None) -> Model:
+        """The model of ``family`` for a scale option and held parameters.
+
+        Parameters
+        ----------
+        family : Family
+            The law class's family.
+        scale : ScaleOption
+            AUTO (the family's default), FIT, FIT_WITH_LOCATION or NONE.
+        fixed : mapping or None
+            Parameters held at given values (law parameter names, ``scale``, ``loc``).
+
+        Returns
+        -------
+        Model
+
+        Raises
+        ------
+        TypeError
+            ``scale`` not a ScaleOption, an unknown name in ``fixed``, an integer-valued parameter left free.
+        ValueError
+            A non-finite held value, a held scale ≤ 0, a held own scale/location without a default.
+        """
         if not isinstance(scale, ScaleOption):
             raise TypeError(f"fit: scale must be a ScaleOption member (e.g. ScaleOption.FIT), got {scale!r}")
         option = family.auto if scale is ScaleOption.AUTO else scale
@@ -183,39 +205,119 @@ class Model:
         return len(self.free)
 
     def theta(self, phi) -> dict[str, float]:
-        """All natural parameters (free from φ, plus the fixed ones)."""
+        """All natural parameters (free from φ, plus the fixed ones).
+
+        Parameters
+        ----------
+        phi : sequence of float
+            Unconstrained coordinates of the free parameters.
+
+        Returns
+        -------
+        dict
+        """
         out = dict(self.fixed)
         for name, t, v in zip(self.free, self.transforms, phi):
             out[name] = t.to_theta(float(v))
         return out
 
     def phi(self, theta: Mapping[str, float]) -> np.ndarray:
+        """Unconstrained coordinates of the free parameters.
+
+        Parameters
+        ----------
+        theta : mapping
+            Natural parameters (at least the free ones).
+
+        Returns
+        -------
+        ndarray
+        """
         return np.array([t.to_phi(float(theta[name])) for name, t in zip(self.free, self.transforms)])
 
     def jacobian(self, phi) -> np.ndarray:
-        """dθ/dφ for the free parameters (diagonal)."""
+        """dθ/dφ for the free parameters (the diagonal of the Jacobian).
+
+        Parameters
+        ----------
+        phi : sequence of float
+
+        Returns
+        -------
+        ndarray
+        """
         return np.array([t.derivative(float(v)) for t, v in zip(self.transforms, phi)])
 
     def law_params(self, theta: Mapping[str, float]) -> dict[str, float]:
+        """The law's own parameters out of ``theta`` (without ``scale``/``loc``).
+
+        Parameters
+        ----------
+        theta : mapping
+
+        Returns
+        -------
+        dict
+        """
         return {p.name: theta[p.name] for p in self.family.law.parameters}
 
     def make_law(self, theta: Mapping[str, float]):
-        """The (unscaled, unshifted) law; raises ValueError/TypeError for invalid parameters."""
+        """The (unscaled, unshifted) law.
+
+        Parameters
+        ----------
+        theta : mapping
+
+        Returns
+        -------
+        Law
+
+        Raises
+        ------
+        ValueError, TypeError
+            Invalid parameters.
+        """
         return self.family.law(**self.law_params(theta))
 
-    def make_fast_law(self, theta: Mapping[str, float]):
-        """The family's light stand-in for the law when it has one (same pdf, atoms, support), else the Law."""
-        fast = self.family.fast_law
-        if fast is None:
-            return self.make_law(theta)
-        return fast(**self.law_params(theta))
+    def make_kernel_law(self, theta: Mapping[str, float]):
+        """What the likelihood evaluates: the law class's kernels (same pdf, atoms, support), or the Law itself.
+
+        Parameters
+        ----------
+        theta : mapping
+            Natural parameters (at least the law's).
+
+        Returns
+        -------
+        KernelLaw or Law
+
+        Raises
+        ------
+        ValueError, TypeError
+            Invalid parameters.
+        """
+        return self.family.kernel_law(self.law_params(theta))
 
     def affine(self, theta: Mapping[str, float]) -> tuple[float, float]:
-        """(scale, loc) of the added affine map (1, 0 when not added)."""
+        """(scale, loc) of the added affine map (1, 0 when not added).
+
+        Parameters
+        ----------
+        theta : mapping
+
+        Returns
+        -------
+        tuple of float
+        """
         return float(theta.get(SCALE, 1.0)), float(theta.get(LOC, 0.0))
 
     def param_names(self) -> tuple[str, ...]:
-        """Law parameters then the added scale/loc, in reporting order."""
+        """Law parameters then the added scale/loc, in reporting order.
+
+        Returns
+        -------
+        tuple of str
+        """
         names = [p.name for p in self.family.law.parameters]
         if self.add_scale:
             names.append(SCALE)
@@ -234,6 +336,16 @@ def tail_mass(law, u: float) -> float:
 
     On a finite interval (a, b) with b > u the substitution x = b − (b − u')t², u' = max(a, u), removes the
     square-root singularity of the density at the edge b, so 48 Gauss–Legendre nodes give ~1e-12.
+
+    Parameters
+    ----------
+    law : Law or KernelLaw
+        Needs ``support``, ``atoms``, ``pdf`` (and ``cdf`` for an unbounded support).
+    u : float
+
+    Returns
+    -------
+    float
     """
     total = 0.0
     for a, b in law.support:
@@ -302,7 +414,12 @@ class Likelihood:
         return self._bins is not None
 
     def exact(self) -> Likelihood:
-        """The same likelihood without binning."""
+        """The same likelihood without binning.
+
+        Returns
+        -------
+        Likelihood
+        """
         out = Likelihood.__new__(Likelihood)
         out.__dict__.update(self.__dict__)
         out._bins = None
@@ -315,10 +432,21 @@ class Likelihood:
         return int(self.x.size + self.censor)
 
     def loglik_theta(self, theta: Mapping[str, float]) -> float:
+        """log L at natural parameters (−inf where invalid, never NaN).
+
+        Parameters
+        ----------
+        theta : mapping
+            Natural parameters (free and fixed).
+
+        Returns
+        -------
+        float
+        """
         self.evaluations += 1
         model = self.model
         try:
-            law = model.make_fast_law(theta)
+            law = model.make_kernel_law(theta)
             law.atoms  # noqa: B018  (invalid parameters raise here)
         except (ValueError, TypeError, ArithmeticError):
             return -math.inf
@@ -407,10 +535,18 @@ class Likelihood:
         """Per-point log-likelihood terms (atom points: log of the atom's mass), or None where invalid.
 
         Used for the outer-product-of-scores standard errors; censored points are not included.
+
+        Parameters
+        ----------
+        theta : mapping
+
+        Returns
+        -------
+        ndarray or None
         """
         model = self.model
         try:
-            law = model.make_fast_law(theta)
+            law = model.make_kernel_law(theta)
             law.atoms  # noqa: B018  (invalid parameters raise here)
         except (ValueError, TypeError, ArithmeticError):
             return None
@@ -435,7 +571,16 @@ class Likelihood:
         return out if np.all(np.isfinite(out)) else None
 
     def nll_phi(self, phi) -> float:
-        """Negative log-likelihood in the transformed coordinates (+inf where invalid or |φ| > PHI_BOUND)."""
+        """Negative log-likelihood in the transformed coordinates (+inf where invalid or |φ| > PHI_BOUND).
+
+        Parameters
+        ----------
+        phi : sequence of float
+
+        Returns
+        -------
+        float
+        """
         phi = np.asarray(phi, dtype=float)
         if not np.all(np.isfinite(phi)):
             return math.inf

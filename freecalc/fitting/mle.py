@@ -60,6 +60,22 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
 
     Starts are tried as given; only if none is feasible are they moved (see :func:`_inflate`): a support too
     narrow for the data is the usual reason a start fails.
+
+    Parameters
+    ----------
+    lik : Likelihood
+    starts : sequence of mapping
+        Starting points (natural parameters).
+    options : OptimizerOptions
+
+    Returns
+    -------
+    MLEResult
+
+    Raises
+    ------
+    ValueError
+        No start (moved or not) has a finite likelihood.
     """
     model = lik.model
     f = lik.nll_phi
@@ -186,6 +202,23 @@ def standard_errors(lik: Likelihood, phi: np.ndarray, rel_step: float,
     definite — a flat or boundary optimum where the quadratic approximation says nothing. ``hold`` lists indices
     of free coordinates treated as known (a parameter on the boundary of the search box, where the likelihood has
     no maximum and no curvature to speak of): their errors are NaN and the others' are conditional on them.
+
+    Parameters
+    ----------
+    lik : Likelihood
+    phi : ndarray
+        The optimum in unconstrained coordinates.
+    rel_step : float
+        Relative finite-difference step of the Hessian.
+    method : ErrorMethod
+        HESSIAN (observed information) or OPG (outer product of scores).
+    hold : sequence of int
+        Indices of free coordinates treated as known.
+
+    Returns
+    -------
+    tuple
+        ``(name -> stderr, ok)``.
     """
     cov, ok = covariance(lik, phi, rel_step, method, hold)
     names = lik.model.free
@@ -200,6 +233,16 @@ def covariance(lik: Likelihood, phi: np.ndarray, rel_step: float, method: ErrorM
 
     See :func:`standard_errors`; the whole matrix is needed for functions of several parameters (InverseHTMP's
     tail exponent α = 1 + κ(1−γ)/(2γ)).
+
+    Parameters
+    ----------
+    lik, phi, rel_step, method, hold
+        As for :func:`standard_errors`.
+
+    Returns
+    -------
+    tuple
+        ``(cov, ok)``.
     """
     model = lik.model
     k = model.k

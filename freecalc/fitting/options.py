@@ -25,7 +25,7 @@ class ScaleOption(enum.Enum):
     """How the scale (and location) of a law are fitted.
 
     AUTO
-        The family's default, listed in ``freecalc.fitting.families`` (e.g. MarchenkoPastur: its own ``sigma2``;
+        The family's default, declared by the law class (``fit_hints``) (e.g. MarchenkoPastur: its own ``sigma2``;
         HTMP and InverseHTMP: an added ``scale``; Semicircle and KestenMcKay: a scale and a location ``loc``;
         Wachter: neither, it lives on [0, 1] by construction).
     FIT
@@ -75,7 +75,21 @@ class Criterion(enum.Enum):
     AIC = "aic"
 
     def value_of(self, loglik: float, k: int, n: int) -> float:
-        """The criterion for log-likelihood ``loglik`` with ``k`` free parameters on ``n`` points."""
+        """The criterion for log-likelihood ``loglik`` with ``k`` free parameters on ``n`` points.
+
+        Parameters
+        ----------
+        loglik : float
+        k : int
+            Free parameters.
+        n : int
+            Points fitted.
+
+        Returns
+        -------
+        float
+            BIC = k log n − 2 log L, or AIC = 2k − 2 log L (smaller is better).
+        """
         if self is Criterion.BIC:
             return k * math.log(n) - 2.0 * loglik
         return 2.0 * k - 2.0 * loglik

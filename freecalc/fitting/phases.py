@@ -66,7 +66,18 @@ class PhaseEvidence:
 
 
 def classify(ev: PhaseEvidence, options: PhaseOptions) -> tuple[Phase, str]:
-    """The phase and a one-line reason (rules in the module docstring)."""
+    """The phase and a one-line reason (rules in the module docstring).
+
+    Parameters
+    ----------
+    ev : PhaseEvidence
+    options : PhaseOptions
+
+    Returns
+    -------
+    tuple
+        ``(Phase, reason)``.
+    """
     if ev.n and ev.excess_zeros / ev.n > options.rank_collapse_fraction:
         return Phase.RANK_COLLAPSE, (f"{ev.excess_zeros} of {ev.n} eigenvalues are zero beyond what the shape "
                                      f"forces (> {options.rank_collapse_fraction:.0%})")

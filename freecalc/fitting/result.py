@@ -122,7 +122,12 @@ class FitResult:
         return self.ranking[0].law if self.ranking else type(self.law).__name__
 
     def to_dict(self) -> dict:
-        """Plain Python types only (JSON-serialisable): the law as its name, parameters and size."""
+        """Plain Python types only (JSON-serialisable): the law as its name, parameters and size.
+
+        Returns
+        -------
+        dict
+        """
         return {
             "law": self.law_name,
             "params": dict(self.params),

@@ -86,6 +86,18 @@ def edge_and_tw_scale(model: Model, theta: dict, n: int) -> tuple[float, float, 
 
     σ_TW = (π c_E n)^{-2/3} with c_E = lim ρ(x)/√(E − x), taken at E − δ with δ = 1e-7 of the interval width
     (relative error ~1e-7, far below what a threshold needs).
+
+    Parameters
+    ----------
+    model : Model
+    theta : dict
+        Fitted parameters.
+    n : int
+        Matrix dimension.
+
+    Returns
+    -------
+    tuple of float
     """
     law = model.make_law(theta)
     s, loc = model.affine(theta)
@@ -102,7 +114,28 @@ def edge_and_tw_scale(model: Model, theta: dict, n: int) -> tuple[float, float, 
 
 def plain_fit(model: Model, x: np.ndarray, zero_tol: float, summary_starts, opt: OptimizerOptions,
               extra_starts=(), censor: int = 0) -> tuple[MLEResult, Likelihood]:
-    """One maximum-likelihood fit of ``model`` to sorted ``x``."""
+    """One maximum-likelihood fit of ``model`` to sorted ``x``.
+
+    Parameters
+    ----------
+    model : Model
+    x : ndarray
+        Sorted data.
+    zero_tol : float
+        Atom tolerance.
+    summary_starts : callable
+        Sorted data → starting points (:func:`summary_starts_for`).
+    opt : OptimizerOptions
+    extra_starts : sequence of mapping
+        Starting points tried first.
+    censor : int
+        Number of largest points right-censored.
+
+    Returns
+    -------
+    tuple
+        ``(MLEResult, Likelihood)``.
+    """
     lik = Likelihood(model, x, zero_tol, censor=censor)
     starts = list(extra_starts) + list(summary_starts(x))
     return maximize(lik, starts, opt), lik
@@ -110,7 +143,26 @@ def plain_fit(model: Model, x: np.ndarray, zero_tol: float, summary_starts, opt:
 
 def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int, summary_starts,
                     spikes: SpikeOptions, opt: OptimizerOptions) -> BulkFit:
-    """Spike-robust fit of a law with a finite upper edge (see the module docstring)."""
+    """Spike-robust fit of a law with a finite upper edge (see the module docstring).
+
+    Parameters
+    ----------
+    model : Model
+    x : ndarray
+        Sorted data.
+    zero_tol : float
+        Atom tolerance.
+    n_matrix : int
+        Matrix dimension (Tracy–Widom scale).
+    summary_starts : callable
+        Sorted data → starting points.
+    spikes : SpikeOptions
+    opt : OptimizerOptions
+
+    Returns
+    -------
+    BulkFit
+    """
     n = x.size
     q = tw1_ppf(1.0 - spikes.level)
     if n >= 2 and x[-1] - x[-2] <= zero_tol:
@@ -160,7 +212,18 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
 
 
 def summary_starts_for(model: Model, zero_tol: float):
-    """A function sorted-data → starting points of ``model``'s family."""
+    """A function sorted data → starting points of ``model``'s family (its law class's ``fit_starts`` hook).
+
+    Parameters
+    ----------
+    model : Model
+    zero_tol : float
+        Points within this of 0 are the atom (non-negative families).
+
+    Returns
+    -------
+    callable
+    """
     fam = model.family
 
     def starts(x: np.ndarray):

@@ -20,7 +20,7 @@ import numpy as np
 from freecalc.fitting.kernels import powerlaw_scan
 from freecalc.fitting.options import TailOptions
 
-__all__ = ["TailFit", "fit_power_law_tail", "htmp_tail_exponent"]
+__all__ = ["TailFit", "fit_power_law_tail"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,21 @@ def fit_power_law_tail(x, options: TailOptions | None = None) -> TailFit | None:
 
     Returns None when fewer than ``options.min_tail`` positive values exist or the tail has no spread (all
     candidate tails consist of one repeated value): there is no tail to speak of, and no number is invented.
+
+    Parameters
+    ----------
+    x : array_like
+        Data (flattened; non-positive values ignored).
+    options : TailOptions, optional
+
+    Returns
+    -------
+    TailFit or None
+
+    Raises
+    ------
+    ValueError
+        NaN or infinite values.
     """
     options = TailOptions() if options is None else options
     x = np.asarray(x, dtype=float).ravel()
@@ -78,13 +93,3 @@ def fit_power_law_tail(x, options: TailOptions | None = None) -> TailFit | None:
     n_tail = n - j
     return TailFit(alpha=a, alpha_sigma=float((a - 1.0) / np.sqrt(n_tail)), xmin=float(pos[j]), n_tail=n_tail,
                    ks=float(ks[best]))
-
-
-def htmp_tail_exponent(gamma: float, kappa: float) -> float:
-    r"""Power-law exponent of the upper tail of InverseHTMP(γ, κ): :math:`\alpha = 1 + \kappa(1-\gamma)/(2\gamma)`.
-
-    The HTMP density behaves like :math:`x^{A}` at 0 with :math:`A = \kappa/(2\gamma) - \kappa/2 - 1`, so its
-    inverse has density :math:`\lambda^{-2}\rho(1/\lambda) \sim \lambda^{-(A+2)}` at ∞ (Hodgkinson, Wang & Mahoney
-    2025, arXiv:2506.03470; verified in shared/notes/htmp.md).
-    """
-    return 1.0 + kappa * (1.0 - gamma) / (2.0 * gamma)

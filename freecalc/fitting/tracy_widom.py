@@ -55,7 +55,16 @@ def _cdf_scalar(s: float) -> float:
 
 
 def tw1_cdf(s):
-    """Cdf of the Tracy–Widom distribution F_1 at ``s`` (scalar or array)."""
+    """Cdf of the Tracy–Widom distribution F_1 at ``s``.
+
+    Parameters
+    ----------
+    s : float or array_like
+
+    Returns
+    -------
+    float or ndarray
+    """
     arr = np.asarray(s, dtype=float)
     out = np.vectorize(_cdf_scalar, otypes=[float])(arr)
     return float(out) if out.ndim == 0 else out
@@ -63,7 +72,21 @@ def tw1_cdf(s):
 
 @lru_cache(maxsize=64)
 def tw1_ppf(q: float) -> float:
-    """Quantile of F_1: the ``s`` with F_1(s) = q, for 0 < q < 1 (cached: a threshold is asked for repeatedly)."""
+    """Quantile of F_1: the ``s`` with F_1(s) = q, for 0 < q < 1 (cached: a threshold is asked for repeatedly).
+
+    Parameters
+    ----------
+    q : float
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        q outside (0, 1).
+    """
     q = float(q)
     if not 0.0 < q < 1.0 or math.isnan(q):
         raise ValueError(f"tw1_ppf: q must lie in (0, 1), got {q!r}")

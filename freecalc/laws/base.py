@@ -24,6 +24,7 @@ import sympy as sp
 from freecalc._params import Parameter, SymbolicParameterError, check_count, is_symbolic_value
 from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
 from freecalc.numerics.series import horner, s_series_from_moments
+from freecalc.laws.extension import ExtensionHooks
 from freecalc.laws.stats_vocabulary import StatsVocabulary
 from freecalc.laws.symbolic_face import SymbolicFace, check_order as _check_order
 from freecalc.symbolic import transforms as T
@@ -136,7 +137,7 @@ _S_SERIES_DELTA = 1e-3
 _EPS = float(np.finfo(float).eps)
 
 
-class Law(StatsVocabulary):
+class Law(StatsVocabulary, ExtensionHooks):
     """A probability measure on the real line: the limiting spectral law of a family of matrices.
 
     Subclasses declare ``parameters`` and implement ``_support`` and at least one of ``_pdf``/``_stieltjes``.

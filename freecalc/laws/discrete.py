@@ -204,6 +204,8 @@ class Atoms(_DiscreteBase):
         Matrix dimension n.
     """
 
+    in_expressions = True  # built from lists of locations and weights, which law expressions can write
+
     def __init__(self, locations: Sequence[Any], weights: Sequence[Any] | None = None, *, size: Any = None) -> None:
         if isinstance(locations, (str, bytes)) or not hasattr(locations, "__len__"):
             raise TypeError(f"Atoms: locations must be a sequence of numbers, got {locations!r}")

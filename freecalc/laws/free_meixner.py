@@ -47,6 +47,7 @@ import numpy as np
 import sympy as sp
 
 from freecalc._params import LOCATION, SCALE, Domain, Parameter
+from freecalc.laws.extension import FitHints, affine_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix, wishart_matrix
 from freecalc.numerics.quadrature import IntervalRule
@@ -92,10 +93,35 @@ def _numeric_atoms(a: float, b: float, c: float) -> tuple[tuple[float, float], .
 
 class FreeMeixnerSymbolicFace(QuadraticSymbolicFace):
     def r_transform(self, w: Any = T.w) -> sp.Expr:
+        """R(w) = 2bcw/(1 − aw + √((1 − aw)² − 4b(1 − c)w²)).
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+        """
         a, b, c = self.params["a"], self.params["b"], self.params["c"]
         return 2 * b * c * w / (1 - a * w + sp.sqrt((1 - a * w) ** 2 - 4 * b * (1 - c) * w ** 2))
 
     def s_transform(self, w: Any = T.w) -> sp.Expr:
+        """Undefined: the mean is 0.
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+
+        Raises
+        ------
+        ValueError
+            Always (mean 0).
+        """
         raise ValueError("the S-transform of a free Meixner law is undefined (its mean is 0)")
 
     @property
@@ -164,6 +190,38 @@ class FreeMeixner(QuadraticLaw):
     )
     latex_name = r"\mathrm{FM}"
     symbolic_face_class = FreeMeixnerSymbolicFace
+    aliases = ("fm",)
+    # (a, b, c) → (sa, s²b, c) is the law of sX: the family carries its own scale (b); the mean is 0, so a
+    # location is added
+    fit_hints = FitHints(scale_param="b", auto_scale=True, auto_location=True, finite_edge=True, candidate=True)
+
+    @classmethod
+    def fit_starts(cls, data: Any, with_scale: bool, with_loc: bool) -> list[dict[str, float]]:
+        r"""FreeMeixner(a, b, c) has mean 0, variance bc and support a ± 2√b: with the added location at the data's
+        mean, the centred data's midrange and half-range give a and b, the variance gives c (also tried: c = 1, the
+        free Poisson member, and c = 2).
+
+        Parameters
+        ----------
+        data : DataSummary
+            Sorted data.
+        with_scale, with_loc : bool
+            Include an added ``scale`` (1) / ``loc`` (the mean).
+
+        Returns
+        -------
+        list of dict
+        """
+        x = data.x
+        mu = float(np.mean(x)) if with_loc else 0.0
+        y = x - mu
+        var = float(np.mean(y * y))
+        lo, hi = spread_edges(y, 0.01)
+        a = 0.5 * (lo + hi)
+        b = (0.25 * (hi - lo)) ** 2
+        if not (b > 0 and var > 0):
+            return []
+        return affine_starts([{"a": a, "b": b, "c": c} for c in (var / b, 1.0, 2.0)], with_scale, with_loc, loc=mu)
 
     def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
         a, b, c = p["a"], p["b"], p["c"]
@@ -366,6 +424,15 @@ class ShiftedFreeMeixner(QuadraticLaw):
         :math:`Q = (1-c)(z-\ell)^2 + ac(z-\ell) + bc^2`: :math:`c = 1 - q_2`, :math:`\ell = (p_0 + q_1)/c`,
         :math:`a = ((2-c)\ell - p_0)/c`, :math:`b = (q_0 - (1-c)\ell^2 + ac\ell)/c^2`.
 
+        Parameters
+        ----------
+        law : QuadraticLaw
+            A quadratic law with numeric parameters.
+
+        Returns
+        -------
+        ShiftedFreeMeixner
+
         Raises
         ------
         ValueError
@@ -407,6 +474,18 @@ class ShiftedFreeMeixner(QuadraticLaw):
         self.base._check_edge_pole()  # shift-invariant: checked on the centred law
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """Nodes and weights of the continuous part: the centred law's rule shifted by ``loc``.
+
+        Parameters
+        ----------
+        panels, order : int
+            Composite Gauss–Legendre panels and nodes per panel.
+
+        Returns
+        -------
+        tuple of ndarray
+            ``(nodes, weights)``.
+        """
         # weights from the centred density at the centred nodes: rounding the nodes by the shift (ulp(loc)) must
         # not move them within a narrow peak of the density before it is evaluated (loc = 573, b = 1e-6,
         # c = 2e-6: peak width 2e-9 = 18000 ulps, yet the mass was off by 1.4e-6)
@@ -431,18 +510,37 @@ class ShiftedFreeMeixner(QuadraticLaw):
         return float(sum(math.comb(k, j) * self.loc ** (k - j) * centred[j] for j in range(k + 1)))
 
     def free_cumulants(self, K: int) -> np.ndarray:
-        """Free cumulants κ_1..κ_K: the centred law's with κ₁ + loc (not from raw moments, which cancel)."""
+        """Free cumulants κ_1..κ_K: the centred law's with κ₁ + loc (not from raw moments, which cancel).
+
+        Parameters
+        ----------
+        K : int
+
+        Returns
+        -------
+        ndarray
+        """
         kappa = np.array(self.base.free_cumulants(K), dtype=float)
         kappa[0] += self.loc
         return kappa
 
     def mean(self) -> float:
-        """First moment: loc (the centred free Meixner law has mean 0)."""
+        """First moment: loc (the centred free Meixner law has mean 0).
+
+        Returns
+        -------
+        float
+        """
         self._require_numeric("mean")
         return float(self.loc)
 
     def var(self) -> float:
-        """Variance b·c, exactly (not m2 − m1², which cancels when |loc| is far above the width)."""
+        """Variance b·c, exactly (not m2 − m1², which cancels when |loc| is far above the width).
+
+        Returns
+        -------
+        float
+        """
         self._require_numeric("var")
         return float(self.b * self.c)
 

@@ -44,12 +44,20 @@ from freecalc._params import POSITIVE, Domain, Parameter
 from freecalc.kernels import htmp as K
 from freecalc.kernels.bidiagonal import bidiag_small_singular_values
 from freecalc.laws.base import Law, SymbolicFace
+from freecalc.laws.extension import FitHints, Kernels
+from freecalc.laws.htmp_fitting import (
+    HTMP_BOX,
+    htmp_boundary_note,
+    htmp_starts,
+    htmp_tail_exponent_and_gradient,
+    inverse_htmp_starts,
+)
 from freecalc.numerics.quadrature import gauss_legendre
 from freecalc.symbolic import special
 from freecalc.symbolic import transforms as T
 from freecalc.symbolic.special import TricomiU
 
-__all__ = ["HTMP", "InverseHTMP"]
+__all__ = ["HTMP", "InverseHTMP", "htmp_pdf", "htmp_logpdf", "inverse_htmp_pdf", "inverse_htmp_logpdf"]
 
 #: Above this b = κ/(2γ) quantiles use the large-κ expansion (HTMP._ppf): the exact cdf costs ~b and loses accuracy.
 _B_ASYMPTOTIC = 1e4
@@ -191,6 +199,151 @@ class InverseHTMPSymbolicFace(SymbolicFace):
 
 
 # ------------------------------------------------------------------------------------------ numeric laws
+# ------------------------------------------------------------------------------------------ numeric kernels
+#: Largest b = κ/(2γ) the kernels accept: the density kernel's cost grows like b (1 ms at b = 500, 0.2 s at 5e4),
+#: and b > 2000 means κ > 400γ (Marchenko–Pastur to a few 1e-3) or a spectrum narrower than 2γ ≈ 1e-2 of its mean.
+HTMP_KERNEL_MAX_B = 2000.0
+
+
+def htmp_check(gamma: float, kappa: float) -> None:
+    """Raise ValueError when b = κ/(2γ) exceeds :data:`HTMP_KERNEL_MAX_B` (scalar parameters).
+
+    Parameters
+    ----------
+    gamma, kappa : float
+        HTMP parameters (γ in (0, 1), κ > 0: the declared domains).
+
+    Raises
+    ------
+    ValueError
+        b = κ/(2γ) > HTMP_KERNEL_MAX_B.
+    """
+    if kappa / (2 * gamma) > HTMP_KERNEL_MAX_B:
+        raise ValueError(f"HTMP kernels limited to b = kappa/(2 gamma) <= {HTMP_KERNEL_MAX_B:g}, got gamma = "
+                         f"{gamma:g}, kappa = {kappa:g}")
+
+
+def htmp_support(gamma: float, kappa: float) -> tuple[tuple[float, float], ...]:
+    """Support (0, ∞) of HTMP and InverseHTMP (scalar parameters).
+
+    Parameters
+    ----------
+    gamma, kappa : float
+
+    Returns
+    -------
+    tuple of (float, float)
+    """
+    return ((0.0, math.inf),)
+
+
+def _per_parameter(scalar_kernel: Any, x: Any, gamma: Any, kappa: Any) -> np.ndarray:
+    """Apply a kernel taking scalar (γ, κ) and a 1-d array to x broadcast against array parameters."""
+    if np.ndim(gamma) == 0 and np.ndim(kappa) == 0:
+        xa = np.asarray(x, dtype=float)
+        flat = np.ascontiguousarray(xa).ravel()
+        return scalar_kernel(flat, float(gamma), float(kappa)).reshape(xa.shape)
+    xb, gb, kb = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(gamma, dtype=float),
+                                     np.asarray(kappa, dtype=float))
+    out = np.empty(xb.shape)
+    for idx in np.ndindex(xb.shape):
+        out[idx] = scalar_kernel(np.array([xb[idx]]), float(gb[idx]), float(kb[idx]))[0]
+    return out
+
+
+def _htmp_pdf_1d(x: np.ndarray, gamma: float, kappa: float) -> np.ndarray:
+    ok = np.isfinite(x)
+    out = np.where(np.isnan(x), np.nan, 0.0)
+    out[ok] = K.htmp_pdf(gamma, kappa, x[ok])
+    out[ok & (x <= 0)] = 0.0  # open support: exactly 0 at and below 0
+    return out
+
+
+def _htmp_logpdf_1d(x: np.ndarray, gamma: float, kappa: float) -> np.ndarray:
+    out = K.htmp_logpdf(gamma, kappa, x)
+    out[x <= 0] = -np.inf
+    return out
+
+
+def _inverse_htmp_logpdf_1d(x: np.ndarray, gamma: float, kappa: float) -> np.ndarray:
+    out = np.full(x.shape, -np.inf)
+    pos = x > 0
+    out[pos] = K.htmp_logpdf(gamma, kappa, 1.0 / x[pos]) - 2.0 * np.log(x[pos])
+    return out
+
+
+def _inverse_htmp_pdf_1d(x: np.ndarray, gamma: float, kappa: float) -> np.ndarray:
+    out = np.where(np.isnan(x), np.nan, 0.0)
+    pos = (x > 0) & np.isfinite(x)
+    if np.any(pos):
+        out[pos] = np.exp(_inverse_htmp_logpdf_1d(x[pos], gamma, kappa))
+    return out
+
+
+def htmp_pdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
+    """HTMP density (0 at and below 0); ``x`` broadcasts against the parameters.
+
+    Parameters
+    ----------
+    x : array_like
+    gamma, kappa : array_like
+        γ in (0, 1), κ > 0.
+
+    Returns
+    -------
+    ndarray
+    """
+    return _per_parameter(_htmp_pdf_1d, x, gamma, kappa)
+
+
+def htmp_logpdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
+    """log of the HTMP density with full relative accuracy in both tails (−inf outside (0, ∞)).
+
+    Parameters
+    ----------
+    x : array_like
+    gamma, kappa : array_like
+        γ in (0, 1), κ > 0.
+
+    Returns
+    -------
+    ndarray
+    """
+    return _per_parameter(_htmp_logpdf_1d, x, gamma, kappa)
+
+
+def inverse_htmp_pdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
+    """InverseHTMP density ρ_HTMP(1/λ)/λ² (0 at and below 0).
+
+    Parameters
+    ----------
+    x : array_like
+    gamma, kappa : array_like
+        γ in (0, 1), κ > 0.
+
+    Returns
+    -------
+    ndarray
+    """
+    return _per_parameter(_inverse_htmp_pdf_1d, x, gamma, kappa)
+
+
+def inverse_htmp_logpdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
+    """log ρ_HTMP(1/λ) − 2 log λ (−inf outside (0, ∞)).
+
+    Parameters
+    ----------
+    x : array_like
+    gamma, kappa : array_like
+        γ in (0, 1), κ > 0.
+
+    Returns
+    -------
+    ndarray
+    """
+    return _per_parameter(_inverse_htmp_logpdf_1d, x, gamma, kappa)
+
+
 def _check_gamma_kappa(law: Law) -> None:
     if law.is_symbolic:
         return
@@ -220,6 +373,10 @@ class HTMP(Law):
     parameters = (_GAMMA, _KAPPA)
     latex_name = r"\mathrm{HTMP}"
     symbolic_face_class = HTMPSymbolicFace
+    kernels = Kernels(pdf=htmp_pdf, logpdf=htmp_logpdf, support=htmp_support, check=htmp_check)
+    fit_hints = FitHints(auto_scale=True, nonnegative=True, box=HTMP_BOX, candidate=True)
+    fit_starts = classmethod(htmp_starts)
+    fit_boundary_note = classmethod(htmp_boundary_note(inverse=False))
 
     def _check_params(self) -> None:
         _check_gamma_kappa(self)
@@ -251,21 +408,21 @@ class HTMP(Law):
         return ((0.0, math.inf),)
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
-        flat = np.ascontiguousarray(x, dtype=float).ravel()
-        ok = np.isfinite(flat)
-        out = np.where(np.isnan(flat), np.nan, 0.0)
-        out[ok] = K.htmp_pdf(self.gamma, self.kappa, flat[ok])
-        out[ok & (flat <= 0)] = 0.0  # open support: exactly 0 at and below 0
-        return out.reshape(x.shape)
+        return htmp_pdf(x, self.gamma, self.kappa)
 
     def logpdf(self, x: Any) -> Any:
-        """log ρ(x) with full relative accuracy in both tails (−inf outside (0, ∞))."""
+        """log ρ(x) with full relative accuracy in both tails (−inf outside (0, ∞)).
+
+        Parameters
+        ----------
+        x : float or array_like
+
+        Returns
+        -------
+        float or ndarray
+        """
         self._require_numeric("logpdf")
-        xa = np.asarray(x, dtype=float)
-        flat = np.ascontiguousarray(xa).ravel()
-        out = K.htmp_logpdf(self.gamma, self.kappa, flat)
-        out[flat <= 0] = -np.inf
-        out = out.reshape(xa.shape)
+        out = htmp_logpdf(x, self.gamma, self.kappa)
         return out[()] if np.ndim(x) == 0 else out
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
@@ -497,6 +654,12 @@ class InverseHTMP(Law):
     parameters = (_GAMMA, _KAPPA)
     latex_name = r"\mathrm{HTMP}^{-1}"
     symbolic_face_class = InverseHTMPSymbolicFace
+    aliases = ("invhtmp",)
+    kernels = Kernels(pdf=inverse_htmp_pdf, logpdf=inverse_htmp_logpdf, support=htmp_support, check=htmp_check)
+    fit_hints = FitHints(auto_scale=True, nonnegative=True, box=HTMP_BOX, candidate=True)
+    fit_starts = classmethod(inverse_htmp_starts)
+    fit_boundary_note = classmethod(htmp_boundary_note(inverse=True))
+    fit_tail_exponent = classmethod(htmp_tail_exponent_and_gradient)
 
     def _check_params(self) -> None:
         _check_gamma_kappa(self)
@@ -522,23 +685,21 @@ class InverseHTMP(Law):
         return ((0.0, math.inf),)
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
-        flat = np.ascontiguousarray(x, dtype=float).ravel()
-        out = np.where(np.isnan(flat), np.nan, 0.0)
-        pos = (flat > 0) & np.isfinite(flat)
-        if np.any(pos):
-            lam = flat[pos]
-            out[pos] = np.exp(K.htmp_logpdf(self.gamma, self.kappa, 1.0 / lam) - 2.0 * np.log(lam))
-        return out.reshape(x.shape)
+        return inverse_htmp_pdf(x, self.gamma, self.kappa)
 
     def logpdf(self, x: Any) -> Any:
-        """log density (−inf outside (0, ∞))."""
+        """log density (−inf outside (0, ∞)).
+
+        Parameters
+        ----------
+        x : float or array_like
+
+        Returns
+        -------
+        float or ndarray
+        """
         self._require_numeric("logpdf")
-        xa = np.asarray(x, dtype=float)
-        flat = np.ascontiguousarray(xa).ravel()
-        out = np.full(flat.shape, -np.inf)
-        pos = flat > 0
-        out[pos] = K.htmp_logpdf(self.gamma, self.kappa, 1.0 / flat[pos]) - 2.0 * np.log(flat[pos])
-        out = out.reshape(xa.shape)
+        out = inverse_htmp_logpdf(x, self.gamma, self.kappa)
         return out[()] if np.ndim(x) == 0 else out
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:

@@ -37,20 +37,87 @@ import numpy as np
 import sympy as sp
 
 from freecalc._params import SCALE_MAX, Domain, Parameter
+from freecalc.laws.extension import FitHints, Kernels, finite_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix
 from freecalc.numerics.quadrature import IntervalRule
 from freecalc.symbolic import transforms as T
 
-__all__ = ["KestenMcKay"]
+__all__ = ["KestenMcKay", "kesten_mckay_pdf", "kesten_mckay_support"]
+
+
+def kesten_mckay_support(d: float) -> tuple[tuple[float, float], ...]:
+    """Support [−2√(d−1), 2√(d−1)] (scalar parameter).
+
+    Parameters
+    ----------
+    d : float
+        Degree (≥ 2).
+
+    Returns
+    -------
+    tuple of (float, float)
+    """
+    R = 2.0 * math.sqrt(d - 1.0)
+    return ((-R, R),)
+
+
+def kesten_mckay_pdf(x: Any, d: Any) -> np.ndarray:
+    r"""Density :math:`d\sqrt{(R-x)(R+x)}/(2\pi(d-x)(d+x))`, :math:`R = 2\sqrt{d-1}`, 0 outside the support.
+
+    The factored forms keep full relative accuracy at the edges, where the expanded :math:`d^2 - x^2` cancels (it
+    matters near d = 2, where ±d are the edges).
+
+    Parameters
+    ----------
+    x : array_like
+        Points; broadcasts against ``d``.
+    d : array_like
+        Degree (≥ 2).
+
+    Returns
+    -------
+    ndarray
+    """
+    x, d = (np.asarray(v, dtype=float) for v in (x, d))
+    R = 2.0 * np.sqrt(d - 1.0)
+    inside = (x > -R) & (x < R)
+    xi = np.where(inside, x, 0.0)
+    out = d * np.sqrt((R - xi) * (R + xi)) / (2 * math.pi * (d - xi) * (d + xi))
+    return np.where(inside, out, 0.0)
 
 
 class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
     def r_transform(self, w: Any = T.w) -> sp.Expr:
+        """R(w) = d(√(1 + 4w²) − 1)/(2w).
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+        """
         d = self.params["d"]
         return d * (sp.sqrt(1 + 4 * w ** 2) - 1) / (2 * w)
 
     def s_transform(self, w: Any = T.w) -> sp.Expr:
+        """Undefined: the mean is 0.
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+
+        Raises
+        ------
+        ValueError
+            Always (mean 0).
+        """
         raise ValueError("the S-transform of a Kesten–McKay law is undefined (its mean is 0)")
 
     @property
@@ -58,7 +125,16 @@ class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
         return ()
 
     def cdf(self, x: Any = T.x) -> sp.Expr:
-        """Closed-form cumulative distribution function (a Piecewise in x)."""
+        """Closed-form cumulative distribution function (a Piecewise in x).
+
+        Parameters
+        ----------
+        x : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+        """
         d = self.params["d"]
         R = 2 * sp.sqrt(d - 1)
         inner = (sp.Rational(1, 2) + d / (2 * sp.pi) * sp.asin(x / R)
@@ -87,6 +163,48 @@ class KestenMcKay(QuadraticLaw):
     parameters = (Parameter("d", "d", Domain(2.0, SCALE_MAX), typical=(2.2, 8.0)),)
     latex_name = r"\mathrm{KM}"
     symbolic_face_class = KestenMcKaySymbolicFace
+    aliases = ("km",)
+    kernels = Kernels(pdf=kesten_mckay_pdf, support=kesten_mckay_support)
+    fit_hints = FitHints(auto_scale=True, auto_location=True, finite_edge=True, candidate=True)
+
+    @classmethod
+    def fit_starts(cls, data: Any, with_scale: bool, with_loc: bool) -> list[dict[str, float]]:
+        r"""Starts from the kurtosis: KestenMcKay(d) has variance d and fourth moment 2d² − d (κ₂ = d, κ₄ = −d), so
+        the standardised kurtosis k = 2 − 1/d gives d = 1/(2 − k) (k ∈ [1.5, 2); k ≥ 2 means nearly semicircular:
+        d large). Then the added scale is sd/√d (moments) or the half-range over 2√(d−1) (edges), the location the
+        mean or the midrange; d = 2.5 and 8 are tried as well.
+
+        Parameters
+        ----------
+        data : DataSummary
+            Sorted data.
+        with_scale, with_loc : bool
+            Include an added ``scale`` / ``loc``.
+
+        Returns
+        -------
+        list of dict
+        """
+        x = data.x
+        mu, sd = float(np.mean(x)), float(np.std(x))
+        if not sd > 0:
+            return []
+        kurt = float(np.mean(((x - mu) / sd) ** 4))
+        deg = 1.0 / (2.0 - kurt) if kurt < 1.98 else 50.0
+        deg = min(max(deg, 2.05), 50.0)
+        lo, hi = spread_edges(x)
+        out = []
+        for dd in (deg, 2.5, 8.0):
+            st_m = {"d": dd}
+            st_e = {"d": dd}
+            if with_scale:
+                st_m["scale"] = sd / math.sqrt(dd)
+                st_e["scale"] = 0.5 * (hi - lo) / (2.0 * math.sqrt(dd - 1.0))
+            if with_loc:
+                st_m["loc"] = mu
+                st_e["loc"] = 0.5 * (hi + lo)
+            out += [st_m, st_e]
+        return finite_starts(out)
 
     def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
         d = p["d"]
@@ -103,14 +221,7 @@ class KestenMcKay(QuadraticLaw):
         return ()  # the poles ±d of 1/Q are cancelled by the Stieltjes branch (see module docstring)
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
-        # factored form: (d − x)(d + x) and (R − x)(R + x) keep full relative accuracy at the edges, where the
-        # expanded d² − x² of the generic kernel cancels (it matters near d = 2, where ±d are the edges)
-        d = self.d
-        R = 2.0 * math.sqrt(d - 1.0)
-        inside = (x > -R) & (x < R)
-        xi = np.where(inside, x, 0.0)
-        out = d * np.sqrt((R - xi) * (R + xi)) / (2 * math.pi * (d - xi) * (d + xi))
-        return np.where(inside, out, 0.0)
+        return kesten_mckay_pdf(x, self.d)
 
     def _interval_rule(self, a: float, b: float, panels: int = 64, order: int = 16) -> IntervalRule:
         # d = 2 is the arcsine law: its θ-integrand is constant, so the plain rule is exact, while the generic

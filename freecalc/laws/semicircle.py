@@ -17,14 +17,64 @@ import numpy as np
 import sympy as sp
 
 from freecalc._params import LOCATION, SCALE, Parameter
+from freecalc.laws.extension import FitHints, Kernels, affine_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.symbolic import transforms as T
 
-__all__ = ["Semicircle"]
+__all__ = ["Semicircle", "semicircle_pdf", "semicircle_support"]
+
+
+def semicircle_support(r: float, center: float = 0.0) -> tuple[tuple[float, float], ...]:
+    """Support [center − r, center + r] (scalar parameters).
+
+    Parameters
+    ----------
+    r : float
+        Radius (> 0).
+    center : float
+        Centre.
+
+    Returns
+    -------
+    tuple of (float, float)
+    """
+    return ((center - r, center + r),)
+
+
+def semicircle_pdf(x: Any, r: Any, center: Any = 0.0) -> np.ndarray:
+    r"""Density :math:`\frac{2}{\pi r}\sqrt{1 - u^2}`, :math:`u = (x - a)/r`, 0 outside the support.
+
+    Parameters
+    ----------
+    x : array_like
+        Points; broadcasts against ``r`` and ``center``.
+    r, center : array_like
+        Radius (> 0) and centre.
+
+    Returns
+    -------
+    ndarray
+    """
+    x, r, center = (np.asarray(v, dtype=float) for v in (x, r, center))
+    u = (x - center) / r
+    inside = np.abs(u) < 1
+    with np.errstate(all="ignore"):
+        val = 2.0 / (math.pi * r) * np.sqrt(1.0 - u * u)
+    return np.where(inside, val, 0.0)
 
 
 class SemicircleSymbolicFace(QuadraticSymbolicFace):
     def cdf(self, x: Any = T.x) -> sp.Expr:
+        """Closed-form cdf (a Piecewise in x).
+
+        Parameters
+        ----------
+        x : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+        """
         # F(x) = 1/2 + (u√(1 − u²) + arcsin u)/π with u = (x − a)/r, clipped to [0, 1] off the support
         a, r = self.params["center"], self.params["r"]
         u = (x - a) / r
@@ -32,9 +82,34 @@ class SemicircleSymbolicFace(QuadraticSymbolicFace):
         return sp.Piecewise((0, x <= a - r), (1, x >= a + r), (inside, True))
 
     def r_transform(self, w: Any = T.w) -> sp.Expr:
+        """R(w) = a + r²w/4.
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+        """
         return self.params["center"] + self.params["r"] ** 2 * w / 4
 
     def s_transform(self, w: Any = T.w) -> sp.Expr:
+        """S(w), the root of (r²w/4)S² + aS − 1 = 0 with S(0) = 1/a.
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+
+        Raises
+        ------
+        ValueError
+            A centred semicircle (mean 0).
+        """
         a, r = self.params["center"], self.params["r"]
         if a == 0:
             raise ValueError("the S-transform of a centred semicircle is undefined (mean 0)")
@@ -62,6 +137,31 @@ class Semicircle(QuadraticLaw):
     )
     latex_name = r"\mathrm{SC}"
     symbolic_face_class = SemicircleSymbolicFace
+    aliases = ("sc",)
+    kernels = Kernels(pdf=semicircle_pdf, support=semicircle_support)
+    fit_hints = FitHints(scale_param="r", loc_param="center", auto_scale=True, auto_location=True,
+                         finite_edge=True, candidate=True)
+
+    @classmethod
+    def fit_starts(cls, data: Any, with_scale: bool, with_loc: bool) -> list[dict[str, float]]:
+        """Moments: centre = mean, r = 2·sd. Edges: centre = midrange, r = half the range.
+
+        Parameters
+        ----------
+        data : DataSummary
+            Sorted data.
+        with_scale, with_loc : bool
+            Include an added ``scale`` (1) / ``loc`` (0).
+
+        Returns
+        -------
+        list of dict
+        """
+        x = data.x
+        out = [{"r": 2.0 * np.std(x), "center": np.mean(x)}]
+        lo, hi = spread_edges(x)
+        out.append({"r": 0.5 * (hi - lo), "center": 0.5 * (hi + lo)})
+        return affine_starts(out, with_scale, with_loc)
 
     def _coefficients(self, p: Mapping[str, Any]) -> QuadraticCoefficients:
         return QuadraticCoefficients(p0=p["center"], p1=-1, q0=p["r"] ** 2 / 4, q1=0, q2=0)

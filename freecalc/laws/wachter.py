@@ -35,6 +35,7 @@ import numpy as np
 import sympy as sp
 
 from freecalc._params import SCALE, Parameter
+from freecalc.laws.extension import FitHints, Kernels, affine_starts
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.symbolic import transforms as T
 
@@ -48,6 +49,18 @@ def wishart_matrix(n: int, df: float, rng: np.random.Generator) -> np.ndarray:
     :math:`L_{ij} \sim N(0,1)` below the diagonal) gives the exact law for any real df > n − 1 at O(n³) cost
     independent of df; for df < n (rank deficient) the product :math:`XX^T` with ``round(df)`` columns is formed.
     Either way the law is orthogonally invariant.
+
+    Parameters
+    ----------
+    n : int
+        Dimension.
+    df : float
+        Degrees of freedom.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray
     """
     if df >= n:
         L = np.tril(rng.standard_normal((n, n)), -1)
@@ -65,6 +78,23 @@ def manova_matrix(n: int, d1: float, d2: float, rng: np.random.Generator) -> np.
     and its ESD tends to ``Wachter(d1/n, d2/n)``. When d1 < n the matrix is formed as :math:`ZZ^T`
     (:math:`Z = (W_1+W_2)^{-1/2}X_1`), so the n − d1 zero eigenvalues are zero to round-off; when d2 < n as
     :math:`I - Z_2 Z_2^T`, so the n − d2 eigenvalues at 1 are 1 to round-off. Needs d1 + d2 > n (invertible sum).
+
+    Parameters
+    ----------
+    n : int
+        Dimension.
+    d1, d2 : float
+        Degrees of freedom of the two Wishart matrices.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray
+
+    Raises
+    ------
+    ValueError
+        d1 + d2 ≤ n.
     """
     if d1 + d2 <= n:
         raise ValueError(f"manova_matrix needs d1 + d2 > n for an invertible W1 + W2, got d1={d1}, d2={d2}, n={n}")
@@ -94,13 +124,113 @@ def _inv_sqrt(W: np.ndarray) -> np.ndarray:
     return (E / np.sqrt(lam)) @ E.T
 
 
+def wachter_check(a: float, b: float) -> None:
+    """Raise ValueError unless a + b > 1 (scalar parameters; a, b > 0 are the declared domains).
+
+    Parameters
+    ----------
+    a, b : float
+        Dimension ratios.
+
+    Raises
+    ------
+    ValueError
+        a + b ≤ 1 (a + b = 1 is the two-atom Bernoulli law; a + b < 1 has no real support).
+    """
+    if not a + b > 1.0:
+        raise ValueError(f"Wachter parameters a = {a:g}, b = {b:g} need a + b > 1, got a + b = {a + b:g} "
+                         f"(a + b = 1 is the two-atom Bernoulli law; a + b < 1 has no real support)")
+
+
+def _edges(a: Any, b: Any, sqrt: Any) -> tuple[Any, Any]:
+    # λ₋ = (√b − √(a(a+b−1)))²/(a+b)² written as ((1−a)/(√b + √(a(a+b−1))))² (no cancellation near a = 1); floats,
+    # arrays (np.sqrt) or sympy (sp.sqrt)
+    u, v = sqrt(b), sqrt(a * (a + b - 1))
+    return ((1 - a) / (u + v)) ** 2, ((u + v) / (a + b)) ** 2
+
+
+def wachter_support(a: float, b: float) -> tuple[tuple[float, float], ...]:
+    r"""Support :math:`[((1-a)/(\sqrt b + \sqrt{a(a+b-1)}))^2, ((\sqrt b + \sqrt{a(a+b-1)})/(a+b))^2]`.
+
+    Parameters
+    ----------
+    a, b : float
+        Dimension ratios (a + b > 1).
+
+    Returns
+    -------
+    tuple of (float, float)
+    """
+    return (_edges(a, b, math.sqrt),)
+
+
+def wachter_atoms(a: float, b: float) -> tuple[tuple[float, float], ...]:
+    """Atoms (0, 1 − a) when a < 1 and (1, 1 − b) when b < 1 (scalar parameters).
+
+    Parameters
+    ----------
+    a, b : float
+        Dimension ratios.
+
+    Returns
+    -------
+    tuple of (location, mass)
+    """
+    return tuple((loc, m) for loc, m in ((0.0, 1.0 - a), (1.0, 1.0 - b)) if m > 0)
+
+
+def wachter_pdf(x: Any, a: Any, b: Any) -> np.ndarray:
+    r"""Density :math:`(a+b)\sqrt{(\lambda_+ - x)(x - \lambda_-)}/(2\pi x(1-x))` inside the support, 0 outside.
+
+    The factored x(1 − x) keeps full relative accuracy near the hard edges 0 (a = 1) and 1 (b = 1), where a Horner
+    evaluation of Q cancels.
+
+    Parameters
+    ----------
+    x : array_like
+        Points; broadcasts against ``a`` and ``b``.
+    a, b : array_like
+        Dimension ratios (a + b > 1).
+
+    Returns
+    -------
+    ndarray
+    """
+    x, a, b = (np.asarray(v, dtype=float) for v in (x, a, b))
+    lo, hi = _edges(a, b, np.sqrt)
+    inside = (x > lo) & (x < hi)
+    xi = np.where(inside, x, 0.5 * (lo + hi))  # any interior point: the value is discarded
+    out = (a + b) * np.sqrt((hi - xi) * (xi - lo)) / (2 * np.pi * xi * (1.0 - xi))
+    return np.where(inside, out, 0.0)
+
+
 class WachterSymbolicFace(QuadraticSymbolicFace):
     def r_transform(self, w: Any = T.w) -> sp.Expr:
+        """R(w) = (w − s + √(s² + 2(a − b)w + w²))/(2w), s = a + b.
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+        """
         a, b = self.params["a"], self.params["b"]
         s = a + b
         return (w - s + sp.sqrt(s ** 2 + 2 * (a - b) * w + w ** 2)) / (2 * w)
 
     def s_transform(self, w: Any = T.w) -> sp.Expr:
+        """S(w) = (a + b + w)/(a + w).
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+
+        Returns
+        -------
+        sympy.Expr
+        """
         a, b = self.params["a"], self.params["b"]
         return (a + b + w) / (a + w)
 
@@ -144,6 +274,45 @@ class Wachter(QuadraticLaw):
     )
     latex_name = r"\mathrm{Wachter}"
     symbolic_face_class = WachterSymbolicFace
+    kernels = Kernels(pdf=wachter_pdf, support=wachter_support, atoms=wachter_atoms, check=wachter_check)
+    fit_hints = FitHints(nonnegative=True, finite_edge=True, candidate=True)
+
+    @classmethod
+    def fit_starts(cls, data: Any, with_scale: bool, with_loc: bool) -> list[dict[str, float]]:
+        r"""Wachter(a, b) has atoms (1−a)₊ at 0 and (1−b)₊ at 1 and mean a/(a+b). Atoms in the data fix a (zeros)
+        or b (ones); the remaining freedom is searched on a log grid (0.05 … 50, 15 values each), ordered by
+        closeness of the mean a/(a+b) to the data's — the likelihood then keeps the best feasible point.
+
+        Parameters
+        ----------
+        data : DataSummary
+            Sorted data off the atom at 0, the number of zeros and the total count.
+        with_scale, with_loc : bool
+            Include an added ``scale`` (just above the largest point) / ``loc`` (0).
+
+        Returns
+        -------
+        list of dict
+        """
+        n = data.n_total
+        m = data.mean_all
+        scale = 1.0
+        if with_scale:
+            scale = float(data.x[-1]) * 1.001
+            m = m / scale
+        ones = int(np.count_nonzero(np.abs(data.x / scale - 1.0) <= 1e-9))
+        if not 0.0 < m < 1.0:
+            return []
+        grid = np.geomspace(0.05, 50.0, 15)
+        # with atoms, a (or b) stays near 1 − (atom fraction); the factors leave room for the continuous part's
+        # extreme eigenvalues, which fluctuate past the limiting edges (Tracy–Widom) and make a = 1 − n0/n
+        # infeasible
+        near = (0.8, 0.9, 0.95, 1.0, 1.03, 1.06, 1.1)
+        a_vals = [(1.0 - data.n_zero / n) * f for f in near] if data.n_zero else list(grid)
+        b_vals = [(1.0 - ones / n) * f for f in near] if ones else list(grid)
+        pts = [(a, b) for a in a_vals for b in b_vals if a + b > 1.0]
+        pts.sort(key=lambda ab: abs(ab[0] / (ab[0] + ab[1]) - m))
+        return affine_starts([{"a": a, "b": b} for a, b in pts], with_scale, with_loc, scale=scale)
 
     def _check_params(self) -> None:
         a, b = self._values
@@ -164,27 +333,16 @@ class Wachter(QuadraticLaw):
         return QuadraticCoefficients(p0=(a - 1) / k, p1=-(a + b - 2) / k, q0=0, q1=1 / k, q2=-1 / k)
 
     def _edges_formula(self, p: Mapping[str, Any], sqrt: Any) -> tuple[Any, Any]:
-        a, b = p["a"], p["b"]
-        u, v = sqrt(b), sqrt(a * (a + b - 1))
-        s = a + b
-        # λ₋ = (√b − √(a(a+b−1)))²/s² written as ((1−a)/(√b + √(a(a+b−1))))² (no cancellation near a = 1)
-        return ((1 - a) / (u + v)) ** 2, ((u + v) / s) ** 2
+        return _edges(p["a"], p["b"], sqrt)
 
     def _numeric_atoms(self, *args: Any) -> tuple[tuple[float, float], ...]:
         return self._atoms()  # exact, instead of the generic residues at the zeros of Q
 
     def _atoms(self) -> tuple[tuple[float, float], ...]:
-        a, b = self.a, self.b
-        return tuple((loc, m) for loc, m in ((0.0, 1.0 - a), (1.0, 1.0 - b)) if m > 0)
+        return wachter_atoms(self.a, self.b)
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
-        # factored form: x(1 − x) keeps full relative accuracy near the hard edges 0 (a = 1) and 1 (b = 1), where
-        # the generic kernel's Horner evaluation of Q cancels
-        lo, hi = self.support[0]
-        inside = (x > lo) & (x < hi)
-        xi = np.where(inside, x, 0.5 * (lo + hi))  # any interior point: the value is discarded
-        out = (self.a + self.b) * np.sqrt((hi - xi) * (xi - lo)) / (2 * np.pi * xi * (1.0 - xi))
-        return np.where(inside, out, 0.0)
+        return wachter_pdf(x, self.a, self.b)
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         # Closed form. With x = c − h cos θ (c, h: centre and half-width of the support) and

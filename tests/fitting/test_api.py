@@ -68,7 +68,7 @@ def test_bad_keywords(mp_eigs, kwargs, exc, match):
 def test_bad_law_argument(mp_eigs):
     with pytest.raises(TypeError, match="Law class"):
         fc.fit(mp_eigs, 3.5)
-    with pytest.raises(TypeError, match="no fitting recipe"):
+    with pytest.raises(TypeError, match="PointMass has no continuous part"):
         fc.fit(mp_eigs, fc.PointMass)
 
 

@@ -13,10 +13,10 @@ from freecalc.fitting.families import family_of
 from freecalc.fitting.likelihood import Likelihood, Model
 from freecalc.fitting.mle import maximize, standard_errors
 from freecalc.fitting.options import OptimizerOptions, ScaleOption
-from freecalc.fitting.recipes import FastHTMP, FastInverseHTMP
+from freecalc.laws.htmp import htmp_logpdf, inverse_htmp_logpdf
 from freecalc.fitting.spikes import summary_starts_for
 
-GAMMA_LO = 0.005  # lower search limit of γ for HTMP / InverseHTMP (freecalc/fitting/recipes.py)
+GAMMA_LO = 0.005  # lower search limit of γ for HTMP / InverseHTMP (freecalc/laws/htmp_fitting.py)
 
 
 @pytest.mark.parametrize("b", [1.3, 4.0])
@@ -25,8 +25,8 @@ def test_htmp_tends_to_gamma_law_as_gamma_to_zero_at_fixed_b(b):
     errs = []
     for g in (1e-2, 1e-3):
         k = 2 * g * b
-        e_h = np.max(np.abs(FastHTMP(g, k).logpdf(x) - stats.gamma(b, scale=1 / b).logpdf(x)))
-        e_i = np.max(np.abs(FastInverseHTMP(g, k).logpdf(1 / x) - stats.invgamma(b, scale=b).logpdf(1 / x)))
+        e_h = np.max(np.abs(htmp_logpdf(x, g, k) - stats.gamma(b, scale=1 / b).logpdf(x)))
+        e_i = np.max(np.abs(inverse_htmp_logpdf(1 / x, g, k) - stats.invgamma(b, scale=b).logpdf(1 / x)))
         errs.append((e_h, e_i))
     # the distance shrinks like γ: ten times smaller γ, ~ten times smaller error (measured ratio 9.9-10.0;
     # 7 allows the O(γ²) term), and at γ = 1e-3 it is below 2e-2 in log density (measured 3e-3 .. 1.9e-2)

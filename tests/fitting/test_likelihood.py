@@ -9,7 +9,7 @@ from freecalc.fitting.families import family_of, registered
 from freecalc.fitting.likelihood import Likelihood, Model, tail_mass
 from freecalc.fitting.options import ScaleOption
 
-# (law, parameter points) for the fast stand-ins used inside the likelihood
+# (law, parameter points) for the law classes' own kernels, which the likelihood evaluates
 FAST_CASES = [
     (fc.MarchenkoPastur, [dict(c=0.3, sigma2=1.7), dict(c=1.0, sigma2=0.5), dict(c=2.5, sigma2=1.2)]),
     (fc.Semicircle, [dict(r=0.7, center=-0.4), dict(r=3.0, center=2.0)]),
@@ -21,11 +21,11 @@ FAST_CASES = [
 
 
 @pytest.mark.parametrize("cls,points", FAST_CASES, ids=lambda v: getattr(v, "__name__", ""))
-def test_fast_stand_ins_agree_with_the_laws(cls, points):
+def test_kernels_agree_with_the_laws(cls, points):
     fam = family_of(cls)
-    assert fam.fast_law is not None
+    assert cls.kernels is not None
     for p in points:
-        law, fast = cls(**p), fam.fast_law(**p)
+        law, fast = cls(**p), fam.kernel_law(p)
         a, b = law.support[0]
         hi = b if math.isfinite(b) else law.ppf(0.999)
         x = np.linspace(a - 0.1 * abs(a) - 0.1, hi + 0.1, 701)
@@ -35,6 +35,25 @@ def test_fast_stand_ins_agree_with_the_laws(cls, points):
         assert len(fast.atoms) == len(law.atoms)
         for (la, lm), (fa, fm) in zip(law.atoms, fast.atoms):
             assert fa == pytest.approx(la, abs=1e-12) and fm == pytest.approx(lm, rel=1e-12)
+
+
+@pytest.mark.parametrize("cls,points", FAST_CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_kernels_broadcast_over_parameters(cls, points):
+    # numba-stats convention: pdf(x, *params) with array parameters equals the scalar calls point by point
+    x = np.array([0.3, 0.9, 1.7])
+    names = [p.name for p in cls.parameters]
+    cols = [np.array([pt[n] for pt in points])[:, None] for n in names]
+    both = cls.kernels.pdf(x[None, :], *cols)
+    assert both.shape == (len(points), x.size)
+    for row, pt in zip(both, points):
+        np.testing.assert_array_equal(row, cls.kernels.pdf(x, *(pt[n] for n in names)))
+
+
+def test_kernel_law_rejects_parameters_out_of_domain():
+    with pytest.raises(ValueError, match="'c' = -1"):
+        family_of(fc.MarchenkoPastur).kernel_law({"c": -1.0, "sigma2": 1.0})
+    with pytest.raises(ValueError, match="a \\+ b > 1"):
+        family_of(fc.Wachter).kernel_law({"a": 0.3, "b": 0.5})
 
 
 def test_every_named_law_is_registered():

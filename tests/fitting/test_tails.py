@@ -5,7 +5,7 @@ import pytest
 
 from freecalc.fitting.kernels import powerlaw_scan
 from freecalc.fitting.options import TailOptions
-from freecalc.fitting.tails import fit_power_law_tail, htmp_tail_exponent
+from freecalc.fitting.tails import fit_power_law_tail
 
 
 def _naive(x, min_tail):
@@ -75,11 +75,17 @@ def test_candidate_thinning_keeps_answer_close():
     assert abs(full.alpha - thin.alpha) < full.alpha_sigma + thin.alpha_sigma
 
 
-def test_htmp_exponent_matches_the_law():
+def test_htmp_exponent_hook_matches_the_law():
     from freecalc.laws.htmp import InverseHTMP
 
     for g, k in [(0.25, 1.0), (0.5, 3.0), (0.7, 10.0)]:
-        assert htmp_tail_exponent(g, k) == pytest.approx(InverseHTMP(g, k).tail_exponent, rel=1e-14)
+        alpha, grad = InverseHTMP.fit_tail_exponent({"gamma": g, "kappa": k})
+        assert alpha == pytest.approx(1.0 + k * (1.0 - g) / (2.0 * g), rel=1e-14)
+        # the gradient against central differences (step 1e-6: truncation ~1e-12, rounding ~1e-10)
+        h = 1e-6
+        dg = (InverseHTMP(g + h, k).tail_exponent - InverseHTMP(g - h, k).tail_exponent) / (2 * h)
+        dk = (InverseHTMP(g, k + h).tail_exponent - InverseHTMP(g, k - h).tail_exponent) / (2 * h)
+        assert grad["gamma"] == pytest.approx(dg, rel=1e-7) and grad["kappa"] == pytest.approx(dk, rel=1e-7)
 
 
 def test_scan_returns_nan_for_no_spread():
