@@ -50,8 +50,23 @@ def load_array(path: str | os.PathLike[str], *, mmap: bool = False) -> np.ndarra
     would otherwise be turned into a huge allocation or an overflowing memory map). Data read into memory must be
     finite (a memory-mapped matrix is only sampled, so its entries are checked where they are used).
 
-    Raises :class:`CLIError` with a one-line message for a missing or unreadable file, an unknown extension,
-    a malformed or lying header, non-numeric or non-finite content, or an array that is not 1-D or 2-D.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.npy``, ``.txt`` or ``.csv`` file.
+    mmap : bool
+        Memory-map a ``.npy`` file instead of reading it.
+
+    Returns
+    -------
+    ndarray
+        1-D or 2-D, float.
+
+    Raises
+    ------
+    CLIError
+        With a one-line message for a missing or unreadable file, an unknown extension, a malformed or lying
+        header, non-numeric or non-finite content, or an array that is not 1-D or 2-D.
     """
     p = Path(path)
     if not p.exists():
@@ -501,7 +516,12 @@ _seed = _int_at_least(0, "non-negative", 2 ** 128 - 1, " (numpy seeds are below 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser of the ``freecalc`` command."""
+    """The argparse parser of the ``freecalc`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     from freecalc import __version__
 
     parser = _Parser(prog="freecalc", description="Symbolic-numeric free probability: spectral laws, free "
@@ -570,7 +590,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``freecalc`` command; returns the exit status (0 success, 1 failed computation, 2 bad input)."""
+    """Run the ``freecalc`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 success, 1 failed computation, 2 bad input.
+    """
     debug = os.environ.get("FREECALC_DEBUG", "") not in ("", "0")
     try:
         parser = build_parser()
