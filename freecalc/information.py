@@ -68,12 +68,38 @@ def _register(table: dict[type, Closed], cls: type) -> Callable[[Closed], Closed
 
 
 def register_free_entropy(cls: type) -> Callable[[Closed], Closed]:
-    """Register ``rule(law) -> float``, the closed-form free entropy of the family ``cls``."""
+    """Register ``rule(law) -> float``, the closed-form free entropy of the family ``cls``.
+
+    Use as a decorator next to the law's class; the rule is found for subclasses too (method resolution order).
+
+    Parameters
+    ----------
+    cls : type
+        The law class the rule applies to.
+
+    Returns
+    -------
+    callable
+        The decorator, which returns the rule unchanged.
+    """
     return _register(_ENTROPY_RULES, cls)
 
 
 def register_free_fisher_information(cls: type) -> Callable[[Closed], Closed]:
-    """Register ``rule(law) -> float``, the closed-form free Fisher information of the family ``cls``."""
+    """Register ``rule(law) -> float``, the closed-form free Fisher information of the family ``cls``.
+
+    Use as a decorator next to the law's class; the rule is found for subclasses too (method resolution order).
+
+    Parameters
+    ----------
+    cls : type
+        The law class the rule applies to.
+
+    Returns
+    -------
+    callable
+        The decorator, which returns the rule unchanged.
+    """
     return _register(_FISHER_RULES, cls)
 
 

@@ -22,7 +22,18 @@ ArrayFn = Callable[[np.ndarray], np.ndarray]
 
 @lru_cache(maxsize=16)
 def gauss_legendre(order: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss–Legendre nodes and weights on [0, 1] (cached, read-only)."""
+    """Gauss–Legendre nodes and weights on [0, 1] (cached, read-only).
+
+    Parameters
+    ----------
+    order : int
+        Number of nodes (exact for polynomials of degree ``2 order - 1``).
+
+    Returns
+    -------
+    nodes, weights : numpy.ndarray
+        Read-only arrays of length ``order``.
+    """
     t, wt = np.polynomial.legendre.leggauss(order)
     nodes, weights = 0.5 * (t + 1.0), 0.5 * wt
     nodes.setflags(write=False)
@@ -63,7 +74,13 @@ class IntervalRule:
         return 0.5 * (self.a + self.b), 0.5 * (self.b - self.a)
 
     def breakpoints(self) -> np.ndarray:
-        """Panel boundaries in θ (increasing, from 0 to π)."""
+        """Panel boundaries in θ (increasing, from 0 to π).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``panels + 2 grading + 1`` boundaries.
+        """
         step = np.pi / self.panels
         fine = step * 0.5 ** np.arange(self.grading, 0, -1)
         return np.concatenate(([0.0], fine, np.linspace(step, np.pi - step, self.panels - 1), np.pi - fine[::-1],
@@ -83,14 +100,32 @@ class IntervalRule:
         return edges, theta, d[:, None] * wt[None, :]
 
     def nodes_weights(self) -> tuple[np.ndarray, np.ndarray]:
-        """Nodes in x and weights such that ``sum(w * f(x))`` approximates the integral of f over [a, b]."""
+        r"""Nodes in x and weights such that ``sum(w * f(x))`` approximates the integral of f over [a, b].
+
+        With :math:`x = c - h\cos\theta` the weights carry the Jacobian :math:`h\sin\theta`, which cancels the
+        square-root edge behaviour of spectral densities.
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+        """
         _, h = self._ch
         _, theta, wtheta = self._theta_nodes()
         theta, wtheta = theta.ravel(), wtheta.ravel()
         return self._x_of_theta(theta), wtheta * h * np.sin(theta)
 
     def integrate(self, f: ArrayFn) -> float:
-        """Integral of f over [a, b]."""
+        """Integral of f over [a, b].
+
+        Parameters
+        ----------
+        f : callable
+            Vectorised function of x.
+
+        Returns
+        -------
+        float
+        """
         xs, ws = self.nodes_weights()
         return float(np.sum(ws * f(xs)))
 
@@ -99,6 +134,18 @@ class IntervalRule:
 
         The panel totals are accumulated once; the partial panel containing :math:`\theta(x)` is integrated with
         the same Gauss–Legendre order on :math:`[\theta_k, \theta(x)]`.
+
+        Parameters
+        ----------
+        f : callable
+            Vectorised function of x.
+        x : array_like
+            Upper limits.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shaped like ``x``.
         """
         c, h = self._ch
         x = np.asarray(x, dtype=float)
@@ -121,6 +168,22 @@ def bisect_increasing(f: ArrayFn, target: np.ndarray, lo: float, hi: float, iter
 
     Returns the right end of the final bracket, so that jumps of f (atoms of a cdf) are located exactly at the
     jump point; 64 halvings reach double precision for any finite bracket.
+
+    Parameters
+    ----------
+    f : callable
+        Vectorised non-decreasing function.
+    target : array_like
+        Levels to reach.
+    lo, hi : float
+        Finite bracket.
+    iterations : int
+        Number of halvings.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shaped like ``target``.
     """
     target = np.asarray(target, dtype=float)
     a = np.full(target.shape, lo, dtype=float)

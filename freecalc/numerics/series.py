@@ -17,12 +17,38 @@ __all__ = ["series_mul", "series_revert", "s_series_from_moments", "horner"]
 
 
 def series_mul(a: list[float], b: list[float], K: int) -> list[float]:
-    """Coefficients 0..K of the product of two series (each given with at least K + 1 coefficients)."""
+    r"""Coefficients 0..K of the product of two series: :math:`(ab)_n = \sum_{i=0}^{n} a_i b_{n-i}`.
+
+    Parameters
+    ----------
+    a, b : list of float
+        Coefficients, each with at least K + 1 entries.
+    K : int
+        Highest order kept.
+
+    Returns
+    -------
+    list of float
+        K + 1 coefficients.
+    """
     return [sum(a[i] * b[n - i] for i in range(n + 1)) for n in range(K + 1)]
 
 
 def series_revert(c: list[float], K: int) -> list[float]:
-    """d with d(c(u)) = u to order K, for c = [0, c1, c2, ...] with c1 ≠ 0.
+    """d with d(c(u)) = u to order K, for c = [0, c1, c2, ...] with c1 ≠ 0 (Lagrange reversion, solved order by
+    order with the powers of c).
+
+    Parameters
+    ----------
+    c : list of float
+        Coefficients of the series, at least K + 1 of them.
+    K : int
+        Highest order kept.
+
+    Returns
+    -------
+    list of float
+        ``[0, d1, ..., dK]``.
 
     Raises
     ------
@@ -46,6 +72,21 @@ def s_series_from_moments(moments: Any) -> list[float]:
 
     :math:`\psi(u) = \sum_{k\ge1} m_k u^k`, :math:`\chi = \psi^{-1}`, :math:`S(w) = \chi(w)(1 + w)/w`; so
     :math:`s_0 = 1/m_1` and :math:`s_n = \chi_{n+1} + \chi_n`.
+
+    Parameters
+    ----------
+    moments : array_like
+        Moments :math:`m_1, \dots, m_K` (numbers), :math:`m_1 \ne 0`.
+
+    Returns
+    -------
+    list of float
+        :math:`s_0, \dots, s_{K-1}`.
+
+    Raises
+    ------
+    ValueError
+        If :math:`m_1 = 0` (the S-transform is undefined).
     """
     m = [float(v) for v in moments]
     K = len(m)
@@ -54,7 +95,20 @@ def s_series_from_moments(moments: Any) -> list[float]:
 
 
 def horner(coefs: Any, w: np.ndarray) -> np.ndarray:
-    """:math:`\\sum_k c_k w^k` at every w (Horner's scheme)."""
+    r""":math:`\sum_k c_k w^k` at every w (Horner's scheme).
+
+    Parameters
+    ----------
+    coefs : sequence of number
+        :math:`c_0, c_1, \dots`.
+    w : array_like
+        Points.
+
+    Returns
+    -------
+    numpy.ndarray of complex
+        Shaped like ``w``.
+    """
     out = np.zeros(np.shape(w), dtype=np.result_type(w, complex))
     for c in reversed(list(coefs)):
         out = out * w + c

@@ -50,6 +50,18 @@ def as_polynomial(expr: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
 
     Floats are converted to exact rationals (``nsimplify(rational=True)``) so that factorisation is exact.
     Factors that are pure powers of ``m`` or ``z`` are removed (they never carry a Stieltjes branch).
+
+    Parameters
+    ----------
+    expr : sympy.Expr or number
+        A rational expression in ``m`` and ``z`` (floats are made exact).
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
     """
     expr = sp.sympify(expr)
     if expr.has(sp.Float):
@@ -224,6 +236,29 @@ def moment_series(P: sp.Expr, K: int, m: sp.Symbol = _m, z: sp.Symbol = _z,
     an ambiguity that the hint does not resolve raises :class:`AlgebraicError`. ``rational_only`` raises
     :class:`AlgebraicError` instead of working in an algebraic-number field when a branching coefficient is
     irrational (callers that only need floats then use another route).
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z`` with :math:`P(m(z), z) = 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    K : int
+        Number of moments.
+    hint : sequence, optional
+        Known leading moments selecting the branch.
+    rational_only : bool
+        Refuse irrational branching coefficients (see above).
+
+    Returns
+    -------
+    list
+        :math:`m_1, \dots, m_K` (exact).
+
+    Raises
+    ------
+    AlgebraicError
+        If no branch, or several, start like :math:`-1/z`, or (``rational_only``) a coefficient is irrational.
     """
     Q = _mu_form(sp.expand(P), m, z)
     br = _branches(Q, K, hint, rational_only=rational_only)
@@ -241,7 +276,27 @@ def moment_series(P: sp.Expr, K: int, m: sp.Symbol = _m, z: sp.Symbol = _z,
 
 
 def free_cumulant_series(P: sp.Expr, K: int, m: sp.Symbol = _m, z: sp.Symbol = _z) -> list[Any]:
-    r"""Free cumulants :math:`\kappa_1..\kappa_K` of the Stieltjes branch of :math:`P`."""
+    r"""Free cumulants :math:`\kappa_1..\kappa_K` of the Stieltjes branch of :math:`P`.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z``.
+    K : int
+        Number of free cumulants.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    list of sympy.Expr
+        :math:`\kappa_1, \dots, \kappa_K`.
+
+    Raises
+    ------
+    AlgebraicError
+        As :func:`moment_series`.
+    """
     return [sp.simplify(k) for k in free_cumulants_from_moments(moment_series(P, K, m, z))]
 
 
@@ -256,6 +311,27 @@ def stieltjes_factor(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, hint: Seq
 
     Factors with no branch :math:`\mu(0) = 1` are discarded; if several remain, the one whose series matches the
     moments ``hint`` is kept (distinct irreducible factors share no branch, so the choice is unambiguous).
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z`` with :math:`P(m(z), z) = 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    hint : sequence or callable, optional
+        Known leading moments (or a function computing them, called only when several factors qualify).
+    factor : bool
+        Factorise ``P`` first (False: take ``P`` as irreducible).
+
+    Returns
+    -------
+    sympy.Expr
+        The factor, canonical.
+
+    Raises
+    ------
+    AlgebraicError
+        If no factor of the result carries the Stieltjes branch, or several do and the moments cannot choose.
     """
     P = as_polynomial(P, m, z)
     facs = _factors(P, m, z) if factor else [P]
@@ -283,7 +359,20 @@ def stieltjes_factor(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, hint: Seq
 # edges, poles, atoms
 # ----------------------------------------------------------------------------------------------------------------
 def discriminant(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
-    """Discriminant of ``P`` in ``m``: a polynomial in ``z`` whose zeros include every edge of the support."""
+    """Discriminant of ``P`` in ``m``: a polynomial in ``z`` whose zeros include every edge of the support.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z`` with :math:`P(m(z), z) = 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        Polynomial in ``z`` (1 when ``P`` is linear in ``m``).
+    """
     return sp.discriminant(sp.Poly(P, m), m).as_expr() if sp.Poly(P, m).degree() > 1 else sp.Integer(1)
 
 
@@ -305,12 +394,38 @@ def _real_roots(expr: sp.Expr, z: sp.Symbol) -> list[sp.Expr]:
 
 
 def edge_candidates(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> list[sp.Expr]:
-    """Real zeros of the discriminant in ``m`` (exact: rationals, radicals or ``CRootOf``), sorted."""
+    """Real zeros of the discriminant in ``m`` (exact: rationals, radicals or ``CRootOf``), sorted.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z`` with :math:`P(m(z), z) = 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    list of sympy.Expr
+        Real roots, increasing.
+    """
     return _real_roots(discriminant(P, m, z), z)
 
 
 def pole_candidates(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> list[sp.Expr]:
-    """Real zeros of the leading coefficient of ``P`` in ``m``: the only places m(z) can have a pole (atom)."""
+    """Real zeros of the leading coefficient of ``P`` in ``m``: the only places m(z) can have a pole (atom).
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z`` with :math:`P(m(z), z) = 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    list of sympy.Expr
+        Real roots, increasing.
+    """
     return _real_roots(sp.Poly(P, m).LC(), z)
 
 
@@ -320,6 +435,20 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     Near an atom :math:`m(z) \approx -w/(z - a)`. Writing :math:`z = a + \varepsilon`, :math:`m = -w/\varepsilon`
     and keeping the lowest power of :math:`\varepsilon` in :math:`\varepsilon^d P` gives a polynomial in
     :math:`w` whose positive roots are the candidate masses (mass = minus the residue of m).
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z``.
+    a : sympy.Expr or number
+        Candidate atom location (a pole candidate).
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    list of sympy.Expr
+        Candidate masses :math:`w \ne 0`.
     """
     eps, wv = sp.Dummy("eps"), sp.Dummy("w")
     poly = sp.Poly(P, m)
@@ -351,25 +480,101 @@ def _clear_and_strip(expr: sp.Expr, a: sp.Symbol, b: sp.Symbol) -> sp.Expr:
 
 def r_equation(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, R: sp.Symbol = R_SYM,
                w: sp.Symbol = _w) -> sp.Expr:
-    r"""Equation :math:`A(R, w) = 0` of the R-transform: substitute :math:`m = -w`, :math:`z = R + 1/w`."""
+    r"""Equation :math:`A(R, w) = 0` of the R-transform: substitute :math:`m = -w`, :math:`z = R + 1/w`.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z`` with :math:`P(m(z), z) = 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    R, w : sympy.Symbol
+        The variables of the R-equation.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`A(R, w)`, denominators cleared, content removed.
+
+    References
+    ----------
+    Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
+    """
     return _clear_and_strip(P.subs({m: -w, z: R + 1 / w}, simultaneous=True), R, w)
 
 
 def from_r_equation(A: sp.Expr, R: sp.Symbol = R_SYM, w: sp.Symbol = _w, m: sp.Symbol = _m,
                     z: sp.Symbol = _z) -> sp.Expr:
-    r"""Inverse of :func:`r_equation`: substitute :math:`w = -m`, :math:`R = z + 1/m`."""
+    r"""Inverse of :func:`r_equation`: substitute :math:`w = -m`, :math:`R = z + 1/m`.
+
+    Parameters
+    ----------
+    A : sympy.Expr
+        Polynomial :math:`A(R, w)` with :math:`A(R(w), w) = 0`.
+    R, w : sympy.Symbol
+        Its variables.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    References
+    ----------
+    Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
+    """
     return as_polynomial(A.subs({w: -m, R: z + 1 / m}, simultaneous=True), m, z)
 
 
 def s_equation(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, S: sp.Symbol = S_SYM,
                w: sp.Symbol = _w) -> sp.Expr:
-    r"""Equation :math:`B(S, w) = 0` of the S-transform: :math:`m = -wS`, :math:`z = (1+w)/(wS)`."""
+    r"""Equation :math:`B(S, w) = 0` of the S-transform: :math:`m = -wS`, :math:`z = (1+w)/(wS)`.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Polynomial in ``m`` and ``z`` with :math:`P(m(z), z) = 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    S, w : sympy.Symbol
+        The variables of the S-equation.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`B(S, w)`, denominators cleared, content removed.
+
+    References
+    ----------
+    Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
+    """
     return _clear_and_strip(P.subs({m: -w * S, z: (1 + w) / (w * S)}, simultaneous=True), S, w)
 
 
 def from_s_equation(B: sp.Expr, S: sp.Symbol = S_SYM, w: sp.Symbol = _w, m: sp.Symbol = _m,
                     z: sp.Symbol = _z) -> sp.Expr:
-    r"""Inverse of :func:`s_equation`: :math:`w = -1 - zm`, :math:`S = m/(1 + zm)`."""
+    r"""Inverse of :func:`s_equation`: :math:`w = -1 - zm`, :math:`S = m/(1 + zm)`.
+
+    Parameters
+    ----------
+    B : sympy.Expr
+        Polynomial :math:`B(S, w)` with :math:`B(S(w), w) = 0`.
+    S, w : sympy.Symbol
+        Its variables.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    References
+    ----------
+    Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
+    """
     P = as_polynomial(B.subs({w: -1 - z * m, S: m / (1 + z * m)}, simultaneous=True), m, z)
     # clearing the denominators (1 + zm)^k can leave spurious factors 1 + zm (the equation of delta_0)
     unit = 1 + z * m
@@ -384,12 +589,47 @@ def from_s_equation(B: sp.Expr, S: sp.Symbol = S_SYM, w: sp.Symbol = _w, m: sp.S
 # transformations (each returns the Stieltjes factor)
 # ----------------------------------------------------------------------------------------------------------------
 def shift_equation(P: sp.Expr, c: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
-    r"""Law of :math:`X + c`: :math:`m_{X+c}(z) = m_X(z - c)`."""
+    r"""Law of :math:`X + c`: :math:`m_{X+c}(z) = m_X(z - c)`.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Equation of the law of X.
+    c : sympy.Expr or number
+        The shift.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+    """
     return as_polynomial(P.subs(z, z - sp.sympify(c)), m, z)
 
 
 def dilate_equation(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
-    r"""Law of :math:`aX` (:math:`a \ne 0`): :math:`m_{aX}(z) = m_X(z/a)/a`."""
+    r"""Law of :math:`aX` (:math:`a \ne 0`): :math:`m_{aX}(z) = m_X(z/a)/a`.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Equation of the law of X.
+    a : sympy.Expr or number
+        The non-zero factor.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` is 0.
+    """
     a = sp.sympify(a)
     if a == 0:
         raise ValueError("dilation factor a must be non-zero, got a = 0")
@@ -399,7 +639,20 @@ def dilate_equation(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
 def inverse_equation(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
     r"""Law of :math:`1/X` (no mass near 0): :math:`m_{1/X}(z) = -1/z - m_X(1/z)/z^2`,
     i.e. substitute :math:`m \to -z^2 m - z`, :math:`z \to 1/z` (a birational change of variables, so the
-    Stieltjes factor stays irreducible)."""
+    Stieltjes factor stays irreducible).
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Equation of the law of X.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+    """
     return as_polynomial(P.subs({m: -z ** 2 * m - z, z: 1 / z}, simultaneous=True), m, z)
 
 
@@ -418,7 +671,31 @@ def _eliminate(A: sp.Expr, B: sp.Expr, var: sp.Symbol, other: sp.Symbol, mode: s
 def add_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, K: int = 6) -> sp.Expr:
     r"""Equation of :math:`\mu_1 \boxplus \mu_2`: eliminate :math:`R_1` from :math:`A_1(R_1, w)` and
     :math:`A_2(R - R_1, w)` (the R-transforms add), then keep the factor whose moments match the free
-    cumulants :math:`\kappa_k(\mu_1) + \kappa_k(\mu_2)`."""
+    cumulants :math:`\kappa_k(\mu_1) + \kappa_k(\mu_2)`.
+
+    Parameters
+    ----------
+    P1, P2 : sympy.Expr
+        Equations of :math:`\mu_1` and :math:`\mu_2`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    K : int
+        Number of moments used to select the Stieltjes factor among those of the resultant.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    Raises
+    ------
+    AlgebraicError
+        If no factor of the result carries the Stieltjes branch, or several do and the moments cannot choose.
+
+    References
+    ----------
+    Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
+    """
     R, w = R_SYM, _w
     A1, A2 = r_equation(P1, m, z, R, w), r_equation(P2, m, z, R, w)
     C = _eliminate(A1, A2, R, w, "add")
@@ -433,7 +710,23 @@ def add_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z
 def product_moments(mom1: Sequence[Any], mom2: Sequence[Any]) -> list[Any]:
     r"""Moments of :math:`\mu_1 \boxtimes \mu_2` from moments of the factors: the free-multiplicative moment formula
     :math:`m_n(ab) = \sum_{\pi \in NC(n)} \kappa_\pi(a)\, m_{K(\pi)}(b)` in its generating-function form
-    :math:`\psi_{ab}^{-1}(w) = \psi_a^{-1}(w)\psi_b^{-1}(w)(1+w)/w` (series reversion, exact arithmetic)."""
+    :math:`\psi_{ab}^{-1}(w) = \psi_a^{-1}(w)\psi_b^{-1}(w)(1+w)/w` (series reversion, exact arithmetic).
+
+    Parameters
+    ----------
+    mom1, mom2 : sequence
+        Moments :math:`m_1, \dots, m_K` of :math:`\mu_1` and :math:`\mu_2` (numbers or sympy expressions;
+        the means must be non-zero).
+
+    Returns
+    -------
+    list
+        :math:`m_1, \dots, m_K` of :math:`\mu_1 \boxtimes \mu_2`.
+
+    References
+    ----------
+    Nica & Speicher (2006), *Lectures on the Combinatorics of Free Probability*, Lectures 14 and 18.
+    """
     K = len(mom1)
     t = sp.Dummy("t")
 
@@ -460,7 +753,31 @@ def product_moments(mom1: Sequence[Any], mom2: Sequence[Any]) -> list[Any]:
 def mul_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, K: int = 5) -> sp.Expr:
     r"""Equation of :math:`\mu_1 \boxtimes \mu_2` (both means non-zero): eliminate :math:`S_1` from
     :math:`B_1(S_1, w)` and :math:`S_1^{d} B_2(S/S_1, w)` (the S-transforms multiply), then keep the factor whose
-    moments match the free multiplicative convolution of the moment sequences."""
+    moments match the free multiplicative convolution of the moment sequences.
+
+    Parameters
+    ----------
+    P1, P2 : sympy.Expr
+        Equations of :math:`\mu_1` and :math:`\mu_2`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    K : int
+        Number of moments used to select the Stieltjes factor among those of the resultant.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    Raises
+    ------
+    AlgebraicError
+        If no factor of the result carries the Stieltjes branch, or several do and the moments cannot choose.
+
+    References
+    ----------
+    Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
+    """
     S, w = S_SYM, _w
     B1, B2 = s_equation(P1, m, z, S, w), s_equation(P2, m, z, S, w)
     C = _eliminate(B1, B2, S, w, "mul")
@@ -470,7 +787,29 @@ def mul_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z
 
 
 def power_equation(P: sp.Expr, s: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K: int = 6) -> sp.Expr:
-    r"""Equation of :math:`\mu^{\boxplus s}`: :math:`R \to sR`, i.e. :math:`A(R/s, w)`."""
+    r"""Equation of :math:`\mu^{\boxplus s}`: :math:`R \to sR`, i.e. :math:`A(R/s, w)`.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Equation of :math:`\mu`.
+    s : sympy.Expr or number
+        The power (:math:`s \ge 1` for a probability measure).
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    K : int
+        Number of moments used to select the Stieltjes factor among those of the resultant.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    Raises
+    ------
+    AlgebraicError
+        If no factor of the result carries the Stieltjes branch, or several do and the moments cannot choose.
+    """
     s = sp.sympify(s)
     R, w = R_SYM, _w
     A = r_equation(P, m, z, R, w)
@@ -483,7 +822,33 @@ def power_equation(P: sp.Expr, s: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K: 
 def compress_equation(P: sp.Expr, alpha: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K: int = 6) -> sp.Expr:
     r"""Equation of the compression :math:`D_\alpha(\mu^{\boxplus 1/\alpha})`, whose R-transform is
     :math:`R(\alpha w)` (Nica–Speicher). Valid as an equation for every :math:`\alpha > 0` (``alpha > 1`` is the
-    exact decompression route; whether the result is a probability measure is the caller's question)."""
+    exact decompression route; whether the result is a probability measure is the caller's question).
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Equation of :math:`\mu`.
+    alpha : sympy.Expr or number
+        The factor :math:`\alpha > 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    K : int
+        Number of moments used to select the Stieltjes factor among those of the resultant.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    Raises
+    ------
+    AlgebraicError
+        If no factor of the result carries the Stieltjes branch, or several do and the moments cannot choose.
+
+    References
+    ----------
+    Nica & Speicher (2006), Lecture 14 (compression by a free projection).
+    """
     alpha = sp.sympify(alpha)
     R, w = R_SYM, _w
     A = r_equation(P, m, z, R, w)
@@ -499,6 +864,31 @@ def wishart_equation(P: sp.Expr, c: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K
 
     Marchenko–Pastur / Silverstein: :math:`m(z) = \int \frac{dH(t)}{t(1 - c - czm) - z}`, i.e. with
     :math:`u = 1 - c - czm`: :math:`u\,m(z) = m_H(z/u)`; substitute :math:`m \to um`, :math:`z \to z/u` in ``P``.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        Equation of the population law H.
+    c : sympy.Expr or number
+        Aspect ratio :math:`p/N > 0`.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    K : int
+        Number of moments used to select the Stieltjes factor among those of the resultant.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+
+    Raises
+    ------
+    AlgebraicError
+        If no factor of the result carries the Stieltjes branch, or several do and the moments cannot choose.
+
+    References
+    ----------
+    Silverstein & Bai (1995), J. Multivariate Anal. 54.
     """
     c = sp.sympify(c)
     u = 1 - c - c * z * m
@@ -511,6 +901,19 @@ def wishart_equation(P: sp.Expr, c: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K
 
 def atoms_equation(locations: Sequence[Any], weights: Sequence[Any], m: sp.Symbol = _m,
                    z: sp.Symbol = _z) -> sp.Expr:
-    r"""Equation of :math:`\sum_i w_i \delta_{a_i}`: :math:`m = \sum_i w_i/(a_i - z)`, cleared."""
+    r"""Equation of :math:`\sum_i w_i \delta_{a_i}`: :math:`m = \sum_i w_i/(a_i - z)`, cleared.
+
+    Parameters
+    ----------
+    locations, weights : sequence
+        Atom locations :math:`a_i` and masses :math:`w_i` (numbers or sympy expressions).
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+        The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
+    """
     expr = m - sp.Add(*[sp.sympify(wi) / (sp.sympify(ai) - z) for ai, wi in zip(locations, weights)])
     return as_polynomial(expr, m, z)

@@ -146,6 +146,18 @@ def _hyperu_kummer(ctx: Any, a: Any, b: Any, z: Any, target: int) -> Any:
 class TricomiU(sp.Function):
     r"""Tricomi's confluent hypergeometric function :math:`U(a, b, z)`.
 
+    The solution of Kummer's equation :math:`zw'' + (b - z)w' - aw = 0` with :math:`U \sim z^{-a}` as
+    :math:`z \to \infty` (DLMF 13.2.6); numeric evaluation goes through :func:`hyperu`.
+
+    Parameters
+    ----------
+    a, b, z : sympy.Expr or number
+        The parameters and the argument.
+
+    References
+    ----------
+    NIST Digital Library of Mathematical Functions, chapter 13 (https://dlmf.nist.gov/13).
+
     Examples
     --------
     >>> from sympy import Symbol, diff
@@ -160,6 +172,18 @@ class TricomiU(sp.Function):
 
     @classmethod
     def eval(cls, a: sp.Expr, b: sp.Expr, z: sp.Expr) -> sp.Expr | None:
+        """Automatic simplification on construction (sympy's ``Function.eval`` hook).
+
+        Parameters
+        ----------
+        a, b, z : sympy.Expr
+            The arguments.
+
+        Returns
+        -------
+        sympy.Expr or None
+            A closed form exact for every z, or None to keep ``TricomiU(a, b, z)`` unevaluated.
+        """
         # closed forms that are exact for every z: U(0, b, z) = 1 and U(a, a + 1, z) = z^{-a} (DLMF 13.6.4)
         if a.is_zero:
             return sp.Integer(1)
@@ -168,6 +192,22 @@ class TricomiU(sp.Function):
         return None
 
     def fdiff(self, argindex: int = 3) -> sp.Expr:
+        """Derivative in z: :math:`\\partial_z U(a, b, z) = -a\\,U(a + 1, b + 1, z)` (DLMF 13.3.22).
+
+        Parameters
+        ----------
+        argindex : int
+            1-based index of the argument; only z (3) is supported.
+
+        Returns
+        -------
+        sympy.Expr
+
+        Raises
+        ------
+        sympy.ArgumentIndexError
+            For a derivative in a or b.
+        """
         if argindex != 3:
             raise sp.ArgumentIndexError(self, argindex)
         a, b, z = self.args
@@ -216,21 +256,59 @@ _NUMERIC: dict[str, Callable[..., Any]] = {"TricomiU": _mpmath_tricomi_u}
 
 
 def register_numeric(name: str, func: Callable[..., Any]) -> None:
-    """Register a vectorised numeric implementation of a special function of this module (by class name)."""
+    """Register a vectorised numeric implementation of a special function of this module (by class name).
+
+    Used by :func:`lambdify` (and plain ``sympy.lambdify``) in place of the default mpmath loop, e.g. a faster
+    vectorised implementation.
+
+    Parameters
+    ----------
+    name : str
+        The function's class name (``"TricomiU"``).
+    func : callable
+        ``func(a, b, z)`` broadcasting over numpy arrays.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a special function of this module.
+    """
     if name not in {"TricomiU"}:
         raise ValueError(f"unknown special function {name!r}; known: TricomiU")
     _NUMERIC[name] = func
 
 
 def numeric_modules() -> list[Any]:
-    """``modules`` argument for ``sympy.lambdify``: these functions, then numpy and scipy."""
+    """``modules`` argument for ``sympy.lambdify``: these functions, then numpy and scipy.
+
+    Returns
+    -------
+    list
+        ``[{name: implementation}, "numpy", "scipy"]``.
+    """
     return [dict(_NUMERIC), "numpy", "scipy"]
 
 
 def lambdify(args: Any, expr: Any, modules: Any = None, **kwargs: Any) -> Callable[..., Any]:
     """``sympy.lambdify`` that also knows the special functions of this module.
 
-    Parameters are as for ``sympy.lambdify``; extra ``modules`` are searched after the special functions.
+    Integers and rationals too large for int64 are replaced by 30-digit floats first (numpy cannot hold them).
+
+    Parameters
+    ----------
+    args : sympy.Symbol or sequence of sympy.Symbol
+        The arguments of the generated function.
+    expr : sympy.Expr or sequence of sympy.Expr
+        The expression(s) to evaluate.
+    modules : optional
+        Extra modules, searched after the special functions (default: numpy, then scipy).
+    **kwargs
+        Passed to ``sympy.lambdify``.
+
+    Returns
+    -------
+    callable
+        A numpy function of ``args``.
     """
     mods = numeric_modules()
     if modules is not None:
