@@ -25,7 +25,18 @@ __all__ = ["Joukowski"]
 
 @dataclass(frozen=True)
 class Joukowski:
-    """z = c + h(u + 1/u) for the interval [a, b] (``a < b``)."""
+    """z = c + h(u + 1/u) for the interval [a, b] (``a < b``).
+
+    Parameters
+    ----------
+    a, b : float
+        Finite support ends, ``a < b``.
+
+    Raises
+    ------
+    ValueError
+        If the interval is not finite with ``a < b``.
+    """
 
     a: float
     b: float
@@ -45,13 +56,34 @@ class Joukowski:
         return 0.25 * (self.b - self.a)
 
     def z(self, u: np.ndarray) -> np.ndarray:
-        """z(u) = c + h(u + 1/u)."""
+        """z(u) = c + h(u + 1/u).
+
+        Parameters
+        ----------
+        u : complex or array_like
+            Points of the u plane (non-zero).
+
+        Returns
+        -------
+        numpy.ndarray of complex
+        """
         u = np.asarray(u, dtype=complex)
         return self.c + self.h * (u + 1.0 / u)
 
     def u(self, z: np.ndarray) -> np.ndarray:
         r"""Physical-sheet preimage :math:`|u| \le 1`; on the real axis inside [a, b] the value from above,
-        :math:`e^{-i\theta}` (a real z is read as z + i0)."""
+        :math:`e^{-i\theta}` (a real z is read as z + i0).
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane (real z is read as z + i0).
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         zeta = (np.asarray(z, dtype=complex) - self.c) / (2.0 * self.h)
         # sqrt(ζ−1)·sqrt(ζ+1) with principal roots is analytic off [−1, 1] and ~ ζ at ∞, so u → 0 at ∞; on the
         # cut with Im ζ = +0 it gives ζ − i√(1−ζ²) = e^{−iθ}
@@ -60,9 +92,30 @@ class Joukowski:
         return 1.0 / (zeta + np.sqrt(zeta - 1.0) * np.sqrt(zeta + 1.0))
 
     def u_second(self, z: np.ndarray) -> np.ndarray:
-        """Second-sheet preimage 1/u_I(z) (|u| ≥ 1)."""
+        """Second-sheet preimage 1/u_I(z) (|u| ≥ 1).
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         return 1.0 / self.u(z)
 
     def x_tilde(self, x: np.ndarray) -> np.ndarray:
-        """(x − c)/(2h): the support mapped to [−1, 1]."""
+        """(x − c)/(2h): the support mapped to [−1, 1].
+
+        Parameters
+        ----------
+        x : array_like
+            Real points.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
         return (np.asarray(x, dtype=float) - self.c) / (2.0 * self.h)

@@ -42,7 +42,13 @@ def _exp_edge(s: float) -> float:
 
 @dataclass(frozen=True)
 class LogRationalCauchy:
-    """Law of λ = e^s where s has the :class:`RationalCauchy` density ``inner``."""
+    r"""Law of λ = e^s where s has the :class:`RationalCauchy` density ``inner``.
+
+    Parameters
+    ----------
+    inner : RationalCauchy
+        The model of the density of :math:`s = \log\lambda` on its Joukowski plane.
+    """
 
     inner: RationalCauchy
 
@@ -50,14 +56,17 @@ class LogRationalCauchy:
 
     @property
     def a(self) -> float:
+        """Left end of the λ-support, :math:`e^{s_a}`."""
         return _exp_edge(self.inner.a)
 
     @property
     def b(self) -> float:
+        """Right end of the λ-support, :math:`e^{s_b}` (inf beyond the float range)."""
         return _exp_edge(self.inner.b)
 
     @property
     def mass(self) -> float:
+        """Total mass of the model."""
         return self.inner.mass
 
     @property
@@ -67,29 +76,79 @@ class LogRationalCauchy:
 
     @property
     def p(self) -> np.ndarray:
+        """Ascending coefficients of the inner model's P."""
         return self.inner.p
 
     @property
     def q(self) -> np.ndarray:
+        """Ascending coefficients of the inner model's Q."""
         return self.inner.q
 
     def poles(self) -> np.ndarray:
+        """Poles of the inner model (all should be on the second sheet, |u| > 1).
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            The zeros of the inner model's Q in the u plane of the s-support.
+        """
         return self.inner.poles()
 
     def min_density(self, n: int = 400) -> float:
+        """Minimum of the s-density over a θ grid (negative means the fit is not a density).
+
+        Parameters
+        ----------
+        n : int
+            Number of grid points in θ.
+
+        Returns
+        -------
+        float
+        """
         return self.inner.min_density(n)
 
     def kernel_args(self) -> tuple:
+        """Arguments of :func:`freecalc.kernels.characteristics.source_stieltjes` for this model.
+
+        Returns
+        -------
+        tuple
+            ``(kind, p, q, c, h, nodes, weights)`` with ``kind = LOG`` and a quadrature of the s-density.
+        """
         s_nodes, s_w = self.inner.quadrature(N_QUAD)
         J = self.inner.map
         return (self.kind, np.ascontiguousarray(self.inner.p, float), np.ascontiguousarray(self.inner.q, float),
                 J.c, J.h, np.ascontiguousarray(s_nodes), np.ascontiguousarray(s_w))
 
     def quadrature(self, n: int = 128) -> tuple[np.ndarray, np.ndarray]:
+        r"""Nodes in λ and weights with Σ w g(λ) ≈ ∫ g ρ dλ (the inner rule mapped by exp).
+
+        Parameters
+        ----------
+        n : int
+            Number of Gauss–Legendre nodes in θ (in s).
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+            Nodes :math:`\lambda = e^s` and weights (summing to the mass).
+        """
         s, w = self.inner.quadrature(n)
         return np.exp(s), w
 
     def u_first(self, z: np.ndarray) -> np.ndarray:
+        """Physical-sheet Joukowski preimage of log z in the s-plane.
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the λ plane.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+        """
         return self.inner.map.u(np.log(np.asarray(z, dtype=complex)))
 
     def _eval(self, u: np.ndarray) -> np.ndarray:
@@ -99,14 +158,50 @@ class LogRationalCauchy:
         return out.reshape(np.shape(u))
 
     def stieltjes_first(self, z: np.ndarray) -> np.ndarray:
+        """Physical-sheet m(z) of the λ-law, by singularity subtraction (module docstring).
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane (λ).
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         z = np.asarray(z, dtype=complex)
         return self._eval(self.u_first(z))
 
     def stieltjes_second(self, z: np.ndarray) -> np.ndarray:
+        """Second-sheet m(z): the singular part continued with u ↦ 1/u.
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane (λ).
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         z = np.asarray(z, dtype=complex)
         return self._eval(1.0 / self.u_first(z))
 
     def density(self, x: np.ndarray) -> np.ndarray:
+        r"""The λ-density :math:`\rho_s(\log x)/x`.
+
+        Parameters
+        ----------
+        x : array_like
+            Real points.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shaped like ``x``; 0 outside :math:`(e^{s_a}, e^{s_b})`.
+        """
         x = np.asarray(x, float)
         out = np.zeros(x.shape)
         inside = (x > self.a) & (x < self.b)

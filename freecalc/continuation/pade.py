@@ -77,7 +77,24 @@ N_MOMENTS = 16
 def chebyshev_u_moments(x: np.ndarray, a: float, b: float, K: int, weights: np.ndarray | None = None) -> np.ndarray:
     r""":math:`c_k = \sum_i w_i U_k(\tilde x_i)`, k = 0..K, :math:`\tilde x = (x - c)/(2h)` (three-term recurrence).
 
-    ``weights`` default to 1/n (the empirical measure)."""
+    ``weights`` default to 1/n (the empirical measure).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Points (eigenvalues).
+    a, b : float
+        Interval of the Joukowski map.
+    K : int
+        Highest order.
+    weights : numpy.ndarray, optional
+        Masses of the points.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`c_0, \dots, c_K`.
+    """
     J = Joukowski(a, b)
     xt = J.x_tilde(x)
     w = np.full(xt.shape, 1.0 / xt.size) if weights is None else np.asarray(weights, float)
@@ -126,7 +143,22 @@ class _PowerMoments:
 
 
 def edge_regression(x: np.ndarray, count: int | None = None) -> tuple[float, float]:
-    r"""Square-root-edge estimates of [a, b] from the extreme order statistics (step 1 of :func:`fit_rational`)."""
+    r"""Square-root-edge estimates of [a, b] from the extreme order statistics (step 1 of :func:`fit_rational`).
+
+    The k largest (smallest) eigenvalues are regressed on :math:`((i - 1/2)/n)^{2/3}` (the quantile spacing at a
+    square-root edge), with a quadratic correction; the intercepts are the edges.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Eigenvalues.
+    count : int, optional
+        Number of extreme eigenvalues used at each end (default :math:`\max(8, 2\sqrt n)`, at most n/4).
+
+    Returns
+    -------
+    (a, b) : tuple of float
+    """
     xs = np.sort(np.asarray(x, float))
     n = xs.size
     k = count or max(8, int(2 * np.sqrt(n)))
@@ -142,7 +174,20 @@ def edge_regression(x: np.ndarray, count: int | None = None) -> tuple[float, flo
 # Padé pieces
 # ----------------------------------------------------------------------------------------------------------------
 def taylor_coefficients(p: np.ndarray, q: np.ndarray, K: int) -> np.ndarray:
-    """Taylor coefficients 0..K of P(u)/Q(u) (Q(0) ≠ 0)."""
+    """Taylor coefficients 0..K of P(u)/Q(u) (Q(0) ≠ 0).
+
+    Parameters
+    ----------
+    p, q : numpy.ndarray
+        Ascending coefficients of P and Q.
+    K : int
+        Highest order.
+
+    Returns
+    -------
+    numpy.ndarray
+        K + 1 coefficients.
+    """
     out = np.zeros(K + 1)
     for k in range(K + 1):
         s = p[k] if k < len(p) else 0.0
@@ -154,9 +199,31 @@ def taylor_coefficients(p: np.ndarray, q: np.ndarray, K: int) -> np.ndarray:
 
 def ls_pade(cs: np.ndarray, L: int, M: int, weights: np.ndarray, mass: float | None = None
             ) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted linear least-squares Padé of type (L, M) for coefficients c_0..c_K: Q·C − P = O(u^{K+1}).
+    r"""Weighted linear least-squares Padé of type (L, M) for coefficients c_0..c_K: Q·C − P = O(u^{K+1}).
 
-    With ``mass`` given, P(0) = mass exactly (the total mass of the law is then preserved)."""
+    With ``mass`` given, P(0) = mass exactly (the total mass of the law is then preserved).
+
+    Parameters
+    ----------
+    cs : numpy.ndarray
+        Coefficients :math:`c_0, \dots, c_K`.
+    L, M : int
+        Degrees of P and Q, ``L + M <= K``.
+    weights : numpy.ndarray
+        Weight of each coefficient's equation.
+    mass : float, optional
+        Prescribed P(0).
+
+    Returns
+    -------
+    p, q : numpy.ndarray
+        Ascending coefficients (``q[0] = 1``).
+
+    Raises
+    ------
+    ValueError
+        If ``L + M > K``.
+    """
     K = len(cs) - 1
     if L + M > K:
         raise ValueError(f"type ({L}, {M}) needs at least {L + M + 1} coefficients, got {K + 1}")
@@ -200,6 +267,13 @@ class RationalCauchy:
     r"""G(u) = (u/h) P(u)/Q(u) on the Joukowski plane of [a, b]: both sheets of one Cauchy transform.
 
     ``p``, ``q`` are ascending coefficient arrays (q[0] = 1); the total mass is p[0].
+
+    Parameters
+    ----------
+    a, b : float
+        Support ends of the bulk.
+    p, q : numpy.ndarray
+        Ascending coefficients of P and Q (``q[0] = 1``).
     """
 
     a: float
@@ -210,14 +284,32 @@ class RationalCauchy:
     kind = 0  # freecalc.kernels.characteristics.LINEAR
 
     def kernel_args(self) -> tuple:
-        """(kind, p, q, c, h, nodes, wts) for :mod:`freecalc.kernels.characteristics`."""
+        """(kind, p, q, c, h, nodes, wts) for :mod:`freecalc.kernels.characteristics`.
+
+        Returns
+        -------
+        tuple
+            ``(kind, p, q, c, h, nodes, weights)``: the model kind, the coefficients of P and Q, the Joukowski centre and
+            quarter width, and a quadrature of the density (for the singularity subtraction of the kernels).
+        """
         J = self.map
         empty = np.zeros(0)
         return (self.kind, np.ascontiguousarray(self.p, float), np.ascontiguousarray(self.q, float), J.c, J.h,
                 empty, empty)
 
     def quadrature(self, n: int = 128) -> tuple[np.ndarray, np.ndarray]:
-        """Nodes x and weights w (Σw = mass) with Σ w g(x) ≈ ∫ g ρ: Gauss–Legendre in θ, x = c + 2h cos θ."""
+        """Nodes x and weights w (Σw = mass) with Σ w g(x) ≈ ∫ g ρ: Gauss–Legendre in θ, x = c + 2h cos θ.
+
+        Parameters
+        ----------
+        n : int
+            Number of Gauss–Legendre nodes in θ.
+
+        Returns
+        -------
+        x, w : numpy.ndarray
+            Nodes and weights (the weights sum to the mass).
+        """
         nodes, weights = np.polynomial.legendre.leggauss(n)
         th = 0.5 * np.pi * (nodes + 1.0)
         J = self.map
@@ -226,38 +318,100 @@ class RationalCauchy:
         return x, 0.5 * np.pi * weights * rho * 2.0 * J.h * np.sin(th)
 
     def u_first(self, z: np.ndarray) -> np.ndarray:
-        """Physical-sheet Joukowski preimage of z (real and |u| < 1 for real z outside the support)."""
+        """Physical-sheet Joukowski preimage of z (real and |u| < 1 for real z outside the support).
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         return self.map.u(z)
 
     @property
     def map(self) -> Joukowski:
+        """The Joukowski map of [a, b]."""
         return Joukowski(self.a, self.b)
 
     @property
     def mass(self) -> float:
+        """Total mass P(0)/Q(0)."""
         return float(self.p[0] / self.q[0])
 
     def poles(self) -> np.ndarray:
-        """Poles of P/Q in the u plane (all should satisfy |u| > 1: they are on the second sheet)."""
+        """Poles of P/Q in the u plane (all should satisfy |u| > 1: they are on the second sheet).
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            The zeros of Q in the u plane.
+        """
         if len(self.q) <= 1:
             return np.zeros(0, complex)
         return np.roots(self.q[::-1]).astype(complex)
 
     def cauchy_u(self, u: np.ndarray) -> np.ndarray:
-        """G as a function of u (any u: |u| < 1 physical sheet, |u| > 1 second sheet)."""
+        """G as a function of u (any u: |u| < 1 physical sheet, |u| > 1 second sheet).
+
+        Parameters
+        ----------
+        u : complex or array_like
+            Points of the u plane.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+        """
         u = np.asarray(u, dtype=complex)
         return u * np.polyval(self.p[::-1], u) / (np.polyval(self.q[::-1], u) * self.map.h)
 
     def stieltjes_first(self, z: np.ndarray) -> np.ndarray:
-        """Physical-sheet m(z) = −G(u_I(z)) (real z: the boundary value from above)."""
+        """Physical-sheet m(z) = −G(u_I(z)) (real z: the boundary value from above).
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         return -self.cauchy_u(self.map.u(z))
 
     def stieltjes_second(self, z: np.ndarray) -> np.ndarray:
-        """Second-sheet m_II(z) = −G(1/u_I(z)): the continuation of m through the support."""
+        """Second-sheet m_II(z) = −G(1/u_I(z)): the continuation of m through the support.
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         return -self.cauchy_u(self.map.u_second(z))
 
     def density(self, x: np.ndarray) -> np.ndarray:
-        """−Im G(e^{−iθ})/π on [a, b], 0 outside."""
+        """−Im G(e^{−iθ})/π on [a, b], 0 outside.
+
+        Parameters
+        ----------
+        x : array_like
+            Real points.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shaped like ``x``; 0 outside the support.
+        """
         x = np.asarray(x, float)
         out = np.zeros(x.shape)
         inside = (x > self.a) & (x < self.b)
@@ -267,19 +421,56 @@ class RationalCauchy:
 
     def density_continued(self, z: np.ndarray) -> np.ndarray:
         r"""Analytic continuation :math:`\hat\rho(z) = (G(u) - G(1/u))/(2\pi i)` of the density from the support
-        into the lower half plane (u = u_I(z)); then :math:`m_{II} = m_I + 2\pi i\hat\rho` there."""
+        into the lower half plane (u = u_I(z)); then :math:`m_{II} = m_I + 2\pi i\hat\rho` there.
+
+        Parameters
+        ----------
+        z : complex or array_like
+            Points of the spectral plane.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Shaped like ``z``.
+        """
         u = self.map.u(z)
         return (self.cauchy_u(u) - self.cauchy_u(1.0 / u)) / (2j * np.pi)
 
     def min_density(self, n: int = 400) -> float:
-        """Minimum of the density over a θ grid on the support (negative means the fit is not a density)."""
+        """Minimum of the density over a θ grid on the support (negative means the fit is not a density).
+
+        Parameters
+        ----------
+        n : int
+            Number of grid points in θ.
+
+        Returns
+        -------
+        float
+        """
         th = np.pi * (np.arange(n) + 0.5) / n
         return float(np.min(-self.cauchy_u(np.exp(-1j * th)).imag / np.pi / np.sin(th)))
 
 
 @dataclass(frozen=True)
 class FitReport:
-    """How :func:`fit_rational` chose its model: type, residual, edges, candidates rejected and why."""
+    """How :func:`fit_rational` chose its model: type, residual, edges, candidates rejected and why.
+
+    Parameters
+    ----------
+    degree : (int, int)
+        The chosen type (L, M).
+    residual : float
+        Weighted residual of the moment fit.
+    support : (float, float)
+        The support of the model.
+    edge_start : (float, float)
+        The edges estimated from the order statistics (starting point of the edge fit).
+    rejected : tuple
+        ``((L, M), reason)`` for each candidate type refused.
+    scores : tuple
+        ``((L, M), score)`` for each admissible candidate.
+    """
 
     degree: tuple[int, int]
     residual: float
@@ -366,9 +557,17 @@ def fit_rational(x: np.ndarray, *, degree: tuple[int, int] | None = None, suppor
         Effective sample size for the weights σ_k = (k+1)/n_eff (default: len(x)).
     mass : float
         Total mass of the model (P(0)).
+    types : tuple of (int, int)
+        Candidate types of the automatic choice.
     weights : ndarray, optional
         Masses of the points x summing to 1 (default 1/n each), e.g. quadrature weights of a known density; then
         give ``support`` (edges cannot be regressed on quadrature nodes).
+
+    Returns
+    -------
+    model : RationalCauchy
+    report : FitReport
+        The chosen type and why the other candidates were rejected.
 
     Raises
     ------

@@ -45,6 +45,16 @@ def second_sheet(m_first: Callable[[np.ndarray], np.ndarray], density_continued:
         Analytic continuation of the density to complex arguments.
     z : complex ndarray
         Points with Im z < 0.
+
+    Returns
+    -------
+    numpy.ndarray of complex
+        :math:`m_{II}(z)`, shaped like ``z``.
+
+    Raises
+    ------
+    ValueError
+        If a point has Im z ≥ 0.
     """
     z = np.asarray(z, dtype=complex)
     if np.any(z.imag >= 0):
@@ -59,6 +69,23 @@ def split_outliers(x: np.ndarray, outliers: int | None = None) -> tuple[np.ndarr
     outlier when its gap to its neighbour exceeds :data:`OUTLIER_GAP` times the range of the rest. At most
     ``min(50, MAX_OUTLIER_FRACTION·n)`` are removed. ``outliers=k`` removes exactly the k eigenvalues farthest from
     the median instead; ``outliers=0`` keeps everything in the bulk.
+
+    Parameters
+    ----------
+    x : array_like
+        Eigenvalues.
+    outliers : int, optional
+        Exact number of outliers (default: the gap rule above).
+
+    Returns
+    -------
+    bulk, outliers : numpy.ndarray
+        Both sorted.
+
+    Raises
+    ------
+    ValueError
+        If ``outliers`` is not between 0 and n − 8 (the bulk needs at least 8 eigenvalues).
     """
     xs = np.sort(np.asarray(x, float))
     n = xs.size
