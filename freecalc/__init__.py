@@ -43,6 +43,7 @@ from freecalc.operations.numeric_decompression import decompress_numeric
 from freecalc.operations.parametric_decompression import FitMethod as DecompressionFitMethod, fit_free_meixner
 from freecalc.operations.pushforward import compress, inverse, power, wishart_of
 from freecalc import finite  # finite free probability: fc.finite.free_add, free_mul, compress
+from freecalc.numerics.solvers import FailurePolicy, SolverStatus
 
 # -- functionals ----------------------------------------------------------------------------------------------------
 from freecalc.functionals import (
@@ -103,6 +104,7 @@ __all__ = [
     "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress",
     "decompress_numeric", "fit_free_meixner", "DecompressionFitMethod",
     "decompress_matrix", "MatrixRoute", "ModelCheck", "ModelCheckWarning",
+    "FailurePolicy", "SolverStatus",
     # functionals
     "EdgeRule", "Estimate", "condition_number", "extreme_eigenvalues", "lambda_max", "lambda_min", "logdet",
     "slogdet", "trace", "trace_inverse", "free_entropy", "free_fisher_information",

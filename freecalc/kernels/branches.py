@@ -11,6 +11,11 @@ accepted only if the correction is small compared with the distance to the neare
 (a lower bound from all Taylor coefficients of P at m), otherwise the step is halved. The last step lands on ``y`` exactly
 (``y = 0`` gives the boundary value :math:`m(x + i0)`).
 
+Status (the solver contract, :mod:`freecalc.numerics.solvers`): :func:`stieltjes_branch_status` writes a per-point
+code, :data:`BRANCH_OK` or :data:`BRANCH_NOT_CONVERGED` (the seed Newton at the top failed, or the descent stalled
+before the target height and the final Newton did not confirm the extrapolated value); the Python wrapper
+(:mod:`freecalc.laws.algebraic`) applies the failure policy to it.
+
 All kernels take arrays and scalars only (``cache=True``), so user ``@njit`` code can call them.
 """
 from __future__ import annotations
@@ -18,12 +23,58 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["poly_coeffs_at", "stieltjes_branch", "stieltjes_branch_point", "all_roots"]
+__all__ = ["poly_coeffs_at", "stieltjes_branch", "stieltjes_branch_status", "stieltjes_branch_point", "all_roots",
+           "branch_point_with_status", "BRANCH_OK", "BRANCH_NOT_CONVERGED", "SEED_MAXITER", "LANDING_MAXITER",
+           "STEP_MAXITER", "MAX_STEPS"]
+
+BRANCH_OK = 0
+BRANCH_NOT_CONVERGED = 1
+
+SEED_MAXITER = 60
+"""Newton budget at the top of the path, |z0| > 2B: the moment-series seed is within ~(B/|z0|)^K of the root, so
+a handful of quadratic steps suffice; 60 leaves room for seeds near a pole of the leading coefficient."""
+SEED_RTOL = 1e-12
+"""Seed accuracy: the continuation's corrector (rtol :data:`STEP_RTOL`) cannot gain back what the seed lost, and
+1e-12 keeps it 3 digits below that."""
+STEP_MAXITER = 12
+"""Corrector budget per continuation step: a predictor inside the trust region is within a few ulps-times-curvature
+of the root, so Newton converges in 2–4 steps; a corrector that needs more is leaving the sheet, and the step is
+halved instead."""
+STEP_RTOL = 1e-9
+"""Corrector accuracy per step: only the sheet matters here (the landing Newton polishes to rounding)."""
+LANDING_MAXITER = 80
+"""Final Newton at the target: at a square-root edge (double root of P in m) Newton converges only linearly
+(ratio 1/2), and 80 halvings take any start within the trust region to rounding."""
+LANDING_RTOL = 4e-16
+"""Final accuracy: rounding of m itself (the stall test in ``_newton`` stops earlier at double roots)."""
+ABERTH_MAXITER = 500
+"""Aberth–Ehrlich converges cubically once the roots separate; from the Cauchy-bound circle that takes O(degree)
+sweeps, and 500 covers the degrees of equations built here (< 100) with room."""
+ABERTH_TOL = 1e-15
+"""Largest relative correction at which the roots are at rounding level (a few ulps)."""
+MAX_STEPS = 2000
+"""Continuation steps per point: the descent is geometric (each accepted step may double), so a point needing more
+than 2000 steps is stalled between nearly coincident sheets and is flagged."""
 
 
 @njit(cache=True)
 def poly_coeffs_at(C, zc, a, da):
-    """a[j] = sum_k C[j, k] z^k and da[j] = d/dz of it (Horner in z)."""
+    """Coefficients in m of P(m, z) at a fixed z: ``a[j] = sum_k C[j, k] z^k`` and ``da[j]`` its z-derivative.
+
+    Parameters
+    ----------
+    C : complex or float 2-D array
+        ``C[j, k]``: coefficient of :math:`m^j z^k`.
+    zc : complex
+        The point z.
+    a, da : complex 1-D arrays of length ``C.shape[0]``
+        Outputs (Horner in z).
+
+    Returns
+    -------
+    None
+        ``a`` and ``da`` are written in place.
+    """
     d1, e1 = C.shape
     for j in range(d1):
         acc = 0j
@@ -103,7 +154,46 @@ def _root_separation(a, mv, work):
 @njit(cache=True)
 def stieltjes_branch_point(C, x, y, Y, mom, a, da):
     """Stieltjes branch at z = x + i y (y >= 0) by vertical continuation from x + iY (see module docstring);
-    ``a`` and ``da`` are complex work arrays of length ``C.shape[0]``."""
+    ``a`` and ``da`` are complex work arrays of length ``C.shape[0]``. Without the status: user ``@njit`` code that
+    must know whether the point converged calls :func:`branch_point_with_status`.
+
+    Parameters
+    ----------
+    C : 2-D array
+        Coefficients of P (``C[j, k]`` of :math:`m^j z^k`), normalised.
+    x, y : float
+        The target z = x + iy, y ≥ 0 (y = 0: the boundary value m(x + i0)).
+    Y : float
+        Start height (> 2 × the support bound).
+    mom : float 1-D array
+        Moments m_0 = 1, m_1, … for the series seed.
+    a, da : complex 1-D arrays
+        Work arrays of length ``C.shape[0]``.
+
+    Returns
+    -------
+    complex
+        m(x + iy) on the Stieltjes branch.
+    """
+    return branch_point_with_status(C, x, y, Y, mom, a, da)[0]
+
+
+@njit(cache=True)
+def branch_point_with_status(C, x, y, Y, mom, a, da):
+    """:func:`stieltjes_branch_point` and its status code.
+
+    Parameters
+    ----------
+    C, x, y, Y, mom, a, da
+        As for :func:`stieltjes_branch_point`.
+
+    Returns
+    -------
+    m : complex
+        The value (the last iterate when not converged).
+    status : int
+        ``BRANCH_OK`` or ``BRANCH_NOT_CONVERGED``.
+    """
     top = max(Y, y)
     z0 = complex(x, top)
     work = np.empty(C.shape[0], dtype=np.complex128)
@@ -114,18 +204,19 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
         s -= mom[k] * zp
         zp = zp / z0
     poly_coeffs_at(C, z0, a, da)
-    mv, _ok = _newton(a, s, 60, 1e-12)
+    mv, seed_ok = _newton(a, s, SEED_MAXITER, SEED_RTOL)
+    seed_status = BRANCH_OK if seed_ok else BRANCH_NOT_CONVERGED
     eta = top
     span = top - y
     if span <= 0.0:
-        return mv
+        return mv, seed_status
     step = 0.9 * span
     floor_ = 1e-11 * (top + 1.0)
     nsteps = 0
     # phases: when the landing on y moves the value too far (x very close to an edge or pole, closer than
     # the stopping height), resume the descent with a 1e-4 smaller stopping height
     for phase in range(4):
-        while eta - y > floor_ and nsteps < 2000:
+        while eta - y > floor_ and nsteps < MAX_STEPS:
             nsteps += 1
             new_eta = eta - step
             if new_eta - y < floor_:
@@ -165,7 +256,7 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
                         if abs(pw + 1.0) > 0.5:
                             break  # not pole-like: only a smaller step can help
                         pred = mv * np.exp(pw * np.log(new_eta / eta))
-                    mn, ok = _newton(a, pred, 12, 1e-9)
+                    mn, ok = _newton(a, pred, STEP_MAXITER, STEP_RTOL)
                     if not ok:
                         continue
                     sep = _root_separation(a, mn, work)
@@ -202,30 +293,86 @@ def stieltjes_branch_point(C, x, y, Y, mom, a, da):
         # final landing on y (real axis if y == 0): Newton without the separation test (double roots at edges)
         zc = complex(x, y)
         poly_coeffs_at(C, zc, a, da)
-        mf, _ok = _newton(a, start, 80, 4e-16)
+        mf, _ok = _newton(a, start, LANDING_MAXITER, LANDING_RTOL)
         if np.isfinite(mf.real) and np.isfinite(mf.imag) and abs(mf - start) < 1e-3 * (abs(start) + 1e-12) + 1e-9:
-            return mf
+            return mf, seed_status
         if y > 0.0 or phase == 3:
-            return start
+            # the descent reached the target height (its corrector converged there): the value stands; otherwise
+            # it is an extrapolation the landing Newton could not confirm
+            reached = eta - y <= floor_
+            return start, seed_status if reached else BRANCH_NOT_CONVERGED
         mv = start
         floor_ *= 1e-4
         step = 0.9 * (eta - y)
-    return mv
+    return mv, BRANCH_NOT_CONVERGED
 
 
 @njit(cache=True)
-def stieltjes_branch(C, zr, zi, Y, mom, out):
-    """Vectorised :func:`stieltjes_branch_point` over points ``zr + i*zi`` (zi >= 0); writes ``out``."""
+def stieltjes_branch_status(C, zr, zi, Y, mom, out, status):
+    """Vectorised :func:`branch_point_with_status` over points ``zr + i*zi`` (zi >= 0).
+
+    Parameters
+    ----------
+    C, Y, mom
+        As for :func:`stieltjes_branch_point`.
+    zr, zi : float 1-D arrays
+        Real and imaginary parts of the points.
+    out : complex 1-D array
+        Output values.
+    status : int64 1-D array
+        Output status codes (``BRANCH_OK`` / ``BRANCH_NOT_CONVERGED``).
+
+    Returns
+    -------
+    None
+        ``out`` and ``status`` are written in place.
+    """
     d1 = C.shape[0]
     a = np.empty(d1, dtype=np.complex128)
     da = np.empty(d1, dtype=np.complex128)
     for i in range(zr.shape[0]):
-        out[i] = stieltjes_branch_point(C, zr[i], zi[i], Y, mom, a, da)
+        out[i], status[i] = branch_point_with_status(C, zr[i], zi[i], Y, mom, a, da)
+
+
+@njit(cache=True)
+def stieltjes_branch(C, zr, zi, Y, mom, out):
+    """Vectorised :func:`stieltjes_branch_point` over points ``zr + i*zi`` (zi >= 0), without the status (use
+    :func:`stieltjes_branch_status` to know which points converged).
+
+    Parameters
+    ----------
+    C, Y, mom
+        As for :func:`stieltjes_branch_point`.
+    zr, zi : float 1-D arrays
+        Real and imaginary parts of the points.
+    out : complex 1-D array
+        Output values.
+
+    Returns
+    -------
+    None
+        ``out`` is written in place.
+    """
+    status = np.empty(zr.shape[0], dtype=np.int64)
+    stieltjes_branch_status(C, zr, zi, Y, mom, out, status)
 
 
 @njit(cache=True)
 def all_roots(a, roots):
-    """All roots of sum_j a[j] m^j (a[-1] != 0) by Aberth–Ehrlich iteration; writes ``roots`` (len(a) - 1)."""
+    """All roots of sum_j a[j] m^j (``a[-1] != 0``) by Aberth–Ehrlich iteration.
+
+    Parameters
+    ----------
+    a : complex 1-D array
+        Coefficients, constant term first.
+    roots : complex 1-D array of length ``len(a) - 1``
+        Output.
+
+    Returns
+    -------
+    bool
+        Whether the largest relative correction fell below :data:`ABERTH_TOL` within :data:`ABERTH_MAXITER`.
+    """
     n = a.shape[0] - 1
     lead = a[n]
     # Cauchy bound for the initial circle
@@ -236,7 +383,8 @@ def all_roots(a, roots):
     for k in range(n):
         ang = 2.0 * np.pi * k / n + 0.4
         roots[k] = 0.5 * rad * complex(np.cos(ang), np.sin(ang))
-    for _ in range(500):
+    converged = False
+    for _ in range(ABERTH_MAXITER):
         maxcorr = 0.0
         for k in range(n):
             p, dp, _ = _eval(a, roots[k])
@@ -253,5 +401,7 @@ def all_roots(a, roots):
             corr = ratio / denom if denom != 0 else ratio
             roots[k] -= corr
             maxcorr = max(maxcorr, abs(corr) / (abs(roots[k]) + 1e-300))
-        if maxcorr < 1e-15:
+        if maxcorr < ABERTH_TOL:
+            converged = True
             break
+    return converged

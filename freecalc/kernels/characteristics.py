@@ -29,9 +29,16 @@ Two solvers (:class:`freecalc.operations.numeric_decompression.Solver` chooses):
   from the previous grid point (the first from the edge expansion), with backtracking that keeps the iterate on the
   second sheet's lower half.
 
+Source model: the arguments ``kind, p, q, c, h, nodes, wts`` of every kernel are ``LINEAR``/``LOG``, the numerator
+and denominator coefficients of the rational Cauchy model in the Joukowski variable u, its centre c and half-width
+h, and the quadrature of the s-density (``LOG`` only).
+
 Every kernel returns a per-point status code (never silently a wrong value): ``OK``, ``NO_BRACKET``,
-``MAX_ITER``, ``LEFT_REGION`` (see the constants below). All take only floats and arrays, so they can be called
-from user ``@njit`` code.
+``MAX_ITER``, ``LEFT_REGION`` (see the constants below); ``tol`` and the iteration limit are arguments. This is the
+solver contract of :mod:`freecalc.numerics.solvers`: the Python wrapper
+(:class:`~freecalc.laws.decompressed.DecompressedLaw`) turns ``status != OK`` into NaN plus a
+:class:`~freecalc.numerics.solvers.ConvergenceWarning` naming the points. All take only floats and arrays, so they
+can be called from user ``@njit`` code.
 """
 from __future__ import annotations
 
@@ -74,7 +81,20 @@ def _poly_and_derivative(coef: np.ndarray, u: complex) -> tuple[complex, complex
 
 @njit(cache=True)
 def source_cauchy(p: np.ndarray, q: np.ndarray, h: float, u: complex) -> tuple[complex, complex]:
-    """G₀(u) = u P(u)/(h Q(u)) and its derivative dG₀/du."""
+    """G₀(u) = u P(u)/(h Q(u)) and its derivative dG₀/du.
+
+    Parameters
+    ----------
+    p, q : float 1-D arrays
+        Coefficients of P and Q (constant term first).
+    h : float
+        Half-width of the Joukowski map.
+    u : complex
+
+    Returns
+    -------
+    G, dG : complex
+    """
     P, dP = _poly_and_derivative(p, u)
     Q, dQ = _poly_and_derivative(q, u)
     r = P / Q
@@ -96,6 +116,16 @@ def source_stieltjes(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float
 
     (singularity subtraction: the bracket is smooth in s, so the quadrature ``nodes``/``wts`` of the s-density
     integrates it accurately, and the singular part continues to the second sheet with :math:`m_s`).
+
+    Parameters
+    ----------
+    kind, p, q, c, h, nodes, wts
+        The source model (see "Source model" in the module docstring).
+    u : complex
+
+    Returns
+    -------
+    z0, dz0, m0, dm0 : complex
     """
     G, dG = source_cauchy(p, q, h, u)
     sig = c + h * (u + 1.0 / u)
@@ -121,7 +151,20 @@ def source_stieltjes(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float
 @njit(cache=True)
 def char_map(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray, wts: np.ndarray,
              f: float, u: complex) -> tuple[complex, complex, complex]:
-    """Z(u) = z₀(u) − (f − 1)/m₀(u), dZ/du and m₀(u)."""
+    """Z(u) = z₀(u) − (f − 1)/m₀(u), dZ/du and m₀(u).
+
+    Parameters
+    ----------
+    kind, p, q, c, h, nodes, wts
+        The source model (see "Source model" in the module docstring).
+    f : float
+        The decompression factor.
+    u : complex
+
+    Returns
+    -------
+    Z, dZ, m0 : complex
+    """
     z0, dz0, m0, dm0 = source_stieltjes(kind, p, q, c, h, nodes, wts, u)
     Z = z0 - (f - 1.0) / m0
     dZ = dz0 + (f - 1.0) * dm0 / (m0 * m0)
@@ -130,7 +173,19 @@ def char_map(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes:
 
 @njit(cache=True)
 def in_region(kind: int, c: float, h: float, u: complex) -> bool:
-    """Second sheet, below the support: |u| > 1, Im u < 0 (and, for LOG, Im σ(u) > −π so e^σ is below too)."""
+    """Second sheet, below the support: |u| > 1, Im u < 0 (and, for LOG, Im σ(u) > −π so e^σ is below too).
+
+    Parameters
+    ----------
+    kind : int
+    c, h : float
+        Centre and half-width of the Joukowski map.
+    u : complex
+
+    Returns
+    -------
+    bool
+    """
     if not (abs(u) > 1.0 and u.imag < 0):
         return False
     if kind == LOG:
@@ -154,6 +209,23 @@ def trace_preimage(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, 
     is bracketed on a geometric grid of ``n_scan`` radii in :math:`(1, r_{\max}]`, then polished by Newton in r
     kept inside the bracket (bisection whenever a step would leave it). The scan starts from the previous θ's root
     (warm start) and only falls back to the full scan when that bracket fails.
+
+    Parameters
+    ----------
+    kind, p, q, c, h, nodes, wts
+        The source model (see "Source model" in the module docstring).
+    f : float
+        The decompression factor.
+    theta : float 1-D array
+        Ray angles.
+    r_max : float
+        Largest radius scanned.
+    n_scan : int
+        Radii of the bracketing scan.
+    tol : float
+        Relative tolerance in r.
+    max_iter : int
+        Newton/bisection budget per ray.
 
     Returns
     -------
@@ -261,7 +333,31 @@ def newton_preimage(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float,
 
     ``u_start[i]`` is the initial guess for point i; with ``warm=True`` the grid is walked in the given order and
     each point after the first starts from its predecessor's solution when that converged (``u_start`` is used
-    otherwise). Returns the preimages, iteration counts and status codes (``OK``, ``MAX_ITER``, ``LEFT_REGION``).
+    otherwise).
+
+    Parameters
+    ----------
+    kind, p, q, c, h, nodes, wts
+        The source model (see "Source model" in the module docstring).
+    f : float
+        The decompression factor.
+    x : float 1-D array
+        Target points.
+    u_start : complex 1-D array
+        Initial guesses.
+    warm : bool
+        Warm-start each point from its converged predecessor.
+    tol : float
+        Relative step tolerance.
+    max_iter : int
+        Newton budget per point.
+
+    Returns
+    -------
+    u : complex ndarray
+    iterations : int ndarray
+    status : int ndarray
+        ``OK``, ``MAX_ITER`` or ``LEFT_REGION``.
     """
     n = x.shape[0]
     u_out = np.empty(n, dtype=np.complex128)
@@ -294,6 +390,24 @@ def critical_points(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float,
 
     These are where the preimage curve leaves the real u axis: Z(u₊) and Z(u₋) are the right and left edges of
     the target support. NaN when a side has no sign change of dZ/du (bisection on the first one from |u| = 1).
+
+    Parameters
+    ----------
+    kind, p, q, c, h, nodes, wts
+        The source model (see "Source model" in the module docstring).
+    f : float
+        The decompression factor.
+    r_max : float
+        Largest |u| scanned.
+    n_scan : int
+        Radii of the scan.
+    tol : float
+        Relative bisection tolerance.
+
+    Returns
+    -------
+    float ndarray of length 2
+        [u₊, u₋].
     """
     out = np.full(2, np.nan)
     log_rmax = math.log(r_max)
@@ -312,6 +426,7 @@ def critical_points(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float,
             r_lo, d_lo = r_hi, d_hi
         if not found:
             continue
+        # bisection halves the bracket each step: 200 steps exceed the 52 bits of a double, so tol is always met
         for _ in range(200):
             mid = 0.5 * (r_lo + r_hi)
             d_mid = char_map(kind, p, q, c, h, nodes, wts, f, complex(sgn * mid, 0.0))[1].real
@@ -342,7 +457,30 @@ def solve_target(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, no
 
     Homotopy in the imaginary part: start at Re z + i·y_start (far away, where u ≈ f h/z on the physical sheet),
     lower Im z geometrically to its target in ``n_steps`` stages with Newton at each; the branch is thereby the
-    continuation of the physical one, whichever sheet of G₀ it ends on. Returns u and status codes.
+    continuation of the physical one, whichever sheet of G₀ it ends on.
+
+    Parameters
+    ----------
+    kind, p, q, c, h, nodes, wts
+        The source model (see "Source model" in the module docstring).
+    f : float
+        The decompression factor.
+    z : complex 1-D array
+        Targets (Im z ≥ 0).
+    y_start : float
+        Starting height.
+    n_steps : int
+        Homotopy stages.
+    tol : float
+        Relative Newton tolerance.
+    max_iter : int
+        Newton budget per stage.
+
+    Returns
+    -------
+    u : complex ndarray
+    status : int ndarray
+        ``OK`` or ``MAX_ITER`` / ``LEFT_REGION`` per point.
     """
     n = z.shape[0]
     u_out = np.empty(n, dtype=np.complex128)
@@ -378,7 +516,20 @@ def solve_target(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, no
 @njit(cache=True)
 def char_map_many(kind: int, p: np.ndarray, q: np.ndarray, c: float, h: float, nodes: np.ndarray, wts: np.ndarray,
                   f: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised :func:`char_map`: Z(u) and m₀(u) over a 1-D complex array."""
+    """Vectorised :func:`char_map`: Z(u) and m₀(u) over a 1-D complex array.
+
+    Parameters
+    ----------
+    kind, p, q, c, h, nodes, wts
+        The source model (see "Source model" in the module docstring).
+    f : float
+        The decompression factor.
+    u : complex 1-D array
+
+    Returns
+    -------
+    Z, m0 : complex ndarray
+    """
     n = u.shape[0]
     Z = np.empty(n, dtype=np.complex128)
     m = np.empty(n, dtype=np.complex128)

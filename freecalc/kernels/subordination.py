@@ -72,11 +72,38 @@ OPT_SIZE = 6
 
 _EPS = 2.220446049250313e-16
 
+WARM_START_MAXITER = 30
+"""Newton budget for a point started from a converged neighbour's ω (inside the basin: < 10 steps); a point that
+needs more goes through the full continuation with the caller's ``maxiter``."""
+FIRST_RATIO = 1e-3
+"""First step of the continuation in Im λ (ε → 10⁻³ε): ω varies on the scale ε, so a warm start from height ε is
+within the basin at 10⁻³ε for all but edge points, which the retry rule handles."""
+MIN_RATIO = 1e-4
+"""Smallest ratio after successes (the ratio is squared after each success, down to this)."""
+GIVE_UP_RATIO = 0.95
+"""A failed stage retries with the square root of the ratio; above this the stages no longer make progress and
+the point is flagged as not converged."""
+
 
 @njit(cache=True)
 def law_stieltjes_d(kind: int, par: np.ndarray, nodes: np.ndarray, weights: np.ndarray,
                     z: complex) -> tuple[complex, complex]:
-    """m(z) and m'(z) of an input law at any z off its support (boundary value from above on the real axis)."""
+    """m(z) and m'(z) of an input law at any z off its support (boundary value from above on the real axis).
+
+    Parameters
+    ----------
+    kind : int
+        ``KIND_QUADRATIC`` or ``KIND_DISCRETE``.
+    par : float 1-D array
+        Closed-form parameters (quadratic kind).
+    nodes, weights : float 1-D arrays
+        Quadrature nodes and weights (discrete kind).
+    z : complex
+
+    Returns
+    -------
+    m, dm : complex
+    """
     if kind == KIND_QUADRATIC:
         lower = z.imag < 0.0
         # +0.0 imaginary part on the real axis: the principal roots then give m(x + i0)
@@ -128,7 +155,23 @@ def _project(w, floor):
 
 @njit(cache=True)
 def subordination_residual(op, lam, w, ka, pa, xa, wa, kb, pb, xb, wb, opts):
-    """f(ω) = ω − T(ω), f'(ω) and the result's m(λ) for the current ω (see the module docstring)."""
+    """f(ω) = ω − T(ω), f'(ω) and the result's m(λ) for the current ω (see the module docstring).
+
+    Parameters
+    ----------
+    op : int
+        ``OP_ADD``, ``OP_MUL`` or ``OP_POWER``.
+    lam, w : complex
+        Spectral point λ and current ω.
+    ka, pa, xa, wa, kb, pb, xb, wb
+        The two input laws (kind, parameters, nodes, weights; see :func:`law_stieltjes_d`).
+    opts : float 1-D array
+        The ``OPT_*`` layout.
+
+    Returns
+    -------
+    f, df, m : complex
+    """
     if op == OP_ADD:
         ha, dha, ma = _h_add(ka, pa, xa, wa, w)
         wbv = _project(lam + ha, lam.imag)  # Im ω_b ≥ Im z as well; rounding must not cross the axis
@@ -221,7 +264,7 @@ def _solve_point(op, lam, w0, start_kind, ka, pa, xa, wa, kb, pb, xb, wb, opts, 
         # (Denjoy–Wolff), hence the right one; a real one may be a spurious root: redo those by continuation,
         # unless start_kind == 2 and it lies within 0.05 ε₀ of the start (ω is continuous up to the real axis,
         # so a start from a converged neighbour lands next to the true root; a spurious one is generically far)
-        w, m, conv, its, res = _newton(op, lam, w0, ka, pa, xa, wa, kb, pb, xb, wb, opts, 30)
+        w, m, conv, its, res = _newton(op, lam, w0, ka, pa, xa, wa, kb, pb, xb, wb, opts, WARM_START_MAXITER)
         total += its
         if conv:
             if w.imag > _floor_imag(op, lam, opts) + 1e-10 * (1.0 + abs(w)):
@@ -238,7 +281,7 @@ def _solve_point(op, lam, w0, start_kind, ka, pa, xa, wa, kb, pb, xb, wb, opts, 
     total += its
     if not conv:
         return w, m, False, total, res
-    ratio = 1e-3
+    ratio = FIRST_RATIO
     while eps > target:
         nxt = eps * ratio
         if nxt < etamin or nxt < target:
@@ -248,10 +291,10 @@ def _solve_point(op, lam, w0, start_kind, ka, pa, xa, wa, kb, pb, xb, wb, opts, 
         total += its
         if conv:
             w, m, eps = wn, mn, nxt
-            ratio = max(ratio * ratio, 1e-4)
+            ratio = max(ratio * ratio, MIN_RATIO)
         else:
             ratio = math.sqrt(ratio)
-            if ratio > 0.95:
+            if ratio > GIVE_UP_RATIO:
                 return wn, mn, False, total, res
     return w, m, True, total, res
 

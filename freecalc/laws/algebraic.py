@@ -23,7 +23,8 @@ import numpy as np
 import sympy as sp
 
 from freecalc._params import SymbolicParameterError
-from freecalc.kernels.branches import stieltjes_branch
+from freecalc.kernels.branches import BRANCH_OK, stieltjes_branch_status
+from freecalc.numerics.solvers import SolverStatus, handle_failures
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.numerics.quadrature import IntervalRule
 from freecalc.symbolic import algebraic as A
@@ -247,7 +248,9 @@ class AlgebraicLaw(Law):
             # eta Im m(a + i eta) -> mass; a continuous part adds O(sqrt(eta)) at worst (x^(-1/2) edges). Not
             # smaller: sheets sharing the pole (same residue) become inseparable in double precision
             eta = 1e-7 * scale
-            val = _branch(raw, np.array([fa]), np.array([eta]))[0]
+            # an estimate only: it is snapped to an exact candidate (or refused) below, so the continuation's
+            # status (often a stall between sheets sharing the pole, extrapolated) is not a failure here
+            val = _branch(raw, np.array([fa]), np.array([eta]), checked=False)[0]
             est = eta * val.imag
             best = min(cands, key=lambda w: abs(complex(w) - est))
             if abs(complex(best) - est) > 1e-3:
@@ -397,10 +400,14 @@ class AlgebraicLaw(Law):
         return zc - 1.0 / w
 
 
-def _branch(n: _Numeric, xr: np.ndarray, yi: np.ndarray) -> np.ndarray:
+def _branch(n: _Numeric, xr: np.ndarray, yi: np.ndarray, checked: bool = True) -> np.ndarray:
     out = np.empty(xr.shape[0], dtype=np.complex128)
-    stieltjes_branch(n.C, np.ascontiguousarray(xr, dtype=float), np.ascontiguousarray(yi, dtype=float),
-                     float(n.Y), n.mom, out)
+    status = np.empty(xr.shape[0], dtype=np.int64)
+    stieltjes_branch_status(n.C, np.ascontiguousarray(xr, dtype=float), np.ascontiguousarray(yi, dtype=float),
+                            float(n.Y), n.mom, out, status)
+    if checked:
+        handle_failures(SolverStatus.from_flags(status == BRANCH_OK), "Stieltjes branch continuation",
+                        points=xr + 1j * yi, stacklevel=4)
     return out
 
 

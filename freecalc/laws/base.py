@@ -13,6 +13,7 @@ Operations defined in higher layers (shift/scale pushforwards, decompression) at
 """
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from functools import cached_property
@@ -24,6 +25,7 @@ import sympy as sp
 from freecalc._params import Parameter, SymbolicParameterError, check_count, is_symbolic_value
 from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
 from freecalc.numerics.series import horner, s_series_from_moments
+from freecalc.numerics.solvers import handle_failures, newton_fd
 from freecalc.laws.extension import ExtensionHooks
 from freecalc.laws.stats_vocabulary import StatsVocabulary
 from freecalc.laws.symbolic_face import SymbolicFace, check_order as _check_order
@@ -237,6 +239,25 @@ class Law(StatsVocabulary, ExtensionHooks):
     def with_size(self, size: int | None) -> Law:
         """The same law describing matrices of dimension ``size``."""
         return self.replace(size=size)
+
+    def with_report(self, report: Any) -> Law:
+        """A copy of this law carrying ``report`` as ``law.decompression_report`` (this law is left unchanged).
+
+        Operations build their report first and attach it to a fresh copy, so no published law is ever modified.
+
+        Parameters
+        ----------
+        report : DecompressionReport
+            The report of the operation that produced this law.
+
+        Returns
+        -------
+        Law
+            An equal law (same type, parameters, size and extra state) with the report attached.
+        """
+        out = copy.copy(self)
+        object.__setattr__(out, "decompression_report", report)
+        return out
 
     def _identity(self) -> tuple[Any, ...]:
         """Extra state that distinguishes laws with equal parameters (data-backed laws override)."""
@@ -630,15 +651,8 @@ class Law(StatsVocabulary, ExtensionHooks):
         if not (math.isfinite(k1) and math.isfinite(k2)):
             raise NotImplementedError(f"the R-transform of {self!r} is found by Newton from the start 1/w + κ1 + κ2 w, "
                                       f"and this law has no finite {'mean' if not math.isfinite(k1) else 'variance'}")
-        zc = 1.0 / w + k1 + k2 * w
-        for _ in range(60):
-            f = self._stieltjes_any(zc) + w
-            h = 1e-7 * np.maximum(1.0, np.abs(zc))
-            dm = (self._stieltjes_any(zc + h) - self._stieltjes_any(zc - h)) / (2 * h)
-            step = f / dm
-            zc = zc - step
-            if np.all(np.abs(step) <= 1e-14 * np.maximum(1.0, np.abs(zc))):
-                break
+        zc, status = newton_fd(lambda u: self._stieltjes_any(u) + w, 1.0 / w + k1 + k2 * w)
+        handle_failures(status, f"R-transform of {self!r} (Newton inversion of m)", points=w, stacklevel=5)
         return zc - 1.0 / w
 
     def _stieltjes_any(self, z: np.ndarray) -> np.ndarray:
@@ -652,14 +666,9 @@ class Law(StatsVocabulary, ExtensionHooks):
         m1 = self.moment(1)
         chi = w / m1
         psi = lambda u: -self._stieltjes_any(1.0 / u) / u - 1.0  # noqa: E731
-        for _ in range(60):
-            h = 1e-7 * np.maximum(1e-3, np.abs(chi))
-            f = psi(chi) - w
-            d = (psi(chi + h) - psi(chi - h)) / (2 * h)
-            step = f / d
-            chi = chi - step
-            if np.all(np.abs(step) <= 1e-14 * np.maximum(1e-3, np.abs(chi))):
-                break
+        # scale floor 1e-3: χ ≈ w/m1 is small near w = 0, where an absolute step of 1e-14 would be too loose
+        chi, status = newton_fd(lambda u: psi(u) - w, chi, scale_floor=1e-3)
+        handle_failures(status, f"S-transform of {self!r} (Newton inversion of ψ)", points=w, stacklevel=5)
         return chi * (1 + w) / w
 
     def _rvs(self, size: Any, rng: np.random.Generator) -> Any:

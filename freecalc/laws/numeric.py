@@ -25,7 +25,6 @@ iteration counts, subordination function) for inspection.
 """
 from __future__ import annotations
 
-import enum
 import math
 import warnings
 from abc import ABC, abstractmethod
@@ -37,23 +36,9 @@ import numpy as np
 
 from freecalc.laws.base import Law
 from freecalc.numerics.quadrature import IntervalRule, gauss_legendre
+from freecalc.numerics.solvers import ConvergenceError, ConvergenceWarning, FailurePolicy, SolverStatus
 
 __all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceWarning", "ConvergenceError"]
-
-
-class ConvergenceWarning(RuntimeWarning):
-    """Some evaluation points of a numeric law did not converge (their values are NaN)."""
-
-
-class ConvergenceError(RuntimeError):
-    """Evaluation points of a numeric law did not converge (raised under ``FailurePolicy.RAISE``)."""
-
-
-class FailurePolicy(enum.Enum):
-    """What a :class:`NumericLaw` does with points whose solver did not converge."""
-
-    WARN = "warn"    #: return NaN there and emit a ConvergenceWarning naming the points
-    RAISE = "raise"  #: raise ConvergenceError naming the points
 
 
 @dataclass(frozen=True)
@@ -81,6 +66,12 @@ class Solution:
     converged: np.ndarray
     iterations: np.ndarray
     residual: np.ndarray
+
+    @property
+    def status(self) -> SolverStatus:
+        """The solver contract's view of this solution (:class:`~freecalc.numerics.solvers.SolverStatus`)."""
+        return SolverStatus(np.asarray(self.converged, bool).ravel(), np.asarray(self.iterations).ravel(),
+                            np.asarray(self.residual, float).ravel())
 
     @property
     def failed(self) -> np.ndarray:

@@ -18,6 +18,12 @@ Routes (:class:`Method`):
 * ``NUMERIC`` — subordination (:mod:`freecalc.operations.subordination`), for any laws with a numeric face.
 * ``AUTO`` (default) — ``EXACT`` when both laws are algebraic, else ``NUMERIC``.
 
+Each operation (:class:`Convolution`: ⊞ and ⊠) is a table of three routes tried in order — **closed form** (the
+identities registered per law class pair with :func:`register_add_identity` / :func:`register_mul_identity`,
+looked up along both laws' MROs, in both orders), **algebraic** (both laws have an equation) and **numeric**
+(subordination) — and a :class:`Method` selects which of them may run (:data:`METHOD_ROUTES`): the first route
+that applies gives the result. A law defined anywhere adds a closed form by registering it next to its class.
+
 ⊠ is the law of :math:`A^{1/2} B A^{1/2}`: it needs one factor on :math:`[0, \infty)` and non-zero means (the
 S-transform route); both factors on :math:`[0, \infty)` for the numeric route.
 
@@ -29,6 +35,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -38,10 +45,12 @@ from freecalc.laws.base import Law, dispatch
 from freecalc.laws.discrete import PointMass
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
 from freecalc.laws.semicircle import Semicircle
+from freecalc.operations.subordination import free_add_numeric, free_mul_numeric
 from freecalc.symbolic import algebraic as A
 from freecalc.symbolic import transforms as T
 
-__all__ = ["Method", "free_add", "free_mul", "register_add_identity", "register_mul_identity"]
+__all__ = ["Method", "free_add", "free_mul", "register_add_identity", "register_mul_identity", "Convolution", "ADD",
+           "MUL", "METHOD_ROUTES", "law_argument"]
 
 
 class Method(enum.Enum):
@@ -53,7 +62,23 @@ class Method(enum.Enum):
 
 
 def as_method(method: Any, where: str) -> Method:
-    """A :class:`Method` from a member or its value (``"exact"``), with a clear error otherwise."""
+    """A :class:`Method` from a member or its value (``"exact"``), with a clear error otherwise.
+
+    Parameters
+    ----------
+    method : Method or str
+    where : str
+        The calling function (for the message).
+
+    Returns
+    -------
+    Method
+
+    Raises
+    ------
+    ValueError
+        Not a member or a member's value.
+    """
     if isinstance(method, Method):
         return method
     try:
@@ -63,19 +88,58 @@ def as_method(method: Any, where: str) -> Method:
         raise ValueError(f"{where}: method must be one of {allowed}, got {method!r}") from None
 
 
-def check_law(value: Any, name: str, where: str) -> Law:
+def law_argument(value: Any, name: str, where: str) -> Law:
+    """``value`` if it is a :class:`~freecalc.laws.base.Law`, else a ``TypeError`` naming the argument.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    name : str
+        Its name (``"a"``).
+    where : str
+        The calling function.
+
+    Returns
+    -------
+    Law
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a Law.
+    """
     if not isinstance(value, Law):
         raise TypeError(f"{where}: {name} must be a freecalc Law, got {type(value).__name__} {value!r}")
     return value
 
 
 def common_size(*laws: Law) -> int | None:
-    """The matrix dimension shared by all laws, else None."""
+    """The matrix dimension shared by all laws, else None.
+
+    Parameters
+    ----------
+    *laws : Law
+
+    Returns
+    -------
+    int or None
+    """
     sizes = {law.size for law in laws}
     return sizes.pop() if len(sizes) == 1 else None
 
 
 def is_algebraic(law: Law) -> bool:
+    """Whether ``law`` has an algebraic equation (``law.is_algebraic``).
+
+    Parameters
+    ----------
+    law : Law
+
+    Returns
+    -------
+    bool
+    """
     return bool(getattr(law, "is_algebraic", False))
 
 
@@ -84,21 +148,49 @@ _ADD_RULES: dict[tuple[type, type], Callable[[Law, Law], Law | None]] = {}
 _MUL_RULES: dict[tuple[type, type], Callable[[Law, Law], Law | None]] = {}
 
 
-def register_add_identity(ta: type, tb: type):
-    """Register ``rule(a, b) -> Law | None`` for ``a ⊞ b`` with ``type(a) is ta`` and ``type(b) is tb``
-    (tried in both orders; return None when the identity does not apply to these parameters)."""
-    def deco(func):
-        _ADD_RULES[(ta, tb)] = func
+Identity = Callable[[Law, Law], "Law | None"]
+
+
+def _registrar(rules: dict, ta: type, tb: type) -> Callable[[Identity], Identity]:
+    def deco(func: Identity) -> Identity:
+        rules[(ta, tb)] = func
         return func
     return deco
 
 
-def register_mul_identity(ta: type, tb: type):
-    """As :func:`register_add_identity` for ⊠."""
-    def deco(func):
-        _MUL_RULES[(ta, tb)] = func
-        return func
-    return deco
+def register_add_identity(ta: type, tb: type) -> Callable[[Identity], Identity]:
+    """Register ``rule(a, b) -> Law | None`` as a closed form of ``a ⊞ b`` for laws of classes ``ta`` and ``tb``.
+
+    Tried for ``isinstance(a, ta) and isinstance(b, tb)`` in both orders; the rule returns None when the identity
+    does not hold for these parameters (another route then runs).
+
+    Parameters
+    ----------
+    ta, tb : type
+        Law classes (``Law`` matches any law).
+
+    Returns
+    -------
+    callable
+        The decorator (it returns the rule unchanged).
+    """
+    return _registrar(_ADD_RULES, ta, tb)
+
+
+def register_mul_identity(ta: type, tb: type) -> Callable[[Identity], Identity]:
+    """As :func:`register_add_identity`, for ``a ⊠ b``.
+
+    Parameters
+    ----------
+    ta, tb : type
+        Law classes.
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+    return _registrar(_MUL_RULES, ta, tb)
 
 
 def _identity(rules: dict, a: Law, b: Law) -> Law | None:
@@ -117,7 +209,17 @@ def _is_zero(expr: Any) -> bool:
 
 
 def values(law: Law) -> dict[str, Any]:
-    """Parameter values: exact sympy numbers when anything is symbolic (no float contamination), else floats."""
+    """Parameter values: exact sympy numbers when anything is symbolic (no float contamination), else floats.
+
+    Parameters
+    ----------
+    law : Law
+
+    Returns
+    -------
+    dict
+        Parameter name → value.
+    """
     return dict(law.sym.params) if law.is_symbolic else law.params
 
 
@@ -177,44 +279,87 @@ def _check_mul(a: Law, b: Law, where: str) -> None:
                              f"undefined")
 
 
-# -- the two operations --------------------------------------------------------------------------------------------
-def _numeric_module():
-    from freecalc.operations import subordination  # lazy: same layer, heavier import
-    return subordination
+# -- the two operations as route tables ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Convolution:
+    """One free convolution as data: its closed forms, its algebraic and numeric routes and its input check.
+
+    Attributes
+    ----------
+    name : str
+        Public name (``"free_add"``), used in messages.
+    identities : dict
+        The registered closed forms, (class, class) → rule.
+    equations : callable
+        ``equations(P_a, P_b, m, z) -> P``: the algebraic route (polynomial method).
+    numeric : callable
+        ``numeric(a, b, **opts) -> Law``: the subordination route.
+    check : callable
+        ``check(a, b, where)``: raises for inputs no route other than a closed form can take.
+    """
+
+    name: str
+    identities: dict
+    equations: Callable[..., Any]
+    numeric: Callable[..., Law]
+    check: Callable[[Law, Law, str], None]
 
 
-_OPS = {"add": (_ADD_RULES, A.add_equations, "free_add_numeric"),
-        "mul": (_MUL_RULES, A.mul_equations, "free_mul_numeric")}
+def _no_check(a: Law, b: Law, where: str) -> None:
+    """⊞ takes any two laws."""
 
 
-def _combine(a: Law, b: Law, method: Method, opts: dict, op: str) -> Law:
-    """One route rule for ⊞ and ⊠: a named identity, else the exact polynomial, else subordination."""
+ADD = Convolution("free_add", _ADD_RULES, A.add_equations, free_add_numeric, _no_check)
+MUL = Convolution("free_mul", _MUL_RULES, A.mul_equations, free_mul_numeric, _check_mul)
+
+
+def _closed_form(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:
+    return _identity(op.identities, a, b)
+
+
+def _algebraic(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:
+    if not (is_algebraic(a) and is_algebraic(b)):
+        return None
+    P = op.equations(to_algebraic(a).equation, to_algebraic(b).equation, T.m, T.z)
+    return AlgebraicLaw(P, size=common_size(a, b), reduce=False)
+
+
+def _numeric(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:
+    return op.numeric(a, b, **opts)
+
+
+METHOD_ROUTES: dict[Method, tuple[Callable[[Convolution, Law, Law, dict], Law | None], ...]] = {
+    Method.AUTO: (_closed_form, _algebraic, _numeric),
+    Method.EXACT: (_closed_form, _algebraic),
+    Method.NUMERIC: (_numeric,),
+}
+"""Method → the routes it may run, in order; the first that applies (returns a law) gives the result."""
+
+
+def _combine(op: Convolution, a: Law, b: Law, method: Method, opts: dict) -> Law:
+    """Run the routes of ``method`` in order; the operation's input check runs before the first non-closed form."""
     size = common_size(a, b)
-    rules, exact, numeric = _OPS[op]
-    name = f"free_{op}"
-    if method is not Method.NUMERIC:
-        named = _identity(rules, a, b)
-        if named is not None:
-            return named.with_size(size) if named.size != size else named
-    if op == "mul":
-        _check_mul(a, b, name)
-    if method is not Method.NUMERIC:
-        if is_algebraic(a) and is_algebraic(b):
-            P = exact(to_algebraic(a).equation, to_algebraic(b).equation, T.m, T.z)
-            return AlgebraicLaw(P, size=size, reduce=False)
-        if method is Method.EXACT:
-            bad = a if not is_algebraic(a) else b
-            raise TypeError(f"{name}: method=Method.EXACT needs algebraic laws; {bad!r} is not algebraic "
-                            f"(use Method.AUTO or Method.NUMERIC)")
-    return getattr(_numeric_module(), numeric)(a, b, **opts)
+    checked = False
+    for route in METHOD_ROUTES[method]:
+        if route is not _closed_form and not checked:
+            op.check(a, b, op.name)
+            checked = True
+        out = route(op, a, b, opts)
+        if out is not None:
+            return out.with_size(size) if out.size != size else out
+    bad = a if not is_algebraic(a) else b
+    raise TypeError(f"{op.name}: method=Method.EXACT needs algebraic laws or a closed form; {bad!r} is not "
+                    f"algebraic (use Method.AUTO or Method.NUMERIC)")
 
 
-def _add2(a: Law, b: Law, method: Method, opts: dict) -> Law:
-    return _combine(a, b, method, opts, "add")
-
-
-def _mul2(a: Law, b: Law, method: Method, opts: dict) -> Law:
-    return _combine(a, b, method, opts, "mul")
+def _fold(op: Convolution, laws: tuple[Any, ...], method: Any, opts: dict) -> Law:
+    method = as_method(method, op.name)
+    names = ("a", "b", *(f"more[{i}]" for i in range(len(laws) - 2)))
+    checked = [law_argument(x, name, op.name) for x, name in zip(laws, names)]
+    out = checked[0]
+    for nxt in checked[1:]:
+        out = _combine(op, out, nxt, method, opts)
+    return out
 
 
 def free_add(a: Law, b: Law, *more: Law, method: Any = Method.AUTO, **opts: Any) -> Law:
@@ -236,32 +381,46 @@ def free_add(a: Law, b: Law, *more: Law, method: Any = Method.AUTO, **opts: Any)
         A named law when a closed-form identity applies, an :class:`AlgebraicLaw` on the exact route, a numeric
         law otherwise.
 
+    Raises
+    ------
+    TypeError
+        An argument is not a Law; ``Method.EXACT`` with a law that has neither an equation nor a closed form.
+    ValueError
+        ``method`` is not a :class:`Method`.
+
     Examples
     --------
     >>> import freecalc as fc
     >>> fc.free_add(fc.Semicircle(1.0), fc.Semicircle(1.0))
     Semicircle(r=1.41421, center=0)
     """
-    method = as_method(method, "free_add")
-    laws = [check_law(x, name, "free_add") for x, name in zip((a, b, *more), ("a", "b", *(
-        f"more[{i}]" for i in range(len(more)))))]
-    out = laws[0]
-    for nxt in laws[1:]:
-        out = _add2(out, nxt, method, opts)
-    return out
+    return _fold(ADD, (a, b, *more), method, opts)
 
 
 def free_mul(a: Law, b: Law, *more: Law, method: Any = Method.AUTO, **opts: Any) -> Law:
     r"""Free multiplicative convolution :math:`a \boxtimes b \boxtimes \dots`: the limiting spectral law of
     :math:`A^{1/2} Q B Q^\top A^{1/2}` (A on :math:`[0, \infty)`, non-zero means).
 
-    Parameters and routes as in :func:`free_add`. Raises ``ValueError`` when no factor lives on
-    :math:`[0, \infty)` or a mean is 0 (the S-transform does not exist).
+    Parameters
+    ----------
+    a, b, *more : Law
+        The laws (two or more); one factor of each product must live on :math:`[0, \infty)`.
+    method : Method, default Method.AUTO
+        ``EXACT`` (polynomial method, algebraic laws only), ``NUMERIC`` (subordination) or ``AUTO``.
+    **opts
+        Options of the numeric route (see :func:`freecalc.operations.subordination.free_mul_numeric`).
+
+    Returns
+    -------
+    Law
+        A named law when a closed-form identity applies, an :class:`AlgebraicLaw` on the exact route, a numeric
+        law otherwise.
+
+    Raises
+    ------
+    ValueError
+        No factor lives on :math:`[0, \infty)`, or a mean is 0 (the S-transform does not exist).
+    TypeError
+        An argument is not a Law; ``Method.EXACT`` with a law that has neither an equation nor a closed form.
     """
-    method = as_method(method, "free_mul")
-    laws = [check_law(x, name, "free_mul") for x, name in zip((a, b, *more), ("a", "b", *(
-        f"more[{i}]" for i in range(len(more)))))]
-    out = laws[0]
-    for nxt in laws[1:]:
-        out = _mul2(out, nxt, method, opts)
-    return out
+    return _fold(MUL, (a, b, *more), method, opts)

@@ -5,7 +5,6 @@ r"""What the input of free decompression allows: the floor of the spectrum and t
   submatrices below by σ. :func:`source_floor` says when the input is PSD, :func:`resolve_floor` validates a
   given floor, :func:`below_floor` tests a candidate result (used by
   :func:`freecalc.operations.decompression.decompress` and the numeric route).
-* :class:`DecompressionError` lives here (below the route modules, which raise it).
 * **options** — :func:`check_options` refuses, before any work, the options the chosen route does not take,
   naming them and listing the valid ones.
 """
@@ -18,17 +17,10 @@ from typing import Any
 import numpy as np
 
 from freecalc.laws.base import Law
+from freecalc.operations.decompression_core import DecompressionError
 
-__all__ = ["DecompressionError", "PSD_ROUNDOFF", "source_floor", "resolve_floor", "below_floor", "check_options",
+__all__ = ["PSD_ROUNDOFF", "source_floor", "resolve_floor", "below_floor", "check_options",
            "NUMERIC_DATA_OPTIONS", "NUMERIC_LAW_OPTIONS", "PARAMETRIC_OPTIONS"]
-
-class DecompressionError(ValueError):
-    """Decompression by this factor gives no probability measure, or one below the floor; ``max_factor`` is the
-    largest valid factor (NaN when unknown, e.g. on the numeric route)."""
-
-    def __init__(self, message: str, max_factor: float) -> None:
-        super().__init__(message)
-        self.max_factor = max_factor
 
 
 PSD_ROUNDOFF = 64.0
@@ -69,6 +61,15 @@ def source_floor(law: Law) -> float | None:
     PSD, and free decompression of a law of a PSD matrix's compression must be PSD again; a law on [0, ∞) is
     therefore decompressed under the floor 0 (pass ``floor=-math.inf`` to lift it, e.g. for a shifted Wigner
     matrix whose submatrices happen to be positive).
+
+    Parameters
+    ----------
+    law : Law
+        The source law.
+
+    Returns
+    -------
+    float or None
     """
     got = _lowest(law)
     if got is None:
@@ -83,6 +84,18 @@ def resolve_floor(law: Law, floor: Any) -> float | None:
     ``floor=None``: :func:`source_floor` (0 for PSD input). ``floor=-inf``: no bound. A finite floor σ (a ridge,
     A = K + σI with K PSD) must not exceed the source's lowest eigenvalue: the principal submatrices of A are ≥ σ
     too.
+
+    Parameters
+    ----------
+    law : Law
+        The source law.
+    floor : float or None
+        The floor as given (None, a real number or ``-math.inf``).
+
+    Returns
+    -------
+    float or None
+        The bound, or None for no bound.
 
     Raises
     ------
@@ -112,7 +125,19 @@ def resolve_floor(law: Law, floor: Any) -> float | None:
 
 
 def below_floor(out: Law, floor: float | None) -> float | None:
-    """The lowest point of ``out`` when it reaches below ``floor`` (beyond round-off), else None."""
+    """The lowest point of ``out`` when it reaches below ``floor`` (beyond round-off), else None.
+
+    Parameters
+    ----------
+    out : Law
+        A candidate result.
+    floor : float or None
+        The bound (None: no bound).
+
+    Returns
+    -------
+    float or None
+    """
     if floor is None or _is_sym_law(out):
         return None
     got = _lowest(out)
@@ -144,6 +169,23 @@ def check_options(opts: dict[str, Any], *, route: str, data: bool, exact: bool, 
 
     ``route`` is the requested route's value ("auto", "exact", "numeric", "parametric"), ``data`` whether the
     source is eigenvalues (Empirical), ``exact`` whether the law has an exact rule (AUTO then takes it).
+
+    Parameters
+    ----------
+    opts : dict
+        The options given.
+    route : str
+        The requested route's value.
+    data : bool
+        Whether the source is eigenvalues.
+    exact : bool
+        Whether the law has an exact rule or an equation.
+    law_name : str
+        For the message.
+
+    Returns
+    -------
+    None
 
     Raises
     ------

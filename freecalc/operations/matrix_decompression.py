@@ -48,7 +48,12 @@ import numpy as np
 from freecalc._options import coerce_enum
 from freecalc.laws.base import Law
 from freecalc.laws.empirical import Empirical
-from freecalc.operations.decompression import DecompressionError, DecompressionReport, DecompressionWarning
+from freecalc.operations.decompression_core import (
+    DecompressionError,
+    DecompressionReport,
+    DecompressionWarning,
+    RouteRegistry,
+)
 from freecalc.operations.model_check import (
     HALVES, CheckPair, ModelCheck, ModelCheckWarning, check_statistic, threshold_for,
 )
@@ -82,6 +87,10 @@ class MatrixRoute(enum.Enum):
 RouteFunction = Callable[[np.ndarray, int, int, "float | None"], Law]
 
 
+ROUTES: RouteRegistry[MatrixRoute, RouteFunction] = RouteRegistry("matrix decompression")
+"""Route → ``fn(eigenvalues, n_s, n, floor) -> Law`` (a law of size n); a new route is one registration."""
+
+
 def _free(eigs: np.ndarray, n_s: int, n: int, floor: float | None) -> Law:
     law = Empirical(eigs, size=n_s)
     return law.decompress(n) if floor is None else law.decompress(n, floor=floor)
@@ -91,8 +100,8 @@ def _operator(eigs: np.ndarray, n_s: int, n: int, floor: float | None) -> Law:
     return decompress_operator(eigs, n_s, n, floor=floor)
 
 
-ROUTES: dict[MatrixRoute, RouteFunction] = {MatrixRoute.FREE: _free, MatrixRoute.OPERATOR: _operator}
-"""Route → ``fn(eigenvalues, n_s, n, floor) -> Law`` (a law of size n); a new route is one entry here."""
+ROUTES.register(MatrixRoute.FREE, _free)
+ROUTES.register(MatrixRoute.OPERATOR, _operator)
 
 
 @dataclass(frozen=True)
@@ -377,7 +386,7 @@ def decompress_matrix(A: Any, sample: int, *, to: int | None = None, repeats: in
         report = DecompressionReport(None, summary, model_check=mc, repeats=tuple(laws))
     else:
         report = replace(base, reason=f"{base.reason}; {summary}", model_check=mc, repeats=tuple(laws))
-    central._set("decompression_report", report)
+    central = central.with_report(report)
     if mc.passed is False:
         warnings.warn(f"model check {mc.reason}", ModelCheckWarning, stacklevel=2)
     return central

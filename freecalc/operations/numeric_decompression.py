@@ -60,7 +60,8 @@ from freecalc.kernels import characteristics as K
 from freecalc.laws.base import Law
 from freecalc.laws.decompressed import DecompressedLaw, DecompressedPiece, Solver
 from freecalc.laws.empirical import Empirical, FittedSpectrum
-from freecalc.operations.decompression_checks import NUMERIC_DATA_OPTIONS, DecompressionError, resolve_floor
+from freecalc.operations.decompression_checks import NUMERIC_DATA_OPTIONS, resolve_floor
+from freecalc.operations.decompression_core import DecompressionError
 from freecalc._options import coerce_enum
 
 __all__ = ["decompress_numeric", "Solver", "fit_law", "NEGATIVE_DENSITY_TOL", "MASS_TOL", "FLOOR_RTOL"]
@@ -94,6 +95,19 @@ def fit_law(law: Law, *, shift: float = 0.0, **smooth_options: Any) -> FittedSpe
     Empirical laws are smoothed (``smooth_options`` go to :meth:`Empirical.smooth`); a FittedSpectrum is used as is
     (translated when its model is in the eigenvalue variable); any other law with a single compact support interval
     and no atoms is fitted to its own quadrature rule on its known support (noise level of 10⁶ samples).
+
+    Parameters
+    ----------
+    law : Law
+        The source.
+    shift : float
+        Translation applied first (−floor: decompression commutes with translations).
+    **smooth_options
+        Options of :meth:`Empirical.smooth`.
+
+    Returns
+    -------
+    FittedSpectrum
     """
     shift = float(shift)
     if isinstance(law, FittedSpectrum):
@@ -128,7 +142,8 @@ def fit_law(law: Law, *, shift: float = 0.0, **smooth_options: Any) -> FittedSpe
         raise NotImplementedError(
             f"numeric decompression of {law!r}: its support {sup[0]} is unbounded. The numeric route needs a compact "
             f"support with square-root edges (its continuation is a rational model in the Joukowski variable); "
-            f"a hard edge at 0 or a power-law tail is not represented. Decompress eigenvalues instead "
+            f"a hard edge at 0 or a power-law tail is not represented. HTMP (kappa > 2 gamma/(1 - gamma)) and "
+            f"InverseHTMP have an exact route (route=Route.EXACT, the default); otherwise decompress eigenvalues "
             f"(fc.Empirical(eigenvalues, size=n_s)), whose largest ones are carried as outliers")
     x, w = law.continuous_rule()
     opts = dict(smooth_options)

@@ -90,6 +90,7 @@ from scipy import optimize, special
 from freecalc.laws.base import Law
 from freecalc.laws.empirical import Empirical
 from freecalc.laws.free_meixner import ShiftedFreeMeixner
+from freecalc.operations.decompression_core import register_exact_rule
 
 __all__ = ["FreeMeixnerFit", "FitMethod", "fit_free_meixner", "KS_ACCEPT", "SNAP",
            "MP_SNAP", "C_SD", "decompression_spread", "decompress_shifted_free_meixner"]
@@ -143,12 +144,22 @@ excluded from ``off_family_min_nD``: the i.i.d. ones are above it, the blind spo
 # --------------------------------------------------------------------------------------------------------------
 # the family
 # --------------------------------------------------------------------------------------------------------------
+@register_exact_rule(ShiftedFreeMeixner)
 def decompress_shifted_free_meixner(law: ShiftedFreeMeixner, f: Any) -> Law:
-    r"""Exact decompression of a shifted free Meixner law by the factor f (the closed-form rule that
-    :mod:`freecalc.operations.decompression` registers for the family).
+    r"""Exact decompression of a shifted free Meixner law by the factor f (its registered exact rule).
 
-    :math:`R(w) = \mathrm{loc} + R_{FM}(w)`, and :math:`R(w) 	o R(fw)` keeps loc and maps (a, b, c) to
+    :math:`R(w) = \mathrm{loc} + R_{FM}(w)`, and :math:`R(w) \to R(fw)` keeps loc and maps (a, b, c) to
     (fa, fbg, c/g) with :math:`g = c + f(1 - c)`; valid iff g > 0 (the caller checks validity first).
+
+    Parameters
+    ----------
+    law : ShiftedFreeMeixner
+    f : float or sympy expression
+        The factor.
+
+    Returns
+    -------
+    ShiftedFreeMeixner
     """
     g = law.c + f * (1 - law.c)
     return law.replace(a=law.a * f, b=law.b * f * g, c=law.c / g)
@@ -388,7 +399,23 @@ def decompression_spread(law: ShiftedFreeMeixner, factor: float, n: int, points:
     r"""Total variation between the exact decompressions by ``factor`` of ``law`` with c moved to
     :math:`c \pm` :data:`C_SD`/n (mean, variance bc and κ3 = abc kept): the error to expect from the sampling noise
     of the fourth free cumulant of n eigenvalues (the dominant one near c = 1; see the module docstring).
-    ``inf`` when one of the two is not a valid decompression (the factor is within the noise of the limit)."""
+    ``inf`` when one of the two is not a valid decompression (the factor is within the noise of the limit).
+
+    Parameters
+    ----------
+    law : ShiftedFreeMeixner
+        The fitted law.
+    factor : float
+        The decompression factor.
+    n : int
+        Number of eigenvalues the fit used.
+    points : int
+        Grid of the TV quadrature.
+
+    Returns
+    -------
+    float
+    """
     outs = []
     k2 = law.b * law.c
     for sign in (-1.0, 1.0):

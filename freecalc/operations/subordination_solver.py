@@ -2,7 +2,8 @@ r"""Vectorised safeguarded secant iteration for the subordination equations (the
 
 Same algorithm as the numba kernel in :mod:`freecalc.kernels.subordination`, but the inputs' transforms come from
 the laws' own ``stieltjes`` (any law), so derivatives are replaced by secant steps. The continuation in Im z down to
-the real axis and the convergence criterion are documented on :func:`solve_vectorised`.
+the real axis and the convergence criterion are documented on :func:`solve_vectorised`; the continuation
+constants (``FIRST_RATIO``, ``MIN_RATIO``, ``GIVE_UP_RATIO``, ``WARM_START_MAXITER``) are the kernel's.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from freecalc.kernels.subordination import FIRST_RATIO, GIVE_UP_RATIO, MIN_RATIO, WARM_START_MAXITER
 from freecalc.laws.numeric import Solution
 
 __all__ = ["Residual", "solve_vectorised", "project_upper"]
@@ -20,7 +22,18 @@ Residual = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def project_upper(w: np.ndarray, floor: np.ndarray) -> np.ndarray:
-    """Move ω up to Im ω = floor where rounding took it below (ω must stay in the upper half plane)."""
+    """Move ω up to Im ω = floor where rounding took it below (ω must stay in the upper half plane).
+
+    Parameters
+    ----------
+    w : complex ndarray
+    floor : float ndarray
+        Lower bound of Im ω (broadcast against ``w``).
+
+    Returns
+    -------
+    complex ndarray
+    """
     return w.real + 1j * np.where(w.imag <= floor, floor, w.imag)
 
 
@@ -81,9 +94,35 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
                      start_kind: np.ndarray | None = None) -> Solution:
     r"""Solve :math:`f(\omega; \lambda) = 0` at every λ (Im λ ≥ 0) by warm-started continuation in Im λ.
 
-    ``res(λ, ω)`` returns the fixed-point residual :math:`f = \omega - T_\lambda(\omega)` and the resulting m(λ);
-    ``floor(λ)`` the lower bound of Im ω; ``guess(λ)`` a start valid far from the real axis. The continuation
-    and warm-start acceptance rules are those of :func:`freecalc.kernels.subordination.solve_subordination`.
+    The continuation and warm-start acceptance rules are those of
+    :func:`freecalc.kernels.subordination.solve_subordination`.
+
+    Parameters
+    ----------
+    res : callable
+        ``res(λ, ω) -> (f, m)``: the fixed-point residual :math:`f = \omega - T_\lambda(\omega)` and m(λ).
+    floor : callable
+        ``floor(λ)``: the lower bound of Im ω.
+    guess : callable
+        ``guess(λ)``: a start valid far from the real axis.
+    lam : complex array_like
+        The spectral points.
+    eta0, etamin : float
+        First and last heights of the continuation in Im λ.
+    tol : float
+        Secant step tolerance relative to 1 + |ω| (callers pass
+        :data:`~freecalc.operations.subordination.SUBORDINATION_TOL` by default).
+    maxiter : int
+        Budget per continuation stage and point.
+    start, start_kind : ndarray, optional
+        Warm starts and their kinds (0 none, 1 non-real, 2 real root allowed).
+
+    Returns
+    -------
+    Solution
+        m, ω, and the per-point status (``converged``, ``iterations``, ``residual``; also as
+        ``Solution.status``, a :class:`~freecalc.numerics.solvers.SolverStatus`): the caller applies the failure
+        policy (:class:`~freecalc.laws.numeric.NumericLaw` does).
     """
     lam = np.asarray(lam, dtype=complex)
     n = lam.size
@@ -96,7 +135,7 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
     if start is not None and start_kind is not None and np.any(start_kind > 0):
         idx = np.flatnonzero(start_kind > 0)
         w0 = np.asarray(start)[idx]
-        w, m, c, it, r = _secant(res, lam[idx], w0, floor(lam[idx]), tol, 30)
+        w, m, c, it, r = _secant(res, lam[idx], w0, floor(lam[idx]), tol, WARM_START_MAXITER)
         iters[idx] += it
         nonreal = w.imag > floor(lam[idx]) + 1e-10 * (1 + np.abs(w))
         # a real root is accepted only at rounding-level residual: a secant iteration stalling next to a fold
@@ -116,7 +155,7 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
     w, m, c, it, r = _secant(res, cur, guess(cur), floor(cur), tol, maxiter)
     iters[idx] += it
     failed = ~c
-    ratio = np.full(idx.size, 1e-3)
+    ratio = np.full(idx.size, FIRST_RATIO)
     active = ~failed & (eps > target)
     while np.any(active):
         j = np.flatnonzero(active)
@@ -127,13 +166,13 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
         iters[idx[j]] += itn
         acc = j[cn]
         w[acc], m[acc], r[acc], eps[acc] = wn[cn], mn[cn], rn[cn], nxt[cn]
-        ratio[acc] = np.maximum(ratio[acc] ** 2, 1e-4)
+        ratio[acc] = np.maximum(ratio[acc] ** 2, MIN_RATIO)
         rej = j[~cn]
         ratio[rej] = np.sqrt(ratio[rej])
-        gave_up = rej[ratio[rej] > 0.95]
+        stop = ratio[rej] > GIVE_UP_RATIO
+        gave_up = rej[stop]
         failed[gave_up] = True
-        w[gave_up], m[gave_up], r[gave_up] = wn[~cn][ratio[rej] > 0.95], mn[~cn][ratio[rej] > 0.95], \
-            rn[~cn][ratio[rej] > 0.95]
+        w[gave_up], m[gave_up], r[gave_up] = wn[~cn][stop], mn[~cn][stop], rn[~cn][stop]
         active = ~failed & (eps > target)
     m_out[idx], w_out[idx], conv[idx], resid[idx] = m, w, ~failed, r
     return Solution(lam, m_out, w_out, conv, iters, resid)

@@ -231,3 +231,35 @@ def test_exact_sum_keeps_its_sheet_where_two_sheets_pass_close():
     np.testing.assert_allclose(exact.pdf(x), numeric.pdf(x), rtol=1e-7, atol=1e-9)
     zs = x[::10] + 1j * np.array([0.3, 0.05])[:, None]
     np.testing.assert_allclose(exact.stieltjes(zs), numeric.stieltjes(zs), rtol=1e-8)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# the route table and registered closed forms
+# ----------------------------------------------------------------------------------------------------------------
+def test_method_route_table():
+    from freecalc.operations import convolution as C
+
+    names = {k: [r.__name__ for r in v] for k, v in C.METHOD_ROUTES.items()}
+    assert names == {C.Method.AUTO: ["_closed_form", "_algebraic", "_numeric"],
+                     C.Method.EXACT: ["_closed_form", "_algebraic"], C.Method.NUMERIC: ["_numeric"]}
+    assert not hasattr(C, "check_law")  # the argument check is law_argument (no clash with freecalc.testing)
+    with pytest.raises(TypeError, match="free_add: b must be a freecalc Law"):
+        C.law_argument(3, "b", "free_add")
+
+
+class _Wide(fc.Semicircle):
+    """A user's law class with its own closed form for ⊞ (registered next to the class)."""
+
+
+def test_registered_identity_of_a_user_class_is_used_in_both_orders():
+    from freecalc.operations.convolution import register_add_identity
+
+    @register_add_identity(_Wide, fc.MarchenkoPastur)
+    def _wide_mp(a, b):
+        return fc.PointMass(42.0)  # a marker: only the registry can produce it
+
+    assert fc.free_add(_Wide(1.0), fc.MarchenkoPastur(0.5)) == fc.PointMass(42.0)
+    assert fc.free_add(fc.MarchenkoPastur(0.5), _Wide(1.0)) == fc.PointMass(42.0)
+    # the numeric method never runs closed forms
+    out = fc.free_add(_Wide(1.0), fc.MarchenkoPastur(0.5), method=fc.Method.NUMERIC)
+    assert isinstance(out, fc.NumericLaw)

@@ -260,3 +260,28 @@ def test_affine_law_symbolic_face_from_the_base(a, b):
     np.testing.assert_allclose(dens, law.pdf(x), rtol=1e-10, atol=1e-14)
     lo, hi = law.sym.support[0]
     assert (float(lo), float(hi)) == law.support[0]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# closed forms registered per class
+# ----------------------------------------------------------------------------------------------------------------
+class _Tagged(fc.Semicircle):
+    """A user's law class: inherits the semicircle's pushforward rules unless it registers its own."""
+
+
+def test_pushforward_rules_follow_the_mro_and_fall_through_on_none():
+    from freecalc.operations.pushforward import Pushforward, register_pushforward_rule
+
+    # inherited: the semicircle rule
+    assert 2 * _Tagged(1.0) == fc.Semicircle(2.0)
+
+    @register_pushforward_rule(Pushforward.SHIFT, _Tagged)
+    def _shift(law, c):
+        return None if c < 0 else fc.PointMass(c)  # a marker for c ≥ 0, the next rule otherwise
+
+    assert _Tagged(1.0) + 3 == fc.PointMass(3.0)
+    assert _Tagged(1.0) - 3 == _Tagged(1.0, center=-3.0)  # None: the semicircle's rule (replace) ran
+    # a negative multiple of MP is no MP law: its rule returns None and the quadratic rule answers
+    out = -1 * fc.MarchenkoPastur(0.5)
+    assert isinstance(out, fc.ShiftedFreeMeixner)
+    assert out.mean() == pytest.approx(-fc.MarchenkoPastur(0.5).mean(), rel=1e-12)  # exact closed forms on both sides

@@ -1,0 +1,43 @@
+"""Stieltjes-branch continuation kernel: status codes and the wrapper's failure policy."""
+import numpy as np
+import pytest
+
+import freecalc as fc
+from freecalc.kernels.branches import BRANCH_NOT_CONVERGED, BRANCH_OK, stieltjes_branch, stieltjes_branch_status
+from freecalc.laws.kesten_mckay import KestenMcKay
+from freecalc.operations import exact_decompression as X
+
+
+def _numeric(law):
+    return law._numeric
+
+
+def test_status_ok_on_a_regular_curve_and_values_match_the_closed_form():
+    alg = fc.to_algebraic(fc.MarchenkoPastur(0.5))
+    n = _numeric(alg)
+    x = np.linspace(-1.0, 4.0, 51)
+    out = np.empty(x.size, complex)
+    status = np.full(x.size, -1, np.int64)
+    stieltjes_branch_status(n.C, x, np.zeros(x.size), float(n.Y), n.mom, out, status)
+    assert np.all(status == BRANCH_OK)
+    # independent route: the closed-form Stieltjes transform of MP (square roots of the quadratic)
+    assert np.max(np.abs(out - fc.MarchenkoPastur(0.5).stieltjes(x + 0j))) < 1e-10
+    plain = np.empty(x.size, complex)
+    stieltjes_branch(n.C, x, np.zeros(x.size), float(n.Y), n.mom, plain)
+    assert np.array_equal(plain, out)
+
+
+@pytest.mark.slow
+def test_failed_points_are_flagged_and_reported():
+    # the candidate decompression of KM(3) ⊞ SC(1/2) by 3.5 is no measure (valid up to 3): sheets of its curve
+    # collide at 0, where the continuation cannot land
+    nu = fc.free_add(KestenMcKay(3.0), fc.Semicircle(0.5))
+    cand = X._algebraic_candidate(nu, 3.5, None)
+    n = _numeric(cand)
+    x = np.array([0.0, 5.0])
+    out = np.empty(2, complex)
+    status = np.empty(2, np.int64)
+    stieltjes_branch_status(n.C, x, np.zeros(2), float(n.Y), n.mom, out, status)
+    assert status[0] == BRANCH_NOT_CONVERGED and status[1] == BRANCH_OK
+    with pytest.warns(fc.ConvergenceWarning, match="Stieltjes branch continuation: 1 of 2 points"):
+        cand.stieltjes(x + 0j)
