@@ -13,7 +13,15 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
 class CLIError(Exception):
-    """A one-line message for the user and the exit status that goes with it."""
+    """A one-line message for the user and the exit status that goes with it.
+
+    Parameters
+    ----------
+    message : str
+        The message (one line, naming the offending input).
+    status : int
+        Exit status: ``EXIT_USAGE`` (2) for bad input, ``EXIT_FAILURE`` (1) for a computation that failed.
+    """
 
     def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
         super().__init__(message)
@@ -56,7 +64,27 @@ def _try(func: Callable[[], Any]) -> Any:
 
 
 def describe_law(law: Any, *, z: complex = 1j, moments: int = 4) -> dict[str, Any]:
-    """A dictionary describing a numeric law: repr, size, support, atoms, mean, variance, moments, m(z)."""
+    """A dictionary describing a numeric law: repr, size, support, atoms, mean, variance, moments, m(z).
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    z : complex
+        Point at which m(z) is reported.
+    moments : int
+        Number of moments reported.
+
+    Returns
+    -------
+    dict
+        JSON-able values; a quantity the law cannot provide is None.
+
+    Raises
+    ------
+    CLIError
+        If ``law`` is not a law, has symbolic parameters, or a computed quantity is not finite.
+    """
     from freecalc.laws.base import Law
 
     if not isinstance(law, Law):

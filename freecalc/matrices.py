@@ -76,7 +76,17 @@ class ParamKind(enum.Enum):
 
 @dataclass(frozen=True)
 class KernelParam:
-    """A declared kernel parameter: its name, domain and default (``None``: :math:`1/d`, d the number of features)."""
+    """A declared kernel parameter: its name, domain and default (``None``: :math:`1/d`, d the number of features).
+
+    Parameters
+    ----------
+    name : str
+        Keyword of :class:`KernelMatrix`.
+    kind : ParamKind
+        Its domain.
+    default : float or None
+        Default value (None: :math:`1/d`).
+    """
 
     name: str
     kind: ParamKind
@@ -124,7 +134,17 @@ BlockFunction = Callable[[np.ndarray, "np.ndarray | None", Mapping[str, float]],
 
 @dataclass(frozen=True)
 class KernelSpec:
-    """A named kernel: the block function, its declared parameters and the formula (for docs and repr)."""
+    """A named kernel: the block function, its declared parameters and the formula (for docs and repr).
+
+    Parameters
+    ----------
+    function : callable
+        ``fn(Xa, Xb, params) -> block`` (``Xb`` None for a principal block).
+    params : tuple of KernelParam
+        The declared parameters.
+    formula : str
+        The formula, for docs and repr.
+    """
 
     function: BlockFunction
     params: tuple[KernelParam, ...]

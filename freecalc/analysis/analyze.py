@@ -55,7 +55,13 @@ def default_laws() -> tuple:
 
     Two families keep a layer's fit near a second (the other registered families — Wachter, Kesten–McKay, free
     Meixner, semicircle — describe spectra that trained weight matrices do not have, and cost up to 30× more:
-    pass them in ``laws`` to compare them too)."""
+    pass them in ``laws`` to compare them too).
+
+    Returns
+    -------
+    tuple of type
+        ``(MarchenkoPastur, InverseHTMP)``.
+    """
     from freecalc.laws.htmp import InverseHTMP
     from freecalc.laws.marchenko_pastur import MarchenkoPastur
 
@@ -160,6 +166,16 @@ def layer_spectrum(wm: WeightMatrix) -> np.ndarray:
     Computed as ``eigvalsh`` of the M×M Gram matrix, accumulated in float64 over blocks of rows of W (so a large
     float16/float32 matrix, e.g. a 128k-row output projection, is never copied whole to float64); round-off
     negatives are set to 0 (a Gram matrix is positive semi-definite).
+
+    Parameters
+    ----------
+    wm : WeightMatrix
+        The selected tensor.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``m · n_slices`` eigenvalues, increasing, ≥ 0.
 
     Raises
     ------

@@ -21,7 +21,13 @@ SHORT_COLUMNS = ("name", "shape", "n_eigs", "law", "alpha", "alpha_sigma", "num_
 
 
 def add_analyze_parser(sub: Any) -> None:
-    """Add the ``analyze`` sub-command to the sub-parsers ``sub`` of the ``freecalc`` parser."""
+    """Add the ``analyze`` sub-command to the sub-parsers ``sub`` of the ``freecalc`` parser.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The sub-parsers of the ``freecalc`` parser.
+    """
     p = sub.add_parser("analyze", help="per-layer spectral table of a model (safetensors, .bin/.pt, .npz, HF dir)")
     p.add_argument("model", metavar="PATH", help="a .safetensors, .npz, .bin/.pt/.pth file or a Hugging Face model "
                    "directory")
@@ -39,7 +45,23 @@ def add_analyze_parser(sub: Any) -> None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Run ``freecalc analyze``. Bad input raises :class:`ModelSourceError` (a ValueError), which the ``freecalc``
     entry point reports as one ``freecalc: error:`` line with exit status 2; this module does not import
-    :mod:`freecalc.cli` (no import cycle between the two)."""
+    :mod:`freecalc.cli` (no import cycle between the two).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments of the sub-command.
+
+    Returns
+    -------
+    int
+        Exit status (0 on success).
+
+    Raises
+    ------
+    ModelSourceError
+        For a source that cannot be read.
+    """
     from freecalc.analysis.analyze import analyze
     from freecalc.analysis.sources import ModelSourceError
 
@@ -94,7 +116,19 @@ def _cell(value: Any) -> str:
 
 
 def markdown_table(df: Any, columns: Any) -> str:
-    """A GitHub-flavoured Markdown table of ``columns`` of ``df`` (numbers to 4 significant digits)."""
+    """A GitHub-flavoured Markdown table of ``columns`` of ``df`` (numbers to 4 significant digits).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    columns : sequence of str
+        Columns to show (those absent from ``df`` are left out).
+
+    Returns
+    -------
+    str
+    """
     cols = [c for c in columns if c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for record in df[cols].itertuples(index=False):

@@ -17,7 +17,23 @@ __all__ = ["save_layer_figure"]
 def save_layer_figure(path: Path, name: str, eigenvalues: np.ndarray, fit: Any, mp: Any, *, alpha: float,
                       xmin: float) -> None:
     """Write a PNG: left, the ESD with the best law (and the Marchenko–Pastur fit when another law won; no law when
-    ``fit`` is None); right, the log–log tail with the power-law fit of exponent α (omitted when α is NaN)."""
+    ``fit`` is None); right, the log–log tail with the power-law fit of exponent α (omitted when α is NaN).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Output file.
+    name : str
+        Layer name (the title).
+    eigenvalues : numpy.ndarray
+        The layer's spectrum.
+    fit : FitResult or None
+        The best fit.
+    mp : FitResult or None
+        The Marchenko–Pastur fit.
+    alpha, xmin : float
+        Power-law tail exponent and where the tail starts (NaN: no tail panel line).
+    """
     import matplotlib.pyplot as plt
 
     has_tail = alpha is not None and np.isfinite(alpha)

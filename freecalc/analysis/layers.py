@@ -55,10 +55,12 @@ class LayerKind(enum.Enum):
 class WeightMatrix:
     """A tensor selected for analysis.
 
-    Attributes
+    Parameters
     ----------
     ref : TensorRef
+        The tensor.
     kind : LayerKind
+        Dense matrix, convolution kernel or embedding table.
     n, m : int
         Dimensions of the analysed matrix (or of each slice), n ≥ m.
     n_slices : int
@@ -73,18 +75,35 @@ class WeightMatrix:
 
     @property
     def n_eigs(self) -> int:
+        """Number of eigenvalues of the layer's spectrum, m per slice."""
         return self.m * self.n_slices
 
     def matrices(self) -> list[np.ndarray]:
         """The matrices (n×m with n ≥ m, possibly transposed views, in the stored float dtype: a float64 copy of a
-        large float16/float32 tensor is never made whole) whose eigenvalues form the layer's spectrum."""
+        large float16/float32 tensor is never made whole) whose eigenvalues form the layer's spectrum.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One matrix, or kh·kw slices for a convolution kernel.
+        """
         w = np.asarray(self.ref.load())
         mats = conv_slices(w) if self.kind is LayerKind.CONV2D else [w]
         return [a if a.shape[0] >= a.shape[1] else a.T for a in mats]
 
 
 def is_embedding_name(name: str) -> bool:
-    """Whether a tensor name denotes an embedding table (see the module notes for the rule)."""
+    """Whether a tensor name denotes an embedding table (see the module notes for the rule).
+
+    Parameters
+    ----------
+    name : str
+        Tensor name.
+
+    Returns
+    -------
+    bool
+    """
     parts = name.split(".")
     return any(_EMBED_PARTS.search(p) or p.lower() in _EMBED_EXACT for p in parts)
 
@@ -95,7 +114,22 @@ def _conv_layout(shape: Sequence[int]) -> bool:
 
 
 def conv_slices(w: np.ndarray) -> list[np.ndarray]:
-    """The kh·kw per-position slices (out×in matrices) of a 4-D convolution kernel, either layout."""
+    """The kh·kw per-position slices (out×in matrices) of a 4-D convolution kernel, either layout.
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        4-D kernel, (out, in, kh, kw) or (kh, kw, in, out).
+
+    Returns
+    -------
+    list of numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not 4-D.
+    """
     if w.ndim != 4:
         raise ValueError(f"conv_slices: expected a 4-D kernel, got shape {w.shape}")
     if _conv_layout(w.shape):

@@ -54,10 +54,12 @@ class ModelSourceError(ValueError):
 class TensorRef:
     """One tensor of a source: its name, shape and dtype are known without reading its data.
 
-    Attributes
+    Parameters
     ----------
     name : str
+        Name in the source (e.g. ``model.layers.3.mlp.up_proj.weight``).
     shape : tuple of int
+        Its shape.
     dtype : str
         Canonical dtype name (``float32``, ``bfloat16``, ``int64``, ...).
     load : callable
@@ -71,7 +73,18 @@ class TensorRef:
 
 
 def check_dtype(ref: TensorRef) -> None:
-    """Raise :class:`ModelSourceError` unless ``ref`` has one of :data:`FLOAT_DTYPES`."""
+    """Raise :class:`ModelSourceError` unless ``ref`` has one of :data:`FLOAT_DTYPES`.
+
+    Parameters
+    ----------
+    ref : TensorRef
+        The tensor.
+
+    Raises
+    ------
+    ModelSourceError
+        Naming the tensor, its shape and dtype.
+    """
     if ref.dtype not in FLOAT_DTYPES:
         raise ModelSourceError(f"tensor {ref.name!r} of shape {tuple(ref.shape)} has dtype {ref.dtype}: weight "
                                f"matrices must be one of {', '.join(sorted(FLOAT_DTYPES))} (a quantized model must "
@@ -86,7 +99,25 @@ READERS: dict[str, Reader] = {}
 
 
 def register_reader(suffix: str, reader: Reader) -> Reader:
-    """Register ``reader(path) -> list[TensorRef]`` for files ending in ``suffix`` (e.g. ``".safetensors"``)."""
+    """Register ``reader(path) -> list[TensorRef]`` for files ending in ``suffix`` (e.g. ``".safetensors"``).
+
+    Parameters
+    ----------
+    suffix : str
+        File suffix, starting with a dot (matched case-insensitively).
+    reader : callable
+        ``reader(path) -> list[TensorRef]``.
+
+    Returns
+    -------
+    callable
+        ``reader`` (so this can be used as a decorator body).
+
+    Raises
+    ------
+    ValueError
+        If ``suffix`` does not start with a dot.
+    """
     if not suffix.startswith("."):
         raise ValueError(f"register_reader: suffix must start with a dot, got {suffix!r}")
     READERS[suffix.lower()] = reader
@@ -95,6 +126,18 @@ def register_reader(suffix: str, reader: Reader) -> Reader:
 
 def read_source(source: Any) -> list[TensorRef]:
     """The tensors of ``source``: a path (file or model directory), a mapping name → array, or a module.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, mapping or module
+        A ``.safetensors``/``.npz``/``.bin``/``.pt``/``.pth`` file (or a suffix added with
+        :func:`register_reader`), a Hugging Face model directory, a mapping name → array, or a torch module
+        (its ``state_dict``).
+
+    Returns
+    -------
+    list of TensorRef
+        In the natural order of their names; no tensor data is read.
 
     Raises
     ------
@@ -176,7 +219,18 @@ def _read_safetensors(path: Path) -> list[TensorRef]:
 
 
 def natural_key(name: str) -> list:
-    """Sort key comparing the digit runs of a name as numbers (``h.2.w`` < ``h.10.w``)."""
+    """Sort key comparing the digit runs of a name as numbers (``h.2.w`` < ``h.10.w``).
+
+    Parameters
+    ----------
+    name : str
+        Tensor name.
+
+    Returns
+    -------
+    list
+        Comparable key.
+    """
     return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", name)]
 
 
@@ -217,7 +271,18 @@ def _bf16_loader(path: Path, start: int, offsets: list, shape: tuple) -> Callabl
 
 
 def bf16_to_float32(bits: np.ndarray) -> np.ndarray:
-    """bfloat16 bit patterns (uint16) → float32: a bfloat16 is the upper 16 bits of the float32 it rounds."""
+    """bfloat16 bit patterns (uint16) → float32: a bfloat16 is the upper 16 bits of the float32 it rounds.
+
+    Parameters
+    ----------
+    bits : array_like of uint16
+        bfloat16 bit patterns.
+
+    Returns
+    -------
+    numpy.ndarray of float32
+        Same shape.
+    """
     return (np.asarray(bits, dtype=np.uint32) << 16).view(np.float32)
 
 

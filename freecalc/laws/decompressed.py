@@ -59,7 +59,19 @@ class Solver(enum.Enum):
 
 @dataclass(frozen=True)
 class ConvergenceReport:
-    """Convergence of the characteristic solver on a check grid (and of the curve tracing)."""
+    """Convergence of the characteristic solver on a check grid (and of the curve tracing).
+
+    Parameters
+    ----------
+    points : int
+        Number of check points.
+    failed : int
+        How many did not converge.
+    failed_x : tuple of float
+        Where.
+    trace_failed : int
+        Rays of the traced preimage curve that found no preimage.
+    """
 
     points: int
     failed: int
@@ -68,6 +80,7 @@ class ConvergenceReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every check point and every traced ray converged."""
         return self.failed == 0 and self.trace_failed == 0
 
     def __bool__(self) -> bool:
@@ -87,7 +100,29 @@ def _r_max(f: float) -> float:
 
 
 class DecompressedPiece:
-    """One decompression: source model, factor, target bulk mass and target atoms; solver state."""
+    r"""One decompression: source model, factor, target bulk mass and target atoms; solver state.
+
+    Parameters
+    ----------
+    model : RationalCauchy
+        Model of the source bulk.
+    factor : float
+        Decompression factor :math:`f = n/n_s \ge 1`.
+    bulk_mass : float
+        Mass of the target bulk (the rest is in the atoms).
+    atoms : tuple of (float, float)
+        Target atoms ``(location, mass)``.
+    solver : Solver
+        How preimages are found.
+    offset, scale : float
+        The target bulk is the decompression mapped by :math:`x \mapsto \text{offset} + \text{scale}\cdot x`
+        (scale > 0).
+
+    Raises
+    ------
+    ValueError
+        If offset/scale are not finite with scale > 0, or the characteristic map hits a pole of the model.
+    """
 
     def __init__(self, model: RationalCauchy, factor: float, bulk_mass: float = 1.0,
                  atoms: tuple[tuple[float, float], ...] = (), solver: Solver = Solver.NEWTON,
@@ -145,13 +180,27 @@ class DecompressedPiece:
         self.monotone = bool(np.all(np.diff(x) < 1e-12 * (np.ptp(x) + abs(x).max())))
 
     def translate(self, delta: float) -> None:
-        """Move the target bulk by ``delta`` in place (the atoms stay): used before the piece is shared."""
+        """Move the target bulk by ``delta`` in place (the atoms stay): used before the piece is shared.
+
+        Parameters
+        ----------
+        delta : float
+            The shift.
+        """
         self.offset += float(delta)
         self.support = (self.support[0] + delta, self.support[1] + delta)
         self.tab_x = self.tab_x + delta
 
     def dilate(self, s: float, about: float) -> None:
-        """Map the target bulk by x → about + s(x − about) in place (the atoms stay); s > 0."""
+        """Map the target bulk by x → about + s(x − about) in place (the atoms stay); s > 0.
+
+        Parameters
+        ----------
+        s : float
+            Factor (> 0).
+        about : float
+            Fixed point.
+        """
         s, about = float(s), float(about)
         if not (math.isfinite(s) and s > 0):
             raise ValueError(f"dilation factor must be finite and > 0, got {s!r}")
@@ -169,7 +218,20 @@ class DecompressedPiece:
         return Z.reshape(np.shape(u)), m0.reshape(np.shape(u))
 
     def preimages(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Preimages u of target points strictly inside the support, and status codes."""
+        r"""Preimages u of target points strictly inside the support, and status codes.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Target points inside the support.
+
+        Returns
+        -------
+        u : numpy.ndarray of complex
+            Preimages on the curve :math:`\operatorname{Im} Z(u) = 0`.
+        status : numpy.ndarray of int
+            Solver status per point (0: converged).
+        """
         x = np.ascontiguousarray(x, dtype=float)
         u0 = (np.interp(x, self.tab_x, self.tab_u.real) + 1j * np.interp(x, self.tab_x, self.tab_u.imag))
         x = np.ascontiguousarray((x - self.offset) / self.scale)  # the characteristic map's own frame
@@ -185,7 +247,19 @@ class DecompressedPiece:
         return u, st
 
     def density(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Bulk density (including the mass factor) and a boolean 'failed' mask."""
+        r"""Bulk density (including the mass factor) and a boolean 'failed' mask.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Real points.
+
+        Returns
+        -------
+        density : numpy.ndarray
+            :math:`w(-\operatorname{Im} G_0(u))/(\pi f)`, 0 off the support, NaN where the solver failed.
+        failed : numpy.ndarray of bool
+        """
         x = np.asarray(x, dtype=float)
         out = np.zeros(x.shape)
         failed = np.zeros(x.shape, bool)
@@ -219,7 +293,18 @@ class DecompressedPiece:
         return out, failed
 
     def stieltjes(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """m(z) for Im z ≥ 0 (bulk part times its mass, plus the atoms) and a 'failed' mask."""
+        """m(z) for Im z ≥ 0 (bulk part times its mass, plus the atoms) and a 'failed' mask.
+
+        Parameters
+        ----------
+        z : numpy.ndarray of complex
+            Points with Im z ≥ 0.
+
+        Returns
+        -------
+        m : numpy.ndarray of complex
+        failed : numpy.ndarray of bool
+        """
         z = np.ascontiguousarray(z, dtype=complex).ravel()
         lo, hi = self.support
         scale = hi - lo
@@ -250,7 +335,18 @@ class DecompressedPiece:
         return m, st != K.OK
 
     def bulk_moments(self, K_max: int) -> np.ndarray:
-        """Moments 1..K of the *normalised* target bulk from the free-cumulant rule κ_k → f^{k−1}κ_k."""
+        r"""Moments 1..K of the *normalised* target bulk from the free-cumulant rule κ_k → f^{k−1}κ_k.
+
+        Parameters
+        ----------
+        K_max : int
+            Highest order.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`m_1, \dots, m_{K}` of the normalised target bulk.
+        """
         x, wq = self.model.quadrature(max(128, 4 * K_max + 32))
         mass = wq.sum()
         src = [float(np.sum(wq * x ** k) / mass) for k in range(1, K_max + 1)]
@@ -261,6 +357,20 @@ class DecompressedPiece:
         return np.array([float(v) for v in T.moments_from_free_cumulants(kap_t)])
 
     def check(self, n: int = 512) -> tuple[int, np.ndarray]:
+        """Solve the density on a Chebyshev grid of the support; report where it failed.
+
+        Parameters
+        ----------
+        n : int
+            Number of Chebyshev points on the support.
+
+        Returns
+        -------
+        points : int
+            ``n``.
+        failed_x : numpy.ndarray
+            The points where the solver did not converge.
+        """
         lo, hi = self.support
         x = lo + (hi - lo) * 0.5 * (1 - np.cos(math.pi * (np.arange(n) + 0.5) / n))
         _, failed = self.density(x)

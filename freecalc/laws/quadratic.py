@@ -39,7 +39,15 @@ __all__ = ["QuadraticLaw", "QuadraticSymbolicFace", "QuadraticCoefficients", "qu
 
 
 class QuadraticCoefficients(NamedTuple):
-    """Coefficients of P(z) = p0 + p1 z and Q(z) = q0 + q1 z + q2 z²."""
+    """Coefficients of P(z) = p0 + p1 z and Q(z) = q0 + q1 z + q2 z².
+
+    Parameters
+    ----------
+    p0, p1 : number or sympy.Expr
+        Coefficients of P.
+    q0, q1, q2 : number or sympy.Expr
+        Coefficients of Q.
+    """
 
     p0: Any
     p1: Any
@@ -56,6 +64,18 @@ def quadratic_moments(c: QuadraticCoefficients, K: int) -> list[Any]:
     .. math:: q_0 C_{j-2} + q_1 C_{j-1} + q_2 C_j + p_0 M_{j-1} + p_1 M_j = 0,\qquad C_n = \sum_{i=0}^n M_i M_{n-i},
 
     solved for :math:`M_j` (its coefficient is :math:`2q_2 + p_1 = q_2 - 1 \ne 0`).
+
+    Parameters
+    ----------
+    c : QuadraticCoefficients
+        The law's coefficients.
+    K : int
+        Number of moments.
+
+    Returns
+    -------
+    list
+        :math:`m_1, \dots, m_K` (floats or sympy expressions, as the coefficients).
     """
     M: list[Any] = [1]
 
@@ -296,7 +316,13 @@ class QuadraticLaw(Law):
 
 
 class QuadraticSymbolicFace(SymbolicFace):
-    """Symbolic face derived from the quadratic's coefficients."""
+    """Symbolic face derived from the quadratic's coefficients.
+
+    Parameters
+    ----------
+    law : QuadraticLaw
+        The law (the face is obtained as ``law.sym``).
+    """
 
     law: QuadraticLaw
 
@@ -306,19 +332,56 @@ class QuadraticSymbolicFace(SymbolicFace):
         return QuadraticCoefficients(*(sp.sympify(v) for v in self.law._coefficients(self.params)))
 
     def P(self, z: Any = T.z) -> sp.Expr:
+        """P(z) = p0 + p1 z.
+
+        Parameters
+        ----------
+        z : sympy.Expr or number
+            The point (a symbol by default).
+
+        Returns
+        -------
+        sympy.Expr
+        """
         c = self.coefficients
         return c.p0 + c.p1 * z
 
     def Q(self, z: Any = T.z) -> sp.Expr:
+        """Q(z) = q0 + q1 z + q2 z².
+
+        Parameters
+        ----------
+        z : sympy.Expr or number
+            The point (a symbol by default).
+
+        Returns
+        -------
+        sympy.Expr
+        """
         c = self.coefficients
         return c.q0 + c.q1 * z + c.q2 * z ** 2
 
     def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
-        """Q(z) m² − P(z) m + 1 (zero on the law's Stieltjes transform)."""
+        """Q(z) m² − P(z) m + 1 (zero on the law's Stieltjes transform).
+
+        Parameters
+        ----------
+        m, z : sympy.Expr or number
+            The Stieltjes-transform variable and the spectral variable.
+
+        Returns
+        -------
+        sympy.Expr
+        """
         return sp.expand(self.Q(z) * m ** 2 - self.P(z) * m + 1)
 
     def edges(self) -> tuple[sp.Expr, sp.Expr]:
-        """Support edges (λ₋, λ₊): the law's closed form, else the roots of the discriminant P² − 4Q."""
+        """Support edges (λ₋, λ₊): the law's closed form, else the roots of the discriminant P² − 4Q.
+
+        Returns
+        -------
+        (λ₋, λ₊) : tuple of sympy.Expr
+        """
         exact = self.law._edges_formula(self.params, sp.sqrt)
         if exact is not None:
             return exact
@@ -329,6 +392,7 @@ class QuadraticSymbolicFace(SymbolicFace):
 
     @property
     def support(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """``((λ₋, λ₊),)``: the single support interval, exactly."""
         return (self.edges(),)
 
     def stieltjes(self, z: Any = T.z) -> sp.Expr:

@@ -39,7 +39,17 @@ __all__ = ["check_invariants", "law_scale", "check_mass", "check_density", "chec
 
 
 def law_scale(law: Law) -> tuple[float, float, float]:
-    """(lo, hi, width): the extent of support and atoms; an infinite end is replaced by a 1e-6 tail quantile."""
+    """(lo, hi, width): the extent of support and atoms; an infinite end is replaced by a 1e-6 tail quantile.
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+
+    Returns
+    -------
+    (lo, hi, width) : tuple of float
+    """
     ends: list[float] = []
     for a, b in law.support:
         ends.append(a if math.isfinite(a) else float(law.ppf(1e-6)))
@@ -52,12 +62,38 @@ def law_scale(law: Law) -> tuple[float, float, float]:
 
 
 def upper_points(law: Law, rng: np.random.Generator, n: int = 40) -> np.ndarray:
-    """Points of the upper half plane around the law: across the support, from 1e-6 widths above it to far away."""
+    """Points of the upper half plane around the law: across the support, from 1e-6 widths above it to far away.
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    rng : numpy.random.Generator
+        Randomness for the evaluation points.
+    n : int
+        Number of points.
+
+    Returns
+    -------
+    numpy.ndarray of complex
+    """
     lo, hi, w = law_scale(law)
     return rng.uniform(lo - w, hi + w, n) + 1j * w * 10.0 ** rng.uniform(-6, 1, n)
 
 
 def check_mass(law: Law) -> None:
+    """Total mass 1 (quadrature of the continuous part plus the atoms), atoms in (0, 1].
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
     _, ws = law.continuous_rule()
     atoms = law.atoms
     total = float(np.sum(ws)) + sum(w for _, w in atoms)
@@ -79,6 +115,20 @@ def _grid(law: Law, rng: np.random.Generator, n: int = 600) -> np.ndarray:
 
 
 def check_density(law: Law, rng: np.random.Generator) -> None:
+    """pdf finite and ≥ 0 everywhere, exactly 0 outside the support.
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    rng : numpy.random.Generator
+        Randomness for the evaluation points.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
     x = _grid(law, rng)
     rho = np.asarray(law.pdf(x), dtype=float)
     bad = ~np.isfinite(rho)
@@ -91,6 +141,20 @@ def check_density(law: Law, rng: np.random.Generator) -> None:
 
 
 def check_cdf_ppf(law: Law, rng: np.random.Generator) -> None:
+    """The raw cdf is non-decreasing in [0, 1] and jumps by the atom masses; ppf(cdf(x)) = x on the continuous part.
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    rng : numpy.random.Generator
+        Randomness for the evaluation points.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
     lo, hi, w = law_scale(law)
     x = _grid(law, rng)
     raw = np.asarray(law._cdf(x), dtype=float)  # before the public clip, which would hide F > 1
@@ -135,6 +199,18 @@ def _finite_or_inf(value: float, what: str, law: Law) -> bool:
 
 
 def check_moments(law: Law) -> None:
+    """Mean and variance equal their quadratures and the free cumulants read off the R-transform (infinite moments allowed).
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
     xs, ws = law.continuous_rule()
     atoms = law.atoms
     lo, hi, w = law_scale(law)
@@ -180,6 +256,20 @@ def _check_r_cumulants(law: Law, mean: float, var: float) -> None:
 
 
 def check_stieltjes(law: Law, rng: np.random.Generator) -> None:
+    """Im m > 0 above the axis, m(conj z) = conj m(z), z m(z) → −1 at infinity.
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    rng : numpy.random.Generator
+        Randomness for the evaluation points.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
     z = upper_points(law, rng)
     m = np.asarray(law.stieltjes(z))
     assert np.all(np.isfinite(m)), f"{law!r}: m(z) not finite at {z[~np.isfinite(m)][:3]}"
@@ -205,7 +295,25 @@ def _lambdified_stieltjes(law: Law):
 
 
 def check_symbolic(law: Law, rng: np.random.Generator) -> str:
-    """Symbolic vs numeric at random points of the upper half plane; returns which route was compared."""
+    """Symbolic vs numeric at random points of the upper half plane; returns which route was compared.
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    rng : numpy.random.Generator
+        Randomness for the evaluation points.
+
+    Returns
+    -------
+    str
+        Which route was compared: the closed form or the algebraic equation.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
     z = upper_points(law, rng, 12)
     z = z[z.imag > 1e-3 * law_scale(law)[2]]  # the closed form's branch cuts are exact; stay off the axis
     num = np.asarray(law.stieltjes(z), dtype=complex)
@@ -239,6 +347,20 @@ def check_symbolic(law: Law, rng: np.random.Generator) -> str:
 
 
 def check_shapes(law: Law, rng: np.random.Generator) -> None:
+    """Scalar, 0-d and n-d inputs give outputs of matching shape and equal values.
+
+    Parameters
+    ----------
+    law : Law
+        A law with numeric parameters.
+    rng : numpy.random.Generator
+        Randomness for the evaluation points.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
     lo, hi, w = law_scale(law)
     x = rng.uniform(lo - 0.2 * w, hi + 0.2 * w, (2, 3))
     q = rng.uniform(0.05, 0.95, (2, 3))

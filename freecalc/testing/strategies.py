@@ -32,7 +32,18 @@ def _floats_in(p: Parameter, lo: float, hi: float) -> st.SearchStrategy[float]:
 
 
 def typical_params(law_cls: type[Law]) -> st.SearchStrategy[dict[str, float]]:
-    """Parameter dicts drawn from each parameter's typical range."""
+    """Parameter dicts drawn from each parameter's typical range.
+
+    Parameters
+    ----------
+    law_cls : type
+        A :class:`~freecalc.Law` subclass with declared parameters.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Of ``{name: value}`` dicts.
+    """
     return st.fixed_dictionaries({p.name: _floats_in(p, *p.typical) for p in law_cls.parameters})
 
 
@@ -41,6 +52,20 @@ def valid_params(law_cls: type[Law], span: float = 1e3, gap: float = 1e-6) -> st
 
     Near an open finite end values come down to ``gap`` from it (not to the smallest float: a law's arithmetic
     with σ² = 1e-161 underflows, which is not a property of the law).
+
+    Parameters
+    ----------
+    law_cls : type
+        A :class:`~freecalc.Law` subclass with declared parameters.
+    span : float
+        Bound replacing infinite ends.
+    gap : float
+        Closest approach to an open finite end.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Of ``{name: value}`` dicts.
     """
     def bounds(p: Parameter) -> tuple[float, float]:
         d = p.domain
@@ -52,7 +77,18 @@ def valid_params(law_cls: type[Law], span: float = 1e3, gap: float = 1e-6) -> st
 
 
 def invalid_values(p: Parameter) -> st.SearchStrategy[Any]:
-    """Values the parameter must reject with ValueError (numbers) — NaN and points outside the domain."""
+    """Values the parameter must reject with ValueError (numbers) — NaN and points outside the domain.
+
+    Parameters
+    ----------
+    p : Parameter
+        The declared parameter.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Of floats.
+    """
     d = p.domain
     outs: list[st.SearchStrategy[Any]] = [st.just(float("nan"))]
     if math.isfinite(d.lo):
@@ -68,7 +104,20 @@ def invalid_values(p: Parameter) -> st.SearchStrategy[Any]:
 
 
 def laws(law_cls: type[Law], typical: bool = True) -> st.SearchStrategy[Law]:
-    """Law instances (typical parameters by default); draws violating cross-parameter constraints are skipped."""
+    """Law instances (typical parameters by default); draws violating cross-parameter constraints are skipped.
+
+    Parameters
+    ----------
+    law_cls : type
+        A :class:`~freecalc.Law` subclass with declared parameters.
+    typical : bool
+        Draw from the typical ranges (else from the whole domains).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Of law instances.
+    """
     strat = typical_params(law_cls) if typical else valid_params(law_cls)
 
     def build(kw: dict[str, float]) -> Law | None:
@@ -85,6 +134,15 @@ def exported_law_classes(package: ModuleType) -> list[type[Law]]:
 
     Passing the package (``freecalc``) keeps this module free of imports from the layers above the laws; a law
     added to the public API is then drawn by every property test without further registration.
+
+    Parameters
+    ----------
+    package : module
+        The package whose ``__all__`` is read.
+
+    Returns
+    -------
+    list of type
     """
     out = []
     for name in package.__all__:
@@ -99,6 +157,17 @@ def parameter_grid(law_cls: type[Law], points: int = 3) -> list[Law]:
 
     A cheap, finite operand set for expensive operations (free convolutions): the same operands recur across
     examples, so results can be cached. Combinations violating a cross-parameter constraint are dropped.
+
+    Parameters
+    ----------
+    law_cls : type
+        A :class:`~freecalc.Law` subclass with declared parameters.
+    points : int
+        Values per parameter.
+
+    Returns
+    -------
+    list of Law
     """
     axes = []
     for p in law_cls.parameters:
@@ -119,5 +188,14 @@ def scaled_examples(n: int) -> int:
 
     Property tests pass this to ``settings(max_examples=...)``, which would otherwise pin the count and make the
     ``thorough`` profile (tests/conftest.py) ineffective.
+
+    Parameters
+    ----------
+    n : int
+        Examples under the default profile.
+
+    Returns
+    -------
+    int
     """
     return max(1, round(n * settings.default.max_examples / 100))
