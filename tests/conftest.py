@@ -2,26 +2,91 @@
 
 BLAS is pinned to one thread before numpy is imported: multi-threaded OpenBLAS is erratic on the 2-core machines
 CI uses (a dense eigvalsh took 18 s unpinned vs 0.06 s pinned under load). Tests never time anything.
+
+The default run leaves out the ``slow`` set and runs on two pytest-xdist workers (``addopts`` in pyproject.toml);
+``.ci/run`` runs ``python -m pytest -q -m slow`` as its second step (docs/dev/contributing.md, "Running the tests").
 """
 import os
 
-for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-# Hypothesis profiles (docs/dev/contributing.md). No profile has a deadline: tests never time anything, and
-# Hypothesis' default 200 ms deadline made a cheap property fail under load (DeadlineExceeded / Flaky) and pass on
-# rerun. Every run is derandomised (the same examples each time) unless random exploration is asked for:
+# Hypothesis profiles (docs/dev/contributing.md). No profile has a deadline or the too_slow health check: tests
+# never time anything, and Hypothesis' default 200 ms deadline made a cheap property fail under load
+# (DeadlineExceeded / Flaky) and pass on rerun; too_slow (data generation over ~1 s) is the same clock. A test whose
+# own settings list suppress_health_check replaces this list, so it must name too_slow as well.
+# Every run is derandomised (the same examples each time, no example database) unless random exploration is asked for:
 # * "dev" (default) and "ci" (loaded when the CI variable is set): derandomised, no deadline;
 # * "thorough": random, 10x the examples of every property (tests/properties scale their counts by
 #   max_examples / 100), for a long local hunt: HYPOTHESIS_PROFILE=thorough python -m pytest tests/properties.
 #   FREECALC_THOROUGH_EXAMPLES=N sets its max_examples (default 1000, i.e. 10x; 5600 gives ~10,000 property
 #   examples in tests/properties, about an hour on one core).
 # HYPOTHESIS_PROFILE, when set, wins over CI.
-from hypothesis import settings  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile("dev", derandomize=True, deadline=None)
-settings.register_profile("ci", derandomize=True, deadline=None)
+_UNTIMED = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", derandomize=True, **_UNTIMED)
+settings.register_profile("ci", derandomize=True, **_UNTIMED)
 settings.register_profile("thorough", max_examples=int(os.environ.get("FREECALC_THOROUGH_EXAMPLES", "1000")),
-                          deadline=None)
+                          **_UNTIMED)
 # an unknown name raises InvalidArgument listing the registered profiles
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def _serialise_numba_cache_writes() -> None:
+    """Make numba's on-disk cache safe for the concurrent processes of a test run.
+
+    The two xdist workers (and forked process-pool workers) compile the same ``cache=True`` kernels into the same
+    ``__pycache__``. numba writes each file atomically, but ``IndexDataCacheFile.save``
+    reads the index, picks the first free data-file number and writes both back without a lock: two processes
+    saving *different* signatures of one kernel at the same moment can both pick ``<kernel>.1.nbc``, and the index
+    then maps one signature to the other's machine code. An exclusive ``flock`` on a per-kernel lock file around
+    the read-modify-write removes the race; loads need no lock (both files are replaced atomically).
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no flock; numba's unlocked writes as they are
+        return
+    from numba.core import caching
+
+    save = caching.IndexDataCacheFile.save
+    if getattr(save, "_freecalc_locked", False):
+        return
+
+    def locked_save(self, key, data):
+        with open(self._index_path + ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                save(self, key, data)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    locked_save._freecalc_locked = True
+    caching.IndexDataCacheFile.save = locked_save
+
+
+_serialise_numba_cache_writes()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Shared laws: built once per test process (each xdist worker) instead of once per test. Only for tests that use the
+# law as a fixed input; a regression test about a fresh law's first call (cdf on a scalar before any grid exists,
+# warnings raised once) must keep building its own.
+# ---------------------------------------------------------------------------------------------------------------------
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sc_plus_mp():
+    """Semicircle(2) ⊞ MarchenkoPastur(0.5): an AlgebraicLaw from an exact free convolution (cubic equation)."""
+    import freecalc as fc
+
+    return fc.free_add(fc.Semicircle(2), fc.MarchenkoPastur(0.5))
+
+
+@pytest.fixture(scope="session")
+def mp_times_mp():
+    """MarchenkoPastur(0.5) ⊠ MarchenkoPastur(0.25): an AlgebraicLaw from an exact free multiplication."""
+    import freecalc as fc
+
+    return fc.free_mul(fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(0.25))

@@ -37,6 +37,7 @@ def test_wigner_is_semicircle() -> None:
     assert ks_distance(eigs, fc.Semicircle(2.2)) > KS_LIMIT
 
 
+@pytest.mark.slow  # three matrix decompressions of n = 1200 with their model checks: ~7 s
 def test_covariance_decompresses_and_structured_kinds_are_flagged() -> None:
     # the covariance kind is a free compression model: the check passes and the estimate matches eigvalsh; the
     # time-series and kernel kinds are not, and the check must say so (ModelCheckWarning)

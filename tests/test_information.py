@@ -36,6 +36,7 @@ def test_dilation_identities(law):
     assert fc.free_entropy(law + 1.5) == pytest.approx(fc.free_entropy(law), abs=1e-8)  # translation invariant
 
 
+@pytest.mark.slow  # a nested adaptive quadrature of scalar pdf calls: 5-15 s per law
 @pytest.mark.parametrize("law", [fc.MarchenkoPastur(0.5), fc.Wachter(2, 3)], ids=repr)
 def test_log_energy_against_nested_adaptive_quadrature(law):
     (a, b), = law.support

@@ -81,7 +81,8 @@ CASES = {"zarr": ({}, "wigner_zarr"), "kernel": ({"route": "operator"}, "kernel_
 
 
 @pytest.mark.parametrize("case", list(CASES))
-@pytest.mark.parametrize("executor", ["process_pool", "dask_client"])
+# the Dask cases start a two-process LocalCluster (~5-10 s)
+@pytest.mark.parametrize("executor", ["process_pool", pytest.param("dask_client", marks=pytest.mark.slow)])
 def test_parallel_equals_serial(case, executor, request):
     kw, source = CASES[case]
     A = request.getfixturevalue(source)
@@ -94,6 +95,7 @@ def test_parallel_equals_serial(case, executor, request):
     assert np.max(np.abs(other.cdf(x) - serial.cdf(x))) > 1e-3
 
 
+@pytest.mark.slow  # a fresh interpreter starting its own Dask cluster and killing a worker: ~20 s
 def test_killed_worker_task_is_rerun_with_the_same_result():
     # In its own interpreter: there the killing callable is shipped to the workers by value (a class of this test
     # module, imported by path, cannot be unpickled by the workers, and the computation never completes). The

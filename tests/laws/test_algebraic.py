@@ -49,10 +49,10 @@ def test_semicircle_from_user_symbols_and_reduction():
 
 
 @pytest.fixture(scope="module")
-def composites():
+def composites(mp_times_mp):
     A3 = fc.Atoms([-2.0, 0.0, 1.0], [0.25, 0.5, 0.25])
     sc_atoms = fc.free_add(fc.Semicircle(2.0), A3)
-    mpmp = fc.free_mul(fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(0.25))
+    mpmp = mp_times_mp  # MarchenkoPastur(0.5) ⊠ MarchenkoPastur(0.25) (tests/conftest.py)
     mp2 = fc.free_mul(fc.MarchenkoPastur(2.0), fc.MarchenkoPastur(0.25))
     big = fc.free_add(sc_atoms, mpmp)
     return {"sc_atoms": sc_atoms, "mpmp": mpmp, "mp2": mp2, "big": big}
@@ -136,8 +136,8 @@ def test_exact_support_is_exact():
     assert sp.simplify(hi - (1 + 1 / sp.sqrt(2)) ** 2) == 0
 
 
-def test_r_transform_and_equations():
-    law = fc.free_mul(fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(0.25))
+def test_r_transform_and_equations(mp_times_mp):
+    law = mp_times_mp
     w = np.array([0.05 + 0.02j, -0.03 + 0.01j])
     Rv = law.r_transform(w)
     Aeq = law.sym.r_equation()

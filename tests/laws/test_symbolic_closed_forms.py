@@ -35,8 +35,8 @@ def test_cdf_without_closed_form_says_so():
         fc.MarchenkoPastur(0.5).sym.cdf()
 
 
-def test_r_transform_of_a_free_sum_is_the_sum():
-    law = fc.free_add(fc.Semicircle(2), fc.MarchenkoPastur(0.5))
+def test_r_transform_of_a_free_sum_is_the_sum(sc_plus_mp):
+    law = sc_plus_mp  # Semicircle(2) ⊞ MarchenkoPastur(0.5) (tests/conftest.py)
     R = law.sym.r_transform(T.w)
     expected = fc.Semicircle(2).sym.r_transform(T.w) + fc.MarchenkoPastur(0.5).sym.r_transform(T.w)
     assert sp.simplify(R - expected) == 0
@@ -50,8 +50,8 @@ def test_r_transform_of_a_symbolic_free_sum():
     assert sp.simplify(law.sym.r_transform(T.w) - (r ** 2 * T.w / 4 + 1 / (1 - c * T.w))) == 0
 
 
-def test_s_transform_of_a_free_product_is_the_product():
-    law = fc.free_mul(fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(0.25))
+def test_s_transform_of_a_free_product_is_the_product(mp_times_mp):
+    law = mp_times_mp  # MarchenkoPastur(0.5) ⊠ MarchenkoPastur(0.25) (tests/conftest.py)
     S = law.sym.s_transform(T.w)
     expected = fc.MarchenkoPastur(0.5).sym.s_transform(T.w) * fc.MarchenkoPastur(0.25).sym.s_transform(T.w)
     assert sp.simplify(S - expected) == 0

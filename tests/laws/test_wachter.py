@@ -132,7 +132,8 @@ def test_bad_parameters(kw, exc, name):
         fc.Wachter(**kw)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 @given(valid_params(fc.Wachter, span=200.0))
 def test_property_valid_domain(kw):
     assume(kw["a"] + kw["b"] > 1 + 1e-6)

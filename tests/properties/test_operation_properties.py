@@ -74,6 +74,7 @@ def _scale(law) -> float:
     return max(w, abs(lo), abs(hi))
 
 
+@pytest.mark.slow  # six exact convolutions (and their swaps) with every invariant checked: ~15 s
 @settings(max_examples=scaled_examples(6), **SETTINGS)
 @given(st.sampled_from(POOL), st.sampled_from(POOL), SEEDS)
 def test_free_add(a, b, seed) -> None:
@@ -120,6 +121,7 @@ def test_power(a, p, seed) -> None:
     assert r.var() == pytest.approx(p * a.var(), abs=1e-8 * s * s)
 
 
+@pytest.mark.slow  # five exact inversions with every invariant checked: ~10 s
 @settings(max_examples=scaled_examples(5), **SETTINGS)
 @given(st.sampled_from(INVERTIBLE), SEEDS)
 def test_inverse(a, seed) -> None:
