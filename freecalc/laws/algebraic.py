@@ -111,6 +111,7 @@ class AlgebraicLaw(Law):
 
     @property
     def is_symbolic(self) -> bool:
+        """Whether the equation has symbols other than m and z (parameters)."""
         return bool(self._P.free_symbols - {T.m, T.z})
 
     def _require_numeric(self, what: str) -> None:
@@ -413,7 +414,13 @@ def _branch(n: _Numeric, xr: np.ndarray, yi: np.ndarray, checked: bool = True) -
 
 class AlgebraicSymbolicFace(SymbolicFace):
     """Symbolic face of an :class:`AlgebraicLaw`: the equation, exact moments, cumulants, edges, atoms,
-    and the R- and S-equations (closed forms of m, R, S exist only for low degree, so they are not offered)."""
+    and the R- and S-equations (closed forms of m, R, S exist only for low degree, so they are not offered).
+
+    Parameters
+    ----------
+    law : AlgebraicLaw
+        The law (the face is obtained as ``law.sym``).
+    """
 
     law: AlgebraicLaw
 
@@ -421,11 +428,39 @@ class AlgebraicSymbolicFace(SymbolicFace):
         return self.law.equation.subs({T.m: m, T.z: z}, simultaneous=True)
 
     def r_equation(self, R: Any = A.R_SYM, w: Any = T.w) -> sp.Expr:
-        """Polynomial A(R, w) with A(R(w), w) = 0."""
+        """Polynomial A(R, w) with A(R(w), w) = 0.
+
+        Parameters
+        ----------
+        R, w : sympy.Symbol
+            The variables of the equation.
+
+        Returns
+        -------
+        sympy.Expr
+
+        References
+        ----------
+        Rao & Edelman (2008), Found. Comput. Math. 8.
+        """
         return A.r_equation(self.law.equation, T.m, T.z, R, w)
 
     def s_equation(self, S: Any = A.S_SYM, w: Any = T.w) -> sp.Expr:
-        """Polynomial B(S, w) with B(S(w), w) = 0."""
+        """Polynomial B(S, w) with B(S(w), w) = 0.
+
+        Parameters
+        ----------
+        S, w : sympy.Symbol
+            The variables of the equation.
+
+        Returns
+        -------
+        sympy.Expr
+
+        References
+        ----------
+        Rao & Edelman (2008), Found. Comput. Math. 8.
+        """
         return A.s_equation(self.law.equation, T.m, T.z, S, w)
 
     def stieltjes(self, z: Any = T.z) -> sp.Expr:
@@ -436,6 +471,15 @@ class AlgebraicSymbolicFace(SymbolicFace):
         """R(w) in closed form when its equation A(R, w) = 0 is solvable in radicals (e.g. a free sum of laws with
         rational R-transforms, where R is their sum); the branch is the one analytic at 0 whose Taylor
         coefficients are the free cumulants κ₁, κ₂, κ₃.
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+            The point (a symbol by default).
+
+        Returns
+        -------
+        sympy.Expr
 
         Raises
         ------
@@ -449,6 +493,15 @@ class AlgebraicSymbolicFace(SymbolicFace):
         """S(w) in closed form when its equation B(S, w) = 0 is solvable in radicals (e.g. a free product of
         laws with rational S-transforms); the branch is the one analytic at 0 with the S-transform's Taylor
         coefficients, which follow from the moments.
+
+        Parameters
+        ----------
+        w : sympy.Expr or number
+            The point (a symbol by default).
+
+        Returns
+        -------
+        sympy.Expr
 
         Raises
         ------
@@ -492,7 +545,13 @@ class AlgebraicSymbolicFace(SymbolicFace):
         return self.law._numeric.exact_atoms
 
     def edge_candidates(self) -> list[sp.Expr]:
-        """Real zeros of the discriminant (exact), a superset of the support edges; works with parameters."""
+        """Real zeros of the discriminant (exact), a superset of the support edges; works with parameters.
+
+        Returns
+        -------
+        list of sympy.Expr
+            Increasing.
+        """
         return A.edge_candidates(self.law.equation, T.m, T.z)
 
 

@@ -115,7 +115,13 @@ class _DiscreteBase(Law):
 
 
 class DiscreteSymbolicFace(SymbolicFace):
-    """Exact face of an atomic law: m(z) = Σ w_i/(a_i − z), its polynomial equation, moments."""
+    """Exact face of an atomic law: m(z) = Σ w_i/(a_i − z), its polynomial equation, moments.
+
+    Parameters
+    ----------
+    law : PointMass or Atoms
+        The law (the face is obtained as ``law.sym``).
+    """
 
     def stieltjes(self, z: Any = T.z) -> sp.Expr:
         return sp.Add(*[w / (a - z) for a, w in self.law._exact_pairs()])
@@ -143,10 +149,12 @@ class DiscreteSymbolicFace(SymbolicFace):
 
     @property
     def support(self) -> tuple:
+        """Empty: a discrete law has no continuous part."""
         return ()
 
     @property
     def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """The atoms ``(location, mass)`` as exact values."""
         return tuple(self.law._exact_pairs())
 
 
@@ -241,6 +249,7 @@ class Atoms(_DiscreteBase):
 
     @property
     def is_symbolic(self) -> bool:
+        """Whether a location or weight contains a free symbol."""
         return any(isinstance(v, sp.Basic) and v.free_symbols for p in self._atom_pairs for v in p)
 
     @property

@@ -92,6 +92,14 @@ def _numeric_atoms(a: float, b: float, c: float) -> tuple[tuple[float, float], .
 
 
 class FreeMeixnerSymbolicFace(QuadraticSymbolicFace):
+    """Closed forms of the free Meixner law (R- and S-transforms, atoms).
+
+    Parameters
+    ----------
+    law : FreeMeixner
+        The law (the face is obtained as ``law.sym``).
+    """
+
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         """R(w) = 2bcw/(1 − aw + √((1 − aw)² − 4b(1 − c)w²)).
 

@@ -88,6 +88,14 @@ def kesten_mckay_pdf(x: Any, d: Any) -> np.ndarray:
 
 
 class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
+    """Closed forms of the Kesten–McKay law (R- and S-transforms, cdf; no atoms).
+
+    Parameters
+    ----------
+    law : KestenMcKay
+        The law (the face is obtained as ``law.sym``).
+    """
+
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         """R(w) = d(√(1 + 4w²) − 1)/(2w).
 
@@ -122,6 +130,7 @@ class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
 
     @property
     def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """Empty: the law is absolutely continuous for every d ≥ 2."""
         return ()
 
     def cdf(self, x: Any = T.x) -> sp.Expr:

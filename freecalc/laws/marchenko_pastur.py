@@ -84,6 +84,14 @@ def mp_pdf(x: Any, c: Any, sigma2: Any = 1.0) -> np.ndarray:
 
 
 class MarchenkoPasturSymbolicFace(QuadraticSymbolicFace):
+    """Closed forms of the Marchenko–Pastur law (R- and S-transforms, the atom at 0).
+
+    Parameters
+    ----------
+    law : MarchenkoPastur
+        The law (the face is obtained as ``law.sym``).
+    """
+
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         """R(w) = σ²/(1 − cσ²w).
 
@@ -114,6 +122,7 @@ class MarchenkoPasturSymbolicFace(QuadraticSymbolicFace):
 
     @property
     def atoms(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+        """The atom at 0 of mass 1 − 1/c when c > 1 (a Piecewise mass for a symbolic c)."""
         c = self.params["c"]
         mass = sp.Piecewise((1 - 1 / c, c > 1), (0, True))
         if mass == 0:

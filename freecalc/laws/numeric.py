@@ -43,9 +43,10 @@ __all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceW
 
 @dataclass(frozen=True)
 class Solution:
-    """Result of an evaluator at spectral points ``z`` (all arrays have the shape of ``z``).
+    """Result of an evaluator at spectral points ``z`` (all arrays have the shape of ``z``; its fields are
+    attributes).
 
-    Attributes
+    Parameters
     ----------
     z : complex ndarray
         Spectral points (Im z ≥ 0).
@@ -54,6 +55,7 @@ class Solution:
     omega : complex ndarray
         Subordination function ω_a(z) (a warm start for nearby points).
     converged : bool ndarray
+        Whether each point converged.
     iterations : int ndarray
         Residual evaluations per point.
     residual : float ndarray
@@ -79,7 +81,17 @@ class Solution:
         return self.z[~self.converged]
 
     def report(self, limit: int = 5) -> str:
-        """A one-line account of the non-converged points."""
+        """A one-line account of the non-converged points.
+
+        Parameters
+        ----------
+        limit : int
+            How many failed points are listed.
+
+        Returns
+        -------
+        str
+        """
         bad = np.flatnonzero(~self.converged)
         if bad.size == 0:
             return f"all {self.z.size} points converged"
@@ -99,15 +111,38 @@ class Evaluator(ABC):
         ``start`` optionally holds warm starts for ω, ``start_kind`` per point 0 (none), 1 (accept only a
         non-real solution from there: it is unique in the upper half-plane) or 2 (also accept a real solution
         close to the start). Rejected starts fall back to a start-free solve.
+
+        Parameters
+        ----------
+        z : numpy.ndarray of complex
+            1-D array of points, Im z ≥ 0.
+        start : numpy.ndarray of complex, optional
+            Warm starts for ω.
+        start_kind : numpy.ndarray of int, optional
+            Per point: 0, 1 or 2 as above.
+
+        Returns
+        -------
+        Solution
         """
 
     @abstractmethod
     def bracket(self) -> tuple[float, float]:
-        """A closed interval (ends may be infinite) that contains the support and the atoms."""
+        """A closed interval (ends may be infinite) that contains the support and the atoms.
+
+        Returns
+        -------
+        (lo, hi) : tuple of float
+        """
 
     @abstractmethod
     def window(self) -> tuple[float, float]:
-        """A finite interval to scan for the support (holds all of it when the bracket is finite)."""
+        """A finite interval to scan for the support (holds all of it when the bracket is finite).
+
+        Returns
+        -------
+        (lo, hi) : tuple of float
+        """
 
     @property
     @abstractmethod
@@ -115,23 +150,79 @@ class Evaluator(ABC):
         """A typical width of the law (used for step sizes and tolerances)."""
 
     def atoms(self) -> tuple[tuple[float, float], ...]:
-        """Atoms (location, mass)."""
+        """Atoms (location, mass).
+
+        Returns
+        -------
+        tuple of (float, float)
+            Empty by default.
+        """
         return ()
 
     def moment(self, k: int) -> float:
-        """Exact k-th moment, when the evaluator knows it."""
+        """Exact k-th moment, when the evaluator knows it.
+
+        Parameters
+        ----------
+        k : int
+            The order.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        NotImplementedError
+            By default (the law then integrates its density).
+        """
         raise NotImplementedError
 
     def r_transform(self, w: np.ndarray) -> np.ndarray:
-        """R-transform, when the evaluator knows it in closed form from its inputs."""
+        """R-transform, when the evaluator knows it in closed form from its inputs.
+
+        Parameters
+        ----------
+        w : numpy.ndarray
+            Points.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Raises
+        ------
+        NotImplementedError
+            By default (the law then inverts its Stieltjes transform).
+        """
         raise NotImplementedError
 
     def s_transform(self, w: np.ndarray) -> np.ndarray:
-        """S-transform, when the evaluator knows it in closed form from its inputs."""
+        """S-transform, when the evaluator knows it in closed form from its inputs.
+
+        Parameters
+        ----------
+        w : numpy.ndarray
+            Points.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Raises
+        ------
+        NotImplementedError
+            By default (the law then uses the generic route).
+        """
         raise NotImplementedError
 
     def describe(self) -> str:
-        """Short description for repr."""
+        """Short description for repr.
+
+        Returns
+        -------
+        str
+        """
         return type(self).__name__
 
 

@@ -64,6 +64,14 @@ def semicircle_pdf(x: Any, r: Any, center: Any = 0.0) -> np.ndarray:
 
 
 class SemicircleSymbolicFace(QuadraticSymbolicFace):
+    """Closed forms of the semicircle law (cdf, R- and S-transforms).
+
+    Parameters
+    ----------
+    law : Semicircle
+        The law (the face is obtained as ``law.sym``).
+    """
+
     def cdf(self, x: Any = T.x) -> sp.Expr:
         """Closed-form cdf (a Piecewise in x).
 

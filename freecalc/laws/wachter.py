@@ -205,6 +205,14 @@ def wachter_pdf(x: Any, a: Any, b: Any) -> np.ndarray:
 
 
 class WachterSymbolicFace(QuadraticSymbolicFace):
+    """Closed forms of the Wachter law (R- and S-transforms, the atoms at 0 and 1).
+
+    Parameters
+    ----------
+    law : Wachter
+        The law (the face is obtained as ``law.sym``).
+    """
+
     def r_transform(self, w: Any = T.w) -> sp.Expr:
         """R(w) = (w − s + √(s² + 2(a − b)w + w²))/(2w), s = a + b.
 
