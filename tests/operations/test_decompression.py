@@ -156,7 +156,7 @@ def test_numeric_route_for_data_and_forced_numeric_for_a_named_law():
      KestenMcKay(3.0, size=500), FreeMeixner(0.3, 1.0, 1.4, size=500)],
 )
 def test_fc_compress_undoes_decompress(law):
-    # the algebra helper's fc.compress (named rules or compress_equation) is an independent implementation
+    # fc.compress (named rules or the symbolic compress_equation) is an independent implementation
     back = fc.compress(law.decompress(1000), 0.5)
     assert back.size == 500
     x = np.linspace(*law.support[0], 11)[1:-1]

@@ -99,7 +99,7 @@ def test_quadratic_map_reproduces_kesten_mckay_dilation_and_round_trip():
 
 
 def test_quadratic_map_agrees_with_compress_equation():
-    # independent route: the algebra helper's resultant-based compress_equation, R(w) → R(αw) with α = f
+    # independent route: the resultant-based compress_equation (symbolic), R(w) → R(αw) with α = f
     for law in (KestenMcKay(3), Wachter(2, 3)):
         for f in (sp.Rational(3, 2), sp.Integer(2)):
             c = X.decompressed_quadratic(X._exact_coefficients(law), f)
@@ -145,7 +145,7 @@ def test_kesten_mckay_decompresses_to_dilated_kesten_mckay_with_atoms():
 
 def test_general_algebraic_law_decompresses_termwise():
     # R is additive under ⊞ and decompression acts on R alone: decompress(μ ⊞ ν) = decompress(μ) ⊞ decompress(ν);
-    # here a cubic equation (compress_equation route) against the algebra helper's free_add of the named results
+    # here a cubic equation (compress_equation route) against free_add of the named results
     mu = fc.free_add(fc.MarchenkoPastur(0.5), fc.Semicircle(1.0))
     out = mu.decompress(factor=2)
     assert isinstance(out, AlgebraicLaw)

@@ -105,7 +105,7 @@ def test_fuss_catalan_moments_and_density():
 
 
 def test_against_exact_algebraic_results():
-    # the algebra helper's polynomial route (AlgebraicLaw) is an independent exact computation
+    # the polynomial route (AlgebraicLaw) is an independent exact computation
     from freecalc.operations.convolution import free_add, free_mul
 
     pairs = [
