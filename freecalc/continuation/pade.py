@@ -289,8 +289,8 @@ class RationalCauchy:
         Returns
         -------
         tuple
-            ``(kind, p, q, c, h, nodes, weights)``: the model kind, the coefficients of P and Q, the Joukowski centre and
-            quarter width, and a quadrature of the density (for the singularity subtraction of the kernels).
+            ``(kind, p, q, c, h, nodes, weights)``: the model kind, the coefficients of P and Q, the Joukowski centre
+            and quarter width, and a quadrature of the density (for the singularity subtraction of the kernels).
         """
         J = self.map
         empty = np.zeros(0)

@@ -314,7 +314,8 @@ class AlgebraicLaw(Law):
         Parameters
         ----------
         panels, order : int
-            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); passed to each interval's rule.
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); passed to each interval's
+            rule.
 
         Returns
         -------

@@ -523,7 +523,8 @@ class DecompressedLaw(Law):
         Parameters
         ----------
         panels, order : int
-            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); passed to each piece's rule.
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); passed to each piece's
+            rule.
 
         Returns
         -------

@@ -451,7 +451,8 @@ class FittedSpectrum(Law):
         Parameters
         ----------
         panels, order : int
-            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); used as a lower bound on the number of nodes here.
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); used as a lower bound on
+            the number of nodes here.
 
         Returns
         -------

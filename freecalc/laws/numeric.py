@@ -174,7 +174,7 @@ class Evaluator(ABC):
         Raises
         ------
         NotImplementedError
-            By default (the law then integrates its density).
+            By default (the law then integrates its density with its quadrature rule).
         """
         raise NotImplementedError
 
@@ -212,7 +212,7 @@ class Evaluator(ABC):
         Raises
         ------
         NotImplementedError
-            By default (the law then uses the generic route).
+            By default (the law then solves ψ(χ) = w by Newton on its Stieltjes transform).
         """
         raise NotImplementedError
 
@@ -556,7 +556,8 @@ class NumericLaw(Law):
         Parameters
         ----------
         panels, order : int
-            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); the rule on each (mapped) interval.
+            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); the rule on each (mapped)
+            interval.
 
         Returns
         -------

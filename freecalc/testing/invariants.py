@@ -199,7 +199,8 @@ def _finite_or_inf(value: float, what: str, law: Law) -> bool:
 
 
 def check_moments(law: Law) -> None:
-    """Mean and variance equal their quadratures and the free cumulants read off the R-transform (infinite moments allowed).
+    """Mean and variance equal their quadratures and the free cumulants read off the R-transform (infinite moments
+    allowed).
 
     Parameters
     ----------
