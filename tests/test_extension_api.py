@@ -182,6 +182,17 @@ def test_user_law_fit_uses_its_start_hook_and_kernels():
     assert res.params["a"] == pytest.approx(a_ref, rel=1e-3) and res.params["b"] == pytest.approx(b_ref, rel=1e-3)
 
 
+def test_user_start_hook_without_the_added_scale():
+    # the hook returns (a, b) only; with ScaleOption.FIT the fit adds a scale, starts it at 1 (infeasible: the
+    # data reach past 1) and moves it
+    x = 1.5 * stats.beta(2.0, 5.0).rvs(3000, random_state=np.random.default_rng(12))
+    res = fc.fit(x, law=BetaLaw, scale=fc.ScaleOption.FIT)
+    assert set(res.params) == {"a", "b", "scale"}
+    assert x.max() > 1.0
+    for name, true in (("a", 2.0), ("b", 5.0), ("scale", 1.5)):
+        assert abs(res.params[name] - true) < 4 * res.stderr[name]
+
+
 def test_user_law_names_in_expressions():
     names = available_names(BetaLaw)
     assert parse_expression("userbeta(2, 3)", names) == BetaLaw(2, 3)

@@ -212,7 +212,8 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
 
 
 def summary_starts_for(model: Model, zero_tol: float):
-    """A function sorted data → starting points of ``model``'s family (its law class's ``fit_starts`` hook).
+    """A function sorted data → starting points of ``model``'s family (its law class's ``fit_starts`` hook, with
+    an added ``scale`` = 1 / ``loc`` = 0 filled in where the hook left them out).
 
     Parameters
     ----------
@@ -234,6 +235,14 @@ def summary_starts_for(model: Model, zero_tol: float):
             cont, nz = x, 0
         if cont.size == 0:
             return []
-        return fam.starts(DataSummary(cont, nz, x.size), model.add_scale, model.add_loc)
+        out = [dict(st) for st in fam.starts(DataSummary(cont, nz, x.size), model.add_scale, model.add_loc)]
+        # a start hook that leaves out the added scale / location (a user's, written for the law alone) gets the
+        # identity map; the optimiser moves an infeasible start
+        for st in out:
+            if model.add_scale:
+                st.setdefault("scale", 1.0)
+            if model.add_loc:
+                st.setdefault("loc", 0.0)
+        return out
 
     return starts
