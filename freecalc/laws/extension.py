@@ -223,8 +223,8 @@ class ExtensionHooks:
     """Class-level declarations every law inherits (defaults for a law that declares only a density and support).
 
     Override them on the law class: ``aliases`` (extra names on the command line and in ``fc.fit(law="...")``),
-    ``in_expressions``, ``kernels`` (:class:`Kernels`), ``fit_hints`` (:class:`FitHints`), and the class methods :meth:`fit_starts`,
-    :meth:`fit_boundary_note` and :meth:`fit_tail_exponent`.
+    ``in_expressions``, ``kernels`` (:class:`Kernels`), ``fit_hints`` (:class:`FitHints`), and the class methods
+    :meth:`fit_starts`, :meth:`fit_boundary_note` and :meth:`fit_tail_exponent`.
     """
 
     #: Short names accepted besides the class name (in law expressions, ``fc.fit(law="...")`` and the command line).

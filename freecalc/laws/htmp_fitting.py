@@ -126,8 +126,9 @@ def htmp_boundary_note(inverse: bool) -> Callable[[type, str, str, Mapping[str, 
 
 
 def htmp_tail_exponent_and_gradient(cls: type, theta: Mapping[str, float]) -> tuple[float, dict[str, float]]:
-    r"""InverseHTMP's tail exponent :math:`\alpha = 1 + \kappa(1-\gamma)/(2\gamma)` and its gradient
-    :math:`\partial\alpha/\partial\gamma = -\kappa/(2\gamma^2)`, :math:`\partial\alpha/\partial\kappa = (1-\gamma)/(2\gamma)`.
+    r"""InverseHTMP's tail exponent :math:`\alpha = 1 + \kappa(1-\gamma)/(2\gamma)` and its gradient,
+    :math:`\partial\alpha/\partial\gamma = -\kappa/(2\gamma^2)`,
+    :math:`\partial\alpha/\partial\kappa = (1-\gamma)/(2\gamma)`.
 
     Parameters
     ----------
