@@ -45,7 +45,7 @@ from freecalc.laws.numeric import Evaluator, NumericLaw, Solution
 from freecalc.operations.decompression_core import DecompressionError, register_exact_rule
 from freecalc.symbolic import transforms as T
 
-__all__ = ["HeavyTailDecompression", "decompress_heavy_tail", "REASON", "RTOL"]
+__all__ = ["HeavyTailDecompression", "HeavyTailDecompressedLaw", "decompress_heavy_tail", "REASON", "RTOL"]
 
 REASON = "HTMP characteristic map with the continued transform"
 
@@ -55,6 +55,11 @@ REASON = "HTMP characteristic map with the continued transform"
 RTOL = 1e-12
 
 _NEWTON_ITERATIONS = 60
+#: A local minimum of |dz/dw| along the support below this fraction of its median marks a branch point of m_f on or
+#: just below the real axis (|dz/dw| ~ distance^{1/2} there, O(1) elsewhere). HTMP(0.5, 4) decompressed by 4: minimum
+#: 0.089 at x = 0.2165 against 0.5–0.74 at ±0.05, where the density turns within ~1e-3 (cost 2e-4 of the mass to
+#: the quadrature before the split).
+_KINK_LEVEL = 0.2
 _SERIES_TERMS = 40
 
 
@@ -173,9 +178,43 @@ class HeavyTailDecompression(Evaluator):
             w[act] = wn
             m[act] = self._source_stieltjes(wn)
             done[act] = np.abs(step) <= 1e-14 * np.abs(wn)
+        # the residual decides (a step can stall at a few ulps above 1e-14 |w| without the root being in doubt)
         F = w - (f - 1.0) / m - z0
-        ok = done & (np.abs(F) <= 1e-11 * np.abs(z0))
-        return w, m, ok
+        return w, m, np.abs(F) <= 1e-11 * np.abs(z0)
+
+    def slope(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """|dz/dw| = |1 + (f − 1) m'(w)/m(w)²| at the real points x (and the solver's success flags).
+
+        It vanishes at the branch points of :math:`m_f`; where one lies on or just below the real axis inside the
+        support, the density changes on the scale of the distance (a square-root onset, or a near-kink), and the
+        law uses the point as a panel end.
+        """
+        sol, status = self.solve_with_status(np.asarray(x, dtype=float) + 0j)
+        m = sol.m * self.factor
+        mp = KD.riccati_slopes(self.kind, self.A, self.B, self.b, sol.omega, m)
+        return np.abs(1.0 + (self.factor - 1.0) * mp / (m * m)), status == KD.OK
+
+    def interior_branch_points(self, lo: float, hi: float, grid: int = 1024) -> list[float]:
+        """Branch points of :math:`m_f` on or next to (lo, hi): local minima of |dz/dw| on a grid that fall below
+        :data:`_KINK_LEVEL` times its median, refined by golden-section search (60 steps)."""
+        x = np.linspace(lo, hi, grid)[1:-1]
+        g, ok = self.slope(x)
+        level = _KINK_LEVEL * np.median(g[ok]) if np.any(ok) else 0.0
+        idx = [i for i in range(1, x.size - 1)
+               if ok[i] and g[i] <= g[i - 1] and g[i] <= g[i + 1] and g[i] < level]
+        out = []
+        r = (math.sqrt(5.0) - 1.0) / 2.0
+        for i in idx:
+            a, b = x[i - 1], x[i + 1]
+            for _ in range(60):
+                c, d = b - r * (b - a), a + r * (b - a)
+                gc, gd = self.slope(np.array([c, d]))[0]
+                if gc < gd:
+                    b = d
+                else:
+                    a = c
+            out.append(0.5 * (a + b))
+        return out
 
     def _source_stieltjes(self, w: np.ndarray) -> np.ndarray:
         """The source's m(w) on the principal sheet: the moment series far out, the law's own transform elsewhere."""
@@ -191,6 +230,46 @@ class HeavyTailDecompression(Evaluator):
         if not np.all(far):
             out[~far] = np.asarray(self.source.stieltjes(w[~far]), dtype=complex)
         return out
+
+
+class HeavyTailDecompressedLaw(NumericLaw):
+    """The decompressed law: a :class:`NumericLaw` whose support intervals are split at the branch points of
+    :math:`m_f` on or next to the real axis (:meth:`HeavyTailDecompression.interior_branch_points`), so that its
+    quadrature (Gauss–Legendre panels clustered at interval ends) takes the sharp turn of the density there as an end
+    point: without the split the turn at x ≈ 0.2165 of HTMP(0.5, 4) decompressed by 4 cost 2e-4 of the mass.
+
+    Parameters
+    ----------
+    evaluator : HeavyTailDecompression
+    size : int, optional
+    """
+
+    def __init__(self, evaluator: HeavyTailDecompression, *, size: Any = None, **kwargs: Any) -> None:
+        super().__init__(evaluator, size=size, **kwargs)
+
+    def replace(self, **changes: Any) -> HeavyTailDecompressedLaw:
+        """A copy with another ``size`` (or ``policy``, ``grid``), as :meth:`NumericLaw.replace`."""
+        base = super().replace(**changes)
+        return HeavyTailDecompressedLaw(self.evaluator, size=base.size, policy=base._policy, grid=base._grid)
+
+    def _support(self) -> tuple[tuple[float, float], ...]:
+        cache = self.__dict__.get("_split_support")
+        if cache is None:
+            pieces: list[tuple[float, float]] = []
+            for a, b in super()._support():
+                hi = b if math.isfinite(b) else self.evaluator.window()[1]
+                cuts = [c for c in self.evaluator.interior_branch_points(a, hi) if a < c < b]
+                ends = [a, *cuts, b]
+                pieces.extend(zip(ends[:-1], ends[1:]))
+            cache = tuple((float(a), float(b)) for a, b in pieces)
+            self.__dict__["_split_support"] = cache
+            self.__dict__["_cuts"] = np.array([b for (_, b), (a, _) in zip(cache[:-1], cache[1:]) if a == b])
+        return cache
+
+    def _inside(self, x: np.ndarray) -> np.ndarray:
+        # the panel ends added inside an interval are interior points of the support
+        self._support()
+        return super()._inside(x) | np.isin(x, self.__dict__["_cuts"])
 
 
 def _check_source(law: HTMP | InverseHTMP, factor: Any) -> float:
@@ -213,7 +292,7 @@ def _check_source(law: HTMP | InverseHTMP, factor: Any) -> float:
 _PROBE_POINTS = 200
 
 
-def decompress_heavy_tail(law: HTMP | InverseHTMP, factor: Any) -> NumericLaw:
+def decompress_heavy_tail(law: HTMP | InverseHTMP, factor: Any) -> HeavyTailDecompressedLaw:
     r"""Free decompression of HTMP(γ, κ) (κ > 2γ/(1−γ)) or of InverseHTMP(γ, κ) by ``factor``.
 
     Parameters
@@ -225,7 +304,7 @@ def decompress_heavy_tail(law: HTMP | InverseHTMP, factor: Any) -> NumericLaw:
 
     Returns
     -------
-    NumericLaw
+    HeavyTailDecompressedLaw
         The law with :math:`R_f(w) = R(fw)`, support :math:`[-(f-1)/E[X^{-1}], \infty)`, evaluated through
         :class:`HeavyTailDecompression`; the size is left to the caller.
 
@@ -258,14 +337,14 @@ def decompress_heavy_tail(law: HTMP | InverseHTMP, factor: Any) -> NumericLaw:
         raise DecompressionError(f"the decompression of {law!r} by factor {f:g} is not a probability law that "
                                  f"can be certified: {what} x = {', '.join(f'{x.real:.4g}' for x in bad[:4])}",
                                  math.nan)
-    return NumericLaw(ev)
+    return HeavyTailDecompressedLaw(ev)
 
 
 @register_exact_rule(HTMP, reason=REASON)
-def _htmp_rule(law: HTMP, factor: Any) -> NumericLaw:
+def _htmp_rule(law: HTMP, factor: Any) -> HeavyTailDecompressedLaw:
     return decompress_heavy_tail(law, factor)
 
 
 @register_exact_rule(InverseHTMP, reason=REASON)
-def _inverse_htmp_rule(law: InverseHTMP, factor: Any) -> NumericLaw:
+def _inverse_htmp_rule(law: InverseHTMP, factor: Any) -> HeavyTailDecompressedLaw:
     return decompress_heavy_tail(law, factor)

@@ -44,6 +44,21 @@ def test_htmp_decompression_is_exact_and_a_valid_law(htmp_decompressed: NumericL
     check_law(d, tolerances={"moments": 3e-7}).require_complete({"symbolic": NO_SYMBOLIC})
 
 
+@pytest.mark.slow  # ~10 s on 2 shared cores: a second decompressed law through the whole conformance suite
+def test_sharp_turn_of_the_density_is_a_panel_end() -> None:
+    # HTMP(0.5, 4) by 4: |dz/dw| has a minimum 0.089 at x ≈ 0.2165 (a branch point of m_f next to the axis), where
+    # the density turns within ~1e-3; as a panel end the quadrature keeps the mass to 1e-10 (2e-4 lost without)
+    d = fc.decompress(fc.HTMP(0.5, 4.0), factor=4, floor=-math.inf)
+    (lo, c), (c2, _) = d.support
+    assert c == c2 and 0.2160 < c < 0.2170
+    assert lo == pytest.approx(-3.0 / 4.0, abs=1e-6)  # −(f − 1)/E[1/X], E[1/X] = b/A = 4
+    slope = d.evaluator.slope(np.array([c, c - 0.05, c + 0.05]))[0]
+    assert slope[0] < 0.2 * slope[1:].min()
+    rho = d.pdf(np.array([c - 1e-4, c, c + 1e-4]))
+    assert np.all(rho > 0.02)  # an interior point of the support, not a gap
+    check_law(d, tolerances={"moments": 3e-7}).require_complete({"symbolic": NO_SYMBOLIC})  # as above
+
+
 def test_htmp_lower_edge_is_the_image_of_zero(htmp_decompressed: NumericLaw) -> None:
     # z(w) = w − (f − 1)/m(w) increases on w < 0 up to z(0⁻) = −(f − 1)/E[1/X]; E[1/X] = b/A = (10/3)/(4/3)
     edge = -(1.5 - 1.0) / fc.HTMP(0.3, 2.0).inverse_moment(1)
