@@ -72,14 +72,14 @@ def kesten_mckay_pdf(x: Any, d: Any) -> np.ndarray:
     ----------
     x : array_like
         Points; broadcasts against ``d``.
-    d : array_like
+    d : float or ndarray
         Degree (≥ 2).
 
     Returns
     -------
     ndarray
     """
-    x, d = (np.asarray(v, dtype=float) for v in (x, d))
+    x = np.asarray(x, dtype=float)
     R = 2.0 * np.sqrt(d - 1.0)
     inside = (x > -R) & (x < R)
     xi = np.where(inside, x, 0.0)

@@ -67,14 +67,14 @@ def mp_pdf(x: Any, c: Any, sigma2: Any = 1.0) -> np.ndarray:
     ----------
     x : array_like
         Points; broadcasts against ``c`` and ``sigma2``.
-    c, sigma2 : array_like
+    c, sigma2 : float or ndarray
         Ratio and scale (> 0).
 
     Returns
     -------
     ndarray
     """
-    x, c, sigma2 = (np.asarray(v, dtype=float) for v in (x, c, sigma2))
+    x = np.asarray(x, dtype=float)
     r = np.sqrt(c)
     lo, hi = sigma2 * (1 - r) ** 2, sigma2 * (1 + r) ** 2
     inside = (x > lo) & (x < hi)

@@ -48,14 +48,14 @@ def semicircle_pdf(x: Any, r: Any, center: Any = 0.0) -> np.ndarray:
     ----------
     x : array_like
         Points; broadcasts against ``r`` and ``center``.
-    r, center : array_like
+    r, center : float or ndarray
         Radius (> 0) and centre.
 
     Returns
     -------
     ndarray
     """
-    x, r, center = (np.asarray(v, dtype=float) for v in (x, r, center))
+    x = np.asarray(x, dtype=float)
     u = (x - center) / r
     inside = np.abs(u) < 1
     with np.errstate(all="ignore"):

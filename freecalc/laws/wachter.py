@@ -189,14 +189,14 @@ def wachter_pdf(x: Any, a: Any, b: Any) -> np.ndarray:
     ----------
     x : array_like
         Points; broadcasts against ``a`` and ``b``.
-    a, b : array_like
+    a, b : float or ndarray
         Dimension ratios (a + b > 1).
 
     Returns
     -------
     ndarray
     """
-    x, a, b = (np.asarray(v, dtype=float) for v in (x, a, b))
+    x = np.asarray(x, dtype=float)
     lo, hi = _edges(a, b, np.sqrt)
     inside = (x > lo) & (x < hi)
     xi = np.where(inside, x, 0.5 * (lo + hi))  # any interior point: the value is discarded
