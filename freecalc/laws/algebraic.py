@@ -196,18 +196,7 @@ class AlgebraicLaw(Law):
     @cached_property
     def _numeric(self) -> _Numeric:
         self._require_numeric("the numeric face")
-        poly = sp.Poly(self._P, T.m, T.z)
-        d, e = poly.degree(T.m), poly.degree(T.z)
-        C = np.zeros((d + 1, e + 1))
-        # divided by the largest coefficient (in sympy's unbounded exponent range): exact rationals with long
-        # denominators (a shift by 1e-308 written exactly) clear to integers beyond the double range
-        terms = [((j, k), c, sp.N(c, 30)) for (j, k), c in poly.terms()]
-        big = max(abs(v) for _, _, v in terms)
-        for (j, k), c, v in terms:
-            cc = complex(v / big)
-            if abs(cc.imag) > 1e-14:  # relative to the largest coefficient
-                raise ValueError(f"P has non-real coefficient {c}; AlgebraicLaw needs a real polynomial")
-            C[j, k] = cc.real
+        C = _float_coefficients(self._P)
         edges = A.edge_candidates(self._P, T.m, T.z)
         poles = A.pole_candidates(self._P, T.m, T.z)
         pts = sorted({*edges, *poles}, key=lambda r: float(r))
@@ -285,9 +274,43 @@ class AlgebraicLaw(Law):
     def _atoms(self) -> tuple[tuple[float, float], ...]:
         return self._numeric.atoms
 
+    @cached_property
+    def _deflated(self) -> tuple[tuple[float, float, _Numeric], ...]:
+        # per atom (a, w): the curve of m_c = m − w/(a − z), the transform of the law without that atom. Next to an
+        # atom the sheets of P share its pole and differ only by the continuous part, which double precision cannot
+        # separate from |m| ~ w/|z − a|; on the deflated curve that part is the whole value.
+        n = self._numeric
+        out = []
+        for a, w in n.exact_atoms:
+            Q = sp.numer(sp.together(self._P.subs(T.m, T.m + w / (a - T.z))))
+            fa, fw = float(a), float(w)
+            mom = n.mom - fw * fa ** np.arange(n.mom.size)
+            out.append((fa, fw, n._replace(C=_float_coefficients(sp.expand(Q)), mom=mom)))
+        return tuple(out)
+
+    def _evaluate(self, xr: np.ndarray, yi: np.ndarray) -> np.ndarray:
+        """m(x + iy) on the Stieltjes branch; points the continuation cannot resolve are retried on the deflated
+        curve of each atom, and what is left is reported (the solver contract)."""
+        out, ok = _branch_status(self._numeric, xr, yi)
+        if not np.all(ok):
+            for a, w, dn in self._deflated:
+                bad = np.flatnonzero(~ok)
+                if bad.size == 0:
+                    break
+                mc, okc = _branch_status(dn, xr[bad], yi[bad])
+                z = xr[bad] + 1j * yi[bad]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    full = w / (a - z) + mc
+                good = okc & np.isfinite(full)
+                out[bad[good]] = full[good]
+                ok[bad[good]] = True
+        handle_failures(SolverStatus.from_flags(ok), f"Stieltjes branch continuation of {self!r}",
+                        points=xr + 1j * yi, stacklevel=5)
+        return out
+
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
         zf = np.ascontiguousarray(z, dtype=complex).ravel()
-        out = _branch(self._numeric, zf.real.copy(), zf.imag.copy())
+        out = self._evaluate(zf.real.copy(), zf.imag.copy())
         return out.reshape(np.shape(z))
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
@@ -297,13 +320,16 @@ class AlgebraicLaw(Law):
         inside = self._inside(flat)
         if np.any(inside):
             xi = flat[inside]
-            vals = _branch(n, xi, np.zeros(xi.shape)).imag / np.pi
-            # at an atom embedded in the support the boundary value is infinite: use the mean of both sides
+            # exactly at an atom the boundary value is infinite: there the density is the mean of both sides; next
+            # to it the deflated curve (_evaluate) resolves the continuous part
+            at_atom = np.isin(xi, [a for a, _ in n.atoms])
+            vals = np.zeros(xi.shape)
+            vals[~at_atom] = self._evaluate(xi[~at_atom], np.zeros(int(np.count_nonzero(~at_atom)))).imag / np.pi
             for a, _ in n.atoms:
-                hit = np.abs(xi - a) <= 1e-12 * max(1.0, n.bound)
+                hit = xi == a
                 if np.any(hit):
                     h = 1e-7 * max(1.0, n.bound)
-                    side = _branch(n, np.array([a - h, a + h]), np.zeros(2)).imag / np.pi
+                    side = self._evaluate(np.array([a - h, a + h]), np.zeros(2)).imag / np.pi
                     vals[hit] = 0.5 * (side[0] + side[1])
             out[inside] = np.maximum(np.nan_to_num(vals, nan=0.0), 0.0)
         return out.reshape(np.shape(x))
@@ -402,14 +428,36 @@ class AlgebraicLaw(Law):
         return zc - 1.0 / w
 
 
-def _branch(n: _Numeric, xr: np.ndarray, yi: np.ndarray, checked: bool = True) -> np.ndarray:
+def _float_coefficients(P: sp.Expr) -> np.ndarray:
+    """C[j, k] = coefficient of m^j z^k of P, divided by the largest one."""
+    poly = sp.Poly(P, T.m, T.z)
+    d, e = poly.degree(T.m), poly.degree(T.z)
+    C = np.zeros((d + 1, e + 1))
+    # divided by the largest coefficient (in sympy's unbounded exponent range): exact rationals with long
+    # denominators (a shift by 1e-308 written exactly) clear to integers beyond the double range
+    terms = [((j, k), c, sp.N(c, 30)) for (j, k), c in poly.terms()]
+    big = max(abs(v) for _, _, v in terms)
+    for (j, k), c, v in terms:
+        cc = complex(v / big)
+        if abs(cc.imag) > 1e-14:  # relative to the largest coefficient
+            raise ValueError(f"P has non-real coefficient {c}; AlgebraicLaw needs a real polynomial")
+        C[j, k] = cc.real
+    return C
+
+
+def _branch_status(n: _Numeric, xr: np.ndarray, yi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     out = np.empty(xr.shape[0], dtype=np.complex128)
     status = np.empty(xr.shape[0], dtype=np.int64)
     stieltjes_branch_status(n.C, np.ascontiguousarray(xr, dtype=float), np.ascontiguousarray(yi, dtype=float),
                             float(n.Y), n.mom, out, status)
+    return out, status == BRANCH_OK
+
+
+def _branch(n: _Numeric, xr: np.ndarray, yi: np.ndarray, checked: bool = True) -> np.ndarray:
+    out, ok = _branch_status(n, xr, yi)
     if checked:
-        handle_failures(SolverStatus.from_flags(status == BRANCH_OK), "Stieltjes branch continuation",
-                        points=xr + 1j * yi, stacklevel=4)
+        handle_failures(SolverStatus.from_flags(ok), "Stieltjes branch continuation", points=xr + 1j * yi,
+                        stacklevel=4)
     return out
 
 
