@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.polynomial.legendre import leggauss
@@ -248,6 +249,10 @@ class Model:
         """
         return np.array([t.derivative(float(v)) for t, v in zip(self.transforms, phi)])
 
+    @cached_property
+    def _law_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.family.law.parameters)
+
     def law_params(self, theta: Mapping[str, float]) -> dict[str, float]:
         """The law's own parameters out of ``theta`` (without ``scale``/``loc``).
 
@@ -296,7 +301,7 @@ class Model:
         ValueError, TypeError
             Invalid parameters.
         """
-        return self.family.kernel_law(self.law_params(theta))
+        return self.family.law.kernel_law(*[theta[name] for name in self._law_names])
 
     def affine(self, theta: Mapping[str, float]) -> tuple[float, float]:
         """(scale, loc) of the added affine map (1, 0 when not added).

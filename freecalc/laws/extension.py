@@ -107,18 +107,19 @@ class KernelLaw:
 
     def __init__(self, law_class: type, params: Sequence[float]) -> None:
         declared = law_class.parameters
+        params = tuple(map(float, params))
         if len(params) != len(declared):
             raise TypeError(f"{law_class.__name__} takes {len(declared)} parameter(s), got {len(params)}")
         for p, v in zip(declared, params):
-            if not p.domain.contains(float(v)):
-                raise ValueError(f"{law_class.__name__} parameter {p.name!r} = {float(v):g} is outside the allowed "
+            if not p.domain.contains(v):
+                raise ValueError(f"{law_class.__name__} parameter {p.name!r} = {v:g} is outside the allowed "
                                  f"domain {p.domain}")
-        self.kernels: Kernels = law_class.kernels
-        self.params = tuple(float(v) for v in params)
-        if self.kernels.check is not None:
-            self.kernels.check(*self.params)
-        self.support = self.kernels.support(*self.params)
-        self.atoms = self.kernels.atoms(*self.params)
+        kernels = self.kernels = law_class.kernels
+        self.params = params
+        if kernels.check is not None:
+            kernels.check(*params)
+        self.support = kernels.support(*params)
+        self.atoms = kernels.atoms(*params)
 
     def pdf(self, x: Any) -> np.ndarray:
         """Density of the continuous part at ``x``.
