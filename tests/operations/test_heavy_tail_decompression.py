@@ -155,3 +155,17 @@ def test_inverse_htmp_round_trip_in_the_stieltjes_transform(inverse_decompressed
     z = np.array([0.3 + 0.5j, 1.0 + 0.2j, 3.0 + 1.0j, 20.0 + 2.0j])
     err = np.max(np.abs(back.stieltjes(z) - src.stieltjes(z)) / np.abs(src.stieltjes(z)))
     assert err < 1e-8  # subordination and characteristics, both solved to ~1e-12
+
+
+def test_uncertified_factors_are_refused() -> None:
+    # far factors: the characteristics fail on the real axis (HTMP(0.3, 2) by 50) — refused, not returned as NaN
+    with pytest.raises(DecompressionError, match="did not converge"):
+        fc.decompress(fc.HTMP(0.3, 2.0), factor=50, floor=-math.inf)
+
+
+@pytest.mark.slow  # ~7 s: the support scan and quadrature of the failing law
+def test_a_density_without_unit_mass_is_refused() -> None:
+    # InverseHTMP(0.5, 6) by 10: the paths pass the essential singularity w = 0 of the source's transform closely and
+    # the boundary values integrate to 0.917; the quadrature mass is the certificate, so this is refused
+    with pytest.raises(DecompressionError, match="integrates to 0.9166"):
+        fc.decompress(fc.InverseHTMP(0.5, 6.0), factor=10, floor=-math.inf)
