@@ -63,7 +63,21 @@ def _htmp_slope(A: float, B: float, b: float, w: complex, m: complex) -> complex
 
 @njit(cache=True)
 def riccati_slope(kind: int, A: float, B: float, b: float, w: complex, m: complex) -> complex:
-    """dm/dw of the source law at (w, m(w)) from its Riccati equation (``kind``: KIND_HTMP or KIND_INVERSE)."""
+    """dm/dw of the source law at (w, m(w)) from its Riccati equation.
+
+    Parameters
+    ----------
+    kind : int
+        KIND_HTMP or KIND_INVERSE.
+    A, B, b : float
+        HTMP constants.
+    w, m : complex
+        A point and the source's transform there (any sheet).
+
+    Returns
+    -------
+    complex
+    """
     if kind == KIND_HTMP:
         return _htmp_slope(A, B, b, w, m)
     s = 1.0 / w
@@ -167,7 +181,19 @@ def characteristic_solve(kind: int, A: float, B: float, b: float, f: float, w0: 
 
 @njit(cache=True)
 def riccati_slopes(kind: int, A: float, B: float, b: float, w: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """:func:`riccati_slope` at each pair (w[i], m[i])."""
+    """:func:`riccati_slope` at each pair (w[i], m[i]).
+
+    Parameters
+    ----------
+    kind : int
+    A, B, b : float
+    w, m : complex ndarray
+        Points and the transform there (same length).
+
+    Returns
+    -------
+    complex ndarray
+    """
     out = np.empty(w.size, dtype=np.complex128)
     for i in range(w.size):
         out[i] = riccati_slope(kind, A, B, b, w[i], m[i])

@@ -131,7 +131,20 @@ class HeavyTailDecompression(Evaluator):
         return self.solve_with_status(z)[0]
 
     def solve_with_status(self, z: np.ndarray) -> tuple[Solution, np.ndarray]:
-        """The :class:`Solution` and the kernel's status per point (``OK``, ``NEGATIVE``, ``NO_CONVERGENCE``)."""
+        """The :class:`Solution` and the kernel's status per point.
+
+        Parameters
+        ----------
+        z : complex ndarray
+            Points with Im z ≥ 0.
+
+        Returns
+        -------
+        Solution
+            ``m`` is :math:`m_f`, ``omega`` the preimage w.
+        ndarray of int
+            ``OK``, ``NEGATIVE`` or ``NO_CONVERGENCE`` of :mod:`freecalc.kernels.htmp_decompression`.
+        """
         za = np.ascontiguousarray(z, dtype=complex).ravel()
         f = self.factor
         z0 = za.real + 1j * np.maximum(za.imag, self._height)
@@ -189,6 +202,18 @@ class HeavyTailDecompression(Evaluator):
         It vanishes at the branch points of :math:`m_f`; where one lies on or just below the real axis inside the
         support, the density changes on the scale of the distance (a square-root onset, or a near-kink), and the
         law uses the point as a panel end.
+
+        Parameters
+        ----------
+        x : float ndarray
+            Real points.
+
+        Returns
+        -------
+        float ndarray
+            |dz/dw|.
+        bool ndarray
+            Whether the characteristics converged at each point.
         """
         sol, status = self.solve_with_status(np.asarray(x, dtype=float) + 0j)
         m = sol.m * self.factor
@@ -197,7 +222,19 @@ class HeavyTailDecompression(Evaluator):
 
     def interior_branch_points(self, lo: float, hi: float, grid: int = 1024) -> list[float]:
         """Branch points of :math:`m_f` on or next to (lo, hi): local minima of |dz/dw| on a grid that fall below
-        :data:`_KINK_LEVEL` times its median, refined by golden-section search (60 steps)."""
+        :data:`_KINK_LEVEL` times its median, refined by golden-section search (60 steps).
+
+        Parameters
+        ----------
+        lo, hi : float
+            The interval (finite).
+        grid : int
+            Scan points.
+
+        Returns
+        -------
+        list of float
+        """
         x = np.linspace(lo, hi, grid)[1:-1]
         g, ok = self.slope(x)
         level = _KINK_LEVEL * np.median(g[ok]) if np.any(ok) else 0.0
