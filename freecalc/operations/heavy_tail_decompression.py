@@ -304,6 +304,31 @@ class HeavyTailDecompressedLaw(NumericLaw):
             self.__dict__["_cuts"] = np.array([b for (_, b), (a, _) in zip(cache[:-1], cache[1:]) if a == b])
         return cache
 
+    def _ppf(self, q: np.ndarray) -> np.ndarray:
+        # NumericLaw's quantiles stop at its cdf table's last finite point (~3e4 scales out); a power-law tail puts
+        # upper quantiles far beyond it (1 - 1e-12 of InverseHTMP(0.5, 2) by 4 lies near 2e12): there, bisection in
+        # log x on the cdf (cached panel interpolants, no new solves)
+        out = super()._ppf(q)
+        xt, Ft = self._cdf_table
+        far = np.flatnonzero((q > Ft[-1]) & (q < 1.0))
+        if far.size == 0 or math.isfinite(self.support[-1][1]):
+            return out
+        qf = q[far]
+        lo = np.full(far.size, xt[-1])
+        hi = lo.copy()
+        for _ in range(1100):  # doubling up to the largest double
+            short = self._cdf(hi) < qf
+            if not np.any(short) or np.any(hi > 1e300):
+                break
+            lo = np.where(short, hi, lo)
+            hi = np.where(short, 2.0 * hi, hi)
+        for _ in range(80):
+            mid = np.sqrt(lo * hi)
+            below = self._cdf(mid) < qf
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        out[far] = hi
+        return out
+
     def _inside(self, x: np.ndarray) -> np.ndarray:
         # the panel ends added inside an interval are interior points of the support
         self._support()
