@@ -80,8 +80,8 @@ class HeavyTailDecompression(Evaluator):
         self.factor = float(factor)
         self.kind = KD.KIND_INVERSE if isinstance(source, InverseHTMP) else KD.KIND_HTMP
         self.A, self.B, self.b = KH.htmp_params(source.gamma, source.kappa)
-        inv_mean = source.inverse_moment(1) if self.kind == KD.KIND_HTMP else 1.0
-        self.lower_edge = -(self.factor - 1.0) / inv_mean
+        self._inv_mean = source.inverse_moment(1) if self.kind == KD.KIND_HTMP else 1.0  # m(0⁻) = E[1/X]
+        self.lower_edge = -(self.factor - 1.0) / self._inv_mean
         if self.kind == KD.KIND_HTMP:  # R_f(w) = R(fw): the variance is multiplied by f
             self._scale = math.sqrt(self.factor * (source.moment(2) - 1.0))
         else:  # the variance may be infinite (tail exponent ≤ 3) or dominated by the tail: the bulk's width
@@ -161,7 +161,7 @@ class HeavyTailDecompression(Evaluator):
         # exactly at the lower edge the preimage is w = 0, where the Riccati equation is singular: m_f there is
         # the limit m(0⁻)/f = E[X⁻¹]/f (real: the density vanishes at the edge)
         edge = (za.imag == 0) & (np.abs(za.real - self.lower_edge) <= 1e-13 * max(1.0, abs(self.lower_edge)))
-        w[edge], m[edge], status[edge] = 0.0, -(f - 1.0) / self.lower_edge, KD.OK
+        w[edge], m[edge], status[edge] = 0.0, self._inv_mean, KD.OK
         ok = status == KD.OK
         residual = np.where(ok, 0.0, np.inf)  # no fixed-point residual: the path either converged or not
         return Solution(za, m / f, w, ok, steps, residual), status
