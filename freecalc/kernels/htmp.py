@@ -39,195 +39,15 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["htmp_params", "laplace_start", "htmp_march_real", "htmp_log_u", "htmp_stieltjes",
+from freecalc.kernels.htmp_offaxis import offaxis_m
+from freecalc.kernels.htmp_ode import (_NMAX, _TINY, _arc, _coeffs, _eval, _log_tail_density, _series_m,
+                                       _series_usable, _start_radius, _step_bound, _walk, htmp_params,
+                                       laplace_start)
+
+__all__ = ["htmp_params", "laplace_start", "htmp_march_real", "htmp_log_u", "htmp_stieltjes", "htmp_anchor",
+           "htmp_stieltjes_from", "STIELTJES_TOL",
            "htmp_pdf", "htmp_logpdf", "htmp_cdf", "htmp_moments", "htmp_inverse_moments",
            "htmp_small_logu"]
-
-_NMAX = 80          # maximal number of Taylor coefficients per step
-_STEP_REL = 0.3     # |h| <= 0.3 |z0|: the singular point 0 bounds the radius of convergence
-_STEP_LAM = 2.5     # |h| * Lambda <= 2.5: local exponents (phase change per step < pi)
-_TOL = 1e-18        # truncation of the Taylor series (relative to its largest term)
-_LAP_H = 0.04  # sinh-map trapezoid step: 4e-14 worst vs mpmath (0.06: 2e-12, 0.1: 9e-9)
-_TINY = 1e-250      # below y = bx = _TINY the x -> 0 asymptotics are used (relative error O(y))
-
-
-@njit(cache=True)
-def htmp_params(gamma: float, kappa: float):
-    """(A, B, b) from (γ, κ): b = κ/(2γ), B = κ/2, A = b − B − 1."""
-    b = kappa / (2.0 * gamma)
-    B = 0.5 * kappa
-    return b - B - 1.0, B, b
-
-
-# ---------------------------------------------------------------------------------------------- start values
-@njit(cache=True)
-def _softplus(s: float) -> float:
-    if s > 0.0:
-        return s + math.log1p(math.exp(-s))
-    return math.log1p(math.exp(s))
-
-
-@njit(cache=True)
-def _sigmoid(s: float) -> float:
-    if s >= 0.0:
-        return 1.0 / (1.0 + math.exp(-s))
-    e = math.exp(s)
-    return e / (1.0 + e)
-
-
-@njit(cache=True)
-def _lap_f(s: float, beta: float, b: float, w0: float) -> float:
-    # log of t^beta (1+t)^-b e^{-w0 t} at t = e^s (the dt = t ds Jacobian is in beta = B + k)
-    return beta * s - b * _softplus(s) - w0 * math.exp(s)
-
-
-@njit(cache=True)
-def _lap_peak(beta: float, b: float, w0: float) -> float:
-    # f'(s) = beta - b sigmoid(s) - w0 e^s is strictly decreasing from beta > 0 to -inf: bracket, then bisect
-    lo = 0.0
-    while beta - b * _sigmoid(lo) - w0 * math.exp(lo) <= 0.0:
-        lo -= 1.0 + abs(lo)
-    hi = 0.0
-    while beta - b * _sigmoid(hi) - w0 * math.exp(hi) > 0.0:
-        hi += 1.0 + abs(hi)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if beta - b * _sigmoid(mid) - w0 * math.exp(mid) > 0.0:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-13 * (1.0 + abs(mid)):
-            break
-    return 0.5 * (lo + hi)
-
-
-@njit(cache=True)
-def _lap_integral(beta: float, b: float, w0: float):
-    """log ∫_0^∞ t^{beta-1}(1+t)^{-b} e^{-w0 t} dt for beta > 0, w0 > 0 (or w0 = 0 when b > beta)."""
-    s0 = _lap_peak(beta, b, w0)
-    f0 = _lap_f(s0, beta, b, w0)
-    sg = _sigmoid(s0)
-    curv = b * sg * (1.0 - sg) + w0 * math.exp(s0)
-    W = min(1.0 / math.sqrt(curv), 1.0)
-    drop = 60.0  # e^-60 ~ 1e-26: both tails cut far below double precision
-    step = W
-    sl = s0
-    while _lap_f(sl, beta, b, w0) > f0 - drop:
-        sl -= step
-        step *= 2.0
-    step = W
-    sr = s0
-    while _lap_f(sr, beta, b, w0) > f0 - drop:
-        sr += step
-        step *= 2.0
-    vl = -math.asinh((s0 - sl) / W)
-    vr = math.asinh((sr - s0) / W)
-    h = _LAP_H  # sinh-mapped trapezoid step (in units of W at the peak)
-    n = int(math.ceil((vr - vl) / h))
-    h = (vr - vl) / n
-    acc = 0.0
-    for i in range(n + 1):
-        v = vl + i * h
-        s = s0 + W * math.sinh(v)
-        wgt = 0.5 if (i == 0 or i == n) else 1.0
-        acc += wgt * math.exp(_lap_f(s, beta, b, w0) - f0) * W * math.cosh(v)
-    return f0 + math.log(acc * h)
-
-
-@njit(cache=True)
-def laplace_start(A: float, B: float, b: float, w0: float):
-    """(log u, u'/u) at z0 = −w0/b < 0 (both real): log U(B, −A, w0) and bB·U(B+1, 1−A, w0)/U(B, −A, w0).
-
-    u'(z0)/u(z0) = b ∫t^B(1+t)^{-b}e^{-w0 t}dt / ∫t^{B-1}(1+t)^{-b}e^{-w0 t}dt.
-    """
-    l0 = _lap_integral(B, b, w0)
-    l1 = _lap_integral(B + 1.0, b, w0)
-    return l0 - math.lgamma(B), b * math.exp(l1 - l0)
-
-
-# ---------------------------------------------------------------------------------------------- Taylor steps
-@njit(cache=True)
-def _step_bound(A: float, B: float, b: float, z0: complex) -> float:
-    r = abs(z0)
-    al = abs(A - b * z0)
-    lam = (al + math.sqrt(al * al + 4.0 * b * B * r)) / (2.0 * r)
-    return min(_STEP_REL * r, _STEP_LAM / lam)
-
-
-@njit(cache=True)
-def _coeffs(A: float, B: float, b: float, z0: complex, v0: complex, H: complex, d: np.ndarray) -> int:
-    """Scaled Taylor coefficients d_j = c_j H^j of the solution with u(z0) = 1, u'(z0) = v0; returns count."""
-    d[0] = 1.0
-    d[1] = v0 * H
-    alpha = A - b * z0
-    big = max(1.0, abs(d[1]))
-    n = _NMAX
-    for j in range(_NMAX - 2):
-        d[j + 2] = ((alpha - j) * d[j + 1] * H - b * (j + B) * d[j] * (H * H) / (j + 1.0)) / (z0 * (j + 2.0))
-        a = abs(d[j + 2])
-        if a > big:
-            big = a
-        if j >= 3 and a + abs(d[j + 1]) < _TOL * big:
-            n = j + 3
-            break
-    return n
-
-
-@njit(cache=True)
-def _eval(d: np.ndarray, n: int, t: complex, H: complex):
-    """(log u, u'/u) at z0 + tH from the scaled coefficients (principal log: |Δ arg| < π by the step rule)."""
-    p = 0j
-    dp = 0j
-    for j in range(n - 1, 0, -1):
-        p = p * t + d[j]
-        dp = dp * t + j * d[j]
-    p = p * t + d[0]
-    return cmath.log(p), dp / (H * p)
-
-
-@njit(cache=True)
-def _walk(A: float, B: float, b: float, z0: complex, L: complex, v: complex, z1: complex, d: np.ndarray):
-    """Continue (log u, u'/u) along the segment z0 → z1."""
-    while z0 != z1:
-        H = _step_bound(A, B, b, z0)
-        dist = abs(z1 - z0)
-        if dist <= H:
-            h = z1 - z0
-        else:
-            h = (z1 - z0) * (H / dist)
-        n = _coeffs(A, B, b, z0, v, h, d)
-        dl, v = _eval(d, n, 1.0 + 0j, h)
-        L += dl
-        z0 = z1 if dist <= H else z0 + h
-    return L, v
-
-
-@njit(cache=True)
-def _arc(A: float, B: float, b: float, r: float, theta_end: float, d: np.ndarray):
-    """(log u, u'/u) at r·e^{i theta_end}, from the Laplace start at −r along the arc |z| = r (upper half)."""
-    L0, v0 = laplace_start(A, B, b, b * r)
-    L = complex(L0, 0.0)
-    v = complex(v0, 0.0)
-    z = complex(-r, 0.0)
-    span = math.pi - theta_end
-    if span <= 0.0:
-        return L, v
-    # chords of angle <= 0.25 rad stay at distance >= 0.99 r from the singular point 0
-    nseg = max(1, int(math.ceil(span / 0.25)))
-    for k in range(1, nseg + 1):
-        th = math.pi - span * k / nseg
-        z1 = r * cmath.exp(1j * th) if k < nseg else r * cmath.exp(1j * theta_end)
-        if k == nseg and theta_end == 0.0:
-            z1 = complex(r, 0.0)
-        L, v = _walk(A, B, b, z, L, v, z1, d)
-        z = z1
-    return L, v
-
-
-@njit(cache=True)
-def _start_radius(b: float) -> float:
-    # w0 = b r = min(b, 1): the Laplace integrand's exponential cut-off then sits at t <= 1/min(b, 1)
-    return min(1.0, 1.0 / b)
 
 
 @njit(cache=True)
@@ -249,14 +69,34 @@ def _split_point(A: float, B: float, b: float) -> float:
 
 
 @njit(cache=True)
-def htmp_march_real(A: float, B: float, b: float, xs: np.ndarray, Ls: np.ndarray, vs: np.ndarray) -> None:
-    """log u(x + i0) and u'/u at sorted positive points xs (ascending), written into Ls, vs (complex)."""
-    n = xs.size
-    if n == 0:
-        return
+def htmp_anchor(A: float, B: float, b: float):
+    """Start values shared by all points: (r_s, log u, u'/u at r_s + i0, x_big, r_l, log u, u'/u at −r_l).
+
+    r_s = :func:`_split_point` starts the real-axis march; −r_l (r_l = min(1, 1/b)) is a Laplace start for
+    points left of the imaginary axis. Depends on the parameters only: a law computes it once (~100 µs).
+    """
     d = np.empty(_NMAX, dtype=np.complex128)
     r0 = _split_point(A, B, b)
     Lr, vr = _arc(A, B, b, r0, 0.0, d)
+    rl = _start_radius(b)
+    Ll, vl = laplace_start(A, B, b, b * rl)
+    return r0, Lr, vr, max(_x_big(A, B, b), 5000.0 / b), rl, complex(Ll, 0.0), complex(vl, 0.0)
+
+
+@njit(cache=True)
+def htmp_march_real(A: float, B: float, b: float, xs: np.ndarray, Ls: np.ndarray, vs: np.ndarray) -> None:
+    """log u(x + i0) and u'/u at sorted positive points xs (ascending), written into Ls, vs (complex)."""
+    if xs.size == 0:
+        return
+    r0, Lr, vr, _, _, _, _ = htmp_anchor(A, B, b)
+    _march_from(A, B, b, r0, Lr, vr, xs, Ls, vs)
+
+
+@njit(cache=True)
+def _march_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xs: np.ndarray,
+                Ls: np.ndarray, vs: np.ndarray) -> None:
+    n = xs.size
+    d = np.empty(_NMAX, dtype=np.complex128)
     # first index with xs >= r0
     i0 = np.searchsorted(xs, r0)
     # march right
@@ -313,51 +153,6 @@ def htmp_log_u(A: float, B: float, b: float, z: complex):
     return _walk(A, B, b, r0 * cmath.exp(1j * th) if th != 0.0 else complex(r0, 0.0), L, v, z, d)
 
 
-# ---------------------------------------------------------------------------------------------- large |z|
-@njit(cache=True)
-def _series_m(A: float, B: float, b: float, z: complex, tol: float):
-    """m(z) from the asymptotic moment series −Σ m_k z^{−k−1}; returns (m, ok).
-
-    The moments obey m_{k+1} = [(k + 1 + A) m_k + B Σ_{i≤k} m_i m_{k−i}] / b (from the Riccati equation
-    z m' = −Bz m² + (A − bz) m − b); with a_k = m_k z^{−k} the terms stay bounded. The series is asymptotic: it
-    is accepted only when its terms fall below tol·|sum| before they start to grow.
-    """
-    K = 400
-    a = np.empty(K, dtype=np.complex128)
-    a[0] = 1.0
-    S = 1.0 + 0j
-    prev = 1.0
-    for k in range(K - 1):
-        conv = 0j
-        for i in range(k + 1):
-            conv += a[i] * a[k - i]
-        a[k + 1] = ((k + 1.0 + A) * a[k] + B * conv) / (b * z)
-        t = abs(a[k + 1])
-        S += a[k + 1]
-        if t < tol * abs(S):
-            return -S / z, True
-        if k > 2 and t > prev:
-            return -S / z, False
-        prev = t
-    return -S / z, False
-
-
-@njit(cache=True)
-def _log_tail_density(A: float, B: float, b: float, x: float) -> float:
-    # log of the tail asymptote C∞ x^{A+2B} e^{−bx}, C∞ = b^{A+2B+1}/(Γ(B+1)Γ(A+B+1))
-    return ((A + 2.0 * B + 1.0) * math.log(b) - math.lgamma(B + 1.0) - math.lgamma(A + B + 1.0)
-            + (A + 2.0 * B) * math.log(x) - b * x)
-
-
-@njit(cache=True)
-def _series_usable(A: float, B: float, b: float, z: complex) -> bool:
-    # the neglected exponentially small (Stokes) part is ~ the density's size at Re z: require it below 1e-17|m|
-    if b * abs(z) < 2.0 * (A + 2.0 * B) + 40.0:
-        return False
-    if z.real > 0.0 and _log_tail_density(A, B, b, z.real) > math.log(1e-17 / abs(z)):
-        return False
-    return True
-
 
 # ---------------------------------------------------------------------------------------------- public kernels
 @njit(cache=True)
@@ -372,20 +167,26 @@ def _x_big(A: float, B: float, b: float) -> float:
 @njit(cache=True)
 def _real_axis(A: float, B: float, b: float, x: np.ndarray):
     """log u and u'/u at x > 0 (any order), points beyond the underflow point marked by NaN."""
+    r0, Lr, vr, xb, _, _, _ = htmp_anchor(A, B, b)
+    return _real_axis_from(A, B, b, r0, Lr, vr, xb, x)
+
+
+@njit(cache=True)
+def _real_axis_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xb: float, x: np.ndarray):
     n = x.size
     order = np.argsort(x)
     # below bx = 1e-250 the march would reach denormal step sizes; evaluate there at the threshold (callers
     # that need those points use the x → 0 asymptotics, whose relative error O(bx) is then negligible)
     xs = np.maximum(x[order], _TINY / b)
     # march up to the underflow point of the density, and further (log-density requests) while it takes
-    # fewer than ~2000 steps; beyond, callers use the large-x asymptotic series
-    xb = max(_x_big(A, B, b), 5000.0 / b)
+    # fewer than ~2000 steps (xb = max(x_big, 5000/b), see htmp_anchor); beyond, callers use the large-x series
     nin = np.searchsorted(xs, xb)
     Ls = np.full(n, complex(np.nan, np.nan))
     vs = np.full(n, complex(np.nan, np.nan))
     Lt = np.empty(nin, dtype=np.complex128)
     vt = np.empty(nin, dtype=np.complex128)
-    htmp_march_real(A, B, b, xs[:nin], Lt, vt)
+    if nin > 0:
+        _march_from(A, B, b, r0, Lr, vr, xs[:nin], Lt, vt)
     for i in range(nin):
         Ls[order[i]] = Lt[i]
         vs[order[i]] = vt[i]
@@ -534,47 +335,82 @@ def htmp_cdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Largest accepted first-order relative error bound of an off-axis value (the accuracy target is 1e-10).
+STIELTJES_TOL = 5e-11
+
+
 @njit(cache=True)
-def htmp_stieltjes(gamma: float, kappa: float, z: np.ndarray) -> np.ndarray:
-    """m(z) for Im z ≥ 0 (boundary value m(x + i0) on the real axis, Im part there = π ρ(x))."""
-    A, B, b = htmp_params(gamma, kappa)
+def htmp_stieltjes_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xb: float,
+                        rl: float, Ll: complex, vl: complex, z: np.ndarray, tol: float):
+    """m(z) and a relative error bound for Im z ≥ 0, from the start values of :func:`htmp_anchor`.
+
+    On the positive axis the boundary value m(x + i0) (Im part π ρ(x)) from the march; off the axis the
+    certified paths of :func:`~freecalc.kernels.htmp_offaxis.offaxis_m`, whose start values at x = Re z come from
+    the same march; on the negative axis the Laplace start. Returns (m, err): err is inf (and m NaN) where no
+    path reaches the tolerance ``tol``.
+    """
     n = z.size
     out = np.empty(n, dtype=np.complex128)
-    real_pos = np.where((z.imag == 0.0) & (z.real > 0.0) & (z.real < np.inf))[0]
-    xr = z.real[real_pos]
-    Ls, vs = _real_axis(A, B, b, xr)
+    err = np.zeros(n)
+    finite = np.isfinite(z.real) & np.isfinite(z.imag)
+    # one march serves the positive-axis points and the start values of the off-axis points above the axis
+    # (not too far above: the vertical path's step is limited to 0.3 x, so those go another way)
+    use = finite & (z.real > 0.0) & ((z.imag == 0.0) | ((z.imag > 0.0) & (z.real >= 0.1 * z.imag)))
+    idx = np.where(use)[0]
+    Ls = np.full(n, complex(np.nan, np.nan))
+    vs = np.full(n, complex(np.nan, np.nan))
+    if idx.size > 0:
+        Lu, vu = _real_axis_from(A, B, b, r0, Lr, vr, xb, z.real[idx])
+        Ls[idx] = Lu
+        vs[idx] = vu
     c0 = math.log(b) - math.lgamma(B + 1.0) - math.lgamma(b)
-    for i in range(real_pos.size):
-        x = xr[i]
-        if math.isnan(Ls[i].real):
-            mm, _ = _series_m(A, B, b, complex(x, 0.0), 1e-17)
-            out[real_pos[i]] = complex(mm.real, 0.0)
-        else:
-            y = b * x
-            rho = math.exp(c0 + A * math.log(y) - y - 2.0 * Ls[i].real)
-            out[real_pos[i]] = complex(vs[i].real / B, math.pi * rho)
+    off = np.where(finite & (z.imag > 0.0))[0]
+    if off.size > 0:
+        mo = np.empty(off.size, dtype=np.complex128)
+        eo = np.empty(off.size)
+        offaxis_m(A, B, b, z[off], Ls[off], vs[off], r0, Lr, vr, rl, Ll, vl, tol, mo, eo)
+        out[off] = mo
+        err[off] = eo
     for i in range(n):
         zi = z[i]
-        if not (math.isfinite(zi.real) and math.isfinite(zi.imag)):
+        if not finite[i]:
             out[i] = complex(np.nan, np.nan)
+        elif zi.imag > 0.0:
             continue
-        if zi.imag == 0.0 and zi.real > 0.0:
-            continue
-        if zi == 0.0:
-            if A > 0.0:
-                out[i] = complex(b / A, 0.0)
-            elif A == 0.0:
-                out[i] = complex(np.inf, math.pi * b)
+        elif zi.imag < 0.0:
+            out[i] = complex(np.nan, np.nan)
+            err[i] = np.inf
+        elif zi.real > 0.0:
+            if math.isnan(Ls[i].real):
+                mm, _ = _series_m(A, B, b, complex(zi.real, 0.0), 1e-17)
+                out[i] = complex(mm.real, 0.0)
             else:
-                out[i] = complex(np.inf, np.inf)
-            continue
-        if _series_usable(A, B, b, zi):
-            mm, ok = _series_m(A, B, b, zi, 1e-17)
-            if ok:
-                out[i] = mm
-                continue
-        _, v = htmp_log_u(A, B, b, zi)
-        out[i] = v / B
+                y = b * zi.real
+                rho = math.exp(c0 + A * math.log(y) - y - 2.0 * Ls[i].real)
+                out[i] = complex(vs[i].real / B, math.pi * rho)
+            err[i] = 1e-13
+        elif zi.real < 0.0:
+            L0, v0 = laplace_start(A, B, b, -b * zi.real)
+            out[i] = complex(v0 / B, 0.0)
+            err[i] = 1e-13
+        elif A > 0.0:
+            out[i] = complex(b / A, 0.0)
+        elif A == 0.0:
+            out[i] = complex(np.inf, math.pi * b)
+        else:
+            out[i] = complex(np.inf, np.inf)
+    return out, err
+
+
+@njit(cache=True)
+def htmp_stieltjes(gamma: float, kappa: float, z: np.ndarray) -> np.ndarray:
+    """m(z) for Im z ≥ 0 (boundary value m(x + i0) on the real axis, Im part there = π ρ(x)).
+
+    NaN where the error bound of :func:`htmp_stieltjes_from` exceeds :data:`STIELTJES_TOL` (the law raises there).
+    """
+    A, B, b = htmp_params(gamma, kappa)
+    r0, Lr, vr, xb, rl, Ll, vl = htmp_anchor(A, B, b)
+    out, _ = htmp_stieltjes_from(A, B, b, r0, Lr, vr, xb, rl, Ll, vl, z, STIELTJES_TOL)
     return out
 
 

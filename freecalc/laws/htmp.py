@@ -544,9 +544,47 @@ class HTMP(Law):
         out[order] = np.maximum.accumulate(out[order])
         return out.reshape(q.shape)
 
+    @cached_property
+    def _anchor(self) -> tuple[float, complex, complex, float, float, complex, complex]:
+        A, B, b = K.htmp_params(self.gamma, self.kappa)
+        return K.htmp_anchor(A, B, b)
+
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
+        """m(z) by the certified kernel (:func:`freecalc.kernels.htmp.htmp_stieltjes_from`); where none of its paths
+        reaches the error bound :data:`freecalc.kernels.htmp.STIELTJES_TOL` (large b, points near the real axis in
+        the gap below the bulk), by the quadrature rule (:meth:`_stieltjes_by_rule`), which raises if it cannot
+        certify either."""
         flat = np.ascontiguousarray(z, dtype=complex).ravel()
-        return K.htmp_stieltjes(self.gamma, self.kappa, flat).reshape(z.shape)
+        A, B, b = K.htmp_params(self.gamma, self.kappa)
+        m, err = K.htmp_stieltjes_from(A, B, b, *self._anchor, flat, K.STIELTJES_TOL)
+        bad = ~(err <= K.STIELTJES_TOL)
+        if np.any(bad):
+            m[bad] = self._stieltjes_by_rule(flat[bad])
+        return m.reshape(z.shape)
+
+    def _stieltjes_by_rule(self, z: np.ndarray) -> np.ndarray:
+        """Σ w_i/(x_i − z) with the rules of :meth:`continuous_rule` of orders 16 and 32 (Im z > 0).
+
+        Accepted where the two agree to :data:`freecalc.kernels.htmp.STIELTJES_TOL` relative (the Gauss–Legendre
+        error falls geometrically with the order once the panel width is below the distance to z); otherwise
+        ValueError naming the parameters and the point.
+        """
+        out = np.empty(z.shape, dtype=complex)
+        for i, zi in enumerate(z):
+            if not zi.imag > 0:
+                raise ValueError(f"HTMP(gamma={self.gamma:g}, kappa={self.kappa:g}): no certified Stieltjes "
+                                 f"transform at z = {zi!r}")
+            vals = []
+            for order in (16, 32):
+                xs, ws = self.continuous_rule(order=order)
+                vals.append(np.sum(ws / (xs - zi)))
+            if not abs(vals[1] - vals[0]) <= K.STIELTJES_TOL * abs(vals[1]):
+                raise ValueError(f"HTMP(gamma={self.gamma:g}, kappa={self.kappa:g}): the Stieltjes transform at "
+                                 f"z = {zi!r} cannot be evaluated to relative accuracy {K.STIELTJES_TOL:g} "
+                                 f"(b = kappa/(2 gamma) = {self.b:g}; ODE paths and quadrature rules of orders "
+                                 f"16 and 32 differ by {abs(vals[1] - vals[0]) / abs(vals[1]):.1e})")
+            out[i] = vals[1]
+        return out
 
     def _moment(self, k: int) -> float:
         return float(K.htmp_moments(self.gamma, self.kappa, k)[k])

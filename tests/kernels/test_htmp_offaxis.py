@@ -1,0 +1,97 @@
+"""Tests of the certified off-axis Stieltjes kernel of HTMP (freecalc/kernels/htmp_offaxis.py)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from freecalc.kernels import htmp_offaxis as O
+from freecalc.kernels.htmp import STIELTJES_TOL, htmp_anchor, htmp_params, htmp_stieltjes, htmp_stieltjes_from
+from freecalc.kernels.htmp_ode import _NMAX
+
+# parameter sets across the declared domain: the bulk, small κ (density pole at 0), large κ (near MP), small γ
+PARAMS = [(0.5, 2.0), (0.25, 20.0), (0.75, 0.1), (0.9, 0.5), (0.3, 5.0), (0.01, 2.0), (0.1, 50.0)]
+
+
+def _points(seed: int, n: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.0, 4.0, n) + 1j * 10.0 ** rng.uniform(-5.0, 0.7, n)
+
+
+@pytest.mark.parametrize("g,k", PARAMS)
+def test_every_route_agrees_with_the_laplace_arc_within_its_bound(g, k):
+    # the Laplace-arc route (own start value at -|z|, arc of radius |z|) is an independent path to each point;
+    # every route that certifies itself must agree with it within the two bounds (+ 1e-13 for the reference's
+    # own start value, 4e-14 measured vs mpmath)
+    A, B, b = htmp_params(g, k)
+    r0, Lr, vr, xb, rl, Ll, vl = htmp_anchor(A, B, b)
+    from freecalc.kernels.htmp import _real_axis
+
+    d = np.empty(_NMAX, dtype=np.complex128)
+    zs = _points(int(100 * g + k), 40)
+    Ls, vs = _real_axis(A, B, b, np.abs(zs.real))
+    checked = 0
+    for z, L, v in zip(zs, Ls, vs):
+        ref, eref = O._route_laplace(A, B, b, z, d, 1e-6)
+        if not eref <= 1e-10:
+            continue
+        cands = [O._route_anchor(A, B, b, r0, 0.0, Lr, vr, z, d, STIELTJES_TOL) if z.real >= 0 else
+                 O._route_anchor(A, B, b, rl, math.pi, Ll, vl, z, d, STIELTJES_TOL),
+                 O._route_down(A, B, b, z, d, STIELTJES_TOL)]
+        if z.real > 0:
+            cands.append(O._route_up(A, B, b, L, v, z, d, STIELTJES_TOL))
+        for m, e in cands:
+            if e <= STIELTJES_TOL:
+                checked += 1
+                assert abs(m - ref) <= (e + eref + 1e-13) * abs(ref), (z, m, ref, e, eref)
+    assert checked >= 20  # the comparison happened (most routes certify most points)
+
+
+@pytest.mark.parametrize("g,k", PARAMS)
+def test_im_positive_and_bounds_below_tolerance(g, k):
+    A, B, b = htmp_params(g, k)
+    zs = _points(int(10 * g + k) + 7, 200)
+    m, err = htmp_stieltjes_from(A, B, b, *htmp_anchor(A, B, b), zs, STIELTJES_TOL)
+    ok = err <= STIELTJES_TOL
+    assert np.all(m.imag[ok] > 0)  # Im m > 0 in the upper half plane (positive measure)
+    assert np.all(np.isnan(m[~ok]))  # an uncertified value is never returned as a number
+    assert ok.mean() > 0.95  # these parameters are the kernel's home ground (b <= 250)
+
+
+@pytest.mark.parametrize("g,k", PARAMS)
+def test_large_z_behaves_like_minus_one_over_z(g, k):
+    # m(z) = -1/z - 1/z² - E[X²]/z³ - ...: with mean 1 and E[X²] = 1 + γ + 2γ/κ, |z m + 1 + 1/z| ≈ E[X²]/|z|²
+    zs = np.array([50.0 + 80j, -300.0 + 10j, 1e3j, 2e3 + 1e3j])
+    m = htmp_stieltjes(g, k, zs)
+    m2 = 1.0 + g + 2.0 * g / k
+    rem = np.abs(zs * m + 1.0 + 1.0 / zs) * np.abs(zs) ** 2
+    # two-sided: the next term is exactly E[X²]/z² in modulus up to O(E[X³]/|z|) relative
+    assert np.all(rem > 0.5 * m2) and np.all(rem < 1.5 * m2)
+
+
+def test_gap_point_at_large_b_is_refused_by_the_kernel():
+    # HTMP(0.001, 50), b = 25000, z = 0.39 + 0.01i lies in the gap below the bulk [0.94, 1.06]: the Kummer ODE
+    # amplifies the other solution by ~e^8 along every path (the old kernel returned 1558 - 66i; the value is
+    # 1.6435 + 0.0271i). The kernel must not return a number there.
+    z = np.array([0.39 + 0.01j])
+    assert np.isnan(htmp_stieltjes(0.001, 50.0, z)[0])
+    A, B, b = htmp_params(0.001, 50.0)
+    _, err = htmp_stieltjes_from(A, B, b, *htmp_anchor(A, B, b), z, STIELTJES_TOL)
+    assert err[0] == np.inf
+
+
+def test_path_that_loses_the_solution_is_abandoned():
+    # HTMP(0.25, 20) at 0.649 + 2.85i straight up from the axis: the error bound passes 1e-2 on the way (at
+    # y ≈ 1) and the path then follows another solution (m = -3.80 - 1.31i, Im m < 0) with a small-looking final
+    # bound; the walk must stop at the first step whose bound exceeds the tolerance
+    A, B, b = htmp_params(0.25, 20.0)
+    from freecalc.kernels.htmp import _real_axis
+
+    z = 0.6494791624696792 + 2.85j
+    Ls, vs = _real_axis(A, B, b, np.array([z.real]))
+    d = np.empty(_NMAX, dtype=np.complex128)
+    m, e = O._route_up(A, B, b, Ls[0], vs[0], z, d, STIELTJES_TOL)
+    assert e == np.inf
+    val = htmp_stieltjes(0.25, 20.0, np.array([z]))[0]
+    assert val.imag > 0 and abs(val - (0.03789305 + 0.33595321j)) < 1e-7  # Laplace-arc value, 8 digits
