@@ -24,7 +24,7 @@ import sympy as sp
 
 from freecalc._params import SymbolicParameterError
 from freecalc.kernels.branches import BRANCH_OK, stieltjes_branch_status
-from freecalc.numerics.solvers import SolverStatus, handle_failures
+from freecalc.numerics.solvers import NEWTON_MAXITER, NEWTON_STALL_TOL, SolverStatus, handle_failures
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.numerics.quadrature import IntervalRule
 from freecalc.symbolic import algebraic as A
@@ -38,6 +38,10 @@ _GRADING = 10
 
 #: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
 _SEED_MOMENTS = 8
+
+R_NEWTON_TOL = 1e-15
+"""Relative step at which the R-transform's Newton inversion (exact derivative dm/dz = −P_z/P_m, quadratic
+convergence) stops: a few ulps, one step past the last significant correction."""
 
 
 class _Numeric(NamedTuple):
@@ -416,15 +420,26 @@ class AlgebraicLaw(Law):
         # P_z and P_m from the normalised float coefficients (the exact ones can exceed the double range)
         P = np.polynomial.polynomial
         cz = n.C.T  # cz[k, j]: coefficient of z^k m^j
-        for _ in range(60):
+        conv = np.zeros(np.shape(zc), dtype=bool)
+        rel = np.full(np.shape(zc), np.inf)
+        its = np.zeros(np.shape(zc), dtype=np.int64)
+        for _ in range(NEWTON_MAXITER):
             mv = self._stieltjes_any(zc)
             a = P.polyval(zc, cz)  # a[j]: coefficient of m^j at each zc
             dm = -P.polyval(mv, P.polyval(zc, P.polyder(cz, axis=0)), tensor=False) / P.polyval(
                 mv, P.polyder(a, axis=0), tensor=False)
             step = (mv + w) / dm
             zc = zc - step
-            if np.all(np.abs(step) <= 1e-15 * np.maximum(1.0, np.abs(zc))):
+            its += ~conv
+            new = np.abs(step) / np.maximum(1.0, np.abs(zc))
+            # exact derivative: quadratic convergence to rounding (R_NEWTON_TOL), or a step that stalls at the
+            # precision of m itself (the solver contract's noise floor)
+            conv |= (new <= R_NEWTON_TOL) | ((new <= NEWTON_STALL_TOL) & (new >= 0.5 * rel))
+            rel = new
+            if np.all(conv):
                 break
+        handle_failures(SolverStatus(conv.ravel(), its.ravel(), rel.ravel()),
+                        f"R-transform of {self!r} (Newton inversion of m)", points=w, stacklevel=5)
         return zc - 1.0 / w
 
 
