@@ -17,10 +17,12 @@ from freecalc.laws.extension import FitHints, Kernels
 
 # -- laws -----------------------------------------------------------------------------------------------------------
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
+from freecalc.laws.arcsine import Arcsine
 from freecalc.laws.decompressed import DecompressedLaw, Solver
 from freecalc.laws.discrete import Atoms, PointMass
 from freecalc.laws.empirical import Empirical, FittedSpectrum, Variable
 from freecalc.laws.free_meixner import FreeMeixner, ShiftedFreeMeixner
+from freecalc.laws.free_poisson import FreePoisson
 from freecalc.laws.htmp import HTMP, InverseHTMP
 from freecalc.laws.kesten_mckay import KestenMcKay
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
@@ -42,6 +44,7 @@ from freecalc.operations.model_check import ModelCheck, ModelCheckWarning
 from freecalc.operations.numeric_decompression import decompress_numeric
 from freecalc.operations.parametric_decompression import FitMethod as DecompressionFitMethod, fit_free_meixner
 from freecalc.operations.pushforward import compress, inverse, power, wishart_of
+from freecalc.operations import catalogue_rules as _catalogue_rules  # noqa: F401  (FreePoisson, Arcsine rules)
 from freecalc import finite  # finite free probability: fc.finite.free_add, free_mul, compress
 from freecalc.numerics.solvers import FailurePolicy, SolverStatus
 
@@ -99,6 +102,7 @@ __all__ = [
     "Semicircle", "MarchenkoPastur", "KestenMcKay", "Wachter", "FreeMeixner", "ShiftedFreeMeixner", "HTMP",
     "InverseHTMP", "AlgebraicLaw", "to_algebraic", "PointMass", "Atoms", "NumericLaw", "ConvergenceWarning",
     "ConvergenceError", "Empirical", "FittedSpectrum", "Variable", "DecompressedLaw", "Solver",
+    "FreePoisson", "Arcsine",
     # operations
     "Method", "free_add", "free_mul", "inverse", "power", "compress", "wishart_of",
     "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress",

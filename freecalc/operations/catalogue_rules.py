@@ -1,0 +1,72 @@
+r"""Closed-form operation rules of the free Poisson and arcsine laws, registered in the operation registries.
+
+* ⊞: :math:`\mathrm{FP}(\lambda_1, a) \boxplus \mathrm{FP}(\lambda_2, a) = \mathrm{FP}(\lambda_1 + \lambda_2, a)`
+  (free cumulants :math:`\lambda a^k` add when the jump is shared).
+* scale: :math:`t\cdot\mathrm{FP}(\lambda, a) = \mathrm{FP}(\lambda, t a)` for t > 0;
+  :math:`t\cdot\mathrm{Arcsine}(r) = \mathrm{Arcsine}(|t| r)` (the law is symmetric).
+* decompression by f (:math:`R(w) \to R(fw)`): :math:`\mathrm{FP}(\lambda, a) \to \mathrm{FP}(\lambda/f, f a)`.
+
+Reference: Nica & Speicher (2006), Lectures 12 and 14.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from freecalc.laws.arcsine import Arcsine
+from freecalc.laws.base import Law, exact_value
+from freecalc.laws.free_poisson import FreePoisson
+from freecalc.operations.convolution import register_add_identity
+from freecalc.operations.decompression_core import register_exact_rule
+from freecalc.operations.pushforward import Pushforward, register_pushforward_rule
+
+__all__: list[str] = []
+
+
+def _params(law: Law) -> dict[str, Any]:
+    return dict(law.sym.params) if law.is_symbolic else dict(law.params)
+
+
+def _product(a: Any, b: Any) -> Any:
+    # with a symbolic side, a float enters as its exact value (32.0 → 32, not Float(32.0))
+    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+        return exact_value(a) * exact_value(b)
+    return a * b
+
+
+@register_add_identity(FreePoisson, FreePoisson)
+def _fp_fp(x: FreePoisson, y: FreePoisson) -> Law | None:
+    px, py = _params(x), _params(y)
+    if x.is_symbolic or y.is_symbolic:
+        if sp.simplify(px["jump"] - py["jump"]) != 0:
+            return None
+    elif abs(px["jump"] - py["jump"]) > 1e-14 * max(px["jump"], py["jump"]):
+        return None
+    return FreePoisson(px["rate"] + py["rate"], jump=px["jump"])
+
+
+@register_pushforward_rule(Pushforward.SCALE, FreePoisson)
+def _scale_fp(law: FreePoisson, t: Any) -> Law | None:
+    positive = t.is_positive if isinstance(t, sp.Basic) else t > 0
+    if not positive:
+        return None  # a negative multiple is no FreePoisson law: the quadratic rule takes it
+    return law.replace(jump=_product(_params(law)["jump"], t))
+
+
+@register_pushforward_rule(Pushforward.SCALE, Arcsine)
+def _scale_arcsine(law: Arcsine, t: Any) -> Law | None:
+    if isinstance(t, sp.Basic) or law.is_symbolic:
+        if t == 0:
+            return None
+        return law.replace(r=_product(_params(law)["r"], sp.Abs(exact_value(t))))
+    if t == 0:
+        return None
+    return law.replace(r=abs(t) * law.r)
+
+
+@register_exact_rule(FreePoisson)
+def _decompress_fp(law: FreePoisson, f: Any) -> Law:
+    # R(w) = λa/(1 − aw) → R(fw) = λa/(1 − faw): jump fa, rate λ/f
+    p = _params(law)
+    return law.replace(rate=p["rate"] / f, jump=_product(p["jump"], f))
