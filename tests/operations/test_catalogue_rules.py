@@ -1,0 +1,39 @@
+"""Closed-form rules of FreePoisson and Arcsine against the generic routes they replace."""
+import numpy as np
+import sympy as sp
+
+import freecalc as fc
+from freecalc.operations.decompression_core import exact_rule_for
+
+LAM, A, T_ = sp.symbols("lambda a t", positive=True)
+
+
+def test_free_poisson_add_matches_polynomial_route():
+    a, b = fc.FreePoisson(0.7, 1.3), fc.FreePoisson(1.1, 1.3)
+    closed = fc.free_add(a, b)
+    assert closed == fc.FreePoisson(1.8, 1.3)
+    generic = fc.free_add(fc.to_algebraic(a), fc.to_algebraic(b))
+    x = np.linspace(0.0, 8.0, 161)
+    assert np.max(np.abs(closed.cdf(x) - generic.cdf(x))) < 1e-8  # polynomial route: branch continuation accuracy
+
+
+def test_free_poisson_add_symbolic_and_different_jumps():
+    assert fc.free_add(fc.FreePoisson(LAM, A), fc.FreePoisson(2 * LAM, A)) == fc.FreePoisson(3 * LAM, A)
+    assert not isinstance(fc.free_add(fc.FreePoisson(1.0, 1.0), fc.FreePoisson(1.0, 2.0)), fc.FreePoisson)
+
+
+def test_scale_rules():
+    assert T_ * fc.FreePoisson(LAM, A) == fc.FreePoisson(LAM, A * T_)
+    assert -2.0 * fc.Arcsine(1.5) == fc.Arcsine(3.0)
+    neg = -2.0 * fc.FreePoisson(2.0, 1.0)  # no FreePoisson: the quadratic rule, mean −4
+    assert not isinstance(neg, fc.FreePoisson) and abs(neg.mean() + 4.0) < 1e-12
+
+
+def test_free_poisson_decompression_matches_quadratic_formula():
+    law = fc.FreePoisson(1.5, 0.8, size=100)
+    closed = law.decompress(300)
+    assert isinstance(closed, fc.FreePoisson) and closed.size == 300
+    assert abs(closed.rate - 0.5) < 1e-15 and abs(closed.jump - 2.4) < 1e-15  # 0.8·3 in floating point
+    assert exact_rule_for(law) is not None
+    # κ_k of the decompressed law are f^{k−1} κ_k (R(w) → R(fw)): 1.2·(3·0.8)^{k−1}
+    assert np.allclose(closed.free_cumulants(4), [1.2 * 2.4 ** (k - 1) for k in range(1, 5)], rtol=1e-9)
