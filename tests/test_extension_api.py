@@ -63,7 +63,7 @@ class BetaLaw(fc.Law):
 
     parameters = (fc.Parameter("a", "a", fc.Domain(1.0, math.inf, lo_closed=False), typical=(1.5, 4.0)),
                   fc.Parameter("b", "b", fc.Domain(1.0, math.inf, lo_closed=False), typical=(1.5, 4.0)))
-    aliases = ("userbeta",)
+    aliases = ("testbeta",)
     kernels = fc.Kernels(pdf=_beta_kernel_pdf, support=lambda a, b: ((0.0, 1.0),))
     fit_hints = fc.FitHints(nonnegative=True)
     start_calls: list = []
@@ -169,7 +169,7 @@ def test_user_law_fit_uses_its_start_hook_and_kernels():
     KERNEL_CALLS.clear()
     truth = BetaLaw(2.0, 5.0)
     x = stats.beta(2.0, 5.0).rvs(3000, random_state=np.random.default_rng(11))
-    res = fc.fit(x, law="userbeta")
+    res = fc.fit(x, law="testbeta")
     assert BetaLaw.start_calls, "the class's fit_starts hook was not called"
     assert len(KERNEL_CALLS) > 20, "the likelihood did not evaluate the class's kernel"
     start = BetaLaw.start_calls[0]
@@ -195,9 +195,38 @@ def test_user_start_hook_without_the_added_scale():
 
 def test_user_law_names_in_expressions():
     names = available_names(BetaLaw)
-    assert parse_expression("userbeta(2, 3)", names) == BetaLaw(2, 3)
+    assert parse_expression("testbeta(2, 3)", names) == BetaLaw(2, 3)
     assert parse_expression("BetaLaw(a=2, b=3)", names) == BetaLaw(2, 3)
     with pytest.raises(fc.expressions.ExpressionError, match="unknown name 'BetaLaw'"):
         parse_expression("BetaLaw(2, 3)")  # not exported by freecalc: allowed only when passed
     with pytest.raises(TypeError, match="Law subclasses"):
         available_names(float)
+
+
+def _define_uniform_law(namespace: dict) -> type:
+    # the same class statement run twice (a re-run notebook cell): same module and qualified name
+    code = ("class RedefinedUniform(fc.Law):\n"
+            "    parameters = (fc.Parameter('w', 'w', fc.Domain(0.0, math.inf, lo_closed=False), typical=(0.5, 2)),)\n"
+            "    aliases = ('redefuniform',)\n"
+            "    def _support(self):\n"
+            "        return ((0.0, self.w),)\n"
+            "    def _pdf(self, x):\n"
+            "        return np.where((x > 0) & (x < self.w), 1.0 / self.w, 0.0)\n")
+    exec(compile(code, "<cell>", "exec"), namespace)  # noqa: S102 - a fixed class statement
+    return namespace["RedefinedUniform"]
+
+
+def test_a_redefined_law_class_replaces_the_earlier_one_by_name():
+    from freecalc.fitting.families import family_named
+
+    ns = {"fc": fc, "np": np, "math": math, "__name__": "cell_module"}
+    first = _define_uniform_law(ns)
+    second = _define_uniform_law(ns)
+    assert first is not second
+    assert family_named("redefuniform").law is second  # the last definition wins, no "ambiguous" error
+    # two different classes carrying one alias are a genuine ambiguity: named, both listed
+    other = _define_uniform_law({"fc": fc, "np": np, "math": math, "__name__": "another_module"})
+    with pytest.raises(ValueError, match="ambiguous") as err:
+        family_named("redefuniform")
+    assert "cell_module.RedefinedUniform" in str(err.value) and "another_module.RedefinedUniform" in str(err.value)
+    del other

@@ -188,7 +188,8 @@ def law_classes() -> tuple[type, ...]:
     -------
     tuple of type
     """
-    return tuple(sorted(set(_subclasses(Law)), key=lambda c: (c.__name__, c.__module__)))
+    # dict.fromkeys, not set: keeps definition order among equal sort keys (a class redefined in a session)
+    return tuple(sorted(dict.fromkeys(_subclasses(Law)), key=lambda c: (c.__name__, c.__module__)))
 
 
 def family_of(law) -> Family:
@@ -255,7 +256,8 @@ def family_named(name: str) -> Family:
     """The family called ``name``: a class name (any case) or one of its declared ``aliases`` (``"mp"``).
 
     The candidates (:func:`registered`) are searched first, then every other Law subclass defined so far (a user's
-    own law included, once its module is imported).
+    own law included, once its module is imported). A class defined again under the same module and qualified
+    name (a re-run notebook cell) replaces its earlier definition.
 
     Parameters
     ----------
@@ -273,6 +275,10 @@ def family_named(name: str) -> Family:
     key = _key(name)
     for pool in ([f.law for f in registered()], [c for c in law_classes() if c.parameters]):
         hits = [c for c in pool if key in {_key(n) for n in (c.__name__, *c.aliases)}]
+        # a class defined again under the same qualified name (a notebook cell or module re-run) replaces the
+        # earlier definition: the last one wins; different qualified names stay ambiguous
+        latest = {f"{c.__module__}.{c.__qualname__}": c for c in hits}
+        hits = list(latest.values())
         if len(hits) == 1:
             return family_of(hits[0])
         if len(hits) > 1:
