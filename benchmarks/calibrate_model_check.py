@@ -23,11 +23,13 @@ are sampled below, but the check itself always decompresses n_s/2 → n_s). So e
   Laplacian of a random geometric graph (sparse, 2-d); a block-diagonal matrix (4 blocks of different
   Marchenko–Pastur scales, each invariant: the block structure is tied to the coordinates).
 
-Each run calls ``fc.decompress_matrix(B, n_s, to=n_s, repeats=1, route="auto")`` (one repeat: 2 halves, the most
-variable statistic; more repeats only reduce the spread) and records the free route's statistic and the operator
-route's. The threshold c/√n_s (floored) is chosen as the smallest "round" c for which every family's false-alarm
-rate is below 5 %; the table gives the false-alarm rate per invariant family and the detection rate per
-non-invariant family at that threshold. BLAS/OpenMP/numba threads are pinned to 1.
+Each run computes the self-check of ``fc.decompress_matrix(B, n_s, to=n_s, repeats=1)`` piece by piece with the
+library's own functions (one repeat: 2 halves, the most variable statistic; more repeats only reduce the spread):
+the free route's statistic, the operator route's, and the free route's null sample (``model_check.null_statistics``:
+the same half-check on Haar-rotated copies of B's spectrum). The verdict rule (``model_check.verdict``: pass below
+c/√n_s, else when below margin × a quantile of the null sample and below a ceiling) is evaluated for the library's
+constants and for a grid of alternatives; the table gives the false-alarm rate per invariant family and the
+detection rate per structured family. BLAS/OpenMP/numba threads are pinned to 1.
 """
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import freecalc as fc  # noqa: E402
+from freecalc.operations import matrix_decompression as MD  # noqa: E402
 from freecalc.operations import model_check as MC  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -175,13 +178,45 @@ ALTERNATIVES = {
 }
 
 
+NULL_FROM_C = 0.6  # null samples are drawn for every run whose statistic exceeds 0.6/√n_s (the candidates c ≥ 0.6)
+NULL_UP_TO = 0.5  # ... and is at most 0.5 (the largest candidate ceiling: above it every candidate rule fails)
+
+
 def _statistic(B, floor, seed):
+    """The library's self-check on B, piece by piece (the functions ``fc.decompress_matrix`` runs with one repeat):
+    free and operator median statistics, and the null sample of the free route (drawn whenever the
+    statistic lies in (NULL_FROM_C/√n_s, NULL_UP_TO], so that the table can be recomputed for every candidate rule)."""
+    n_s = B.shape[0]
+    gen = np.random.default_rng(seed)
+    eigs = np.linalg.eigvalsh(B)
+    half = n_s // 2
+    subsets = [np.sort(gen.choice(n_s, size=half, replace=False)) for _ in range(MC.HALVES)]
+    half_eigs = [np.linalg.eigvalsh(B[np.ix_(h, h)]) for h in subsets]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        law = fc.decompress_matrix(B, B.shape[0], to=B.shape[0], repeats=1, rng=seed, floor=floor)
-    mc = law.decompression_report.model_check
-    stats = dict(mc.route_statistics)
-    return stats.get("free", math.nan), stats.get("operator", math.nan)
+        free = []
+        for he in half_eigs:
+            pred = MD._half_prediction(he, n_s, floor)
+            free.append(1.0 if pred is None else MC.check_statistic(eigs, pred))
+        op = []
+        for he in half_eigs:
+            pred = MD._try_route(MD.ROUTES[MD.MatrixRoute.OPERATOR], he, half, n_s, floor)
+            op.append(1.0 if isinstance(pred, str) else MC.check_statistic(eigs, pred))
+        stat = float(np.median(free))
+        null = []
+        if NULL_FROM_C / math.sqrt(n_s) < stat <= NULL_UP_TO:
+            children = np.random.default_rng([seed, 1]).spawn(MC.NULL_SAMPLES)
+            null = [MD._null_task(eigs, n_s, floor, c) for c in children]
+    return stat, float(np.median(op)), null
+
+
+def _passes(stat, n_s, null, c, margin, ceiling, q):
+    base = max(c / math.sqrt(n_s), MC.THRESHOLD_MIN)
+    if stat <= base:
+        return True
+    if stat > ceiling or not null:
+        return False
+    return stat <= max(base, min(margin * float(np.quantile(null, q)), ceiling))
 
 
 def main() -> None:
@@ -189,88 +224,76 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="runs per family, size and factor")
     ap.add_argument("--sizes", default="200,400,800")
     ap.add_argument("--out", default=str(HERE / "results" / "model_check.md"))
+    ap.add_argument("--json", default=str(HERE / "results" / "model_check.json"),
+                    help="runs stored here (several --json with --table-only: merged)")
     ap.add_argument("--table-only", action="store_true",
                     help="rewrite the table from the stored runs (results/model_check.json), e.g. after changing c")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.table_only:
-        stored = json.loads((HERE / "results" / "model_check.json").read_text())
-        if isinstance(stored, list):  # rows only
-            stored = {"rows": stored, "seconds": math.nan, "runs": args.runs}
-        write_table([tuple(r) for r in stored["rows"]], sizes, Path(args.out), stored["seconds"], stored["runs"])
+        parts = [json.loads(Path(p).read_text()) for p in args.json.split(",")]
+        rows = [tuple(r) for part in parts for r in part["rows"]]
+        write_table(rows, sizes, Path(args.out), sum(p["seconds"] for p in parts), min(p["runs"] for p in parts))
         return
-    factors = (2, 8)
-    rows = []  # (kind, family, n_s, factor, free, operator)
+    rows = []  # (kind, family, n_s, factor, free, operator, null sample)
     t0 = time.time()
-    seed = 0
     for n_s in sizes:
-        for f in factors:
-            for name, (spec, floor) in INVARIANT_SPECTRA.items():
-                for _ in range(args.runs):
-                    seed += 1
-                    rng = np.random.default_rng(seed)
-                    lam = spec(f * n_s, rng)
-                    B = fc.submatrix_of_invariant(lam, n_s, rng)
-                    rows.append(("invariant", name, n_s, f, *_statistic(B, floor, seed)))
-            for name, (spec, floor) in HARD_SPECTRA.items():
-                for _ in range(args.runs):
-                    seed += 1
-                    rng = np.random.default_rng(seed)
-                    B = fc.submatrix_of_invariant(spec(f * n_s, rng), n_s, rng)
-                    rows.append(("invariant, near-atom", name, n_s, f, *_statistic(B, floor, seed)))
-            for name, gen in (("Wishart (Gaussian X) block", _wishart), ("Wigner + 3 block", _wigner)):
-                for _ in range(args.runs):
-                    seed += 1
-                    rng = np.random.default_rng(seed)
-                    rows.append(("invariant", name, n_s, f, *_statistic(gen(n_s, rng, f), None, seed)))
-        for name, (gen, floor) in ALTERNATIVES.items():
-            for _ in range(args.runs):
-                seed += 1
-                rng = np.random.default_rng(seed)
-                rows.append(("structured", name, n_s, 0, *_statistic(gen(n_s, rng), floor, seed)))
-        print(f"n_s = {n_s} done, {time.time() - t0:.0f} s", flush=True)
+        for run in range(args.runs):
+            # one run of every family, structured ones first; the store is rewritten after every matrix, so an
+            # interrupted calibration keeps what it measured
+            for i, (kind, name, f, make, floor) in enumerate(_jobs(n_s)):
+                seed = 100_000 * n_s + 1000 * run + i
+                B = make(np.random.default_rng(seed))
+                rows.append((kind, name, n_s, f, *_statistic(B, floor, seed)))
+                Path(args.json).write_text(json.dumps({"rows": rows, "seconds": time.time() - t0,
+                                                       "runs": args.runs}))
+            print(f"n_s = {n_s}, run {run + 1} done, {time.time() - t0:.0f} s", flush=True)
     seconds = time.time() - t0
-    (HERE / "results" / "model_check.json").write_text(json.dumps({"rows": rows, "seconds": seconds,
-                                                                   "runs": args.runs}))
+    Path(args.json).write_text(json.dumps({"rows": rows, "seconds": seconds, "runs": args.runs}))
     write_table(rows, sizes, Path(args.out), seconds, args.runs)
 
 
-def _rate(vals, thr, above):
-    v = np.asarray(vals, dtype=float)
-    return float(np.mean(v > thr)) if above else float(np.mean(v <= thr))
+def _jobs(n_s):
+    """(kind, family, factor, make(rng) -> B, floor) for one run at n_s: structured families, then invariant ones."""
+    jobs = [("structured", name, 0, (lambda rng, g=gen: g(n_s, rng)), floor)
+            for name, (gen, floor) in ALTERNATIVES.items()]
+    for f in (2, 8):
+        for name, (spec, floor) in {**INVARIANT_SPECTRA, **HARD_SPECTRA}.items():
+            kind = "invariant, near-atom" if name in HARD_SPECTRA else "invariant"
+            jobs.append((kind, name, f, (lambda rng, sp=spec, f=f: fc.submatrix_of_invariant(sp(f * n_s, rng), n_s,
+                                                                                             rng)), floor))
+        for name, gen in (("Wishart (Gaussian X) block", _wishart), ("Wigner + 3 block", _wigner)):
+            jobs.append(("invariant", name, f, (lambda rng, g=gen, f=f: g(n_s, rng, f)), None))
+    return jobs
+
+
+def _fail_rate(rows, c, margin, ceiling, q):
+    return float(np.mean([not _passes(r[4], r[2], r[6], c, margin, ceiling, q) for r in rows])) if rows else math.nan
+
+
+CANDIDATES = [(c, m, cap, q) for c in (0.6, 1.0) for q in (0.5, 0.75, 1.0) for m in (1.0, 1.1, 1.2, 1.3, 1.5)
+              for cap in (0.15, 0.2, 0.5)]
 
 
 def write_table(rows, sizes, out: Path, seconds: float, runs: int) -> None:
-    null = [r for r in rows if r[0] == "invariant"]
-    # smallest c (step 0.05) with every invariant family/size/factor false-alarm rate < 5 %
-    cs = np.arange(0.1, 5.0001, 0.05)
-    chosen = None
-    for c in cs:
-        ok = True
-        for key in {(r[1], r[2], r[3]) for r in null}:
-            vals = [r[4] for r in null if (r[1], r[2], r[3]) == key]
-            thr = max(c / math.sqrt(key[1]), MC.THRESHOLD_MIN)
-            if _rate(vals, thr, True) >= 0.05:
-                ok = False
-                break
-        if ok:
-            chosen = float(c)
-            break
+    lib = (MC.THRESHOLD_C, MC.NULL_MARGIN, MC.CEILING, MC.NULL_QUANTILE)
     lines = [
         "# Model self-check calibration",
         "",
-        f"`python benchmarks/calibrate_model_check.py` ({runs} runs per family, n_s and factor; one repeat = 2 "
-        f"random halves per run; {seconds:.0f} s on one core, BLAS threads pinned to 1). Statistic: median KS "
-        "distance between the free decompression of a random half of the n_s×n_s submatrix back to n_s and the "
-        "submatrix's eigenvalues (the operator route's statistic alongside). Threshold: max(c/√n_s, "
-        f"{MC.THRESHOLD_MIN}).",
+        f"`python benchmarks/calibrate_model_check.py` ({runs} runs per family, n_s and factor; one repeat = "
+        f"{MC.HALVES} random halves per run; {seconds:.0f} s on one shared core, BLAS threads pinned to 1). "
+        "Statistic: median KS distance between the free decompression of a random half of the n_s×n_s submatrix "
+        "back to n_s and the submatrix's eigenvalues (the operator route's statistic alongside). Null sample: the "
+        f"same statistic on {MC.NULL_SAMPLES} Haar-rotated copies of the submatrix's own spectrum "
+        f"(`model_check.null_statistics`), drawn whenever the statistic lies in ({NULL_FROM_C}/√n_s, {NULL_UP_TO}].",
         "",
-        f"**Smallest c (step 0.05) with a false-alarm rate < 5 % in every invariant family, n_s and factor: "
-        f"c = {chosen}** (the library uses c = {MC.THRESHOLD_C}).",
+        "Rule (`model_check.verdict`): pass when the statistic ≤ max(c/√n_s, "
+        f"{MC.THRESHOLD_MIN}), or when it ≤ margin × (q-quantile of the null sample) and ≤ ceiling. Library: "
+        f"c = {lib[0]}, margin = {lib[1]}, ceiling = {lib[2]}, q = {lib[3]}.",
         "",
-        "| kind | family | n_s | factor n/n_s | free stat: median [max] | operator stat: median | "
-        f"fail rate at c = {MC.THRESHOLD_C} |",
-        "|---|---|---|---|---|---|---|",
+        "| kind | family | n_s | factor n/n_s | free stat: median [max] | null max: median | operator stat: median | "
+        "fail rate (library rule) | fail rate, old fixed 2/√n_s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     keys = []
     for r in rows:
@@ -278,33 +301,33 @@ def write_table(rows, sizes, out: Path, seconds: float, runs: int) -> None:
         if k not in keys:
             keys.append(k)
     for k in keys:
-        vals = [r[4] for r in rows if (r[0], r[1], r[2], r[3]) == k]
-        ops = [r[5] for r in rows if (r[0], r[1], r[2], r[3]) == k]
-        thr = MC.threshold_for(k[2])
+        rs = [r for r in rows if (r[0], r[1], r[2], r[3]) == k]
+        vals = [r[4] for r in rs]
+        ops = [r[5] for r in rs]
+        nulls = [max(r[6]) for r in rs if r[6]]
+        old = float(np.mean([v > max(2.0 / math.sqrt(k[2]), 0.03) for v in vals]))
         lines.append(f"| {k[0]} | {k[1]} | {k[2]} | {k[3] or '—'} | {np.median(vals):.4f} [{np.max(vals):.4f}] | "
-                     f"{np.nanmedian(ops):.4f} | {_rate(vals, thr, True):.0%} |")
-    lines += ["", "Summary at the library threshold (fail rate = share of runs whose statistic exceeds it):", "",
-              "| n_s | threshold | invariant: false alarms | structured: detections |", "|---|---|---|---|"]
+                     f"{np.median(nulls) if nulls else math.nan:.4f} ({len(nulls)}/{len(rs)}) | "
+                     f"{np.nanmedian(ops):.4f} | {_fail_rate(rs, *lib):.0%} | {old:.0%} |")
+    lines += ["", "Summary (fail rate = share of runs the rule rejects; invariant = false alarms, structured = "
+              "detections; the near-atom family is reported apart, as before):", "",
+              "| n_s | invariant: false alarms (library rule) | structured: detections (library rule) | "
+              "invariant, near-atom | old fixed 2/√n_s: false alarms / detections |", "|---|---|---|---|---|"]
     for n_s in sizes:
-        thr = MC.threshold_for(n_s)
-        inv = [r[4] for r in rows if r[0] == "invariant" and r[2] == n_s]
-        alt = [r[4] for r in rows if r[0] == "structured" and r[2] == n_s]
-        lines.append(f"| {n_s} | {thr:.4f} | {_rate(inv, thr, True):.1%} of {len(inv)} | "
-                     f"{_rate(alt, thr, True):.1%} of {len(alt)} |")
-    lines += ["", "Pooled rates for other choices of c (invariant false alarms excluding the two-bulk spectrum at "
-              "factor 2, where the half-size prediction really is off, in parentheses):", "",
-              "| c | " + " | ".join(f"n_s = {n_s}: false alarms / detections" for n_s in sizes) + " |",
-              "|---|" + "---|" * len(sizes)]
-    for c in (1.0, 1.5, 2.0, 2.5, 3.0):
-        cells = []
-        for n_s in sizes:
-            thr = max(c / math.sqrt(n_s), MC.THRESHOLD_MIN)
-            inv = [r[4] for r in rows if r[0] == "invariant" and r[2] == n_s]
-            inv2 = [r[4] for r in rows if r[0] == "invariant" and r[2] == n_s
-                    and not (r[1].startswith("two bulks") and r[3] == 2)]
-            alt = [r[4] for r in rows if r[0] == "structured" and r[2] == n_s]
-            cells.append(f"{_rate(inv, thr, True):.0%} ({_rate(inv2, thr, True):.1%}) / {_rate(alt, thr, True):.0%}")
-        lines.append(f"| {c:g} | " + " | ".join(cells) + " |")
+        inv = [r for r in rows if r[0] == "invariant" and r[2] == n_s]
+        alt = [r for r in rows if r[0] == "structured" and r[2] == n_s]
+        hard = [r for r in rows if r[0].startswith("invariant,") and r[2] == n_s]
+        old_thr = max(2.0 / math.sqrt(n_s), 0.03)
+        lines.append(f"| {n_s} | {_fail_rate(inv, *lib):.1%} of {len(inv)} | {_fail_rate(alt, *lib):.1%} of "
+                     f"{len(alt)} | {_fail_rate(hard, *lib):.0%} of {len(hard)} | "
+                     f"{np.mean([r[4] > old_thr for r in inv]):.1%} / {np.mean([r[4] > old_thr for r in alt]):.1%} |")
+    lines += ["", "Other choices (worst n_s): false-alarm rate on invariant matrices / detection rate on structured "
+              "ones:", "", "| c | null quantile q | margin | ceiling | worst false alarms | worst detection |",
+              "|---|---|---|---|---|---|"]
+    for c, m, cap, q in CANDIDATES:
+        fa = max(_fail_rate([r for r in rows if r[0] == "invariant" and r[2] == n], c, m, cap, q) for n in sizes)
+        de = min(_fail_rate([r for r in rows if r[0] == "structured" and r[2] == n], c, m, cap, q) for n in sizes)
+        lines.append(f"| {c:g} | {q:g} | {m:g} | {cap:g} | {fa:.1%} | {de:.1%} |")
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -38,7 +38,17 @@ predicted for the n_s×n_s submatrix from its random halves, with the submatrix'
 functional is evaluated on each predicted law (at size n_s) and on the actual eigenvalues; the root-mean-square
 error e is scaled to the target — per eigenvalue times n for traces (log-determinant, trace inverse), as is for
 λ_min/λ_max, relative for the condition number — and extrapolated from the check factor 2 to the target factor
-f = n/n_s by :math:`\log f/\log 2` (:func:`freecalc.operations.estimation.extrapolate_error`). Coverage of the
+f = n/n_s by :math:`\log f/\log 2` (:func:`freecalc.operations.estimation.extrapolate_error`).
+
+A decompression by :func:`freecalc.decompress_matrix` on the free route also carries a **target-factor
+bootstrap** (``model_check.bootstrap``): the central estimate's n quantiles, compressed to n_s by a Haar rotation
+and decompressed again by the same route; the root-mean-square difference between the functional of these
+re-decompressions and that of the estimate (already at the target factor, no extrapolation) is added in
+quadrature. It sees instabilities of decompression at the target factor that the factor-2 self-check cannot (a
+left tail extrapolated over decades). When the free route's automatic choice rejected the parametric prediction
+for its spread (the data do not pin it down at this factor), the difference between that prediction and the
+numeric one (``model_check.alternative``) is added in quadrature too: two valid decompressions of the same data
+that disagree bound what the data cannot resolve (a gap that has closed in the submatrix). Coverage of the
 resulting 90 % bands is measured in ``benchmarks/results/decompression_coverage.md``.
 
 References: Tracy & Widom (1996), CMP 177; Johnstone (2001), Ann. Stat. 29; Bornemann (2010), Math. Comp. 79
@@ -154,32 +164,53 @@ def _replicates(law: Law) -> tuple[Law, ...]:
     return reps if len(reps) > 1 else ()
 
 
-def _model_error(law: Law, n: int, value_at: Callable[[Law, int], float],
-                 actual: Callable[[np.ndarray], float], scaling: _Scaling, center: float) -> float:
-    """Model-error scale of a functional from the law's self-check pairs (module docstring), 0 without them."""
-    check = getattr(getattr(law, "decompression_report", None), "model_check", None)
-    pairs = getattr(check, "pairs", ()) or ()
+def _pair_errors(pairs: Any, n: int, value_at: Callable[[Law, int], float], actual: Callable[[np.ndarray], float],
+                 scaling: _Scaling, center: float) -> tuple[list[float], int | None]:
+    """Errors of a functional over check pairs (predicted law vs actual eigenvalues), scaled to size n."""
     errors = []
-    n_s = None
+    size = None
     for pair in pairs:
         eigs = np.sort(np.asarray(pair.eigenvalues, dtype=float))
-        n_s = eigs.size
+        size = eigs.size
         try:
-            pred, act = value_at(pair.law, n_s), actual(eigs)
+            pred, act = value_at(pair.law, size), actual(eigs)
         except (ValueError, ArithmeticError, NotImplementedError):
             continue  # the functional is undefined for this check (e.g. the support reaches 0)
         if not (math.isfinite(pred) and math.isfinite(act)):
             continue
         if scaling is _Scaling.EXTENSIVE:
-            errors.append((pred - act) / n_s * n)
+            errors.append((pred - act) / size * n)
         elif scaling is _Scaling.INTENSIVE:
             errors.append(pred - act)
         elif act != 0:
             errors.append((pred / act - 1.0) * center)
-    if not errors or n_s is None or n < n_s:
-        return 0.0
-    rms = math.sqrt(float(np.mean(np.square(errors))))
-    return extrapolate_error(rms, n / n_s, check.check_factor)
+    return errors, size
+
+
+def _model_error(law: Law, n: int, value_at: Callable[[Law, int], float],
+                 actual: Callable[[np.ndarray], float], scaling: _Scaling, center: float) -> float:
+    """Model-error scale of a functional from the law's self-check pairs, extrapolated to the target factor, from
+    its target-factor bootstrap and from the rejected alternative route, as is; combined in quadrature (module
+    docstring). 0 without them."""
+    check = getattr(getattr(law, "decompression_report", None), "model_check", None)
+    errors, n_s = _pair_errors(getattr(check, "pairs", ()) or (), n, value_at, actual, scaling, center)
+    total = 0.0
+    if errors and n_s is not None and n >= n_s:
+        total = extrapolate_error(math.sqrt(float(np.mean(np.square(errors)))), n / n_s, check.check_factor)
+    # bootstrap replicates and the rejected alternative are compared with the functional of the estimate itself, by
+    # the same rule (a quantile spectrum would add the offset between the rule and the extreme quantile)
+    for name in ("bootstrap", "alternative"):
+        diffs = []
+        for pair in getattr(check, name, ()) or ():
+            try:
+                pred = value_at(pair.law, n)
+            except (ValueError, ArithmeticError, NotImplementedError):
+                continue
+            if math.isfinite(pred) and math.isfinite(center):
+                diffs.append(pred - center)
+        if diffs:
+            total = math.hypot(total, math.sqrt(float(np.mean(np.square(diffs)))))
+    return total
 
 
 def _psd(law: Law) -> bool:
@@ -315,12 +346,66 @@ def _support_edges(law: Law, n: int) -> tuple[float, float]:
     return min(ends), max(ends)
 
 
-def _tw_side(law: Law, n: int, beta: int, upper: bool) -> float | None:
-    """Quantile-based Tracy–Widom estimate of one extreme eigenvalue, or None when the edge is not soft."""
-    levels = np.array([_K1, _K4, _K9]) / n
-    if levels[-1] >= 0.5:
+# Edge quantiles (module docstring, "Extreme eigenvalues"): the Tracy–Widom rule needs F⁻¹ at a few levels k/n
+# next to each edge. Bisection calls the cdf ~64 times per level, and a decompressed law's cdf is a quadrature of a
+# density found by Newton on the characteristics: seconds per call. Instead the cdf is evaluated in one vectorised
+# call on a grid geometric in the distance to the edge (where F ~ C d^{3/2} at a soft edge, so that log F is
+# nearly linear in log d), the bracket of every level is refined once more by a second call, and the quantile is
+# interpolated in (log d, log F): two cdf calls for all levels of both edges.
+_EDGE_GRID = 160  # points per edge in the first pass: distances from 1e-12 to 1 × the support width
+_EDGE_REFINE = 24  # points per level in the second pass, inside its bracket
+
+
+def _edge_quantiles(law: Law, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(F⁻¹(levels), F⁻¹(1 − levels)) for small levels, from two vectorised cdf calls; None without a finite
+    bracket (the caller then falls back to :meth:`Law.ppf`)."""
+    ends = [e for ab in law.support for e in ab] + [a for a, _ in law.atoms]
+    lo, hi = min(ends), max(ends)
+    width = hi - lo
+    if not (math.isfinite(lo) and math.isfinite(hi) and width > 0):
         return None
-    q = law.ppf(1.0 - levels if upper else levels)
+    d = width * np.geomspace(1e-12, 1.0, _EDGE_GRID)
+    grids = (lo + d, hi - d)  # increasing distance from the lower / upper edge
+    F = np.asarray(law.cdf(np.concatenate(grids)), dtype=float)
+    Fs = (F[:_EDGE_GRID], 1.0 - F[_EDGE_GRID:])  # mass within distance d of each edge, non-decreasing in d
+    brackets = []
+    for side in (0, 1):
+        for q in levels:
+            k = int(np.searchsorted(Fs[side], q, side="left"))  # first grid distance holding mass >= q
+            k_lo = 0.0 if k == 0 else d[k - 1]
+            brackets.append((side, q, k_lo, d[min(k, _EDGE_GRID - 1)]))
+    t = np.linspace(0.0, 1.0, _EDGE_REFINE)
+    sub = np.array([a + (b - a) * t for _, _, a, b in brackets])
+    sides = np.array([s for s, *_ in brackets])
+    x = np.where(sides[:, None] == 0, lo + sub, hi - sub)
+    Fx = np.asarray(law.cdf(x.ravel()), dtype=float).reshape(x.shape)
+    mass = np.where(sides[:, None] == 0, Fx, 1.0 - Fx)
+    out = np.empty(len(brackets))
+    atoms = np.array([a for a, _ in law.atoms], dtype=float)
+    for i, (side, q, _, _) in enumerate(brackets):
+        m = np.maximum.accumulate(mass[i])
+        j = int(np.searchsorted(m, q, side="left"))
+        if j == 0:
+            out[i] = sub[i, 0]
+            continue
+        j = min(j, _EDGE_REFINE - 1)
+        d0, d1, m0, m1 = sub[i, j - 1], sub[i, j], m[j - 1], m[j]
+        dist = atoms - lo if side == 0 else hi - atoms
+        if np.any((dist > d0) & (dist <= d1)):  # the cdf jumps in this bracket: the quantile may be the atom
+            x_q = float(law.ppf(q if side == 0 else 1.0 - q))
+            out[i] = x_q - lo if side == 0 else hi - x_q
+            continue
+        if d0 > 0 and m0 > 0 and m1 > m0:  # power-law interpolation (exact for F = C d^p)
+            out[i] = d0 * math.exp(math.log(d1 / d0) * math.log(q / m0) / math.log(m1 / m0))
+        else:
+            out[i] = d0 + (d1 - d0) * (q - m0) / (m1 - m0) if m1 > m0 else d1
+    k = len(levels)
+    return lo + out[:k], hi - out[k:]
+
+
+def _tw_side(q: np.ndarray, n: int, beta: int, upper: bool) -> float | None:
+    """Tracy–Widom estimate of one extreme eigenvalue from the quantiles ``q`` at the levels k = 1, 4, 9 counted
+    from the edge, or None when the edge is not soft."""
     xi = (1.5 * math.pi * np.array([_K1, _K4, _K9])) ** (2.0 / 3.0)
     gaps = (q[0] - q[1]) if upper else (q[1] - q[0])
     s = gaps / (xi[1] - xi[0])
@@ -335,17 +420,34 @@ def _tw_side(law: Law, n: int, beta: int, upper: bool) -> float | None:
 
 
 def _extremes(law: Law, n: int, rule: EdgeRule, beta: int) -> tuple[float, float]:
+    # cached on the law: λ_min, λ_max and the condition number each need both edges of the same laws
+    cache = law.__dict__.setdefault("_extremes_cache", {})
+    key = (n, rule, beta)
+    if key not in cache:
+        cache[key] = _extremes_uncached(law, n, rule, beta)
+    return cache[key]
+
+
+def _extremes_uncached(law: Law, n: int, rule: EdgeRule, beta: int) -> tuple[float, float]:
     lo, hi = _support_edges(law, n)
     if rule is EdgeRule.SUPPORT:
         return lo, hi
     cont_lo = min(a for a, _ in law.support) if law.support else lo
     cont_hi = max(b for _, b in law.support) if law.support else hi
+    do_lo = bool(law.support) and lo >= cont_lo  # no atom below the continuous part
+    do_hi = bool(law.support) and hi <= cont_hi  # no atom above it
+    levels = np.array([_K1, _K4, _K9]) / n
+    if not (do_lo or do_hi) or levels[-1] >= 0.5:
+        return lo, hi
+    qs = _edge_quantiles(law, levels)
+    if qs is None:
+        qs = (np.asarray(law.ppf(levels), dtype=float), np.asarray(law.ppf(1.0 - levels), dtype=float))
     out_lo, out_hi = lo, hi
-    if law.support and lo >= cont_lo:  # no atom below the continuous part
-        est = _tw_side(law, n, beta, upper=False)
+    if do_lo:
+        est = _tw_side(qs[0], n, beta, upper=False)
         out_lo = lo if est is None else est
-    if law.support and hi <= cont_hi:  # no atom above it
-        est = _tw_side(law, n, beta, upper=True)
+    if do_hi:
+        est = _tw_side(qs[1], n, beta, upper=True)
         out_hi = hi if est is None else est
     return out_lo, out_hi
 

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["BAND_LEVEL", "CHECK_FACTOR", "Band", "estimate_over_repeats", "band_quantiles", "median_index",
-           "extrapolate_error", "widen", "density_band"]
+           "extrapolate_error", "widen", "density_band", "tabulated_quantiles"]
 
 BAND_LEVEL = 0.9
 """Nominal coverage of the bands (the 5–95 % quantiles of the repeats)."""
@@ -212,3 +212,54 @@ def density_band(law: Any, x: Any, *, replicates: Sequence[Any] | None = None,
         lo, hi = center.copy(), center.copy()
     b = rel * center
     return np.maximum(center - np.hypot(center - lo, b), 0.0), center + np.hypot(hi - center, b)
+
+
+_TABLE_POINTS = 2048  # cdf evaluations per support interval in tabulated_quantiles
+
+
+def tabulated_quantiles(law: Any, q: Any, points: int = _TABLE_POINTS) -> np.ndarray:
+    r"""Quantiles :math:`F^{-1}(q)` of a law with bounded support from **one** vectorised cdf call.
+
+    The cdf is tabulated on a Chebyshev-spaced grid of ``points`` nodes per support interval (dense at the edges,
+    where the density has its square-root or power behaviour) plus both sides of every atom, and inverted by
+    monotone linear interpolation. For laws whose cdf is a quadrature of a density solved pointwise (decompressed
+    laws), bisection per quantile costs ~64 cdf calls; this costs one. Accuracy: the node spacing, relative
+    :math:`\pi^2/(2\,\text{points}^2)` of the interval width at its ends, :math:`\pi/\text{points}` inside.
+
+    Parameters
+    ----------
+    law : Law
+        A law with finite support edges and atoms.
+    q : array-like
+        Levels in [0, 1].
+    points : int
+        Grid nodes per support interval.
+
+    Returns
+    -------
+    numpy.ndarray
+        The quantiles, same shape as ``q``.
+
+    Raises
+    ------
+    ValueError
+        A level outside [0, 1], or a support that is not bounded.
+    """
+    qa = np.asarray(q, dtype=float)
+    if np.any(~np.isfinite(qa)) or np.any((qa < 0) | (qa > 1)):
+        raise ValueError("tabulated_quantiles: q must lie in [0, 1]")
+    t = 0.5 * (1.0 - np.cos(np.linspace(0.0, math.pi, int(points))))
+    xs = [a + (b - a) * t for a, b in law.support]
+    for loc, _ in law.atoms:
+        xs.append(np.array([np.nextafter(loc, -np.inf), loc]))
+    x = np.unique(np.concatenate(xs)) if xs else np.zeros(0)
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        raise ValueError(f"tabulated_quantiles needs a law with bounded support, got {law!r}")
+    F = np.maximum.accumulate(np.clip(np.asarray(law.cdf(x), dtype=float), 0.0, 1.0))
+    F[-1] = 1.0
+    # the first node where F reaches each level (right-continuous inverse), interpolated from the node before
+    k = np.clip(np.searchsorted(F, qa, side="left"), 1, x.size - 1)
+    f0, f1 = F[k - 1], F[k]
+    w = np.where(f1 > f0, (qa - f0) / np.where(f1 > f0, f1 - f0, 1.0), 1.0)
+    out = x[k - 1] + np.clip(w, 0.0, 1.0) * (x[k] - x[k - 1])
+    return np.where(qa <= F[0], x[0], out)

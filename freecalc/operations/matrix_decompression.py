@@ -54,11 +54,13 @@ from freecalc.operations.decompression_core import (
     DecompressionWarning,
     RouteRegistry,
 )
+from freecalc.operations.estimation import tabulated_quantiles
 from freecalc.operations.model_check import (
-    HALVES, CheckPair, ModelCheck, ModelCheckWarning, check_statistic, threshold_for,
+    BOOTSTRAP_SAMPLES, HALVES, NULL_SAMPLES, CheckPair, ModelCheck, ModelCheckWarning, check_statistic,
+    null_statistics, threshold_for, verdict,
 )
 from freecalc.operations.operator_decompression import decompress_operator
-from freecalc.sampling import random_principal_submatrix
+from freecalc.sampling import random_principal_submatrix, submatrix_of_invariant
 
 __all__ = ["decompress_matrix", "MatrixRoute", "ROUTES", "MIN_SAMPLE"]
 
@@ -224,38 +226,100 @@ def _median(values: list[float]) -> float:
     return float(np.median(values)) if values else math.nan
 
 
-def _choose_route(requested: MatrixRoute, reps: list[_Repeat], threshold: float
-                  ) -> tuple[MatrixRoute, dict[MatrixRoute, float], str]:
-    stats = {r: _median([s for rep in reps for s, _ in rep.checks[r]]) for r in reps[0].checks}
+def _half_prediction(eigs: np.ndarray, n_s: int, floor: float | None) -> Law | None:
+    """The free route's prediction of the n_s-spectrum from half-size eigenvalues (None when it fails)."""
+    # the self-check's small internal decompressions would each warn about their (expected) spread; the user's
+    # result carries its own warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DecompressionWarning)
+        pred = _try_route(ROUTES[MatrixRoute.FREE], eigs, n_s // 2, n_s, floor)
+    return None if isinstance(pred, str) else pred
+
+
+def _null_task(spectrum: np.ndarray, n_s: int, floor: float | None, gen: np.random.Generator) -> float:
+    """One null statistic (one task): the half-check on a Haar-rotated copy of ``spectrum``."""
+    return null_statistics([spectrum], lambda he: _half_prediction(he, n_s, floor), gen, count=1)[0]
+
+
+def _free_verdict(reps: list[_Repeat], stat: float, n_s: int, floor: float | None, gen: np.random.Generator,
+                  client: Any) -> tuple[bool, float, tuple[float, ...]]:
+    """The calibrated verdict on the free route's median statistic (:func:`~freecalc.operations.model_check.verdict`);
+    the null samples cycle through the repeats' spectra, one task each, their generators spawned on the driver."""
+    def null() -> list[float]:
+        children = gen.spawn(NULL_SAMPLES)
+        tasks = [(reps[i % len(reps)].eigenvalues, n_s, floor, children[i]) for i in range(NULL_SAMPLES)]
+        if client is None:
+            return [_null_task(*t) for t in tasks]
+        return [f.result() for f in [client.submit(_null_task, *t) for t in tasks]]
+    return verdict(stat, n_s, null)
+
+
+def _bootstrap(central: Law, n_s: int, n: int, floor: float | None, gen: np.random.Generator
+               ) -> tuple[CheckPair, ...]:
+    """Target-factor parametric bootstrap of the free route (``ModelCheck.bootstrap``)."""
+    eigs = getattr(central, "eigenvalues", None)
+    try:
+        lam = (np.sort(np.asarray(eigs, dtype=float)) if eigs is not None and len(eigs) == n
+               else tabulated_quantiles(central, (np.arange(n) + 0.5) / n))
+    except (ValueError, NotImplementedError):
+        return ()  # unbounded support: no quantile table, no bootstrap (the self-check error still applies)
+    out = []
+    for child in gen.spawn(BOOTSTRAP_SAMPLES):
+        sub = np.linalg.eigvalsh(submatrix_of_invariant(lam, n_s, child))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DecompressionWarning)
+            pred = _try_route(ROUTES[MatrixRoute.FREE], sub, n_s, n, floor)
+        if not isinstance(pred, str):
+            out.append(CheckPair(pred, lam))
+    return tuple(out)
+
+
+def _alternative(central: Law, eigs: np.ndarray, n_s: int, n: int, floor: float | None) -> tuple[CheckPair, ...]:
+    """The parametric prediction that AUTO rejected for its spread (``ModelCheck.alternative``), or ()."""
+    rep = getattr(central, "decompression_report", None)
+    if getattr(getattr(rep, "route", None), "value", None) != "numeric" or getattr(rep, "spread", None) is None:
+        return ()
+    options = {"route": "parametric"} if floor is None else {"route": "parametric", "floor": floor}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DecompressionWarning)
+            alt = Empirical(eigs, size=n_s).decompress(n, **options)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return ()
+    return (CheckPair(alt, eigs),)
+
+
+def _choose_route(requested: MatrixRoute, stats: dict[MatrixRoute, float], passed: bool | None,
+                  reps: list[_Repeat], threshold: float) -> tuple[MatrixRoute, str]:
     if requested is not MatrixRoute.AUTO:
-        return requested, stats, f"route={requested.value} requested"
+        return requested, f"route={requested.value} requested"
     free = stats[MatrixRoute.FREE]
-    if free <= threshold:
-        return MatrixRoute.FREE, stats, "free decompression's self-check passed"
+    if passed:
+        return MatrixRoute.FREE, "free decompression's self-check passed"
     best = min(stats, key=lambda r: stats[r])
     usable = [r for r in stats if all(not isinstance(rep.laws[r], str) for rep in reps)]
     if best not in usable:
         best = MatrixRoute.FREE
     if best is MatrixRoute.FREE:
-        return best, stats, "free decompression's self-check failed and no other route predicted better"
-    return best, stats, (f"free decompression's self-check failed (KS {free:.3g} > {threshold:.3g}); the "
-                         f"{best.value} route predicted the submatrix from its halves better (KS {stats[best]:.3g})")
+        return best, "free decompression's self-check failed and no other route predicted better"
+    return best, (f"free decompression's self-check failed (KS {free:.3g} > {threshold:.3g}); the {best.value} route "
+                  f"predicted the submatrix from its halves better (KS {stats[best]:.3g})")
 
 
-def _model_check(route: MatrixRoute, stats: dict[MatrixRoute, float], reps: list[_Repeat], threshold: float,
-                 n_s: int, why: str) -> ModelCheck:
-    """The check's verdict is about the free-compression model (the threshold is calibrated for the free route's
-    statistic); another route's statistic is reported and compared, never judged against that threshold."""
+def _model_check(route: MatrixRoute, stats: dict[MatrixRoute, float], reps: list[_Repeat], passed: bool | None,
+                 threshold: float, null: tuple[float, ...], n_s: int, why: str) -> ModelCheck:
+    """The check's verdict is about the free-compression model (calibrated for the free route's statistic); another
+    route's statistic is reported and compared, never judged against that threshold."""
     per_half = tuple(s for rep in reps for s, _ in rep.checks[route])
     pairs = tuple(CheckPair(lw, rep.eigenvalues) for rep in reps for _, lw in rep.checks[route] if lw is not None)
     stat = stats[route]
-    free = stats.get(MatrixRoute.FREE)
-    passed = None if free is None else bool(free <= threshold)
     route_stats = tuple((r.value, float(s)) for r, s in stats.items())
     others = ", ".join(f"{r}: {s:.3g}" for r, s in route_stats)
+    calib = ("" if not null else f", calibrated on {len(null)} Haar-rotated copies of the sampled spectrum, whose "
+             f"statistics reach {max(null):.3g}")
     measured = (f"random halves of the sampled {n_s}×{n_s} submatrices, decompressed back to {n_s}, miss its "
-                f"spectrum by a median KS distance of {others} (threshold for free decompression {threshold:.3g}); "
-                f"{why}")
+                f"spectrum by a median KS distance of {others} (threshold for free decompression {threshold:.3g}"
+                f"{calib}); {why}")
     if passed is None:
         reason = (f"not judged: {measured}; the threshold is calibrated for free decompression only, so the "
                   f"{route.value} route's statistic is reported without a verdict")
@@ -270,7 +334,7 @@ def _model_check(route: MatrixRoute, stats: dict[MatrixRoute, float], reps: list
                   f"unreliable{used}; use a larger sample (or the whole matrix), or a method that uses the structure "
                   f"of A")
     return ModelCheck(passed, float(stat), float(threshold), reason, route.value, route_stats, per_half, pairs,
-                      n_s / (n_s // 2))
+                      n_s / (n_s // 2), null)
 
 
 def _not_checked(route: MatrixRoute) -> ModelCheck:
@@ -363,10 +427,15 @@ def decompress_matrix(A: Any, sample: int, *, to: int | None = None, repeats: in
     halves = HALVES if check else 0
     reps = _submit_all(client, [(A, n_s, target, floor, child, halves, routes) for child in children])
 
-    threshold = threshold_for(n_s)
     if check:
-        chosen, stats, why = _choose_route(requested, reps, threshold)
-        mc = _model_check(chosen, stats, reps, threshold, n_s, why)
+        stats = {r: _median([s for rep in reps for s, _ in rep.checks[r]]) for r in reps[0].checks}
+        if MatrixRoute.FREE in stats:
+            passed, threshold, null = _free_verdict(reps, stats[MatrixRoute.FREE], n_s, floor, gen.spawn(1)[0],
+                                                    client)
+        else:  # a non-free route forced: no verdict
+            passed, threshold, null = None, threshold_for(n_s), ()
+        chosen, why = _choose_route(requested, stats, passed, reps, threshold)
+        mc = _model_check(chosen, stats, reps, passed, threshold, null, n_s, why)
     else:
         chosen = routes[0]
         mc = _not_checked(chosen)
@@ -376,7 +445,12 @@ def decompress_matrix(A: Any, sample: int, *, to: int | None = None, repeats: in
     if not laws:
         raise DecompressionError(f"the {chosen.value} route failed on every sampled submatrix: {failures[0]}",
                                  math.nan)
-    central = laws[_w1_medoid(laws)]
+    spectra = [rep.eigenvalues for rep, lw in zip(reps, results) if not isinstance(lw, str)]
+    k = _w1_medoid(laws)
+    central = laws[k]
+    if check and chosen is MatrixRoute.FREE and target > n_s:
+        mc = replace(mc, bootstrap=_bootstrap(central, n_s, target, floor, gen.spawn(1)[0]),
+                     alternative=_alternative(central, spectra[k], n_s, target, floor))
     base = getattr(central, "decompression_report", None)
     dropped = f"; {len(failures)} of {R} repeats failed ({failures[0]})" if failures else ""
     summary = (f"{chosen.value} route on {len(laws)} random {n_s}×{n_s} principal submatrices of a {n}×{n} "

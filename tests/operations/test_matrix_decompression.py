@@ -49,7 +49,7 @@ def test_rotated_spectrum_passes_the_model_check(rotated_mp) -> None:
     mc = rep.model_check
     assert isinstance(mc, fc.ModelCheck)
     assert mc.passed is True and mc.route == "free"
-    assert mc.threshold == pytest.approx(MC.threshold_for(200))
+    assert mc.threshold >= MC.threshold_for(200)  # the base threshold, or the one calibrated on a null sample
     # the calibration's invariant families at n_s = 200 have statistics 0.01–0.03; 0.05 leaves room for the seed
     assert 0 < mc.statistic < 0.05
     assert len(mc.statistics) == 2 * MC.HALVES and len(mc.pairs) == 2 * MC.HALVES
@@ -67,7 +67,7 @@ def test_rbf_kernel_of_2d_data_fails_the_model_check(rbf_2d) -> None:
     mc = law.decompression_report.model_check
     stats = dict(mc.route_statistics)
     assert set(stats) == {"free", "operator"}
-    assert mc.passed is False and stats["free"] > mc.threshold == MC.threshold_for(200)
+    assert mc.passed is False and stats["free"] > mc.threshold >= MC.threshold_for(200)
     # free failed: the route kept is the one with the smaller self-check statistic, and the reason says so
     assert mc.route == min(stats, key=stats.get) and mc.statistic == stats[mc.route]
     if mc.route == "operator":
@@ -160,3 +160,23 @@ def test_floor_above_the_sampled_minimum() -> None:
     A = np.diag(np.linspace(1.0, 2.0, 40))
     with pytest.raises(ValueError, match="floor=1.5 is above the smallest eigenvalue"):
         fc.decompress_matrix(A, 20, floor=1.5, rng=0)
+
+
+def test_target_factor_bootstrap_widens_the_bands(rotated_mp) -> None:
+    A, lam = rotated_mp
+    law = _quiet(A, 200, repeats=2, rng=1)
+    mc = law.decompression_report.model_check
+    assert len(mc.bootstrap) == MC.BOOTSTRAP_SAMPLES
+    # each replicate: a decompression to the target size of a compression of the estimate's own quantiles
+    assert all(p.law.size == 800 and len(p.eigenvalues) == 800 for p in mc.bootstrap)
+    assert not mc.alternative  # MP data: the parametric route's exact submodel ran, nothing was rejected
+    # the band's model error includes the bootstrap's scatter: at least as wide as without it, and the truth inside
+    import copy
+    import dataclasses
+
+    bare = copy.copy(law)
+    object.__setattr__(bare, "decompression_report", dataclasses.replace(
+        law.decompression_report, model_check=dataclasses.replace(mc, bootstrap=())))
+    full, before = fc.logdet(law), fc.logdet(bare)
+    assert full.bias >= before.bias and full.high - full.low >= before.high - before.low
+    assert full.low <= float(np.sum(np.log(lam))) <= full.high
