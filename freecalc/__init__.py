@@ -23,6 +23,7 @@ from freecalc.laws.discrete import Atoms, PointMass
 from freecalc.laws.empirical import Empirical, FittedSpectrum, Variable
 from freecalc.laws.free_meixner import FreeMeixner, ShiftedFreeMeixner
 from freecalc.laws.free_poisson import FreePoisson
+from freecalc.laws.fuss_catalan import FussCatalan
 from freecalc.laws.htmp import HTMP, InverseHTMP
 from freecalc.laws.kesten_mckay import KestenMcKay
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
@@ -102,7 +103,7 @@ __all__ = [
     "Semicircle", "MarchenkoPastur", "KestenMcKay", "Wachter", "FreeMeixner", "ShiftedFreeMeixner", "HTMP",
     "InverseHTMP", "AlgebraicLaw", "to_algebraic", "PointMass", "Atoms", "NumericLaw", "ConvergenceWarning",
     "ConvergenceError", "Empirical", "FittedSpectrum", "Variable", "DecompressedLaw", "Solver",
-    "FreePoisson", "Arcsine",
+    "FreePoisson", "Arcsine", "FussCatalan",
     # operations
     "Method", "free_add", "free_mul", "inverse", "power", "compress", "wishart_of",
     "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress",

@@ -1,9 +1,12 @@
-r"""Closed-form operation rules of the free Poisson and arcsine laws, registered in the operation registries.
+r"""Closed-form operation rules of the free Poisson, arcsine and Fuss–Catalan laws, registered in the registries.
 
 * ⊞: :math:`\mathrm{FP}(\lambda_1, a) \boxplus \mathrm{FP}(\lambda_2, a) = \mathrm{FP}(\lambda_1 + \lambda_2, a)`
   (free cumulants :math:`\lambda a^k` add when the jump is shared).
 * scale: :math:`t\cdot\mathrm{FP}(\lambda, a) = \mathrm{FP}(\lambda, t a)` for t > 0;
   :math:`t\cdot\mathrm{Arcsine}(r) = \mathrm{Arcsine}(|t| r)` (the law is symmetric).
+* shift and scale of ``FussCatalan`` with numeric values: an :class:`AffineLaw` over the law, which keeps its
+  treatment of the :math:`x^{-s/(s+1)}` edge (the generic route, the shifted equation, evaluates that edge by
+  branch continuation, which does not converge next to it).
 * decompression by f (:math:`R(w) \to R(fw)`): :math:`\mathrm{FP}(\lambda, a) \to \mathrm{FP}(\lambda/f, f a)`.
 
 Reference: Nica & Speicher (2006), Lectures 12 and 14.
@@ -17,9 +20,11 @@ import sympy as sp
 from freecalc.laws.arcsine import Arcsine
 from freecalc.laws.base import Law, exact_value
 from freecalc.laws.free_poisson import FreePoisson
+from freecalc.laws.fuss_catalan import FussCatalan
 from freecalc.operations.convolution import register_add_identity
 from freecalc.operations.decompression_core import register_exact_rule
 from freecalc.operations.pushforward import Pushforward, register_pushforward_rule
+from freecalc.operations.pushforward_laws import AffineLaw
 
 __all__: list[str] = []
 
@@ -63,6 +68,16 @@ def _scale_arcsine(law: Arcsine, t: Any) -> Law | None:
     if t == 0:
         return None
     return law.replace(r=abs(t) * law.r)
+
+
+@register_pushforward_rule(Pushforward.SHIFT, FussCatalan)
+def _shift_fuss_catalan(law: FussCatalan, c: Any) -> Law | None:
+    return None if isinstance(c, sp.Basic) else AffineLaw(law, 1.0, c)
+
+
+@register_pushforward_rule(Pushforward.SCALE, FussCatalan)
+def _scale_fuss_catalan(law: FussCatalan, t: Any) -> Law | None:
+    return None if isinstance(t, sp.Basic) else AffineLaw(law, t, 0.0)
 
 
 @register_exact_rule(FreePoisson)

@@ -37,3 +37,15 @@ def test_free_poisson_decompression_matches_quadratic_formula():
     assert exact_rule_for(law) is not None
     # κ_k of the decompressed law are f^{k−1} κ_k (R(w) → R(fw)): 1.2·(3·0.8)^{k−1}
     assert np.allclose(closed.free_cumulants(4), [1.2 * 2.4 ** (k - 1) for k in range(1, 5)], rtol=1e-9)
+
+
+def test_fuss_catalan_affine_keeps_the_law():
+    law = fc.FussCatalan(3)
+    shifted, scaled = law + 2.0, -0.5 * law
+    x = np.array([2.0 ** -30, 0.25, 4.0, 9.0])  # x + 2 exact in binary: only the maps are compared
+    # the law's own density (root picking near the singular edge) at the mapped points
+    assert np.allclose(shifted.pdf(x + 2.0), law.pdf(x), rtol=1e-14)
+    assert np.allclose(scaled.pdf(-0.5 * x), law.pdf(x) / 0.5, rtol=1e-14)
+    assert abs(shifted.cdf(2.0 + 2.0 ** -30) - law.cdf(2.0 ** -30)) < 1e-15
+    xs, ws = shifted.continuous_rule()
+    assert abs(ws.sum() - 1.0) < 1e-12 and abs(np.sum(ws * xs) - 3.0) < 1e-10  # mean 1 + 2
