@@ -641,8 +641,22 @@ class NumericLaw(Law):
         lo_i = np.clip(k - 1, 0, xt.size - 1)
         a, b = xt[lo_i].copy(), xt[hi_i].copy()
         exact = Ft[hi_i] >= q
+        # quantiles beyond the table (heavy tails): widen the bracket geometrically into the unbounded side instead
+        # of answering with the table's last point (InverseHTMP decompressed: q = 1 − 1e-12 gave 3.9e5, not 2.6e12)
+        below, above = k == 0, k >= xt.size
+        lo_end, hi_end = self.support[0][0], self.support[-1][1]
+        if np.any(above):
+            if math.isfinite(hi_end):
+                a[above], b[above] = xt[-1], hi_end
+            else:
+                a[above], b[above] = self._widen(q[above], xt[-1], xt[-1] - xt[0], +1)
+            k = np.where(above & (b > a), 1, k)
+        if np.any(below & ~exact) and not math.isfinite(lo_end):
+            sel = below & (q > 0)
+            a[sel], b[sel] = self._widen(q[sel], xt[0], xt[-1] - xt[0], -1)
+            k = np.where(sel & (b > a), 1, k)
         x = np.where(k == 0, xt[0], 0.5 * (a + b))
-        active = (k > 0) & (k < xt.size) & (b > a)
+        active = (k > 0) & (b > a) & ~((q >= 1) & ~np.isfinite(b))
         # safeguarded Newton (falls back to bisection), on the continuous part between table points
         for _ in range(60):
             if not np.any(active):
@@ -664,7 +678,26 @@ class NumericLaw(Law):
             active[idx[done]] = False
         # x solves cdf(x) = q to ~1e-13 where Newton converged; elsewhere the bracket's right end has cdf >= q
         res = np.where(self._cdf(x) >= q - 1e-12, x, b)
-        return np.where(exact & (k == 0), xt[0], res)
+        res = np.where(exact & (k == 0), xt[0], res)
+        # the ends, as scipy.stats: ppf(0) and ppf(1) are the ends of the support (±inf on an unbounded side)
+        return np.where(q >= 1, hi_end, np.where(q <= 0, min(lo_end, float(xt[0])), res))
+
+    def _widen(self, q: np.ndarray, start: float, width: float, side: int) -> tuple[np.ndarray, np.ndarray]:
+        """(inner, outer) bracket ends beyond ``start`` on ``side`` (+1 right, −1 left) with the cdf crossing q."""
+        step = max(width, abs(start), 1.0)
+        inner = np.full(q.shape, start)
+        outer = np.full(q.shape, start + side * step)
+        todo = np.ones(q.shape, dtype=bool)
+        for _ in range(1100):  # 2^1100·step overflows to inf first: the loop ends by the cdf or by ±inf
+            F = self._cdf(outer[todo])
+            crossed = F >= q[todo] if side > 0 else F < q[todo]
+            idx = np.flatnonzero(todo)
+            todo[idx[crossed | ~np.isfinite(outer[todo])]] = False
+            if not np.any(todo):
+                break
+            inner[todo], outer[todo] = outer[todo], start + side * 2.0 * (outer[todo] - start)
+        lo, hi = (inner, outer) if side > 0 else (outer, inner)
+        return lo, hi
 
     # -- moments and transforms ---------------------------------------------------------------------------------
     def _moment(self, k: int) -> float:

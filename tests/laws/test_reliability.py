@@ -225,3 +225,16 @@ def test_density_pole_within_roundoff_of_an_edge_is_refused():
     for b in (1.0001, 1.0 + 1e-9, 1.0):
         law = fc.Wachter(738.9409632599339, b)
         assert abs(np.sum(law.continuous_rule()[1]) + sum(m for _, m in law.atoms) - 1.0) < 1e-8
+
+
+def test_numeric_law_quantiles_beyond_its_table_follow_the_tail():
+    # a numeric law with an unbounded (power-law) side answered every quantile beyond its cdf table with the
+    # table's last point (an InverseHTMP decompression: 3.9e5 at q = 1 − 1e-12, where the answer is 2.6e12)
+    law = fc.free_add(fc.HTMP(0.5, 2.0), fc.Semicircle(1.0), method=fc.Method.NUMERIC)
+    assert math.isinf(law.support[-1][1])
+    q = np.array([0.5, 1 - 1e-6, 1 - 1e-10, 1 - 1e-13])
+    x = law.ppf(q)
+    assert np.all(np.diff(x) > 0)
+    # cdf(ppf(q)) = q to the cdf's own accuracy (1e-13 absolute: the quantile solver's residual tolerance)
+    np.testing.assert_allclose(1 - law.cdf(x), 1 - q, rtol=0.02, atol=1e-13)
+    assert law.ppf(1.0) == math.inf
