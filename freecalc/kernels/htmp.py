@@ -70,10 +70,21 @@ def _split_point(A: float, B: float, b: float) -> float:
 
 @njit(cache=True)
 def htmp_anchor(A: float, B: float, b: float):
-    """Start values shared by all points: (r_s, log u, u'/u at r_s + i0, x_big, r_l, log u, u'/u at −r_l).
+    """Start values shared by all points of one law.
 
     r_s = :func:`_split_point` starts the real-axis march; −r_l (r_l = min(1, 1/b)) is a Laplace start for
     points left of the imaginary axis. Depends on the parameters only: a law computes it once (~100 µs).
+
+    Parameters
+    ----------
+    A, B, b : float
+        HTMP constants (:func:`htmp_params`).
+
+    Returns
+    -------
+    tuple
+        (r_s, log u(r_s + i0), u'/u(r_s + i0), x_big, r_l, log u(−r_l), u'/u(−r_l)); x_big is the end of the
+        march (beyond it the large-x series is used).
     """
     d = np.empty(_NMAX, dtype=np.complex128)
     r0 = _split_point(A, B, b)
@@ -346,8 +357,24 @@ def htmp_stieltjes_from(A: float, B: float, b: float, r0: float, Lr: complex, vr
 
     On the positive axis the boundary value m(x + i0) (Im part π ρ(x)) from the march; off the axis the
     certified paths of :func:`~freecalc.kernels.htmp_offaxis.offaxis_m`, whose start values at x = Re z come from
-    the same march; on the negative axis the Laplace start. Returns (m, err): err is inf (and m NaN) where no
-    path reaches the tolerance ``tol``.
+    the same march; on the negative axis the Laplace start.
+
+    Parameters
+    ----------
+    A, B, b : float
+        HTMP constants (:func:`htmp_params`).
+    r0, Lr, vr, xb, rl, Ll, vl : float or complex
+        The tuple returned by :func:`htmp_anchor`.
+    z : ndarray of complex
+        Points with Im z ≥ 0 (Im z < 0 gives NaN, err inf).
+    tol : float
+        Largest accepted relative error bound off the axis (:data:`STIELTJES_TOL`).
+
+    Returns
+    -------
+    m : ndarray of complex
+    err : ndarray of float
+        First-order relative error bound; inf (and m NaN) where no path reaches ``tol``.
     """
     n = z.size
     out = np.empty(n, dtype=np.complex128)
