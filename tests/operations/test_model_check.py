@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -87,6 +88,10 @@ def test_calibration_separates_a_hard_invariant_spectrum_from_block_structure() 
     mc = law.decompression_report.model_check
     assert mc.statistic > MC.threshold_for(n_s)  # the fixed base threshold alone would raise a false alarm
     assert mc.passed is True and len(mc.null_statistics) == MC.NULL_SAMPLES and mc.threshold > mc.statistic
+    # the null sample is drawn on the driver's generators: a client (one task per null statistic) gives the same one
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        par = fc.decompress_matrix(B_inv, n_s, repeats=1, rng=3, client=pool).decompression_report.model_check
+    assert par.null_statistics == mc.null_statistics and par.passed is True
     # block diagonal: 4 invariant blocks of different scales (structure tied to the coordinates)
     blocks = []
     for b, k in enumerate((50, 50, 50, 50)):
