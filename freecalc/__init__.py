@@ -46,6 +46,8 @@ from freecalc.operations.numeric_decompression import decompress_numeric
 from freecalc.operations.parametric_decompression import FitMethod as DecompressionFitMethod, fit_free_meixner
 from freecalc.operations.pushforward import compress, inverse, power, wishart_of
 from freecalc.operations import catalogue_rules as _catalogue_rules  # noqa: F401  (FreePoisson, Arcsine rules)
+from freecalc.operations.mixture import mixture
+from freecalc.operations.pushforward_maps import mobius, square
 from freecalc import finite  # finite free probability: fc.finite.free_add, free_mul, compress
 from freecalc.numerics.solvers import FailurePolicy, SolverStatus
 
@@ -106,6 +108,7 @@ __all__ = [
     "FreePoisson", "Arcsine", "FussCatalan",
     # operations
     "Method", "free_add", "free_mul", "inverse", "power", "compress", "wishart_of",
+    "square", "mobius", "mixture",
     "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress",
     "decompress_numeric", "fit_free_meixner", "DecompressionFitMethod",
     "decompress_matrix", "MatrixRoute", "ModelCheck", "ModelCheckWarning",

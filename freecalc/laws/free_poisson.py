@@ -20,7 +20,6 @@ limit theorem, Proposition 12.11).
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,7 +28,7 @@ import sympy as sp
 
 from freecalc._params import SCALE, Parameter
 from freecalc.laws.extension import FitHints, Kernels, affine_starts
-from freecalc.laws.marchenko_pastur import MarchenkoPastur, mp_atoms, mp_pdf, mp_support
+from freecalc.laws.marchenko_pastur import MarchenkoPastur, mp_pdf, mp_support
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.symbolic import transforms as T
 
