@@ -183,7 +183,9 @@ def c_floor(n=32000, sd=0.0023):
         tvs = []
         for dc in (-sd, sd):
             cc = c + dc
-            fam = ShiftedFreeMeixner(k1, a, k2 / cc, cc, size=N_S).decompress(n)
+            # a sensitivity study of the family's prediction: c moved by ±sd may decompress below 0, which the
+            # default PSD floor refuses (the result of a decompression of data, not this probe of the family)
+            fam = ShiftedFreeMeixner(k1, a, k2 / cc, cc, size=N_S).decompress(n, floor=-math.inf)
             tvs.append(metrics(x, fam.pdf(x), fam.atoms, target)["tv"])
         out.append((name, c, tvs))
     return out
