@@ -7,7 +7,9 @@ r"""Closed-form operation rules of the free Poisson, arcsine and Fuss–Catalan 
 * shift and scale of ``FussCatalan`` with numeric values: an :class:`AffineLaw` over the law, which keeps its
   treatment of the :math:`x^{-s/(s+1)}` edge (the generic route, the shifted equation, evaluates that edge by
   branch continuation, which does not converge next to it).
-* decompression by f (:math:`R(w) \to R(fw)`): :math:`\mathrm{FP}(\lambda, a) \to \mathrm{FP}(\lambda/f, f a)`.
+* decompression by f (:math:`R(w) \to R(fw)`): :math:`\mathrm{FP}(\lambda, a) \to \mathrm{FP}(\lambda/f, f a)`;
+  :math:`\mathrm{Arcsine}(r) = \mathrm{FM}(0, r^2/4, 2) \to \mathrm{FM}(0, f(2 - f)r^2/4, 2/(2 - f))` (the free
+  Meixner rule, valid for f < 2).
 
 Reference: Nica & Speicher (2006), Lectures 12 and 14.
 """
@@ -19,6 +21,7 @@ import sympy as sp
 
 from freecalc.laws.arcsine import Arcsine
 from freecalc.laws.base import Law, exact_value
+from freecalc.laws.free_meixner import FreeMeixner
 from freecalc.laws.free_poisson import FreePoisson
 from freecalc.laws.fuss_catalan import FussCatalan
 from freecalc.operations.convolution import register_add_identity
@@ -85,3 +88,11 @@ def _decompress_fp(law: FreePoisson, f: Any) -> Law:
     # R(w) = λa/(1 − aw) → R(fw) = λa/(1 − faw): jump fa, rate λ/f
     p = _params(law)
     return law.replace(rate=p["rate"] / f, jump=_product(p["jump"], f))
+
+
+@register_exact_rule(Arcsine)
+def _decompress_arcsine(law: Arcsine, f: Any) -> Law:
+    # FM(a, b, c) → (f a, f b (c + f(1 − c)), c/(c + f(1 − c))) with (a, b, c) = (0, r²/4, 2): c + f(1 − c) = 2 − f
+    if law.is_symbolic or isinstance(f, sp.Basic):
+        f = exact_value(f)  # a float factor with symbolic r enters exactly (1.5 → 3/2)
+    return FreeMeixner(0, _params(law)["r"] ** 2 / 4 * f * (2 - f), 2 / (2 - f))

@@ -1,5 +1,6 @@
 """Closed-form rules of FreePoisson and Arcsine against the generic routes they replace."""
 import numpy as np
+import pytest
 import sympy as sp
 
 import freecalc as fc
@@ -49,3 +50,13 @@ def test_fuss_catalan_affine_keeps_the_law():
     assert abs(shifted.cdf(2.0 + 2.0 ** -30) - law.cdf(2.0 ** -30)) < 1e-15
     xs, ws = shifted.continuous_rule()
     assert abs(ws.sum() - 1.0) < 1e-12 and abs(np.sum(ws * xs) - 3.0) < 1e-10  # mean 1 + 2
+
+
+def test_arcsine_decompression_is_free_meixner():
+    law = fc.Arcsine(2.0, size=100)
+    closed = law.decompress(150)
+    assert isinstance(closed, fc.FreeMeixner) and closed.size == 150
+    # the quadratic formula route (the rule's independent counterpart): R(w) → R(1.5 w) on the free cumulants
+    k = fc.Arcsine(2.0).free_cumulants(6)
+    assert np.allclose(closed.free_cumulants(6), [k[j] * 1.5 ** j for j in range(6)], rtol=1e-9, atol=1e-12)
+    assert closed.support[0] == pytest.approx((-3 ** 0.5, 3 ** 0.5), rel=1e-12)
