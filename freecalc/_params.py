@@ -86,7 +86,7 @@ class Domain:
         return any(c == sp.true for c in checks)
 
     def sample_inside(self, typical: tuple[float, float]) -> float:
-        """The midpoint of the typical range (a convenient valid value).
+        """The midpoint of the typical range (a convenient valid value), rounded down for an integer domain.
 
         Parameters
         ----------
@@ -96,7 +96,8 @@ class Domain:
         -------
         float
         """
-        return 0.5 * (typical[0] + typical[1])
+        mid = 0.5 * (typical[0] + typical[1])
+        return float(math.floor(mid)) if self.integer else mid
 
     def __str__(self) -> str:
         left = "[" if self.lo_closed and math.isfinite(self.lo) else "("

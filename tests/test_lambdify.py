@@ -59,6 +59,9 @@ def _instances(cls: type) -> list[Law]:
     laws = []
     for t in (0.0, 0.5, 1.0):
         kwargs = {p.name: p.typical[0] + t * (p.typical[1] - p.typical[0]) for p in cls.parameters}
+        # integer parameters (FussCatalan's s) at the nearest admissible value below
+        kwargs = {p.name: float(math.floor(kwargs[p.name])) if p.domain.integer else kwargs[p.name]
+                  for p in cls.parameters}
         laws.append(cls(**kwargs))
     return laws
 

@@ -206,6 +206,19 @@ class Arcsine(QuadraticLaw):
     def _pdf(self, x: np.ndarray) -> np.ndarray:
         return arcsine_pdf(x, self.r)
 
+    def entropy(self) -> float:
+        r"""Differential entropy :math:`h = \log(\pi r / 2)`, in closed form.
+
+        The generic rule integrates :math:`-\rho\log\rho`, whose :math:`\log` of the inverse-square-root edges
+        is a log singularity in the rule's variable (3.6e-5 off at r = 1.75).
+
+        Returns
+        -------
+        float
+        """
+        self._require_numeric("entropy")
+        return math.log(math.pi * float(self.r) / 2.0)
+
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         r = self.r
         u = np.clip(x / r, -1.0, 1.0)
