@@ -39,7 +39,8 @@ def test_failed_points_are_flagged_and_reported():
     status = np.empty(2, np.int64)
     stieltjes_branch_status(n.C, x, np.zeros(2), float(n.Y), n.mom, out, status)
     assert status[0] == BRANCH_NOT_CONVERGED and status[1] == BRANCH_OK
-    with pytest.warns(fc.ConvergenceWarning, match="Stieltjes branch continuation: 1 of 2 points"):
+    # the message names the law when the Stieltjes transform is evaluated through it
+    with pytest.warns(fc.ConvergenceWarning, match=r"Stieltjes branch continuation( of .*)?: 1 of 2 points"):
         cand.stieltjes(x + 0j)
 
 
