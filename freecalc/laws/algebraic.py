@@ -27,15 +27,12 @@ from freecalc._params import SymbolicParameterError
 from freecalc.kernels.branches import BRANCH_OK, stieltjes_branch_status
 from freecalc.numerics.solvers import NEWTON_MAXITER, NEWTON_STALL_TOL, SolverStatus, handle_failures
 from freecalc.laws.base import Law, SymbolicFace
-from freecalc.numerics.quadrature import IntervalRule
+from freecalc.numerics.monodromy import cycle_length
+from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
 from freecalc.symbolic import algebraic as A
 from freecalc.symbolic import transforms as T
 
 __all__ = ["AlgebraicLaw", "AlgebraicSymbolicFace", "to_algebraic"]
-
-#: geometric refinement levels of the end panels of the theta-rule (a density pole just outside an edge, as in
-#: MP(c) with c -> 1, sits at theta ~ sqrt(2 delta); 10 levels resolve delta down to ~1e-7 relative)
-_GRADING = 10
 
 #: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
 _SEED_MOMENTS = 8
@@ -54,6 +51,7 @@ class _Numeric(NamedTuple):
     atoms: tuple[tuple[float, float], ...]
     exact_support: tuple[tuple[sp.Expr, sp.Expr], ...]
     exact_atoms: tuple[tuple[sp.Expr, sp.Expr], ...]
+    candidates: tuple[float, ...] = ()  # real discriminant zeros and poles: edges, kinks, atoms
 
 
 class AlgebraicLaw(Law):
@@ -237,7 +235,9 @@ class AlgebraicLaw(Law):
         atoms, exact_atoms = [], []
         for a in poles:
             fa = float(a)
-            cands = A.mass_candidates(self._P, a, T.m, T.z)
+            # an atom of a probability law has positive mass: a non-positive residue is another sheet's pole (MP(c)
+            # with c -> 1-: residue -(1 - c)/c, within the estimate's O(sqrt(eta)) error of 0)
+            cands = [w for w in A.mass_candidates(self._P, a, T.m, T.z) if complex(w).real > 0]
             if not cands:
                 continue
             # eta Im m(a + i eta) -> mass; a continuous part adds O(sqrt(eta)) at worst (x^(-1/2) edges). Not
@@ -255,7 +255,7 @@ class AlgebraicLaw(Law):
             atoms.append((fa, float(best)))
             exact_atoms.append((a, best))
         return _Numeric(C, mom, Y, bound, support, tuple(atoms), tuple((a, b) for a, b in exact_iv),
-                        tuple(exact_atoms))
+                        tuple(exact_atoms), tuple(fpts))
 
     def kernel_args(self) -> tuple[np.ndarray, float, np.ndarray]:
         """(C, Y, moments) for :func:`freecalc.kernels.branches.stieltjes_branch` (user ``@njit`` code).
@@ -342,11 +342,16 @@ class AlgebraicLaw(Law):
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         r"""Graded composite Gauss–Legendre rule on each support interval, weighted by the density.
 
+        Each support interval is cut at the real discriminant zeros inside it (kinks of the density), and each piece
+        gets a :class:`~freecalc.numerics.quadrature.PowerEdgeRule` whose exponent at an end is the length r of the
+        Puiseux cycle of the Stieltjes branch there: the density is a series in :math:`(x - e)^{1/r}` (r = 2 for
+        square-root edges and square-root kinks, r = 3 for the :math:`x^{-2/3}` edge of a free product of
+        Marchenko–Pastur laws), which the substitution :math:`x = e + h u^r` makes analytic.
+
         Parameters
         ----------
         panels, order : int
-            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); passed to each interval's
-            rule.
+            Accuracy hints of the generic rule (panels per piece and Gauss–Legendre points per panel).
 
         Returns
         -------
@@ -355,8 +360,8 @@ class AlgebraicLaw(Law):
             sum to its mass).
         """
         xs, ws = [], []
-        for a, b in self.support:
-            xn, wn = IntervalRule(a, b, panels, order, grading=_GRADING).nodes_weights()
+        for a, b, ka, kb in self._pieces:
+            xn, wn = PowerEdgeRule(a, b, ka, kb, max(panels // 2, 1), order).nodes_weights()
             xs.append(xn)
             ws.append(wn * self._pdf(xn))
         if not xs:
@@ -372,42 +377,41 @@ class AlgebraicLaw(Law):
             return super()._moment(k)  # irrational branch coefficients: quadrature of the density and atoms
 
     @cached_property
-    def _cdf_tables(self) -> list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray]]:
-        # Per support interval and theta-panel (x = c - h cos(theta), Gauss-Legendre panels as in IntervalRule):
-        # Legendre coefficients of the antiderivative of the panel's interpolant of rho(x(theta)) h sin(theta),
-        # so cdf(x) costs O(order) per point after one density evaluation per node.
-        order = 16
-        t, wt = np.polynomial.legendre.leggauss(order)
-        inv_vander = np.linalg.inv(np.polynomial.legendre.legvander(t, order - 1))
-        tables = []
-        for a, b in self.support:
-            rule = IntervalRule(a, b, panels=64, order=order, grading=_GRADING)
-            edges = rule.breakpoints()
-            d = np.diff(edges)
-            theta = edges[:-1, None] + 0.5 * d[:, None] * (t[None, :] + 1.0)
-            h = 0.5 * (b - a)
-            xs = np.where(theta < 0.5 * np.pi, a + 2 * h * np.sin(0.5 * theta) ** 2,
-                          b - 2 * h * np.cos(0.5 * theta) ** 2)
-            g = self._pdf(xs.ravel()).reshape(xs.shape) * h * np.sin(theta)
-            coef = g @ inv_vander.T  # (panels, order) Legendre coefficients of each panel's interpolant
-            anti = np.polynomial.legendre.legint(coef, lbnd=-1, axis=1) * (0.5 * d[:, None])
-            totals = 0.5 * d * (g @ wt)
-            before = np.concatenate(([0.0], np.cumsum(totals)))
-            tables.append((a, b, edges, anti, before))
-        return tables
+    def _pieces(self) -> tuple[tuple[float, float, int, int], ...]:
+        # support intervals cut at the interior discriminant zeros, each end with its Puiseux cycle length
+        n = self._numeric
+        cuts = np.array(n.candidates)
+        scale = max(n.bound, 1e-12)
+        out = []
+        for a, b in n.support:
+            inner = cuts[(cuts > a + 1e-14 * scale) & (cuts < b - 1e-14 * scale)]
+            pts = np.concatenate(([a], inner, [b]))
+            r = [self._cycle_length(float(e), cuts, scale) for e in pts]
+            out.extend((float(p), float(q), rp, rq) for p, q, rp, rq in zip(pts[:-1], pts[1:], r[:-1], r[1:]))
+        return tuple(out)
+
+    def _cycle_length(self, e: float, cuts: np.ndarray, scale: float) -> int:
+        """Length of the Puiseux cycle of the Stieltjes branch at the real point e (monodromy: follow the root of
+        P(., z) that is m(e + i eps) once more around |z - e| = eps until it returns)."""
+        n = self._numeric
+        others = np.abs(cuts - e)
+        others = others[others > 1e-14 * scale]
+        eps = 1e-2 * min(float(others.min()) if others.size else scale, scale)
+        # only the nearest root of P(., e + i eps) is needed, so the continuation's estimate is enough even where it
+        # cannot polish (next to a pole of m)
+        m0 = _branch(n, np.array([e]), np.array([eps]), checked=False)[0]
+        return cycle_length(n.C, e, eps, m0)
+
+    @cached_property
+    def _cdf_tables(self) -> tuple[PowerEdgeAntiderivative, ...]:
+        # per piece, the Legendre antiderivatives of the panel interpolants: cdf(x) is O(order) per point after one
+        # density evaluation per node
+        return tuple(PowerEdgeRule(a, b, ka, kb).antiderivative(self._pdf) for a, b, ka, kb in self._pieces)
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         out = np.zeros(np.shape(x))
-        for a, b, edges, anti, before in self._cdf_tables:
-            out = out + np.where(x >= b, before[-1], 0.0)
-            inside = (x > a) & (x < b)
-            if np.any(inside):
-                c, h = 0.5 * (a + b), 0.5 * (b - a)
-                th = np.arccos(np.clip((c - x[inside]) / h, -1.0, 1.0))
-                k = np.clip(np.searchsorted(edges, th, side="right") - 1, 0, len(edges) - 2)
-                tloc = 2.0 * (th - edges[k]) / (edges[k + 1] - edges[k]) - 1.0
-                part = np.polynomial.legendre.legval(tloc, anti[k].T, tensor=False)
-                out[inside] += before[k] + part
+        for table in self._cdf_tables:
+            out = out + table(x)
         for loc, mass in self.atoms:
             out = out + mass * (x >= loc)
         return out

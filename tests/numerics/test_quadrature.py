@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
+from math import gamma
+
+from freecalc.numerics.quadrature import IntervalRule, PowerEdgeRule, bisect_increasing
 
 
 @pytest.mark.parametrize("f, exact", [
@@ -29,3 +31,21 @@ def test_bisection_finds_jumps_and_left_end():
     q = np.array([0.1, 0.2, 0.5, 0.7])
     got = bisect_increasing(f, q, 0.0, 1.0)
     assert np.allclose(got, [0.0, 0.0, 0.3, 0.3], atol=1e-15)
+
+
+def test_power_edge_rule_cube_root_edge():
+    # x^(-2/3) (1 - x)^(1/2): a 3-cycle at 0 and a 2-cycle at 1, exact value B(1/3, 3/2); the substitutions make the
+    # integrand analytic, so only rounding is left (measured 2e-15; 1e-12 leaves room for x near 0 being ~1e-16)
+    rule = PowerEdgeRule(0.0, 1.0, 3, 2)
+    x, w = rule.nodes_weights()
+    exact = gamma(1 / 3) * gamma(1.5) / gamma(11 / 6)
+    assert abs(np.sum(w * x ** (-2 / 3) * np.sqrt(1 - x)) - exact) < 1e-12
+
+
+def test_power_edge_antiderivative_closed_form():
+    # F(x) = 3 x^(1/3) for f = x^(-2/3) on [0, 2] (analytic at 2: exponent 1 there), clipped outside
+    F = PowerEdgeRule(0.0, 2.0, 3, 1).antiderivative(lambda t: t ** (-2 / 3))
+    x = np.array([-1.0, 0.0, 1e-12, 0.3, 1.0, 1.7, 2.0, 5.0])
+    expect = 3 * np.cbrt(np.clip(x, 0.0, 2.0))
+    assert np.max(np.abs(F(x) - expect)) < 1e-12  # rounding only (measured ~1e-15)
+    assert F.total == pytest.approx(3 * 2 ** (1 / 3), abs=1e-12)
