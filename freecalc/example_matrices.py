@@ -56,7 +56,15 @@ class ExampleKind(enum.Enum):
 
 @dataclass(frozen=True)
 class ExampleSpec:
-    """One example: its generator ``make(n, ratio, rng)`` and what free decompression does with it."""
+    """One example: its generator and what free decompression does with it.
+
+    Parameters
+    ----------
+    make : callable
+        ``make(n, ratio, rng) -> ndarray``: a symmetric n × n matrix (ratio = n/p for the covariance kinds).
+    description : str
+        One sentence for ``freecalc example``'s output: the model and what the model check should say.
+    """
 
     make: Callable[[int, float, np.random.Generator], np.ndarray]
     description: str
