@@ -27,265 +27,18 @@ from __future__ import annotations
 
 import math
 import warnings
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from freecalc.laws.base import Law
+from freecalc.laws.evaluator import Evaluator, Solution
+from freecalc.numerics.interval_map import IntervalMap, lagrange_to_legendre, legendre_primitives
 from freecalc.numerics.quadrature import IntervalRule, gauss_legendre
-from freecalc.numerics.solvers import ConvergenceError, ConvergenceWarning, FailurePolicy, SolverStatus
+from freecalc.numerics.solvers import ConvergenceError, ConvergenceWarning, FailurePolicy
 
 __all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceWarning", "ConvergenceError"]
-
-
-@dataclass(frozen=True)
-class Solution:
-    """Result of an evaluator at spectral points ``z`` (all arrays have the shape of ``z``; its fields are
-    attributes).
-
-    Parameters
-    ----------
-    z : complex ndarray
-        Spectral points (Im z ≥ 0).
-    m : complex ndarray
-        Stieltjes transform m(z) (the last iterate where not converged).
-    omega : complex ndarray
-        Subordination function ω_a(z) (a warm start for nearby points).
-    converged : bool ndarray
-        Whether each point converged.
-    iterations : int ndarray
-        Residual evaluations per point.
-    residual : float ndarray
-        Final residual of the fixed-point equation.
-    """
-
-    z: np.ndarray
-    m: np.ndarray
-    omega: np.ndarray
-    converged: np.ndarray
-    iterations: np.ndarray
-    residual: np.ndarray
-
-    @property
-    def status(self) -> SolverStatus:
-        """The solver contract's view of this solution (:class:`~freecalc.numerics.solvers.SolverStatus`)."""
-        return SolverStatus(np.asarray(self.converged, bool).ravel(), np.asarray(self.iterations).ravel(),
-                            np.asarray(self.residual, float).ravel())
-
-    @property
-    def failed(self) -> np.ndarray:
-        """Points that did not converge."""
-        return self.z[~self.converged]
-
-    def report(self, limit: int = 5) -> str:
-        """A one-line account of the non-converged points.
-
-        Parameters
-        ----------
-        limit : int
-            How many failed points are listed.
-
-        Returns
-        -------
-        str
-        """
-        bad = np.flatnonzero(~self.converged)
-        if bad.size == 0:
-            return f"all {self.z.size} points converged"
-        shown = ", ".join(f"{complex(self.z[i]):.6g} (residual {self.residual[i]:.2g})" for i in bad[:limit])
-        more = f" and {bad.size - limit} more" if bad.size > limit else ""
-        return f"{bad.size} of {self.z.size} points did not converge: {shown}{more}"
-
-
-class Evaluator(ABC):
-    """What a :class:`NumericLaw` needs to know about its measure."""
-
-    @abstractmethod
-    def solve(self, z: np.ndarray, start: np.ndarray | None = None,
-              start_kind: np.ndarray | None = None) -> Solution:
-        """m(z) at a 1-D array of points with Im z ≥ 0 (real z: boundary value m(x + i0)).
-
-        ``start`` optionally holds warm starts for ω, ``start_kind`` per point 0 (none), 1 (accept only a
-        non-real solution from there: it is unique in the upper half-plane) or 2 (also accept a real solution
-        close to the start). Rejected starts fall back to a start-free solve.
-
-        Parameters
-        ----------
-        z : numpy.ndarray of complex
-            1-D array of points, Im z ≥ 0.
-        start : numpy.ndarray of complex, optional
-            Warm starts for ω.
-        start_kind : numpy.ndarray of int, optional
-            Per point: 0, 1 or 2 as above.
-
-        Returns
-        -------
-        Solution
-        """
-
-    @abstractmethod
-    def bracket(self) -> tuple[float, float]:
-        """A closed interval (ends may be infinite) that contains the support and the atoms.
-
-        Returns
-        -------
-        (lo, hi) : tuple of float
-        """
-
-    @abstractmethod
-    def window(self) -> tuple[float, float]:
-        """A finite interval to scan for the support (holds all of it when the bracket is finite).
-
-        Returns
-        -------
-        (lo, hi) : tuple of float
-        """
-
-    @property
-    @abstractmethod
-    def scale(self) -> float:
-        """A typical width of the law (used for step sizes and tolerances)."""
-
-    def atoms(self) -> tuple[tuple[float, float], ...]:
-        """Atoms (location, mass).
-
-        Returns
-        -------
-        tuple of (float, float)
-            Empty by default.
-        """
-        return ()
-
-    def moment(self, k: int) -> float:
-        """Exact k-th moment, when the evaluator knows it.
-
-        Parameters
-        ----------
-        k : int
-            The order.
-
-        Returns
-        -------
-        float
-
-        Raises
-        ------
-        NotImplementedError
-            By default (the law then integrates its density with its quadrature rule).
-        """
-        raise NotImplementedError
-
-    def r_transform(self, w: np.ndarray) -> np.ndarray:
-        """R-transform, when the evaluator knows it in closed form from its inputs.
-
-        Parameters
-        ----------
-        w : numpy.ndarray
-            Points.
-
-        Returns
-        -------
-        numpy.ndarray
-
-        Raises
-        ------
-        NotImplementedError
-            By default (the law then inverts its Stieltjes transform).
-        """
-        raise NotImplementedError
-
-    def s_transform(self, w: np.ndarray) -> np.ndarray:
-        """S-transform, when the evaluator knows it in closed form from its inputs.
-
-        Parameters
-        ----------
-        w : numpy.ndarray
-            Points.
-
-        Returns
-        -------
-        numpy.ndarray
-
-        Raises
-        ------
-        NotImplementedError
-            By default (the law then solves ψ(χ) = w by Newton on its Stieltjes transform).
-        """
-        raise NotImplementedError
-
-    def describe(self) -> str:
-        """Short description for repr.
-
-        Returns
-        -------
-        str
-        """
-        return type(self).__name__
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# mapping of a (possibly unbounded) interval onto a bounded one, for quadrature
-@dataclass(frozen=True)
-class _Mapped:
-    r"""x(u) for u in [ua, ub]: identity on bounded intervals; :math:`x = a + s\,u/(1-u)` on :math:`[a, \infty)`,
-    :math:`x = b - s\,u/(1-u)` on :math:`(-\infty, b]`, :math:`x = s\tan(\pi(u - 1/2))` on the whole line."""
-
-    a: float
-    b: float
-    s: float
-
-    @property
-    def kind(self) -> str:
-        fa, fb = math.isfinite(self.a), math.isfinite(self.b)
-        return {(True, True): "finite", (True, False): "right", (False, True): "left", (False, False): "both"}[
-            (fa, fb)]
-
-    @property
-    def u_range(self) -> tuple[float, float]:
-        return (self.a, self.b) if self.kind == "finite" else (0.0, 1.0)
-
-    def x(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """x(u) and dx/du (finite everywhere but at the excluded end u = 1)."""
-        k, s = self.kind, self.s
-        if k == "finite":
-            return u, np.ones_like(u)
-        if k == "both":
-            t = np.pi * (u - 0.5)
-            return s * np.tan(t), s * np.pi / np.cos(t) ** 2
-        with np.errstate(divide="ignore"):
-            r = u / (1.0 - u)
-            d = 1.0 / (1.0 - u) ** 2
-        return (self.a + s * r, s * d) if k == "right" else (self.b - s * r, s * d)
-
-    def u(self, x: np.ndarray) -> np.ndarray:
-        """Inverse map u(x) (clipped to the interval)."""
-        k, s = self.kind, self.s
-        if k == "finite":
-            return np.clip(x, self.a, self.b)
-        if k == "both":
-            return np.arctan(x / s) / np.pi + 0.5
-        d = np.maximum((x - self.a) if k == "right" else (self.b - x), 0.0) / s
-        return d / (1.0 + d)
-
-
-def _lagrange_to_legendre(order: int) -> np.ndarray:
-    """Matrix mapping values at the Gauss–Legendre nodes on [0, 1] to coefficients in P_n(2t − 1)."""
-    t, _ = gauss_legendre(order)
-    return np.linalg.inv(np.polynomial.legendre.legvander(2 * t - 1, order - 1))
-
-
-def _legendre_primitives(order: int, s: np.ndarray) -> np.ndarray:
-    """∫_0^s P_n(2t − 1) dt for n < order, at every s (rows)."""
-    out = np.empty((s.size, order))
-    for n in range(order):
-        e = np.zeros(n + 1)
-        e[n] = 1.0
-        q = np.polynomial.legendre.legint(e, lbnd=-1)  # antiderivative vanishing at −1
-        out[:, n] = 0.5 * np.polynomial.legendre.legval(2 * s - 1, q)
-    return out
 
 
 class NumericLaw(Law):
@@ -536,10 +289,10 @@ class NumericLaw(Law):
         return out
 
     # -- quadrature ------------------------------------------------------------------------------------------
-    def _maps(self) -> list[_Mapped]:
-        return [_Mapped(a, b, self._evaluator.scale) for a, b in self.support]
+    def _maps(self) -> list[IntervalMap]:
+        return [IntervalMap(a, b, self._evaluator.scale) for a, b in self.support]
 
-    def _mapped_density(self, mp: _Mapped):
+    def _mapped_density(self, mp: IntervalMap):
         def f(u: np.ndarray) -> np.ndarray:
             u = np.asarray(u, dtype=float)
             xs, dx = mp.x(u)
@@ -591,7 +344,7 @@ class NumericLaw(Law):
             out[x >= loc] += mass
         return out
 
-    def _panel_cumulative(self, mp: _Mapped) -> tuple[IntervalRule, np.ndarray, np.ndarray]:
+    def _panel_cumulative(self, mp: IntervalMap) -> tuple[IntervalRule, np.ndarray, np.ndarray]:
         """The interval's θ-rule, the cumulative mass at its panel ends and, per panel, the Legendre coefficients
         of the integrand's interpolant at the Gauss nodes (cached: one solve per node, once)."""
         cache = self.__dict__.setdefault("_panel_cache", {})
@@ -606,11 +359,11 @@ class NumericLaw(Law):
             th = edges[:-1, None] + d * t[None, :]
             g = self._mapped_density(mp)(c - h * np.cos(th).ravel()).reshape(th.shape) * h * np.sin(th)
             sums = (g * (d * wt)).sum(axis=1)
-            coef = g @ _lagrange_to_legendre(rule.order).T
+            coef = g @ lagrange_to_legendre(rule.order).T
             cache[key] = (rule, np.concatenate(([0.0], np.cumsum(sums))), coef)
         return cache[key]
 
-    def _partial_mass(self, mp: _Mapped, u: np.ndarray) -> np.ndarray:
+    def _partial_mass(self, mp: IntervalMap, u: np.ndarray) -> np.ndarray:
         r"""Mass between the interval's start and u(x): cached panel sums plus the integral of the panel's
         interpolant (degree order − 1 at the Gauss nodes: as accurate as the rule, and no new solves)."""
         rule, cum, coef = self._panel_cumulative(mp)
@@ -619,7 +372,7 @@ class NumericLaw(Law):
         d = np.pi / rule.panels
         k = np.minimum((theta_u / d).astype(np.int64), rule.panels - 1)
         s = np.clip((theta_u - k * d) / d, 0.0, 1.0)
-        prim = _legendre_primitives(rule.order, s)  # ∫_0^s P_n(2t − 1) dt
+        prim = legendre_primitives(rule.order, s)  # ∫_0^s P_n(2t − 1) dt
         return cum[k] + d * np.einsum("ij,ij->i", coef[k], prim)
 
     @cached_property
