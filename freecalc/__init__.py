@@ -5,137 +5,124 @@ that describe the same measure. See ``docs/`` for concepts and conventions.
 
 The names below are the public API (``__all__``), grouped by layer: declared parameters and the law base class;
 the named and generic laws; operations (free convolution, pushforwards, (de)compression); spectral functionals;
-fitting; covariance spectra; sources of large matrices. ``fc.analyze`` is loaded on first use.
+fitting; covariance spectra; sources of large matrices; whole-model analysis.
+
+Every public name is loaded on first use (PEP 562 module ``__getattr__``): ``import freecalc`` imports only this
+file, ``fc.MarchenkoPastur`` imports the Marchenko–Pastur module and what it needs, and sympy, numba kernels and
+scipy load with the first call that needs them. To export a name, add it to ``_EXPORTS`` under the module that
+defines it (``"Name as Alias"`` exports under another name); ``__all__``, ``dir(freecalc)`` and
+``from freecalc import Name`` follow from the table, and ``tests/test_lazy_import.py`` resolves every entry.
 """
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
 
 __version__ = "0.1.0"
 
-# -- parameters, the law base class and its extension hooks (docs/dev/extending.md) --------------------------------
-from freecalc._params import POSITIVE, REAL, Domain, Parameter, SymbolicParameterError
-from freecalc.laws.base import Law
-from freecalc.laws.extension import FitHints, Kernels
-
-# -- laws -----------------------------------------------------------------------------------------------------------
-from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
-from freecalc.laws.arcsine import Arcsine
-from freecalc.laws.decompressed import DecompressedLaw, Solver
-from freecalc.laws.discrete import Atoms, PointMass
-from freecalc.laws.empirical import Empirical, FittedSpectrum, Variable
-from freecalc.laws.free_meixner import FreeMeixner, ShiftedFreeMeixner
-from freecalc.laws.free_poisson import FreePoisson
-from freecalc.laws.fuss_catalan import FussCatalan
-from freecalc.laws.htmp import HTMP, InverseHTMP
-from freecalc.laws.kesten_mckay import KestenMcKay
-from freecalc.laws.marchenko_pastur import MarchenkoPastur
-from freecalc.laws.numeric import ConvergenceError, ConvergenceWarning, NumericLaw
-from freecalc.laws.semicircle import Semicircle
-from freecalc.laws.wachter import Wachter
-
-# -- operations (importing pushforward registers law + a, a * law, -law) --------------------------------------------
-from freecalc.operations.convolution import Method, free_add, free_mul
-from freecalc.operations.decompression import (
-    DecompressionError,
-    DecompressionReport,
-    DecompressionWarning,
-    Route,
-    decompress,
-)
-from freecalc.operations.matrix_decompression import MatrixRoute, decompress_matrix
-from freecalc.operations.model_check import ModelCheck, ModelCheckWarning
-from freecalc.operations.numeric_decompression import decompress_numeric
-from freecalc.operations.parametric_decompression import FitMethod as DecompressionFitMethod, fit_free_meixner
-from freecalc.operations.pushforward import compress, inverse, power, wishart_of
-from freecalc.operations import catalogue_rules as _catalogue_rules  # noqa: F401  (FreePoisson, Arcsine rules)
-from freecalc.operations.mixture import mixture
-from freecalc.operations.pushforward_maps import mobius, square
-from freecalc import finite  # finite free probability: fc.finite.free_add, free_mul, compress
-from freecalc.numerics.solvers import FailurePolicy, SolverStatus
-
-# -- functionals ----------------------------------------------------------------------------------------------------
-from freecalc.functionals import (
-    EdgeRule,
-    Estimate,
-    condition_number,
-    extreme_eigenvalues,
-    lambda_max,
-    lambda_min,
-    logdet,
-    slogdet,
-    trace,
-    trace_inverse,
-)
-from freecalc.information import free_entropy, free_fisher_information
-
-# -- fitting --------------------------------------------------------------------------------------------------------
-from freecalc.fitting import (
-    Criterion,
-    ErrorMethod,
-    FitOptions,
-    FitResult,
-    OptimizerOptions,
-    Phase,
-    PhaseOptions,
-    RankEntry,
-    ScaleOption,
-    SpikeOptions,
-    TailOptions,
-    fit,
-)
-
-# -- covariance spectra ---------------------------------------------------------------------------------------------
-from freecalc.covariance import (
-    PopulationEstimate,
-    PopulationMethod,
-    ShrinkageMethod,
-    population_spectrum,
-    shrink_covariance,
-    shrunk_eigenvalues,
-    silverstein_equation,
-)
-
-# -- sources of large matrices --------------------------------------------------------------------------------------
-from freecalc.matrices import GramMatrix, ImplicitMatrix, Kernel, KernelMatrix
-from freecalc.example_matrices import ExampleKind, example_matrix
-from freecalc.sampling import haar_stiefel, random_principal_submatrix, submatrix_of_invariant
-
-__all__ = [
-    # parameters and base class
-    "Domain", "POSITIVE", "REAL", "Parameter", "SymbolicParameterError", "Law", "Kernels", "FitHints",
-    # laws
-    "Semicircle", "MarchenkoPastur", "KestenMcKay", "Wachter", "FreeMeixner", "ShiftedFreeMeixner", "HTMP",
-    "InverseHTMP", "AlgebraicLaw", "to_algebraic", "PointMass", "Atoms", "NumericLaw", "ConvergenceWarning",
-    "ConvergenceError", "Empirical", "FittedSpectrum", "Variable", "DecompressedLaw", "Solver",
-    "FreePoisson", "Arcsine", "FussCatalan",
-    # operations
-    "Method", "free_add", "free_mul", "inverse", "power", "compress", "wishart_of",
-    "square", "mobius", "mixture",
-    "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress",
-    "decompress_numeric", "fit_free_meixner", "DecompressionFitMethod",
-    "decompress_matrix", "MatrixRoute", "ModelCheck", "ModelCheckWarning",
-    "FailurePolicy", "SolverStatus",
-    # functionals
-    "EdgeRule", "Estimate", "condition_number", "extreme_eigenvalues", "lambda_max", "lambda_min", "logdet",
-    "slogdet", "trace", "trace_inverse", "free_entropy", "free_fisher_information",
-    # fitting
-    "fit", "FitResult", "RankEntry", "Phase", "ScaleOption", "Criterion", "ErrorMethod", "FitOptions",
-    "OptimizerOptions", "TailOptions", "SpikeOptions", "PhaseOptions",
-    # covariance spectra
-    "shrunk_eigenvalues", "shrink_covariance", "ShrinkageMethod", "population_spectrum", "PopulationMethod",
-    "PopulationEstimate", "silverstein_equation",
-    # sources of large matrices
-    "KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel", "haar_stiefel", "random_principal_submatrix",
-    "example_matrix", "ExampleKind",
-    "submatrix_of_invariant",
-    # whole-model analysis (loaded on first use, below)
-    "analyze",
-]
+#: Public names by the module that defines them, in the order of ``__all__``.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    # -- parameters, the law base class and its extension hooks (docs/dev/extending.md) -----------------------------
+    "freecalc._params": ("Domain", "POSITIVE", "REAL", "Parameter", "SymbolicParameterError"),
+    "freecalc.laws.base": ("Law",),
+    "freecalc.laws.extension": ("Kernels", "FitHints"),
+    # -- laws -------------------------------------------------------------------------------------------------------
+    "freecalc.laws.semicircle": ("Semicircle",),
+    "freecalc.laws.marchenko_pastur": ("MarchenkoPastur",),
+    "freecalc.laws.kesten_mckay": ("KestenMcKay",),
+    "freecalc.laws.wachter": ("Wachter",),
+    "freecalc.laws.free_meixner": ("FreeMeixner", "ShiftedFreeMeixner"),
+    "freecalc.laws.htmp": ("HTMP", "InverseHTMP"),
+    "freecalc.laws.algebraic": ("AlgebraicLaw", "to_algebraic"),
+    "freecalc.laws.discrete": ("PointMass", "Atoms"),
+    "freecalc.laws.numeric": ("NumericLaw", "ConvergenceWarning", "ConvergenceError"),
+    "freecalc.laws.empirical": ("Empirical", "FittedSpectrum", "Variable"),
+    "freecalc.laws.decompressed": ("DecompressedLaw", "Solver"),
+    "freecalc.laws.free_poisson": ("FreePoisson",),
+    "freecalc.laws.arcsine": ("Arcsine",),
+    "freecalc.laws.fuss_catalan": ("FussCatalan",),
+    # -- operations -------------------------------------------------------------------------------------------------
+    "freecalc.operations.convolution": ("Method", "free_add", "free_mul"),
+    "freecalc.operations.pushforward": ("inverse", "power", "compress", "wishart_of"),
+    "freecalc.operations.pushforward_maps": ("square", "mobius"),
+    "freecalc.operations.mixture": ("mixture",),
+    "freecalc.operations.decompression": (
+        "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress"),
+    "freecalc.operations.numeric_decompression": ("decompress_numeric",),
+    "freecalc.operations.parametric_decompression": ("fit_free_meixner", "FitMethod as DecompressionFitMethod"),
+    "freecalc.operations.matrix_decompression": ("decompress_matrix", "MatrixRoute"),
+    "freecalc.operations.model_check": ("ModelCheck", "ModelCheckWarning"),
+    "freecalc.numerics.solvers": ("FailurePolicy", "SolverStatus"),
+    # -- functionals ------------------------------------------------------------------------------------------------
+    "freecalc.functionals": (
+        "EdgeRule", "Estimate", "condition_number", "extreme_eigenvalues", "lambda_max", "lambda_min", "logdet",
+        "slogdet", "trace", "trace_inverse"),
+    "freecalc.information": ("free_entropy", "free_fisher_information"),
+    # -- fitting ----------------------------------------------------------------------------------------------------
+    "freecalc.fitting": (
+        "fit", "FitResult", "RankEntry", "Phase", "ScaleOption", "Criterion", "ErrorMethod", "FitOptions",
+        "OptimizerOptions", "TailOptions", "SpikeOptions", "PhaseOptions"),
+    # -- covariance spectra -----------------------------------------------------------------------------------------
+    "freecalc.covariance": (
+        "shrunk_eigenvalues", "shrink_covariance", "ShrinkageMethod", "population_spectrum", "PopulationMethod",
+        "PopulationEstimate", "silverstein_equation"),
+    # -- sources of large matrices ----------------------------------------------------------------------------------
+    "freecalc.matrices": ("KernelMatrix", "GramMatrix", "ImplicitMatrix", "Kernel"),
+    "freecalc.sampling": ("haar_stiefel", "random_principal_submatrix", "submatrix_of_invariant"),
+    "freecalc.example_matrices": ("example_matrix", "ExampleKind"),
+    # -- whole-model analysis ---------------------------------------------------------------------------------------
+    "freecalc.analysis.analyze": ("analyze",),
+}
 
 
-def __getattr__(name: str):
-    # fc.analyze on first use (PEP 562): freecalc.analysis sits above freecalc.plotting (it writes per-layer figures),
-    # so an eager import here would make every module that imports the root package depend on plotting.
-    if name == "analyze":
-        import importlib
+def _table() -> dict[str, tuple[str, str]]:
+    """Public name -> (module, attribute), read from ``_EXPORTS``."""
+    out: dict[str, tuple[str, str]] = {}
+    for module, entries in _EXPORTS.items():
+        for entry in entries:
+            attr, _, alias = entry.partition(" as ")
+            out[alias or attr] = (module, attr)
+    return out
 
-        return importlib.import_module("freecalc.analysis.analyze").analyze
-    raise AttributeError(f"module 'freecalc' has no attribute {name!r}")
+
+_WHERE = _table()
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name, or a subpackage such as ``fc.finite``, on first access (then cached in the namespace)."""
+    where = _WHERE.get(name)
+    if where is not None:
+        value = getattr(importlib.import_module(where[0]), where[1])
+    elif not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | {"finite"})
+
+
+def _load_laws() -> None:
+    """Import every law module of the table above, so that the Law subclasses they define exist.
+
+    Called by :func:`freecalc.fitting.families.law_classes`: ``fc.fit(x)`` compares the candidate laws among the
+    classes defined so far, and its law names (``law="mp"``) refer to them.
+    """
+    for module in _EXPORTS:
+        if module.startswith("freecalc.laws."):
+            importlib.import_module(module)
+
+
+def _load_operations() -> None:
+    """Import the operation modules, which register their implementations (``law + a``, ``a * law``, ``-law``,
+    ``law.decompress``) and closed-form rules with the law layer's registries.
+
+    Called by :func:`freecalc.laws.base.dispatch` the first time an operation is needed, so that a law used on its
+    own never loads the operations layer.
+    """
+    importlib.import_module("freecalc.operations")

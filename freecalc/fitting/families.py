@@ -188,6 +188,10 @@ def law_classes() -> tuple[type, ...]:
     -------
     tuple of type
     """
+    # the package's own laws load on first use (freecalc/__init__.py): the candidates must all be defined here
+    import freecalc
+
+    freecalc._load_laws()
     # dict.fromkeys, not set: keeps definition order among equal sort keys (a class redefined in a session)
     return tuple(sorted(dict.fromkeys(_subclasses(Law)), key=lambda c: (c.__name__, c.__module__)))
 

@@ -48,6 +48,12 @@ def register_operation(name: str) -> Callable[[Callable[..., Any]], Callable[...
 
 def dispatch(name: str, *args: Any, **kwargs: Any) -> Any:
     """Call a registered operation, with a clear error when none is registered."""
+    if name not in _OPERATIONS:
+        # the implementations live in the operations layer and register themselves when it is imported; the root
+        # package imports it on the first operation, so a law used on its own never loads that layer
+        import freecalc
+
+        freecalc._load_operations()
     try:
         func = _OPERATIONS[name]
     except KeyError:
