@@ -1,0 +1,263 @@
+r"""The numeric state of an algebraic law :math:`P(m, z) = 0`: float coefficients, seed moments, support and atoms.
+
+* Singular points on the real axis: the real zeros of the discriminant of P in m (edges and kinks) and of its
+  leading coefficient in m (poles, i.e. atom candidates). With python-flint the discriminant's integer coefficients
+  come from FLINT and its real zeros from Arb's certified isolation
+  (:func:`freecalc.numerics.real_roots.certified_real_roots`): every real zero is found, none is invented, each to a
+  few ulps. Without it (or for a polynomial with non-integer coefficients) the zeros are sympy's exact real roots.
+* Support: between two consecutive singular points the boundary value :math:`m(x + i0)` is either real throughout or
+  not (it can only meet its conjugate at a discriminant zero), so one evaluation per gap decides the support.
+* Atoms: at a real pole candidate a, mass = :math:`\lim_{\eta\to0}\eta\,\mathrm{Im}\,m(a + i\eta)`, snapped to the
+  exact Newton-polygon candidate (:func:`~freecalc.symbolic.algebraic.mass_candidates`) or refused.
+
+Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Comput. Math. 8 (2008).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import numpy as np
+import sympy as sp
+
+from freecalc.kernels.branches import BRANCH_OK, stieltjes_branch_status
+from freecalc.numerics.real_roots import certified_real_roots
+from freecalc.numerics.solvers import SolverStatus, handle_failures
+from freecalc.symbolic import algebraic as A
+from freecalc.symbolic import transforms as T
+
+__all__ = ["SEED_MOMENTS", "NumericState", "numeric_state", "exact_support", "float_coefficients", "branch",
+           "branch_status"]
+
+#: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
+SEED_MOMENTS = 8
+
+#: singular points closer than this (relative to the support's scale) are one point: the two certified copies of a
+#: zero shared by the discriminant and the leading coefficient differ by a few ulps
+MERGE_RELATIVE = 1e-14
+
+
+class NumericState(NamedTuple):
+    """Everything the numeric face of an algebraic law needs (built once per law)."""
+
+    C: np.ndarray  # C[j, k] = coefficient of m^j z^k, divided by the largest one
+    mom: np.ndarray  # m_0..m_K
+    Y: float  # start height, > 2 * bound of the support
+    bound: float
+    support: tuple[tuple[float, float], ...]
+    atoms: tuple[tuple[float, float], ...]
+    exact_atoms: tuple[tuple[sp.Expr, sp.Expr], ...]
+    candidates: tuple[float, ...] = ()  # real discriminant zeros and poles: edges, kinks, atoms
+
+
+def float_coefficients(P: sp.Expr | sp.Poly) -> np.ndarray:
+    """C[j, k] = coefficient of m^j z^k of P, divided by the largest one.
+
+    Parameters
+    ----------
+    P : sympy.Expr or sympy.Poly
+        Polynomial in ``m`` and ``z`` with numeric coefficients (a Poly must have the generators ``(m, z)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (deg_m + 1, deg_z + 1).
+
+    Raises
+    ------
+    ValueError
+        If a coefficient is not real.
+    """
+    poly = P if isinstance(P, sp.Poly) else sp.Poly(P, T.m, T.z)
+    d, e = poly.degree(T.m), poly.degree(T.z)
+    C = np.zeros((d + 1, e + 1))
+    # divided by the largest coefficient before rounding: exact rationals with long denominators (a shift by 1e-308
+    # written exactly) clear to integers beyond the double range
+    if poly.domain in (sp.ZZ, sp.QQ):
+        terms = [(jk, Fraction(int(c.numerator), int(c.denominator))) for jk, c in poly.rep.to_dict().items()]
+        big = max(abs(v) for _, v in terms)
+        for (j, k), v in terms:
+            C[j, k] = float(v / big)  # exact quotient, rounded once
+        return C
+    terms = [((j, k), c, sp.N(c, 30)) for (j, k), c in poly.terms()]
+    big = max(abs(v) for _, _, v in terms)
+    for (j, k), c, v in terms:
+        cc = complex(v / big)
+        if abs(cc.imag) > 1e-14:  # relative to the largest coefficient
+            raise ValueError(f"P has non-real coefficient {c}; AlgebraicLaw needs a real polynomial")
+        C[j, k] = cc.real
+    return C
+
+
+def branch_status(n: NumericState, xr: np.ndarray, yi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """m(x + iy) on the Stieltjes branch by vertical continuation, with a per-point success flag.
+
+    Parameters
+    ----------
+    n : NumericState
+        The law's numeric state.
+    xr, yi : numpy.ndarray
+        Real and imaginary parts of the points (1-d, same length).
+
+    Returns
+    -------
+    values : numpy.ndarray
+        Complex values.
+    ok : numpy.ndarray
+        Boolean, True where the continuation converged.
+    """
+    out = np.empty(xr.shape[0], dtype=np.complex128)
+    status = np.empty(xr.shape[0], dtype=np.int64)
+    stieltjes_branch_status(n.C, np.ascontiguousarray(xr, dtype=float), np.ascontiguousarray(yi, dtype=float),
+                            float(n.Y), n.mom, out, status)
+    return out, status == BRANCH_OK
+
+
+def branch(n: NumericState, xr: np.ndarray, yi: np.ndarray, checked: bool = True) -> np.ndarray:
+    """:func:`branch_status` with the failure policy applied (``checked``) or the raw estimates returned.
+
+    Parameters
+    ----------
+    n : NumericState
+        The law's numeric state.
+    xr, yi : numpy.ndarray
+        Real and imaginary parts of the points.
+    checked : bool
+        Apply :func:`~freecalc.numerics.solvers.handle_failures` to points that did not converge.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex values.
+    """
+    out, ok = branch_status(n, xr, yi)
+    if checked:
+        handle_failures(SolverStatus.from_flags(ok), "Stieltjes branch continuation", points=xr + 1j * yi,
+                        stacklevel=4)
+    return out
+
+
+def _singular_points(P: sp.Expr, poly: sp.Poly) -> tuple[np.ndarray, list[sp.Expr]]:
+    """Real zeros of the discriminant and of the leading coefficient (floats), and the exact poles."""
+    disc, lead = A.discriminant_coefficients(poly, T.m, T.z), A.leading_coefficients(poly, T.m, T.z)
+    if disc is not None and lead is not None:
+        try:
+            edges, poles = certified_real_roots(disc), certified_real_roots(lead)
+        except (ImportError, ArithmeticError):
+            pass  # no python-flint (or an unresolved root): exact roots below
+        else:
+            # exact pole locations only where there is a pole: the atom masses are snapped to exact values
+            exact_poles = A.pole_candidates(P, T.m, T.z) if poles.size else []
+            return np.concatenate((edges, poles)), exact_poles
+    edges, exact_poles = A.edge_candidates(P, T.m, T.z), A.pole_candidates(P, T.m, T.z)
+    return np.array([float(p) for p in [*edges, *exact_poles]]), exact_poles
+
+
+def _merge(points: np.ndarray) -> np.ndarray:
+    pts = np.sort(points)
+    if pts.size < 2:
+        return pts
+    scale = max(float(np.max(np.abs(pts))), 1e-12)
+    keep = np.concatenate(([True], np.diff(pts) > MERGE_RELATIVE * scale))
+    return pts[keep]
+
+
+def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
+    """Coefficients, seed moments, support and atoms of the law of the Stieltjes branch of ``P``.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        The Stieltjes factor (numeric coefficients).
+    hint : tuple, optional
+        First moments selecting the branch when several start like -1/z.
+
+    Returns
+    -------
+    NumericState
+
+    Raises
+    ------
+    ArithmeticError
+        If the numeric mass at a pole matches none of the exact candidates.
+    """
+    poly = sp.Poly(P, T.m, T.z)
+    C = float_coefficients(poly)
+    points, exact_poles = _singular_points(P, poly)
+    fpts = _merge(points)
+    bound = max([float(np.max(np.abs(fpts))) if fpts.size else 0.0, 1e-300])
+    try:
+        exact = A.moment_series(P, SEED_MOMENTS, T.m, T.z, hint=hint, rational_only=True)
+        mom = np.array([1.0] + [float(v) for v in exact])
+        Y = 2.0 * bound + max(bound, 1e-12)
+    except A.AlgebraicError:
+        if hint is None:
+            raise
+        # several sheets start like -1/z and differ at order 1/z^2: seed with the hinted moments and start
+        # higher, where the truncation error O(z^-(len(hint)+2)) is far below the sheets' separation
+        mom = np.array([1.0] + [float(v) for v in hint])
+        Y = 16.0 * (bound + max(abs(mom[1]), 1.0))
+    scale = max(bound, 1e-12)
+    raw = NumericState(C, mom, Y, bound, (), (), ())
+    # support: test the boundary value in every gap between consecutive candidates (one batched continuation)
+    lo, hi = fpts[:-1], fpts[1:]
+    gaps = hi - lo > 1e-14 * scale
+    support: list[list[float]] = []
+    if np.any(gaps):
+        vals = branch(raw, 0.5 * (lo[gaps] + hi[gaps]), np.zeros(int(np.count_nonzero(gaps))))
+        for a, b, val in zip(lo[gaps], hi[gaps], vals):
+            if val.imag > 1e-9 * max(1.0, abs(val)):
+                if support and support[-1][1] == a:
+                    support[-1][1] = b
+                else:
+                    support.append([a, b])
+    # atoms: mass = lim eta Im m(a + i eta), snapped to the exact Newton-polygon candidate
+    atoms, exact_atoms = [], []
+    for a in exact_poles:
+        fa = float(a)
+        # an atom of a probability law has positive mass: a non-positive residue is another sheet's pole (MP(c)
+        # with c -> 1-: residue -(1 - c)/c, within the estimate's O(sqrt(eta)) error of 0)
+        cands = [w for w in A.mass_candidates(P, a, T.m, T.z) if complex(w).real > 0]
+        if not cands:
+            continue
+        # eta Im m(a + i eta) -> mass; a continuous part adds O(sqrt(eta)) at worst (x^(-1/2) edges). Not
+        # smaller: sheets sharing the pole (same residue) become inseparable in double precision
+        eta = 1e-7 * scale
+        # an estimate only: it is snapped to an exact candidate (or refused) below, so the continuation's
+        # status (often a stall between sheets sharing the pole, extrapolated) is not a failure here
+        val = branch(raw, np.array([fa]), np.array([eta]), checked=False)[0]
+        est = eta * val.imag
+        best = min(cands, key=lambda w: abs(complex(w) - est))
+        if abs(complex(best) - est) > 1e-3:
+            if abs(est) < 1e-3:
+                continue  # no atom: the branch through this pole candidate is another sheet
+            raise ArithmeticError(f"atom at {a}: numeric mass {est} matches no exact candidate {cands}")
+        atoms.append((fa, float(best)))
+        exact_atoms.append((a, best))
+    return NumericState(C, mom, Y, bound, tuple((float(a), float(b)) for a, b in support), tuple(atoms),
+                        tuple(exact_atoms), tuple(float(p) for p in fpts))
+
+
+def exact_support(P: sp.Expr, support: tuple[tuple[float, float], ...]) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
+    """The support intervals with exact endpoints: each float edge matched to the nearest exact real zero of the
+    discriminant or of the leading coefficient (rationals, radicals or ``CRootOf``).
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        The Stieltjes factor.
+    support : tuple of (float, float)
+        The support found by :func:`numeric_state`.
+
+    Returns
+    -------
+    tuple of (sympy.Expr, sympy.Expr)
+    """
+    if not support:
+        return ()
+    exact = [*A.edge_candidates(P, T.m, T.z), *A.pole_candidates(P, T.m, T.z)]
+    fl = np.array([float(e) for e in exact])
+
+    def nearest(x: float) -> sp.Expr:
+        return exact[int(np.argmin(np.abs(fl - x)))]
+    return tuple((nearest(a), nearest(b)) for a, b in support)
