@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import sympy as sp
+
+from freecalc._lazy import is_sympy, lazy_module
+
+sp = lazy_module("sympy")
 
 __all__ = ["LOCATION", "LOCATION_MAX", "POSITIVE", "REAL", "SCALE", "SCALE_MAX", "SCALE_MIN", "Domain", "Parameter",
            "SymbolicParameterError", "as_number", "check_count", "is_symbolic_value"]
@@ -181,8 +184,8 @@ class Parameter:
         if isinstance(value, bool) or value is None or isinstance(value, str):
             raise TypeError(f"{where} must be a real number or a sympy expression, got {value!r} "
                             f"({type(value).__name__}); allowed domain {self.domain}")
-        if isinstance(value, sp.Basic):
-            if not isinstance(value, sp.Expr):
+        if is_sympy(value):
+            if not is_sympy(value, "Expr"):
                 raise TypeError(f"{where} must be a sympy expression, got {value!r}")
             if not value.free_symbols:
                 if value.is_real is False or value.has(sp.nan, sp.zoo):
@@ -233,7 +236,7 @@ def is_symbolic_value(value: Any) -> bool:
     -------
     bool
     """
-    return isinstance(value, sp.Basic) and bool(value.free_symbols)
+    return is_sympy(value) and bool(value.free_symbols)
 
 
 def as_number(value: Any) -> float:

@@ -21,14 +21,16 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc._params import SCALE, Parameter
 from freecalc.laws.extension import FitHints, Kernels, finite_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix
 from freecalc.numerics.quadrature import IntervalRule
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Arcsine", "arcsine_pdf", "arcsine_support"]
 
@@ -79,7 +81,7 @@ class ArcsineSymbolicFace(QuadraticSymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) = (√(1 + r²w²) − 1)/w.
 
         Parameters
@@ -90,10 +92,11 @@ class ArcsineSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         r = self.params["r"]
         return (sp.sqrt(1 + r ** 2 * w ** 2) - 1) / w
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """Undefined: the mean is 0.
 
         Parameters
@@ -116,7 +119,7 @@ class ArcsineSymbolicFace(QuadraticSymbolicFace):
         """Empty: the zeros ±r of Q are the edges, not atoms."""
         return ()
 
-    def cdf(self, x: Any = T.x) -> sp.Expr:
+    def cdf(self, x: Any = None) -> sp.Expr:
         """F(x) = ½ + arcsin(x/r)/π on [−r, r] (a Piecewise in x).
 
         Parameters
@@ -127,6 +130,7 @@ class ArcsineSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        x = T.x if x is None else x
         r = self.params["r"]
         return sp.Piecewise((0, x <= -r), (1, x >= r), (sp.Rational(1, 2) + sp.asin(x / r) / sp.pi, True))
 

@@ -20,8 +20,8 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import Parameter, SymbolicParameterError, check_count, is_symbolic_value
 from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
 from freecalc.numerics.series import horner, s_series_from_moments
@@ -29,7 +29,9 @@ from freecalc.numerics.solvers import handle_failures, newton_fd
 from freecalc.laws.extension import ExtensionHooks
 from freecalc.laws.stats_vocabulary import StatsVocabulary
 from freecalc.laws.symbolic_face import SymbolicFace, check_order as _check_order
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Law", "SymbolicFace", "register_operation", "dispatch", "exact_value"]
 
@@ -65,7 +67,7 @@ def exact_value(value: Any) -> sp.Expr:
     """A sympy number for a parameter value: a float becomes the rational with exactly its shortest decimal form
     (0.1 → 1/10, 1.00000001 → 100000001/100000000), so the symbolic face describes the same law as the numeric
     one; sympy numbers pass through unchanged."""
-    if isinstance(value, sp.Basic):
+    if is_sympy(value):
         return value
     if float(value).is_integer():
         return sp.Integer(int(value))
@@ -73,7 +75,7 @@ def exact_value(value: Any) -> sp.Expr:
 
 
 def _format_value(v: Any) -> str:
-    if isinstance(v, sp.Basic):
+    if is_sympy(v):
         return str(v)
     text = repr(float(v))
     return text[:-2] if text.endswith(".0") else text
@@ -167,7 +169,7 @@ class Law(StatsVocabulary, ExtensionHooks):
         values, given = self._bind(args, kwargs)
         object.__setattr__(self, "_values", tuple(values))
         # exact sympy numbers the user gave (e.g. Rational(1, 3)) are kept for the symbolic face
-        object.__setattr__(self, "_given_exact", tuple(g if isinstance(g, sp.Basic) else None for g in given))
+        object.__setattr__(self, "_given_exact", tuple(g if is_sympy(g) else None for g in given))
         object.__setattr__(self, "_size", _validate_size(size))
         self._check_params()
 
@@ -338,7 +340,7 @@ class Law(StatsVocabulary, ExtensionHooks):
         if self.is_symbolic:
             raise SymbolicParameterError(
                 f"{what} of {self!r} needs numeric parameters; substitute numbers for the symbols "
-                f"{sorted(str(s) for v in self._values if isinstance(v, sp.Basic) for s in v.free_symbols)} "
+                f"{sorted(str(s) for v in self._values if is_sympy(v) for s in v.free_symbols)} "
                 f"(e.g. law.replace(...)) or use the symbolic face law.sym")
 
     @property

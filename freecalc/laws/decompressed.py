@@ -30,12 +30,14 @@ from typing import Any
 
 import numpy as np
 
+from freecalc._lazy import lazy_module
 from freecalc.continuation.pade import RationalCauchy
 from freecalc.kernels import characteristics as K
 from freecalc.laws.base import Law, _validate_size
 from freecalc.laws.numeric import ConvergenceWarning
 from freecalc.numerics.quadrature import IntervalRule
-from freecalc.symbolic import transforms as T
+
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Solver", "ConvergenceReport", "DecompressedPiece", "DecompressedLaw", "NEWTON_TOL"]
 

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import LOCATION, LOCATION_MAX, Parameter
 from freecalc.laws.base import Law, SymbolicFace, exact_value
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["PointMass", "Atoms"]
 
@@ -123,21 +125,25 @@ class DiscreteSymbolicFace(SymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+    def stieltjes(self, z: Any = None) -> sp.Expr:
+        z = T.z if z is None else z
         return sp.Add(*[w / (a - z) for a, w in self.law._exact_pairs()])
 
-    def density(self, x: Any = T.x) -> sp.Expr:
+    def density(self, x: Any = None) -> sp.Expr:
         return sp.Integer(0)
 
-    def cdf(self, x: Any = T.x) -> sp.Expr:
+    def cdf(self, x: Any = None) -> sp.Expr:
         # right-continuous: Heaviside(0) = 1 counts an atom at x itself
+        x = T.x if x is None else x
         return sp.Add(*[w * sp.Heaviside(x - a, 1) for a, w in self.law._exact_pairs()])
 
-    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+    def equation(self, m: Any = None, z: Any = None) -> sp.Expr:
+        m = T.m if m is None else m
+        z = T.z if z is None else z
         locs, weights = zip(*self.law._exact_pairs())
         return A.atoms_equation(locs, weights, m, z)
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         pairs = self.law._exact_pairs()
         if len(pairs) == 1:
             return sp.sympify(pairs[0][0])
@@ -183,7 +189,7 @@ class PointMass(_DiscreteBase):
 
 
 def _as_value(v: Any, what: str) -> Any:
-    if isinstance(v, sp.Basic):
+    if is_sympy(v):
         if v.is_real is False:
             raise ValueError(f"Atoms: {what} must be real, got {v}")
         return v if v.free_symbols else (sp.nsimplify(v) if v.is_Float else v)
@@ -221,17 +227,17 @@ class Atoms(_DiscreteBase):
         if not locs:
             raise ValueError("Atoms: locations must not be empty")
         if weights is None:
-            exact = any(isinstance(a, sp.Basic) for a in locs)
+            exact = any(is_sympy(a) for a in locs)
             weights = [sp.Rational(1, len(locs)) if exact else 1.0 / len(locs)] * len(locs)
         if len(weights) != len(locs):
             raise ValueError(f"Atoms: got {len(locs)} locations but {len(weights)} weights")
         ws = [_as_value(w, "weight") for w in weights]
         for w in ws:
-            if not isinstance(w, sp.Basic) or not w.free_symbols:
+            if not is_sympy(w) or not w.free_symbols:
                 if not float(w) > 0:
                     raise ValueError(f"Atoms: weights must be > 0, got {w}")
-        total = sp.Add(*[sp.sympify(w) for w in ws]) if any(isinstance(w, sp.Basic) for w in ws) else sum(ws)
-        if isinstance(total, sp.Basic):
+        total = sp.Add(*[sp.sympify(w) for w in ws]) if any(is_sympy(w) for w in ws) else sum(ws)
+        if is_sympy(total):
             if not total.free_symbols and sp.simplify(total - 1) != 0:
                 raise ValueError(f"Atoms: weights must sum to 1, got {total}")
         elif abs(total - 1.0) > 1e-12:
@@ -240,7 +246,7 @@ class Atoms(_DiscreteBase):
         for a, w in zip(locs, ws):
             merged[a] = merged.get(a, 0) + w
         pairs = tuple(sorted(merged.items(), key=lambda p: float(p[0]) if not (
-            isinstance(p[0], sp.Basic) and p[0].free_symbols) else 0.0))
+            is_sympy(p[0]) and p[0].free_symbols) else 0.0))
         super().__init__(size=size)
         self._set("_atom_pairs", pairs)
 
@@ -250,7 +256,7 @@ class Atoms(_DiscreteBase):
     @property
     def is_symbolic(self) -> bool:
         """Whether a location or weight contains a free symbol."""
-        return any(isinstance(v, sp.Basic) and v.free_symbols for p in self._atom_pairs for v in p)
+        return any(is_sympy(v) and v.free_symbols for p in self._atom_pairs for v in p)
 
     @property
     def locations(self) -> tuple[Any, ...]:
@@ -289,7 +295,7 @@ class Atoms(_DiscreteBase):
                      size=changes.get("size", self.size))
 
     def __repr__(self) -> str:
-        body = ", ".join(f"{a}: {w}" if isinstance(a, sp.Basic) or isinstance(w, sp.Basic) else f"{a:g}: {w:g}"
+        body = ", ".join(f"{a}: {w}" if is_sympy(a) or is_sympy(w) else f"{a:g}: {w:g}"
                          for a, w in self._atom_pairs)
         size = f", size={self.size}" if self.size is not None else ""
         return f"Atoms({{{body}}}{size})"

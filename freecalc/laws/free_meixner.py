@@ -44,14 +44,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc._params import LOCATION, SCALE, Domain, Parameter
 from freecalc.laws.extension import FitHints, affine_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix, wishart_matrix
 from freecalc.numerics.quadrature import IntervalRule
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["FreeMeixner", "ShiftedFreeMeixner"]
 
@@ -100,7 +102,7 @@ class FreeMeixnerSymbolicFace(QuadraticSymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) = 2bcw/(1 − aw + √((1 − aw)² − 4b(1 − c)w²)).
 
         Parameters
@@ -111,10 +113,11 @@ class FreeMeixnerSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         a, b, c = self.params["a"], self.params["b"], self.params["c"]
         return 2 * b * c * w / (1 - a * w + sp.sqrt((1 - a * w) ** 2 - 4 * b * (1 - c) * w ** 2))
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """Undefined: the mean is 0.
 
         Parameters
@@ -272,25 +275,33 @@ class FreeMeixner(QuadraticLaw):
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         # Closed form: with x = m − h cos θ (support a ± 2√b = m ± h) and 1/Q(x) = Σ_k r_k/(x − z_k) over the
         # zeros z_k of Q (complex when c < 1 and a² < 4b(1 − c)), the continuous part up to x is
-        # c h/(2π) Re Σ_k r_k F(α_k, θ), α_k = (m − z_k)/h (see _f_complex). Near a double zero of Q the partial
-        # fractions cancel, so the generic quadrature cdf is used there.
+        # c h/(2π) Re Σ_k r_k F(α_k, θ), α_k = (m − z_k)/h (see _f_complex). A zero of Q just outside an edge (near
+        # the atom threshold a = ±(2 − c)√b, where Q(edge) = 0) puts much of the mass within a few |α_k ∓ 1| of
+        # that edge, so α_k ∓ 1 = (edge − z_k)/h is taken from Q(edge), known in closed form, not from the
+        # difference of nearby numbers (which lost 5.6e-9 of the mass at a = b = c = 0.99999). Near a double zero
+        # of Q the partial fractions cancel, so the generic quadrature cdf is used there.
         a, b, c = self.a, self.b, self.c
         lo, hi = self.support[0]
         m, h = 0.5 * (lo + hi), 0.5 * (hi - lo)
         theta = np.arccos(np.clip((m - x) / h, -1.0, 1.0))
         q2, q1, q0 = 1.0 - c, a * c, b * c * c
+        # Q(a ∓ 2√b) = (a ∓ (2 − c)√b)², exactly (expand Q at the edges)
+        q_edges = ((a - (2.0 - c) * math.sqrt(b)) ** 2, (a + (2.0 - c) * math.sqrt(b)) ** 2)
         if q2 != 0:
-            s = cmath.sqrt(q1 * q1 - 4 * q2 * q0)
-            z1, z2 = (-q1 + s) / (2 * q2), (-q1 - s) / (2 * q2)
+            z1, z2 = _quadratic_zeros(q2, q1, q0)
             if abs(z1 - z2) < 1e-3 * h:
-                return super()._cdf(x)
+                return np.clip(super()._cdf(x), 0.0, 1.0)
             r = 1.0 / (q2 * (z1 - z2))
-            total = (r * (_f_complex((m - z1) / h, theta) - _f_complex((m - z2) / h, theta))).real
+            f1 = _f_complex(*_edge_offsets(z1, z2, q2, (lo, hi), q_edges, h), theta)
+            f2 = _f_complex(*_edge_offsets(z2, z1, q2, (lo, hi), q_edges, h), theta)
+            total = (r * (f1 - f2)).real
         elif q1 != 0:
-            total = (_f_complex((m + q0 / q1) / h, theta) / q1).real
+            # Q = q1 (x − z) with z = −q0/q1: edge − z = Q(edge)/q1
+            total = (_f_complex(q_edges[0] / (q1 * h), q_edges[1] / (q1 * h), theta) / q1).real
         else:  # c = 1, a = 0: the semicircle, Q = b
             total = h * (0.5 * theta - 0.25 * np.sin(2 * theta)) / q0
-        cont = c * h / (2 * math.pi) * total
+        # the continuous part lies in [0, continuous mass]: the clip removes round-off only
+        cont = np.clip(c * h / (2 * math.pi) * total, 0.0, self.continuous_mass)
         out = np.where(x <= lo, 0.0, np.where(x >= hi, self.continuous_mass, cont))
         for loc, mass in self.atoms:
             out = out + np.where(x >= loc, mass, 0.0)
@@ -326,22 +337,59 @@ class FreeMeixner(QuadraticLaw):
         return (O * q) @ O.T
 
 
-def _f_complex(alpha: complex, theta: np.ndarray) -> np.ndarray:
-    r""":math:`F(\alpha, \theta) = \int_0^\theta \sin^2 t/(\alpha - \cos t)\,dt` for complex α off [−1, 1], θ ∈ [0, π].
+def _quadratic_zeros(q2: float, q1: float, q0: float) -> tuple[complex, complex]:
+    """The zeros of q2 z² + q1 z + q0 (q2 ≠ 0) without cancellation: the larger from the formula, the other from
+    the product q0/q2 (as c → 1 one zero runs off to ∞ and the textbook formula loses the other's digits)."""
+    s = cmath.sqrt(q1 * q1 - 4 * q2 * q0)
+    if (s.conjugate() * q1).real < 0:
+        s = -s
+    big = -(q1 + s) / (2 * q2)
+    if big == 0:  # q1 = q0 = 0
+        return 0j, 0j
+    return big, q0 / (q2 * big)
 
-    :math:`\sin^2 t/(\alpha - \cos t) = \alpha + \cos t + (1 - \alpha^2)/(\alpha - \cos t)`, and with u = tan(t/2),
-    :math:`(1-\alpha^2)\int_0^\theta dt/(\alpha - \cos t) = -2(\alpha+1)\beta\arctan(\tan(\theta/2)/\beta)`,
-    :math:`\beta = \sqrt{(\alpha-1)/(\alpha+1)}` with Re β ≥ 0; the ray u/β (u ≥ 0) never meets arctan's cuts
-    (they would need α ∈ (−1, 1)), and the term vanishes continuously at α = ±1 (a pole at an edge).
+
+def _edge_offsets(z: complex, other: complex, q2: float, edges: tuple[float, float],
+                  q_edges: tuple[float, float], h: float) -> tuple[complex, complex]:
+    r"""(α − 1, α + 1) = ((lo − z)/h, (hi − z)/h) for a zero z of Q = q2 (x − z)(x − other), to full relative precision.
+
+    At each edge e the nearer of the two zeros gets e − z = Q(e)/(q2 (e − other)) (Q(e) is exact, e − other is
+    not a small difference); the farther one is subtracted directly.
     """
-    alpha = complex(alpha)
-    base = alpha * theta + np.sin(theta)
-    if alpha == 1 or alpha == -1:
-        return base + 0j
-    beta = cmath.sqrt((alpha - 1) / (alpha + 1))
+    out = []
+    for e, qe in zip(edges, q_edges):
+        d, d_other = e - z, e - other
+        if abs(d) < abs(d_other):
+            d = qe / (q2 * d_other)
+        out.append(complex(d) / h)
+    return out[0], out[1]
+
+
+def _f_complex(alpha_m1: complex, alpha_p1: complex, theta: np.ndarray) -> np.ndarray:
+    r""":math:`F(\alpha, \theta) = \int_0^\theta \sin^2 t/(\alpha - \cos t)\,dt` for complex α off [−1, 1], θ ∈ [0, π],
+    from α − 1 and α + 1 (each to full relative precision: a pole near an edge makes F depend on α ∓ 1 itself).
+
+    :math:`\sin^2 t/(\alpha - \cos t) = \alpha + \cos t + (1 - \alpha^2)/(\alpha - \cos t)` and, with u = tan(t/2),
+    :math:`F = \alpha\theta + \sin\theta - 2\gamma\arctan(T/\beta)`, T = tan(θ/2),
+    :math:`\beta = \sqrt{(\alpha-1)/(\alpha+1)}` with Re β ≥ 0, γ = (α + 1)β = √(α² − 1); the ray T/β (T ≥ 0)
+    never meets arctan's cuts. For large |α| the terms αθ and 2γ arctan(T/β) are both ≈ αθ while F ≈ (θ/2 −
+    sin 2θ/4)/α, so the cancellation-free form
+    :math:`F = \theta/(\alpha + \gamma) + \sin\theta + 2\gamma\arctan\frac{(\beta - 1)\sin(\theta/2)\cos(\theta/2)}
+    {\beta\cos^2(\theta/2) + \sin^2(\theta/2)}` is used: α − γ = 1/(α + γ) with |α + γ| ≥ 1, arctan T − arctan(T/β)
+    by the subtraction rule (its real part stays in (−π/2, π/2), so no cut is crossed), and
+    β − 1 = −2/((α + 1)(β + 1)). The γ-term vanishes continuously at α = ±1 (a pole at an edge).
+    """
+    am1, ap1 = complex(alpha_m1), complex(alpha_p1)
+    alpha = 1.0 + am1 if abs(am1) <= abs(ap1) else ap1 - 1.0
+    if am1 == 0 or ap1 == 0:
+        return alpha * theta + np.sin(theta) + 0j
+    beta = cmath.sqrt(am1 / ap1)
     if beta.real < 0:
         beta = -beta
-    return base - 2 * (alpha + 1) * beta * np.arctan(np.tan(0.5 * theta) / beta)
+    gamma = ap1 * beta
+    sh, ch = np.sin(0.5 * theta), np.cos(0.5 * theta)
+    w = (-2.0 / (ap1 * (beta + 1.0))) * sh * ch / (beta * ch * ch + sh * sh)
+    return theta / (alpha + gamma) + np.sin(theta) + 2.0 * gamma * np.arctan(w)
 
 
 #: largest rate λ = N/n for which the compound free Poisson model is used (its cost is λn³ flops)

@@ -24,13 +24,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc._params import SCALE, Parameter
 from freecalc.laws.extension import FitHints, Kernels, affine_starts
 from freecalc.laws.marchenko_pastur import MarchenkoPastur, mp_pdf, mp_support
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["FreePoisson", "free_poisson_pdf", "free_poisson_support", "free_poisson_atoms"]
 
@@ -91,7 +93,7 @@ class FreePoissonSymbolicFace(QuadraticSymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) = λa/(1 − aw).
 
         Parameters
@@ -102,10 +104,11 @@ class FreePoissonSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         lam, a = self.params["rate"], self.params["jump"]
         return lam * a / (1 - a * w)
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """S(w) = 1/(a(λ + w)).
 
         Parameters
@@ -116,6 +119,7 @@ class FreePoissonSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         lam, a = self.params["rate"], self.params["jump"]
         return 1 / (a * (lam + w))
 

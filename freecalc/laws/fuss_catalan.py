@@ -21,13 +21,15 @@ from functools import cached_property
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc._params import Domain, Parameter, is_symbolic_value
 from freecalc.laws.algebraic import AlgebraicLaw
 from freecalc.laws.base import Law
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["FussCatalan", "fuss_catalan_equation"]
 
@@ -103,7 +105,7 @@ class _PieceTable(NamedTuple):
         return self.before[k] + np.polynomial.legendre.legval(tloc, self.anti[k].T, tensor=False)
 
 
-def fuss_catalan_equation(s: int, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+def fuss_catalan_equation(s: int, m: Any = None, z: Any = None) -> sp.Expr:
     r"""The polynomial :math:`(-1)^{s+1} z^s m^{s+1} + zm + 1` whose Stieltjes branch is the Fuss–Catalan law.
 
     Parameters
@@ -117,6 +119,8 @@ def fuss_catalan_equation(s: int, m: Any = T.m, z: Any = T.z) -> sp.Expr:
     -------
     sympy.Expr
     """
+    m = T.m if m is None else m
+    z = T.z if z is None else z
     return (-1) ** (s + 1) * z ** s * m ** (s + 1) + z * m + 1
 
 

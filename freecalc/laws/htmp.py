@@ -37,9 +37,9 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import sympy as sp
 from scipy.linalg import eigh_tridiagonal
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import POSITIVE, Domain, Parameter
 from freecalc.kernels import htmp as K
 from freecalc.kernels.bidiagonal import bidiag_small_singular_values
@@ -53,9 +53,9 @@ from freecalc.laws.htmp_fitting import (
     inverse_htmp_starts,
 )
 from freecalc.numerics.quadrature import gauss_legendre
-from freecalc.symbolic import special
-from freecalc.symbolic import transforms as T
-from freecalc.symbolic.special import TricomiU
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["HTMP", "InverseHTMP", "htmp_pdf", "htmp_logpdf", "inverse_htmp_pdf", "inverse_htmp_logpdf"]
 
@@ -96,7 +96,9 @@ def _tricomi_u_float(a: Any, c: Any, w: Any) -> Any:
     return out[()] if out.ndim == 0 else out
 
 
-special.register_numeric("TricomiU", _tricomi_u_float)
+# lambdify evaluates TricomiU with the kernel above once the symbolic module is loaded (by the symbolic face)
+special = lazy_module("freecalc.symbolic.special",
+                      on_import=lambda module: module.register_numeric("TricomiU", _tricomi_u_float))
 
 
 # ------------------------------------------------------------------------------------------ symbolic face
@@ -109,7 +111,7 @@ def _htmp_symbols(params: dict[str, sp.Expr]) -> tuple[sp.Expr, sp.Expr, sp.Expr
 
 def exact_moments(gamma: Any, kappa: Any, K_: int) -> list[Any]:
     """Moments m_1..m_K of HTMP(γ, κ) exactly (sympy in, sympy out; floats in, floats out)."""
-    if isinstance(gamma, sp.Basic) or isinstance(kappa, sp.Basic):
+    if is_sympy(gamma) or is_sympy(kappa):
         A, B, b = _htmp_symbols({"gamma": sp.sympify(gamma), "kappa": sp.sympify(kappa)})
         m: list[Any] = [sp.Integer(1)]
         for k in range(K_):
@@ -125,26 +127,30 @@ class HTMPSymbolicFace(SymbolicFace):
     def _abB(self) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
         return _htmp_symbols(self.params)
 
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+    def stieltjes(self, z: Any = None) -> sp.Expr:
         """m(z) = b U(B+1, 1−A, −bz)/U(B, −A, −bz) (Im z > 0; on the real axis sympy's principal branch of U
         gives m(x − i0), the conjugate of the boundary value)."""
+        z = T.z if z is None else z
         A, B, b = self._abB()
-        return b * TricomiU(B + 1, 1 - A, -b * z) / TricomiU(B, -A, -b * z)
+        return b * special.TricomiU(B + 1, 1 - A, -b * z) / special.TricomiU(B, -A, -b * z)
 
-    def density(self, x: Any = T.x) -> sp.Expr:
+    def density(self, x: Any = None) -> sp.Expr:
         """ρ(x) = b y^A e^{−y}/(Γ(B+1)Γ(b)|U(B, −A, −y)|²), y = bx, for x > 0 (0 otherwise)."""
+        x = T.x if x is None else x
         A, B, b = self._abB()
         y = b * x
-        rho = b * y ** A * sp.exp(-y) / (sp.gamma(B + 1) * sp.gamma(b) * sp.Abs(TricomiU(B, -A, -y)) ** 2)
+        rho = b * y ** A * sp.exp(-y) / (sp.gamma(B + 1) * sp.gamma(b) * sp.Abs(special.TricomiU(B, -A, -y)) ** 2)
         return sp.Piecewise((rho, x > 0), (0, True))
 
-    def riccati(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+    def riccati(self, m: Any = None, z: Any = None) -> sp.Expr:
         """The expression z m' + Bz m² − (A − bz) m + b (zero along m(z)); m is taken as a function m(z)."""
+        m = T.m if m is None else m
+        z = T.z if z is None else z
         A, B, b = self._abB()
-        mf = sp.Function(str(m))(z) if isinstance(m, sp.Symbol) else m
+        mf = sp.Function(str(m))(z) if is_sympy(m, "Symbol") else m
         return z * sp.diff(mf, z) + B * z * mf ** 2 - (A - b * z) * mf + b
 
-    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+    def equation(self, m: Any = None, z: Any = None) -> sp.Expr:
         raise TypeError("HTMP is not an algebraic law: its Stieltjes transform is a ratio of Tricomi U functions "
                         "and satisfies no polynomial equation P(m, z) = 0 (it solves the Riccati ODE "
                         "z m' = -B z m^2 + (A - b z) m - b, see law.sym.riccati())")
@@ -163,17 +169,19 @@ class InverseHTMPSymbolicFace(SymbolicFace):
     def _abB(self) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
         return _htmp_symbols(self.params)
 
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+    def stieltjes(self, z: Any = None) -> sp.Expr:
         """m_{1/X}(z) = −1/z − m_X(1/z)/z²."""
+        z = T.z if z is None else z
         A, B, b = self._abB()
         w = 1 / z
-        mx = b * TricomiU(B + 1, 1 - A, -b * w) / TricomiU(B, -A, -b * w)
+        mx = b * special.TricomiU(B + 1, 1 - A, -b * w) / special.TricomiU(B, -A, -b * w)
         return -1 / z - mx / z ** 2
 
-    def density(self, x: Any = T.x) -> sp.Expr:
+    def density(self, x: Any = None) -> sp.Expr:
+        x = T.x if x is None else x
         A, B, b = self._abB()
         y = b / x
-        rho = b * y ** A * sp.exp(-y) / (sp.gamma(B + 1) * sp.gamma(b) * sp.Abs(TricomiU(B, -A, -y)) ** 2)
+        rho = b * y ** A * sp.exp(-y) / (sp.gamma(B + 1) * sp.gamma(b) * sp.Abs(special.TricomiU(B, -A, -y)) ** 2)
         return sp.Piecewise((rho / x ** 2, x > 0), (0, True))
 
     @property

@@ -34,14 +34,16 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc._params import SCALE_MAX, Domain, Parameter
 from freecalc.laws.extension import FitHints, Kernels, finite_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix
 from freecalc.numerics.quadrature import IntervalRule
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["KestenMcKay", "kesten_mckay_pdf", "kesten_mckay_support"]
 
@@ -96,7 +98,7 @@ class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) = d(√(1 + 4w²) − 1)/(2w).
 
         Parameters
@@ -107,10 +109,11 @@ class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         d = self.params["d"]
         return d * (sp.sqrt(1 + 4 * w ** 2) - 1) / (2 * w)
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """Undefined: the mean is 0.
 
         Parameters
@@ -133,7 +136,7 @@ class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
         """Empty: the law is absolutely continuous for every d ≥ 2."""
         return ()
 
-    def cdf(self, x: Any = T.x) -> sp.Expr:
+    def cdf(self, x: Any = None) -> sp.Expr:
         """Closed-form cumulative distribution function (a Piecewise in x).
 
         Parameters
@@ -144,6 +147,7 @@ class KestenMcKaySymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        x = T.x if x is None else x
         d = self.params["d"]
         R = 2 * sp.sqrt(d - 1)
         inner = (sp.Rational(1, 2) + d / (2 * sp.pi) * sp.asin(x / R)

@@ -19,12 +19,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc._params import SCALE, Parameter
 from freecalc.laws.extension import FitHints, Kernels, affine_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["MarchenkoPastur", "mp_pdf", "mp_support", "mp_atoms"]
 
@@ -92,7 +94,7 @@ class MarchenkoPasturSymbolicFace(QuadraticSymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) = σ²/(1 − cσ²w).
 
         Parameters
@@ -103,10 +105,11 @@ class MarchenkoPasturSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         c, s2 = self.params["c"], self.params["sigma2"]
         return s2 / (1 - c * s2 * w)
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """S(w) = 1/(σ²(1 + cw)).
 
         Parameters
@@ -117,6 +120,7 @@ class MarchenkoPasturSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         c, s2 = self.params["c"], self.params["sigma2"]
         return 1 / (s2 * (1 + c * w))
 

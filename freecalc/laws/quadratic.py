@@ -28,12 +28,14 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels.quadratic import quadratic_pdf, quadratic_stieltjes, quadratic_stieltjes_scalar
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.numerics.quadrature import IntervalRule
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["QuadraticLaw", "QuadraticSymbolicFace", "QuadraticCoefficients", "quadratic_moments"]
 
@@ -92,7 +94,7 @@ def quadratic_moments(c: QuadraticCoefficients, K: int) -> list[Any]:
         val = -known / denom
         # cancel, not expand: with rational coefficients (Wachter, Kesten–McKay) expand leaves unreduced sums of
         # fractions whose size grows geometrically with j (minutes at j = 4); cancel keeps one reduced p/q
-        M.append(sp.cancel(val) if isinstance(val, sp.Basic) else val)
+        M.append(sp.cancel(val) if is_sympy(val) else val)
     return M[1:]
 
 
@@ -331,7 +333,7 @@ class QuadraticSymbolicFace(SymbolicFace):
         """Exact coefficients (p0, p1, q0, q1, q2)."""
         return QuadraticCoefficients(*(sp.sympify(v) for v in self.law._coefficients(self.params)))
 
-    def P(self, z: Any = T.z) -> sp.Expr:
+    def P(self, z: Any = None) -> sp.Expr:
         """P(z) = p0 + p1 z.
 
         Parameters
@@ -343,10 +345,11 @@ class QuadraticSymbolicFace(SymbolicFace):
         -------
         sympy.Expr
         """
+        z = T.z if z is None else z
         c = self.coefficients
         return c.p0 + c.p1 * z
 
-    def Q(self, z: Any = T.z) -> sp.Expr:
+    def Q(self, z: Any = None) -> sp.Expr:
         """Q(z) = q0 + q1 z + q2 z².
 
         Parameters
@@ -358,10 +361,11 @@ class QuadraticSymbolicFace(SymbolicFace):
         -------
         sympy.Expr
         """
+        z = T.z if z is None else z
         c = self.coefficients
         return c.q0 + c.q1 * z + c.q2 * z ** 2
 
-    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+    def equation(self, m: Any = None, z: Any = None) -> sp.Expr:
         """Q(z) m² − P(z) m + 1 (zero on the law's Stieltjes transform).
 
         Parameters
@@ -373,6 +377,8 @@ class QuadraticSymbolicFace(SymbolicFace):
         -------
         sympy.Expr
         """
+        m = T.m if m is None else m
+        z = T.z if z is None else z
         return sp.expand(self.Q(z) * m ** 2 - self.P(z) * m + 1)
 
     def edges(self) -> tuple[sp.Expr, sp.Expr]:
@@ -395,25 +401,29 @@ class QuadraticSymbolicFace(SymbolicFace):
         """``((λ₋, λ₊),)``: the single support interval, exactly."""
         return (self.edges(),)
 
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+    def stieltjes(self, z: Any = None) -> sp.Expr:
+        z = T.z if z is None else z
         lo, hi = self.edges()
         scale = 1 - self.coefficients.q2
         return (self.P(z) + scale * sp.sqrt(z - lo) * sp.sqrt(z - hi)) / (2 * self.Q(z))
 
-    def density(self, x: Any = T.x) -> sp.Expr:
+    def density(self, x: Any = None) -> sp.Expr:
+        x = T.x if x is None else x
         lo, hi = self.edges()
         scale = 1 - self.coefficients.q2
         rho = scale * sp.sqrt((x - lo) * (hi - x)) / (2 * sp.pi * self.Q(x))
         return sp.Piecewise((rho, (x > lo) & (x < hi)), (0, True))
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
+        w = T.w if w is None else w
         c = self.coefficients
         disc = (c.q1 * w + c.p1) ** 2 - 4 * c.q2 * (c.q0 * w ** 2 + c.p0 * w + 1)
         root = sp.sign(1 - c.q2) * sp.sqrt(sp.factor(disc))  # → |1 − q2| at w = 0: its sign makes wz → 1
         y = 2 * (c.q0 * w ** 2 + c.p0 * w + 1) / (w * (-(c.q1 * w + c.p1) + root))
         return sp.simplify(y - 1 / w)
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
+        w = T.w if w is None else w
         c = self.coefficients
         a, b, c0 = c.q0 * w, c.q1 * (1 + w) + c.p0, c.q2 * (1 + w) - 1
         if c.q1 + c.p0 == 0:

@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc._params import LOCATION, SCALE, Parameter
 from freecalc.laws.extension import FitHints, Kernels, affine_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Semicircle", "semicircle_pdf", "semicircle_support"]
 
@@ -72,7 +74,7 @@ class SemicircleSymbolicFace(QuadraticSymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def cdf(self, x: Any = T.x) -> sp.Expr:
+    def cdf(self, x: Any = None) -> sp.Expr:
         """Closed-form cdf (a Piecewise in x).
 
         Parameters
@@ -83,13 +85,14 @@ class SemicircleSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        x = T.x if x is None else x
         # F(x) = 1/2 + (u√(1 − u²) + arcsin u)/π with u = (x − a)/r, clipped to [0, 1] off the support
         a, r = self.params["center"], self.params["r"]
         u = (x - a) / r
         inside = sp.Rational(1, 2) + (u * sp.sqrt(1 - u ** 2) + sp.asin(u)) / sp.pi
         return sp.Piecewise((0, x <= a - r), (1, x >= a + r), (inside, True))
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) = a + r²w/4.
 
         Parameters
@@ -100,9 +103,10 @@ class SemicircleSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         return self.params["center"] + self.params["r"] ** 2 * w / 4
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """S(w), the root of (r²w/4)S² + aS − 1 = 0 with S(0) = 1/a.
 
         Parameters
@@ -118,6 +122,7 @@ class SemicircleSymbolicFace(QuadraticSymbolicFace):
         ValueError
             A centred semicircle (mean 0).
         """
+        w = T.w if w is None else w
         a, r = self.params["center"], self.params["r"]
         if a == 0:
             raise ValueError("the S-transform of a centred semicircle is undefined (mean 0)")

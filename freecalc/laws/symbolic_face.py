@@ -9,9 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy as sp
 
-from freecalc.symbolic import transforms as T
+from freecalc._lazy import lazy_module
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
+
 
 if TYPE_CHECKING:  # pragma: no cover
     from freecalc.laws.base import Law
@@ -70,7 +73,7 @@ class SymbolicFace:
     def _unsupported(self, what: str) -> NotImplementedError:
         return NotImplementedError(f"{type(self.law).__name__} has no symbolic {what}")
 
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+    def stieltjes(self, z: Any = None) -> sp.Expr:
         r"""Stieltjes transform :math:`m(z) = \int \frac{d\mu(x)}{x - z}` as a sympy expression.
 
         The principal branch: :math:`\operatorname{Im} m > 0` for :math:`\operatorname{Im} z > 0`,
@@ -92,7 +95,7 @@ class SymbolicFace:
         """
         raise self._unsupported("Stieltjes transform")
 
-    def cauchy(self, z: Any = T.z) -> sp.Expr:
+    def cauchy(self, z: Any = None) -> sp.Expr:
         r"""Cauchy transform :math:`G(z) = -m(z) = \int \frac{d\mu(x)}{z - x}`.
 
         Parameters
@@ -104,9 +107,10 @@ class SymbolicFace:
         -------
         sympy.Expr
         """
+        z = T.z if z is None else z
         return -self.stieltjes(z)
 
-    def density(self, x: Any = T.x) -> sp.Expr:
+    def density(self, x: Any = None) -> sp.Expr:
         """Density of the continuous part (a Piecewise that vanishes off the support).
 
         Parameters
@@ -125,7 +129,7 @@ class SymbolicFace:
         """
         raise self._unsupported("density")
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         r"""Voiculescu's R-transform, :math:`R(G(z)) + 1/G(z) = z`, i.e. :math:`R(w) = \sum_k \kappa_k w^{k-1}`.
 
         Parameters
@@ -148,7 +152,7 @@ class SymbolicFace:
         """
         raise self._unsupported("R-transform")
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         r"""Voiculescu's S-transform :math:`S(w) = \chi(w)(1 + w)/w`, :math:`\chi = \psi^{-1}`,
         :math:`\psi(u) = \sum_{k\ge1} m_k u^k`.
 
@@ -174,7 +178,7 @@ class SymbolicFace:
         """
         raise self._unsupported("S-transform")
 
-    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+    def equation(self, m: Any = None, z: Any = None) -> sp.Expr:
         """Polynomial :math:`P(m, z)` with :math:`P(m(z), z) = 0` (algebraic laws only).
 
         Parameters
@@ -269,7 +273,7 @@ class SymbolicFace:
         m1, m2 = self.moments(2)
         return sp.simplify(m2 - m1 ** 2)
 
-    def cdf(self, x: Any = T.x) -> sp.Expr:
+    def cdf(self, x: Any = None) -> sp.Expr:
         """Cumulative distribution function as a sympy expression, for laws whose cdf has a closed form.
 
         Parameters

@@ -32,12 +32,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SCALE, Parameter
 from freecalc.laws.extension import FitHints, Kernels, affine_starts
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Wachter", "manova_matrix", "wishart_matrix"]
 
@@ -213,7 +215,7 @@ class WachterSymbolicFace(QuadraticSymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) = (w − s + √(s² + 2(a − b)w + w²))/(2w), s = a + b.
 
         Parameters
@@ -224,11 +226,12 @@ class WachterSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         a, b = self.params["a"], self.params["b"]
         s = a + b
         return (w - s + sp.sqrt(s ** 2 + 2 * (a - b) * w + w ** 2)) / (2 * w)
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """S(w) = (a + b + w)/(a + w).
 
         Parameters
@@ -239,6 +242,7 @@ class WachterSymbolicFace(QuadraticSymbolicFace):
         -------
         sympy.Expr
         """
+        w = T.w if w is None else w
         a, b = self.params["a"], self.params["b"]
         return (a + b + w) / (a + w)
 
@@ -325,7 +329,7 @@ class Wachter(QuadraticLaw):
     def _check_params(self) -> None:
         a, b = self._values
         s = a + b
-        if isinstance(s, sp.Basic):
+        if is_sympy(s):
             if sp.Le(s, 1) == sp.true:
                 raise ValueError(f"Wachter parameters a = {a}, b = {b} need a + b > 1 (the continuous part has "
                                  f"mass a + b − 1 when a, b < 1); a + b is provably ≤ 1")
