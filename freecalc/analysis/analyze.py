@@ -15,8 +15,12 @@ unnormalised W (Martin & Mahoney 2021, *Nat. Commun.* 12, 4122):
 * ``alpha_weighted`` = α · log_spectral_norm (WeightWatcher's "alpha_weighted", α̂ = α log₁₀ λ_max of WᵀW),
 * ``stable_rank`` = ‖W‖²_F / ‖W‖²₂ = Σλ / λ_max (scale-free).
 
-α (the Clauset–Shalizi–Newman tail exponent, xmin by minimal KS) is scale-free, so it is directly comparable with
-WeightWatcher's; for a convolution kernel both use the union of the per-position slices' eigenvalues.
+α (the Clauset–Shalizi–Newman tail exponent) is scale-free, so it is directly comparable with WeightWatcher's; for a
+convolution kernel both use the union of the per-position slices' eigenvalues. By default xmin is chosen by
+WeightWatcher 0.7.7's rule (:attr:`freecalc.fitting.XminRule.WEIGHTWATCHER`: one-sided KS statistic, tails down to
+2 points), so that the α column matches WeightWatcher's table layer by layer; :func:`freecalc.fit` keeps the
+Clauset rule (two-sided KS distance, tails of at least 10 points), the statistically sounder choice for a single
+spectrum. Pass ``options=FitOptions(tails=TailOptions(xmin_rule=XminRule.CLAUSET))`` for that rule here.
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ import numpy as np
 from freecalc.analysis.layers import WeightMatrix, select_matrices
 from freecalc.analysis.sources import ModelSourceError, read_source
 
-__all__ = ["analyze", "layer_spectrum", "default_laws", "COLUMNS", "AnalysisWarning"]
+__all__ = ["analyze", "analysis_options", "layer_spectrum", "default_laws", "COLUMNS", "AnalysisWarning"]
 
 #: the columns of the table, in order
 COLUMNS = ("name", "kind", "shape", "N", "M", "aspect_ratio", "n_slices", "n_eigs", "lambda_min", "lambda_max",
@@ -92,7 +96,8 @@ def analyze(model: Any, *, laws: Any = None, plot_dir: str | Path | None = None,
     min_evals : int
         Skip matrices with fewer eigenvalues (default 10: the tail fit needs 10 points).
     options : FitOptions, optional
-        Passed to :func:`freecalc.fit`.
+        Passed to :func:`freecalc.fit`; default :func:`analysis_options` (``fc.fit``'s defaults with
+        WeightWatcher's xmin rule). Given options are used as they are (their ``tails.xmin_rule`` included).
 
     Returns
     -------
@@ -128,6 +133,11 @@ def analyze(model: Any, *, laws: Any = None, plot_dir: str | Path | None = None,
     except ImportError:
         raise ImportError("fc.analyze returns a pandas DataFrame: pip install 'freecalc[models]'") from None
     law_seq = _check_laws(laws)
+    options = analysis_options() if options is None else options
+    from freecalc.fitting import FitOptions
+
+    if not isinstance(options, FitOptions):
+        raise TypeError(f"analyze: options must be a FitOptions, got {options!r}")
     if isinstance(min_evals, bool) or not isinstance(min_evals, (int, np.integer)) or min_evals < 3:
         raise ValueError(f"analyze: min_evals must be an integer >= 3, got {min_evals!r}")
     plot_path = _prepare_plot_dir(plot_dir)
@@ -158,6 +168,20 @@ def analyze(model: Any, *, laws: Any = None, plot_dir: str | Path | None = None,
     df.attrs["skipped"] = list(skipped)
     df.attrs["source"] = _describe(model)
     return df
+
+
+def analysis_options():
+    """The :class:`~freecalc.fitting.FitOptions` of :func:`analyze` by default: those of :func:`freecalc.fit` with
+    WeightWatcher 0.7.7's xmin rule for the tail (:attr:`~freecalc.fitting.XminRule.WEIGHTWATCHER`), so that the
+    α column is comparable with WeightWatcher's, layer by layer.
+
+    Returns
+    -------
+    FitOptions
+    """
+    from freecalc.fitting import FitOptions, TailOptions, XminRule
+
+    return FitOptions(tails=TailOptions(xmin_rule=XminRule.WEIGHTWATCHER))
 
 
 def layer_spectrum(wm: WeightMatrix) -> np.ndarray:
@@ -253,7 +277,7 @@ def _tail_only(wm: WeightMatrix, lam: np.ndarray, row: dict, options: Any) -> di
     """``laws=()``: the power-law tail and the norms only (WeightWatcher's default analysis), no law fitted."""
     from freecalc.fitting.tails import fit_power_law_tail
 
-    tail = fit_power_law_tail(lam, None if options is None else options.tails)
+    tail = fit_power_law_tail(lam, options.tails)
     lam_max, total = float(lam[-1]), float(lam.sum())
     log_spectral = math.log10(wm.n * lam_max)
     row.update(lambda_min=float(lam[0]), lambda_max=lam_max, stable_rank=total / lam_max,

@@ -23,6 +23,7 @@ from freecalc.fitting.options import (
     ScaleOption,
     SpikeOptions,
     TailOptions,
+    XminRule,
 )
 from freecalc.fitting.phases import Phase
 from freecalc.fitting.result import FitResult, RankEntry
@@ -38,6 +39,7 @@ __all__ = [
     "FitOptions",
     "OptimizerOptions",
     "TailOptions",
+    "XminRule",
     "SpikeOptions",
     "PhaseOptions",
 ]

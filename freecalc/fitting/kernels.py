@@ -15,7 +15,7 @@ KS_POINTS = 20000
 
 
 @njit(cache=True)
-def powerlaw_scan(logx, candidates):
+def powerlaw_scan(logx, candidates, one_sided=False):
     r"""Continuous power-law MLE and KS distance for every candidate ``xmin`` (Clauset, Shalizi & Newman 2009).
 
     Parameters
@@ -24,6 +24,9 @@ def powerlaw_scan(logx, candidates):
         log of the data, sorted ascending (all data > 0).
     candidates : int64[:]
         Indices ``j`` into ``logx``: the tail is ``x[j:]`` and ``xmin = x[j]``.
+    one_sided : bool
+        Use WeightWatcher 0.7.7's statistic :math:`\max_k |P_k - k/n_t|` instead (``WWFit.fit_power_law_standard``
+        in weightwatcher/WW_powerlaw.py: the empirical cdf read only at the lower end of each step).
 
     Returns
     -------
@@ -65,8 +68,8 @@ def powerlaw_scan(logx, candidates):
         stride = max(1, nt // KS_POINTS)
         for k in range(0, nt, stride):
             p = 1.0 - np.exp((1.0 - a) * (logx[j + k] - lo))
-            d1 = (k + 1) * inv - p
             d2 = p - k * inv
+            d1 = -d2 if one_sided else (k + 1) * inv - p
             if d1 > d:
                 d = d1
             if d2 > d:
@@ -80,3 +83,4 @@ def powerlaw_scan(logx, candidates):
             ks[c] = d
             best = d
     return alpha, ks
+

@@ -3,9 +3,17 @@ r"""Maximum likelihood: optimisation in transformed coordinates and standard err
 The optimiser is Nelder–Mead on the unconstrained coordinates φ (see :mod:`freecalc.fitting.likelihood`): the
 log-likelihood is −∞ wherever the support misses a data point or the parameters leave the search box, a wall that
 gradient methods handle badly (L-BFGS-B with finite-difference gradients stopped at such a wall on an HTMP fit,
-at a point 30 log-likelihood units from the optimum) and the simplex simply steps back from. A second run
-restarted at the optimum with a fresh simplex guards against the premature simplex collapse Nelder–Mead is known
-for.
+at a point 30 log-likelihood units from the optimum) and the simplex simply steps back from.
+
+The simplex is run to a coarse tolerance only and the optimum is then *polished* by Newton's method on the
+central-difference gradient and Hessian (:func:`_newton_polish`): from within ~1e-3 of the optimum Newton converges
+in one or two steps (2k² + 1 evaluations each), where the simplex needs a few hundred evaluations to shrink from
+1e-3 to 1e-6 and a restarted simplex as many again. Newton also certifies the result — it stops only at a positive
+definite Hessian with a Newton decrement :math:`g^T H^{-1} g / 2` (the predicted gain in log L) below
+``OptimizerOptions.decrement_tol`` — which is what a restart would guard against (the premature simplex collapse
+Nelder–Mead is known for). When it cannot (a step would cross a wall of −∞ or the search box, an indefinite
+Hessian: a maximum on a boundary), the fit falls back to the full-tolerance simplex and a second run restarted at
+its optimum with a fresh simplex.
 
 Standard errors: the observed information :math:`H = -\nabla^2_\varphi \log L` at the optimum by central
 differences, :math:`\mathrm{Cov}_\varphi = H^{-1}`, mapped to the natural parameters by the delta method,
@@ -55,7 +63,8 @@ def _simplex(f, phi0: np.ndarray, step: float = 0.1) -> np.ndarray:
     return np.array(pts)
 
 
-def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: OptimizerOptions) -> MLEResult:
+def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: OptimizerOptions,
+             warm: bool = False) -> MLEResult:
     """Maximise ``lik`` from the best of ``starts``; ValueError when no start has a finite likelihood.
 
     Starts are tried as given; only if none is feasible are they moved (see :func:`_inflate`): a support too
@@ -67,6 +76,9 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
     starts : sequence of mapping
         Starting points (natural parameters).
     options : OptimizerOptions
+    warm : bool
+        The starts include the optimum of a closely related fit (the same law on nearly the same data): Newton is
+        tried from the best start before any simplex (``options.polish`` only).
 
     Returns
     -------
@@ -110,8 +122,15 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
     best_val, phi = candidates[0]
     if model.k == 0:
         return MLEResult(model.theta(phi), phi, -best_val, True, lik.evaluations)
+    runs = 1 + options.restarts
+    if options.polish:
+        certified, best_val, phi = _polish_path(f, phi, best_val, model.bounds, options, warm)
+        if certified:
+            best_val, phi = _settle_on_bounds(f, phi, best_val, model.bounds, options)
+            return MLEResult(model.theta(phi), phi, -best_val, True, lik.evaluations)
+        runs = max(1, options.restarts)  # the coarse simplex was the first run: continue from its optimum
     converged = True
-    for _ in range(1 + options.restarts):
+    for _ in range(runs):
         res = minimize(f, phi, method="Nelder-Mead",
                        options=dict(initial_simplex=_simplex(f, phi), maxiter=options.maxiter * model.k,
                                     maxfev=options.maxiter * model.k * 2, xatol=options.xatol,
@@ -121,6 +140,150 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
         converged = bool(res.success)
     best_val, phi = _settle_on_bounds(f, phi, best_val, model.bounds, options)
     return MLEResult(model.theta(phi), phi, -best_val, converged, lik.evaluations)
+
+
+def _polish_path(f, phi: np.ndarray, best_val: float, bounds, options: OptimizerOptions, warm: bool):
+    """A coarse simplex then Newton (Newton first from a warm start).
+
+    Returns ``(certified, value, φ)``: ``certified`` when Newton stopped at a certified optimum; otherwise
+    (value, φ) is the best point met, from which the caller continues with the full-tolerance simplex.
+    """
+    k = phi.size
+    if warm:
+        out = _newton_polish(f, phi, best_val, bounds, options)
+        if out is not None:
+            return True, out[0], out[1]
+    res = minimize(f, phi, method="Nelder-Mead",
+                   options=dict(initial_simplex=_simplex(f, phi), maxiter=options.maxiter * k,
+                                maxfev=options.maxiter * k * 2, xatol=max(options.xatol, options.coarse_xatol),
+                                fatol=max(options.fatol, options.coarse_fatol), adaptive=k > 2))
+    if math.isfinite(res.fun) and res.fun <= best_val:
+        best_val, phi = float(res.fun), np.asarray(res.x, dtype=float)
+    out = _newton_polish(f, phi, best_val, bounds, options)
+    if out is not None:
+        return True, out[0], out[1]
+    return False, best_val, phi
+
+
+def _derivatives(f, phi: np.ndarray, f0: float, h: np.ndarray):
+    """Central-difference gradient and Hessian of f at φ (steps h), or None if any evaluation is not finite."""
+    k = phi.size
+    g = np.empty(k)
+    H = np.empty((k, k))
+    for i in range(k):
+        e = np.zeros(k)
+        e[i] = h[i]
+        fp, fm = f(phi + e), f(phi - e)
+        if not (math.isfinite(fp) and math.isfinite(fm)):
+            return None
+        g[i] = (fp - fm) / (2.0 * h[i])
+        H[i, i] = (fp - 2.0 * f0 + fm) / h[i] ** 2
+    for i in range(k):
+        for j in range(i):
+            ei = np.zeros(k)
+            ei[i] = h[i]
+            ej = np.zeros(k)
+            ej[j] = h[j]
+            v = [f(phi + ei + ej), f(phi + ei - ej), f(phi - ei + ej), f(phi - ei - ej)]
+            if not all(math.isfinite(t) for t in v):
+                return None
+            H[i, j] = H[j, i] = (v[0] - v[1] - v[2] + v[3]) / (4.0 * h[i] * h[j])
+    return g, H
+
+
+def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOptions):
+    r"""Newton's method on f (the negative log-likelihood) from φ, with the search box as active set.
+
+    Coordinates within :data:`ACTIVE_FACTOR` finite-difference steps of a bound of the box are put on it and held;
+    Newton runs on the others until the Newton decrement :math:`g^T H^{-1} g / 2` is at most
+    ``options.decrement_tol`` at a positive definite Hessian; then each held coordinate must pass the first-order
+    (KKT) test — moving it one step into the box does not lower f — so that the bound really is where the maximum
+    is. Returns (value, φ), or None when any of this fails (a support wall inside the box, an indefinite Hessian,
+    no convergence in ``options.newton_maxiter`` steps, a held coordinate that wants to move inwards).
+
+    Steps are halved until f decreases and the point stays inside the box. The finite-difference step
+    :math:`h_i = 10^{-3}\max(1, |\varphi_i|)` keeps the truncation error of the second differences at ~1e-6
+    relative, while the rounding error of f (~1e-16 |f|) adds ~1e-10 |f| to them: both far below what the step
+    needs (a fraction of a standard error). A decrement of 1e-9 puts the point within ~5e-5 standard errors of the
+    maximum.
+    """
+    k = phi.size
+    lo = np.array([b[0] for b in bounds], dtype=float)
+    hi = np.array([b[1] for b in bounds], dtype=float)
+    f_start = fval
+    phi = np.asarray(phi, dtype=float).copy()
+    h = NEWTON_STEP * np.maximum(1.0, np.abs(phi))
+    held = {}
+    for i in range(k):
+        if phi[i] - lo[i] <= ACTIVE_FACTOR * h[i]:
+            held[i] = (lo[i], 1.0)  # (bound, inward direction)
+        elif hi[i] - phi[i] <= ACTIVE_FACTOR * h[i]:
+            held[i] = (hi[i], -1.0)
+    if held:
+        for i, (edge, _) in held.items():
+            phi[i] = edge
+        fval = f(phi)
+        if not math.isfinite(fval):
+            return None
+    free = np.array([i for i in range(k) if i not in held], dtype=int)
+    done = free.size == 0
+    for _ in range(options.newton_maxiter if free.size else 0):
+        psi = phi[free]
+        hf = NEWTON_STEP * np.maximum(1.0, np.abs(psi))
+        if np.any(psi - hf <= lo[free]) or np.any(psi + hf >= hi[free]):
+            return None  # a free coordinate has reached the box: left to the simplex and the settling
+
+        def g_of(v, free=free):
+            full = phi.copy()
+            full[free] = v
+            return f(full)
+
+        der = _derivatives(g_of, psi, fval, hf)
+        if der is None:
+            return None
+        g, H = der
+        try:
+            L = np.linalg.cholesky(H)
+        except np.linalg.LinAlgError:
+            return None
+        d = -np.linalg.solve(L.T, np.linalg.solve(L, g))
+        decrement = -0.5 * float(g @ d)
+        if not math.isfinite(decrement):
+            return None
+        t = 1.0
+        for _ in range(12):
+            trial = psi + t * d
+            if np.all(trial > lo[free]) and np.all(trial < hi[free]):
+                ft = g_of(trial)
+                if math.isfinite(ft) and ft <= fval:
+                    phi[free], fval = trial, float(ft)
+                    break
+            t *= 0.5
+        else:
+            # no decrease along the Newton direction: at the optimum to the precision of f, or a poor model
+            if decrement > options.decrement_tol:
+                return None
+        if decrement <= options.decrement_tol:
+            done = True
+            break
+    if not done:
+        return None
+    for i, (edge, inward) in held.items():
+        probe = phi.copy()
+        probe[i] = edge + inward * h[i]
+        fi = f(probe)
+        if math.isfinite(fi) and fi < fval - options.decrement_tol:
+            return None  # the likelihood rises into the box: the bound is not the maximum
+    if fval > f_start + options.decrement_tol:
+        return None
+    return fval, phi
+
+
+#: Relative finite-difference step of the Newton polish (see :func:`_newton_polish`).
+NEWTON_STEP = 1e-3
+#: Coordinates within this many finite-difference steps of a bound of the search box are held on it by the Newton
+#: polish (the coarse simplex stops within ~1e-3 of a boundary maximum).
+ACTIVE_FACTOR = 10.0
 
 
 #: φ-distance from a search bound within which :func:`_settle_on_bounds` tries the bound itself (in logit units
@@ -151,8 +314,16 @@ def _settle_on_bounds(f, phi: np.ndarray, best_val: float, bounds, options: Opti
             def g(psi, i=i, edge=edge):
                 return f(np.insert(psi, i, edge))
 
-            if not math.isfinite(g(rest)):
+            g0 = g(rest)
+            if not math.isfinite(g0):
                 continue
+            if options.polish:
+                sub_bounds = tuple(b for j, b in enumerate(bounds) if j != i)
+                certified, val, psi = _polish_path(g, rest, g0, sub_bounds, options, False)
+                if certified:
+                    if val <= best_val:
+                        best_val, phi = val, np.insert(psi, i, edge)
+                    continue
             res = minimize(g, rest, method="Nelder-Mead",
                            options=dict(initial_simplex=_simplex(g, rest), maxiter=options.maxiter * (k - 1),
                                         maxfev=options.maxiter * (k - 1) * 2, xatol=options.xatol,

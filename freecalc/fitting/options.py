@@ -14,6 +14,7 @@ __all__ = [
     "Criterion",
     "ErrorMethod",
     "OptimizerOptions",
+    "XminRule",
     "TailOptions",
     "SpikeOptions",
     "PhaseOptions",
@@ -97,7 +98,7 @@ class Criterion(enum.Enum):
 
 @dataclass(frozen=True)
 class OptimizerOptions:
-    """Maximum-likelihood optimisation (Nelder–Mead in unconstrained transformed parameters, then a polish).
+    """Maximum-likelihood optimisation (Nelder–Mead in unconstrained transformed parameters, then a Newton polish).
 
     Attributes
     ----------
@@ -105,10 +106,26 @@ class OptimizerOptions:
         Iteration cap of each Nelder–Mead run (a 3-parameter fit converges in ~200).
     xatol, fatol : float
         Nelder–Mead tolerances on the transformed parameters (1e-6: a thousandth of the smallest standard error
-        met in the tests, which are ≥ 1e-3 in these coordinates) and on the negative log-likelihood.
+        met in the tests, which are ≥ 1e-3 in these coordinates) and on the negative log-likelihood, for the
+        full-tolerance simplex used without ``polish`` or when the polish cannot certify an optimum.
     restarts : int
         Extra Nelder–Mead runs restarted from the previous optimum (a fresh simplex escapes the premature
-        collapse Nelder–Mead is known for); 1 is enough in the recovery tests.
+        collapse Nelder–Mead is known for); 1 is enough in the recovery tests. Not needed when the Newton polish
+        certifies the optimum.
+    polish : bool
+        Run the simplex to the coarse tolerances only, then Newton's method on central-difference derivatives
+        until the Newton decrement is at most ``decrement_tol`` at a positive definite Hessian (see
+        :mod:`freecalc.fitting.mle`): the same optimum in a third to a fifth of the evaluations. Where Newton cannot
+        certify an optimum (a maximum on a boundary or against a support wall) the full simplex path runs.
+    coarse_xatol, coarse_fatol : float
+        Simplex tolerances before the polish (1e-3 in φ: well inside Newton's quadratic basin, whose size is the
+        standard errors, ≥ 1e-3 in these coordinates and usually ~0.05).
+    decrement_tol : float
+        Newton stops when :math:`g^T H^{-1} g / 2` (the predicted gain in log L) is at most this; 1e-9 puts the
+        estimate within ~5e-5 standard errors of the maximum.
+    newton_maxiter : int
+        Cap on Newton steps (two suffice from the coarse simplex; more means a poorly quadratic likelihood, and
+        the simplex path takes over).
     hessian_step : float
         Relative step of the central differences giving the observed information.
     errors : ErrorMethod
@@ -121,14 +138,50 @@ class OptimizerOptions:
     restarts: int = 1
     hessian_step: float = 1e-4
     errors: ErrorMethod = ErrorMethod.AUTO
+    polish: bool = True
+    coarse_xatol: float = 1e-3
+    coarse_fatol: float = 1e-4
+    decrement_tol: float = 1e-9
+    newton_maxiter: int = 8
 
     def __post_init__(self):
         if not isinstance(self.errors, ErrorMethod):
             raise TypeError(f"OptimizerOptions.errors must be an ErrorMethod member, got {self.errors!r}")
+        if not isinstance(self.polish, bool):
+            raise TypeError(f"OptimizerOptions.polish must be a bool, got {self.polish!r}")
         _positive_int("OptimizerOptions.maxiter", self.maxiter)
+        _positive_int("OptimizerOptions.newton_maxiter", self.newton_maxiter)
         _nonneg_int("OptimizerOptions.restarts", self.restarts)
-        for name in ("xatol", "fatol", "hessian_step"):
+        for name in ("xatol", "fatol", "hessian_step", "coarse_xatol", "coarse_fatol", "decrement_tol"):
             _positive_float(f"OptimizerOptions.{name}", getattr(self, name))
+
+
+class XminRule(enum.Enum):
+    r"""How the start :math:`x_{\min}` of the power-law tail is chosen (the exponent is the same continuous MLE
+    :math:`\hat\alpha = 1 + n_t / \sum \log(x_i/x_{\min})` for both).
+
+    CLAUSET (the default of :func:`freecalc.fit`)
+        Clauset, Shalizi & Newman (2009, *SIAM Review* 51, 661–703, §3.3): the xmin minimising the **two-sided**
+        Kolmogorov–Smirnov distance :math:`\max_k \max\{(k+1)/n_t - P_k,\ P_k - k/n_t\}` between the tail's
+        empirical cdf (a step function, compared on both sides of each step) and the fitted power law, over
+        distinct data values leaving at least ``TailOptions.min_tail`` points in the tail. This is the KS distance
+        proper; the minimum tail keeps a handful of points, whose KS distance is noise, from setting xmin.
+    WEIGHTWATCHER (the default of :func:`freecalc.analyze`)
+        WeightWatcher 0.7.7's rule (``weightwatcher/WW_powerlaw.py``, class ``WWFit``, ``fit_power_law_standard``),
+        reproduced so that α is comparable layer by layer with published WeightWatcher tables: the **one-sided**
+        statistic :math:`\max_k |P_k - k/n_t|` (the empirical cdf read at the lower end of each step only) over
+        every data index, tails down to **2** points (``min_tail`` is not used). For fewer than 20 positive values
+        WWFit switches to ``fit_powerlaw_smallN``, reproduced as well: the bias-corrected exponent
+        :math:`1 + (n_t-1)/\sum\log(x_i/x_{\min})`, tails of at least 8 points, and xmin minimising
+        :math:`D - 0.868/\sqrt{n_t}`. Where the KS curve has two nearly equal minima the two rules can pick
+        different ones, one of them on a tail of a few points (a 9-point tail with α = 8.4 against an 87-point one
+        with α = 2.4 on one layer of all-MiniLM-L6-v2, benchmarks/results/models.md). WeightWatcher also drops
+        eigenvalues ≤ 1e-5 of WᵀW (unnormalised) where this rule drops only non-positive ones; the tail is
+        unaffected unless xmin falls among such values.
+    """
+
+    CLAUSET = "clauset"
+    WEIGHTWATCHER = "weightwatcher"
 
 
 @dataclass(frozen=True)
@@ -140,18 +193,25 @@ class TailOptions:
     enabled : bool
         Whether to estimate α at all.
     min_tail : int
-        Smallest tail considered when choosing xmin: KS distances of a handful of points are noise, and a
-        degenerate minimum there would pick a meaningless xmin (powerlaw and WeightWatcher do the same in effect).
+        Smallest tail considered when choosing xmin with :attr:`XminRule.CLAUSET`: KS distances of a handful of
+        points are noise, and a degenerate minimum there would pick a meaningless xmin.
     max_candidates : int
         Candidate xmin values examined (every unique data value up to this many; beyond it, an evenly spaced subset
         of them) — bounds the O(n · candidates) cost on very large spectra.
+    xmin_rule : XminRule
+        How xmin is chosen: CLAUSET (two-sided KS distance, tails of ``min_tail`` points or more) or WEIGHTWATCHER
+        (WeightWatcher 0.7.7's one-sided statistic and tails down to 2 points); see :class:`XminRule`.
     """
 
     enabled: bool = True
     min_tail: int = 10
     max_candidates: int = 4096
+    xmin_rule: XminRule = XminRule.CLAUSET
 
     def __post_init__(self):
+        if not isinstance(self.xmin_rule, XminRule):
+            raise TypeError(f"TailOptions.xmin_rule must be an XminRule member (XminRule.CLAUSET or "
+                            f"XminRule.WEIGHTWATCHER), got {self.xmin_rule!r}")
         if self.min_tail < 2 or int(self.min_tail) != self.min_tail:
             raise ValueError(f"TailOptions.min_tail must be an integer >= 2, got {self.min_tail!r}")
         _positive_int("TailOptions.max_candidates", self.max_candidates)

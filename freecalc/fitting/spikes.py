@@ -127,7 +127,8 @@ def plain_fit(model: Model, x: np.ndarray, zero_tol: float, summary_starts, opt:
         Sorted data → starting points (:func:`summary_starts_for`).
     opt : OptimizerOptions
     extra_starts : sequence of mapping
-        Starting points tried first.
+        Starting points tried first: optima of closely related fits (Newton is tried from the best start before
+        any simplex, see :func:`freecalc.fitting.mle.maximize`).
     censor : int
         Number of largest points right-censored.
 
@@ -138,7 +139,7 @@ def plain_fit(model: Model, x: np.ndarray, zero_tol: float, summary_starts, opt:
     """
     lik = Likelihood(model, x, zero_tol, censor=censor)
     starts = list(extra_starts) + list(summary_starts(x))
-    return maximize(lik, starts, opt), lik
+    return maximize(lik, starts, opt, warm=bool(extra_starts)), lik
 
 
 def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int, summary_starts,
@@ -207,7 +208,7 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
     spk = x[n - k:][::-1].copy() if k else np.zeros(0)
     # final fit on the final bulk, uncensored, with the full restart policy (starts at the current optimum)
     lik = Likelihood(model, bulk, zero_tol)
-    res = maximize(lik, [res.theta], replace(final_opt, restarts=max(0, final_opt.restarts - 1)))
+    res = maximize(lik, [res.theta], replace(final_opt, restarts=max(0, final_opt.restarts - 1)), warm=True)
     return BulkFit(res, lik, bulk, spk, edge, tw, thr, tail_like, int(n_beyond or 0), it)
 
 

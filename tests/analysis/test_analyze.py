@@ -203,3 +203,22 @@ def test_gram_accumulated_over_row_blocks():
     w[5, 3] = np.nan
     with pytest.raises(ValueError, match="^2 non-finite weight"):
         layer_spectrum(select_matrices(read_source({"tall.weight": w}))[0][0])
+
+
+def test_alpha_uses_weightwatchers_xmin_rule_by_default(table):
+    from freecalc.fitting import FitOptions, TailOptions, XminRule
+    from freecalc.fitting.tails import fit_power_law_tail
+
+    chosen, _ = select_matrices(read_source(_model()))
+    for i, wm in enumerate(chosen):
+        lam = layer_spectrum(wm)
+        ww = fit_power_law_tail(lam, TailOptions(xmin_rule=XminRule.WEIGHTWATCHER))
+        # the same scan on the same eigenvalues: equal up to round-off
+        assert table.loc[i, "alpha"] == pytest.approx(ww.alpha, rel=1e-12)
+        assert table.loc[i, "n_tail"] == ww.n_tail
+    clauset = fc.analyze(_model(), laws=(), progress=False,
+                         options=FitOptions(tails=TailOptions(xmin_rule=XminRule.CLAUSET)))
+    for i, wm in enumerate(chosen):
+        assert clauset.loc[i, "alpha"] == pytest.approx(fit_power_law_tail(layer_spectrum(wm)).alpha, rel=1e-12)
+    with pytest.raises(TypeError, match="options"):
+        fc.analyze(_model(), laws=(), progress=False, options="clauset")

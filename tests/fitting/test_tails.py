@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from freecalc.fitting.kernels import powerlaw_scan
-from freecalc.fitting.options import TailOptions
+from freecalc.fitting.options import TailOptions, XminRule
 from freecalc.fitting.tails import fit_power_law_tail
 
 
@@ -105,3 +105,64 @@ def test_long_tail_ks_is_evaluated_on_a_stride_within_its_bound():
     k = np.arange(nt)
     full = max(np.max((k + 1) / nt - p), np.max(p - k / nt))  # every order statistic
     assert abs(ks[0] - full) <= (nt // KS_POINTS) / nt
+
+
+def _wwfit(data):
+    """WeightWatcher 0.7.7's WWFit (weightwatcher/WW_powerlaw.py) transcribed line by line in numpy: every index
+    as xmin, one-sided |P_k - k/n|, argmin; the small-sample branch below 20 points. The kernel's independent
+    route."""
+    data = np.sort(data)
+    N = data.size
+    log_data = np.log(data)
+    if N < 20:
+        best = None
+        for i in range(N - 1):
+            n = N - i
+            if n < 8:
+                continue
+            s = np.sum(log_data[i:]) - n * log_data[i]
+            a = 1.0 + (n - 1.0) / s
+            D = np.max(np.abs(np.arange(n) / n - (1.0 - (data[i:] / data[i]) ** (1.0 - a))))
+            J = D - 0.868 / np.sqrt(n)
+            if best is None or J < best[0]:
+                best = (J, a, data[i], n)
+        return best[1:]
+    alphas = np.zeros(N - 1)
+    Ds = np.ones(N - 1)
+    for i, xmin in enumerate(data[:-1]):
+        n = float(N - i)
+        alphas[i] = 1 + n / (np.sum(log_data[i:]) - n * log_data[i])
+        Ds[i] = np.max(np.abs(1 - (data[i:] / xmin) ** (-alphas[i] + 1) - np.arange(n) / n))
+    i = int(np.argmin(Ds))
+    return alphas[i], data[i], N - i
+
+
+@pytest.mark.parametrize("seed, n", [(0, 384), (1, 1024), (2, 15)])
+def test_weightwatcher_rule_reproduces_wwfit(seed, n):
+    # a Student-t Gram spectrum (the weight-matrix case) and a 15-point one (WWFit's small-sample branch)
+    rng = np.random.default_rng(seed)
+    w = rng.standard_t(3.0, size=(3 * n, n))
+    x = np.linalg.eigvalsh(w.T @ w / (3 * n))
+    fit = fit_power_law_tail(x, TailOptions(xmin_rule=XminRule.WEIGHTWATCHER))
+    a, xmin, nt = _wwfit(x)
+    # same arithmetic up to summation order: 1e-10 relative; the same xmin exactly
+    assert fit.alpha == pytest.approx(a, rel=1e-10) and fit.xmin == xmin and fit.n_tail == nt
+    assert fit.alpha_sigma == pytest.approx((a - 1) / math.sqrt(nt), rel=1e-10)
+
+
+def test_weightwatcher_rule_may_choose_a_short_tail_the_clauset_rule_excludes():
+    # Student-t(4) 200×200 (seed 12): WWFit's one-sided statistic is smallest on a 6-point tail (α 21.6), which the
+    # Clauset rule (two-sided distance, min_tail = 10) cannot choose: it takes a 23-point tail (α 5.8)
+    rng = np.random.default_rng(12)
+    w = rng.standard_t(4.0, size=(200, 200))
+    x = np.linalg.eigvalsh(w.T @ w / 200)
+    ww = fit_power_law_tail(x, TailOptions(xmin_rule=XminRule.WEIGHTWATCHER))
+    cl = fit_power_law_tail(x)
+    a, xmin, nt = _wwfit(x)
+    assert ww.xmin == xmin and ww.n_tail == nt == 6
+    assert cl.n_tail >= 10 and abs(cl.alpha - ww.alpha) > 10
+
+
+def test_xmin_rule_must_be_an_enum_member():
+    with pytest.raises(TypeError, match="xmin_rule"):
+        TailOptions(xmin_rule="weightwatcher")
