@@ -17,6 +17,7 @@ from typing import Any
 
 import sympy as sp
 
+from freecalc.symbolic.algebraic_flint import integer_factors
 from freecalc.symbolic.transforms import free_cumulants_from_moments, m as _m, z as _z
 
 __all__ = ["AlgebraicError", "as_polynomial", "stieltjes_factor", "moment_series", "free_cumulant_series"]
@@ -50,6 +51,9 @@ def as_polynomial(expr: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
     expr = sp.sympify(expr)
     if expr.has(sp.Float):
         expr = sp.nsimplify(expr, rational=True)
+    fast = _rational_polynomial(expr, m, z)
+    if fast is not None:
+        return fast
     num, _ = sp.fraction(sp.together(expr))
     num = sp.expand(num)
     if num == 0:
@@ -65,8 +69,28 @@ def as_polynomial(expr: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
     return num
 
 
+def _rational_polynomial(expr: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr | None:
+    """The canonical form of a polynomial with rational coefficients, without building a common denominator
+    (``together`` is most of the cost on large curves); None for anything else (the general route)."""
+    try:
+        poly = sp.Poly(expr, m, z)
+    except sp.polys.polyerrors.BasePolynomialError:  # m or z in a denominator or a radical
+        return None
+    if poly.domain not in (sp.ZZ, sp.QQ):  # parameters, algebraic numbers
+        return None
+    if poly.is_zero:
+        raise AlgebraicError("the polynomial is identically zero")
+    _den, poly = poly.clear_denoms(convert=True)
+    (_a, _b), poly = poly.terms_gcd()
+    _cont, poly = poly.primitive()
+    return (-poly if poly.LC() < 0 else poly).as_expr()
+
+
 def _factors(P: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr]:
     """Distinct irreducible factors (over the rationals, parameters allowed) that involve ``m``."""
+    fast = integer_factors(P, m, z)  # FLINT on integer curves: the same factors
+    if fast is not None:
+        return fast
     _, facs = sp.factor_list(P, m, z)
     out = []
     for f, _mult in facs:

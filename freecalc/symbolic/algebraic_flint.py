@@ -1,0 +1,177 @@
+r"""The polynomial method on integer curves with FLINT (python-flint's ``fmpz_mpoly``): the same polynomials as the
+sympy route, computed in compiled exact arithmetic.
+
+Every function here takes and returns sympy expressions, and returns ``None`` when it does not apply (python-flint
+missing or older than 0.7, a coefficient that is not an integer, parameters); the callers then take the sympy route.
+The results are canonical (content and monomial factors removed, sign fixed as in
+:func:`freecalc.symbolic.algebraic_curve.as_polynomial`), so both routes return identical expressions.
+
+* Substitutions :math:`m \to a/b`, :math:`z \to c/d` are cleared by homogenising:
+  :math:`P(a/b, c/d)\,b^{d_m} d^{d_z} = \sum_{jk} p_{jk}\, a^j b^{d_m - j} c^k d^{d_z - k}`.
+* The R- and S-equations, the resultant that adds R-transforms or multiplies S-transforms, and the way back to
+  :math:`(m, z)` follow Rao & Edelman, "The polynomial method for random matrices", Found. Comput. Math. 8 (2008).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+__all__ = ["integer_factors", "add_curve", "mul_curve"]
+
+_NAMES = ("m", "z", "X", "w", "y")  # X: the R- or S-variable, y: the variable eliminated by the resultant
+
+
+def _context() -> Any:
+    try:
+        import flint  # optional extra ("finite"); the sympy route is used without it
+    except ImportError:
+        return None
+    if not hasattr(flint, "fmpz_mpoly_ctx"):  # python-flint < 0.7
+        return None
+    return flint.fmpz_mpoly_ctx.get(_NAMES, "lex")
+
+
+def _int_terms(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> dict[tuple[int, int], int] | None:
+    poly = P if isinstance(P, sp.Poly) else sp.Poly(P, m, z)
+    if poly.domain != sp.ZZ:
+        return None
+    return {jk: int(c) for jk, c in poly.rep.to_dict().items()}
+
+
+def _lift(ctx: Any, terms: dict[tuple[int, int], int], slots: tuple[int, int]) -> Any:
+    """The polynomial sum c_jk v_i^j v_l^k in the 5-variable context, (i, l) = slots."""
+    out = {}
+    for (j, k), c in terms.items():
+        e = [0] * len(_NAMES)
+        e[slots[0]], e[slots[1]] = j, k
+        out[tuple(e)] = c
+    return ctx.from_dict(out)
+
+
+def _substitute(ctx: Any, terms: dict[tuple[int, int], int], a: Any, b: Any, c: Any, d: Any) -> Any:
+    r""":math:`\sum p_{jk} a^j b^{d_m - j} c^k d^{d_z - k}`: P(a/b, c/d) with its denominators cleared."""
+    dm = max(j for j, _ in terms)
+    dz = max(k for _, k in terms)
+    pa, pb, pc, pd = ([v ** i for i in range(n + 1)] for v, n in ((a, dm), (b, dm), (c, dz), (d, dz)))
+    out = ctx.from_dict({})
+    for (j, k), coeff in terms.items():
+        out += coeff * pa[j] * pb[dm - j] * pc[k] * pd[dz - k]
+    return out
+
+
+def _canonical(F: Any) -> Any:
+    """Content and monomial factor removed, positive leading coefficient in lex order (m, z, ...)."""
+    F = F // F.term_content()
+    return -F if F.leading_coefficient() < 0 else F
+
+
+def _to_sympy(F: Any, slots: tuple[int, int], m: sp.Symbol, z: sp.Symbol) -> sp.Expr:
+    terms = {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
+    return sp.Poly.from_dict(terms, m, z, domain=sp.ZZ).as_expr()
+
+
+def integer_factors(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
+    """Distinct irreducible factors of an integer polynomial that involve ``m``, canonical.
+
+    Parameters
+    ----------
+    P : sympy.Expr or sympy.Poly
+        Polynomial in ``m`` and ``z`` (a Poly must have the generators ``(m, z)``).
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    list of sympy.Expr or None
+        The factors (the order of FLINT's factorisation), or None when FLINT does not apply.
+    """
+    ctx = _context()
+    terms = _int_terms(P, m, z) if ctx is not None else None
+    if terms is None:
+        return None
+    _content, facs = _lift(ctx, terms, (0, 1)).factor()
+    return [_to_sympy(_canonical(f), (0, 1), m, z) for f, _mult in facs if f.degrees()[0] > 0]
+
+
+def _r_equation(ctx: Any, terms: dict) -> Any:
+    # A(X, w): m = -w, z = X + 1/w = (X w + 1)/w
+    _m, _z, X, w, _y = ctx.gens()
+    return _canonical(_substitute(ctx, terms, -w, ctx.from_dict({(0,) * 5: 1}), X * w + 1, w))
+
+
+def _s_equation(ctx: Any, terms: dict) -> Any:
+    # B(X, w): m = -w X, z = (1 + w)/(w X)
+    _m, _z, X, w, _y = ctx.gens()
+    one = ctx.from_dict({(0,) * 5: 1})
+    return _canonical(_substitute(ctx, terms, -w * X, one, 1 + w, w * X))
+
+
+def _terms_in(F: Any, slots: tuple[int, int]) -> dict[tuple[int, int], int]:
+    return {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
+
+
+def add_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr | None:
+    r"""The curve of :math:`\mu_1 \boxplus \mu_2` before the Stieltjes factor is chosen: eliminate :math:`y` from
+    :math:`A_1(y, w)` and :math:`A_2(R - y, w)`, then return to :math:`(m, z)` by :math:`w = -m`, :math:`R = z + 1/m`.
+
+    Parameters
+    ----------
+    P1, P2 : sympy.Expr
+        Integer polynomials in ``m`` and ``z``.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr or None
+        The canonical polynomial (the same as the sympy route's), or None when FLINT does not apply.
+    """
+    ctx = _context()
+    t1 = _int_terms(P1, m, z) if ctx is not None else None
+    t2 = _int_terms(P2, m, z) if t1 is not None else None
+    if t2 is None:
+        return None
+    gm, gz, X, w, y = ctx.gens()
+    one = ctx.from_dict({(0,) * 5: 1})
+    A1 = _terms_in(_r_equation(ctx, t1), (2, 3))
+    A2 = _terms_in(_r_equation(ctx, t2), (2, 3))
+    res = _substitute(ctx, A1, y, one, w, one).resultant(_substitute(ctx, A2, X - y, one, w, one), "y")
+    back = _substitute(ctx, _terms_in(res, (2, 3)), gz * gm + 1, gm, -gm, one)
+    return _to_sympy(_canonical(back), (0, 1), m, z)
+
+
+def mul_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr | None:
+    r"""The curve of :math:`\mu_1 \boxtimes \mu_2` before the Stieltjes factor is chosen: eliminate :math:`y` from
+    :math:`B_1(y, w)` and :math:`y^{d} B_2(S/y, w)`, then return to :math:`(m, z)` by :math:`w = -1 - zm`,
+    :math:`S = m/(1 + zm)`, dropping the factors :math:`1 + zm` that clearing the denominators leaves.
+
+    Parameters
+    ----------
+    P1, P2 : sympy.Expr
+        Integer polynomials in ``m`` and ``z``.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr or None
+        The canonical polynomial (the same as the sympy route's), or None when FLINT does not apply.
+    """
+    ctx = _context()
+    t1 = _int_terms(P1, m, z) if ctx is not None else None
+    t2 = _int_terms(P2, m, z) if t1 is not None else None
+    if t2 is None:
+        return None
+    gm, gz, X, w, y = ctx.gens()
+    one = ctx.from_dict({(0,) * 5: 1})
+    B1 = _terms_in(_s_equation(ctx, t1), (2, 3))
+    B2 = _terms_in(_s_equation(ctx, t2), (2, 3))
+    res = _substitute(ctx, B1, y, one, w, one).resultant(_substitute(ctx, B2, X, y, w, one), "y")
+    unit = 1 + gz * gm
+    back = _canonical(_substitute(ctx, _terms_in(res, (2, 3)), gm, unit, -unit, one))
+    while True:
+        q, r = divmod(back, unit)
+        if r != 0 or q.degrees()[0] == 0:
+            return _to_sympy(back, (0, 1), m, z)
+        back = _canonical(q)

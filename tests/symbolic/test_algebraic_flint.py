@@ -1,0 +1,49 @@
+"""FLINT route of the polynomial method: the same canonical polynomials as the sympy route."""
+import sympy as sp
+
+from freecalc.symbolic import algebraic as A
+from freecalc.symbolic import algebraic_curve, algebraic_flint, algebraic_ops
+from freecalc.symbolic.transforms import m, w, z
+
+SC = m ** 2 + z * m + 1  # semicircle, radius 2
+MP_HALF = z * m ** 2 + (2 * z - 1) * m + 2  # Marchenko-Pastur(1/2): c z m^2 + (z - 1 + c) m + 1, cleared
+MP_QUARTER = z * m ** 2 + (4 * z - 3) * m + 4
+ATOMS = A.atoms_equation([-2, 0, 1], [sp.Rational(1, 4), sp.Rational(1, 2), sp.Rational(1, 4)], m, z)
+
+
+def _sympy_route(monkeypatch):
+    monkeypatch.setattr(algebraic_flint, "_context", lambda: None)
+
+
+def test_free_sum_and_product_equal_the_sympy_route(monkeypatch):
+    pairs_add = [(SC, MP_HALF), (SC, ATOMS), (ATOMS, MP_QUARTER)]
+    pairs_mul = [(MP_HALF, MP_QUARTER), (MP_HALF, A.shift_equation(ATOMS, 3, m, z))]
+    fast = [A.add_equations(p, q, m, z) for p, q in pairs_add] + [A.mul_equations(p, q, m, z) for p, q in pairs_mul]
+    curves = [algebraic_flint.add_curve(p, q, m, z) for p, q in pairs_add]
+    _sympy_route(monkeypatch)
+    assert algebraic_flint.add_curve(SC, MP_HALF, m, z) is None  # the route really is switched off
+    slow = [A.add_equations(p, q, m, z) for p, q in pairs_add] + [A.mul_equations(p, q, m, z) for p, q in pairs_mul]
+    assert fast == slow  # structural equality of canonical polynomials
+    R = A.R_SYM
+    for (p, q), curve in zip(pairs_add, curves):
+        ref = A.from_r_equation(
+            algebraic_ops._eliminate(A.r_equation(p, m, z, R, w), A.r_equation(q, m, z, R, w), R, w, "add"),
+            R, w, m, z)
+        assert curve == ref
+
+
+def test_factors_equal_the_sympy_factors(monkeypatch):
+    P = algebraic_curve.as_polynomial(sp.expand((SC * MP_HALF * (z * m - 3) * (z - 2))), m, z)
+    fast = algebraic_curve._factors(P, m, z)
+    _sympy_route(monkeypatch)
+    slow = algebraic_curve._factors(P, m, z)
+    assert sorted(map(str, fast)) == sorted(map(str, slow)) and len(fast) == 3  # z - 2 carries no m
+
+
+def test_rational_polynomials_skip_the_common_denominator(monkeypatch):
+    exprs = [m ** 2 * z / 2 + 3 * m * z ** 2 / 4 - z * m, 0.5 * m * z + 0.25 * m ** 2 + 1, -6 * m + 2 * z * m ** 3]
+    fast = [algebraic_curve.as_polynomial(e, m, z) for e in exprs]
+    assert algebraic_curve._rational_polynomial(1 / m + z, m, z) is None  # m in a denominator: general route
+    assert algebraic_curve._rational_polynomial(sp.Symbol("a") * m + z, m, z) is None  # a parameter
+    monkeypatch.setattr(algebraic_curve, "_rational_polynomial", lambda expr, m, z: None)
+    assert fast == [algebraic_curve.as_polynomial(e, m, z) for e in exprs]  # numerator of together, canonical
