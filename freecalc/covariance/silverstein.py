@@ -15,15 +15,16 @@ dimensional random matrices", J. Multivariate Anal. 55 (1995) 331–339.
 """
 from __future__ import annotations
 
-import sympy as sp
-
+from freecalc._lazy import lazy_module
 from freecalc.laws.base import Law
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["silverstein_equation"]
 
 
-def silverstein_equation(H_law: Law, c, m=T.m, z=T.z) -> sp.Expr:
+def silverstein_equation(H_law: Law, c, m=None, z=None) -> sp.Expr:
     r"""The polynomial :math:`Q(m, z)` with :math:`Q(m_F(z), z) = 0` for :math:`F = H\boxtimes\mathrm{MP}(c)`.
 
     Parameters
@@ -47,6 +48,8 @@ def silverstein_equation(H_law: Law, c, m=T.m, z=T.z) -> sp.Expr:
     TypeError
         If ``H_law`` has no symbolic equation.
     """
+    m = T.m if m is None else m
+    z = T.z if z is None else z
     c = sp.sympify(c)
     if c.is_number and not bool(c > 0):
         raise ValueError(f"c={c} must be an aspect ratio p/n > 0")

@@ -19,8 +19,8 @@ from functools import cached_property, singledispatch
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_numeric import (NumericState, branch, branch_status, exact_support, float_coefficients,
@@ -29,8 +29,10 @@ from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
 from freecalc.numerics.solvers import NEWTON_MAXITER, NEWTON_STALL_TOL, SolverStatus, handle_failures
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["AlgebraicLaw", "AlgebraicSymbolicFace", "to_algebraic"]
 
@@ -68,17 +70,19 @@ class AlgebraicLaw(Law):
 
     is_algebraic = True
 
-    def __init__(self, P: Any, m: sp.Symbol = T.m, z: sp.Symbol = T.z, *, size: Any = None,
+    def __init__(self, P: Any, m: sp.Symbol = None, z: sp.Symbol = None, *, size: Any = None,
                  reduce: bool = True, hint: Any = None) -> None:
+        m = T.m if m is None else m
+        z = T.z if z is None else z
         if isinstance(P, Law):
             raise TypeError(f"AlgebraicLaw takes a polynomial P(m, z); use to_algebraic({P!r}) to convert a law")
-        if not isinstance(m, sp.Symbol) or not isinstance(z, sp.Symbol) or m == z:
+        if not is_sympy(m, "Symbol") or not is_sympy(z, "Symbol") or m == z:
             raise TypeError(f"m and z must be two distinct sympy Symbols, got m={m!r}, z={z!r}")
         try:
             expr = sp.sympify(P)
         except (sp.SympifyError, TypeError) as exc:
             raise TypeError(f"P must be a polynomial in m and z, got {P!r}") from exc
-        if not isinstance(expr, sp.Expr) or not expr.has(m):
+        if not is_sympy(expr, "Expr") or not expr.has(m):
             raise ValueError(f"P must involve m = {m}: got P = {expr}")
         # canonical symbols so that equal laws compare equal whatever symbols the user chose
         expr = expr.subs({m: T.m, z: T.z}, simultaneous=True)

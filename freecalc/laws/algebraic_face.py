@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import mpmath
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import lazy_module
 from freecalc.laws.symbolic_face import SymbolicFace
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 if TYPE_CHECKING:
     from freecalc.laws.algebraic import AlgebraicLaw
@@ -33,10 +35,12 @@ class AlgebraicSymbolicFace(SymbolicFace):
 
     law: AlgebraicLaw
 
-    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+    def equation(self, m: Any = None, z: Any = None) -> sp.Expr:
+        m = T.m if m is None else m
+        z = T.z if z is None else z
         return self.law.equation.subs({T.m: m, T.z: z}, simultaneous=True)
 
-    def r_equation(self, R: Any = A.R_SYM, w: Any = T.w) -> sp.Expr:
+    def r_equation(self, R: Any = None, w: Any = None) -> sp.Expr:
         """Polynomial A(R, w) with A(R(w), w) = 0.
 
         Parameters
@@ -52,9 +56,11 @@ class AlgebraicSymbolicFace(SymbolicFace):
         ----------
         Rao & Edelman (2008), Found. Comput. Math. 8.
         """
+        R = A.R_SYM if R is None else R
+        w = T.w if w is None else w
         return A.r_equation(self.law.equation, T.m, T.z, R, w)
 
-    def s_equation(self, S: Any = A.S_SYM, w: Any = T.w) -> sp.Expr:
+    def s_equation(self, S: Any = None, w: Any = None) -> sp.Expr:
         """Polynomial B(S, w) with B(S(w), w) = 0.
 
         Parameters
@@ -70,13 +76,15 @@ class AlgebraicSymbolicFace(SymbolicFace):
         ----------
         Rao & Edelman (2008), Found. Comput. Math. 8.
         """
+        S = A.S_SYM if S is None else S
+        w = T.w if w is None else w
         return A.s_equation(self.law.equation, T.m, T.z, S, w)
 
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+    def stieltjes(self, z: Any = None) -> sp.Expr:
         raise NotImplementedError("an AlgebraicLaw has no closed-form Stieltjes transform in general; use "
                                   "sym.equation(m, z) (its Stieltjes branch) or the numeric face")
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
         """R(w) in closed form when its equation A(R, w) = 0 is solvable in radicals (e.g. a free sum of laws with
         rational R-transforms, where R is their sum); the branch is the one analytic at 0 whose Taylor
         coefficients are the free cumulants κ₁, κ₂, κ₃.
@@ -95,10 +103,11 @@ class AlgebraicSymbolicFace(SymbolicFace):
         NotImplementedError
             When no root of the R-equation is analytic at 0 with the law's free cumulants (use ``r_equation``).
         """
+        w = T.w if w is None else w
         eq = self.r_equation(A.R_SYM, T.w)
         return self._series_branch(eq, A.R_SYM, self.free_cumulants(3), "R-transform").subs(T.w, w)
 
-    def s_transform(self, w: Any = T.w) -> sp.Expr:
+    def s_transform(self, w: Any = None) -> sp.Expr:
         """S(w) in closed form when its equation B(S, w) = 0 is solvable in radicals (e.g. a free product of
         laws with rational S-transforms); the branch is the one analytic at 0 with the S-transform's Taylor
         coefficients, which follow from the moments.
@@ -117,6 +126,7 @@ class AlgebraicSymbolicFace(SymbolicFace):
         NotImplementedError
             When no root is analytic at 0 with the right coefficients (use ``s_equation``).
         """
+        w = T.w if w is None else w
         eq = self.s_equation(A.S_SYM, T.w)
         m1, m2, m3 = self.moments(3)
         # ψ(u) = m1 u + m2 u² + m3 u³ + …  inverts to χ(w) = w/m1 − m2 w²/m1³ + (2m2² − m1 m3) w³/m1⁵ + …,

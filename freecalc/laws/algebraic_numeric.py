@@ -18,13 +18,15 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels.branches import BRANCH_OK, stieltjes_branch_status
 from freecalc.numerics.real_roots import certified_real_roots
 from freecalc.numerics.solvers import SolverStatus, handle_failures
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["SEED_MOMENTS", "NumericState", "numeric_state", "exact_support", "float_coefficients", "branch",
            "branch_status"]
@@ -68,7 +70,7 @@ def float_coefficients(P: sp.Expr | sp.Poly) -> np.ndarray:
     ValueError
         If a coefficient is not real.
     """
-    poly = P if isinstance(P, sp.Poly) else sp.Poly(P, T.m, T.z)
+    poly = P if is_sympy(P, "Poly") else sp.Poly(P, T.m, T.z)
     d, e = poly.degree(T.m), poly.degree(T.z)
     C = np.zeros((d + 1, e + 1))
     # divided by the largest coefficient before rounding: exact rationals with long denominators (a shift by 1e-308

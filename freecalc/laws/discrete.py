@@ -184,6 +184,11 @@ class PointMass(_DiscreteBase):
     def _pairs(self) -> tuple[tuple[Any, Any], ...]:
         return ((self._exact[0], sp.Integer(1)),)
 
+    @property
+    def _float_pairs(self) -> tuple[tuple[float, float], ...]:
+        # the numeric face reads the float value directly: the exact pair would import sympy
+        return ((float(self._values[0]), 1.0),)
+
     def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
         return self.loc * np.eye(n)
 

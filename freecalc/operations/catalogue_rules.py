@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy as sp
-
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.laws.arcsine import Arcsine
 from freecalc.laws.base import Law, exact_value
 from freecalc.laws.free_meixner import FreeMeixner
@@ -29,6 +28,8 @@ from freecalc.operations.decompression_core import register_exact_rule
 from freecalc.operations.pushforward import Pushforward, register_pushforward_rule
 from freecalc.operations.pushforward_laws import AffineLaw
 
+sp = lazy_module("sympy")
+
 __all__: list[str] = []
 
 
@@ -38,7 +39,7 @@ def _params(law: Law) -> dict[str, Any]:
 
 def _product(a: Any, b: Any) -> Any:
     # with a symbolic side, a float enters as its exact value (32.0 → 32, not Float(32.0))
-    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+    if is_sympy(a) or is_sympy(b):
         return exact_value(a) * exact_value(b)
     return a * b
 
@@ -56,7 +57,7 @@ def _fp_fp(x: FreePoisson, y: FreePoisson) -> Law | None:
 
 @register_pushforward_rule(Pushforward.SCALE, FreePoisson)
 def _scale_fp(law: FreePoisson, t: Any) -> Law | None:
-    positive = t.is_positive if isinstance(t, sp.Basic) else t > 0
+    positive = t.is_positive if is_sympy(t) else t > 0
     if not positive:
         return None  # a negative multiple is no FreePoisson law: the quadratic rule takes it
     return law.replace(jump=_product(_params(law)["jump"], t))
@@ -64,7 +65,7 @@ def _scale_fp(law: FreePoisson, t: Any) -> Law | None:
 
 @register_pushforward_rule(Pushforward.SCALE, Arcsine)
 def _scale_arcsine(law: Arcsine, t: Any) -> Law | None:
-    if isinstance(t, sp.Basic) or law.is_symbolic:
+    if is_sympy(t) or law.is_symbolic:
         if t == 0:
             return None
         return law.replace(r=_product(_params(law)["r"], sp.Abs(exact_value(t))))
@@ -75,12 +76,12 @@ def _scale_arcsine(law: Arcsine, t: Any) -> Law | None:
 
 @register_pushforward_rule(Pushforward.SHIFT, FussCatalan)
 def _shift_fuss_catalan(law: FussCatalan, c: Any) -> Law | None:
-    return None if isinstance(c, sp.Basic) else AffineLaw(law, 1.0, c)
+    return None if is_sympy(c) else AffineLaw(law, 1.0, c)
 
 
 @register_pushforward_rule(Pushforward.SCALE, FussCatalan)
 def _scale_fuss_catalan(law: FussCatalan, t: Any) -> Law | None:
-    return None if isinstance(t, sp.Basic) else AffineLaw(law, t, 0.0)
+    return None if is_sympy(t) else AffineLaw(law, t, 0.0)
 
 
 @register_exact_rule(FreePoisson)
@@ -93,6 +94,6 @@ def _decompress_fp(law: FreePoisson, f: Any) -> Law:
 @register_exact_rule(Arcsine)
 def _decompress_arcsine(law: Arcsine, f: Any) -> Law:
     # FM(a, b, c) → (f a, f b (c + f(1 − c)), c/(c + f(1 − c))) with (a, b, c) = (0, r²/4, 2): c + f(1 − c) = 2 − f
-    if law.is_symbolic or isinstance(f, sp.Basic):
+    if law.is_symbolic or is_sympy(f):
         f = exact_value(f)  # a float factor with symbolic r enters exactly (1.5 → 3/2)
     return FreeMeixner(0, _params(law)["r"] ** 2 / 4 * f * (2 - f), 2 / (2 - f))

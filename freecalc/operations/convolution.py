@@ -38,16 +38,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import sympy as sp
-
+from freecalc._lazy import lazy_module
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
 from freecalc.laws.base import Law, dispatch
 from freecalc.laws.discrete import PointMass
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
 from freecalc.laws.semicircle import Semicircle
 from freecalc.operations.subordination import free_add_numeric, free_mul_numeric
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Method", "free_add", "free_mul", "register_add_identity", "register_mul_identity", "Convolution", "ADD",
            "MUL", "METHOD_ROUTES", "law_argument"]
@@ -309,8 +310,9 @@ def _no_check(a: Law, b: Law, where: str) -> None:
     """⊞ takes any two laws."""
 
 
-ADD = Convolution("free_add", _ADD_RULES, A.add_equations, free_add_numeric, _no_check)
-MUL = Convolution("free_mul", _MUL_RULES, A.mul_equations, free_mul_numeric, _check_mul)
+# the polynomial routes are looked up at call time: freecalc.symbolic.algebraic (sympy) loads on the first one
+ADD = Convolution("free_add", _ADD_RULES, lambda *args: A.add_equations(*args), free_add_numeric, _no_check)
+MUL = Convolution("free_mul", _MUL_RULES, lambda *args: A.mul_equations(*args), free_mul_numeric, _check_mul)
 
 
 def _closed_form(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:

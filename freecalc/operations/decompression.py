@@ -53,8 +53,7 @@ import numbers
 import warnings
 from typing import Any
 
-import sympy as sp
-
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc._options import coerce_enum
 from freecalc._params import check_count
 from freecalc.laws.base import Law, register_operation
@@ -91,7 +90,9 @@ from freecalc.operations.exact_decompression import (
 )
 from freecalc.operations.numeric_decompression import decompress_numeric
 from freecalc.operations.parametric_decompression import decompression_spread, fit_free_meixner
-from freecalc.symbolic.algebraic import AlgebraicError
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
 
 __all__ = [
     "Route",
@@ -151,7 +152,7 @@ def _check_factor(factor: Any) -> Any:
             f"factor={value:g} < 1 would shrink the matrix: that is free compression, not decompression; "
             f"use fc.compress(law, {value:g}) for the law of a principal submatrix"
         )
-    return factor if isinstance(factor, sp.Basic) else value
+    return factor if is_sympy(factor) else value
 
 
 def _resolve(law: Law, n: Any, factor: Any) -> tuple[Any, int | None]:
@@ -245,7 +246,7 @@ def _run_exact(call: RouteCall) -> Law:
     if call.auto and not has_closed_form(law):
         try:
             out = exact_decompression(law, f, size)
-        except (AlgebraicError, NotImplementedError) as exc:
+        except (A.AlgebraicError, NotImplementedError) as exc:
             if not numeric_ok:
                 raise
             return _report(_numeric(law, f, size, call.floor), law, Route.NUMERIC, f"exact route failed ({exc})")

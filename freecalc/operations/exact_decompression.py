@@ -28,8 +28,8 @@ import warnings
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.laws.algebraic import AlgebraicLaw
 from freecalc.laws.base import Law, exact_value
 from freecalc.laws.discrete import Atoms, PointMass
@@ -47,8 +47,10 @@ from freecalc.operations.decompression_core import (
     exact_rule_reason,
     register_exact_rule,
 )
-from freecalc.symbolic import transforms as T
-from freecalc.symbolic.algebraic import compress_equation
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
+A = lazy_module("freecalc.symbolic.algebraic")
 
 __all__ = [
     "exact_decompression",
@@ -74,7 +76,7 @@ def is_sym(value: Any) -> bool:
     -------
     bool
     """
-    return isinstance(value, sp.Basic) and bool(value.free_symbols)
+    return is_sympy(value) and bool(value.free_symbols)
 
 
 def floor_factor(law: Law, factor: float, floor: float) -> float:
@@ -115,7 +117,7 @@ def floor_factor(law: Law, factor: float, floor: float) -> float:
 # quadratic (free Meixner) laws
 # --------------------------------------------------------------------------------------------------------------
 def _simp(value: Any) -> Any:
-    return sp.simplify(value) if isinstance(value, sp.Basic) else value
+    return sp.simplify(value) if is_sympy(value) else value
 
 
 def decompressed_quadratic(c: QuadraticCoefficients, factor: Any) -> QuadraticCoefficients:
@@ -145,7 +147,7 @@ def decompressed_quadratic(c: QuadraticCoefficients, factor: Any) -> QuadraticCo
     """
     f = factor
     d = 1 + c.q2 * (f - 1)
-    if not isinstance(d, sp.Basic) and d == 0:
+    if not is_sympy(d) and d == 0:
         raise ZeroDivisionError("the decompressed law is purely atomic (factor at the validity limit)")
     return QuadraticCoefficients(
         p0=_simp((c.p0 - (f - 1) * c.q1) / d),
@@ -173,12 +175,14 @@ def quadratic_max_factor(c: QuadraticCoefficients) -> float:
     return 1.0 - 1.0 / q2 if q2 < 0 else math.inf
 
 
-def _quadratic_polynomial(c: QuadraticCoefficients, m: sp.Symbol = T.m, z: sp.Symbol = T.z) -> sp.Expr:
+def _quadratic_polynomial(c: QuadraticCoefficients, m: sp.Symbol = None, z: sp.Symbol = None) -> sp.Expr:
+    m = T.m if m is None else m
+    z = T.z if z is None else z
     return sp.expand((c.q0 + c.q1 * z + c.q2 * z ** 2) * m ** 2 - (c.p0 + c.p1 * z) * m + 1)
 
 
 def _exact_coefficients(law: QuadraticLaw) -> QuadraticCoefficients:
-    return QuadraticCoefficients(*(sp.nsimplify(v) if not isinstance(v, sp.Basic) else v
+    return QuadraticCoefficients(*(sp.nsimplify(v) if not is_sympy(v) else v
                                    for v in law.sym.coefficients))
 
 
@@ -227,12 +231,12 @@ def _boundary_atoms(law: QuadraticLaw, factor: Any, size: int | None) -> Law:
 # exact rules for named families
 # --------------------------------------------------------------------------------------------------------------
 def _sqrt(value: Any) -> Any:
-    return sp.sqrt(value) if isinstance(value, sp.Basic) else math.sqrt(value)
+    return sp.sqrt(value) if is_sympy(value) else math.sqrt(value)
 
 
 def _mul(a: Any, b: Any) -> Any:
     # with a symbolic side, a float factor such as 32.0 enters as the exact number 32, not Float(32.0)
-    if isinstance(a, sp.Basic) or isinstance(b, sp.Basic):
+    if is_sympy(a) or is_sympy(b):
         return exact_value(a) * exact_value(b)
     return a * b
 
@@ -291,7 +295,7 @@ def _exact_quadratic(law: QuadraticLaw, factor: Any, size: int | None) -> Law:
     rule = exact_rule_for(law)
     if rule is not None:
         return rule(law, factor).with_size(size)
-    fx = factor if isinstance(factor, sp.Basic) else exact_value(factor)
+    fx = factor if is_sympy(factor) else exact_value(factor)
     coef = decompressed_quadratic(_exact_coefficients(law), fx)
     return _algebraic_law(_quadratic_polynomial(coef), size)
 
@@ -328,9 +332,9 @@ def _certify(law: Law, tol: float) -> bool:
 
 
 def _algebraic_candidate(law: Law, factor: Any, size: int | None) -> Law:
-    fx = factor if isinstance(factor, sp.Basic) else exact_value(factor)
+    fx = factor if is_sympy(factor) else exact_value(factor)
     poly = law.sym.equation(T.m, T.z)
-    return _algebraic_law(compress_equation(poly, fx), size)  # R(w) → R(f w): compress_equation's α = f
+    return _algebraic_law(A.compress_equation(poly, fx), size)  # R(w) → R(f w): compress_equation's α = f
 
 
 def max_valid_factor(law: Law, upper: float, *, rtol: float = 1e-3) -> float:

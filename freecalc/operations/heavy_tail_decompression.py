@@ -37,14 +37,16 @@ import warnings
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels import htmp as KH
 from freecalc.kernels import htmp_decompression as KD
 from freecalc.laws.htmp import HTMP, InverseHTMP
 from freecalc.laws.numeric import ConvergenceWarning, Evaluator, NumericLaw, Solution
 from freecalc.operations.decompression_core import DecompressionError, DecompressionWarning, register_exact_rule
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["HeavyTailDecompression", "HeavyTailDecompressedLaw", "decompress_heavy_tail", "REASON", "RTOL"]
 
@@ -336,7 +338,7 @@ class HeavyTailDecompressedLaw(NumericLaw):
 
 
 def _check_source(law: HTMP | InverseHTMP, factor: Any) -> float:
-    if law.is_symbolic or (isinstance(factor, sp.Basic) and not factor.is_number):
+    if law.is_symbolic or (is_sympy(factor) and not factor.is_number):
         raise TypeError(f"the exact decompression of {type(law).__name__} is numeric: it needs numeric parameters "
                         f"and a numeric factor, got {law!r} and factor={factor}")
     f = float(factor)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.laws.algebraic import to_algebraic
 from freecalc.laws.base import Law
 from freecalc.operations.convolution import law_argument
@@ -25,8 +25,10 @@ from freecalc.operations.pushforward_maps import (
     merge_intervals,
     require_numeric,
 )
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["mixture", "MixtureLaw", "mixture_equation"]
 
@@ -121,8 +123,8 @@ class MixtureLaw(MappedLaw):
         return out
 
 
-def mixture_equation(equations: Sequence[sp.Expr], weights: Sequence[Any], m: sp.Symbol = T.m,
-                     z: sp.Symbol = T.z) -> sp.Expr:
+def mixture_equation(equations: Sequence[sp.Expr], weights: Sequence[Any], m: sp.Symbol = None,
+                     z: sp.Symbol = None) -> sp.Expr:
     r"""A polynomial vanishing on :math:`\sum_i w_i m_i` when :math:`P_i(m_i, z) = 0`.
 
     With :math:`Q(M, z)` vanishing on the partial sum :math:`M = \sum_{j<i} w_j m_j`, the next one is
@@ -142,6 +144,8 @@ def mixture_equation(equations: Sequence[sp.Expr], weights: Sequence[Any], m: sp
     sympy.Expr
         The canonical polynomial of the eliminant (it may contain factors of other sheets).
     """
+    m = T.m if m is None else m
+    z = T.z if z is None else z
     y = sp.Dummy("y")
     Q = A.as_polynomial(equations[0].subs(m, m / weights[0]), m, z)
     for P, w in zip(equations[1:], weights[1:]):
@@ -183,7 +187,7 @@ def mixture(laws: Sequence[Law], weights: Sequence[float]) -> Law:
         law_argument(law, f"laws[{i}]", "mixture")
         require_numeric(law, "mixture")
     for i, w in enumerate(weights):
-        if isinstance(w, sp.Basic) or not w > 0:
+        if is_sympy(w) or not w > 0:
             raise ValueError(f"mixture: weights[{i}] = {w!r} must be a positive number")
     total = math.fsum(weights)
     if abs(total - 1.0) > 1e-12:

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
 from freecalc.laws.base import Law, register_operation
 from freecalc.laws.discrete import Atoms, PointMass
@@ -36,8 +36,10 @@ from freecalc.laws.semicircle import Semicircle
 from freecalc.operations.convolution import is_algebraic, law_argument, values
 from freecalc.operations.pushforward_laws import AffineLaw, InverseLaw
 from freecalc.operations.subordination import compress_numeric, free_mul_numeric, free_power_numeric
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["shift", "scale", "inverse", "power", "compress", "wishart_of", "AffineLaw", "InverseLaw", "Pushforward",
            "register_pushforward_rule"]
@@ -47,7 +49,7 @@ def _number(value: Any, name: str, where: str) -> Any:
     """A real number (float) or a real sympy expression; clear errors otherwise."""
     if isinstance(value, Law):
         raise TypeError(f"{where}: {name} must be a number, got the law {value!r}")
-    if isinstance(value, sp.Basic):
+    if is_sympy(value):
         if value.is_real is False:
             raise ValueError(f"{where}: {name} must be real, got {value}")
         return value if value.free_symbols else (float(value) if value.is_Float else value)
@@ -60,11 +62,11 @@ def _number(value: Any, name: str, where: str) -> Any:
 
 
 def _exact(v: Any) -> sp.Expr:
-    return v if isinstance(v, sp.Basic) else sp.nsimplify(repr(float(v)), rational=True)
+    return v if is_sympy(v) else sp.nsimplify(repr(float(v)), rational=True)
 
 
 def _symbolic(v: Any) -> bool:
-    return isinstance(v, sp.Basic) and bool(v.free_symbols)
+    return is_sympy(v) and bool(v.free_symbols)
 
 
 # ------------------------------------------------------------------------------------------------------------------

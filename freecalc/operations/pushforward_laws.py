@@ -10,16 +10,18 @@ import math
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.laws.base import Law, SymbolicFace
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["AffineLaw", "InverseLaw"]
 
 
 def _exact(v: Any) -> sp.Expr:
-    return v if isinstance(v, sp.Basic) else sp.nsimplify(repr(float(v)), rational=True)
+    return v if is_sympy(v) else sp.nsimplify(repr(float(v)), rational=True)
 
 
 class AffineLaw(Law):
@@ -181,7 +183,8 @@ class _AffineFace(SymbolicFace):
     def _ab(self) -> tuple[sp.Expr, sp.Expr]:
         return _exact(self.law._a), _exact(self.law._b)
 
-    def stieltjes(self, z: Any = T.z) -> sp.Expr:
+    def stieltjes(self, z: Any = None) -> sp.Expr:
+        z = T.z if z is None else z
         a, b = self._ab()
         base = self.law._base.sym
         if self.law._a > 0:
@@ -190,11 +193,13 @@ class _AffineFace(SymbolicFace):
         # branch (its cuts are placed for Im u > 0): use the symmetry m_X(conj u) = conj m_X(u)
         return sp.conjugate(base.stieltjes(sp.conjugate((z - b) / a))) / a
 
-    def density(self, x: Any = T.x) -> sp.Expr:
+    def density(self, x: Any = None) -> sp.Expr:
+        x = T.x if x is None else x
         a, b = self._ab()
         return self.law._base.sym.density((x - b) / a) / sp.Abs(a)
 
-    def r_transform(self, w: Any = T.w) -> sp.Expr:
+    def r_transform(self, w: Any = None) -> sp.Expr:
+        w = T.w if w is None else w
         a, b = self._ab()
         return a * self.law._base.sym.r_transform(a * w) + b
 

@@ -24,14 +24,16 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from freecalc._lazy import is_sympy, lazy_module
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.operations.convolution import is_algebraic, law_argument
 from freecalc.operations.pushforward import _exact, _number, scale, shift
-from freecalc.symbolic import algebraic as A
-from freecalc.symbolic import transforms as T
+
+sp = lazy_module("sympy")
+A = lazy_module("freecalc.symbolic.algebraic")
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["square", "mobius", "SquareLaw", "MobiusLaw", "square_equation", "mobius_equation"]
 
@@ -109,7 +111,7 @@ class _CurveFace(SymbolicFace):
         The law (the face is obtained as ``law.sym``).
     """
 
-    def equation(self, m: Any = T.m, z: Any = T.z) -> sp.Expr:
+    def equation(self, m: Any = None, z: Any = None) -> sp.Expr:
         """P(m, z), zero on the law's Stieltjes transform.
 
         Parameters
@@ -125,6 +127,8 @@ class _CurveFace(SymbolicFace):
         TypeError
             When an input law has no polynomial equation.
         """
+        m = T.m if m is None else m
+        z = T.z if z is None else z
         return self.law.equation.subs({T.m: m, T.z: z}, simultaneous=True)
 
 
@@ -298,7 +302,7 @@ class SquareLaw(MappedLaw):
         return M @ M
 
 
-def square_equation(P: sp.Expr, m: sp.Symbol = T.m, z: sp.Symbol = T.z) -> sp.Expr:
+def square_equation(P: sp.Expr, m: sp.Symbol = None, z: sp.Symbol = None) -> sp.Expr:
     r"""A polynomial vanishing on :math:`m_{X^2}` when :math:`P(m_X, z) = 0` (see the module docstring).
 
     Parameters
@@ -313,6 +317,8 @@ def square_equation(P: sp.Expr, m: sp.Symbol = T.m, z: sp.Symbol = T.z) -> sp.Ex
     sympy.Expr
         The canonical polynomial of the eliminant (it may contain factors of other sheets).
     """
+    m = T.m if m is None else m
+    z = T.z if z is None else z
     a, w = sp.Dummy("a"), sp.Dummy("w")
     Pa = sp.expand(P.subs({m: a, z: w}, simultaneous=True))
     Pb = sp.expand(P.subs({m: a - 2 * w * m, z: -w}, simultaneous=True))
@@ -451,8 +457,8 @@ class MobiusLaw(MappedLaw):
         return (V * self._map(lam)) @ V.T
 
 
-def mobius_equation(P: sp.Expr, a: Any, b: Any, c: Any, d: Any, m: sp.Symbol = T.m,
-                    z: sp.Symbol = T.z) -> sp.Expr:
+def mobius_equation(P: sp.Expr, a: Any, b: Any, c: Any, d: Any, m: sp.Symbol = None,
+                    z: sp.Symbol = None) -> sp.Expr:
     r"""The equation of :math:`(aX + b)/(cX + d)` from X's: substitute :math:`m_X = ((a - cz)^2 m - c(a - cz))/
     (ad - bc)` and :math:`z \to (dz - b)/(a - cz)` (birational, so the Stieltjes factor stays irreducible).
 
@@ -470,6 +476,8 @@ def mobius_equation(P: sp.Expr, a: Any, b: Any, c: Any, d: Any, m: sp.Symbol = T
     sympy.Expr
         The canonical polynomial.
     """
+    m = T.m if m is None else m
+    z = T.z if z is None else z
     q = a - c * z
     mx = (q * q * m - c * q) / (a * d - b * c)
     return A.as_polynomial(P.subs({m: mx, z: (d * z - b) / q}, simultaneous=True), m, z)
@@ -503,7 +511,7 @@ def mobius(law: Law, a: Any, b: Any, c: Any, d: Any) -> Law:
     """
     law_argument(law, "law", "mobius")
     a, b, c, d = (_number(v, name, "mobius") for v, name in zip((a, b, c, d), "abcd"))
-    if any(isinstance(v, sp.Basic) for v in (a, b, c, d)) or law.is_symbolic:
+    if any(is_sympy(v) for v in (a, b, c, d)) or law.is_symbolic:
         raise TypeError("mobius: the law and the coefficients a, b, c, d must be numeric")
     det = a * d - b * c
     if det == 0:

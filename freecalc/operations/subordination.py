@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from freecalc._lazy import lazy_module
 from freecalc.kernels.subordination import (KIND_DISCRETE, KIND_QUADRATIC, OP_ADD, OP_MUL, OP_POWER, OPT_SIZE,
                                             solve_subordination)
 from freecalc.laws.base import Law
@@ -47,7 +48,8 @@ from freecalc.laws.numeric import Evaluator, FailurePolicy, NumericLaw, Solution
 from freecalc.laws.quadratic import QuadraticLaw
 from freecalc.numerics.series import series_mul, series_revert
 from freecalc.operations.subordination_solver import project_upper, solve_vectorised
-from freecalc.symbolic import transforms as T
+
+T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Route", "SubordinationOptions", "free_add_numeric", "free_mul_numeric", "free_power_numeric",
            "compress_numeric", "solve_vectorised"]
