@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy as sp
 
-from freecalc.symbolic.algebraic_flint import integer_factors
+from freecalc.symbolic.algebraic_flint import integer_factors, integer_terms, is_canonical, remember_terms
 from freecalc.symbolic.transforms import free_cumulants_from_moments, m as _m, z as _z
 
 __all__ = ["AlgebraicError", "as_polynomial", "stieltjes_factor", "moment_series", "free_cumulant_series"]
@@ -72,10 +72,36 @@ def as_polynomial(expr: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
 def _rational_polynomial(expr: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr | None:
     """The canonical form of a polynomial with rational coefficients, without building a common denominator
     (``together`` is most of the cost on large curves); None for anything else (the general route)."""
+    known = integer_terms(expr, m, z)
+    if known is not None and is_canonical(known):
+        return expr  # already canonical (the output of an earlier step)
     try:
         poly = sp.Poly(expr, m, z)
     except sp.polys.polyerrors.BasePolynomialError:  # m or z in a denominator or a radical
         return None
+    return canonical_poly(poly, m, z)
+
+
+def canonical_poly(poly: sp.Poly, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr | None:
+    """The canonical form (as :func:`as_polynomial`) of a Poly in ``(m, z)`` over the integers or rationals.
+
+    Parameters
+    ----------
+    poly : sympy.Poly
+        Generators ``(m, z)``.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr or None
+        The canonical polynomial; None when the domain is neither ZZ nor QQ.
+
+    Raises
+    ------
+    AlgebraicError
+        If the polynomial is zero.
+    """
     if poly.domain not in (sp.ZZ, sp.QQ):  # parameters, algebraic numbers
         return None
     if poly.is_zero:
@@ -83,7 +109,10 @@ def _rational_polynomial(expr: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr |
     _den, poly = poly.clear_denoms(convert=True)
     (_a, _b), poly = poly.terms_gcd()
     _cont, poly = poly.primitive()
-    return (-poly if poly.LC() < 0 else poly).as_expr()
+    poly = -poly if poly.LC() < 0 else poly
+    out = poly.as_expr()
+    remember_terms(out, m, z, integer_terms(poly, m, z))
+    return out
 
 
 def _factors(P: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr]:
@@ -108,10 +137,11 @@ def _mu_form(P: sp.Expr, m: sp.Symbol, z: sp.Symbol):
     :math:`\mu(t) = 1 + m_1 t + m_2 t^2 + \dots` is the moment series; returns ``{(j, k): coeff}`` for
     :math:`\mu^j t^k`.
     """
-    poly = sp.Poly(P, m, z)
-    kmax = max(k for _, k in poly.monoms())
+    known = integer_terms(P, m, z)
+    pairs = list(known.items()) if known is not None else sp.Poly(P, m, z).terms()
+    kmax = max(k for (_, k), _c in pairs)
     terms: dict[tuple[int, int], Any] = {}
-    for (j, k), c in poly.terms():
+    for (j, k), c in pairs:
         key = (j, j - k + kmax)
         terms[key] = terms.get(key, 0) + (-1) ** j * c
     shift = min(k for _, k in terms)

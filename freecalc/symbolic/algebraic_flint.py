@@ -13,13 +13,19 @@ The results are canonical (content and monomial factors removed, sign fixed as i
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import sympy as sp
 
-__all__ = ["integer_factors", "add_curve", "mul_curve"]
+__all__ = ["integer_terms", "remember_terms", "is_canonical", "integer_factors", "add_curve", "mul_curve"]
 
 _NAMES = ("m", "z", "X", "w", "y")  # X: the R- or S-variable, y: the variable eliminated by the resultant
+
+#: how many expressions' integer terms are remembered: converting a sympy expression to its coefficients costs
+#: milliseconds on a degree-13 curve, and one curve is converted by every step of a derivation
+TERMS_MEMO_SIZE = 256
+_TERMS: dict[tuple[Any, Any, Any], dict[tuple[int, int], int] | None] = {}
 
 
 def _context() -> Any:
@@ -32,11 +38,61 @@ def _context() -> Any:
     return flint.fmpz_mpoly_ctx.get(_NAMES, "lex")
 
 
-def _int_terms(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> dict[tuple[int, int], int] | None:
-    poly = P if isinstance(P, sp.Poly) else sp.Poly(P, m, z)
-    if poly.domain != sp.ZZ:
-        return None
-    return {jk: int(c) for jk, c in poly.rep.to_dict().items()}
+def remember_terms(expr: sp.Expr, m: sp.Symbol, z: sp.Symbol, terms: dict[tuple[int, int], int] | None) -> None:
+    """Record the integer terms of ``expr`` (None: not an integer polynomial) for :func:`integer_terms`."""
+    if len(_TERMS) >= TERMS_MEMO_SIZE:
+        del _TERMS[next(iter(_TERMS))]  # oldest first
+    _TERMS[(expr, m, z)] = terms
+
+
+def integer_terms(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> dict[tuple[int, int], int] | None:
+    r"""``{(j, k): c}`` with :math:`P = \sum c\, m^j z^k`, integer c; None if P is not such a polynomial.
+
+    Parameters
+    ----------
+    P : sympy.Expr or sympy.Poly
+        Polynomial in ``m`` and ``z`` (a Poly must have the generators ``(m, z)``).
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    dict or None
+        The non-zero coefficients (remembered per expression).
+    """
+    if isinstance(P, sp.Poly):
+        return {jk: int(c) for jk, c in P.rep.to_dict().items()} if P.domain == sp.ZZ else None
+    key = (P, m, z)
+    if key in _TERMS:
+        return _TERMS[key]
+    try:
+        poly = sp.Poly(P, m, z)
+    except sp.polys.polyerrors.BasePolynomialError:  # m or z in a denominator or a radical
+        terms = None
+    else:
+        terms = {jk: int(c) for jk, c in poly.rep.to_dict().items()} if poly.domain == sp.ZZ else None
+    remember_terms(P, m, z, terms)
+    return terms
+
+
+def is_canonical(terms: dict[tuple[int, int], int]) -> bool:
+    """Whether integer terms are in the canonical form of ``as_polynomial``: no monomial factor, content 1, leading
+    coefficient (highest power of m, then of z) positive.
+
+    Parameters
+    ----------
+    terms : dict
+        ``{(j, k): c}``, non-zero integer coefficients.
+
+    Returns
+    -------
+    bool
+    """
+    if not terms:
+        return False
+    if min(j for j, _ in terms) or min(k for _, k in terms):
+        return False
+    return math.gcd(*terms.values()) == 1 and terms[max(terms)] > 0
 
 
 def _lift(ctx: Any, terms: dict[tuple[int, int], int], slots: tuple[int, int]) -> Any:
@@ -68,7 +124,9 @@ def _canonical(F: Any) -> Any:
 
 def _to_sympy(F: Any, slots: tuple[int, int], m: sp.Symbol, z: sp.Symbol) -> sp.Expr:
     terms = {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
-    return sp.Poly.from_dict(terms, m, z, domain=sp.ZZ).as_expr()
+    expr = sp.Poly.from_dict(terms, m, z, domain=sp.ZZ).as_expr()
+    remember_terms(expr, m, z, terms)
+    return expr
 
 
 def integer_factors(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
@@ -87,7 +145,7 @@ def integer_factors(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> list[sp
         The factors (the order of FLINT's factorisation), or None when FLINT does not apply.
     """
     ctx = _context()
-    terms = _int_terms(P, m, z) if ctx is not None else None
+    terms = integer_terms(P, m, z) if ctx is not None else None
     if terms is None:
         return None
     _content, facs = _lift(ctx, terms, (0, 1)).factor()
@@ -128,8 +186,8 @@ def add_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr |
         The canonical polynomial (the same as the sympy route's), or None when FLINT does not apply.
     """
     ctx = _context()
-    t1 = _int_terms(P1, m, z) if ctx is not None else None
-    t2 = _int_terms(P2, m, z) if t1 is not None else None
+    t1 = integer_terms(P1, m, z) if ctx is not None else None
+    t2 = integer_terms(P2, m, z) if t1 is not None else None
     if t2 is None:
         return None
     gm, gz, X, w, y = ctx.gens()
@@ -159,8 +217,8 @@ def mul_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr |
         The canonical polynomial (the same as the sympy route's), or None when FLINT does not apply.
     """
     ctx = _context()
-    t1 = _int_terms(P1, m, z) if ctx is not None else None
-    t2 = _int_terms(P2, m, z) if t1 is not None else None
+    t1 = integer_terms(P1, m, z) if ctx is not None else None
+    t2 = integer_terms(P2, m, z) if t1 is not None else None
     if t2 is None:
         return None
     gm, gz, X, w, y = ctx.gens()

@@ -22,7 +22,8 @@ from typing import Any
 
 import sympy as sp
 
-from freecalc.symbolic.algebraic_curve import AlgebraicError, as_polynomial, moment_series, stieltjes_factor
+from freecalc.symbolic.algebraic_curve import (AlgebraicError, as_polynomial, canonical_poly, moment_series,
+                                               stieltjes_factor)
 from freecalc.symbolic.algebraic_flint import add_curve, mul_curve
 from freecalc.symbolic.transforms import (free_cumulants_from_moments, m as _m, moments_from_free_cumulants,
                                           w as _w, z as _z)
@@ -482,5 +483,36 @@ def atoms_equation(locations: Sequence[Any], weights: Sequence[Any], m: sp.Symbo
     sympy.Expr
         The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
     """
+    fast = _atoms_polynomial(locations, weights, m, z)
+    if fast is not None:
+        return fast
     expr = m - sp.Add(*[sp.sympify(wi) / (sp.sympify(ai) - z) for ai, wi in zip(locations, weights)])
     return as_polynomial(expr, m, z)
+
+
+def _atoms_polynomial(locations: Sequence[Any], weights: Sequence[Any], m: sp.Symbol, z: sp.Symbol) -> sp.Expr | None:
+    r""":math:`m\prod_i (a_i - z) - \sum_i w_i \prod_{j \ne i}(a_j - z)` built as a Poly, for rational (or float, made
+    exact as in :func:`as_polynomial`) locations and masses; None otherwise. With distinct locations and non-zero
+    masses it has no common factor, so it is the numerator ``together`` would build, without the expression algebra."""
+    def exact(v: Any) -> Any:
+        v = sp.sympify(v)
+        return sp.nsimplify(v, rational=True) if isinstance(v, sp.Float) else v
+
+    pairs = [(exact(a), exact(wt)) for a, wt in zip(locations, weights)]
+    pairs = [(a, wt) for a, wt in pairs if wt != 0]  # 0/(a - z) vanishes from the sum
+    if not pairs or not all(isinstance(v, sp.Rational) for pair in pairs for v in pair):
+        return None
+    if len({a for a, _ in pairs}) < len(pairs):  # repeated locations: together merges their denominators
+        return None
+    lin = [sp.Poly(a - z, m, z, domain=sp.QQ) for a, _ in pairs]
+    den = sp.Poly(1, m, z, domain=sp.QQ)
+    for f in lin:
+        den = den * f
+    num = sp.Poly(0, m, z, domain=sp.QQ)
+    for i, (_a, wt) in enumerate(pairs):
+        term = sp.Poly(wt, m, z, domain=sp.QQ)
+        for j, f in enumerate(lin):
+            if j != i:
+                term = term * f
+        num = num + term
+    return canonical_poly(sp.Poly(m, m, z, domain=sp.QQ) * den - num, m, z)

@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy as sp
 
+from freecalc.symbolic.algebraic_flint import integer_terms
 from freecalc.symbolic.transforms import m as _m, z as _z
 
 __all__ = ["discriminant", "discriminant_coefficients", "leading_coefficients", "edge_candidates", "pole_candidates",
@@ -37,12 +38,12 @@ def discriminant(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
     return sp.discriminant(sp.Poly(P, m), m).as_expr() if sp.Poly(P, m).degree() > 1 else sp.Integer(1)
 
 
-def _flint_discriminant(poly: sp.Poly) -> list[int]:
+def _flint_discriminant(terms: dict[tuple[int, int], int]) -> list[int]:
     # FLINT's resultant on the integer bivariate polynomial: ~50x faster than sympy's subresultant PRS at degree 13
     import flint
 
     ctx = flint.fmpz_mpoly_ctx.get(("m", "z"), "lex")
-    disc = ctx.from_dict({jk: int(c) for jk, c in poly.terms()}).discriminant("m").to_dict()
+    disc = ctx.from_dict(terms).discriminant("m").to_dict()
     out = [0] * (max(k for _, k in disc) + 1)
     for (_j, k), c in disc.items():
         out[k] = int(c)
@@ -66,15 +67,15 @@ def discriminant_coefficients(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) 
         :math:`c_0, c_1, \dots` with :math:`\mathrm{disc}_m P = \pm\sum_k c_k z^k` (``[1]`` when ``P`` is linear in
         ``m``); None when ``P`` does not have integer coefficients (parameters, irrational numbers).
     """
-    poly = P if isinstance(P, sp.Poly) else sp.Poly(P, m, z)
-    if poly.domain != sp.ZZ:
+    terms = integer_terms(P, m, z)
+    if terms is None:
         return None
-    if poly.degree(m) <= 1:
+    if max(j for j, _ in terms) <= 1:
         return [1]
     try:
-        return _flint_discriminant(poly)
+        return _flint_discriminant(terms)
     except (ImportError, AttributeError):  # no python-flint, or one without multivariate polynomials (< 0.7)
-        disc = sp.Poly(discriminant(poly.as_expr(), m, z), z)
+        disc = sp.Poly(discriminant(sp.Poly.from_dict(terms, m, z).as_expr(), m, z), z)
         return [int(c) for c in reversed(disc.all_coeffs())]
 
 
@@ -94,11 +95,11 @@ def leading_coefficients(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> li
     list of int or None
         :math:`c_0, c_1, \dots`; None when ``P`` does not have integer coefficients.
     """
-    poly = P if isinstance(P, sp.Poly) else sp.Poly(P, m, z)
-    if poly.domain != sp.ZZ:
+    terms = integer_terms(P, m, z)
+    if terms is None:
         return None
-    d = poly.degree(m)
-    lead = {k: int(c) for (j, k), c in poly.terms() if j == d}
+    d = max(j for j, _ in terms)
+    lead = {k: c for (j, k), c in terms.items() if j == d}
     return [lead.get(k, 0) for k in range(max(lead) + 1)]
 
 

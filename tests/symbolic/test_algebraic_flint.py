@@ -47,3 +47,12 @@ def test_rational_polynomials_skip_the_common_denominator(monkeypatch):
     assert algebraic_curve._rational_polynomial(sp.Symbol("a") * m + z, m, z) is None  # a parameter
     monkeypatch.setattr(algebraic_curve, "_rational_polynomial", lambda expr, m, z: None)
     assert fast == [algebraic_curve.as_polynomial(e, m, z) for e in exprs]  # numerator of together, canonical
+
+
+def test_integer_terms_and_canonical_form():
+    terms = algebraic_flint.integer_terms(SC, m, z)
+    assert terms == {(2, 0): 1, (1, 1): 1, (0, 0): 1} and algebraic_flint.is_canonical(terms)
+    assert not algebraic_flint.is_canonical({(1, 1): 2, (0, 1): 4})  # monomial factor z, content 2
+    assert not algebraic_flint.is_canonical({(1, 0): -1, (0, 0): 1})  # negative leading coefficient
+    assert algebraic_flint.integer_terms(m / 2 + z, m, z) is None  # rational coefficient
+    assert algebraic_flint.integer_terms(1 / m + z, m, z) is None  # not a polynomial
