@@ -42,6 +42,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "freecalc.laws.free_poisson": ("FreePoisson",),
     "freecalc.laws.arcsine": ("Arcsine",),
     "freecalc.laws.fuss_catalan": ("FussCatalan",),
+    "freecalc.laws.free_stable": ("FreeStable",),
     # -- operations -------------------------------------------------------------------------------------------------
     "freecalc.operations.convolution": ("Method", "free_add", "free_mul"),
     "freecalc.operations.pushforward": ("inverse", "power", "compress", "wishart_of"),

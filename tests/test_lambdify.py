@@ -35,6 +35,9 @@ CONSTRUCTIONS: dict[str, Any] = {
     "Atoms": lambda: [fc.Atoms([-1.0, 0.5, 2.0], [0.2, 0.3, 0.5])],
     "AlgebraicLaw": lambda: [fc.AlgebraicLaw(m ** 2 + z * m + 1),  # semicircle of radius 2
                              fc.free_add(fc.Semicircle(2), fc.MarchenkoPastur(0.5))],
+    # closed-form m(z) only at α = 1, 2 and (½, ±1); tests/laws/test_free_stable.py checks its R-transform elsewhere
+    "FreeStable": lambda: [fc.FreeStable(1.0, 0.0, 2.0), fc.FreeStable(0.5, 1.0), fc.FreeStable(0.5, -1.0, 0.7),
+                           fc.FreeStable(2.0, 0.0, 0.5)],
 }
 
 # Tolerances: both faces evaluate exact formulas in double precision (mpmath at 15 digits for lambdify); 1e-9

@@ -51,6 +51,10 @@ def test_tails_and_logs(law):
 def test_expect_and_stats_agree_with_moments(law):
     # InverseHTMP has few finite moments: compare only the ones that exist
     m1, m2 = law.moment(1), law.moment(2)
+    if not math.isfinite(m2):
+        # FreeStable (α < 2): E X² = +inf by convention, and no quadrature of x ρ or x² ρ converges on that tail
+        assert m2 == math.inf and law.var() == math.inf
+        return
     assert law.expect() == pytest.approx(m1, rel=1e-8, abs=1e-10)
     assert law.expect(lambda t: t ** 2) == pytest.approx(m2, rel=1e-8)
     mean, var = law.stats("mv")
