@@ -12,6 +12,11 @@ from it (a log-determinant, an extreme eigenvalue, the density at a point) then 
   .. math:: \text{low} = c - \sqrt{(c - q_{lo})^2 + B^2}, \qquad \text{high} = c + \sqrt{(q_{hi} - c)^2 + B^2},
 
   with :math:`c` the central value (spread and model error are treated as independent error sources);
+* **unresolved alternatives**: values of other valid estimates of the same quantity from the same data (e.g. a
+  second decompression route that the data do not rule out) are put inside the band, ``low ≤ min(include)`` and
+  ``high ≥ max(include)``: when two predictions both fit the data, the data cannot say which is right, and a
+  quadrature term alone reaches only part of the way to the other one (on a log scale, for positive quantities,
+  much less than that downwards);
 * **density band** (:func:`density_band`): pointwise, the same quantiles of the per-repeat densities, widened
   in quadrature by :math:`2 D_f\,\rho(x)` with :math:`D_f` the self-check KS statistic extrapolated to the
   target factor (total variation ≥ KS, and a relative density error spread evenly over the support has TV equal to
@@ -118,7 +123,7 @@ def widen(center: float, low: float, high: float, bias: float) -> tuple[float, f
 
 
 def estimate_over_repeats(values: Sequence[float], *, center: float | None = None, bias: float = 0.0,
-                          level: float = BAND_LEVEL, positive: bool = False) -> Band:
+                          level: float = BAND_LEVEL, positive: bool = False, include: Sequence[float] = ()) -> Band:
     r"""Central value and band of a quantity estimated once per repeat (the rule of the module docstring).
 
     Parameters
@@ -135,6 +140,9 @@ def estimate_over_repeats(values: Sequence[float], *, center: float | None = Non
         The quantity is positive by nature (λ_min and the condition number of a PSD matrix, ...): the rule is
         applied to its logarithm, with the model error as the relative scale :math:`\log(1 + B/c)`, so the band
         stays positive (the upper end is still :math:`\ge c + B`) instead of reaching below 0 when B is large.
+    include : sequence of float
+        Values the band must contain (other valid estimates the data do not rule out, module docstring);
+        non-finite ones are ignored.
 
     Returns
     -------
@@ -142,8 +150,16 @@ def estimate_over_repeats(values: Sequence[float], *, center: float | None = Non
         With ``spread = None`` when fewer than two values are finite (one value has no between-repeat spread;
         the band then comes from ``bias`` alone, or is None when ``bias`` is 0).
     """
-    if positive:
-        return _positive_band(values, center, bias, level)
+    band = _positive_band(values, center, bias, level) if positive else _band(values, center, bias, level)
+    extra = [float(v) for v in include if v is not None and math.isfinite(float(v))]
+    if not extra or band.value is None or not math.isfinite(band.value):
+        return band
+    low = min([band.value if band.low is None else band.low] + extra)
+    high = max([band.value if band.high is None else band.high] + extra)
+    return Band(band.value, low, high, band.spread, band.bias)
+
+
+def _band(values: Sequence[float], center: float | None, bias: float, level: float) -> Band:
     v = np.array([math.nan if x is None else float(x) for x in values], dtype=float)
     finite = v[np.isfinite(v)]
     if center is None:
@@ -168,10 +184,9 @@ def _positive_band(values: Sequence[float], center: float | None, bias: float, l
     if center is None or not (math.isfinite(center) and center > 0) or any(v <= 0 for v in vals
                                                                           if math.isfinite(v)):
         # not a positive quantity after all (a repeat at or below 0): the additive rule
-        return estimate_over_repeats(values, center=center, bias=bias, level=level)
-    log_band = estimate_over_repeats([math.log(v) if math.isfinite(v) else math.nan for v in vals],
-                                     center=math.log(center), bias=math.log1p(abs(float(bias)) / center),
-                                     level=level)
+        return _band(values, center, bias, level)
+    log_band = _band([math.log(v) if math.isfinite(v) else math.nan for v in vals],
+                     math.log(center), math.log1p(abs(float(bias)) / center), level)
     if log_band.low is None:
         return Band(center, None, None, None, float(bias))
     spread = None if log_band.spread is None else tuple(math.exp(v) for v in log_band.spread)

@@ -143,7 +143,8 @@ class ModelCheck:
         the data do not pin the prediction down at this factor (and ran the numeric route instead), that
         parametric decompression of the central repeat's eigenvalues (``law``; ``eigenvalues`` = those of the
         sampled submatrix). Two valid free decompressions of the same data that disagree measure what the data
-        cannot resolve (e.g. a gap closed in the submatrix); empty otherwise.
+        cannot resolve (e.g. a gap closed in the submatrix): the functionals' bands (:mod:`freecalc.functionals`)
+        add the difference in quadrature and stretch to contain the alternative's value; empty otherwise.
     """
 
     passed: bool | None

@@ -77,6 +77,23 @@ def test_positive_quantities_get_positive_bands():
         estimate_over_repeats([0.0, 1.0, 2.0], center=1.0, bias=0.5)
 
 
+def test_unresolved_alternatives_lie_inside_the_band() -> None:
+    # tr A⁻¹ of the two-bulk spectrum (coverage study, factor 6): the numeric route says 3436 with a model-error
+    # scale of 2340, the parametric route the data do not rule out says 1851. On the log scale the quadrature
+    # term alone reaches down to 3436/(1 + 2340/3436) = 2043 only; the band must contain 1851 itself.
+    reps = [3395.0, 3413.0, 3396.0, 3436.0, 3366.0]
+    base = estimate_over_repeats(reps, center=3436.0, bias=2340.0, positive=True)
+    band = estimate_over_repeats(reps, center=3436.0, bias=2340.0, positive=True, include=[1851.0, math.nan])
+    assert base.low == pytest.approx(3436.0 / (1.0 + 2340.0 / 3436.0), rel=0.01) and base.low > 1851.0
+    assert band.low == 1851.0 and band.high == base.high and band.value == base.value
+    # a value already inside the band changes nothing; one above stretches the upper end
+    assert estimate_over_repeats(reps, center=3436.0, include=[3400.0]) == estimate_over_repeats(reps, center=3436.0)
+    assert estimate_over_repeats(reps, center=3436.0, include=[5000.0]).high == 5000.0
+    # a single value without a model error has no band of its own; an alternative gives it one
+    single = estimate_over_repeats([2.0], center=2.0, include=[3.0])
+    assert (single.low, single.high) == (2.0, 3.0)
+
+
 @pytest.mark.parametrize("law", [fc.MarchenkoPastur(0.3), fc.MarchenkoPastur(2.0), fc.Semicircle(2.0)],
                          ids=["mp-soft-edges", "mp-atom-at-0", "semicircle"])
 def test_tabulated_quantiles_match_the_closed_form_ppf(law) -> None:
