@@ -18,6 +18,13 @@ axis): no special function is evaluated off the principal sheet.
 * Inverse HTMP, :math:`m_I(w) = -1/w - m(1/w)/w^2`: with :math:`s = 1/w` and :math:`m_X = -w^2 m_I - w`,
   :math:`m_I' = s^2 + 2s^3 m_X + s^4 m'(s)` (``m'`` from the HTMP Riccati equation at :math:`(s, m_X)`).
 
+* HTMP in the variables :math:`s = \log w`, :math:`q = 1/m` (``KIND_HTMP_LOG``): the Riccati equation becomes
+  :math:`dq/ds = B e^s - (A - b e^s)\,q + b\,q^2` and the characteristic map :math:`z = e^s - (f-1)\,q`, both
+  entire in :math:`(s, q)`. The branch point :math:`w = 0` of m (:math:`m \sim w^{A}` for :math:`A < 0`,
+  :math:`\sim -b\log w` for :math:`A = 0`) is sent to :math:`\Re s = -\infty`, where :math:`q \to 0`: paths that
+  wind around it (once per :math:`2\pi` of :math:`\Im s`) are integrated without a singular point on the way, and
+  the sheet reached is read off :math:`\Im s`.
+
 The integrator is the Dormand–Prince 5(4) pair with step control on the local error (relative tolerance ``rtol``
 on the complex state). At every accepted step with :math:`\Im z > 0` the kernel checks :math:`\Im m > 0` (a
 probability law's Stieltjes transform has no other values there): a violation is reported, never hidden.
@@ -28,14 +35,18 @@ Ameli, van der Heide, Hodgkinson, Mahoney, arXiv:2506.11994 (2025).
 """
 from __future__ import annotations
 
+import cmath
+
 import numpy as np
 from numba import njit
 
-__all__ = ["KIND_HTMP", "KIND_INVERSE", "OK", "NEGATIVE", "NO_CONVERGENCE", "riccati_slope", "riccati_slopes",
-           "characteristic_solve"]
+__all__ = ["KIND_HTMP", "KIND_INVERSE", "KIND_HTMP_LOG", "OK", "NEGATIVE", "NO_CONVERGENCE", "riccati_slope",
+           "riccati_slopes", "characteristic_solve"]
 
 KIND_HTMP = 0     #: source law HTMP(γ, κ)
 KIND_INVERSE = 1  #: source law of 1/X, X ~ HTMP(γ, κ)
+#: HTMP(γ, κ) in the variables (s, q) = (log w, 1/m(w)) (state and results of the kernel are s and q)
+KIND_HTMP_LOG = 2
 
 #: status codes returned per point by :func:`characteristic_solve`
 OK = 0
@@ -68,7 +79,7 @@ def riccati_slope(kind: int, A: float, B: float, b: float, w: complex, m: comple
     Parameters
     ----------
     kind : int
-        KIND_HTMP or KIND_INVERSE.
+        KIND_INVERSE, or KIND_HTMP (also for KIND_HTMP_LOG: w and m are then still the natural variables).
     A, B, b : float
         HTMP constants.
     w, m : complex
@@ -78,7 +89,7 @@ def riccati_slope(kind: int, A: float, B: float, b: float, w: complex, m: comple
     -------
     complex
     """
-    if kind == KIND_HTMP:
+    if kind != KIND_INVERSE:
         return _htmp_slope(A, B, b, w, m)
     s = 1.0 / w
     mx = -w * w * m - w
@@ -87,6 +98,11 @@ def riccati_slope(kind: int, A: float, B: float, b: float, w: complex, m: comple
 
 @njit(cache=True)
 def _rhs(kind: int, A: float, B: float, b: float, f: float, dz: complex, w: complex, m: complex):
+    if kind == KIND_HTMP_LOG:  # state (s, q) = (log w, 1/m): dq/ds = B e^s − (A − b e^s) q + b q², z = e^s − (f−1) q
+        e = cmath.exp(w)
+        dqds = B * e - (A - b * e) * m + b * m * m
+        dsdz = 1.0 / (e - (f - 1.0) * dqds)
+        return dsdz * dz, dqds * dsdz * dz
     mp = riccati_slope(kind, A, B, b, w, m)
     dwdz = 1.0 / (1.0 + (f - 1.0) * mp / (m * m))
     return dwdz * dz, mp * dwdz * dz
@@ -103,6 +119,11 @@ def _path(kind: int, A: float, B: float, b: float, f: float, w0: complex, m0: co
     status = OK
     while s < 1.0:
         if steps >= _MAX_STEPS or h < 1e-14:
+            # a real target within ~1e-9 of the path's length from a square-root branch point (a support edge
+            # refined by bisection) stalls the step size just before the end: the rest of the path changes the
+            # state by O(1e-4.5) of the edge's own scale, where the density is of that size itself
+            if steps < _MAX_STEPS and 1.0 - s < 1e-9 and z1.imag == 0.0:
+                return w, m, status, steps
             return w, m, NO_CONVERGENCE, steps
         if s + h > 1.0:
             h = 1.0 - s
@@ -124,8 +145,9 @@ def _path(kind: int, A: float, B: float, b: float, f: float, w0: complex, m0: co
         # w is controlled relative to the path's length as well: next to the lower edge of the law w → 0 (a
         # singular point of the Riccati equation), where a purely relative control would demand steps below
         # rounding
-        err = max(abs(ew) / (rtol * (abs(wn) + abs(w) + 1e-3 * abs(dz)) + 1e-300),
-                  abs(em) / (rtol * (abs(mn) + abs(m)) + 1e-300))
+        # (in the log variable s = log w the first component is controlled in absolute terms, as a phase)
+        wscale = 2.0 + abs(wn) if kind == KIND_HTMP_LOG else abs(wn) + abs(w) + 1e-3 * abs(dz)
+        err = max(abs(ew) / (rtol * wscale + 1e-300), abs(em) / (rtol * (abs(mn) + abs(m)) + 1e-300))
         steps += 1
         if not (err <= 1.0) or not (np.isfinite(wn.real) and np.isfinite(mn.real)):
             h *= 0.25 if not (err < 1e30) else 0.1
@@ -134,8 +156,11 @@ def _path(kind: int, A: float, B: float, b: float, f: float, w0: complex, m0: co
         w, m = wn, mn
         zi = z0.imag + s * dz.imag
         # Im m_f > 0 wherever Im z > 0; allow rounding relative to |m| near the real axis
-        if zi > 0.0 and m.imag <= -1e-9 * abs(m):
-            status = NEGATIVE
+        if zi > 0.0:
+            # in the log variable the state holds q = 1/m: Im m ≤ 0 ⇔ Im q ≥ 0
+            bad = m.imag >= 1e-9 * abs(m) if kind == KIND_HTMP_LOG else m.imag <= -1e-9 * abs(m)
+            if bad:
+                status = NEGATIVE
         h *= min(4.0, 0.9 * err ** -0.2) if err > 0 else 4.0
     return w, m, status, steps
 
@@ -148,7 +173,8 @@ def characteristic_solve(kind: int, A: float, B: float, b: float, f: float, w0: 
     Parameters
     ----------
     kind : int
-        KIND_HTMP or KIND_INVERSE.
+        KIND_HTMP, KIND_INVERSE or KIND_HTMP_LOG (then ``w0`` holds s0 = log w0 and ``m0`` holds q0 = 1/m0, and so
+        do the results).
     A, B, b : float
         HTMP constants (``freecalc.kernels.htmp.htmp_params``).
     f : float

@@ -17,10 +17,26 @@ reaches :math:`z(0^-) = -(f-1)/E[X^{-1}]`, so the decompressed law lives on
 without a gap is not the compression of a positive semi-definite matrix's law. Hence with the default floor 0
 (the source lies in :math:`[0, \infty)`) ``decompress`` raises a ``DecompressionError``; pass ``floor=-math.inf``
 for the decompressed law itself. For HTMP :math:`E[X^{-1}] = b/A` needs :math:`A = \kappa(1-\gamma)/(2\gamma) - 1
-> 0`; for :math:`A \le 0` (:math:`\kappa \le 2\gamma/(1-\gamma)`) the map sends :math:`w \to 0` to
-:math:`z \to 0` only logarithmically slowly (A = 0) or through the power singularity :math:`w^A`, the solver's
-paths wind around the branch point and disagree, and the rule refuses (``NotImplementedError`` naming κ and the
-range). For the inverse law :math:`E[\Lambda^{-1}] = E[X] = 1`: edge :math:`-(f-1)`.
+> 0`. For the inverse law :math:`E[\Lambda^{-1}] = E[X] = 1`: edge :math:`-(f-1)`.
+
+Infinite :math:`E[X^{-1}]` (HTMP with :math:`A \le 0`, i.e. :math:`\kappa \le 2\gamma/(1-\gamma)`). Now
+:math:`m(w) \to +\infty` as :math:`w \to 0^-` (:math:`m \sim w^{A}`, or :math:`-b\log w` at A = 0), so
+:math:`z(w) \to 0^-` and :math:`m_f(z) = (f-1)/(f(w - z)) \sim -(f-1)/(fz)`: whenever the decompression is a law,
+it has the **atom** :math:`(f-1)/f` at 0 (rank :math:`n` in dimension :math:`fn`, as Marchenko–Pastur with ratio
+1 decompresses to ratio f) and its continuous part, of mass :math:`1/f`, lies in :math:`(0, \infty)`. The
+characteristics of points next to 0 wind around the branch point :math:`w = 0` of m (once per :math:`2\pi` of
+:math:`\arg w`, about :math:`1/(2|A|)` times), so they are integrated in :math:`(\log w, 1/m)`, where the equations
+are entire (``KIND_HTMP_LOG`` of :mod:`freecalc.kernels.htmp_decompression`); the branch is the one continued
+from the principal sheet at :math:`z_0` along the segment, and :math:`m_f = (f-1)/(f(w - z))` there. Whether a law
+results depends on A: for :math:`A \le -1/2` the paths end on the second sheet (a gap above 0 at
+:math:`A = -1/2`, e.g. HTMP(0.5, 1) by 4: continuous part from 0.70778; a density diverging at 0 for
+:math:`A < -1/2`), and the results pass every check (mass, first two moments). For :math:`-1/2 < A \le 0` they
+must wind further, and what comes back is not a Stieltjes transform: a negative density, a jump between
+neighbouring paths (a branch point of the inverse map in the upper half plane) or the mass off by 5–12 %
+(HTMP(0.5, 1.5) by 1.1, 1.5, 2; HTMP(0.5, 2) by 1.2 and 4). Independently, the moments of HTMP(0.5, 2) decompressed
+by 2, 3, 4 fail the Stieltjes moment test (a shifted Hankel determinant of order 14, 10, 8 is negative in exact
+rational arithmetic): no law on :math:`[0, \infty)` has HTMP(0.5, 2) as its free compression by 1/f. Such
+requests are refused with a ``DecompressionError`` saying so.
 
 Heavy tail. The inverse law's density :math:`\sim C\lambda^{-\alpha}` keeps its exponent: free convolution powers
 of a regularly varying law have the same tail index with the constant multiplied by the power, so
@@ -67,12 +83,12 @@ _SERIES_TERMS = 40
 
 
 class HeavyTailDecompression(Evaluator):
-    """Evaluator of :math:`m_f` for the decompression of ``source`` (HTMP or InverseHTMP) by ``factor``.
+    r"""Evaluator of :math:`m_f` for the decompression of ``source`` (HTMP or InverseHTMP) by ``factor``.
 
     Parameters
     ----------
     source : HTMP or InverseHTMP
-        Numeric parameters; HTMP needs :math:`A > 0`.
+        Numeric parameters (HTMP with :math:`A \le 0` runs in the log variable and has the atom (f − 1)/f at 0).
     factor : float
         f > 1.
     """
@@ -82,8 +98,14 @@ class HeavyTailDecompression(Evaluator):
         self.factor = float(factor)
         self.kind = KD.KIND_INVERSE if isinstance(source, InverseHTMP) else KD.KIND_HTMP
         self.A, self.B, self.b = KH.htmp_params(source.gamma, source.kappa)
-        self._inv_mean = source.inverse_moment(1) if self.kind == KD.KIND_HTMP else 1.0  # m(0⁻) = E[1/X]
-        self.lower_edge = -(self.factor - 1.0) / self._inv_mean
+        # E[1/X] = ∞ (HTMP with A ≤ 0): the characteristics run in (log w, 1/m), the law has the atom (f − 1)/f at 0
+        self.log_route = self.kind == KD.KIND_HTMP and not self.A > 0
+        if self.log_route:
+            self._inv_mean = math.inf
+            self.lower_edge = 0.0
+        else:
+            self._inv_mean = source.inverse_moment(1) if self.kind == KD.KIND_HTMP else 1.0  # m(0⁻) = E[1/X]
+            self.lower_edge = -(self.factor - 1.0) / self._inv_mean
         if self.kind == KD.KIND_HTMP:  # R_f(w) = R(fw): the variance is multiplied by f
             self._scale = math.sqrt(self.factor * (source.moment(2) - 1.0))
         else:  # the variance may be infinite (tail exponent ≤ 3) or dominated by the tail: the bulk's width
@@ -124,6 +146,10 @@ class HeavyTailDecompression(Evaluator):
         scaled = [float(c) * self.factor ** j for j, c in enumerate(kap)]
         return float(T.moments_from_free_cumulants(scaled)[int(k) - 1])
 
+    def atoms(self) -> tuple[tuple[float, float], ...]:
+        r"""The atom :math:`(f-1)/f` at 0 when :math:`E[X^{-1}] = \infty` (none otherwise)."""
+        return ((0.0, (self.factor - 1.0) / self.factor),) if self.log_route else ()
+
     def describe(self) -> str:
         return f"decompress({self.source!r}, factor={self.factor:g})"
 
@@ -155,15 +181,31 @@ class HeavyTailDecompression(Evaluator):
         w, m = w0.copy(), m0.copy()
         status = np.where(newton_ok, KD.OK, KD.NO_CONVERGENCE)
         steps = np.zeros(za.size, dtype=np.int64)
-        if todo.size:
+        if todo.size and self.log_route:
+            # principal sheet at the start: Im w0 > 0, so Im log w0 ∈ (0, π); the sheet reached at the end is
+            # the one the path's continuous Im log w says (no branch is chosen anywhere else)
+            st_, qt, stt, nt = KD.characteristic_solve(KD.KIND_HTMP_LOG, self.A, self.B, self.b, f,
+                                                        np.log(w0[todo]), 1.0 / m0[todo], z0[todo], za[todo],
+                                                        RTOL)
+            with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+                wt = np.exp(st_)
+                # m(w) = (f − 1)/(w − z) is the same number as 1/q, but next to the atom (|w| ≪ |z|) it carries
+                # only the absolute error of w (tiny there), where 1/q carries a relative error of the pole
+                # −(f − 1)/z (~1e-8 after the long winding path, far above the density of the gap next to 0)
+                near = np.abs(wt) < (f - 1.0) * np.abs(qt)
+                mt = np.where(near, (f - 1.0) / (wt - za[todo]), 1.0 / qt)
+                w[todo], m[todo], steps[todo] = wt, mt, nt
+            status[todo] = np.where(newton_ok[todo], stt, KD.NO_CONVERGENCE)
+        elif todo.size:
             wt, mt, st, nt = KD.characteristic_solve(self.kind, self.A, self.B, self.b, f, w0[todo], m0[todo],
                                                       z0[todo], za[todo], RTOL)
             w[todo], m[todo], steps[todo] = wt, mt, nt
             status[todo] = np.where(newton_ok[todo], st, KD.NO_CONVERGENCE)
-        # exactly at the lower edge the preimage is w = 0, where the Riccati equation is singular: m_f there is
-        # the limit m(0⁻)/f = E[X⁻¹]/f (real: the density vanishes at the edge)
-        edge = (za.imag == 0) & (np.abs(za.real - self.lower_edge) <= 1e-13 * max(1.0, abs(self.lower_edge)))
-        w[edge], m[edge], status[edge] = 0.0, self._inv_mean, KD.OK
+        if not self.log_route:
+            # exactly at the lower edge the preimage is w = 0, where the Riccati equation is singular: m_f there
+            # is the limit m(0⁻)/f = E[X⁻¹]/f (real: the density vanishes at the edge)
+            edge = (za.imag == 0) & (np.abs(za.real - self.lower_edge) <= 1e-13 * max(1.0, abs(self.lower_edge)))
+            w[edge], m[edge], status[edge] = 0.0, self._inv_mean, KD.OK
         ok = status == KD.OK
         residual = np.where(ok, 0.0, np.inf)  # no fixed-point residual: the path either converged or not
         return Solution(za, m / f, w, ok, steps, residual), status
@@ -219,7 +261,7 @@ class HeavyTailDecompression(Evaluator):
         """
         sol, status = self.solve_with_status(np.asarray(x, dtype=float) + 0j)
         m = sol.m * self.factor
-        mp = KD.riccati_slopes(self.kind, self.A, self.B, self.b, sol.omega, m)
+        mp = KD.riccati_slopes(self.kind, self.A, self.B, self.b, sol.omega, m)  # natural variables for both kinds
         return np.abs(1.0 + (self.factor - 1.0) * mp / (m * m)), status == KD.OK
 
     def interior_branch_points(self, lo: float, hi: float, grid: int = 1024) -> list[float]:
@@ -301,6 +343,12 @@ class HeavyTailDecompressedLaw(NumericLaw):
                 cuts = [c for c in self.evaluator.interior_branch_points(a, hi) if a < c < b]
                 ends = [a, *cuts, b]
                 pieces.extend(zip(ends[:-1], ends[1:]))
+            ev = self.evaluator
+            if ev.log_route and ev.A < -0.5 and pieces and 0.0 < pieces[0][0] < 1e-3 * ev.scale:
+                # for A < −1/2 the density of the continuous part is ~ x^{1/|A| − 2} at 0 (preimages on the second
+                # sheet at arg(−w) = −π/|A|): the support starts at 0 itself, below where the scan's threshold
+                # (Im m > 1e-10 |m| against the atom's pole) sees it; the quadrature's end clustering takes the power
+                pieces[0] = (0.0, pieces[0][1])
             cache = tuple((float(a), float(b)) for a, b in pieces)
             self.__dict__["_split_support"] = cache
             self.__dict__["_cuts"] = np.array([b for (_, b), (a, _) in zip(cache[:-1], cache[1:]) if a == b])
@@ -341,16 +389,7 @@ def _check_source(law: HTMP | InverseHTMP, factor: Any) -> float:
     if law.is_symbolic or (is_sympy(factor) and not factor.is_number):
         raise TypeError(f"the exact decompression of {type(law).__name__} is numeric: it needs numeric parameters "
                         f"and a numeric factor, got {law!r} and factor={factor}")
-    f = float(factor)
-    if isinstance(law, HTMP):
-        A = law.A
-        if not A > 0:
-            raise NotImplementedError(
-                f"decompression of {law!r}: implemented for kappa > 2*gamma/(1-gamma) = "
-                f"{2 * law.gamma / (1 - law.gamma):.6g} (A = kappa(1-gamma)/(2 gamma) - 1 > 0, finite E[1/X]); "
-                f"got kappa={law.kappa:g} (A = {A:.6g}). For A <= 0 the characteristics reach the branch point 0 "
-                f"of the Stieltjes transform and their continuations disagree")
-    return f
+    return float(factor)
 
 
 #: Real points of the window at which a new result is probed for Im m_f > 0 along the paths (validity check).
@@ -362,8 +401,57 @@ _MASS_REFUSE = 1e-3
 _MASS_WARN = 1e-8
 
 
+def _no_law_note(ev: HeavyTailDecompression, f: float) -> str:
+    """Why a refusal of the log route is expected (the measured existence range), for the error messages."""
+    if not ev.log_route:
+        return "; use a smaller factor"
+    return (f". For A = {ev.A:.4g} <= 0 a PSD decompression carries the atom (f-1)/f at 0; it was found to exist for "
+            f"A <= -1/2 (kappa <= gamma/(1-gamma)) and to fail for -1/2 < A <= 0 (for HTMP(0.5, 2) by 4 the moments "
+            f"fail the Stieltjes positivity test: no law on [0, inf) has this one as its free compression by "
+            f"1/{f:g})")
+
+
+def _certify_paths(ev: HeavyTailDecompression, law: HTMP | InverseHTMP, f: float) -> None:
+    r"""Probe :math:`m_f` on the real axis and on the line :math:`\Im z = y = 0.05\,`scale above it (the paths there
+    pass closest to the singular point w = 0): every path converged, :math:`\Im m_f \ge 0`, and along the line
+    the Lipschitz bound :math:`|m_f(z_1) - m_f(z_2)| \le |z_1 - z_2|/y^2` that every Stieltjes transform of a
+    probability law obeys (:math:`|m'(z)| \le 1/(\Im z)^2`) holds between neighbours: a jump between two probes
+    means that their paths passed a branch point on different sides (not one analytic function).
+
+    Raises
+    ------
+    DecompressionError
+        Any of the three fails.
+    """
+    lo, hi = ev.window()
+    real = np.linspace(lo, hi, _PROBE_POINTS)[1:]
+    if ev.log_route:  # next to the atom at 0 the paths wind around w = 0: probe there on a log scale too
+        real = np.concatenate([ev.scale * np.logspace(-6.0, -1.0, _PROBE_POINTS // 4), real])
+    y = 0.05 * ev.scale
+    probe = np.concatenate([real + 0j, real + 1j * y])
+    sol, status = ev.solve_with_status(probe)
+    # a negative density on the real axis is the same failure (Im m_f(x + i0) < 0 beyond rounding)
+    negative = (status == KD.NEGATIVE) | (sol.converged & (sol.m.imag < -1e-9 * np.abs(sol.m)))
+    line = sol.m[real.size:]
+    jumps = np.abs(np.diff(line)) > np.diff(real) / y ** 2 * (1.0 + 1e-6) + 1e-12
+    problem = ""
+    if np.any(negative):
+        problem = ("Im m_f < 0 (a negative density) at or above z = "
+                   + ", ".join(f"{z:.4g}" for z in probe[negative][:4]))
+    elif not np.all(sol.converged):
+        problem = "the characteristics did not converge at z = " + ", ".join(f"{z:.4g}" for z in
+                                                                           probe[~sol.converged][:4])
+    elif np.any(jumps):
+        i = int(np.flatnonzero(jumps)[0])
+        problem = (f"m_f jumps between z = {real[i] + 1j * y:.4g} and {real[i + 1] + 1j * y:.4g} by more than a "
+                   f"Stieltjes transform can (|dm/dz| <= 1/(Im z)^2)")
+    if problem:
+        raise DecompressionError(f"the decompression of {law!r} by factor {f:g} is not a probability law that "
+                                 f"can be certified: {problem}{_no_law_note(ev, f)}", math.nan)
+
+
 def decompress_heavy_tail(law: HTMP | InverseHTMP, factor: Any) -> HeavyTailDecompressedLaw:
-    r"""Free decompression of HTMP(γ, κ) (κ > 2γ/(1−γ)) or of InverseHTMP(γ, κ) by ``factor``.
+    r"""Free decompression of HTMP(γ, κ) or of InverseHTMP(γ, κ) by ``factor``.
 
     Parameters
     ----------
@@ -375,19 +463,19 @@ def decompress_heavy_tail(law: HTMP | InverseHTMP, factor: Any) -> HeavyTailDeco
     Returns
     -------
     HeavyTailDecompressedLaw
-        The law with :math:`R_f(w) = R(fw)`, support :math:`[-(f-1)/E[X^{-1}], \infty)`, evaluated through
-        :class:`HeavyTailDecompression`; the size is left to the caller.
+        The law with :math:`R_f(w) = R(fw)`, support :math:`[-(f-1)/E[X^{-1}], \infty)` when
+        :math:`E[X^{-1}] < \infty`, else the atom :math:`(f-1)/f` at 0 and a continuous part on
+        :math:`(0, \infty)`; evaluated through :class:`HeavyTailDecompression`; the size is left to the caller.
 
     Raises
     ------
     TypeError
         Symbolic parameters or factor.
-    NotImplementedError
-        HTMP with κ ≤ 2γ/(1−γ) (A ≤ 0): the message names κ and the range.
     DecompressionError
-        :math:`\Im m_f \le 0` met in the upper half plane while probing the result (not a probability law), the
-        characteristics did not converge there or in the support scan, or the density's mass differs from 1 by
-        more than 1e-3.
+        :math:`\Im m_f < 0` met while probing the result, a jump of :math:`m_f` along the probe line larger than a
+        Stieltjes transform allows (not a probability law: e.g. HTMP with :math:`-1/2 < A \le 0`), the
+        characteristics did not converge there or in the support scan, or the density's mass (with the atom) or,
+        for HTMP, its first two moments differ from the exact ones by more than 1e-3 (relative).
 
     Warns
     -----
@@ -402,33 +490,33 @@ def decompress_heavy_tail(law: HTMP | InverseHTMP, factor: Any) -> HeavyTailDeco
     if f == 1.0:
         return law
     ev = HeavyTailDecompression(law, f)
-    lo, hi = ev.window()
-    # probe on the real axis and on a line just above it (the paths there pass closest to the singular point w = 0)
-    probe = np.linspace(lo, hi, _PROBE_POINTS)[1:]
-    probe = np.concatenate([probe + 0j, probe + 0.05j * ev.scale])
-    sol, status = ev.solve_with_status(probe)
-    negative = status == KD.NEGATIVE
-    if np.any(negative) or not np.all(sol.converged):
-        bad = probe[negative] if np.any(negative) else probe[~sol.converged]
-        what = ("Im m_f <= 0 in the upper half plane above" if np.any(negative)
-                else "the characteristics did not converge at")
-        raise DecompressionError(f"the decompression of {law!r} by factor {f:g} is not a probability law that "
-                                 f"can be certified: {what} z = {', '.join(f'{z:.4g}' for z in bad[:4])}",
-                                 math.nan)
+    _certify_paths(ev, law, f)
     out = HeavyTailDecompressedLaw(ev)
     with warnings.catch_warnings(record=True) as caught:  # the support scan and the quadrature, computed once here
         warnings.simplefilter("always", ConvergenceWarning)
-        mass = float(np.sum(out.continuous_rule()[1]))
+        x, wts = out.continuous_rule()
     failed = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     if failed:
         raise DecompressionError(f"the decompression of {law!r} by factor {f:g} cannot be certified: "
-                                 f"{failed[0].message}", math.nan)
+                                 f"{failed[0].message}{_no_law_note(ev, f)}", math.nan)
     for w in caught:  # anything else is passed on unchanged
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    mass = float(np.sum(wts)) + sum(p for _, p in ev.atoms())
     if abs(mass - 1.0) > _MASS_REFUSE:
         raise DecompressionError(f"the decompression of {law!r} by factor {f:g} cannot be certified: its density "
                                  f"integrates to {mass:.6g}, not 1 (the characteristics pass the singular point "
-                                 f"w = 0 of the source's transform too closely); use a smaller factor", math.nan)
+                                 f"w = 0 of the source's transform too closely){_no_law_note(ev, f)}", math.nan)
+    if ev.kind == KD.KIND_HTMP:
+        # exponential tail: the quadrature's first two moments must be the exact ones (free cumulants κ_j f^{j−1});
+        # a transform continued onto a wrong sheet somewhere (a branch point in the upper half plane between two
+        # probe paths) integrates to other moments
+        for k in (1, 2):
+            exact = ev.moment(k)
+            quad = float(np.sum(wts * x ** k))  # the atom, if any, sits at 0
+            if abs(quad - exact) > _MASS_REFUSE * exact:
+                raise DecompressionError(
+                    f"the decompression of {law!r} by factor {f:g} cannot be certified: its density's moment "
+                    f"{k} is {quad:.8g}, the exact one {exact:.8g}{_no_law_note(ev, f)}", math.nan)
     if abs(mass - 1.0) > _MASS_WARN:
         warnings.warn(f"the decompression of {law!r} by factor {f:g}: its density integrates to {mass:.12g}, so "
                       f"cdf, quantiles and moments by quadrature carry errors of about {abs(mass - 1):.2g} (a sharp "
