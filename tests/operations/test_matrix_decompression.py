@@ -180,3 +180,47 @@ def test_target_factor_bootstrap_widens_the_bands(rotated_mp) -> None:
     full, before = fc.logdet(law), fc.logdet(bare)
     assert full.bias >= before.bias and full.high - full.low >= before.high - before.low
     assert full.low <= float(np.sum(np.log(lam))) <= full.high
+
+
+@pytest.fixture(scope="module")
+def two_bulks() -> tuple[np.ndarray, np.ndarray]:
+    # the coverage study's spectrum with a gap: 70 % in [0.5, 1.5], 30 % in [5, 7]; at factor 6 the gap has closed
+    # in the submatrix and the automatic choice rejects the parametric prediction for its spread
+    n = 1200
+    k = int(0.7 * n)
+    semi = fc.Semicircle(1.0)
+    lam = np.concatenate([1.0 + 0.5 * np.asarray(semi.ppf((np.arange(k) + 0.5) / k)),
+                          6.0 + np.asarray(semi.ppf((np.arange(n - k) + 0.5) / (n - k)))])
+    return _rotated(lam, 2), lam
+
+
+@pytest.mark.slow
+def test_unresolved_gap_widens_the_bands_to_the_other_route(two_bulks) -> None:
+    A, lam = two_bulks
+    law = _quiet(A, 200, repeats=2, rng=3)
+    mc = law.decompression_report.model_check
+    assert law.decompression_report.route is Route.NUMERIC and len(mc.alternative) == 1
+    alt = mc.alternative[0].law
+    truths = {"lambda_max": lam.max(), "trace_inverse": float(np.sum(1.0 / lam)),
+              "condition_number": lam.max() / lam.min()}
+    for key, truth in truths.items():
+        est, other = getattr(fc, key)(law), float(getattr(fc, key)(alt))
+        # the two routes disagree by far more than the repeats scatter: the band spans both predictions
+        assert est.low <= min(other, float(est)) and est.high >= max(other, float(est)), key
+        assert est.low <= truth <= est.high, (key, est, truth)
+
+
+@pytest.mark.slow
+def test_example_covariance_logdet_at_factor_5() -> None:
+    # fc.example_matrix's heavy-tailed covariance, 300 → 1500. The numeric route's logdet is biased low by the left
+    # tail it extrapolates (seeds 1–4: −5.5, −6.2, −2.2, −8.5 %); the 3 % target is beyond what 300 eigenvalues
+    # resolve here (benchmarks/results/decompression_coverage.md: a law 6.5 % off in logdet has compressions
+    # indistinguishable from the truth's), so the tolerance is the measured range with a margin on both sides,
+    # and the band must contain the truth.
+    A = fc.example_matrix("covariance", 1500, rng=0)
+    truth = float(np.sum(np.log(np.linalg.eigvalsh(A))))
+    law = _quiet(A, 300, repeats=3, rng=1)
+    est = fc.logdet(law)
+    assert law.decompression_report.model_check.passed
+    assert -0.10 <= (float(est) - truth) / abs(truth) <= 0.03
+    assert est.low <= truth <= est.high
