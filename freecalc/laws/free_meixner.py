@@ -283,7 +283,10 @@ class FreeMeixner(QuadraticLaw):
         a, b, c = self.a, self.b, self.c
         lo, hi = self.support[0]
         m, h = 0.5 * (lo + hi), 0.5 * (hi - lo)
-        theta = np.arccos(np.clip((m - x) / h, -1.0, 1.0))
+        # θ from the distance to the nearer edge (arccos((m − x)/h) loses the digits of x − lo there, where a
+        # pole near the edge makes the cdf steep)
+        d_lo, d_hi = np.clip((x - lo) / (2 * h), 0.0, 1.0), np.clip((hi - x) / (2 * h), 0.0, 1.0)
+        theta = np.where(d_lo <= d_hi, 2 * np.arcsin(np.sqrt(d_lo)), math.pi - 2 * np.arcsin(np.sqrt(d_hi)))
         q2, q1, q0 = 1.0 - c, a * c, b * c * c
         # Q(a ∓ 2√b) = (a ∓ (2 − c)√b)², exactly (expand Q at the edges)
         q_edges = ((a - (2.0 - c) * math.sqrt(b)) ** 2, (a + (2.0 - c) * math.sqrt(b)) ** 2)

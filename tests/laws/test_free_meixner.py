@@ -223,3 +223,47 @@ def test_closed_form_cdf_matches_quadrature(a, b, c):
     x = np.linspace(lo - 0.5, hi + 0.5, 801)
     # graded Gauss-Legendre cdf is accurate to ~1e-13; measured max difference 7e-14 over 300 random laws
     assert np.max(np.abs(law.cdf(x) - Law._cdf(law, x))) < 1e-11
+
+
+def _cdf_mp(a: float, b: float, c: float, x: float) -> float:
+    """∫ρ from the lower edge to x at 40 digits: θ-substitution x = a − 2√b cos θ, ρ dx = c h² sin²θ/(2π Q) dθ,
+    split geometrically towards θ = 0 (a zero of Q just below the edge makes the integrand a spike there)."""
+    import mpmath as mp
+
+    with mp.workdps(40):
+        a_, b_, c_ = mp.mpf(a), mp.mpf(b), mp.mpf(c)
+        h = 2 * mp.sqrt(b_)
+        th = mp.acos(min(max((a_ - mp.mpf(x)) / h, -1), 1))
+
+        def f(t):
+            y = a_ - h * mp.cos(t)
+            q = (1 - c_) * y * y + a_ * c_ * y + b_ * c_ * c_
+            return c_ * h * h * mp.sin(t) ** 2 / (2 * mp.pi * q)
+
+        pts = [mp.mpf(0)] + [th * mp.mpf(10) ** (-k) for k in range(12, 0, -1)] + [th]
+        return float(mp.quad(f, pts))
+
+
+@pytest.mark.parametrize("a, b, c", [
+    (0.99999, 0.99999, 0.99999),   # a zero of Q 2.5e-11 below the lower edge: the raw cdf reached 1 + 5.6e-9
+    (-0.99999, 0.99999, 0.99999),  # its mirror image above the upper edge
+    (0.99999, 1.0, 1.00001),       # c > 1 next to the atom threshold (the closed form was 2e-7 off near the edge)
+    (0.5, 1.0, 1 - 1e-10),         # c → 1: a zero of Q at −5e9 (the textbook root formula cancels)
+    (0.0, 1.0, 1 - 1e-8),          # a complex pair of zeros at ±1e4 i
+])
+def test_cdf_with_a_zero_of_q_near_an_edge_or_far_away(a, b, c):
+    from freecalc.testing.invariants import check_cdf_ppf
+
+    law = fc.FreeMeixner(a, b, c)
+    check_cdf_ppf(law, np.random.default_rng(680))  # the reproducer of the bug (raw cdf in [0, 1], monotone)
+    lo, hi = law.support[0]
+    x = lo + (hi - lo) * np.array([1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 0.3, 0.7, 0.99, 1 - 1e-8])
+    ref = np.array([_cdf_mp(a, b, c, v) for v in x])
+    # 1e-10: near a pole at the edge the cdf grows like √(x − lo), and the float edge lo is ~1e-16 off the exact
+    # a − 2√b, which moves F by up to ~2e-11 at x − lo = 4e-12 (the closed form itself is good to ~1e-15)
+    assert np.max(np.abs(law._cdf(x) - ref)) < 1e-10
+    fine = np.concatenate([lo + (hi - lo) * np.logspace(-15, 0, 2000), np.linspace(lo, hi, 2001)])
+    fine.sort()
+    raw = law._cdf(fine)
+    assert raw.max() <= 1.0 and raw.min() >= 0.0
+    assert np.all(np.diff(raw) >= -1e-15), "cdf decreases"
