@@ -252,8 +252,9 @@ class AlgebraicLaw(Law):
                 good = okc & np.isfinite(full)
                 out[bad[good]] = full[good]
                 ok[bad[good]] = True
-        handle_failures(SolverStatus.from_flags(ok), f"Stieltjes branch continuation of {self!r}",
-                        points=xr + 1j * yi, stacklevel=5)
+        if not np.all(ok):  # the message names the law: printed only when there is something to report
+            handle_failures(SolverStatus.from_flags(ok), f"Stieltjes branch continuation of {self!r}",
+                            points=xr + 1j * yi, stacklevel=5)
         return out
 
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
@@ -386,8 +387,9 @@ class AlgebraicLaw(Law):
             rel = new
             if np.all(conv):
                 break
-        handle_failures(SolverStatus(conv.ravel(), its.ravel(), rel.ravel()),
-                        f"R-transform of {self!r} (Newton inversion of m)", points=w, stacklevel=5)
+        if not np.all(conv):  # the message names the law: printed only when there is something to report
+            handle_failures(SolverStatus(conv.ravel(), its.ravel(), rel.ravel()),
+                            f"R-transform of {self!r} (Newton inversion of m)", points=w, stacklevel=5)
         return zc - 1.0 / w
 
 

@@ -70,6 +70,13 @@ def float_coefficients(P: sp.Expr | sp.Poly) -> np.ndarray:
     ValueError
         If a coefficient is not real.
     """
+    known = None if is_sympy(P, "Poly") else A.integer_terms(P, T.m, T.z)
+    if known is not None:  # an integer curve (remembered terms): exact quotients, rounded once
+        C = np.zeros((max(j for j, _ in known) + 1, max(k for _, k in known) + 1))
+        big = max(abs(c) for c in known.values())
+        for (j, k), c in known.items():
+            C[j, k] = c / big
+        return C
     poly = P if is_sympy(P, "Poly") else sp.Poly(P, T.m, T.z)
     d, e = poly.degree(T.m), poly.degree(T.z)
     C = np.zeros((d + 1, e + 1))
@@ -139,9 +146,9 @@ def branch(n: NumericState, xr: np.ndarray, yi: np.ndarray, checked: bool = True
     return out
 
 
-def _singular_points(P: sp.Expr, poly: sp.Poly) -> tuple[np.ndarray, list[sp.Expr]]:
+def _singular_points(P: sp.Expr) -> tuple[np.ndarray, list[sp.Expr]]:
     """Real zeros of the discriminant and of the leading coefficient (floats), and the exact poles."""
-    disc, lead = A.discriminant_coefficients(poly, T.m, T.z), A.leading_coefficients(poly, T.m, T.z)
+    disc, lead = A.discriminant_coefficients(P, T.m, T.z), A.leading_coefficients(P, T.m, T.z)
     if disc is not None and lead is not None:
         try:
             edges, poles = certified_real_roots(disc), certified_real_roots(lead)
@@ -183,9 +190,8 @@ def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
     ArithmeticError
         If the numeric mass at a pole matches none of the exact candidates.
     """
-    poly = sp.Poly(P, T.m, T.z)
-    C = float_coefficients(poly)
-    points, exact_poles = _singular_points(P, poly)
+    C = float_coefficients(P)
+    points, exact_poles = _singular_points(P)
     fpts = _merge(points)
     bound = max([float(np.max(np.abs(fpts))) if fpts.size else 0.0, 1e-300])
     try:

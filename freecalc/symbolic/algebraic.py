@@ -27,6 +27,7 @@ The tools live in three modules with one job each, re-exported here (the public 
 """
 from freecalc.symbolic.algebraic_curve import (AlgebraicError, as_polynomial, free_cumulant_series, moment_series,
                                                stieltjes_factor)
+from freecalc.symbolic.algebraic_flint import integer_terms
 from freecalc.symbolic.algebraic_ops import (R_SYM, S_SYM, add_equations, atoms_equation, compress_equation,
                                              dilate_equation, from_r_equation, from_s_equation, inverse_equation,
                                              mul_equations, power_equation, product_moments, r_equation,
@@ -39,5 +40,5 @@ __all__ = [
     "pole_candidates", "mass_candidates", "r_equation", "from_r_equation", "s_equation", "from_s_equation",
     "shift_equation", "dilate_equation", "add_equations", "mul_equations", "power_equation", "compress_equation",
     "inverse_equation", "wishart_equation", "atoms_equation", "product_moments", "AlgebraicError", "R_SYM", "S_SYM",
-    "discriminant_coefficients", "leading_coefficients",
+    "discriminant_coefficients", "leading_coefficients", "integer_terms",
 ]

@@ -124,7 +124,7 @@ def _canonical(F: Any) -> Any:
 
 def _to_sympy(F: Any, slots: tuple[int, int], m: sp.Symbol, z: sp.Symbol) -> sp.Expr:
     terms = {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
-    expr = sp.Poly.from_dict(terms, m, z, domain=sp.ZZ).as_expr()
+    expr = sp.Poly.from_dict(dict(terms), m, z, domain=sp.ZZ).as_expr()  # from_dict converts its argument in place
     remember_terms(expr, m, z, terms)
     return expr
 

@@ -9,6 +9,7 @@ Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Co
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -75,7 +76,7 @@ def discriminant_coefficients(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) 
     try:
         return _flint_discriminant(terms)
     except (ImportError, AttributeError):  # no python-flint, or one without multivariate polynomials (< 0.7)
-        disc = sp.Poly(discriminant(sp.Poly.from_dict(terms, m, z).as_expr(), m, z), z)
+        disc = sp.Poly(discriminant(sp.Poly.from_dict(dict(terms), m, z).as_expr(), m, z), z)
         return [int(c) for c in reversed(disc.all_coeffs())]
 
 
@@ -153,6 +154,9 @@ def pole_candidates(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> list[sp
     list of sympy.Expr
         Real roots, increasing.
     """
+    lead = leading_coefficients(P, m, z)
+    if lead is not None:  # an integer curve: its leading coefficient from the remembered terms
+        return _real_roots(sp.Poly(list(reversed(lead)), z).as_expr(), z)
     return _real_roots(sp.Poly(P, m).LC(), z)
 
 
@@ -178,15 +182,19 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
         Candidate masses :math:`w \ne 0`.
     """
     eps, wv = sp.Dummy("eps"), sp.Dummy("w")
-    poly = sp.Poly(P, m)
-    d = poly.degree()
-    pts = {}
-    for (j,), cj in poly.terms():
-        cz = sp.Poly(sp.expand(cj.subs(z, a + eps)), eps)
-        monoms = cz.monoms()
-        v = min(e[0] for e in monoms)
-        lead = cz.coeff_monomial(eps ** v)
-        pts[j] = (v + d - j, lead)
+    terms = integer_terms(P, m, z) if isinstance(sp.sympify(a), sp.Rational) else None
+    if terms is not None:  # rational point of an integer curve: Taylor coefficients in exact rationals
+        pts = _newton_points(terms, Fraction(int(sp.Rational(a).p), int(sp.Rational(a).q)))
+    else:
+        poly = sp.Poly(P, m)
+        d = poly.degree()
+        pts = {}
+        for (j,), cj in poly.terms():
+            cz = sp.Poly(sp.expand(cj.subs(z, a + eps)), eps)
+            monoms = cz.monoms()
+            v = min(e[0] for e in monoms)
+            lead = cz.coeff_monomial(eps ** v)
+            pts[j] = (v + d - j, lead)
     emin = min(e for e, _ in pts.values())
     edge = sp.Add(*[lead * (-wv) ** j for j, (e, lead) in pts.items() if e == emin])
     if not edge.has(wv):
@@ -197,3 +205,25 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
         found = {r: 1 for r in poly.all_roots()}  # no radicals: exact CRootOf objects
     return [r for r in found.keys() if r != 0 and r.is_real is not False]
 
+
+def _newton_points(terms: dict[tuple[int, int], int], a: Fraction) -> dict[int, tuple[int, sp.Rational]]:
+    r"""Per power j of m: (order in :math:`\varepsilon` of :math:`\varepsilon^d c_j(a + \varepsilon) m^j` with
+    :math:`m = -w/\varepsilon`, and the lowest Taylor coefficient of :math:`c_j` at a), by repeated synthetic division
+    by :math:`z - a`."""
+    d = max(j for j, _ in terms)
+    pts = {}
+    for j in sorted({j for j, _ in terms}):
+        coeffs = [Fraction(terms.get((j, k), 0)) for k in range(max(k for jj, k in terms if jj == j) + 1)]
+        v = 0
+        while True:
+            # Horner: coeffs = (z - a) q(z) + r; r is the v-th Taylor coefficient at a
+            acc, quo = Fraction(0), []
+            for c in reversed(coeffs):
+                acc = acc * a + c
+                quo.append(acc)
+            rem = quo.pop()
+            if rem != 0:
+                pts[j] = (v + d - j, sp.Rational(rem.numerator, rem.denominator))
+                break
+            coeffs, v = list(reversed(quo)), v + 1
+    return pts

@@ -2,6 +2,7 @@
 import sympy as sp
 
 import freecalc as fc
+from freecalc.symbolic import algebraic as A
 from freecalc.symbolic import algebraic_support as S
 from freecalc.symbolic.transforms import m, z
 
@@ -28,3 +29,18 @@ def test_coefficients_of_linear_and_non_integer_curves():
     a = sp.Symbol("a")
     assert S.discriminant_coefficients(m ** 2 + a * z * m + 1, m, z) is None  # a parameter: not integer
     assert S.leading_coefficients(sp.sqrt(2) * m ** 2 + z * m + 1, m, z) is None
+
+
+def test_masses_and_poles_of_integer_curves_equal_the_general_route(monkeypatch):
+    atoms = A.atoms_equation([-2, 0, 1], [sp.Rational(1, 4), sp.Rational(1, 2), sp.Rational(1, 4)], m, z)
+    curves = [(_curve(), [0]), (atoms, [-2, 0, 1, sp.Rational(1, 3)]),
+              (fc.to_algebraic(fc.MarchenkoPastur(2.0)).equation, [0]),
+              (A.shift_equation(sp.expand((z * m + 1) ** 2 * (z - 3) + m), sp.Rational(-1, 2), m, z),
+               [sp.Rational(-1, 2)])]
+    fast = [(S.pole_candidates(P, m, z), [S.mass_candidates(P, a, m, z) for a in pts]) for P, pts in curves]
+    assert fast[1][1][:3] == [[sp.Rational(1, 4)], [sp.Rational(1, 2)], [sp.Rational(1, 4)]]  # the atoms' masses
+    assert fast[2][1] == [[sp.Rational(1, 2)]]  # MP(2): 1 - 1/c at 0
+    monkeypatch.setattr(S, "integer_terms", lambda P, m, z: None)
+    monkeypatch.setattr(S, "leading_coefficients", lambda P, m, z: None)
+    slow = [(S.pole_candidates(P, m, z), [S.mass_candidates(P, a, m, z) for a in pts]) for P, pts in curves]
+    assert fast == slow
