@@ -90,3 +90,82 @@ def mp_times_mp():
     import freecalc as fc
 
     return fc.free_mul(fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(0.25))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Example counts of the property tests (freecalc/testing/counting.py). A property body decorated with ``counted``
+# counts each example it runs under the running test's node id; the count travels with the test's report (user
+# properties reach the xdist controller), and the session summary prints examples per test family and the total.
+# ``--example-counts=PATH`` also writes them (per test, per family, total, failed tests) to a JSON file.
+# ---------------------------------------------------------------------------------------------------------------------
+_EXAMPLE_COUNTS: dict[str, tuple[int, str]] = {}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--example-counts", metavar="PATH", default=None,
+                     help="write the examples run by each property test (and per family, total) to a JSON file")
+
+
+_EXAMPLE_COUNTS_PATH: list = [None]
+
+
+def pytest_configure(config):
+    # the xdist controller collects the counts of every worker and writes them; a worker writes nothing
+    if not hasattr(config, "workerinput"):
+        _EXAMPLE_COUNTS_PATH[0] = config.getoption("--example-counts")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    from freecalc.testing.counting import counting_for, examples_run
+
+    before = examples_run(item.nodeid)
+    with counting_for(item.nodeid):
+        yield
+    n = examples_run(item.nodeid) - before
+    if n:
+        item.user_properties.append(("freecalc_examples", n))
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == "freecalc_examples":
+            _EXAMPLE_COUNTS[report.nodeid] = (int(value), report.outcome)
+            _write_example_counts()
+
+
+def _write_example_counts() -> None:
+    # rewritten after every test, so a long run that is stopped early still leaves its counts so far
+    import json
+
+    path = _EXAMPLE_COUNTS_PATH[0]
+    if path:
+        with open(path, "w") as fh:
+            json.dump(example_count_summary(_EXAMPLE_COUNTS), fh, indent=1)
+
+
+def example_count_summary(counts: dict[str, tuple[int, str]]) -> dict:
+    """Examples per test, per family (file::function) and in total, and the tests that failed."""
+    from freecalc.testing.counting import family_of
+
+    families: dict[str, int] = {}
+    for nodeid, (n, _) in counts.items():
+        families[family_of(nodeid)] = families.get(family_of(nodeid), 0) + n
+    return {"tests": {k: n for k, (n, _) in sorted(counts.items())},
+            "families": dict(sorted(families.items())),
+            "total": sum(n for n, _ in counts.values()),
+            "failed": sorted(k for k, (_, outcome) in counts.items() if outcome == "failed")}
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if not _EXAMPLE_COUNTS or hasattr(config, "workerinput"):
+        return
+    summary = example_count_summary(_EXAMPLE_COUNTS)
+    tr = terminalreporter
+    tr.section("property examples run")
+    for family, n in summary["families"].items():
+        tr.write_line(f"{n:8d}  {family}")
+    tr.write_line(f"{summary['total']:8d}  in total, {len(summary['tests'])} tests, "
+                  f"{len(summary['failed'])} failed")

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import freecalc as fc
+from freecalc.testing.counting import counted
 from freecalc.testing.invariants import (
     check_cdf_ppf, check_density, check_invariants, check_mass, check_stieltjes, same_law,
 )
@@ -62,6 +63,7 @@ def test_invariants_of_typical_laws(law_cls) -> None:
 
     @settings(max_examples=scaled_examples(5), **COMMON)
     @given(laws(law_cls), SEEDS)
+    @counted
     def run(law, seed):
         check_invariants(law, seed)
 
@@ -75,6 +77,7 @@ def test_basic_invariants_across_the_whole_domain(law_cls) -> None:
 
     @settings(max_examples=scaled_examples(6), **COMMON)
     @given(valid_params(law_cls), SEEDS)
+    @counted
     def run(kw, seed):
         try:
             law = law_cls(**kw)
@@ -100,6 +103,7 @@ def test_shift_and_scale(law_cls) -> None:
 
     @settings(max_examples=scaled_examples(3), **COMMON)
     @given(laws(law_cls), st.floats(-3, 3), st.floats(0.2, 4).flatmap(lambda v: st.sampled_from([v, -v])), SEEDS)
+    @counted
     def run(law, a, c, seed):
         shifted, scaled = law + a, c * law
         gen = np.random.default_rng(seed)

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import freecalc as fc
+from freecalc.testing.counting import counted
 from freecalc.testing.invariants import check_invariants, law_scale, same_law
 from freecalc.testing.strategies import exported_law_classes, parameter_grid, scaled_examples
 
@@ -77,6 +78,7 @@ def _scale(law) -> float:
 @pytest.mark.slow  # six exact convolutions (and their swaps) with every invariant checked: ~15 s
 @settings(max_examples=scaled_examples(6), **SETTINGS)
 @given(st.sampled_from(POOL), st.sampled_from(POOL), SEEDS)
+@counted
 def test_free_add(a, b, seed) -> None:
     r = cached(fc.free_add, a, b)
     check_invariants(r, seed)
@@ -89,6 +91,7 @@ def test_free_add(a, b, seed) -> None:
 
 @settings(max_examples=scaled_examples(6), **SETTINGS)
 @given(st.sampled_from(POSITIVE), st.sampled_from(POSITIVE), SEEDS)
+@counted
 def test_free_mul_both_orders(a, b, seed) -> None:
     ab, ba = cached(fc.free_mul, a, b), cached(fc.free_mul, b, a)
     same_law(ab, ba, seed)
@@ -103,6 +106,7 @@ def test_free_mul_both_orders(a, b, seed) -> None:
 
 @settings(max_examples=scaled_examples(5), **SETTINGS)
 @given(st.sampled_from(POOL), st.floats(0.1, 1.0), SEEDS)
+@counted
 def test_compress(a, alpha, seed) -> None:
     r = fc.compress(a, alpha)
     check_invariants(r, seed)
@@ -113,6 +117,7 @@ def test_compress(a, alpha, seed) -> None:
 
 @settings(max_examples=scaled_examples(5), **SETTINGS)
 @given(st.sampled_from(POOL), st.floats(1.0, 3.0), SEEDS)
+@counted
 def test_power(a, p, seed) -> None:
     r = fc.power(a, p)
     check_invariants(r, seed)
@@ -124,6 +129,7 @@ def test_power(a, p, seed) -> None:
 @pytest.mark.slow  # five exact inversions with every invariant checked: ~10 s
 @settings(max_examples=scaled_examples(5), **SETTINGS)
 @given(st.sampled_from(INVERTIBLE), SEEDS)
+@counted
 def test_inverse(a, seed) -> None:
     r = cached(fc.inverse, a)
     check_invariants(r, seed)
@@ -136,6 +142,7 @@ def test_inverse(a, seed) -> None:
 
 @settings(max_examples=scaled_examples(6), **SETTINGS)
 @given(st.sampled_from(POOL), st.floats(1.0, 4.0), SEEDS)
+@counted
 def test_exact_decompression(a, f, seed) -> None:
     try:
         r = a.decompress(factor=f, route=fc.Route.EXACT)
