@@ -30,11 +30,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from freecalc._lazy import is_sympy, lazy_module
-from freecalc.kernels.quadratic import quadratic_pdf, quadratic_stieltjes, quadratic_stieltjes_scalar
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.numerics.quadrature import IntervalRule
 
 sp = lazy_module("sympy")
+# numba and the kernels load with the first density or transform evaluated through them
+QK = lazy_module("freecalc.kernels.quadratic")
 T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["QuadraticLaw", "QuadraticSymbolicFace", "QuadraticCoefficients", "quadratic_moments"]
@@ -278,11 +279,11 @@ class QuadraticLaw(Law):
     def _pdf(self, x: np.ndarray) -> np.ndarray:
         n = self._numeric
         flat = np.ascontiguousarray(x, dtype=float).ravel()
-        return quadratic_pdf(flat, n.coef.q0, n.coef.q1, n.coef.q2, n.scale, n.lo, n.hi).reshape(x.shape)
+        return QK.quadratic_pdf(flat, n.coef.q0, n.coef.q1, n.coef.q2, n.scale, n.lo, n.hi).reshape(x.shape)
 
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
         flat = np.ascontiguousarray(z, dtype=complex).ravel()
-        return quadratic_stieltjes(flat, *self.kernel_args()).reshape(z.shape)
+        return QK.quadratic_stieltjes(flat, *self.kernel_args()).reshape(z.shape)
 
     def _moment(self, k: int) -> float:
         return float(quadratic_moments(self._numeric.coef, k)[-1])
@@ -314,7 +315,7 @@ class QuadraticLaw(Law):
         numba dispatcher
             ``quadratic_stieltjes_scalar(z, *law.kernel_args())``.
         """
-        return quadratic_stieltjes_scalar
+        return QK.quadratic_stieltjes_scalar
 
 
 class QuadraticSymbolicFace(SymbolicFace):

@@ -20,7 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy import integrate
+
+from freecalc._lazy import lazy_module
+
+# scipy.integrate (with scipy.special) is imported by the first ``expect``/``entropy``, not by every law
+integrate = lazy_module("scipy.integrate")
 
 __all__ = ["StatsVocabulary", "MOMENT_CODES"]
 
