@@ -9,3 +9,4 @@ from freecalc.operations import decompression as _decompression  # noqa: F401
 from freecalc.operations import exact_decompression as _exact_decompression  # noqa: F401
 from freecalc.operations import heavy_tail_decompression as _heavy_tail_decompression  # noqa: F401
 from freecalc.operations import parametric_decompression as _parametric_decompression  # noqa: F401
+from freecalc.operations import stable_rules as _stable_rules  # noqa: F401
