@@ -6,9 +6,10 @@ gradient methods handle badly (L-BFGS-B with finite-difference gradients stopped
 at a point 30 log-likelihood units from the optimum) and the simplex simply steps back from.
 
 The simplex is run to a coarse tolerance only and the optimum is then *polished* by Newton's method on the
-central-difference gradient and Hessian (:func:`_newton_polish`): from within ~1e-3 of the optimum Newton converges
-in one or two steps (2k² + 1 evaluations each), where the simplex needs a few hundred evaluations to shrink from
-1e-3 to 1e-6 and a restarted simplex as many again. Newton also certifies the result — it stops only at a positive
+central-difference gradient and Hessian (:func:`_newton_polish`): from within ~1e-2 of the optimum Newton converges
+in two or three steps (2k² + 1 evaluations each), where the simplex needs a few hundred evaluations to shrink from
+1e-2 to 1e-6 and a restarted simplex as many again. The coarse simplex runs on a binned log-likelihood
+(:meth:`Likelihood.coarse`) when the data allow it. Newton also certifies the result — it stops only at a positive
 definite Hessian with a Newton decrement :math:`g^T H^{-1} g / 2` (the predicted gain in log L) below
 ``OptimizerOptions.decrement_tol`` — which is what a restart would guard against (the premature simplex collapse
 Nelder–Mead is known for). When it cannot (a step would cross a wall of −∞ or the search box, an indefinite
@@ -124,7 +125,9 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
         return MLEResult(model.theta(phi), phi, -best_val, True, lik.evaluations)
     runs = 1 + options.restarts
     if options.polish:
-        certified, best_val, phi = _polish_path(f, phi, best_val, model.bounds, options, warm)
+        coarse = lik.coarse() if hasattr(lik, "coarse") else None
+        certified, best_val, phi = _polish_path(f, phi, best_val, model.bounds, options, warm,
+                                                None if coarse is None else coarse.nll_phi)
         if certified:
             best_val, phi = _settle_on_bounds(f, phi, best_val, model.bounds, options)
             return MLEResult(model.theta(phi), phi, -best_val, True, lik.evaluations)
@@ -142,23 +145,34 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
     return MLEResult(model.theta(phi), phi, -best_val, converged, lik.evaluations)
 
 
-def _polish_path(f, phi: np.ndarray, best_val: float, bounds, options: OptimizerOptions, warm: bool):
-    """A coarse simplex then Newton (Newton first from a warm start).
+def _polish_path(f, phi: np.ndarray, best_val: float, bounds, options: OptimizerOptions, warm: bool,
+                 f_coarse=None):
+    """A coarse simplex (on ``f_coarse``, a cheaper approximation of f, when given) then Newton on f; Newton first
+    (at most :data:`WARM_NEWTON_STEPS` steps) from a warm start.
 
     Returns ``(certified, value, φ)``: ``certified`` when Newton stopped at a certified optimum; otherwise
-    (value, φ) is the best point met, from which the caller continues with the full-tolerance simplex.
+    (value, φ) is the best point of f met, from which the caller continues with the full-tolerance simplex.
     """
     k = phi.size
     if warm:
-        out = _newton_polish(f, phi, best_val, bounds, options)
+        out = _newton_polish(f, phi, best_val, bounds, options, WARM_NEWTON_STEPS)
         if out is not None:
             return True, out[0], out[1]
-    res = minimize(f, phi, method="Nelder-Mead",
-                   options=dict(initial_simplex=_simplex(f, phi), maxiter=options.maxiter * k,
+    g = f if f_coarse is None else f_coarse
+    res = minimize(g, phi, method="Nelder-Mead",
+                   options=dict(initial_simplex=_simplex(g, phi), maxiter=options.maxiter * k,
                                 maxfev=options.maxiter * k * 2, xatol=max(options.xatol, options.coarse_xatol),
                                 fatol=max(options.fatol, options.coarse_fatol), adaptive=k > 2))
-    if math.isfinite(res.fun) and res.fun <= best_val:
-        best_val, phi = float(res.fun), np.asarray(res.x, dtype=float)
+    x = np.asarray(res.x, dtype=float)
+    val = float(res.fun) if f_coarse is None else f(x)
+    if math.isfinite(val) and val <= best_val:
+        best_val, phi = val, x
+    elif f_coarse is not None and math.isfinite(val):
+        # the coarse optimum is not better in f than the start (possible when the start is already near the
+        # optimum): Newton still starts there, the better point is kept for the fallback
+        out = _newton_polish(f, x, val, bounds, options)
+        if out is not None and out[0] <= best_val:
+            return True, out[0], out[1]
     out = _newton_polish(f, phi, best_val, bounds, options)
     if out is not None:
         return True, out[0], out[1]
@@ -191,7 +205,7 @@ def _derivatives(f, phi: np.ndarray, f0: float, h: np.ndarray):
     return g, H
 
 
-def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOptions):
+def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOptions, max_steps: int | None = None):
     r"""Newton's method on f (the negative log-likelihood) from φ, with the search box as active set.
 
     Coordinates within :data:`ACTIVE_FACTOR` finite-difference steps of a bound of the box are put on it and held;
@@ -204,8 +218,9 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
     Steps are halved until f decreases and the point stays inside the box. The finite-difference step
     :math:`h_i = 10^{-3}\max(1, |\varphi_i|)` keeps the truncation error of the second differences at ~1e-6
     relative, while the rounding error of f (~1e-16 |f|) adds ~1e-10 |f| to them: both far below what the step
-    needs (a fraction of a standard error). A decrement of 1e-9 puts the point within ~5e-5 standard errors of the
-    maximum.
+    needs (a fraction of a standard error). The gradient's truncation error (~h² f'''/6, up to ~1e-3 where |φ| is a
+    few units) limits the decrement that can be resolved to ~1e-8; the default tolerance 1e-6 puts the point within
+    √(2·1e-6) ≈ 1.4e-3 standard errors of the maximum.
     """
     k = phi.size
     lo = np.array([b[0] for b in bounds], dtype=float)
@@ -227,7 +242,8 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
             return None
     free = np.array([i for i in range(k) if i not in held], dtype=int)
     done = free.size == 0
-    for _ in range(options.newton_maxiter if free.size else 0):
+    steps = options.newton_maxiter if max_steps is None else min(max_steps, options.newton_maxiter)
+    for _ in range(steps if free.size else 0):
         psi = phi[free]
         hf = NEWTON_STEP * np.maximum(1.0, np.abs(psi))
         if np.any(psi - hf <= lo[free]) or np.any(psi + hf >= hi[free]):
@@ -279,6 +295,9 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
     return fval, phi
 
 
+#: Newton steps tried from a warm start before the coarse simplex (the previous optimum of a related fit is usually
+#: within one or two steps; when it is not, the simplex is cheaper than more Newton steps).
+WARM_NEWTON_STEPS = 3
 #: Relative finite-difference step of the Newton polish (see :func:`_newton_polish`).
 NEWTON_STEP = 1e-3
 #: Coordinates within this many finite-difference steps of a bound of the search box are held on it by the Newton

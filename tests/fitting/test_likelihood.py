@@ -162,3 +162,21 @@ def test_binned_likelihood_close_to_exact():
     for th in ({"gamma": 0.5, "kappa": 2.0, "scale": 1.0}, {"gamma": 0.4, "kappa": 3.0, "scale": 1.1}):
         # interpolation error of log ρ between ~6000 nodes: measured 0.01–0.03 log-likelihood units at 2e5 points
         assert abs(lik.loglik_theta(th) - lik.exact().loglik_theta(th)) < 0.1
+
+
+def test_coarse_likelihood_is_a_close_binned_copy():
+    from freecalc.fitting.likelihood import COARSE_MIN_POINTS
+
+    model = Model.build(family_of(fc.InverseHTMP), ScaleOption.AUTO, None)
+    x = np.sort(2.0 * fc.InverseHTMP(0.3, 2.0).rvs(600, rng=3))
+    lik = Likelihood(model, x, zero_tol=1e-300)
+    coarse = lik.coarse()
+    assert coarse is not None and coarse.binned and not lik.binned
+    for th in ({"gamma": 0.3, "kappa": 2.0, "scale": 2.0}, {"gamma": 0.25, "kappa": 2.5, "scale": 2.2}):
+        # it only has to guide the coarse simplex into Newton's basin: log L within 1 % (measured 0.2–0.4 %)
+        exact = lik.loglik_theta(th)
+        assert abs(coarse.loglik_theta(th) - exact) < 0.01 * abs(exact)
+    # not for small, censored, binned or zero-containing data
+    assert Likelihood(model, x[: COARSE_MIN_POINTS - 1], 1e-300).coarse() is None
+    assert Likelihood(model, x, 1e-300, censor=5).coarse() is None
+    assert Likelihood(model, np.concatenate([[0.0], x]), 1e-300).coarse() is None
