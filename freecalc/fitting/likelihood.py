@@ -320,7 +320,9 @@ class Model:
         -------
         tuple of float
         """
-        return float(theta.get(SCALE, 1.0)), float(theta.get(LOC, 0.0))
+        # only the added ones: a law's own parameter may carry the same name (FreeStable's scale)
+        return (float(theta.get(SCALE, 1.0)) if self.add_scale else 1.0,
+                float(theta.get(LOC, 0.0)) if self.add_loc else 0.0)
 
     def param_names(self) -> tuple[str, ...]:
         """Law parameters then the added scale/loc, in reporting order.

@@ -322,6 +322,33 @@ class FreeStable(Law):
     kernels = Kernels(pdf=free_stable_pdf, support=free_stable_support, check=free_stable_check)
     fit_hints = FitHints(scale_param="scale", auto_location=True)
 
+    @classmethod
+    def fit_starts(cls, data: Any, with_scale: bool, with_loc: bool) -> list[dict[str, float]]:
+        """Quartile matches (moments do not exist): for α ∈ {0.7, 1.2, 1.7} and β = 0, the scale from the
+        interquartile range and the location from the median.
+
+        Parameters
+        ----------
+        data : DataSummary
+            Sorted data ``data.x``.
+        with_scale, with_loc : bool
+            Include an added ``scale`` (never: σ is the law's own scale) / ``loc``.
+
+        Returns
+        -------
+        list of dict
+        """
+        q1, q2, q3 = np.quantile(np.asarray(data.x, dtype=float), [0.25, 0.5, 0.75])
+        out = []
+        for a in (1.2, 0.7, 1.7):
+            l1, l2, l3 = cls(a, 0.0, 1.0).ppf(np.array([0.25, 0.5, 0.75]))
+            s = max(float(q3 - q1), 1e-12 * max(1.0, abs(float(q2)))) / float(l3 - l1)
+            start = {"alpha": a, "beta": 0.0, "scale": s}
+            if with_loc:
+                start["loc"] = float(q2) - s * float(l2)
+            out.append(start)
+        return out
+
     def _check_params(self) -> None:
         a, b = self.alpha, self.beta
         if is_symbolic_value(a) or is_symbolic_value(b):

@@ -307,3 +307,15 @@ def test_kernel_sides_are_consistent():
         t = np.array([K.HALF])
         assert K.x_of_t(t, plus)[0] == pytest.approx(-K.x_of_t(t, minus)[0], rel=1e-14, abs=1e-15)
         assert K.mass_of_t(t, plus)[0] + K.mass_of_t(t, minus)[0] == pytest.approx(1.0, abs=1e-15)
+
+
+@pytest.mark.slow
+def test_maximum_likelihood_fit():
+    # quartile starts (no moments), the law's own scale σ (no added scale): each estimate within 4 standard errors
+    # of the truth (measured at n = 2000: α 1.518 ± 0.027, β 0.289 ± 0.053, σ 2.076 ± 0.050, loc −0.06 ± 0.09)
+    truth = {"alpha": 1.5, "beta": 0.3, "scale": 2.0, "loc": 0.0}
+    x = fc.FreeStable(1.5, 0.3, 2.0).rvs(2000, rng=3)
+    res = fc.fit(x, law="freestable")
+    for k, v in truth.items():
+        assert abs(res.params[k] - v) < 4 * res.stderr[k], (k, res.params[k], res.stderr[k])
+    assert ks_distance(x, res.law) < 0.02
