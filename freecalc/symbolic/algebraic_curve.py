@@ -17,10 +17,11 @@ from typing import Any
 
 import sympy as sp
 
-from freecalc.symbolic.algebraic_flint import integer_factors, integer_terms, is_canonical, remember_terms
+from freecalc.symbolic.algebraic_flint import integer_terms, is_canonical, remember_terms, stieltjes_candidates
 from freecalc.symbolic.transforms import free_cumulants_from_moments, m as _m, z as _z
 
-__all__ = ["AlgebraicError", "as_polynomial", "stieltjes_factor", "moment_series", "free_cumulant_series"]
+__all__ = ["AlgebraicError", "as_polynomial", "canonical_poly", "stieltjes_factor", "select_stieltjes_factor",
+           "moment_series", "free_cumulant_series"]
 
 
 class AlgebraicError(ValueError):
@@ -117,9 +118,6 @@ def canonical_poly(poly: sp.Poly, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Ex
 
 def _factors(P: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr]:
     """Distinct irreducible factors (over the rationals, parameters allowed) that involve ``m``."""
-    fast = integer_factors(P, m, z)  # FLINT on integer curves: the same factors
-    if fast is not None:
-        return fast
     _, facs = sp.factor_list(P, m, z)
     out = []
     for f, _mult in facs:
@@ -298,7 +296,18 @@ def moment_series(P: sp.Expr, K: int, m: sp.Symbol = _m, z: sp.Symbol = _z,
     AlgebraicError
         If no branch, or several, start like :math:`-1/z`, or (``rational_only``) a coefficient is irrational.
     """
-    Q = _mu_form(sp.expand(P), m, z)
+    integer = integer_terms(P, m, z) is not None
+    Q = _mu_form(P if integer else sp.expand(P), m, z)
+    if integer:
+        # the usual case: one regular branch through mu(0) = 1 (Q(1, 0) = 0 != Q_mu(1, 0)), whose coefficients are
+        # rationals given by the implicit function theorem; the general search below finds the same single branch
+        q0 = {j: c for (j, k), c in Q.items() if k == 0}
+        if sum(q0.values()) == 0 and sum(j * c for j, c in q0.items()) != 0:
+            moments = _series_regular(Q, 1, K, sp.QQ)[1:]
+            if hint is not None and not all(_matches(a, b) for a, b in zip(moments, hint)):
+                raise AlgebraicError("the polynomial has no branch m(z) = -1/z + O(z^-2) at infinity matching the "
+                                     "given moments")
+            return moments
     br = _branches(Q, K, hint, rational_only=rational_only)
     if not br:
         raise AlgebraicError("the polynomial has no branch m(z) = -1/z + O(z^-2) at infinity"
@@ -372,10 +381,37 @@ def stieltjes_factor(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z, hint: Seq
         If no factor of the result carries the Stieltjes branch, or several do and the moments cannot choose.
     """
     P = as_polynomial(P, m, z)
-    facs = _factors(P, m, z) if factor else [P]
-    cands = [f for f in facs if _has_stieltjes_branch(f, m, z)]
+    cands = stieltjes_candidates(P, m, z) if factor else None  # FLINT on integer curves: the same factors
+    if cands is None:
+        cands = [f for f in (_factors(P, m, z) if factor else [P]) if _has_stieltjes_branch(f, m, z)]
     if not cands:
         raise AlgebraicError(f"no factor of {P} has a branch m(z) ~ -1/z at infinity")
+    return select_stieltjes_factor(cands, m, z, hint)
+
+
+def select_stieltjes_factor(cands: Sequence[sp.Expr], m: sp.Symbol = _m, z: sp.Symbol = _z,
+                            hint: Sequence[Any] | None = None) -> sp.Expr:
+    r"""The one of several irreducible factors, each with a branch :math:`m \sim -1/z`, whose moments match ``hint``.
+
+    Parameters
+    ----------
+    cands : sequence of sympy.Expr
+        Distinct irreducible canonical factors with a branch :math:`\mu(0) = 1` (at least one).
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    hint : sequence or callable, optional
+        Known leading moments (or a function computing them, called only when several factors qualify).
+
+    Returns
+    -------
+    sympy.Expr
+        The factor.
+
+    Raises
+    ------
+    AlgebraicError
+        If several factors qualify and the moments cannot choose.
+    """
     if len(cands) == 1:
         return cands[0]
     if callable(hint):  # computed only when needed: several factors carry a branch ~ -1/z

@@ -18,7 +18,8 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["integer_terms", "remember_terms", "is_canonical", "integer_factors", "add_curve", "mul_curve"]
+__all__ = ["integer_terms", "remember_terms", "is_canonical", "stieltjes_candidates",
+           "add_candidates", "mul_candidates"]
 
 _NAMES = ("m", "z", "X", "w", "y")  # X: the R- or S-variable, y: the variable eliminated by the resultant
 
@@ -129,8 +130,26 @@ def _to_sympy(F: Any, slots: tuple[int, int], m: sp.Symbol, z: sp.Symbol) -> sp.
     return expr
 
 
-def integer_factors(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
-    """Distinct irreducible factors of an integer polynomial that involve ``m``, canonical.
+def _branch_at_infinity(terms: dict[tuple[int, int], int]) -> bool:
+    # Q(1, 0) = 0 for Q(mu, t) = P(-t mu, 1/t) cleared (algebraic_curve._mu_form): the lowest-order terms in t are
+    # those with j - k minimal, and mu(0) = 1 is a root when their signed coefficients cancel
+    low = min(j - k for j, k in terms)
+    return sum(-c if j % 2 else c for (j, k), c in terms.items() if j - k == low) == 0
+
+
+def _candidates(ctx: Any, F: Any, m: sp.Symbol, z: sp.Symbol, spurious: Any = None) -> list[sp.Expr]:
+    facs = [_canonical(f) for f, _mult in F.factor()[1] if f.degrees()[0] > 0]
+    if spurious is not None and len(facs) > 1:  # a factor the construction adds, unless it is all there is
+        facs = [f for f in facs if f != spurious]
+    out = []
+    for f in facs:
+        if _branch_at_infinity({(e[0], e[1]): int(c) for e, c in f.to_dict().items()}):
+            out.append(_to_sympy(f, (0, 1), m, z))  # only the factors that can carry m ~ -1/z become sympy
+    return out
+
+
+def stieltjes_candidates(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
+    r"""The irreducible factors of an integer polynomial that have a branch :math:`m \sim -1/z` at infinity.
 
     Parameters
     ----------
@@ -142,14 +161,13 @@ def integer_factors(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> list[sp
     Returns
     -------
     list of sympy.Expr or None
-        The factors (the order of FLINT's factorisation), or None when FLINT does not apply.
+        Canonical factors, or None when FLINT does not apply.
     """
     ctx = _context()
     terms = integer_terms(P, m, z) if ctx is not None else None
     if terms is None:
         return None
-    _content, facs = _lift(ctx, terms, (0, 1)).factor()
-    return [_to_sympy(_canonical(f), (0, 1), m, z) for f, _mult in facs if f.degrees()[0] > 0]
+    return _candidates(ctx, _lift(ctx, terms, (0, 1)), m, z)
 
 
 def _r_equation(ctx: Any, terms: dict) -> Any:
@@ -169,9 +187,11 @@ def _terms_in(F: Any, slots: tuple[int, int]) -> dict[tuple[int, int], int]:
     return {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
 
 
-def add_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr | None:
-    r"""The curve of :math:`\mu_1 \boxplus \mu_2` before the Stieltjes factor is chosen: eliminate :math:`y` from
-    :math:`A_1(y, w)` and :math:`A_2(R - y, w)`, then return to :math:`(m, z)` by :math:`w = -m`, :math:`R = z + 1/m`.
+def add_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
+    r"""The factors of the curve of :math:`\mu_1 \boxplus \mu_2` that can be its Stieltjes factor: eliminate
+    :math:`y` from :math:`A_1(y, w)` and :math:`A_2(R - y, w)`, return to :math:`(m, z)` by :math:`w = -m`,
+    :math:`R = z + 1/m`, factorise and keep the factors with a branch :math:`m \sim -1/z` (the resultant's other
+    factors are never converted to sympy).
 
     Parameters
     ----------
@@ -182,8 +202,8 @@ def add_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr |
 
     Returns
     -------
-    sympy.Expr or None
-        The canonical polynomial (the same as the sympy route's), or None when FLINT does not apply.
+    list of sympy.Expr or None
+        Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
     """
     ctx = _context()
     t1 = integer_terms(P1, m, z) if ctx is not None else None
@@ -196,13 +216,13 @@ def add_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr |
     A2 = _terms_in(_r_equation(ctx, t2), (2, 3))
     res = _substitute(ctx, A1, y, one, w, one).resultant(_substitute(ctx, A2, X - y, one, w, one), "y")
     back = _substitute(ctx, _terms_in(res, (2, 3)), gz * gm + 1, gm, -gm, one)
-    return _to_sympy(_canonical(back), (0, 1), m, z)
+    return _candidates(ctx, back, m, z)
 
 
-def mul_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr | None:
-    r"""The curve of :math:`\mu_1 \boxtimes \mu_2` before the Stieltjes factor is chosen: eliminate :math:`y` from
-    :math:`B_1(y, w)` and :math:`y^{d} B_2(S/y, w)`, then return to :math:`(m, z)` by :math:`w = -1 - zm`,
-    :math:`S = m/(1 + zm)`, dropping the factors :math:`1 + zm` that clearing the denominators leaves.
+def mul_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
+    r"""The factors of the curve of :math:`\mu_1 \boxtimes \mu_2` that can be its Stieltjes factor: eliminate
+    :math:`y` from :math:`B_1(y, w)` and :math:`y^{d} B_2(S/y, w)`, return to :math:`(m, z)` by :math:`w = -1 - zm`,
+    :math:`S = m/(1 + zm)`, factorise and keep the factors with a branch :math:`m \sim -1/z`.
 
     Parameters
     ----------
@@ -213,8 +233,8 @@ def mul_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr |
 
     Returns
     -------
-    sympy.Expr or None
-        The canonical polynomial (the same as the sympy route's), or None when FLINT does not apply.
+    list of sympy.Expr or None
+        Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
     """
     ctx = _context()
     t1 = integer_terms(P1, m, z) if ctx is not None else None
@@ -227,9 +247,6 @@ def mul_curve(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> sp.Expr |
     B2 = _terms_in(_s_equation(ctx, t2), (2, 3))
     res = _substitute(ctx, B1, y, one, w, one).resultant(_substitute(ctx, B2, X, y, w, one), "y")
     unit = 1 + gz * gm
-    back = _canonical(_substitute(ctx, _terms_in(res, (2, 3)), gm, unit, -unit, one))
-    while True:
-        q, r = divmod(back, unit)
-        if r != 0 or q.degrees()[0] == 0:
-            return _to_sympy(back, (0, 1), m, z)
-        back = _canonical(q)
+    # clearing the denominators (1 + zm)^k can leave factors 1 + zm (the equation of delta_0, a branch m ~ -1/z that
+    # is not the product's): dropped, as the sympy route divides them out
+    return _candidates(ctx, _substitute(ctx, _terms_in(res, (2, 3)), gm, unit, -unit, one), m, z, spurious=unit)

@@ -23,8 +23,8 @@ from typing import Any
 import sympy as sp
 
 from freecalc.symbolic.algebraic_curve import (AlgebraicError, as_polynomial, canonical_poly, moment_series,
-                                               stieltjes_factor)
-from freecalc.symbolic.algebraic_flint import add_curve, mul_curve
+                                               select_stieltjes_factor, stieltjes_factor)
+from freecalc.symbolic.algebraic_flint import add_candidates, mul_candidates
 from freecalc.symbolic.transforms import (free_cumulants_from_moments, m as _m, moments_from_free_cumulants,
                                           w as _w, z as _z)
 
@@ -260,16 +260,16 @@ def add_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z
     Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
     """
     R, w = R_SYM, _w
-    curve = add_curve(P1, P2, m, z)  # FLINT on integer curves: the same polynomial
-    if curve is None:
-        A1, A2 = r_equation(P1, m, z, R, w), r_equation(P2, m, z, R, w)
-        curve = from_r_equation(_eliminate(A1, A2, R, w, "add"), R, w, m, z)
+    cands = add_candidates(P1, P2, m, z)  # FLINT on integer curves: the same candidate factors
 
     def hint():
         k1 = free_cumulants_from_moments(moment_series(P1, K, m, z))
         k2 = free_cumulants_from_moments(moment_series(P2, K, m, z))
         return [sp.expand(x) for x in moments_from_free_cumulants([a + b for a, b in zip(k1, k2)])]
-    return stieltjes_factor(curve, m, z, hint=hint)
+    if cands:
+        return select_stieltjes_factor(cands, m, z, hint=hint)
+    A1, A2 = r_equation(P1, m, z, R, w), r_equation(P2, m, z, R, w)  # (no candidates: the general route's error)
+    return stieltjes_factor(from_r_equation(_eliminate(A1, A2, R, w, "add"), R, w, m, z), m, z, hint=hint)
 
 
 def product_moments(mom1: Sequence[Any], mom2: Sequence[Any]) -> list[Any]:
@@ -344,14 +344,14 @@ def mul_equations(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z
     Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
     """
     S, w = S_SYM, _w
-    curve = mul_curve(P1, P2, m, z)  # FLINT on integer curves: the same polynomial
-    if curve is None:
-        B1, B2 = s_equation(P1, m, z, S, w), s_equation(P2, m, z, S, w)
-        curve = from_s_equation(_eliminate(B1, B2, S, w, "mul"), S, w, m, z)
+    cands = mul_candidates(P1, P2, m, z)  # FLINT on integer curves: the same candidate factors
 
     def hint():
         return product_moments(moment_series(P1, K, m, z), moment_series(P2, K, m, z))
-    return stieltjes_factor(curve, m, z, hint=hint)
+    if cands:
+        return select_stieltjes_factor(cands, m, z, hint=hint)
+    B1, B2 = s_equation(P1, m, z, S, w), s_equation(P2, m, z, S, w)  # (no candidates: the general route's error)
+    return stieltjes_factor(from_s_equation(_eliminate(B1, B2, S, w, "mul"), S, w, m, z), m, z, hint=hint)
 
 
 def power_equation(P: sp.Expr, s: Any, m: sp.Symbol = _m, z: sp.Symbol = _z, K: int = 6) -> sp.Expr:

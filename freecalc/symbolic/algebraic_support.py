@@ -9,6 +9,7 @@ Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Co
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -121,6 +122,27 @@ def _real_roots(expr: sp.Expr, z: sp.Symbol) -> list[sp.Expr]:
     return sorted(set(out), key=lambda r: float(r))
 
 
+def _real_roots_integer(coeffs: list[int], z: sp.Symbol) -> list[sp.Expr]:
+    """:func:`_real_roots` of an integer polynomial (increasing coefficients): FLINT factorises, linear factors give
+    their rational root directly, the others go through sympy as there (same exact objects)."""
+    try:
+        import flint
+    except ImportError:
+        return _real_roots(sp.Poly(list(reversed(coeffs)), z).as_expr(), z)
+    out = []
+    for f, _mult in flint.fmpz_poly(coeffs).factor()[1]:
+        c = [int(v) for v in f.coeffs()]
+        if len(c) == 2:
+            out.append(sp.Rational(-c[0], c[1]))
+        elif len(c) > 2:
+            fz = sp.Poly(list(reversed(c)), z)
+            if fz.degree() <= 2:
+                out.extend(r for r in sp.roots(fz).keys() if r.is_real)
+            else:
+                out.extend(sp.real_roots(fz))
+    return sorted(set(out), key=lambda r: float(r))
+
+
 def edge_candidates(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> list[sp.Expr]:
     """Real zeros of the discriminant in ``m`` (exact: rationals, radicals or ``CRootOf``), sorted.
 
@@ -136,6 +158,9 @@ def edge_candidates(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> list[sp
     list of sympy.Expr
         Real roots, increasing.
     """
+    coeffs = discriminant_coefficients(P, m, z)
+    if coeffs is not None:  # an integer curve: FLINT's discriminant (same zeros)
+        return _real_roots_integer(coeffs, z)
     return _real_roots(discriminant(P, m, z), z)
 
 
@@ -156,7 +181,7 @@ def pole_candidates(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> list[sp
     """
     lead = leading_coefficients(P, m, z)
     if lead is not None:  # an integer curve: its leading coefficient from the remembered terms
-        return _real_roots(sp.Poly(list(reversed(lead)), z).as_expr(), z)
+        return _real_roots_integer(lead, z)
     return _real_roots(sp.Poly(P, m).LC(), z)
 
 
@@ -196,7 +221,12 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
             lead = cz.coeff_monomial(eps ** v)
             pts[j] = (v + d - j, lead)
     emin = min(e for e, _ in pts.values())
-    edge = sp.Add(*[lead * (-wv) ** j for j, (e, lead) in pts.items() if e == emin])
+    on_edge = {j: lead for j, (e, lead) in pts.items() if e == emin}
+    if terms is not None:
+        rational = _rational_edge_roots(on_edge)
+        if rational is not None:
+            return rational
+    edge = sp.Add(*[lead * (-wv) ** j for j, lead in on_edge.items()])
     if not edge.has(wv):
         return []
     poly = sp.Poly(edge, wv)
@@ -204,6 +234,29 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     if sum(found.values()) < poly.degree() and not (poly.free_symbols - {wv}):
         found = {r: 1 for r in poly.all_roots()}  # no radicals: exact CRootOf objects
     return [r for r in found.keys() if r != 0 and r.is_real is not False]
+
+
+def _rational_edge_roots(on_edge: dict[int, sp.Rational]) -> list[sp.Rational] | None:
+    r"""Non-zero roots of :math:`\sum_j \ell_j (-w)^j` (rational :math:`\ell_j`) when they are all rational (FLINT
+    factorises it into linear factors), increasing; None otherwise (sympy's roots then)."""
+    if len(on_edge) < 2:
+        return []  # c (-w)^j: no root (j = 0) or only w = 0
+    try:
+        import flint
+    except ImportError:
+        return None
+    lo = min(on_edge)
+    den = math.lcm(*(int(v.q) for v in on_edge.values()))
+    coeffs = [0] * (max(on_edge) - lo + 1)
+    for j, v in on_edge.items():  # w^lo factored out: its roots are the excluded w = 0
+        coeffs[j - lo] = int(v.p) * (den // int(v.q)) * (-1) ** j
+    out = set()
+    for f, _mult in flint.fmpz_poly(coeffs).factor()[1]:
+        c = [int(x) for x in f.coeffs()]
+        if len(c) != 2:
+            return None
+        out.add(sp.Rational(-c[0], c[1]))
+    return sorted(r for r in out if r != 0)
 
 
 def _newton_points(terms: dict[tuple[int, int], int], a: Fraction) -> dict[int, tuple[int, sp.Rational]]:

@@ -19,25 +19,28 @@ def test_free_sum_and_product_equal_the_sympy_route(monkeypatch):
     pairs_add = [(SC, MP_HALF), (SC, ATOMS), (ATOMS, MP_QUARTER)]
     pairs_mul = [(MP_HALF, MP_QUARTER), (MP_HALF, A.shift_equation(ATOMS, 3, m, z))]
     fast = [A.add_equations(p, q, m, z) for p, q in pairs_add] + [A.mul_equations(p, q, m, z) for p, q in pairs_mul]
-    curves = [algebraic_flint.add_curve(p, q, m, z) for p, q in pairs_add]
+    cands = ([algebraic_flint.add_candidates(p, q, m, z) for p, q in pairs_add]
+             + [algebraic_flint.mul_candidates(p, q, m, z) for p, q in pairs_mul])
     _sympy_route(monkeypatch)
-    assert algebraic_flint.add_curve(SC, MP_HALF, m, z) is None  # the route really is switched off
+    assert algebraic_flint.add_candidates(SC, MP_HALF, m, z) is None  # the route really is switched off
     slow = [A.add_equations(p, q, m, z) for p, q in pairs_add] + [A.mul_equations(p, q, m, z) for p, q in pairs_mul]
     assert fast == slow  # structural equality of canonical polynomials
-    R = A.R_SYM
-    for (p, q), curve in zip(pairs_add, curves):
-        ref = A.from_r_equation(
-            algebraic_ops._eliminate(A.r_equation(p, m, z, R, w), A.r_equation(q, m, z, R, w), R, w, "add"),
-            R, w, m, z)
-        assert curve == ref
+    # the candidates are the sympy curve's factors with a branch m ~ -1/z (the resultant's others never leave FLINT)
+    R, S = A.R_SYM, A.S_SYM
+    curves = [A.from_r_equation(algebraic_ops._eliminate(A.r_equation(p, m, z, R, w), A.r_equation(q, m, z, R, w),
+                                                         R, w, "add"), R, w, m, z) for p, q in pairs_add]
+    curves += [A.from_s_equation(algebraic_ops._eliminate(A.s_equation(p, m, z, S, w), A.s_equation(q, m, z, S, w),
+                                                          S, w, "mul"), S, w, m, z) for p, q in pairs_mul]
+    for got, curve in zip(cands, curves):
+        ref = [f for f in algebraic_curve._factors(curve, m, z) if algebraic_curve._has_stieltjes_branch(f, m, z)]
+        assert sorted(map(str, got)) == sorted(map(str, ref)) and got
 
 
-def test_factors_equal_the_sympy_factors(monkeypatch):
-    P = algebraic_curve.as_polynomial(sp.expand((SC * MP_HALF * (z * m - 3) * (z - 2))), m, z)
-    fast = algebraic_curve._factors(P, m, z)
-    _sympy_route(monkeypatch)
-    slow = algebraic_curve._factors(P, m, z)
-    assert sorted(map(str, fast)) == sorted(map(str, slow)) and len(fast) == 3  # z - 2 carries no m
+def test_candidate_factors_equal_the_sympy_factors():
+    P = algebraic_curve.as_polynomial(sp.expand((SC * MP_HALF * (z * m - 3) * (m + z) * (z - 2))), m, z)
+    fast = algebraic_flint.stieltjes_candidates(P, m, z)
+    slow = [f for f in algebraic_curve._factors(P, m, z) if algebraic_curve._has_stieltjes_branch(f, m, z)]
+    assert sorted(map(str, fast)) == sorted(map(str, slow)) and len(fast) == 2  # z m - 3, m + z: no m ~ -1/z
 
 
 def test_rational_polynomials_skip_the_common_denominator(monkeypatch):

@@ -33,14 +33,25 @@ def test_coefficients_of_linear_and_non_integer_curves():
 
 def test_masses_and_poles_of_integer_curves_equal_the_general_route(monkeypatch):
     atoms = A.atoms_equation([-2, 0, 1], [sp.Rational(1, 4), sp.Rational(1, 2), sp.Rational(1, 4)], m, z)
-    curves = [(_curve(), [0]), (atoms, [-2, 0, 1, sp.Rational(1, 3)]),
+    curves = [(_curve(), [0]), (A.mul_equations(_curve(), _curve(), m, z), [0]), (atoms, [-2, 0, 1, sp.Rational(1, 3)]),
               (fc.to_algebraic(fc.MarchenkoPastur(2.0)).equation, [0]),
               (A.shift_equation(sp.expand((z * m + 1) ** 2 * (z - 3) + m), sp.Rational(-1, 2), m, z),
                [sp.Rational(-1, 2)])]
-    fast = [(S.pole_candidates(P, m, z), [S.mass_candidates(P, a, m, z) for a in pts]) for P, pts in curves]
-    assert fast[1][1][:3] == [[sp.Rational(1, 4)], [sp.Rational(1, 2)], [sp.Rational(1, 4)]]  # the atoms' masses
-    assert fast[2][1] == [[sp.Rational(1, 2)]]  # MP(2): 1 - 1/c at 0
+    def candidates():  # in increasing order (the order of the candidates carries no meaning)
+        return [(S.pole_candidates(P, m, z), [sorted(S.mass_candidates(P, a, m, z)) for a in pts]) for P, pts in curves]
+    fast = candidates()
+    assert fast[0][1] == [[-3, -1]]  # two sheets share the pole at 0, with negative residues: no atom
+    assert fast[2][1][:3] == [[sp.Rational(1, 4)], [sp.Rational(1, 2)], [sp.Rational(1, 4)]]  # the atoms' masses
+    assert fast[3][1] == [[sp.Rational(1, 2)]]  # MP(2): 1 - 1/c at 0
     monkeypatch.setattr(S, "integer_terms", lambda P, m, z: None)
     monkeypatch.setattr(S, "leading_coefficients", lambda P, m, z: None)
-    slow = [(S.pole_candidates(P, m, z), [S.mass_candidates(P, a, m, z) for a in pts]) for P, pts in curves]
-    assert fast == slow
+    assert fast == candidates()
+
+
+def test_exact_edges_of_integer_curves_equal_the_general_route(monkeypatch):
+    curves = [_curve(), fc.to_algebraic(fc.MarchenkoPastur(0.5)).equation, m ** 2 + z * m + 1,
+              A.add_equations(m ** 2 + z * m + 1, A.atoms_equation([-1, 1], [sp.Rational(1, 2)] * 2, m, z), m, z)]
+    fast = [S.edge_candidates(P, m, z) for P in curves]
+    assert fast[2] == [-2, 2]
+    monkeypatch.setattr(S, "discriminant_coefficients", lambda P, m, z: None)
+    assert fast == [S.edge_candidates(P, m, z) for P in curves]  # the same exact numbers (rationals, radicals, CRootOf)
