@@ -212,8 +212,9 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
     Newton runs on the others until the Newton decrement :math:`g^T H^{-1} g / 2` is at most
     ``options.decrement_tol`` at a positive definite Hessian; then each held coordinate must pass the first-order
     (KKT) test — moving it one step into the box does not lower f — so that the bound really is where the maximum
-    is. Returns (value, φ), or None when any of this fails (a support wall inside the box, an indefinite Hessian,
-    no convergence in ``options.newton_maxiter`` steps, a held coordinate that wants to move inwards).
+    is. Returns (value, φ), or None as soon as any of this fails (a support wall within a finite-difference step or
+    a Newton step, an indefinite Hessian, no convergence in ``options.newton_maxiter`` steps, a held coordinate that wants to move
+    inwards): each failed step costs 2k² + 1 evaluations, which the simplex spends better.
 
     Steps are halved until f decreases and the point stays inside the box. The finite-difference step
     :math:`h_i = 10^{-3}\max(1, |\varphi_i|)` keeps the truncation error of the second differences at ~1e-6
@@ -271,7 +272,9 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
             trial = psi + t * d
             if np.all(trial > lo[free]) and np.all(trial < hi[free]):
                 ft = g_of(trial)
-                if math.isfinite(ft) and ft <= fval:
+                if not math.isfinite(ft):
+                    return None  # a wall of −∞ within a Newton step: the maximum is against it, the simplex's case
+                if ft <= fval:
                     phi[free], fval = trial, float(ft)
                     break
             t *= 0.5

@@ -126,8 +126,8 @@ class OptimizerOptions:
         estimate within √(2·1e-6) ≈ 1.4e-3 standard errors of the maximum (the finite-difference gradient resolves
         decrements down to ~1e-8 only).
     newton_maxiter : int
-        Cap on Newton steps (two suffice from the coarse simplex; more means a poorly quadratic likelihood, and
-        the simplex path takes over).
+        Cap on Newton steps (two or three suffice from the coarse simplex; more means a poorly quadratic
+        likelihood, and the simplex path takes over).
     hessian_step : float
         Relative step of the central differences giving the observed information.
     errors : ErrorMethod

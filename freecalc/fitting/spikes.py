@@ -143,7 +143,7 @@ def plain_fit(model: Model, x: np.ndarray, zero_tol: float, summary_starts, opt:
 
 
 def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int, summary_starts,
-                    spikes: SpikeOptions, opt: OptimizerOptions) -> BulkFit:
+                    spikes: SpikeOptions, opt: OptimizerOptions, extra_starts=()) -> BulkFit:
     """Spike-robust fit of a law with a finite upper edge (see the module docstring).
 
     Parameters
@@ -159,6 +159,10 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
         Sorted data → starting points.
     spikes : SpikeOptions
     opt : OptimizerOptions
+    extra_starts : sequence of mapping
+        Starting points tried first in the first (censored) fit, e.g. the optimum of the same law on a subset of
+        these data: the summary starts are computed from all the data, spikes included, and can all miss a law
+        with a finite edge (FreeMeixner on a Student-t spectrum had no feasible start).
 
     Returns
     -------
@@ -169,7 +173,7 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
     if n >= 2 and x[-1] - x[-2] <= zero_tol:
         # the largest value is repeated: an atom at the top of the data (e.g. Wachter's at 1). Nothing can be
         # an isolated eigenvalue above it, and censoring would cut into the atom: plain fit, no spikes.
-        res, lik = plain_fit(model, x, zero_tol, summary_starts, opt)
+        res, lik = plain_fit(model, x, zero_tol, summary_starts, opt, extra_starts=extra_starts)
         edge, _, tw = edge_and_tw_scale(model, res.theta, n_matrix)
         return BulkFit(res, lik, x, np.zeros(0), edge, tw, edge + q * tw if math.isfinite(tw) else edge,
                        False, 0, 0)
@@ -177,7 +181,7 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
     opt = replace(opt, restarts=0)  # intermediate fits; the final one is polished below
     n_cont = int(np.count_nonzero(np.abs(x) > zero_tol))
     censor = int(math.floor(spikes.censor_fraction * n_cont))
-    res, lik = plain_fit(model, x, zero_tol, summary_starts, opt, censor=censor)
+    res, lik = plain_fit(model, x, zero_tol, summary_starts, opt, extra_starts=extra_starts, censor=censor)
     k = None
     it = 0
     n_beyond = None
