@@ -125,7 +125,8 @@ def mass_density_of_t(t: np.ndarray, s: Side) -> np.ndarray:
     c2 = s.c_psi * np.cos((1 - a) * t) - s.s_psi * np.sin((1 - a) * t)  # cos(ψ + (1 − α)t)
     st, ct = np.sin(t), np.cos(t)
     dq = (ct * s1 - a * st * c1) / s2 - st * s1 * (1 - a) * c2 / (s2 * s2)
-    return (1.0 + (1 - a) / a * dq) / math.pi
+    # next to a finite edge (sin ψ = 0) the two terms cancel to O(t²): round-off could leave a tiny negative value
+    return np.maximum((1.0 + (1 - a) / a * dq) / math.pi, 0.0)
 
 
 def edge(s: Side) -> float:

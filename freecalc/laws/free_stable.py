@@ -64,6 +64,9 @@ T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["FreeStable", "free_stable_pdf", "free_stable_support", "free_stable_check", "ALPHA_MIN"]
 
+#: With β ≠ 0, indices closer to 1 than this are refused (see :func:`free_stable_check`).
+_ALPHA_GAP = 1e-5
+
 #: Smallest index accepted: below it the 1e-6 quantiles exceed ~1e120 σ (P(X > x) ≈ (σ/x)^α), and the quadrature
 #: nodes and the tails used by the generic checks and operations leave the double range.
 ALPHA_MIN = 0.05
@@ -79,7 +82,10 @@ _ORDER = 16
 
 
 def free_stable_check(alpha: float, beta: float, scale: float) -> None:
-    """Reject α = 1 with β ≠ 0 (not strictly stable).
+    """Reject α = 1 with β ≠ 0 (not strictly stable), and β ≠ 0 with 0 < |α − 1| < 1e-5 (not representable).
+
+    As α → 1 with β ≠ 0 the law moves off to ≈ −2βσ/(π(α − 1)) while its width stays ≈ σ: within 1e-5 of α = 1
+    double precision no longer resolves it (its cdf stops being monotone at |α − 1| ≈ 3e-6).
 
     Parameters
     ----------
@@ -93,6 +99,10 @@ def free_stable_check(alpha: float, beta: float, scale: float) -> None:
     if alpha == 1.0 and beta != 0.0:
         raise ValueError(f"FreeStable: alpha = 1 with beta = {beta!r} != 0 is not strictly stable (its R-transform "
                          f"has a log w term); use beta = 0 (the Cauchy law) or alpha != 1")
+    if beta != 0.0 and 0.0 < abs(alpha - 1.0) < _ALPHA_GAP:
+        raise ValueError(f"FreeStable: alpha = {alpha!r} within {_ALPHA_GAP:g} of 1 with beta = {beta!r} != 0 is out "
+                         f"of reach of double precision (the law sits near -2*beta*scale/(pi*(alpha - 1)) with width "
+                         f"~scale); use |alpha - 1| >= {_ALPHA_GAP:g} or beta = 0")
 
 
 def free_stable_support(alpha: float, beta: float, scale: float) -> tuple[tuple[float, float], ...]:
@@ -298,7 +308,7 @@ class FreeStable(Law):
     alpha : float in [0.05, 2]
         Stability index (tails :math:`|x|^{-1-\alpha}`); α = 2 is the semicircle of variance σ².
     beta : float in [−1, 1]
-        Skewness (β > 0: heavier right tail); must be 0 when α = 1 (the Cauchy law).
+        Skewness (β > 0: heavier right tail); must be 0 when α = 1 (the Cauchy law) and when 0 < |α − 1| < 1e-5.
     scale : float > 0
         σ (α = 1: the Cauchy scale; α = 2: the standard deviation).
     size : int, optional
@@ -307,7 +317,7 @@ class FreeStable(Law):
     Raises
     ------
     ValueError
-        A parameter outside its domain, or α = 1 with β ≠ 0.
+        A parameter outside its domain, α = 1 with β ≠ 0, or β ≠ 0 with 0 < |α − 1| < 1e-5.
 
     Notes
     -----
