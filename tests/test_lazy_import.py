@@ -63,19 +63,22 @@ def test_numeric_face_does_not_import_sympy_and_symbolic_face_does() -> None:
 
 
 def test_fit_does_not_import_sympy() -> None:
+    # fc.fit imports every law module (its candidates): none of them may import sympy at import time
     got = _run("""
         import json, sys
         import numpy as np
         import freecalc as fc
         rng = np.random.default_rng(3)
-        x = rng.standard_normal((600, 200))
-        res = fc.fit(np.linalg.eigvalsh(x.T @ x / 600))
-        print(json.dumps({"sympy": "sympy" in sys.modules, "law": type(res.law).__name__,
-                          "c": float(res.law.c) if hasattr(res.law, "c") else None}))
+        x = rng.standard_normal((300, 100))
+        eigs = np.linalg.eigvalsh(x.T @ x / 300)
+        res = fc.fit(eigs)
+        print(json.dumps({"sympy": "sympy" in sys.modules, "data_mean": float(eigs.mean()),
+                          "law_mean": float(res.law.mean()), "laws": "freecalc.laws.htmp" in sys.modules}))
     """)
     assert got["sympy"] is False
-    assert got["law"] == "MarchenkoPastur"
-    assert got["c"] == pytest.approx(1 / 3, rel=0.1)  # 200/600 from 200 eigenvalues: a few % sampling error
+    assert got["laws"] is True  # the candidates were loaded
+    # whichever family wins, its mean matches the data's (a first moment the fit reproduces to a few %)
+    assert got["law_mean"] == pytest.approx(got["data_mean"], rel=0.05)
 
 
 def test_operations_register_on_first_use() -> None:
