@@ -157,8 +157,14 @@ def _path(kind: int, A: float, B: float, b: float, f: float, w0: complex, m0: co
         zi = z0.imag + s * dz.imag
         # Im m_f > 0 wherever Im z > 0; allow rounding relative to |m| near the real axis
         if zi > 0.0:
-            # in the log variable the state holds q = 1/m: Im m ≤ 0 ⇔ Im q ≥ 0
-            bad = m.imag >= 1e-9 * abs(m) if kind == KIND_HTMP_LOG else m.imag <= -1e-9 * abs(m)
+            if kind == KIND_HTMP_LOG:
+                # Im m ≤ 0 ⇔ Im(w − z) ≥ 0 (m = (f − 1)/(w − z)): next to the atom at 0, w is tiny and accurate in
+                # absolute terms, while q = 1/m carries ~1e-9 of relative error after the winding path, as much as
+                # the density's share of m there (HTMP(0.5, 0.8) by 4 at x = 2e-12: 1.4e-9)
+                d = cmath.exp(w) - (z0 + s * dz)
+                bad = d.imag >= 1e-9 * abs(d)
+            else:
+                bad = m.imag <= -1e-9 * abs(m)
             if bad:
                 status = NEGATIVE
         h *= min(4.0, 0.9 * err ** -0.2) if err > 0 else 4.0
