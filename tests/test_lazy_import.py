@@ -134,3 +134,49 @@ def test_is_sympy_matches_isinstance() -> None:
     assert is_sympy(x) and is_sympy(x, "Symbol") and is_sympy(x + 1, "Expr")
     assert not is_sympy(x + 1, "Symbol")
     assert not is_sympy(1.5) and not is_sympy("x") and not is_sympy(None)
+
+
+def _layers() -> list[list[str]]:
+    """The layers of .importlinter, top first; each a list of independent containers."""
+    import configparser
+    from pathlib import Path
+
+    cfg = configparser.ConfigParser()
+    cfg.read(Path(__file__).resolve().parents[1] / ".importlinter")
+    lines = cfg["importlinter:contract:layers"]["layers"].strip().splitlines()
+    return [[part.strip() for part in line.split("|")] for line in lines if line.strip()]
+
+
+def _container(module: str, layers: list[list[str]]) -> tuple[int, str] | None:
+    for level, containers in enumerate(layers):
+        for c in containers:
+            if module == c or module.startswith(c + "."):
+                return level, c
+    return None
+
+
+def test_deferred_imports_keep_the_layers() -> None:
+    # import-linter cannot see lazy_module("freecalc.x"): the same rule is checked here on the source text
+    import ast
+    from pathlib import Path
+
+    layers = _layers()
+    root = Path(fc.__file__).resolve().parent
+    checked = 0
+    for path in sorted(root.rglob("*.py")):
+        module = "freecalc." + ".".join(path.relative_to(root).with_suffix("").parts)
+        module = module.removesuffix(".__init__")
+        here = _container(module, layers)
+        if here is None:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "lazy_module" and node.args
+                    and isinstance(node.args[0], ast.Constant) and str(node.args[0].value).startswith("freecalc.")):
+                target = _container(node.args[0].value, layers)
+                assert target is not None, f"{module}: lazy_module({node.args[0].value!r}) is in no layer"
+                same = target[1] == here[1]
+                assert same or target[0] > here[0], (
+                    f"{module} (layer {here[1]}) defers an import of {node.args[0].value} (layer {target[1]}): "
+                    "lower layers never import higher ones")
+                checked += 1
+    assert checked > 20  # the law and operation modules defer freecalc.symbolic
