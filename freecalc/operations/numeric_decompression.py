@@ -142,8 +142,9 @@ def fit_law(law: Law, *, shift: float = 0.0, **smooth_options: Any) -> FittedSpe
         raise NotImplementedError(
             f"numeric decompression of {law!r}: its support {sup[0]} is unbounded. The numeric route needs a compact "
             f"support with square-root edges (its continuation is a rational model in the Joukowski variable); "
-            f"a hard edge at 0 or a power-law tail is not represented. HTMP (kappa > 2 gamma/(1 - gamma)) and "
-            f"InverseHTMP have an exact route (route=Route.EXACT, the default); otherwise decompress eigenvalues "
+            f"a hard edge at 0 or a power-law tail is not represented. HTMP (kappa > 2 gamma/(1 - gamma) or "
+            f"kappa <= gamma/(1 - gamma)) and InverseHTMP have an exact route (route=Route.EXACT, the default); "
+            f"otherwise decompress eigenvalues "
             f"(fc.Empirical(eigenvalues, size=n_s)), whose largest ones are carried as outliers")
     x, w = law.continuous_rule()
     opts = dict(smooth_options)
