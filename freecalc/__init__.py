@@ -42,12 +42,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "freecalc.laws.free_poisson": ("FreePoisson",),
     "freecalc.laws.arcsine": ("Arcsine",),
     "freecalc.laws.fuss_catalan": ("FussCatalan",),
+    "freecalc.laws.free_bessel": ("FreeBessel",),
+    "freecalc.laws.compound_free_poisson": ("compound_free_poisson", "CompoundRoute"),
     "freecalc.laws.free_stable": ("FreeStable",),
     # -- operations -------------------------------------------------------------------------------------------------
     "freecalc.operations.convolution": ("Method", "free_add", "free_mul"),
     "freecalc.operations.pushforward": ("inverse", "power", "compress", "wishart_of"),
     "freecalc.operations.pushforward_maps": ("square", "mobius"),
     "freecalc.operations.mixture": ("mixture",),
+    "freecalc.operations.deformed": ("deformed_wigner", "deformed_marchenko_pastur"),
     "freecalc.operations.decompression": (
         "DecompressionError", "DecompressionReport", "DecompressionWarning", "Route", "decompress"),
     "freecalc.operations.numeric_decompression": ("decompress_numeric",),
