@@ -23,8 +23,8 @@ import numpy as np
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
-from freecalc.laws.algebraic_numeric import (NumericState, branch, branch_status, exact_support, float_coefficients,
-                                             numeric_state)
+from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
+                                             exact_support, float_coefficients, numeric_state)
 from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
@@ -273,7 +273,14 @@ class AlgebraicLaw(Law):
             # to it the deflated curve (_evaluate) resolves the continuous part
             at_atom = np.isin(xi, [a for a, _ in n.atoms])
             vals = np.zeros(xi.shape)
-            vals[~at_atom] = self._evaluate(xi[~at_atom], np.zeros(int(np.count_nonzero(~at_atom)))).imag / np.pi
+            # where m(x + i0) is the only root of P(., x) in the upper half plane it is read off the roots; the
+            # other points are continued from x + iY
+            xs = xi[~at_atom]
+            mv, decided = boundary_values_by_roots(n, xs)
+            rest = np.flatnonzero(~decided)
+            if rest.size:
+                mv[rest] = self._evaluate(xs[rest], np.zeros(rest.size))
+            vals[~at_atom] = mv.imag / np.pi
             for a, _ in n.atoms:
                 hit = xi == a
                 if np.any(hit):

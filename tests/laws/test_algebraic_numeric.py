@@ -48,3 +48,25 @@ def test_exact_support_matches_the_numeric_support():
     law = _laws()["sc+mp"]
     exact = N.exact_support(law.equation, law.support)
     assert np.allclose([[float(a), float(b)] for a, b in exact], law.support, rtol=1e-15, atol=0)
+
+
+def test_boundary_values_by_roots_equal_the_continuation():
+    law = _laws()["sc+mp"]
+    x = np.linspace(*law.support[0], 402)[1:-1]
+    values, decided = N.boundary_values_by_roots(law._numeric, x)
+    reference = law._evaluate(x, np.zeros(x.size))
+    assert decided.all()  # one root of the cubic in the upper half plane throughout the bulk
+    # both converge to rounding of m (|m| ~ 1); the continuation lands by Newton, the roots are polished by Newton
+    assert np.max(np.abs(values - reference)) < 1e-13
+
+
+def test_boundary_values_by_roots_leave_the_unclassifiable_points():
+    law = _laws()["sc+mp"]
+    lo, hi = law.support[0]
+    # exactly at the edges the two roots meet on the axis; degree 13 is left to the continuation altogether
+    _, decided = N.boundary_values_by_roots(law._numeric, np.array([lo, hi]))
+    assert not decided.any()
+    composite = fc.free_add(law, _laws()["sc+atoms"], method=fc.Method.EXACT)
+    assert composite.degree[0] > N.ROOT_SELECTION_MAX_DEGREE
+    x = np.linspace(*composite.support[0], 7)[1:-1]
+    assert not N.boundary_values_by_roots(composite._numeric, x)[1].any()
