@@ -30,8 +30,10 @@ are entire (``KIND_HTMP_LOG`` of :mod:`freecalc.kernels.htmp_decompression`); th
 from the principal sheet at :math:`z_0` along the segment, and :math:`m_f = (f-1)/(f(w - z))` there. Whether a law
 results depends on A: for :math:`A \le -1/2` the paths end on the second sheet (a gap above 0 at
 :math:`A = -1/2`, e.g. HTMP(0.5, 1) by 4: continuous part from 0.70778; a density diverging at 0 for
-:math:`A < -1/2`), and the results pass every check (mass, first two moments). For :math:`-1/2 < A \le 0` they
-must wind further, and what comes back is not a Stieltjes transform: a negative density, a jump between
+:math:`A < -1/2`), and the results pass every check (mass, first two moments; γ = 0.25, 0.5, 0.75 with f = 1.5
+to 10). The boundary is sharp in the cases tried: A = −0.475 (HTMP(0.5, 1.05)) is refused already at f = 1.5.
+For :math:`-1/2 < A \le 0` they must wind further, and what comes back is not a Stieltjes transform: a negative
+density, a jump between
 neighbouring paths (a branch point of the inverse map in the upper half plane) or the mass off by 5–12 %
 (HTMP(0.5, 1.5) by 1.1, 1.5, 2; HTMP(0.5, 2) by 1.2 and 4). Independently, the moments of HTMP(0.5, 2) decompressed
 by 2, 3, 4 fail the Stieltjes moment test (a shifted Hankel determinant of order 14, 10, 8 is negative in exact
