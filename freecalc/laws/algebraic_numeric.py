@@ -337,13 +337,14 @@ def boundary_values_by_roots(n: NumericState, x: np.ndarray) -> tuple[np.ndarray
     unsure = (roots.imag != 0) & (np.abs(roots.imag) <= tol)
     single = (np.count_nonzero(upper, axis=1) == 1) & ~np.any(unsure, axis=1)
     mv = roots[np.arange(idx.size), np.argmax(upper, axis=1)]
-    res, dres = _horner(a, mv)
-    for _ in range(ROOT_POLISH_STEPS):
-        with np.errstate(divide="ignore", invalid="ignore"):
+    # a step may divide by P_m = 0 (a double root) or overflow: such candidates are non-finite and rejected
+    with np.errstate(all="ignore"):
+        res, dres = _horner(a, mv)
+        for _ in range(ROOT_POLISH_STEPS):
             cand = mv - res / dres
-        cres, cdres = _horner(a, cand)
-        better = np.isfinite(cand) & (np.abs(cres) < np.abs(res))
-        mv, res, dres = np.where(better, cand, mv), np.where(better, cres, res), np.where(better, cdres, dres)
+            cres, cdres = _horner(a, cand)
+            better = np.isfinite(cand) & np.isfinite(cres) & (np.abs(cres) < np.abs(res))
+            mv, res, dres = np.where(better, cand, mv), np.where(better, cres, res), np.where(better, cdres, dres)
     ok = single & np.isfinite(mv) & (mv.imag > ROOT_IMAG_RTOL * np.maximum(1.0, np.abs(mv)))
     out[idx[ok]] = mv[ok]
     decided[idx[ok]] = True
