@@ -422,6 +422,28 @@ def _no_law_note(ev: HeavyTailDecompression, f: float) -> str:
             f"1/{f:g})")
 
 
+def _stieltjes_jumps(x: np.ndarray, m: np.ndarray, y: float) -> np.ndarray:
+    r"""Where neighbouring values of a would-be Stieltjes transform on the line :math:`\Im z = y` differ by more than
+    any probability law's can: :math:`|m'(z)| = |\int \rho(t)(t - z)^{-2} dt| \le y^{-2}`, so
+    :math:`|m(x_{i+1} + iy) - m(x_i + iy)| \le (x_{i+1} - x_i)/y^2`.
+
+    Parameters
+    ----------
+    x : float ndarray
+        Increasing real parts.
+    m : complex ndarray
+        The values at x + iy.
+    y : float
+        The height, > 0.
+
+    Returns
+    -------
+    bool ndarray
+        One flag per neighbouring pair (slack 1e-6 relative and 1e-12 absolute for rounding).
+    """
+    return np.abs(np.diff(m)) > np.diff(x) / y ** 2 * (1.0 + 1e-6) + 1e-12
+
+
 def _certify_paths(ev: HeavyTailDecompression, law: HTMP | InverseHTMP, f: float) -> None:
     r"""Probe :math:`m_f` on the real axis and on the line :math:`\Im z = y = 0.05\,`scale above it (the paths there
     pass closest to the singular point w = 0): every path converged, :math:`\Im m_f \ge 0`, and along the line
@@ -443,8 +465,7 @@ def _certify_paths(ev: HeavyTailDecompression, law: HTMP | InverseHTMP, f: float
     sol, status = ev.solve_with_status(probe)
     # a negative density on the real axis is the same failure (Im m_f(x + i0) < 0 beyond rounding)
     negative = (status == KD.NEGATIVE) | (sol.converged & (sol.m.imag < -1e-9 * np.abs(sol.m)))
-    line = sol.m[real.size:]
-    jumps = np.abs(np.diff(line)) > np.diff(real) / y ** 2 * (1.0 + 1e-6) + 1e-12
+    jumps = _stieltjes_jumps(real, sol.m[real.size:], y)
     problem = ""
     if np.any(negative):
         problem = ("Im m_f < 0 (a negative density) at or above z = "

@@ -19,7 +19,7 @@ import freecalc as fc
 from freecalc.laws.distances import ks_distance
 from freecalc.laws.numeric import ConvergenceWarning, NumericLaw
 from freecalc.operations.decompression_core import DecompressionError, DecompressionWarning
-from freecalc.operations.heavy_tail_decompression import REASON
+from freecalc.operations.heavy_tail_decompression import REASON, _stieltjes_jumps
 from freecalc.symbolic import transforms as T
 from freecalc.testing import check_law
 
@@ -153,6 +153,21 @@ def test_no_psd_law_decompresses_htmp_at_a_zero_and_the_route_says_so() -> None:
     # (the density integrates to 1.11 by trapezoids); refused too, by the support scan's failed edge
     with pytest.raises(DecompressionError, match="cannot be certified.*A = -0.25"):
         fc.decompress(fc.HTMP(0.5, 1.5), factor=2)
+
+
+def test_a_sheet_switch_between_probes_is_caught_by_the_lipschitz_bound() -> None:
+    # the semicircle's m on Im z = 0.05 obeys |Δm| ≤ Δx/y² everywhere; switching to the other root of
+    # m² + zm + 1 = 0 halfway (what two probe paths passing a branch point on different sides return) is flagged:
+    # a jump of |2m + z| ≈ 1.9 there against the bound Δx/y² = 0.6
+    x = np.linspace(-3.0, 3.0, 4001)
+    y = 0.05
+    z = x + 1j * y
+    m = np.asarray(fc.Semicircle(2.0).stieltjes(z), dtype=complex)
+    assert not np.any(_stieltjes_jumps(x, m, y))
+    other = -z - m  # the second root
+    switched = np.where(x < 0.5, m, other)
+    flags = _stieltjes_jumps(x, switched, y)
+    assert flags.sum() == 1 and x[np.flatnonzero(flags)[0] + 1] >= 0.5
 
 
 def test_infinite_inverse_mean_gives_the_atom_and_exact_moments(boundary_half: NumericLaw) -> None:
