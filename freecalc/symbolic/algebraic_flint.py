@@ -187,6 +187,13 @@ def _terms_in(F: Any, slots: tuple[int, int]) -> dict[tuple[int, int], int]:
     return {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
 
 
+def _integer_pair(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> tuple[Any, dict, dict] | None:
+    ctx = _context()
+    t1 = integer_terms(P1, m, z) if ctx is not None else None
+    t2 = integer_terms(P2, m, z) if t1 is not None else None
+    return None if t2 is None else (ctx, t1, t2)
+
+
 def add_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
     r"""The factors of the curve of :math:`\mu_1 \boxplus \mu_2` that can be its Stieltjes factor: eliminate
     :math:`y` from :math:`A_1(y, w)` and :math:`A_2(R - y, w)`, return to :math:`(m, z)` by :math:`w = -m`,
@@ -205,11 +212,10 @@ def add_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list
     list of sympy.Expr or None
         Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
     """
-    ctx = _context()
-    t1 = integer_terms(P1, m, z) if ctx is not None else None
-    t2 = integer_terms(P2, m, z) if t1 is not None else None
-    if t2 is None:
+    pair = _integer_pair(P1, P2, m, z)
+    if pair is None:
         return None
+    ctx, t1, t2 = pair
     gm, gz, X, w, y = ctx.gens()
     one = ctx.from_dict({(0,) * 5: 1})
     A1 = _terms_in(_r_equation(ctx, t1), (2, 3))
@@ -236,11 +242,10 @@ def mul_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list
     list of sympy.Expr or None
         Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
     """
-    ctx = _context()
-    t1 = integer_terms(P1, m, z) if ctx is not None else None
-    t2 = integer_terms(P2, m, z) if t1 is not None else None
-    if t2 is None:
+    pair = _integer_pair(P1, P2, m, z)
+    if pair is None:
         return None
+    ctx, t1, t2 = pair
     gm, gz, X, w, y = ctx.gens()
     one = ctx.from_dict({(0,) * 5: 1})
     B1 = _terms_in(_s_equation(ctx, t1), (2, 3))
