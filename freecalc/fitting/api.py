@@ -30,6 +30,11 @@ from freecalc.fitting.tails import fit_power_law_tail
 
 __all__ = ["fit"]
 
+ERROR_BOOTSTRAP = 40
+"""Refits behind a bootstrap standard error (used when the information matrix is not positive definite): the
+relative standard error of a standard deviation from B draws is about 1/sqrt(2(B − 1)), 11 % here — enough to
+state the size of an error, at B fits' cost."""
+
 
 def fit(data, law=None, *, scale: ScaleOption = ScaleOption.AUTO, fixed: Mapping[str, float] | None = None,
         bootstrap: int = 0, rng=None, subsample: int | None = None, options: FitOptions | None = None) -> FitResult:
@@ -351,8 +356,6 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
     cov, ok = covariance(lik, res.phi, options.optimizer.hessian_step, options.optimizer.errors, hold=hold)
     with np.errstate(invalid="ignore"):
         se_free = {n: float(v) for n, v in zip(model.free, np.sqrt(np.diag(cov)))} if model.k else {}
-    if not ok:
-        notes.append("information matrix not positive definite at the optimum: standard errors are NaN")
     for name, side in on_bound:
         what = model.family.boundary_note(name, side, theta)
         notes.append(f"MLE ON THE BOUNDARY: {name} = {theta[name]:.6g} is the {side} limit of the search range and "
@@ -363,9 +366,35 @@ def _finish(spec: Spectrum, model: Model, bulk: BulkFit, ranking, reference, non
                      + ("" if what is None else f". {what}"))
     names = model.param_names()
     params = {k: float(theta[k]) for k in names}
-    stderr = {k: (0.0 if k in model.fixed else float(se_free.get(k, math.nan))) for k in names}
     base = model.make_law(theta)
     s, loc = model.affine(theta)
+    if not ok:
+        # no positive-definite information at the optimum: a non-regular likelihood (Arcsine's r and loc set edges
+        # where the density is unbounded, so log L grows without bound as an edge meets an extreme point and the
+        # optimum is where the search stops). The quadratic approximation says nothing; the spread of the estimator
+        # is measured instead by refitting samples drawn from the fitted law (for a scale/location family the
+        # estimation errors are pivotal, so this reproduces their sampling distribution up to Monte Carlo error).
+        held = {name for name, _ in on_bound}
+        free = [k for k in model.free if k not in held]
+        draws = []
+        for _ in range(ERROR_BOOTSTRAP):
+            try:
+                sample = np.sort(loc + s * np.asarray(base.rvs(int(lik.x.size), rng=gen), dtype=float))
+                rl = Likelihood(model, sample, spec.zero_tol)
+                # the data's own starts only, as in the fit itself: from θ̂ the search would stop next to it
+                starts = list(summary_starts_for(model, spec.zero_tol)(sample))
+                draws.append([float(maximize(rl, starts, options.optimizer).theta[k]) for k in free])
+            except (ValueError, ArithmeticError):
+                continue
+        if free and len(draws) >= ERROR_BOOTSTRAP // 2:
+            se_free.update(zip(free, (float(v) for v in np.std(np.asarray(draws), axis=0, ddof=1))))
+            notes.append(f"standard errors by parametric bootstrap: the standard deviation of {len(draws)} refits of "
+                         f"samples drawn from the fitted law (the information matrix is not positive definite at "
+                         f"the optimum: a non-regular likelihood, e.g. a parameter that sets a hard edge)")
+        else:
+            notes.append(f"information matrix not positive definite at the optimum and only {len(draws)} of "
+                         f"{ERROR_BOOTSTRAP} bootstrap refits succeeded: standard errors are NaN")
+    stderr = {k: (0.0 if k in model.fixed else float(se_free.get(k, math.nan))) for k in names}
     try:
         ks = ks_affine(base, s, loc, lik.x, spec.zero_tol)
     except (ArithmeticError, ValueError) as exc:  # a law's cdf failing at these parameters: say so, no number
