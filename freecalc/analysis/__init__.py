@@ -11,6 +11,7 @@ from freecalc.analysis.analyze import (
 from freecalc.analysis.layers import LayerKind, WeightMatrix, is_embedding_name, select_matrices
 from freecalc.analysis.sources import READERS, ModelSourceError, TensorRef, read_source, register_reader
 
-__all__ = ["analyze", "analysis_options", "default_laws", "layer_spectrum", "COLUMNS", "AnalysisWarning", "LayerKind", "WeightMatrix",
+__all__ = ["analyze", "analysis_options",
+           "default_laws", "layer_spectrum", "COLUMNS", "AnalysisWarning", "LayerKind", "WeightMatrix",
            "is_embedding_name", "select_matrices", "READERS", "ModelSourceError", "TensorRef", "read_source",
            "register_reader"]

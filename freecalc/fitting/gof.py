@@ -46,7 +46,27 @@ def ks_affine(law, scale: float, loc: float, x: np.ndarray, zero_tol: float) -> 
         The statistic, in [0, 1].
     """
     y = (np.asarray(x, dtype=float) - loc) / scale
+    if y.size > KS_POINTS and not law.atoms:
+        return _ks_strided(np.sort(y), law)
     return ks_distance(y, law, atom_tol=zero_tol / scale)
+
+
+#: Above this many points (and for laws without atoms) the KS distance is evaluated at every
+#: ``n // KS_POINTS``-th order statistic only: the cdf evaluations, not the comparison, cost the time (a
+#: quadrature-based cdf at 10⁶ points took longer than the whole fit).
+KS_POINTS = 20000
+
+
+def _ks_strided(y: np.ndarray, law) -> float:
+    r"""KS distance of sorted data against a continuous law from the order statistics :math:`y_{(i)}`,
+    i = 0, s, 2s, …, and the last (s = ⌊n/KS_POINTS⌋): both cdfs are monotone, so between two evaluated points
+    :math:`|F_n - F|` exceeds its values at the ends by at most s/n ≤ 1/KS_POINTS = 5e-5, far below the KS noise
+    :math:`1/\sqrt{n}` ≥ 1e-3 at these sizes; the result lies in [D − s/n, D]."""
+    n = y.size
+    stride = max(1, n // KS_POINTS)
+    idx = np.unique(np.concatenate([np.arange(0, n, stride), [n - 1]]))
+    F = np.asarray(law.cdf(y[idx]), dtype=float)
+    return float(max(np.max(np.abs((idx + 1) / n - F)), np.max(np.abs(idx / n - F))))
 
 
 def bootstrap_pvalue(ks_obs: float, sample_and_refit, B: int, rng) -> tuple[float, int]:

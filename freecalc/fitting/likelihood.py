@@ -41,7 +41,8 @@ PHI_BOUND = 40.0
 #: ~BIN_NODES fixed nodes (data quantiles, a geometric grid, the extreme data points — so the support must still
 #: contain all the data) and Σ_i log ρ(x_i) is replaced by the sum of its piecewise-linear interpolant at the data,
 #: Σ_k W_k log ρ(t_k) with hat-function weights W_k precomputed once: O(nodes) per evaluation instead of O(n).
-#: The interpolation error is measured at the optimum by :func:`freecalc.fit` (exact log L there) and reported.
+#: The interpolation error is measured at the optimum by :func:`freecalc.fit` (exact log L there) and reported. The
+#: right-censored term of the spike-robust first pass (see :class:`Likelihood`) stays exact.
 BIN_THRESHOLD = 50_000
 BIN_NODES = 4096
 #: The coarse stage of the optimisation (the simplex, before Newton's polish on the exact log-likelihood: see
@@ -405,14 +406,19 @@ class Likelihood:
         z0 = int(np.searchsorted(self.x, 0.0, side="left"))
         z1 = int(np.searchsorted(self.x, 0.0, side="right"))
         self._ties0 = (z0, z1) if z1 - z0 >= 2 else None
-        self._bins = self._hat_bins(BIN_NODES) if (censor == 0 and self.x.size > BIN_THRESHOLD) else None
+        self._bins = self._hat_bins(BIN_NODES) if self.x.size > BIN_THRESHOLD else None
+        self._coarse = None  # built on first use (coarse())
 
     def _hat_bins(self, n_nodes: int):
         """(nodes, weights) of the binned log-likelihood (see :data:`BIN_THRESHOLD`)."""
         x = self.x
         if x[0] <= 0.0:
             return None
-        q = np.quantile(x, np.linspace(0.0, 1.0, n_nodes))
+        # quantiles of the sorted data (numpy's default 'linear' rule, without numpy.quantile's sort of a copy)
+        pos = np.linspace(0.0, x.size - 1.0, n_nodes)
+        i = np.minimum(pos.astype(np.int64), x.size - 2) if x.size > 1 else np.zeros(n_nodes, dtype=np.int64)
+        frac = pos - i
+        q = x[i] * (1.0 - frac) + x[np.minimum(i + 1, x.size - 1)] * frac
         g = np.geomspace(x[0], x[-1], n_nodes // 2)
         nodes = np.unique(np.concatenate([q, g, [x[0], x[-1]]]))
         k = np.clip(np.searchsorted(nodes, x, side="right") - 1, 0, nodes.size - 2)
@@ -422,21 +428,25 @@ class Likelihood:
         return nodes, w
 
     def coarse(self) -> Likelihood | None:
-        """The binned log-likelihood on ~:data:`COARSE_NODES` nodes, for the coarse stage of the optimisation; None
-        when it does not apply (already binned, censored, fewer than :data:`COARSE_MIN_POINTS` points, data at or
-        below 0 — they may sit on an atom, which the binned form does not handle).
+        """The binned log-likelihood on ~:data:`COARSE_NODES` nodes, for the coarse stage of the optimisation (also
+        of a likelihood already binned on :data:`BIN_NODES` nodes: the polish then runs on that one; a censored
+        likelihood keeps its censored term, exact); None when it does not apply (fewer than
+        :data:`COARSE_MIN_POINTS` points, data at or below 0 — they may sit on an atom, which the binned form does
+        not handle).
 
         Returns
         -------
         Likelihood or None
         """
-        if self._bins is not None or self.censor or self.x.size < COARSE_MIN_POINTS or not self.x[0] > 0.0:
+        if self.x.size < COARSE_MIN_POINTS or not self.x[0] > 0.0:
             return None
-        out = Likelihood.__new__(Likelihood)
-        out.__dict__.update(self.__dict__)
-        out._bins = self._hat_bins(COARSE_NODES)
-        out.evaluations = 0
-        return out if out._bins is not None else None
+        if self._coarse is None:
+            out = Likelihood.__new__(Likelihood)
+            out.__dict__.update(self.__dict__)
+            out._bins = self._hat_bins(COARSE_NODES)
+            out.evaluations = 0
+            self._coarse = out if out._bins is not None else False
+        return self._coarse or None
 
     @property
     def binned(self) -> bool:
@@ -487,13 +497,16 @@ class Likelihood:
         hits = self._atom_hits(law, s, loc)
         if hits is None:
             return -math.inf
-        if self._bins is not None and not hits and not self.censor:
-            return self._binned_loglik(law, s, loc)
-        ll = sum((i1 - i0) * math.log(w) for i0, i1, w in hits)
-        keep = np.ones(x.size, dtype=bool)
-        for i0, i1, _ in hits:
-            keep[i0:i1] = False
-        rest = x[keep] if not keep.all() else x
+        binned = self._bins is not None and not hits
+        if binned:
+            ll = self._binned_loglik(law, s, loc)
+            rest = x[:0]
+        else:
+            ll = sum((i1 - i0) * math.log(w) for i0, i1, w in hits)
+            keep = np.ones(x.size, dtype=bool)
+            for i0, i1, _ in hits:
+                keep[i0:i1] = False
+            rest = x[keep] if not keep.all() else x
         if rest.size:
             y = (rest - loc) / s if (s != 1.0 or loc != 0.0) else rest
             logpdf = getattr(law, "logpdf", None)  # laws with tails beyond double range give log ρ directly

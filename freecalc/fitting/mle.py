@@ -205,7 +205,8 @@ def _derivatives(f, phi: np.ndarray, f0: float, h: np.ndarray):
     return g, H
 
 
-def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOptions, max_steps: int | None = None):
+def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOptions,
+                   max_steps: int | None = None):
     r"""Newton's method on f (the negative log-likelihood) from φ, with the search box as active set.
 
     Coordinates within :data:`ACTIVE_FACTOR` finite-difference steps of a bound of the box are put on it and held;
@@ -213,8 +214,8 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
     ``options.decrement_tol`` at a positive definite Hessian; then each held coordinate must pass the first-order
     (KKT) test — moving it one step into the box does not lower f — so that the bound really is where the maximum
     is. Returns (value, φ), or None as soon as any of this fails (a support wall within a finite-difference step or
-    a Newton step, an indefinite Hessian, no convergence in ``options.newton_maxiter`` steps, a held coordinate that wants to move
-    inwards): each failed step costs 2k² + 1 evaluations, which the simplex spends better.
+    a Newton step, an indefinite Hessian, no convergence in ``options.newton_maxiter`` steps, a held coordinate
+    that wants to move inwards): each failed step costs 2k² + 1 evaluations, which the simplex spends better.
 
     Steps are halved until f decreases and the point stays inside the box. The finite-difference step
     :math:`h_i = 10^{-3}\max(1, |\varphi_i|)` keeps the truncation error of the second differences at ~1e-6

@@ -151,4 +151,5 @@ def _weightwatcher_small(pos: np.ndarray, logx: np.ndarray) -> TailFit | None:
         return None
     _, j, a, d = best
     n_tail = n - j
-    return TailFit(alpha=a, alpha_sigma=float((a - 1.0) / np.sqrt(n_tail)), xmin=float(pos[j]), n_tail=n_tail, ks=d)
+    return TailFit(alpha=a, alpha_sigma=float((a - 1.0) / np.sqrt(n_tail)), xmin=float(pos[j]), n_tail=n_tail,
+                   ks=d)

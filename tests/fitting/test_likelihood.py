@@ -176,7 +176,14 @@ def test_coarse_likelihood_is_a_close_binned_copy():
         # it only has to guide the coarse simplex into Newton's basin: log L within 1 % (measured 0.2–0.4 %)
         exact = lik.loglik_theta(th)
         assert abs(coarse.loglik_theta(th) - exact) < 0.01 * abs(exact)
-    # not for small, censored, binned or zero-containing data
+    # a censored likelihood (the spike-robust first pass of a law with a finite edge) keeps its censored term:
+    # binned + the same exact tail term
+    mp = Model.build(family_of(fc.MarchenkoPastur), ScaleOption.AUTO, None)
+    y = np.sort(fc.MarchenkoPastur(0.3).rvs(600, rng=4))
+    cens = Likelihood(mp, y, 1e-300, censor=5)
+    th = {"c": 0.3, "sigma2": 1.02}
+    full = cens.loglik_theta(th)
+    assert math.isfinite(full) and abs(cens.coarse().loglik_theta(th) - full) < 0.01 * abs(full)
+    # not for small or zero-containing data
     assert Likelihood(model, x[: COARSE_MIN_POINTS - 1], 1e-300).coarse() is None
-    assert Likelihood(model, x, 1e-300, censor=5).coarse() is None
     assert Likelihood(model, np.concatenate([[0.0], x]), 1e-300).coarse() is None
