@@ -263,13 +263,19 @@ class StatsVocabulary:
             raise ValueError(f"stats: moments must be a non-empty combination of the letters {MOMENT_CODES!r}, "
                              f"got {moments!r}")
         m1, m2 = self.moment(1), self.moment(2)
-        var = m2 - m1 * m1
+        # E X² = ∞ (heavy tails) means an infinite variance whatever the mean (inf − inf would give NaN); the
+        # standardised moments are then undefined, as scipy reports them for such laws
+        var = m2 - m1 * m1 if math.isfinite(m2) else math.inf
 
         def skewness() -> float:
+            if not math.isfinite(var):
+                return math.nan
             central3 = self.moment(3) - 3 * m1 * m2 + 2 * m1 ** 3
             return central3 / var ** 1.5 if var > 0 else math.nan  # undefined for a point mass, as in scipy
 
         def excess_kurtosis() -> float:
+            if not math.isfinite(var):
+                return math.nan
             m3, m4 = self.moment(3), self.moment(4)
             central4 = m4 - 4 * m1 * m3 + 6 * m1 ** 2 * m2 - 3 * m1 ** 4
             return central4 / var ** 2 - 3.0 if var > 0 else math.nan

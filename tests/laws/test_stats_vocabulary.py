@@ -102,6 +102,17 @@ def test_stats_codes_and_skewness_of_mp():
     assert len(law.stats("mvsk")) == 4
 
 
+@pytest.mark.parametrize("alpha", [1.0, 1.5])
+def test_stats_of_an_infinite_variance_law(alpha):
+    # E X² = ∞ for a free stable law with α < 2: the variance is +∞ (not inf − inf = NaN), skewness and
+    # kurtosis are undefined (NaN, as scipy reports them); the mean is whatever moment(1) says
+    law = fc.FreeStable(alpha)
+    mean, var, skew, kurt = law.stats("mvsk")
+    assert mean == law.moment(1)
+    assert var == math.inf and law.var() == math.inf
+    assert math.isnan(skew) and math.isnan(kurt)
+
+
 @pytest.mark.parametrize("bad", ["", "x", "mx", 3])
 def test_stats_rejects_unknown_codes(bad):
     with pytest.raises(ValueError, match="moments"):
