@@ -3,8 +3,7 @@ r"""Finite free probability: ⊞_d, ⊠_d and compression of real-rooted polynom
 ``fc.finite.free_add(p, q)`` and ``fc.finite.free_mul(p, q)`` are the Marcus–Spielman–Srivastava finite free
 convolutions of degree-d real-rooted polynomials given by their roots; ``compress(p, k)`` is finite free
 compression (the (d − k)-th derivative). Results are :class:`RealRootedPolynomial` objects whose roots are proved
-real and simple with an error bound (``radius``), computed in FLINT ball arithmetic (python-flint, the ``finite``
-extra) at ≈ 1.3 d bits, so the degree is not limited by floating-point cancellation. ``root_measure`` and
+real and simple with an error bound (``radius``), computed in FLINT ball arithmetic (python-flint) at ≈ 1.3 d bits, so the degree is not limited by floating-point cancellation. ``root_measure`` and
 ``quantile_polynomial`` connect polynomials and laws for the d → ∞ limit (the free operations).
 """
 from freecalc.finite._arb import CertificationError

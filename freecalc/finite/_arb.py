@@ -56,10 +56,10 @@ def flint_module() -> Any:
     """Return the ``flint`` module (python-flint), or raise ImportError saying how to install it."""
     try:
         import flint
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
+    except ImportError as exc:  # pragma: no cover - a core dependency
         raise ImportError(
-            "fc.finite needs python-flint (certified ball arithmetic): pip install 'freecalc[finite]' "
-            "or pip install python-flint") from exc
+            "fc.finite needs python-flint (certified ball arithmetic): pip install python-flint (a core "
+            "dependency of freecalc)") from exc
     return flint
 
 

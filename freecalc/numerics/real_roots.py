@@ -6,7 +6,7 @@ pairs: a ball that holds one root and meets its own mirror image holds a real ro
 imaginary part that is exactly zero. The *number* of real roots is therefore certified, not estimated. The balls'
 radii are checked to be a few ulps of their centres, so the returned doubles are the roots to a few ulps.
 
-python-flint is the optional extra ``finite``; without it :func:`certified_real_roots` raises ``ImportError`` and the
+python-flint is a core dependency; should it be missing :func:`certified_real_roots` raises ``ImportError`` and the
 callers take their exact (sympy) route.
 
 Reference: F. Johansson, "Arb: efficient arbitrary-precision midpoint-radius interval arithmetic", IEEE Trans.
@@ -41,7 +41,7 @@ def certified_real_roots(coeffs: Sequence[int]) -> np.ndarray:
     Raises
     ------
     ImportError
-        If python-flint (``pip install 'freecalc[finite]'``) is not installed.
+        If python-flint (``pip install python-flint``) is not installed.
     ValueError
         If the polynomial is identically zero (every real number is a root).
     ArithmeticError

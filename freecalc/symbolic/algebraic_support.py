@@ -2,7 +2,7 @@ r"""Where the Stieltjes branch of :math:`P(m, z) = 0` can be singular on the rea
 (edges, kinks), the leading coefficient in m (poles, i.e. atoms) and the possible masses of an atom.
 
 Exact: sympy (rationals, radicals or ``CRootOf``); the integer coefficients of the discriminant are computed with
-FLINT's multivariate resultant when python-flint (the optional extra ``finite``) is installed, with sympy otherwise
+FLINT's multivariate resultant (python-flint, a core dependency), with sympy as the fallback
 (the same integers either way).
 
 Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Comput. Math. 8 (2008).
