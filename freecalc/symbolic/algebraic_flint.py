@@ -40,7 +40,21 @@ def _context() -> Any:
 
 
 def remember_terms(expr: sp.Expr, m: sp.Symbol, z: sp.Symbol, terms: dict[tuple[int, int], int] | None) -> None:
-    """Record the integer terms of ``expr`` (None: not an integer polynomial) for :func:`integer_terms`."""
+    """Record the integer terms of ``expr`` (None: not an integer polynomial) for :func:`integer_terms`.
+
+    The memo keeps the last ``TERMS_MEMO_SIZE`` expressions (oldest dropped first), so a curve built from known
+    integer terms is never expanded again to read them.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        The polynomial whose terms are recorded.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+    terms : dict or None
+        ``{(j, k): c}`` with :math:`expr = \\sum c\\, m^j z^k` and integer c, or None if ``expr`` is not such a
+        polynomial.
+    """
     if len(_TERMS) >= TERMS_MEMO_SIZE:
         del _TERMS[next(iter(_TERMS))]  # oldest first
     _TERMS[(expr, m, z)] = terms
