@@ -26,7 +26,9 @@ Evaluation route (uniform in the parameters, no special cases at integer Kummer 
    (Λ bounds the local WKB exponents), so each step changes :math:`\arg u` by less than π and the logarithm's
    branch is tracked exactly.
 
-All kernels take only floats and arrays (callable from user ``@njit`` code).
+All kernels take only floats and arrays and are callable from user ``@njit`` code, except :func:`htmp_logpdf`,
+:func:`htmp_pdf` and :func:`htmp_cdf`: they sort their points with numpy before the jitted march (a small call graph
+to compile on the fitting path).
 
 Reference for the law: Hodgkinson, Wang, Mahoney, *Models of heavy-tailed mechanistic universality*,
 arXiv:2506.03470 (2025); ODE and integral representation: DLMF 13.2.1, 13.4.4, 13.3.22.
@@ -100,16 +102,18 @@ def htmp_march_real(A: float, B: float, b: float, xs: np.ndarray, Ls: np.ndarray
     if xs.size == 0:
         return
     r0, Lr, vr, _, _, _, _ = htmp_anchor(A, B, b)
-    _march_from(A, B, b, r0, Lr, vr, xs, Ls, vs)
+    i0 = 0
+    while i0 < xs.size and xs[i0] < r0:
+        i0 += 1
+    _march_from(A, B, b, r0, Lr, vr, xs, i0, Ls, vs)
 
 
 @njit(cache=True)
-def _march_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xs: np.ndarray,
+def _march_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xs: np.ndarray, i0: int,
                 Ls: np.ndarray, vs: np.ndarray) -> None:
+    """March from r0 + i0 right through xs[i0:] and left through xs[:i0] (xs ascending, xs[i0 - 1] < r0 ≤ xs[i0])."""
     n = xs.size
     d = np.empty(_NMAX, dtype=np.complex128)
-    # first index with xs >= r0
-    i0 = np.searchsorted(xs, r0)
     # march right
     zc = r0
     L = Lr
@@ -175,11 +179,28 @@ def _x_big(A: float, B: float, b: float) -> float:
     return x
 
 
-@njit(cache=True)
 def _real_axis(A: float, B: float, b: float, x: np.ndarray):
-    """log u and u'/u at x > 0 (any order), points beyond the underflow point marked by NaN."""
+    """log u and u'/u at x > 0 (any order), points beyond the underflow point marked by NaN.
+
+    Sorting and splitting are a numpy pre-pass around the jitted march (numba's argsort and searchsorted would
+    add seconds of compilation to the first fit); :func:`_real_axis_from` is the jitted equivalent.
+    """
     r0, Lr, vr, xb, _, _, _ = htmp_anchor(A, B, b)
-    return _real_axis_from(A, B, b, r0, Lr, vr, xb, x)
+    x = np.asarray(x, dtype=np.float64)
+    order = np.argsort(x)
+    # below bx = 1e-250 the march would reach denormal step sizes: see _real_axis_from
+    xs = np.maximum(x[order], _TINY / b)
+    nin = int(np.searchsorted(xs, xb))
+    Ls = np.full(x.size, complex(np.nan, np.nan))
+    vs = np.full(x.size, complex(np.nan, np.nan))
+    if nin > 0:
+        xin = np.ascontiguousarray(xs[:nin])
+        Lt = np.empty(nin, dtype=np.complex128)
+        vt = np.empty(nin, dtype=np.complex128)
+        _march_from(A, B, b, r0, Lr, vr, xin, int(np.searchsorted(xin, r0)), Lt, vt)
+        Ls[order[:nin]] = Lt
+        vs[order[:nin]] = vt
+    return Ls, vs
 
 
 @njit(cache=True)
@@ -197,7 +218,7 @@ def _real_axis_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: co
     Lt = np.empty(nin, dtype=np.complex128)
     vt = np.empty(nin, dtype=np.complex128)
     if nin > 0:
-        _march_from(A, B, b, r0, Lr, vr, xs[:nin], Lt, vt)
+        _march_from(A, B, b, r0, Lr, vr, xs[:nin], np.searchsorted(xs[:nin], r0), Lt, vt)
     for i in range(nin):
         Ls[order[i]] = Lt[i]
         vs[order[i]] = vt[i]
@@ -278,22 +299,31 @@ def _log_abs_u_asym(A: float, B: float, b: float, y: float) -> float:
     return -B * math.log(y) + math.log(S)
 
 
-@njit(cache=True)
 def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
-    """log ρ(x): −inf for x < 0 and beyond the underflow point; the limit x^A-behaviour at x = 0."""
+    """log ρ(x): −inf for x < 0 and beyond the underflow point; the limit x^A-behaviour at x = 0.
+
+    A Python function (numpy pre-pass, then jitted kernels), not callable from ``@njit`` code.
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
     A, B, b = htmp_params(gamma, kappa)
+    pos = np.flatnonzero(x > 0.0)
+    Ls, _ = _real_axis(A, B, b, x[pos])
+    return _logpdf_fill(A, B, b, x, pos, np.ascontiguousarray(Ls.real))
+
+
+@njit(cache=True)
+def _logpdf_fill(A: float, B: float, b: float, x: np.ndarray, pos: np.ndarray, Lre: np.ndarray) -> np.ndarray:
+    """log ρ at x from log|u(x + i0)| at x[pos] > 0 (NaN beyond the march: large-x series)."""
     out = np.full(x.size, -np.inf)
-    pos = np.where(x > 0.0)[0]
-    xp = x[pos]
-    Ls, _ = _real_axis(A, B, b, xp)
     c0 = math.log(b) - math.lgamma(B + 1.0) - math.lgamma(b)
     for i in range(pos.size):
-        y = b * xp[i]
-        ly = math.log(b) + math.log(xp[i])  # not log(y): y may underflow for denormal x
+        xi = x[pos[i]]
+        y = b * xi
+        ly = math.log(b) + math.log(xi)  # not log(y): y may underflow for denormal x
         if y < _TINY:
             out[pos[i]] = c0 + A * ly - y - 2.0 * htmp_small_logu(A, B, b, ly).real
-        elif not math.isnan(Ls[i].real):
-            out[pos[i]] = c0 + A * math.log(y) - y - 2.0 * Ls[i].real
+        elif not math.isnan(Lre[i]):
+            out[pos[i]] = c0 + A * math.log(y) - y - 2.0 * Lre[i]
         else:
             out[pos[i]] = c0 + A * math.log(y) - y - 2.0 * _log_abs_u_asym(A, B, b, y)
     for i in range(x.size):
@@ -307,28 +337,37 @@ def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
 def htmp_pdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
-    """ρ(x) (vectorised; any order of points)."""
-    return np.exp(htmp_logpdf(gamma, kappa, x))
+    """ρ(x) (vectorised; any order of points; a Python function like :func:`htmp_logpdf`)."""
+    with np.errstate(over="ignore"):  # ρ = inf at x → 0 when A < 0, as the jitted exp returned it
+        return np.exp(htmp_logpdf(gamma, kappa, x))
+
+
+def htmp_cdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
+    """F(x) = arg u(x + i0)/(πB); lower tail (bx ≤ 1, F < 0.1) from the series of Im u (relative accuracy).
+
+    A Python function (numpy pre-pass, then jitted kernels), not callable from ``@njit`` code.
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    A, B, b = htmp_params(gamma, kappa)
+    pos = np.flatnonzero(x > 0.0)
+    Ls, _ = _real_axis(A, B, b, x[pos])
+    return _cdf_fill(A, B, b, x, pos, Ls)
 
 
 @njit(cache=True)
-def htmp_cdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
-    """F(x) = arg u(x + i0)/(πB); lower tail (bx ≤ 1, F < 0.1) from the series of Im u (relative accuracy)."""
-    A, B, b = htmp_params(gamma, kappa)
+def _cdf_fill(A: float, B: float, b: float, x: np.ndarray, pos: np.ndarray, Ls: np.ndarray) -> np.ndarray:
+    """F at x from log u(x + i0) at x[pos] > 0 (NaN beyond the march: F = 1 there)."""
     out = np.zeros(x.size)
-    pos = np.where(x > 0.0)[0]
-    xp = x[pos]
-    Ls, _ = _real_axis(A, B, b, xp)
     for i in range(pos.size):
         L = Ls[i]
         if math.isnan(L.real):
             out[pos[i]] = 1.0
             continue
-        y = b * xp[i]
+        xi = x[pos[i]]
+        y = b * xi
         if y < _TINY:
-            ly = math.log(b) + math.log(xp[i])
+            ly = math.log(b) + math.log(xi)
             if A >= 0.0:
                 # F ≈ C0 x^{A+1}/(A+1), C0 = b^{A+1}Γ(b)/(Γ(B+1)Γ(A+1)²), relative error O(y)
                 out[pos[i]] = math.exp((A + 1.0) * ly + math.lgamma(b) - math.lgamma(B + 1.0)
