@@ -24,7 +24,7 @@ from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
-                                             exact_support, float_coefficients, numeric_state)
+                                             deflated_state, exact_support, numeric_state)
 from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
@@ -230,10 +230,7 @@ class AlgebraicLaw(Law):
         n = self._numeric
         out = []
         for a, w in n.exact_atoms:
-            Q = sp.numer(sp.together(self._P.subs(T.m, T.m + w / (a - T.z))))
-            fa, fw = float(a), float(w)
-            mom = n.mom - fw * fa ** np.arange(n.mom.size)
-            out.append((fa, fw, n._replace(C=float_coefficients(sp.expand(Q)), mom=mom)))
+            out.append((float(a), float(w), deflated_state(self._P, n, a, w)))
         return tuple(out)
 
     def _evaluate(self, xr: np.ndarray, yi: np.ndarray) -> np.ndarray:

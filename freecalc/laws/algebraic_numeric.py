@@ -7,8 +7,9 @@ r"""The numeric state of an algebraic law :math:`P(m, z) = 0`: float coefficient
   few ulps. Without it (or for a polynomial with non-integer coefficients) the zeros are sympy's exact real roots.
 * Support: between two consecutive singular points the boundary value :math:`m(x + i0)` is either real throughout or
   not (it can only meet its conjugate at a discriminant zero), so one evaluation per gap decides the support.
-* Atoms: at a real pole candidate a, mass = :math:`\lim_{\eta\to0}\eta\,\mathrm{Im}\,m(a + i\eta)`, snapped to the
-  exact Newton-polygon candidate (:func:`~freecalc.symbolic.algebraic.mass_candidates`) or refused.
+* Atoms: at a real pole candidate a, the mass is the exact Newton-polygon candidate w
+  (:func:`~freecalc.symbolic.algebraic.mass_candidates`, or 0) whose removal :math:`m - w/(a - z)` leaves no pole at
+  a, tested on the deflated curve; a pole no candidate explains is refused.
 
 Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Comput. Math. 8 (2008).
 """
@@ -29,7 +30,7 @@ A = lazy_module("freecalc.symbolic.algebraic")
 T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["SEED_MOMENTS", "ROOT_SELECTION_MAX_DEGREE", "ROOT_IMAG_RTOL", "NumericState", "numeric_state",
-           "exact_support", "float_coefficients", "branch", "branch_status", "boundary_values_by_roots"]
+           "deflated_state", "exact_support", "float_coefficients", "branch", "branch_status", "boundary_values_by_roots"]
 
 #: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
 SEED_MOMENTS = 8
@@ -201,7 +202,7 @@ def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
     Raises
     ------
     ArithmeticError
-        If the numeric mass at a pole matches none of the exact candidates.
+        If no exact mass candidate (nor 0) at a pole leaves a pole-free remainder.
     """
     C = float_coefficients(P)
     points, exact_poles = _singular_points(P)
@@ -232,31 +233,94 @@ def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
                     support[-1][1] = b
                 else:
                     support.append([a, b])
-    # atoms: mass = lim eta Im m(a + i eta), snapped to the exact Newton-polygon candidate
+    # atoms: the exact Newton-polygon candidate whose removal leaves no pole (_atom_mass)
     atoms, exact_atoms = [], []
     for a in exact_poles:
-        fa = float(a)
         # an atom of a probability law has positive mass: a non-positive residue is another sheet's pole (MP(c)
-        # with c -> 1-: residue -(1 - c)/c, within the estimate's O(sqrt(eta)) error of 0)
+        # with c -> 1-: residue -(1 - c)/c)
         cands = [w for w in A.mass_candidates(P, a, T.m, T.z) if complex(w).real > 0]
         if not cands:
             continue
-        # eta Im m(a + i eta) -> mass; a continuous part adds O(sqrt(eta)) at worst (x^(-1/2) edges). Not
-        # smaller: sheets sharing the pole (same residue) become inseparable in double precision
-        eta = 1e-7 * scale
-        # an estimate only: it is snapped to an exact candidate (or refused) below, so the continuation's
-        # status (often a stall between sheets sharing the pole, extrapolated) is not a failure here
-        val = branch(raw, np.array([fa]), np.array([eta]), checked=False)[0]
-        est = eta * val.imag
-        best = min(cands, key=lambda w: abs(complex(w) - est))
-        if abs(complex(best) - est) > 1e-3:
-            if abs(est) < 1e-3:
-                continue  # no atom: the branch through this pole candidate is another sheet
-            raise ArithmeticError(f"atom at {a}: numeric mass {est} matches no exact candidate {cands}")
-        atoms.append((fa, float(best)))
-        exact_atoms.append((a, best))
+        best = _atom_mass(P, raw, a, cands, scale)
+        if best is not None:
+            atoms.append((float(a), float(best)))
+            exact_atoms.append((a, best))
     return NumericState(C, mom, Y, bound, tuple((float(a), float(b)) for a, b in support), tuple(atoms),
                         tuple(exact_atoms), tuple(float(p) for p in fpts))
+
+
+#: heights (relative to the support's scale) at which the residue test of :func:`_atom_mass` looks at the curve
+ATOM_TEST_HEIGHTS = (1e-6, 1e-9, 1e-12)
+
+
+def deflated_state(P: sp.Expr, n: NumericState, a: Any, w: Any) -> NumericState:
+    r"""The numeric state of :math:`m_c = m - w/(a - z)`: the curve :math:`P(m_c + w/(a - z), z) = 0` (numerator),
+    seeded with the moments of m minus those of :math:`w\,\delta_a`.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        The Stieltjes factor.
+    n : NumericState
+        The state of P (its start height and moments are reused).
+    a, w : sympy.Expr
+        Exact atom location and mass.
+
+    Returns
+    -------
+    NumericState
+        Same height and bound, the deflated coefficients and moments.
+    """
+    Q = sp.numer(sp.together(P.subs(T.m, T.m + w / (a - T.z))))
+    mom = n.mom - float(w) * float(a) ** np.arange(n.mom.size)
+    return n._replace(C=float_coefficients(sp.expand(Q)), mom=mom)
+
+
+def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: float) -> Any:
+    r"""The mass of the atom at the pole candidate a: the exact candidate w (or 0, no atom) for which
+    :math:`\eta\,m_c(a + i\eta) \to 0`, with :math:`m_c = m - w/(a - z)`.
+
+    For the true mass :math:`w_0` and a positive measure :math:`\mu_c` without atom at a,
+    :math:`|\eta\, m_c(a + i\eta)| \le \int \eta/|x - a - i\eta|\,d\mu_c \to 0`; for any other candidate the
+    limit is :math:`i(w_0 - w)`, at least the separation δ of the candidates (0 included) in modulus. A candidate
+    is accepted when :math:`|\eta\, m_c| \le δ/4` at the lowest height of :data:`ATOM_TEST_HEIGHTS` where the
+    continuation converged, which leaves the continuous part up to δ/4 even when its density is unbounded at a
+    (:math:`O(\eta^{1/r})` for a Puiseux cycle of length r). The estimate :math:`\eta\,\mathrm{Im}\,m(a + i\eta)`
+    of m itself is not used: it exceeds the mass by :math:`\int \eta^2/((x - a)^2 + \eta^2)\,d\mu_c`, which
+    is not small when the continuous part reaches a (an edge at 1.5e-7 for FreeBessel(2, 0.99)), and the
+    continuation of m stalls near a where the sheets share the pole; on the deflated curve the pole is gone.
+
+    Returns
+    -------
+    sympy.Expr or None
+        The exact mass, or None when there is no atom (w = 0 passes).
+
+    Raises
+    ------
+    ArithmeticError
+        If no candidate passes.
+    """
+    fa = float(a)
+    vals = [complex(w).real for w in cands]
+    pts = np.sort(np.array([0.0, *vals]))
+    delta = float(np.min(np.diff(pts)))
+    heights = np.array(ATOM_TEST_HEIGHTS) * scale
+    xs = np.full(heights.size, fa)
+    seen = []
+    for w in [None, *cands]:
+        state = raw if w is None else deflated_state(P, raw, a, w)
+        mv, ok = branch_status(state, xs, heights)
+        if not np.any(ok):
+            seen.append((w, None))
+            continue
+        k = int(np.flatnonzero(ok)[-1])
+        r = abs(heights[k] * mv[k])
+        seen.append((w, r))
+        if r <= 0.25 * delta:
+            return w
+    raise ArithmeticError(f"atom at {a}: no exact mass candidate in {cands} (or 0) leaves a pole-free remainder "
+                          f"(|eta m_c(a + i eta)| per candidate, None = no convergence: {seen}; "
+                          f"needs <= {0.25 * delta:g})")
 
 
 def exact_support(P: sp.Expr, support: tuple[tuple[float, float], ...]) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
