@@ -67,3 +67,19 @@ def test_session_summary_and_json_count_the_examples_run(tmp_path: Path) -> None
     assert counts["tests"] == {node: 6}
     assert counts["families"] == {"test_law_properties.py::test_basic_invariants_across_the_whole_domain": 6}
     assert counts["total"] == 6 and counts["failed"] == []
+
+
+def test_every_property_body_is_counted() -> None:
+    # a property added without @counted would run uncounted and make the reported totals silently short
+    files = sorted((ROOT / "tests" / "properties").glob("test_*.py"))
+    assert files
+    uncounted, given = [], 0
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.strip().startswith("@given("):
+                given += 1
+                if lines[i + 1].strip() != "@counted":
+                    uncounted.append(f"{path.name}:{i + 1}")
+    assert given >= 9
+    assert not uncounted, f"@given without @counted right below it: {uncounted}"
