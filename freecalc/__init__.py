@@ -66,7 +66,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     # -- fitting ----------------------------------------------------------------------------------------------------
     "freecalc.fitting": (
         "fit", "FitResult", "RankEntry", "Phase", "ScaleOption", "Criterion", "ErrorMethod", "FitOptions",
-        "OptimizerOptions", "TailOptions", "SpikeOptions", "PhaseOptions"),
+        "OptimizerOptions", "TailOptions", "XminRule", "SpikeOptions", "PhaseOptions"),
     # -- covariance spectra -----------------------------------------------------------------------------------------
     "freecalc.covariance": (
         "shrunk_eigenvalues", "shrink_covariance", "ShrinkageMethod", "population_spectrum", "PopulationMethod",
