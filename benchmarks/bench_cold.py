@@ -76,11 +76,15 @@ import freecalc as fc
 rng = np.random.default_rng(0)
 W = rng.standard_normal(({n}, {p})) / np.sqrt({n})
 t1 = time.perf_counter()
+c1 = time.process_time()
 res = fc.fit(W)
 t2 = time.perf_counter()
+c2 = time.process_time()
 res2 = fc.fit(W)
 t3 = time.perf_counter()
+c3 = time.process_time()
 print(json.dumps({{"setup": t1 - t0, "first": t2 - t1, "warm": t3 - t2, "law": type(res.law).__name__,
+                  "first_cpu": c2 - c1, "warm_cpu": c3 - c2,
                   "same": repr(res.law) == repr(res2.law), "sympy": "sympy" in sys.modules,
                   "compiles": compiles}}))
 """
@@ -217,6 +221,10 @@ def report(imports: list[dict], fit: dict, demo: dict, ro: dict, n: int, p: int,
         f"with the cache filled: {cached['first'] / cached['warm']:.2f}. Law chosen: {cold['law']} (same result "
         f"both calls: {cold['same'] and cached['same']}); sympy imported by the fit: {cold['sympy']}. "
         f"{fit['index_files']} compiled kernels were written to the cache folder.",
+        f"In process CPU time (single-threaded, so the wall time of a quiet machine; the load of a shared machine "
+        f"inflates wall times unevenly): first fit {cold['first_cpu']:.2f} s, warm {cold['warm_cpu']:.2f} s, "
+        f"**ratio {cold['first_cpu'] / cold['warm_cpu']:.1f}**; with the cache filled "
+        f"{cached['first_cpu'] / cached['warm_cpu']:.2f}.",
         "",
         "Compilation in the empty-cache run, by outermost kernel (numba compiles a kernel's callees with it), "
         f"{sum(cold['compiles'].values()):.1f} s in all:",
