@@ -15,6 +15,7 @@ Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Co
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any, NamedTuple
 
@@ -250,7 +251,7 @@ def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
 
 
 #: heights (relative to the support's scale) at which the residue test of :func:`_atom_mass` looks at the curve
-ATOM_TEST_HEIGHTS = (1e-6, 1e-9, 1e-12)
+ATOM_TEST_HEIGHTS = (1e-3, 1e-6, 1e-9, 1e-12)
 
 
 def deflated_state(P: sp.Expr, n: NumericState, a: Any, w: Any) -> NumericState:
@@ -276,7 +277,7 @@ def deflated_state(P: sp.Expr, n: NumericState, a: Any, w: Any) -> NumericState:
     return n._replace(C=float_coefficients(sp.expand(Q)), mom=mom)
 
 
-def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: float) -> Any:
+def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: float, at: Any = None) -> Any:
     r"""The mass of the atom at the pole candidate a: the exact candidate w (or 0, no atom) for which
     :math:`\eta\,m_c(a + i\eta) \to 0`, with :math:`m_c = m - w/(a - z)`.
 
@@ -284,11 +285,27 @@ def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: f
     :math:`|\eta\, m_c(a + i\eta)| \le \int \eta/|x - a - i\eta|\,d\mu_c \to 0`; for any other candidate the
     limit is :math:`i(w_0 - w)`, at least the separation δ of the candidates (0 included) in modulus. A candidate
     is accepted when :math:`|\eta\, m_c| \le δ/4` at the lowest height of :data:`ATOM_TEST_HEIGHTS` where the
-    continuation converged, which leaves the continuous part up to δ/4 even when its density is unbounded at a
+    continuation converged (and at the lower ones by its unconverged estimates), which leaves the continuous part
+    up to δ/4 even when its density is unbounded at a
     (:math:`O(\eta^{1/r})` for a Puiseux cycle of length r). The estimate :math:`\eta\,\mathrm{Im}\,m(a + i\eta)`
     of m itself is not used: it exceeds the mass by :math:`\int \eta^2/((x - a)^2 + \eta^2)\,d\mu_c`, which
     is not small when the continuous part reaches a (an edge at 1.5e-7 for FreeBessel(2, 0.99)), and the
     continuation of m stalls near a where the sheets share the pole; on the deflated curve the pole is gone.
+
+    Parameters
+    ----------
+    P : sympy.Expr
+        The Stieltjes factor.
+    raw : NumericState
+        Its state (coefficients, moments, start height).
+    a : sympy.Expr
+        The exact pole candidate.
+    cands : list of sympy.Expr
+        The positive mass candidates at a.
+    scale : float
+        The support's scale (the test heights are relative to it).
+    at : sympy.Expr, optional
+        The atom's location named in the error (when a is a shifted copy).
 
     Returns
     -------
@@ -301,6 +318,16 @@ def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: f
         If no candidate passes.
     """
     fa = float(a)
+    if fa != 0.0 and isinstance(sp.sympify(a), sp.Rational):
+        # test in the local variable z - a: the expanded coefficients of P lose the digits of (z - a)^k to
+        # cancellation near a, and the continuation stalls there (FreeBessel(3, 0.8) + 3/2)
+        # moments of X - a: E(X - a)^i = sum_j C(i, j) E X^j (-a)^(i - j)
+        mom = np.array([sum(math.comb(i, j) * raw.mom[j] * (-fa) ** (i - j) for j in range(i + 1))
+                        for i in range(raw.mom.size)])
+        B = raw.bound + abs(fa)
+        Ps = sp.expand(P.subs(T.z, T.z + a))
+        shifted = NumericState(float_coefficients(Ps), mom, 3.0 * B, B, (), (), ())
+        return _atom_mass(Ps, shifted, sp.Integer(0), cands, scale, at=a)
     vals = [complex(w).real for w in cands]
     pts = np.sort(np.array([0.0, *vals]))
     delta = float(np.min(np.diff(pts)))
@@ -314,11 +341,14 @@ def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: f
             seen.append((w, None))
             continue
         k = int(np.flatnonzero(ok)[-1])
-        r = abs(heights[k] * mv[k])
-        seen.append((w, r))
-        if r <= 0.25 * delta:
+        r = np.abs(heights * mv)
+        seen.append((w, float(r[k])))
+        # below the lowest converged height the continuation's estimates (flagged for stalling at the precision of
+        # the expanded coefficients when a != 0, still close) must not contradict the test
+        below = r[k + 1:]
+        if r[k] <= 0.25 * delta and np.all(below[np.isfinite(below)] <= 0.25 * delta):
             return w
-    raise ArithmeticError(f"atom at {a}: no exact mass candidate in {cands} (or 0) leaves a pole-free remainder "
+    raise ArithmeticError(f"atom at {a if at is None else at}: no exact mass candidate in {cands} (or 0) leaves a pole-free remainder "
                           f"(|eta m_c(a + i eta)| per candidate, None = no convergence: {seen}; "
                           f"needs <= {0.25 * delta:g})")
 

@@ -1,4 +1,6 @@
 """AlgebraicLaw: numeric face derived from P(m, z) alone, checked against the named laws and the conformance suite."""
+import warnings
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -182,3 +184,22 @@ def test_regressions_branch_tracking(make):
 def test_shared_pole_mass_is_exact():
     law = fc.free_mul(fc.Atoms([0.5, 1.5], [0.4, 0.6]), fc.MarchenkoPastur(1.6))
     assert law.sym.atoms == ((0, sp.Rational(3, 8)),)  # 1 - 1/c
+
+
+def test_s_transform_on_its_real_domain():
+    # FreeBessel(2, 2)'s curve: S(w) = 1/((1 + w)(2 + w)) exactly, real domain (-1, (sqrt 5 - 1)/2] (the maximum of
+    # χ = w/((1 + w)^2 (2 + w)) is 1/e at the upper support edge e); the generic Newton stalled at w = 0.8/0.6
+    law = fc.AlgebraicLaw(m**3 * z**2 - m**2 * z - m * z - 1)
+    w = np.concatenate(([-0.4, 0.2, 0.6], np.linspace(-0.99, 0.618, 25)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = law.s_transform(w)
+    assert np.max(np.abs(got - 1 / ((1 + w) * (2 + w)))) < 1e-10  # roots polished by numpy: ~1e-14 measured
+    with pytest.raises(ValueError, match=r"w = 0\.8 is outside its real domain \(-1, 0\.618"):
+        law.s_transform(np.array([-0.4, 0.2, 0.8]))
+    # MP(2) (atom 1/2 at 0): S = 1/(1 + 2w) on (-1/2, 1/sqrt 2]
+    mp = fc.to_algebraic(fc.MarchenkoPastur(2.0))
+    w = np.linspace(-0.499, 0.707, 25)
+    assert np.max(np.abs(mp.s_transform(w) - 1 / (1 + 2 * w))) < 1e-9  # 3e-11 measured next to the atom's end
+    with pytest.raises(ValueError, match=r"w = -0\.6 is outside its real domain \(-0\.5"):
+        mp.s_transform(-0.6)

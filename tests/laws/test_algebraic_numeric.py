@@ -112,3 +112,11 @@ def test_atom_mass_refuses_a_pole_no_candidate_explains(monkeypatch):
     monkeypatch.setattr(N.A, "mass_candidates", lambda P, a, m, z: [sp.Rational(1, 4)])
     with pytest.raises(ArithmeticError, match="atom at 0"):
         N.numeric_state(law.equation)
+
+
+def test_atom_mass_away_from_zero():
+    # FreeBessel(3, 4/5) + 3/2: the atom 1/5 at 3/2 is tested in z - 3/2 (the expanded curve's coefficients cancel
+    # near 3/2 and the continuation stalled at every test height)
+    law = fc.FreeBessel(3, 0.8) + 1.5
+    assert law.atoms == ((1.5, 0.2),)
+    assert law.sym.atoms == ((sp.Rational(3, 2), sp.Rational(1, 5)),)
