@@ -612,8 +612,12 @@ class HTMP(Law):
         t, w = gauss_legendre(order)
         x1 = min(1.0, 1.0 / b)
         # panel edges geometric in u (toward u = 0) and geometric in x (toward x = 0: u = 2^{-j(A+1)}, which
-        # crowds near u = 1 when A + 1 is small and x = x1 u^{1/(A+1)} is steep there)
-        ue = np.unique(np.concatenate(([0.0], 2.0 ** np.arange(-60, 1), 2.0 ** (-np.arange(0, 80) * (A + 1)))))
+        # crowds near u = 1 when A + 1 is small and x = x1 u^{1/(A+1)} is steep there). For A + 1 → 0 the mass
+        # spreads over hundreds of decades of x (HTMP(0.999999, 0.95): 4 % between 1e-300 and 1e-20), so past
+        # j = 80 the x-edges continue with j growing by 10 % per panel until u = 2^{-j(A+1)} reaches 2^{-60}
+        j_far = 80.0 * 1.1 ** np.arange(1, 400)
+        j = np.concatenate((np.arange(0, 80), j_far[j_far * (A + 1) < 60.0]))
+        ue = np.unique(np.concatenate(([0.0], 2.0 ** np.arange(-60, 1), 2.0 ** (-j * (A + 1)))))
         ul, uh = ue[:-1, None], ue[1:, None]
         u = (ul + (uh - ul) * t).ravel()
         wu = ((uh - ul) * w).ravel()
@@ -801,9 +805,14 @@ class InverseHTMP(Law):
         return out
 
     def continuous_rule(self, panels: int = 0, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
-        """The HTMP rule mapped by x → 1/x (weights unchanged)."""
+        """The HTMP rule mapped by x → 1/x (weights unchanged).
+
+        For A + 1 ≪ 1 the HTMP rule has nodes that underflow to 0 (the mass below the smallest double, ~0.3 % for
+        HTMP(0.999999, 0.95)); they map to +inf here: that mass lies beyond the largest double, where the mean is
+        infinite anyway (E[1/X] = ∞ for A ≤ 0)."""
         xs, ws = self.base.continuous_rule(panels, order)
-        return 1.0 / xs, ws
+        with np.errstate(divide="ignore", over="ignore"):  # 0 and denormal nodes
+            return 1.0 / xs, ws
 
     def sample_eigenvalues(self, n: int, rng: Any = None) -> np.ndarray:
         """Eigenvalues of one n×n matrix: reciprocals of the HTMP model's (ascending)."""

@@ -38,6 +38,20 @@ __all__ = ["check_invariants", "law_scale", "check_mass", "check_density", "chec
            "check_stieltjes", "check_symbolic", "check_shapes", "same_law", "upper_points"]
 
 
+#: Tail levels for the extent of a law with an unbounded support: the first whose quantile is a finite double.
+#: A law whose tail exponent is barely above 1 (InverseHTMP with κ(1−γ)/(2γ) ≲ 0.02) has more than 1e-6 of its
+#: mass beyond the largest double; its 1e-6 quantile is then correctly +inf, and the checks use a coarser level.
+TAIL_LEVELS = (1e-6, 1e-4, 1e-2)
+
+
+def _finite_tail_quantile(law: Law, lower: bool) -> float:
+    for q in TAIL_LEVELS:
+        x = float(law.ppf(q if lower else 1 - q))
+        if math.isfinite(x):
+            return x
+    return x
+
+
 def law_scale(law: Law) -> tuple[float, float, float]:
     """(lo, hi, width): the extent of support and atoms; an infinite end is replaced by a 1e-6 tail quantile.
 
@@ -52,8 +66,8 @@ def law_scale(law: Law) -> tuple[float, float, float]:
     """
     ends: list[float] = []
     for a, b in law.support:
-        ends.append(a if math.isfinite(a) else float(law.ppf(1e-6)))
-        ends.append(b if math.isfinite(b) else float(law.ppf(1 - 1e-6)))
+        ends.append(a if math.isfinite(a) else _finite_tail_quantile(law, lower=True))
+        ends.append(b if math.isfinite(b) else _finite_tail_quantile(law, lower=False))
     ends += [x for x, _ in law.atoms]
     assert ends, f"{law!r} has neither support nor atoms"
     assert all(math.isfinite(e) for e in ends), f"{law!r}: non-finite support end or atom {ends}"

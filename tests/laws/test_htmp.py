@@ -451,3 +451,17 @@ def test_rule_with_underflowing_nodes_is_quiet_and_complete():
         xs, ws = law.continuous_rule()
     assert np.all(np.isfinite(ws)) and np.all(ws >= 0)
     assert ws.sum() == pytest.approx(1.0, abs=1e-12)  # the rule is exact to ~1e-13 on HTMP (seen: 2.8e-14)
+
+
+@pytest.mark.parametrize("gamma, kappa", [(0.999999, 0.95), (0.999999, 0.99), (0.99999, 1.0), (0.9999, 0.95)])
+def test_rule_keeps_the_mass_spread_over_hundreds_of_decades(gamma, kappa):
+    # A + 1 = κ(1−γ)/(2γ) ~ 5e-7: ρ ~ x^A puts ~4 % of the mass between 1e-300 and 1e-20 (the x-geometric panels
+    # stopped at 2^-80 and lost it: mass 0.964); the rule must still integrate to 1 to ~1e-13 (seen: 7e-14)
+    xs, ws = fc.HTMP(gamma, kappa).continuous_rule()
+    assert ws.sum() == pytest.approx(1.0, abs=1e-12)
+    # the inverse law maps the underflowed nodes to +inf (mass beyond the largest double), silently
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        xi, wi = fc.InverseHTMP(gamma, kappa).continuous_rule()
+    assert wi.sum() == pytest.approx(1.0, abs=1e-12)
+    assert np.all(xi > 0)
