@@ -10,6 +10,9 @@
    Monte Carlo sample (GOE-type matrix, ``np.linalg.eigvalsh``), same run. *First call* = the first evaluation in
    this process (numba cache load included, laws never used before); *steady* = best of ``REPEATS`` later runs,
    each on new law objects (nothing cached on the law). Goal: steady ≤ 0.2× the Monte Carlo sample.
+3. Per-point cost on and off the axis against κ (γ = 0.5, κ up to 1000) of the kernel itself
+   (:func:`~freecalc.kernels.htmp.htmp_stieltjes_from`, anchor computed once), and how many points it leaves
+   uncertified (the law then falls back to quadrature).
 
 BLAS and numba threads are pinned to 1 (set before numpy is imported). Run: ``python benchmarks/bench_htmp.py``
 (a few minutes on a quiet machine); results go to ``benchmarks/results/htmp.md``.
@@ -39,6 +42,7 @@ from freecalc.kernels.htmp_ode import _NMAX  # noqa: E402
 REPEATS = 5
 RESULTS = Path(__file__).parent / "results" / "htmp.md"
 PARAMS = [(0.5, 2.0), (0.25, 20.0), (0.75, 0.1), (0.01, 2.0)]
+KAPPA_SCAN = [0.5, 2.0, 10.0, 50.0, 200.0, 1000.0]  # at γ = 0.5: b = κ up to the kernels' limit b ≤ 2000
 X_BOX = np.linspace(-1.0, 6.0, 1000)
 
 
@@ -90,6 +94,28 @@ def monte_carlo_sample(rng: np.random.Generator) -> None:
     np.linalg.eigvalsh((g + g.T) / math.sqrt(2 * n))
 
 
+def kappa_scan(rng: np.random.Generator) -> list[str]:
+    """Per-point cost of the kernel on and off the axis against b = κ/(2γ) (γ = 0.5): where the off-axis paths get
+    slow (anchor computed once, outside the timing).
+
+    Points: on the axis 2000 points in (0, 4] (the bulk, whose edges tend to (1 ± √γ)² as κ grows), off it 200
+    random points (Re z uniform in [−1, 4], Im z log-uniform in [1e-4, 5]).
+    """
+    x_axis = np.linspace(4.0 / 2000, 4.0, 2000) + 0j
+    z_rand = rng.uniform(-1.0, 4.0, 200) + 1j * 10.0 ** rng.uniform(-4.0, math.log10(5.0), 200)
+    lines = ["## Per-point cost against κ (γ = 0.5, b = κ)", "",
+             "| κ | kernel on axis (µs) | kernel off: random (µs) | ratio | off-axis points not certified |",
+             "|---|---|---|---|---|"]
+    for k in KAPPA_SCAN:
+        A, B, b = K.htmp_params(0.5, k)
+        anchor = K.htmp_anchor(A, B, b)
+        t_ax = best_time(K.htmp_stieltjes_from, A, B, b, *anchor, x_axis, K.STIELTJES_TOL) / x_axis.size * 1e6
+        t_rd = best_time(K.htmp_stieltjes_from, A, B, b, *anchor, z_rand, K.STIELTJES_TOL) / z_rand.size * 1e6
+        _, err = K.htmp_stieltjes_from(A, B, b, *anchor, z_rand, K.STIELTJES_TOL)
+        lines.append(f"| {k:g} | {t_ax:.2f} | {t_rd:.1f} | {t_rd / t_ax:.0f}× | {int(np.sum(~np.isfinite(err)))} |")
+    return lines + [""]
+
+
 def main() -> None:
     lines = ["# HTMP: Stieltjes transform off the axis, numeric ⊞ with HTMP", "",
              f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
@@ -130,6 +156,7 @@ def main() -> None:
               f"| first call in the process (numba cache load included) | {first:.3f} | {first / mc:.2f} |",
               f"| steady state (new law objects, best of {REPEATS}) | {steady:.3f} | {steady / mc:.2f} |",
               f"| Monte Carlo: 2000×2000 symmetric Gaussian, eigvalsh (best of {REPEATS}) | {mc:.3f} | 1 |", "",
+              *kappa_scan(np.random.default_rng(2)),
               "## Goals (issue 16)", "",
               f"- off-axis ≤ 20× on-axis per point (⊞ points): HTMP(0.5, 2) {ratios[0]:.0f}×, worst "
               f"{max(ratios):.0f}× — {'met' if max(ratios) <= 20 else 'not met'}",
