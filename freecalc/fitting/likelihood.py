@@ -501,12 +501,14 @@ class Likelihood:
         if binned:
             ll = self._binned_loglik(law, s, loc)
             rest = x[:0]
-        else:
+        elif hits:
             ll = sum((i1 - i0) * math.log(w) for i0, i1, w in hits)
             keep = np.ones(x.size, dtype=bool)
             for i0, i1, _ in hits:
                 keep[i0:i1] = False
             rest = x[keep] if not keep.all() else x
+        else:
+            ll, rest = 0.0, x
         if rest.size:
             y = (rest - loc) / s if (s != 1.0 or loc != 0.0) else rest
             logpdf = getattr(law, "logpdf", None)  # laws with tails beyond double range give log ρ directly
@@ -515,9 +517,12 @@ class Likelihood:
                     lp = logpdf(y) if logpdf is not None else np.log(law.pdf(y))
                 except (ValueError, ArithmeticError, ZeroDivisionError):
                     return -math.inf
-                if not np.all(np.isfinite(lp)):
-                    return -math.inf
-                ll += float(np.sum(lp)) - rest.size * math.log(s)
+            # a sum of finite terms of size ≲ 1e3 is finite, and any ±inf or NaN term makes it non-finite: one
+            # test on the sum is the test on every term
+            total = float(np.sum(lp))
+            if not math.isfinite(total):
+                return -math.inf
+            ll += total - rest.size * math.log(s)
         if self.censor:
             try:
                 m = tail_mass(law, (self.x_c - loc) / s)
@@ -625,8 +630,7 @@ class Likelihood:
         float
         """
         phi = np.asarray(phi, dtype=float)
-        if not np.all(np.isfinite(phi)):
-            return math.inf
+        # the bounds are finite (within ±PHI_BOUND): a NaN or infinite coordinate fails this test too
         for v, (a, b) in zip(phi, self.model.bounds):
             if not a <= v <= b:
                 return math.inf

@@ -210,9 +210,14 @@ def robust_bulk_fit(model: Model, x: np.ndarray, zero_tol: float, n_matrix: int,
     k = 0 if k is None else k
     bulk = x[: n - k] if not tail_like else x
     spk = x[n - k:][::-1].copy() if k else np.zeros(0)
-    # final fit on the final bulk, uncensored, with the full restart policy (starts at the current optimum)
-    lik = Likelihood(model, bulk, zero_tol)
-    res = maximize(lik, [res.theta], replace(final_opt, restarts=max(0, final_opt.restarts - 1)), warm=True)
+    # final fit on the final bulk, uncensored, with the full restart policy (starts at the current optimum);
+    # when the last fit above already was exactly that (same points, uncensored, same optimiser options: the
+    # default single restart), it is kept: rerunning a local optimiser from its own optimum on the same likelihood
+    # returns that optimum
+    final = replace(final_opt, restarts=max(0, final_opt.restarts - 1))
+    if not (final == opt and lik.censor == 0 and lik.x.size == bulk.size):
+        lik = Likelihood(model, bulk, zero_tol)
+        res = maximize(lik, [res.theta], final, warm=True)
     return BulkFit(res, lik, bulk, spk, edge, tw, thr, tail_like, int(n_beyond or 0), it)
 
 

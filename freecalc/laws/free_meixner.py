@@ -47,15 +47,17 @@ import numpy as np
 
 from freecalc._lazy import lazy_module
 from freecalc._params import LOCATION, SCALE, Domain, Parameter
-from freecalc.laws.extension import FitHints, affine_starts, spread_edges
+from freecalc.laws.extension import FitHints, Kernels, affine_starts, spread_edges
 from freecalc.laws.quadratic import QuadraticCoefficients, QuadraticLaw, QuadraticSymbolicFace
 from freecalc.laws.wachter import manova_matrix, wishart_matrix
 from freecalc.numerics.quadrature import IntervalRule
 
 sp = lazy_module("sympy")
 T = lazy_module("freecalc.symbolic.transforms")
+QK = lazy_module("freecalc.kernels.quadratic")
 
-__all__ = ["FreeMeixner", "ShiftedFreeMeixner"]
+__all__ = ["FreeMeixner", "ShiftedFreeMeixner", "free_meixner_pdf", "free_meixner_support", "free_meixner_atoms",
+           "free_meixner_logpdf", "free_meixner_check"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,128 @@ def _numeric_atoms(a: float, b: float, c: float) -> tuple[tuple[float, float], .
         s = math.sqrt(a * a + 4 * b * (c - 1))
         out.append((-2 * b * c / (s + a), ((s + a) ** 2 - 4 * b) / (2 * s * (s + a))))
     return tuple((loc, m) for loc, m in out if m > 0)
+
+
+def free_meixner_support(a: float, b: float, c: float) -> tuple[tuple[float, float], ...]:
+    r"""Support :math:`[a - 2\sqrt b,\ a + 2\sqrt b]` of the continuous part (scalar parameters).
+
+    Parameters
+    ----------
+    a, b, c : float
+        Parameters of :class:`FreeMeixner` (b > 0, c > 0).
+
+    Returns
+    -------
+    tuple of (float, float)
+    """
+    r = 2 * math.sqrt(b)
+    return ((a - r, a + r),)
+
+
+def free_meixner_atoms(a: float, b: float, c: float) -> tuple[tuple[float, float], ...]:
+    """Atoms (location, mass) of :class:`FreeMeixner` (scalar parameters), sorted by location (see the module
+    docstring for the closed forms).
+
+    Parameters
+    ----------
+    a, b, c : float
+        Parameters (b > 0, c > 0).
+
+    Returns
+    -------
+    tuple of (location, mass)
+    """
+    return tuple(sorted(_numeric_atoms(a, b, c)))
+
+
+def free_meixner_pdf(x: Any, a: Any, b: Any, c: Any) -> np.ndarray:
+    r"""Density :math:`c\sqrt{(x-\lambda_-)(\lambda_+-x)}/(2\pi Q(x))`, :math:`Q(x) = (1-c)x^2 + acx + bc^2`,
+    :math:`\lambda_\pm = a \pm 2\sqrt b`, of the continuous part; exactly 0 outside the support.
+
+    The same floating-point operations as the law's own density (the generic quadratic kernel with these
+    coefficients), so a likelihood built on it equals the law's bit for bit, without building a law object per
+    evaluation (Anshelevich 2003; Bożejko & Bryc 2006).
+
+    Parameters
+    ----------
+    x : array_like
+        Points; broadcasts against the parameters.
+    a, b, c : float or ndarray
+        Parameters (b > 0, c > 0).
+
+    Returns
+    -------
+    ndarray
+    """
+    x = np.asarray(x, dtype=float)
+    if isinstance(a, float) and isinstance(b, float) and isinstance(c, float):
+        # scalar parameters (every likelihood evaluation): the law's own compiled kernel, no temporaries
+        r = 2 * math.sqrt(b)
+        q2 = 1.0 - c
+        flat = np.ascontiguousarray(x).ravel()
+        return QK.quadratic_pdf(flat, b * c * c, a * c, q2, 1.0 - q2, a - r, a + r).reshape(x.shape)
+    r = 2 * np.sqrt(b)
+    lo, hi = a - r, a + r
+    q0, q1, q2 = b * c * c, a * c, 1.0 - c
+    inside = (x > lo) & (x < hi)
+    with np.errstate(all="ignore"):
+        val = (1.0 - q2) * np.sqrt((x - lo) * (hi - x)) / (2.0 * math.pi * (q0 + x * (q1 + q2 * x)))
+    return np.where(inside, val, 0.0)
+
+
+def free_meixner_logpdf(x: Any, a: Any, b: Any, c: Any) -> np.ndarray:
+    """log of :func:`free_meixner_pdf` (−inf where the density is 0), with no floating-point warning to silence.
+
+    Parameters
+    ----------
+    x, a, b, c : array_like
+        As for :func:`free_meixner_pdf`.
+
+    Returns
+    -------
+    ndarray
+        log ρ(x), the shape of the broadcast arguments.
+    """
+    p = free_meixner_pdf(x, a, b, c)
+    out = np.full(p.shape, -np.inf)
+    np.log(p, out=out, where=p > 0)
+    return out
+
+
+def free_meixner_check(a: float, b: float, c: float) -> None:
+    """Reject what the law's constructor rejects, cheaply for ordinary parameters.
+
+    The constructor refuses non-finite coefficients, a support narrower than 1e-10 of its distance from 0, and a
+    zero of Q within round-off (64 ε relative) of a support edge when the density is then unresolvable. Here the
+    zeros of Q come from a closed form accurate to ~√ε even at a double zero, and any zero within 1e-6 (relative)
+    of an edge — a superset of the constructor's test —, or a support narrower than 1e-8, or a non-finite
+    coefficient sends the parameters to the law itself, which applies its exact tests and raises with its own
+    message. Every other parameter value passes both.
+
+    Parameters
+    ----------
+    a, b, c : float
+        Parameters.
+
+    Raises
+    ------
+    ValueError
+        Parameters the law rejects.
+    """
+    r = 2 * math.sqrt(b)
+    lo, hi = a - r, a + r
+    q0, q1, q2 = b * c * c, a * c, 1.0 - c
+    ordinary = (math.isfinite(q0) and math.isfinite(q1) and math.isfinite(lo) and math.isfinite(hi)
+                and hi - lo > 1e-8 * max(abs(lo), abs(hi)))
+    if ordinary and (q2 != 0 or q1 != 0):
+        zeros = _quadratic_zeros(q2, q1, q0) if q2 != 0 else (complex(-q0 / q1),)
+        alo, ahi = abs(lo), abs(hi)
+        for z in zeros:
+            az = abs(z)
+            if abs(z - lo) <= 1e-6 * max(az, alo) or abs(z - hi) <= 1e-6 * max(az, ahi):
+                ordinary = False
+    if not ordinary:
+        FreeMeixner(a, b, c)
 
 
 class FreeMeixnerSymbolicFace(QuadraticSymbolicFace):
@@ -205,6 +329,9 @@ class FreeMeixner(QuadraticLaw):
     # (a, b, c) → (sa, s²b, c) is the law of sX: the family carries its own scale (b); the mean is 0, so a
     # location is added
     fit_hints = FitHints(scale_param="b", auto_scale=True, auto_location=True, finite_edge=True, candidate=True)
+    # closed-form density for the likelihood: no law object (quadratic solve, edge-pole test) per evaluation
+    kernels = Kernels(pdf=free_meixner_pdf, logpdf=free_meixner_logpdf, support=free_meixner_support,
+                      atoms=free_meixner_atoms, check=free_meixner_check)
 
     @classmethod
     def fit_starts(cls, data: Any, with_scale: bool, with_loc: bool) -> list[dict[str, float]]:

@@ -17,6 +17,9 @@ FAST_CASES = [
     (fc.Wachter, [dict(a=0.5, b=3.0), dict(a=2.0, b=0.6), dict(a=1.5, b=2.5)]),
     (fc.HTMP, [dict(gamma=0.3, kappa=2.0), dict(gamma=0.6, kappa=0.7)]),
     (fc.InverseHTMP, [dict(gamma=0.3, kappa=2.0), dict(gamma=0.5, kappa=5.0)]),
+    # no atom; one atom (c < 1, a > (2 − c)√b); two atoms (c > 2, |a| < (c − 2)√b); c > 1 without atoms
+    (fc.FreeMeixner, [dict(a=0.5, b=1.0, c=0.7), dict(a=2.0, b=1.0, c=0.5), dict(a=0.3, b=1.0, c=3.0),
+                      dict(a=-0.3, b=0.8, c=1.6)]),
 ]
 
 
@@ -187,3 +190,57 @@ def test_coarse_likelihood_is_a_close_binned_copy():
     # not for small or zero-containing data
     assert Likelihood(model, x[: COARSE_MIN_POINTS - 1], 1e-300).coarse() is None
     assert Likelihood(model, np.concatenate([[0.0], x]), 1e-300).coarse() is None
+
+
+def test_free_meixner_kernels_are_the_law_bit_for_bit():
+    # the closed-form kernel repeats the law's floating-point operations: pdf, support and atoms are identical, so
+    # the fit's numbers do not depend on which of the two the likelihood evaluates
+    rng = np.random.default_rng(1)
+    for _ in range(60):
+        a, b, c = rng.normal() * 2, math.exp(rng.normal()), math.exp(1.5 * rng.normal())
+        law, fast = fc.FreeMeixner(a, b, c), fc.FreeMeixner.kernel_law(a, b, c)
+        lo, hi = law.support[0]
+        x = np.concatenate([np.linspace(lo - 1, hi + 1, 101), rng.uniform(lo, hi, 30)])
+        np.testing.assert_array_equal(fast.pdf(x), law.pdf(x))
+        with np.errstate(divide="ignore"):
+            np.testing.assert_array_equal(fast.logpdf(x), np.log(law.pdf(x)))
+        assert fast.support == law.support and fast.atoms == law.atoms
+
+
+def test_free_meixner_kernel_rejects_exactly_what_the_law_rejects():
+    # parameters next to an atom threshold a = ±(2 − c)√b, where the law refuses a pole within round-off of an
+    # edge (and a sample of extreme b): the kernel's cheap check must neither let one through nor refuse more
+    rng = np.random.default_rng(2)
+    refused = 0
+    for _ in range(400):
+        b, c = math.exp(rng.normal()), math.exp(3 * rng.normal())
+        a = rng.choice([-1, 1]) * (2 - c) * math.sqrt(b) * (1 + rng.choice([0, 1, -1]) * 10 ** rng.uniform(-17, -3))
+        if rng.random() < 0.1:
+            b = 10 ** rng.uniform(-30, 30)
+        try:
+            fc.FreeMeixner(a, b, c)
+            law_ok = True
+        except ValueError:
+            law_ok = False
+        try:
+            fc.FreeMeixner.kernel_law(a, b, c)
+            kernel_ok = True
+        except ValueError:
+            kernel_ok = False
+        assert kernel_ok == law_ok, (a, b, c)
+        refused += not law_ok
+    assert refused > 10  # the sample does reach the refused region
+
+
+def test_free_meixner_likelihood_equals_the_law_likelihood(monkeypatch):
+    # log L through the kernels equals log L through a law object built per evaluation (the path without kernels)
+    rng = np.random.default_rng(3)
+    x = np.sort(fc.FreeMeixner(0.5, 1.0, 0.7).rvs(400, rng=rng)) + 2.0
+    model = Model.build(family_of(fc.FreeMeixner), ScaleOption.AUTO, None)
+    thetas = [dict(a=0.5, b=1.0, c=0.7, loc=2.0), dict(a=0.4, b=1.2, c=0.9, loc=2.05),
+              dict(a=0.1, b=0.3, c=0.7, loc=2.0), dict(a=2.5, b=1.0, c=0.5, loc=1.0)]
+    fast = [Likelihood(model, x, 1e-12).loglik_theta(t) for t in thetas]
+    monkeypatch.setattr(fc.FreeMeixner, "kernels", None)
+    slow = [Likelihood(model, x, 1e-12).loglik_theta(t) for t in thetas]
+    assert fast == slow
+    assert math.isfinite(fast[0]) and fast[2] == -math.inf  # a support too narrow for the data: −∞ on both paths
