@@ -1,5 +1,5 @@
 r"""Free Bessel laws :math:`\pi_{st} = \pi^{\boxtimes(s-1)} \boxtimes \pi^{\boxplus t}` (Banica, Belinschi,
-Capitaine & Collins 2011), for integer 1 ≤ s ≤ 3 and 0 < t ≤ 0.9 (see "Domain" below).
+Capitaine & Collins 2011), for integer 1 ≤ s ≤ 6 and t > 0 away from 1 (see "Domain" below).
 
 π is the free Poisson law of rate 1 (``MarchenkoPastur(1)``), :math:`\pi^{\boxplus t}` = ``FreePoisson(t)`` and
 :math:`\pi^{\boxtimes(s-1)}` = ``FussCatalan(s - 1)`` (δ₁ for s = 1); so :math:`\pi_{1t} = \mathrm{FP}(t)` and
@@ -16,14 +16,20 @@ a polynomial of degree s + 1 in m (s = 1: the free Poisson equation :math:`zm^2 
 t < 1 there is an atom of mass 1 − t at 0 (the rank of the matrix model below is tn). Matrix model:
 :math:`YY^T` with :math:`Y = n^{-s/2} G_1\cdots G_{s-1} X`, :math:`G_i` n × n and X n × tn standard Gaussian.
 
-Domain: integer 1 ≤ s ≤ 3 and 0 < t ≤ 0.9. The paper defines π_{st} for all real s ≥ 1, t > 0 (and 0 < s < 1
-with t ≤ 1); here the numeric face is the generic :class:`~freecalc.laws.algebraic.AlgebraicLaw` of the curve
-above, and it is certified only where the continuous part stays away from the atom at 0. As t → 1 the lower edge
-of the continuous part tends to 0 (4.8e-11 at s = 8, t = 0.9; 8.3e-12 at s = 4, t = 0.99) with a density that
-blows up there, and for t ≥ 1 the density has an :math:`x^{-(s-1)/s}`-type singularity at 0: the generic atom
-certification and quadrature fail there (total mass off by 0.03–0.1), and no edge treatment like FussCatalan's
-rescaled near-0 roots exists for this family yet. Real non-integer s has no polynomial equation. For t = 1 use
-``FussCatalan(s)``, for s = 1 ``FreePoisson(t)`` (any t > 0).
+Domain: integer 1 ≤ s ≤ 6 and t ∈ (0, T_BELOW_ONE[s]] ∪ [T_FROM_ONE[s], ∞): t ≤ 0.999, 0.99, 0.99, 0.95, 0.9, 0.9
+and t ≥ 1, 1, 1.2, 1.2, 1.5, 1.5 for s = 1, ..., 6 (t = 1 is ``FussCatalan(s)``). The paper defines π_{st} for all
+real s ≥ 1, t > 0; real non-integer s has no polynomial equation. The numeric face is the generic
+:class:`~freecalc.laws.algebraic.AlgebraicLaw` of the curve above, certified as follows.
+
+* t < 1: the lower edge of the continuous part tends to 0 as t → 1 (1.5e-7 at s = 2, t = 0.99) under a density
+  that blows up there; the atom 1 − t is certified by the residue test on the deflated curve
+  (:mod:`freecalc.laws.algebraic_numeric`) down to test heights of 1e-12 of the support, which resolves the edge
+  up to the bounds above.
+* t > 1: no atom, and the density has the :math:`x^{-(s-1)/s}` singularity of the rescaled equation at 0
+  (``_small_x_pdf``, used below x = 1e-3 where the continuation from x + iY cannot follow |m|; it agrees with the
+  continuation to 1e-15 where both work). Closer to t = 1 this power holds only below a crossover that shrinks
+  with t − 1 (above it the density follows FussCatalan's :math:`x^{-s/(s+1)}`), and the generic graded quadrature
+  misses it: total mass off by up to 0.06 at s = 5, t = 1.02, hence the lower bounds above.
 
 Reference: Banica, Belinschi, Capitaine & Collins (2011), *Free Bessel laws*, Canad. J. Math. 63, 3–37
 (arXiv:0710.5931), Definition of π_{st} and the S-transform.
@@ -45,10 +51,48 @@ T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["FreeBessel", "free_bessel_equation"]
 
-#: largest order: at s = 4 the generic analysis of the curve already fails at t = 0.9 (module docstring)
-S_MAX = 3
-#: largest t: beyond it the continuous part reaches down to the atom at 0 (module docstring)
-T_MAX = 0.9
+#: largest order (module docstring, "Domain")
+S_MAX = 6
+#: per order, the largest t < 1 (module docstring, "Domain"): above it the continuous part starts too close to the
+#: atom at 0 for its mass to be certified in double precision
+T_BELOW_ONE = {1: 0.999, 2: 0.99, 3: 0.99, 4: 0.95, 5: 0.9, 6: 0.9}
+#: per order, the smallest t ≥ 1 (module docstring, "Domain"): below it the generic quadrature misses the crossover
+#: of the density at 0 from x^{-s/(s+1)} to x^{-(s-1)/s} (mass off by up to 0.06 at s = 5, t = 1.02)
+T_FROM_ONE = {1: 1.0, 2: 1.0, 3: 1.2, 4: 1.2, 5: 1.5, 6: 1.5}
+#: below this x (and for t > 1) the density comes from the rescaled equation (_small_x_pdf)
+_SMALL_X = 1e-3
+
+
+def _small_x_pdf(x: np.ndarray, s: int, t: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""Density at small x > 0 for t > 1, s ≥ 2, from the roots of the rescaled equation, with a per-point flag.
+
+    With :math:`y = -zm` the curve reads :math:`y^s(y + t - 1) = x(y - 1)`; with :math:`y = \varepsilon v`,
+    :math:`\varepsilon = x^{1/s}`: :math:`v^s(t - 1 + \varepsilon v) - \varepsilon v + 1 = 0`. At ε = 0 the s
+    finite roots solve :math:`v^s = -1/(t - 1)`, :math:`2c\sin(\pi/s)` apart (:math:`c = (t - 1)^{-1/s}`), and the
+    Stieltjes branch is :math:`-v = c\,e^{i\pi(s-1)/s}` (the density :math:`\sin(\pi(s-1)/s)\,c\,
+    x^{-(s-1)/s}/\pi` at leading order, the :math:`x^{-(s-1)/s}` singularity of π_st for t > 1). The root nearest
+    to it is taken when it is within a quarter of that separation (flag), else the point is left to the
+    continuation; :math:`m = -y/x = -v\,x^{1/s-1}`.
+    """
+    eps = x ** (1.0 / s)
+    # companion matrices of the monic form: v^{s+1} + ((t - 1)/ε) v^s - v + 1/ε
+    comp = np.zeros((x.size, s + 1, s + 1))
+    comp[:, 1:, :-1] = np.eye(s)
+    comp[:, 0, -1] = -1.0 / eps
+    comp[:, 1, -1] = 1.0
+    comp[:, -1, -1] = -(t - 1.0) / eps
+    roots = np.linalg.eigvals(comp)
+    c = (t - 1.0) ** (-1.0 / s)
+    omega = -c * np.exp(1j * np.pi * (s - 1) / s)
+    dist = np.abs(roots - omega)
+    pick = roots[np.arange(x.size), np.argmin(dist, axis=1)]
+    ok = np.min(dist, axis=1) < 0.5 * c * np.sin(np.pi / s)
+    # the companion matrix carries the far root -(t - 1)/ε: Newton on the well-scaled form restores the digits
+    for _ in range(2):
+        f = eps * pick ** (s + 1) + (t - 1.0) * pick ** s - eps * pick + 1.0
+        df = (s + 1) * eps * pick ** s + s * (t - 1.0) * pick ** (s - 1) - eps
+        pick = pick - f / df
+    return np.maximum(-pick.imag, 0.0) * x ** (1.0 / s - 1.0) / np.pi, ok
 
 
 def free_bessel_equation(s: int, t: Any, m: Any = None, z: Any = None) -> sp.Expr:
@@ -80,17 +124,18 @@ class FreeBessel(AlgebraicLaw):
 
     Parameters
     ----------
-    s : int, 1 ≤ s ≤ 3
+    s : int, 1 ≤ s ≤ 6
         Order (s = 1: ``FreePoisson(t)``).
-    t : float in (0, 0.9] or sympy.Expr
-        Rate of the free Poisson factor (atom 1 − t at 0; t = 1 would be ``FussCatalan(s)``).
+    t : float > 0 or sympy.Expr
+        Rate of the free Poisson factor (atom 1 − t at 0 for t < 1); not in (T_BELOW_ONE[s], T_FROM_ONE[s])
+        (module docstring; t = 1 is ``FussCatalan(s)``).
     size : int, optional
         Matrix dimension n.
 
     Raises
     ------
     ValueError
-        s not an integer in [1, 3], or t not in (0, 0.9].
+        s not an integer in [1, 6], t ≤ 0, or t between T_BELOW_ONE[s] and T_FROM_ONE[s].
     TypeError
         s symbolic (the degree of the equation depends on it).
 
@@ -103,7 +148,7 @@ class FreeBessel(AlgebraicLaw):
 
     parameters = (
         Parameter("s", "s", Domain(1.0, float(S_MAX), integer=True), typical=(1.0, 3.0)),
-        Parameter("t", "t", Domain(0.0, T_MAX, lo_closed=False, hi_closed=True), typical=(0.2, 0.8), default=0.5),
+        Parameter("t", "t", Domain(0.0, np.inf, lo_closed=False), typical=(0.2, 0.8), default=0.5),
     )
     latex_name = r"\pi"
     aliases = ("freebessel",)
@@ -114,6 +159,11 @@ class FreeBessel(AlgebraicLaw):
         if is_symbolic_value(s):
             raise TypeError(f"FreeBessel needs a numeric parameter 's' (an integer in [1, {S_MAX}]: the degree of "
                             f"its equation), got {s!r}")
+        below, above = T_BELOW_ONE[int(s)], T_FROM_ONE[int(s)]
+        if not is_symbolic_value(t) and below < float(t) < above:
+            raise ValueError(f"FreeBessel parameter 't' = {float(t):g} is outside the allowed domain (0, {below:g}] "
+                             f"or [{above:g}, inf) for s = {int(s)} (near t = 1 the numeric face is not certified; "
+                             f"t = 1 is FussCatalan(s))")
         self._set("_P", A.stieltjes_factor(free_bessel_equation(int(s), t), T.m, T.z))
         self._set("_hint", None)
 
@@ -141,6 +191,20 @@ class FreeBessel(AlgebraicLaw):
 
     def _latex(self, printer: Any = None) -> str:
         return Law._latex(self, printer)
+
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        # for t > 1 the density ~ x^{-(s-1)/s} at 0: the continuation from x + iY cannot follow |m| down to the
+        # quadrature's nodes at 1e-22; there the boundary value is the root of the rescaled equation
+        s, t = int(self.s), float(self.t)
+        if s < 2 or t <= 1.0:
+            return AlgebraicLaw._pdf(self, x)
+        flat = np.ascontiguousarray(x, dtype=float).ravel()
+        small = np.flatnonzero((flat > 0) & (flat < _SMALL_X))
+        vals, ok = _small_x_pdf(flat[small], s, t)
+        use = small[ok]
+        out = AlgebraicLaw._pdf(self, np.where(np.isin(np.arange(flat.size), use), _SMALL_X, flat))
+        out[use] = vals[ok]
+        return out.reshape(np.shape(x))
 
     def _s_transform(self, w: np.ndarray) -> np.ndarray:
         # the product of the factors' S-transforms, exact; the generic Newton inversion of ψ would stop at the

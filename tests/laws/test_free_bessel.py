@@ -5,7 +5,7 @@ import sympy as sp
 
 import freecalc as fc
 from freecalc.laws.distances import ks_distance
-from freecalc.laws.free_bessel import FreeBessel, free_bessel_equation
+from freecalc.laws.free_bessel import FreeBessel, _small_x_pdf, free_bessel_equation
 from freecalc.numerics.series import s_series_from_moments
 from freecalc.symbolic import transforms as T
 from freecalc.testing import check_law
@@ -17,7 +17,8 @@ def _same_curve(P, Q):
     return not (ratio.free_symbols & {T.m, T.z})
 
 
-@pytest.mark.parametrize("s, t", [(1, 0.5), (2, 0.5), (2, 0.9), (3, 0.4), (3, 0.9), (3, 1e-6)])
+@pytest.mark.parametrize("s, t", [(1, 0.5), (2, 0.5), (2, 0.9), (3, 0.4), (3, 0.9), (3, 1e-6),
+                                  (2, 0.99), (4, 0.95), (2, 2.0), (3, 1.5), (6, 3.0)])
 def test_conformance(s, t):
     report = check_law(FreeBessel(s, t))
     assert set(report.skipped) == {"symbolic"}  # an algebraic law has no closed-form m(z) to compare with
@@ -71,16 +72,19 @@ def test_symbolic_t():
     assert sp.expand(free_bessel_equation(1, t) - (-T.z * T.m ** 2 + (t - 1 - T.z) * T.m - 1)) == 0
 
 
-@pytest.mark.parametrize("s, t, seed", [(2, 0.5, 3), (3, 0.4, 4)])
-def test_matrix_model(s, t, seed):
+@pytest.mark.parametrize("s, t, seed, n", [(2, 0.5, 3, 2000), (3, 0.4, 4, 2000), (2, 0.99, 5, 1000),
+                                           (4, 0.95, 6, 1000), (2, 2.0, 7, 1000), (3, 1.5, 8, 1000),
+                                           (6, 3.0, 9, 1000)])
+def test_matrix_model(s, t, seed, n):
     law = FreeBessel(s, t)
-    ev = np.linalg.eigvalsh(law.matrix(2000, rng=seed))
-    # n = 2000: rigid ESD, KS ~ a few 1/n; 0.02 is the bound (measured 0.0013–0.0018)
+    ev = np.linalg.eigvalsh(law.matrix(n, rng=seed))
+    # rigid ESD, KS ~ a few 1/n; 0.02 is the bound (measured 0.0013–0.0018 at n = 2000)
     assert ks_distance(ev, law, atom_tol=1e-8) < 0.02
 
 
-@pytest.mark.parametrize("s, t, exc", [(0, 0.5, ValueError), (1.5, 0.5, ValueError), (4, 0.5, ValueError),
-                                       (2, 0.0, ValueError), (2, -1.0, ValueError), (2, 1.0, ValueError),
+@pytest.mark.parametrize("s, t, exc", [(0, 0.5, ValueError), (1.5, 0.5, ValueError), (7, 0.5, ValueError),
+                                       (2, 0.0, ValueError), (2, -1.0, ValueError), (2, 0.995, ValueError),
+                                       (3, 1.0, ValueError), (5, 1.2, ValueError), (4, 0.96, ValueError),
                                        (2, float("nan"), ValueError), (sp.Symbol("s"), 0.5, TypeError)])
 def test_bad_parameters(s, t, exc):
     with pytest.raises(exc, match="'s'|'t'"):
@@ -91,3 +95,33 @@ def test_identity_and_replace():
     law = FreeBessel(2, 0.5)
     assert law == FreeBessel(2.0, 0.5) and law != FreeBessel(2, 0.6)
     assert repr(law.replace(t=0.8).with_size(10)) == "FreeBessel(s=2, t=0.8, size=10)"
+
+
+@pytest.mark.parametrize("s, t", [(2, 0.99), (3, 0.99), (4, 0.95)])
+def test_atom_next_to_the_continuous_part(s, t):
+    # the continuous part starts at 1.5e-7 (s = 2) / 1e-9 (s = 3): the atom 1 - t is still exact, the mass complete
+    law = FreeBessel(s, t)
+    assert law.sym.atoms == ((0, 1 - sp.Rational(str(t))),)
+    x, w = law.continuous_rule()
+    # graded Gauss rule on the Puiseux edges against the total mass 1 and the mean t (measured ~1e-16)
+    assert w.sum() + 1 - t == pytest.approx(1.0, abs=1e-10)
+    assert x @ w == pytest.approx(t, abs=1e-10)
+
+
+@pytest.mark.parametrize("s, t", [(2, 2.0), (3, 1.5), (6, 3.0)])
+def test_t_above_one_singular_at_zero(s, t):
+    law = FreeBessel(s, t)
+    assert law.atoms == () and law.support[0][0] == 0.0
+    x, w = law.continuous_rule()
+    assert w.sum() == pytest.approx(1.0, abs=1e-10)  # measured ~1e-16
+    assert x @ w == pytest.approx(t, abs=1e-10)
+    assert (x * x) @ w == pytest.approx(float(law.exact_moments(2)[1]), rel=1e-10)
+    # the rescaled roots (below 1e-3) against the generic continuation where it still works, and the leading
+    # order sin(pi (s - 1)/s) (t - 1)^(-1/s) x^(-(s-1)/s)/pi at tiny x (relative correction O(x^(1/s)))
+    xs = 10.0 ** -np.arange(3.5, 9.0)
+    rescaled, ok = _small_x_pdf(xs, s, t)
+    assert ok.all()
+    assert np.allclose(rescaled, fc.AlgebraicLaw(law.equation).pdf(xs), rtol=1e-12, atol=0)
+    tiny = np.array([1e-30])
+    lead = np.sin(np.pi * (s - 1) / s) * (t - 1) ** (-1 / s) * tiny ** (-(s - 1) / s) / np.pi
+    assert law.pdf(tiny)[0] == pytest.approx(lead[0], rel=10 * 1e-30 ** (1 / s))
