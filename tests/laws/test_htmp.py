@@ -416,30 +416,24 @@ def test_symbolic_stieltjes_random_points_agree(g, k):
         assert abs(ev - num) < 1e-10 * abs(num) and abs(lam - num) < 1e-10 * abs(num)
 
 
-@pytest.mark.slow  # exact quantile inversion at b = 5000 (cost ~b)
-def test_large_kappa_quantiles_expansion_matches_exact_inversion():
-    # the first-order large-kappa expansion used for b > 1e4, checked where the exact inversion still runs:
-    # HTMP(0.5, 5000) (b = 5000), with the reference law at b0 = 2000 (kappa0 = 2000); stated bulk bound
-    # 25/(kappa kappa0) = 2.5e-6
-    law = fc.HTMP(0.5, 5000.0)
-    q = np.linspace(0.02, 0.98, 9)
-    exact = law.ppf(q)
-    approx = law._ppf_large_kappa(q)
-    assert np.max(np.abs(approx - exact)) < 25.0 / (5000.0 * 2000.0)
-    # and it is a real improvement on the plain Marchenko–Pastur limit (error ~4/kappa)
-    mp = fc.MarchenkoPastur(0.5, 1.0).ppf(q)
-    assert np.max(np.abs(approx - exact)) < 0.05 * np.max(np.abs(mp - exact))
-
-
-def test_huge_kappa_quantiles_use_the_expansion():
-    law = fc.HTMP(0.5, 1e6)
-    q = np.linspace(0.1, 0.9, 9)
+def test_quantiles_at_the_largest_b_invert_the_cdf():
+    # large b: the exact inversion (a first-order large-κ expansion used here before was
+    # off by 3e-5 in ppf∘cdf at HTMP(0.0212, 888.9)); its cdf agrees with quadrature of the density to ~6e-10
+    law = fc.HTMP(0.021240026177715924, 888.9024846698743)  # b = 20925 (κ ≤ 2000: validated to b = 8e4)
+    q = np.array([1e-6, 0.0022, 0.3, 0.5, 0.92, 1 - 1e-6])
     x = law.ppf(q)
-    mp = fc.MarchenkoPastur(0.5, 1.0).ppf(q)
     assert np.all(np.diff(x) > 0)
-    assert np.max(np.abs(x - mp)) < 10.0 / 1e6  # |Q_kappa - Q_MP| ~ 4/kappa (measured, kappa = 1e2..1e4)
-    assert np.max(np.abs(x - mp)) > 0.1 / 1e6  # the 1/kappa correction is applied, not the bare limit
-    assert law.ppf(0.0) == 0.0 and law.ppf(1.0) == np.inf
+    np.testing.assert_allclose(law.cdf(x), q, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("g, k", [(0.5, 1e6), (0.1, 1e4), (0.5, 3e4), (0.001, 200.0)])
+def test_beyond_the_validated_b_the_law_is_refused(g, k):
+    # b > 2e4 with κ > 2000, or b > 8e4: the density march lost all its mass at b = 5e4..1e5 (pdf ~ 1e-56 under a quadrature) and the cdf
+    # drifted by 6e-3 at b = 3e4, silently; now a ValueError names the parameters and points to the MP limit
+    with pytest.raises(ValueError, match=r"gamma = .*kappa = .*MarchenkoPastur"):
+        fc.HTMP(g, k)
+    with pytest.raises(ValueError, match=r"kappa = "):
+        fc.InverseHTMP(g, k)
 
 
 def test_rule_with_underflowing_nodes_is_quiet_and_complete():
