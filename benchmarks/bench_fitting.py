@@ -12,7 +12,9 @@ threadpoolctl / torch.set_num_threads). First calls (numba compilation, imports)
 after a warm-up run, best of several repeats. Also: single-law fits (MP, HTMP, InverseHTMP) on this spectrum and on a
 600×300 one, with their boundary flags, the first-fit time of ``fc.fit(x, InverseHTMP)`` in fresh processes
 (empty and filled numba cache), ``fc.fit(W)`` with its default candidate set (every registered family), and the
-10⁴ → 10⁶ scaling of ``fc.fit(x, HTMP)``. Results go to benchmarks/results/fitting.md.
+10⁴ → 10⁶ scaling of ``fc.fit(x, HTMP)``, and the CPU split of the default fit by pipeline stage (eigenvalues,
+reference bulk and spikes, each candidate, the winner's refit, diagnostics). Results go to
+benchmarks/results/fitting.md.
 
 Run: python benchmarks/bench_fitting.py   (needs benchmarks/.venv-weightwatcher, see requirements-weightwatcher.txt)
 """
@@ -126,6 +128,56 @@ def single_fits(x: np.ndarray) -> list:
     return rows
 
 
+def stage_split(W: np.ndarray, repeats: int = 3) -> dict:
+    """CPU seconds of each stage of the default ``fc.fit(W)`` (best of ``repeats``): the eigenvalues, the reference
+    MP bulk fit (spikes), every candidate's fit, the winner's refit and the diagnostics (standard errors, KS, α scan,
+    phase). Measured by wrapping the pipeline's stage functions of :mod:`freecalc.fitting.api` for the duration."""
+    import freecalc.fitting.api as api
+
+    names = {"spectrum_from": "eigenvalues", "_reference_fit": "reference MP bulk fit + spikes",
+             "_refit_winner": "winner's refit (own spike analysis)", "_finish": "diagnostics (s.e., KS, α, phase)"}
+    best: dict = {}
+    saved = {n: getattr(api, n) for n in names} | {"plain_fit": api.plain_fit, "_fit_candidates": api._fit_candidates}
+    try:
+        for _ in range(repeats):
+            run: dict = {}
+
+            def timed(func, label):
+                def inner(*a, **k):
+                    c = time.process_time()
+                    try:
+                        return func(*a, **k)
+                    finally:
+                        run[label] = run.get(label, 0.0) + time.process_time() - c
+                return inner
+
+            for n, label in names.items():
+                setattr(api, n, timed(saved[n], label))
+            # each candidate's fit is the plain_fit called by _fit_candidates (the reference MP fit is reused)
+            in_candidates = [False]
+
+            def candidates(*a, **k):
+                in_candidates[0] = True
+                try:
+                    return saved["_fit_candidates"](*a, **k)
+                finally:
+                    in_candidates[0] = False
+
+            def plain(model, *a, **k):
+                if not in_candidates[0]:
+                    return saved["plain_fit"](model, *a, **k)
+                return timed(saved["plain_fit"], f"candidate {model.family.name}")(model, *a, **k)
+
+            api._fit_candidates, api.plain_fit = candidates, plain
+            fc.fit(W)
+            for label, v in run.items():
+                best[label] = min(best.get(label, np.inf), v)
+    finally:
+        for n, f in saved.items():
+            setattr(api, n, f)
+    return best
+
+
 def _fmt_params(r) -> str:
     return ", ".join(f"{k} = {v:.4g} ± {r.stderr[k]:.2g}" for k, v in r.params.items())
 
@@ -151,10 +203,11 @@ def main() -> None:
         # split of one run: eigenvalues alone (best of as many repeats)
         _, eig_times, cpu_eig = _timed(lambda: np.linalg.eigvalsh(W.T @ W / N), REPEATS)
         t_eig = min(eig_times)
-        # the true default: every registered candidate family (seven), fewer repeats (it takes seconds)
+        # the true default: every registered candidate family (seven)
         fc.fit(W)
-        res_default, default_times, cpu_default = _timed(lambda: fc.fit(W), 2)
+        res_default, default_times, cpu_default = _timed(lambda: fc.fit(W), REPEATS)
         t_default = min(default_times)
+        split = stage_split(W)
         ev = np.linalg.eigvalsh(W.T @ W / N)
         fits_big = single_fits(ev)
         small = rng.standard_t(NU, size=(600, 300))
@@ -223,12 +276,17 @@ def main() -> None:
                       f"≥ 2×; wall {min(ww['times']) / fc_time:.1f}×) with the two-law set; "
                       f"{ww_cpu / cpu_default:.2f}× with the default seven families.",
                   f"freecalc / its eigendecomposition: **{cpu_fc / cpu_eig:.2f}×** CPU with the two-law set (goal ≤ "
-                  f"2×; wall {fc_time / t_eig:.2f}×), {cpu_default / cpu_eig:.1f}× with the default seven families "
-                  f"(FreeMeixner, with four parameters and its maximum against a support edge, takes most of it).",
+                  f"2×; wall {fc_time / t_eig:.2f}×), **{cpu_default / cpu_eig:.2f}×** with the default seven families "
+                  f"(stage split below).",
                   f"α difference: {res.alpha - ww['alpha']:+.3f} "
                       f"({abs(res.alpha - ww['alpha']) / res.alpha_sigma:.1f} σ of freecalc's α)."]
     else:
         lines += ["", "WeightWatcher not available in this run (no venv): no ratio."]
+    lines += ["", "Where the default `fc.fit(W)` spends its CPU time (one run per repeat, best of 3 per stage; "
+              "measured by wrapping the stage functions of freecalc/fitting/api.py):", "",
+              "| stage | CPU (s) |", "|---|---|"]
+    lines += [f"| {label} | {v:.3f} |" for label, v in split.items()]
+    lines += [f"| sum | {sum(split.values()):.3f} |"]
     lines += [
         "",
         "freecalc result:",
@@ -236,6 +294,10 @@ def main() -> None:
         f"- phase: {res.phase} ({res.phase_reason})",
         f"- best law by BIC: {res.law_name}; ranking: {ranking}",
         f"- spikes beyond the MP edge {res.bulk_edge:.4g} (+ Tracy–Widom threshold): {res.num_spikes}",
+        f"- default candidates: best law by BIC {res_default.law_name} ("
+        + ", ".join(f"{k} = {v:.4g} ± {res_default.stderr[k]:.2g}" for k, v in res_default.params.items())
+        + f", {res_default.num_spikes} spikes beyond its own edge {res_default.bulk_edge:.4g}); ranking: "
+        + "; ".join(f"{e.law} {e.criterion:.1f}" if e.error is None else f"{e.law} failed" for e in res_default.ranking),
         "- in this comparison every candidate is ranked on the same points (the MP spikes set aside); a law "
         "without a finite edge that wins is then refitted to all eigenvalues (its tail includes the spikes)",
         "",
