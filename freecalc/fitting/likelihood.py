@@ -510,7 +510,7 @@ class Likelihood:
         else:
             ll, rest = 0.0, x
         if rest.size:
-            y = (rest - loc) / s if (s != 1.0 or loc != 0.0) else rest
+            y = rest if (s == 1.0 and loc == 0.0) else (rest - loc if s == 1.0 else (rest - loc) / s)
             logpdf = getattr(law, "logpdf", None)  # laws with tails beyond double range give log ρ directly
             with np.errstate(all="ignore"):
                 try:
@@ -519,7 +519,7 @@ class Likelihood:
                     return -math.inf
             # a sum of finite terms of size ≲ 1e3 is finite, and any ±inf or NaN term makes it non-finite: one
             # test on the sum is the test on every term
-            total = float(np.sum(lp))
+            total = float(lp.sum()) if isinstance(lp, np.ndarray) else float(np.sum(lp))
             if not math.isfinite(total):
                 return -math.inf
             ll += total - rest.size * math.log(s)

@@ -176,6 +176,8 @@ def free_meixner_logpdf(x: Any, a: Any, b: Any, c: Any) -> np.ndarray:
         log ρ(x), the shape of the broadcast arguments.
     """
     p = free_meixner_pdf(x, a, b, c)
+    if p.size and p.min() > 0.0:  # every point inside the support (a likelihood's usual case): a plain log
+        return np.log(p)
     out = np.full(p.shape, -np.inf)
     np.log(p, out=out, where=p > 0)
     return out
