@@ -15,6 +15,7 @@ Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Co
 """
 from __future__ import annotations
 
+import warnings
 from functools import cached_property, singledispatch
 from typing import Any
 
@@ -28,13 +29,18 @@ from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_ro
 from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
-from freecalc.numerics.solvers import NEWTON_MAXITER, NEWTON_STALL_TOL, SolverStatus, handle_failures
+from freecalc.numerics.solvers import (NEWTON_MAXITER, NEWTON_STALL_TOL, ConvergenceWarning, SolverStatus,
+                                      handle_failures)
 
 sp = lazy_module("sympy")
 A = lazy_module("freecalc.symbolic.algebraic")
 T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["AlgebraicLaw", "AlgebraicSymbolicFace", "to_algebraic"]
+
+MASS_CHECK_TOL = 1e-8
+"""Largest accepted defect of the total mass (density by the default graded rule, plus the atoms); beyond it the
+law's integrals are flagged with a ConvergenceWarning."""
 
 R_NEWTON_TOL = 1e-15
 """Relative step at which the R-transform's Newton inversion (exact derivative dm/dz = −P_z/P_m, quadratic
@@ -307,6 +313,11 @@ class AlgebraicLaw(Law):
             Nodes and weights: :math:`\sum_i w_i f(x_i) \approx \int f\,\rho\,dx` over the continuous part (the weights
             sum to its mass).
         """
+        x, w = self._rule(panels, order)
+        self._check_mass()
+        return x, w
+
+    def _rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         xs, ws = [], []
         for a, b, ka, kb in self._pieces:
             xn, wn = PowerEdgeRule(a, b, ka, kb, max(panels // 2, 1), order).nodes_weights()
@@ -315,6 +326,19 @@ class AlgebraicLaw(Law):
         if not xs:
             return np.zeros(0), np.zeros(0)
         return np.concatenate(xs), np.concatenate(ws)
+
+    @cached_property
+    def _mass_defect(self) -> float:
+        # 1 minus the total mass of the default rule and the atoms: the graded rule reaches ~1e-12 on Puiseux edges,
+        # so a larger defect means the density or the edge exponents were not resolved
+        _, w = self._rule()
+        return 1.0 - float(np.sum(w)) - sum(mass for _, mass in self.atoms)
+
+    def _check_mass(self) -> None:
+        if abs(self._mass_defect) > MASS_CHECK_TOL:
+            warnings.warn(f"quadrature of the density of {self!r} gives total mass {1.0 - self._mass_defect:.12g} "
+                          f"(off by {abs(self._mass_defect):.2g} > {MASS_CHECK_TOL:g}): its integrals (cdf, moments, "
+                          f"expectations) cannot be trusted", ConvergenceWarning, stacklevel=4)
 
     def _moment(self, k: int) -> float:
         try:
@@ -357,6 +381,7 @@ class AlgebraicLaw(Law):
         return tuple(PowerEdgeRule(a, b, ka, kb).antiderivative(self._pdf) for a, b, ka, kb in self._pieces)
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
+        self._check_mass()
         out = np.zeros(np.shape(x))
         for table in self._cdf_tables:
             out = out + table(x)

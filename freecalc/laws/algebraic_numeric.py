@@ -31,7 +31,8 @@ A = lazy_module("freecalc.symbolic.algebraic")
 T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["SEED_MOMENTS", "ROOT_SELECTION_MAX_DEGREE", "ROOT_IMAG_RTOL", "NumericState", "numeric_state",
-           "deflated_state", "exact_support", "float_coefficients", "branch", "branch_status", "boundary_values_by_roots"]
+           "deflated_state", "exact_support", "float_coefficients", "branch", "branch_status",
+           "boundary_values_by_roots"]
 
 #: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
 SEED_MOMENTS = 8
@@ -283,7 +284,8 @@ def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: f
 
     For the true mass :math:`w_0` and a positive measure :math:`\mu_c` without atom at a,
     :math:`|\eta\, m_c(a + i\eta)| \le \int \eta/|x - a - i\eta|\,d\mu_c \to 0`; for any other candidate the
-    limit is :math:`i(w_0 - w)`, at least the separation δ of the candidates (0 included) in modulus. A candidate
+    limit is :math:`i(w_0 - w)`, at least the distance δ from w to the other candidates (0 included) in modulus
+    (a spurious candidate of 1e-17 next to 0 does not tighten the test of the others). A candidate
     is accepted when :math:`|\eta\, m_c| \le δ/4` at the lowest height of :data:`ATOM_TEST_HEIGHTS` where the
     continuation converged (and at the lower ones by its unconverged estimates), which leaves the continuous part
     up to δ/4 even when its density is unbounded at a
@@ -328,13 +330,13 @@ def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: f
         Ps = sp.expand(P.subs(T.z, T.z + a))
         shifted = NumericState(float_coefficients(Ps), mom, 3.0 * B, B, (), (), ())
         return _atom_mass(Ps, shifted, sp.Integer(0), cands, scale, at=a)
-    vals = [complex(w).real for w in cands]
-    pts = np.sort(np.array([0.0, *vals]))
-    delta = float(np.min(np.diff(pts)))
+    vals = np.array([0.0, *(complex(w).real for w in cands)])
     heights = np.array(ATOM_TEST_HEIGHTS) * scale
     xs = np.full(heights.size, fa)
     seen = []
-    for w in [None, *cands]:
+    for i, w in enumerate([None, *cands]):
+        # the separation from the other candidates: a wrong w leaves at least this residue
+        delta = float(np.min(np.abs(np.delete(vals, i) - vals[i])))
         state = raw if w is None else deflated_state(P, raw, a, w)
         mv, ok = branch_status(state, xs, heights)
         if not np.any(ok):
@@ -348,9 +350,10 @@ def _atom_mass(P: sp.Expr, raw: NumericState, a: Any, cands: list[Any], scale: f
         below = r[k + 1:]
         if r[k] <= 0.25 * delta and np.all(below[np.isfinite(below)] <= 0.25 * delta):
             return w
-    raise ArithmeticError(f"atom at {a if at is None else at}: no exact mass candidate in {cands} (or 0) leaves a pole-free remainder "
+    raise ArithmeticError(f"atom at {a if at is None else at}: no exact mass candidate in {cands} (or 0) leaves a "
+                          f"pole-free remainder "
                           f"(|eta m_c(a + i eta)| per candidate, None = no convergence: {seen}; "
-                          f"needs <= {0.25 * delta:g})")
+                          f"needs <= a quarter of the candidate's distance to the others)")
 
 
 def exact_support(P: sp.Expr, support: tuple[tuple[float, float], ...]) -> tuple[tuple[sp.Expr, sp.Expr], ...]:

@@ -9,6 +9,8 @@ from numba import njit
 import freecalc as fc
 from freecalc.kernels.branches import all_roots, stieltjes_branch_point
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
+from freecalc.laws.free_bessel import free_bessel_equation
+from freecalc.numerics.solvers import ConvergenceWarning
 from freecalc.symbolic import algebraic as A
 from freecalc.symbolic.transforms import m, z
 from freecalc.testing import check_law
@@ -203,3 +205,11 @@ def test_s_transform_on_its_real_domain():
     assert np.max(np.abs(mp.s_transform(w) - 1 / (1 + 2 * w))) < 1e-9  # 3e-11 measured next to the atom's end
     with pytest.raises(ValueError, match=r"w = -0\.6 is outside its real domain \(-0\.5"):
         mp.s_transform(-0.6)
+
+
+def test_unresolved_total_mass_is_flagged():
+    # FreeBessel(3, 1.02)'s curve: the density's crossover near 0 (x^{-2/3} below ~1e-8, x^{-3/4} above) is not
+    # resolved by the generic graded rule (mass 0.9933); its integrals must be flagged, not returned silently
+    law = fc.AlgebraicLaw(free_bessel_equation(3, sp.Rational(51, 50)))
+    with pytest.warns(ConvergenceWarning, match="total mass 0.99"):
+        law.cdf(1.0)
