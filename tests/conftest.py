@@ -113,6 +113,42 @@ def pytest_configure(config):
     # the xdist controller collects the counts of every worker and writes them; a worker writes nothing
     if not hasattr(config, "workerinput"):
         _EXAMPLE_COUNTS_PATH[0] = config.getoption("--example-counts")
+        _warm_numba_cache(config)
+
+
+def _warm_numba_cache(config) -> None:
+    """Fill an empty numba cache once, in two processes side by side, before the xdist workers start.
+
+    From a clean clone (CI) both workers would otherwise compile the same ``cache=True`` kernels, and so would every
+    test that starts a fresh interpreter: compilation was most of a cold run (docs/dev/testing.md, "Suite time").
+    Only for a run over whole directories (the README's command) on ≥ 2 workers with no kernel cached yet; a warm-up
+    that fails is reported as a warning and changes nothing else (kernels then compile on first use, as without it).
+    """
+    import glob
+    import importlib.util
+    import subprocess
+    import sys
+
+    n = config.getoption("numprocesses", None)
+    if not (isinstance(n, int) and n >= 2 or n in ("auto", "logical")):
+        return
+    if not config.args or not all(os.path.isdir(a) for a in config.args):
+        return
+    spec = importlib.util.find_spec("freecalc")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    package = spec.submodule_search_locations[0]
+    if glob.glob(os.path.join(package, "kernels", "__pycache__", "*.nbi")):
+        return
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_warm_kernels.py")
+    procs = [subprocess.Popen([sys.executable, script, str(part)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True) for part in (0, 1)]
+    for part, proc in enumerate(procs):
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            tail = (err.strip().splitlines() or ["(no output)"])[-1]
+            config.issue_config_time_warning(pytest.PytestWarning(
+                f"numba cache warm-up part {part} failed (exit {proc.returncode}): {tail}"), stacklevel=2)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -255,6 +255,7 @@ def test_report_repeats_give_the_band():
     assert est.bias == 0.0 and est.low < float(est) < est.high
 
 
+@pytest.mark.slow  # a numeric-route decompression to n = 800 and bisection ppf at six levels: 9 s with a warm cache
 def test_edge_quantiles_of_a_decompressed_law_match_bisection() -> None:
     # The Tracy–Widom rule's quantiles come from two vectorised cdf calls (functionals._edge_quantiles); the
     # independent route is Law.ppf (bisection on the same cdf). A numeric-route decompression is the slow case.
