@@ -366,6 +366,9 @@ class AlgebraicLaw(Law):
         """Length of the Puiseux cycle of the Stieltjes branch at the real point e (monodromy: follow the root of
         P(., z) that is m(e + i eps) once more around |z - e| = eps until it returns)."""
         n = self._numeric
+        for a, _w, dn in self._deflated:
+            if a == e:  # at an atom the sheets share its pole: the continuous part's cycle is on the deflated curve
+                n = dn
         others = np.abs(cuts - e)
         others = others[others > 1e-14 * scale]
         eps = 1e-2 * min(float(others.min()) if others.size else scale, scale)

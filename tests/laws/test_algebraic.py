@@ -211,5 +211,7 @@ def test_unresolved_total_mass_is_flagged():
     # FreeBessel(3, 1.02)'s curve: the density's crossover near 0 (x^{-2/3} below ~1e-8, x^{-3/4} above) is not
     # resolved by the generic graded rule (mass 0.9933); its integrals must be flagged, not returned silently
     law = fc.AlgebraicLaw(free_bessel_equation(3, sp.Rational(51, 50)))
-    with pytest.warns(ConvergenceWarning, match="total mass 0.99"):
+    with warnings.catch_warnings(record=True) as caught:  # the continuation also reports its points near 0
+        warnings.simplefilter("always")
         law.cdf(1.0)
+    assert any(issubclass(c.category, ConvergenceWarning) and "total mass 0.99" in str(c.message) for c in caught)
