@@ -262,10 +262,15 @@ def _check_r_cumulants(law: Law, mean: float, var: float) -> None:
     # Richardson with h and 2h removes the h² terms. With h = 1e-3/σ the remainder is ~(κ6/σ⁶)·1e-12 relative
     # (laws with large standardised cumulants included), Newton's round-off ~1e-11 σ in R, 1e-8 σ² in κ2
     sd = math.sqrt(var)
-    h = 1e-3 / sd
-    Rp, Rm, R2p, R2m = law.r_transform(np.array([h, -h, 2 * h, -2 * h]))
-    k1 = (4 * 0.5 * (Rp + Rm) - 0.5 * (R2p + R2m)) / 3
-    k2 = (4 * (Rp - Rm) / (2 * h) - (R2p - R2m) / (4 * h)) / 3
+    # a law whose standardised cumulants are huge (an atom of mass 0.8 next to a thin continuous part) keeps an
+    # O(h⁴) remainder above the tolerance at h = 1e-3/σ (7.5e-4 relative seen): the check is repeated at h/8,
+    # where that remainder is 4096 times smaller and round-off still ~1e-7 relative
+    for h in (1e-3 / sd, 1.25e-4 / sd):
+        Rp, Rm, R2p, R2m = law.r_transform(np.array([h, -h, 2 * h, -2 * h]))
+        k1 = (4 * 0.5 * (Rp + Rm) - 0.5 * (R2p + R2m)) / 3
+        k2 = (4 * (Rp - Rm) / (2 * h) - (R2p - R2m) / (4 * h)) / 3
+        if abs(k1 - mean) <= 1e-4 * sd + 1e-10 * abs(mean) and abs(k2 - var) <= 1e-4 * var:
+            return
     assert abs(k1 - mean) <= 1e-4 * sd + 1e-10 * abs(mean), f"{law!r}: R(0) = {k1} but the mean is {mean}"
     assert abs(k2 - var) <= 1e-4 * var, f"{law!r}: R'(0) = {k2} but the variance is {var}"
 
