@@ -34,7 +34,9 @@ from freecalc.testing.strategies import exported_law_classes, parameter_grid, sc
 EXPENSIVE = {"HTMP": "numeric subordination, 3–11 s per result", "InverseHTMP": "as HTMP"}
 
 OPERAND_CLASSES = [c for c in exported_law_classes(fc) if c.__name__ not in EXPENSIVE]
-POOL = [law for cls in OPERAND_CLASSES for law in parameter_grid(cls, 2)]
+#: the grid's operands, but FreeStable with α < 1 (a known open bug, KNOWN_OPEN below)
+GRID = [law for cls in OPERAND_CLASSES for law in parameter_grid(cls, 2)]
+POOL = [law for law in GRID if not (isinstance(law, fc.FreeStable) and law.alpha < 1)]
 
 
 def _nonnegative(law) -> bool:
@@ -53,22 +55,18 @@ INVERTIBLE = [law for law in POOL + [law + 1.5 for law in POSITIVE] if _away_fro
 #: Operands left out of one property for a known open bug, each pinned by a strict xfail test below (which
 #: fails, and so asks for the operand back, once the bug is fixed).
 KNOWN_OPEN = {
-    "free_add": ("FreeStable with alpha < 1: the numeric ⊞ result's window misses tail mass (total mass 0.60 for "
-                 "FreeStable(0.4, -0.8, 2) ⊞ ShiftedFreeMeixner(1, 1.5, 0.3, 0.3))"),
+    "free_add": ("FreeStable with alpha < 1 (left out of every operation property): numeric operations miss or "
+                 "add tail mass, now flagged by a ConvergenceWarning: total mass 0.60-0.71 for FreeStable(0.4, -0.8,"
+                 " 2) ⊞ ShiftedFreeMeixner(1, 1.5, 0.3, 0.3), 1.12 for compress(FreeStable(0.4, 0.8, 0.402), 0.343)"),
     "inverse": ("FreeBessel(3, 0.2) + 1.5: the inverse's branch continuation fails far right of its support "
                 "(x = 423.7, a ConvergenceWarning)"),
 }
-
-
-def _open_in_free_add(law) -> bool:
-    return isinstance(law, fc.FreeStable) and law.alpha < 1
 
 
 def _open_in_inverse(law) -> bool:
     return law == fc.FreeBessel(3, 0.2) + 1.5
 
 
-ADDABLE = [law for law in POOL if not _open_in_free_add(law)]
 INVERTIBLE_OK = [law for law in INVERTIBLE if not _open_in_inverse(law)]
 
 SEEDS = st.integers(0, 2 ** 32 - 1)
@@ -90,7 +88,7 @@ def test_operand_pools_are_populated() -> None:
     assert {type(law) for law in POOL} == set(OPERAND_CLASSES)
     assert len(POSITIVE) >= 4 and len(INVERTIBLE) >= 4
     # the known-open exclusions remove exactly the operands they name
-    assert 0 < len(POOL) - len(ADDABLE) <= 4 and len(INVERTIBLE) - len(INVERTIBLE_OK) == 1
+    assert 0 < len(GRID) - len(POOL) <= 4 and len(INVERTIBLE) - len(INVERTIBLE_OK) == 1
 
 
 @pytest.mark.slow
@@ -98,6 +96,12 @@ def test_operand_pools_are_populated() -> None:
 def test_known_open_free_add_of_a_stable_law_below_alpha_one() -> None:
     r = fc.free_add(fc.FreeStable(0.4, -0.8, 2.0), fc.ShiftedFreeMeixner(1, 1.5, 0.3, 0.3))
     check_invariants(r, 1177927)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=KNOWN_OPEN["free_add"])
+def test_known_open_compress_of_a_stable_law_below_alpha_one() -> None:
+    check_invariants(fc.compress(fc.FreeStable(0.4, 0.8, 0.4021122846704536), 0.343198), 79379975)
 
 
 @pytest.mark.slow
@@ -118,7 +122,7 @@ def _scale(law) -> float:
 
 @pytest.mark.slow  # six exact convolutions (and their swaps) with every invariant checked: ~15 s
 @settings(max_examples=scaled_examples(6), **SETTINGS)
-@given(st.sampled_from(ADDABLE), st.sampled_from(ADDABLE), SEEDS)
+@given(st.sampled_from(POOL), st.sampled_from(POOL), SEEDS)
 @counted
 def test_free_add(a, b, seed) -> None:
     r = cached(fc.free_add, a, b)
