@@ -158,7 +158,9 @@ def _safeguarded(fun, y: np.ndarray, lo: np.ndarray, hi: np.ndarray, v0: np.ndar
             hi = np.where(~below & ~conv, v, hi)
             step = g / d
             new = v - step
-            bad = ~np.isfinite(new) | (new < lo) | (new > hi)
+            # an overflowed or vanishing derivative gives a zero or infinite step: bisect instead (a zero step
+            # would otherwise pass for convergence)
+            bad = ~np.isfinite(new) | ~np.isfinite(d) | (d == 0) | (new < lo) | (new > hi)
             new = np.where(g == 0, v, np.where(bad, 0.5 * (lo + hi), new))
             # a residual at the rounding level of fun ends the iteration too: near a square-root edge fun is flat
             # in v and its rounding noise would keep the Newton steps above tol
@@ -201,9 +203,10 @@ def t_of_x(y: np.ndarray, s: Side) -> tuple[np.ndarray, np.ndarray]:
         c1 = s.c_psi * np.cos(a * t) + s.s_psi * np.sin(a * t)
         c2 = s.c_psi * np.cos((1 - a) * t) - s.s_psi * np.sin((1 - a) * t)
         r = (s.c * s2 / np.sin(t)) ** (1.0 / a)
-        dlogr = ((1 - a) * c2 / s2 - np.cos(t) / np.sin(t)) / a
-        dx = x * dlogr + r * (-a * c1 * s2 - s1 * (1 - a) * c2) / (s2 * s2)
-        return np.arcsinh(x / sc), t * dx / (sc * np.sqrt(1.0 + (x / sc) ** 2))
+        # t dx/dt, with t multiplied in before x (x ~ t^(-1/α) overflows the product x · dlog r/dt in the far tail)
+        t_dlogr = ((1 - a) * t * c2 / s2 - t * np.cos(t) / np.sin(t)) / a
+        t_dx = x * t_dlogr + t * r * (-a * c1 * s2 - s1 * (1 - a) * c2) / (s2 * s2)
+        return np.arcsinh(x / sc), t_dx / (sc * np.hypot(1.0, x / sc))
 
     n = y.shape
     lo = np.full(n, math.log(_TINY_T))

@@ -339,6 +339,28 @@ def test_extreme_parameters(a, b, s):
     check_stieltjes(law, gen)
 
 
+@pytest.mark.parametrize("a,b,s", [(1.9184712518020748, 0.99999, 0.99999), (1.5, -0.9999, 1.0), (1.99, 0.999999, 2.0)])
+def test_angle_on_the_light_side_when_beta_is_nearly_one(a, b, s):
+    # with |β| → 1 the light side's curve x(t) is flat over decades of t (the edge of the |β| = 1 law); the Newton
+    # step from there overshot to t ~ 1e-280, where t·dx/dt overflowed to -inf and the zero step passed for
+    # convergence: cdf(-10) came out 2e-226 instead of 2.1e-9 and the cdf decreased (found by the thorough run)
+    law = fc.FreeStable(a, b, s)
+    sign = math.copysign(1.0, b)          # the light tail is on the side opposite to the skew
+    light = K.side_constants(a, -abs(b), s)  # its half of the curve, in the reflected variable −sign·x
+    y = np.linspace(2.1, 60.0, 400)
+    t, conv = K.t_of_x(y, light)
+    assert conv.all()
+    np.testing.assert_allclose(K.x_of_t(t, light), y, rtol=1e-12)  # x(t(y)) = y to rounding
+    tail = K.mass_of_t(t, light)        # P(−sign·X > y): decreasing in y, tiny but positive
+    assert np.all(np.diff(tail) <= 0) and 0 < tail.min() and tail.max() < 0.5
+    x = np.sort(-sign * y)
+    c = law.cdf(x)
+    assert np.all(np.diff(c) >= 0)
+    # that tail mass is the law's cdf(−y) for a right skew, its sf(y) for a left one (full relative accuracy)
+    small = c if sign > 0 else law.sf(x)
+    np.testing.assert_allclose(small, tail[::-1] if sign > 0 else tail, rtol=1e-9)
+
+
 def test_kernel_sides_are_consistent():
     # the two halves of the curve meet at t = π/2 and their masses add to 1 (exact identity of the closed form)
     for a, b in [(0.3, 0.2), (0.5, 1.0), (1.5, -1.0), (1.9, 0.99), (2.0, 0.0)]:
