@@ -43,6 +43,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "freecalc.laws.arcsine": ("Arcsine",),
     "freecalc.laws.fuss_catalan": ("FussCatalan",),
     "freecalc.laws.free_bessel": ("FreeBessel",),
+    "freecalc.laws.chiral_block": ("ChiralBlock",),
     "freecalc.laws.compound_free_poisson": ("compound_free_poisson", "CompoundRoute"),
     "freecalc.laws.free_stable": ("FreeStable",),
     # -- operations -------------------------------------------------------------------------------------------------
