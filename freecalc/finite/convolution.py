@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from freecalc.finite._arb import certified_roots, flint_module
+from freecalc.finite._arb import flint_module
+from freecalc.finite._interlace import multilevel_guess, resample, roots_with_guess
 from freecalc.finite.polynomial import RealRootedPolynomial, as_polynomial
 
 __all__ = ["free_add", "free_mul", "compress"]
@@ -60,6 +61,84 @@ def _normalized_ball_roots(roots: np.ndarray, shift: float, e: int) -> list[Any]
     s = flint.arb(shift)
     scale = flint.arb(2) ** (-e)
     return [(flint.arb(float(v)) - s) * scale for v in roots]
+
+
+def _resampled(roots: np.ndarray, m: int) -> np.ndarray:
+    """The roots themselves (m = d), or their quantile function resampled to m roots (the guess recursion)."""
+    return roots if m == roots.size else resample(roots, m)
+
+
+def _factorials(d: int) -> list[int]:
+    fact = [1] * (d + 1)
+    for k in range(1, d + 1):
+        fact[k] = fact[k - 1] * k
+    return fact
+
+
+def _add_builder(a: np.ndarray, b: np.ndarray, ca: float, cb: float, e: int) -> Any:
+    """Ball coefficients of the monic (a-polynomial ⊞_d b-polynomial) in y = (x − ca − cb)·2^-e (MSS formula).
+
+    With P̂, Q̂ the reversed coefficient vectors weighted by factorials, the product gives
+    e_k = Σ_{i+j=k} (d−i)!(d−j)!/(d!(d−k)!) e_i e_j exactly in ball arithmetic.
+    """
+    flint = flint_module()
+    d = a.size
+    fact = _factorials(d)
+
+    def build() -> Any:
+        pa = flint.arb_poly.from_roots(_normalized_ball_roots(a, ca, e)).coeffs()
+        pb = flint.arb_poly.from_roots(_normalized_ball_roots(b, cb, e)).coeffs()
+        facts = [flint.arb(f) for f in fact]
+        ha = flint.arb_poly([pa[d - i] * facts[d - i] for i in range(d + 1)])
+        hb = flint.arb_poly([pb[d - i] * facts[d - i] for i in range(d + 1)])
+        c = (ha * hb).coeffs()
+        c += [flint.arb(0)] * (d + 1 - len(c))
+        return flint.arb_poly([c[k] / (facts[d] * facts[d - k]) for k in range(d, -1, -1)])
+
+    return build
+
+
+def _mul_builder(a: np.ndarray, b: np.ndarray, ea: int, eb: int) -> Any:
+    """Ball coefficients of (a-polynomial ⊠_d b-polynomial)/x^z in y = x·2^-(ea+eb), z = exact zero roots (MSS)."""
+    flint = flint_module()
+    d = a.size
+    n = d - max(int(np.sum(a == 0)), int(np.sum(b == 0)))
+    binom = [1] * (d + 1)
+    for k in range(1, d + 1):
+        binom[k] = binom[k - 1] * (d - k + 1) // k
+
+    def build() -> Any:
+        pa = flint.arb_poly.from_roots(_normalized_ball_roots(a, 0.0, ea)).coeffs()
+        pb = flint.arb_poly.from_roots(_normalized_ball_roots(b, 0.0, eb)).coeffs()
+        # coefficient of x^(d−k) is (−1)^k e_k(a) e_k(b) / C(d, k) = pa[d−k]·pb[d−k]·(−1)^k / C(d, k)
+        c = [pa[d - k] * pb[d - k] * ((-1) ** k) / flint.arb(binom[k]) for k in range(n + 1)]
+        return flint.arb_poly(c[::-1])
+
+    return build
+
+
+def _derivative_builder(a: np.ndarray, j: int, c: float, e: int, kept: list) -> Any:
+    """Ball coefficients of the monic j-th derivative of the a-polynomial in y = (x − c)·2^-e, with the factor
+    Π (y − v)^m of the roots ``kept`` (value, multiplicity) that survive the derivatives divided out exactly."""
+    flint = flint_module()
+    d = a.size
+    # monic p^(j) / (d!/(d−j)!): the coefficient of x^(i−j) is pa[i] · [i!/(i−j)!] / [d!/(d−j)!]
+    ff = [0] * (d + 1)
+    ff[j] = math.factorial(j)
+    for i in range(j + 1, d + 1):
+        ff[i] = ff[i - 1] * i // (i - j)
+
+    def build() -> Any:
+        pa = flint.arb_poly.from_roots(_normalized_ball_roots(a, c, e)).coeffs()
+        top = flint.arb(ff[d])
+        deriv = flint.arb_poly([pa[i] * flint.arb(ff[i]) / top for i in range(j, d + 1)])
+        if not kept:
+            return deriv
+        factor = flint.arb_poly.from_roots(
+            [r for v, m in kept for r in _normalized_ball_roots(np.full(m, v), c, e)])
+        return divmod(deriv, factor)[0]
+
+    return build
 
 
 def _finish(y: np.ndarray, radius: float, e: int, shift: float) -> RealRootedPolynomial:
@@ -108,22 +187,13 @@ def free_add(p: Any, q: Any) -> RealRootedPolynomial:
             return RealRootedPolynomial(x, other.radius + one.radius + _EPS * float(np.max(np.abs(x))))
     cp, cq = float(np.mean(p.roots)), float(np.mean(q.roots))
     e = max(_pow2_exponent(p.roots - cp), _pow2_exponent(q.roots - cq))
-    flint = flint_module()
-    fact = [1] * (d + 1)
-    for k in range(1, d + 1):
-        fact[k] = fact[k - 1] * k
 
-    def build() -> Any:
-        pa = flint.arb_poly.from_roots(_normalized_ball_roots(p.roots, cp, e)).coeffs()
-        pb = flint.arb_poly.from_roots(_normalized_ball_roots(q.roots, cq, e)).coeffs()
-        facts = [flint.arb(f) for f in fact]
-        a = flint.arb_poly([pa[d - i] * facts[d - i] for i in range(d + 1)])
-        b = flint.arb_poly([pb[d - i] * facts[d - i] for i in range(d + 1)])
-        c = (a * b).coeffs()
-        c += [flint.arb(0)] * (d + 1 - len(c))
-        return flint.arb_poly([c[k] / (facts[d] * facts[d - k]) for k in range(d, -1, -1)])
+    def make(m: int) -> tuple[Any, int]:
+        return _add_builder(_resampled(p.roots, m), _resampled(q.roots, m), cp, cq, e), m
 
-    y, radius = certified_roots(build, d, "p ⊞_d q")
+    build, _ = make(d)
+    guess = multilevel_guess(make, d, d)
+    y, radius = roots_with_guess(build, d, "p ⊞_d q", guess)
     out = _finish(y, radius, e, cp + cq)
     return RealRootedPolynomial(out.roots, out.radius + p.radius + q.radius)
 
@@ -172,20 +242,15 @@ def free_mul(p: Any, q: Any) -> RealRootedPolynomial:
                 + _EPS * float(np.max(np.abs(x))))
     zeros = max(int(np.sum(p.roots == 0)), int(np.sum(q.roots == 0)))
     ep, eq = _pow2_exponent(p.roots), _pow2_exponent(q.roots)
-    flint = flint_module()
-    binom = [1] * (d + 1)
-    for k in range(1, d + 1):
-        binom[k] = binom[k - 1] * (d - k + 1) // k
     n = d - zeros
 
-    def build() -> Any:
-        pa = flint.arb_poly.from_roots(_normalized_ball_roots(p.roots, 0.0, ep)).coeffs()
-        pb = flint.arb_poly.from_roots(_normalized_ball_roots(q.roots, 0.0, eq)).coeffs()
-        # coefficient of x^(d−k) is (−1)^k e_k(a) e_k(b) / C(d, k) = pa[d−k]·pb[d−k]·(−1)^k / C(d, k)
-        c = [pa[d - k] * pb[d - k] * ((-1) ** k) / flint.arb(binom[k]) for k in range(n + 1)]
-        return flint.arb_poly(c[::-1])
+    def make(m: int) -> tuple[Any, int]:
+        a, b = _resampled(p.roots, m), _resampled(q.roots, m)
+        return _mul_builder(a, b, ep, eq), m - max(int(np.sum(a == 0)), int(np.sum(b == 0)))
 
-    y, radius = (np.empty(0), 0.0) if n == 0 else certified_roots(build, n, "p ⊠_d q")
+    build, _ = make(d)
+    guess = multilevel_guess(make, d, n) if n > 0 else None
+    y, radius = (np.empty(0), 0.0) if n == 0 else roots_with_guess(build, n, "p ⊠_d q", guess)
     x = np.concatenate([np.zeros(zeros), np.ldexp(y, ep + eq)])
     rad = math.ldexp(radius, ep + eq) + 2 * _EPS * float(np.max(np.abs(x)))
     # input errors propagate with the (unknown, bounded) sensitivity; report them added on the result's scale
@@ -240,25 +305,16 @@ def compress(p: Any, k: int) -> RealRootedPolynomial:
     n = k - sum(m for _, m in kept)
     c = float(np.mean(p.roots))
     e = _pow2_exponent(p.roots - c)
-    flint = flint_module()
-    # monic p^(j) / (d!/(d−j)!): the coefficient of x^(i−j) is pa[i] · [i!/(i−j)!] / [d!/(d−j)!]
-    ff = [0] * (d + 1)
-    ff[j] = math.factorial(j)
-    for i in range(j + 1, d + 1):
-        ff[i] = ff[i - 1] * i // (i - j)
 
-    def build() -> Any:
-        pa = flint.arb_poly.from_roots(_normalized_ball_roots(p.roots, c, e)).coeffs()
-        top = flint.arb(ff[d])
-        deriv = flint.arb_poly([pa[i] * flint.arb(ff[i]) / top for i in range(j, d + 1)])
-        if not kept:
-            return deriv
-        factor = flint.arb_poly.from_roots(
-            [r for v, m in kept for r in _normalized_ball_roots(np.full(m, v), c, e)])
-        return divmod(deriv, factor)[0]
+    def make(m: int) -> tuple[Any, int]:
+        km = min(m, max(1, round(k * m / d)))
+        return _derivative_builder(_resampled(p.roots, m), m - km, c, e, kept if m == d else []), km
 
+    build, _ = make(d)
+    # repeated roots that survive the derivatives are divided out exactly; the guess recursion does not model them
+    guess = multilevel_guess(make, d, n) if not kept and n > 0 else None
     if n > 0:
-        y, radius = certified_roots(build, n, f"the {j}-th derivative of p")
+        y, radius = roots_with_guess(build, n, f"the {j}-th derivative of p", guess)
         out = _finish(y, radius, e, c)
         simple, rad = out.roots, out.radius
     else:

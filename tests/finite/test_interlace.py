@@ -1,0 +1,124 @@
+"""fc.finite._interlace: certified roots from values at interlacing nodes, against the Sturm-chain route and exact
+references; bad guesses are corrected, complex roots refused, the rounding bound of ℓ'(m_k) holds."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from scipy.special import roots_hermitenorm
+
+from freecalc import finite as ff
+from freecalc.finite import _interlace as il
+from freecalc.finite._arb import certified_roots, flint_module
+
+RNG_SEED = 20261205
+D = 300  # above CHAIN_DEGREE: the public functions take the interlacing route
+
+
+def _ball_poly(roots: np.ndarray, extra: list[float] | None = None):
+    # exact monic polynomial with the given float roots, times the factor y^2 + c for each c in extra
+    flint = flint_module()
+
+    def build():
+        poly = flint.arb_poly.from_roots([flint.arb(float(v)) for v in roots])
+        for c in extra or []:
+            poly = poly * flint.arb_poly([flint.arb(c), 0, 1])
+        return poly
+
+    return build
+
+
+def test_route_is_taken_above_the_chain_degree():
+    assert il.CHAIN_DEGREE < D <= il.CHAIN_FALLBACK_DEGREE
+
+
+@pytest.mark.parametrize("op", ["add", "mul", "compress"])
+def test_public_operations_agree_with_the_sturm_chain_route(op):
+    # both routes are certified: the roots must agree within the sum of the two proved radii
+    rng = np.random.default_rng(RNG_SEED)
+    a, b = np.sort(rng.normal(size=D)), np.sort(rng.gamma(2.0, size=D))
+    if op == "add":
+        new = ff.free_add(a, b)
+    elif op == "mul":
+        new = ff.free_mul(a, b)
+    else:
+        new = ff.compress(a, 2 * D // 3)
+    old_degree = il.CHAIN_DEGREE
+    try:
+        il.CHAIN_DEGREE = 10 ** 9  # forces the Sturm chain everywhere
+        ref = {"add": lambda: ff.free_add(a, b), "mul": lambda: ff.free_mul(a, b),
+               "compress": lambda: ff.compress(a, 2 * D // 3)}[op]()
+    finally:
+        il.CHAIN_DEGREE = old_degree
+    diff = float(np.max(np.abs(new.roots - ref.roots)))
+    assert diff <= new.radius + ref.radius
+    assert diff < 1e-10  # the brief's agreement bound with the previous implementation
+    assert new.radius < 1e-11  # the secular certificate is tight (≈ d·u·spacing)
+
+
+def test_hermite_derivative_is_certified_on_the_new_route():
+    # He_d^{(j)} ∝ He_{d−j}: independent closed form; k = 250 > CHAIN_DEGREE
+    h, _ = roots_hermitenorm(D)
+    hk, _ = roots_hermitenorm(250)
+    r = ff.compress(h, 250)
+    np.testing.assert_allclose(r.roots, np.sort(hk), rtol=0, atol=1e-9)  # scipy's roots ~1e-12 relative
+    assert r.radius < 1e-11
+
+
+def test_a_guess_off_by_most_of_a_spacing_is_corrected():
+    # the Aberth step on the exact Lagrange form repairs a guess whose nodes do not interlace the roots
+    rng = np.random.default_rng(RNG_SEED + 1)
+    x = np.sort(rng.uniform(-1.0, 1.0, size=D))
+    build = _ball_poly(x)
+    gaps = np.diff(x)
+    shift = 0.45 * np.minimum(np.concatenate([[gaps[0]], gaps]), np.concatenate([gaps, [gaps[-1]]]))
+    guess = x + shift * rng.choice([-1.0, 1.0], size=D)
+    got = il.interlaced_roots(build, D, guess)
+    assert got is not None
+    roots, radius = got
+    # the roots are the (exact, float) x: the proved radius must cover the actual error; uniform random roots
+    # have gaps down to ~1e-6, where the bound u·Σ|terms|/|f'| is ~1e-11
+    assert float(np.max(np.abs(roots - x))) <= radius < 1e-9
+
+
+def test_complex_roots_are_refused_not_guessed(monkeypatch):
+    # a complex pair ±0.001i among the real roots: no certificate, and an error naming the polynomial (the
+    # Sturm-chain fallback is switched off here; it refuses such polynomials too, see test_polynomial.py)
+    rng = np.random.default_rng(RNG_SEED + 2)
+    x = np.sort(rng.uniform(-1.0, 1.0, size=D - 2))
+    build = _ball_poly(x, extra=[1e-6])
+    guess = np.sort(np.concatenate([x, [-1e-3, 1e-3]]))
+    assert il.interlaced_roots(build, D, guess) is None
+    monkeypatch.setattr(il, "CHAIN_FALLBACK_DEGREE", D - 1)
+    with pytest.raises(ff.CertificationError, match=r"the test polynomial \(degree 300\) could not be certified"):
+        il.roots_with_guess(build, D, "the test polynomial", guess)
+
+
+def test_node_products_meet_their_rounding_bound():
+    # ℓ'(m_k) = Π_{j≠k}(m_k − m_j) in exact rational arithmetic vs the mantissa·2^exponent product
+    rng = np.random.default_rng(RNG_SEED + 3)
+    nodes = np.sort(rng.uniform(-1.0, 1.0, size=600))
+    mant, expo = il._node_products(nodes)
+    bound = (2 * nodes.size) * 2.0 ** -53 * 1.01  # (1 + u)^(2n) − 1, the bound the certificate uses
+    for k in (0, 1, 299, 599):
+        exact = math.prod(Fraction(nodes[k]) - Fraction(nodes[j]) for j in range(nodes.size) if j != k)
+        got = Fraction(float(mant[k])) * Fraction(2) ** int(expo[k])
+        assert abs(got / exact - 1) <= bound
+
+
+def test_resample_halves_a_quantile_grid_by_pair_averages():
+    # the (j − ½)/(d/2) quantile lies midway (in t) between the (2j − 3/2)/d and (2j − ½)/d quantiles
+    x = np.sort(np.random.default_rng(RNG_SEED + 4).normal(size=40))
+    np.testing.assert_allclose(il.resample(x, 20), (x[0::2] + x[1::2]) / 2, rtol=0, atol=1e-15)
+    assert il.resample(x, 40).tolist() == x.tolist()
+
+
+def test_chain_route_is_unchanged_without_a_guess():
+    rng = np.random.default_rng(RNG_SEED + 5)
+    x = np.sort(rng.normal(size=50))
+    assert il.multilevel_guess(lambda m: (None, m), 50, 50) is None  # below CHAIN_DEGREE: no recursion
+    r1 = il.roots_with_guess(_ball_poly(x), 50, "p", None)
+    r2 = certified_roots(_ball_poly(x), 50, "p")
+    assert r1[0].tolist() == r2[0].tolist() and r1[1] == r2[1]
