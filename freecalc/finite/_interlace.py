@@ -42,7 +42,7 @@ from typing import Any, Callable
 import numpy as np
 from numba import njit
 
-from freecalc.finite._arb import PRECISION_ROUNDS, CertificationError, certified_roots, flint_module
+from freecalc.finite._arb import PRECISION_ROUNDS, TIGHT, CertificationError, certified_roots, flint_module
 from freecalc.finite._arb import working_precision
 
 __all__ = ["interlaced_roots", "approximate_roots", "multilevel_guess", "roots_with_guess", "resample", "CHAIN_DEGREE"]
@@ -127,28 +127,38 @@ def _aberth(nodes: np.ndarray, u: np.ndarray, x0: np.ndarray, maxit: int) -> tup
 
 @njit(cache=True)
 def _secular(nodes: np.ndarray, u: np.ndarray, x0: np.ndarray) -> np.ndarray:
-    """The root of f = Σ u_k/(x − m_k) (all u_k > 0) in each (m_{i−1}, m_i): safeguarded Newton from x0."""
+    """The root of f = Σ u_k/(x − m_k) (all u_k > 0) in each (m_{i−1}, m_i), from x0.
+
+    Newton's method on h(x) = (x − m_{i−1})(x − m_i) f(x), which has the same root in the interval but no pole
+    there (f itself is so curved next to a pole that Newton crawls when the root is close to a node), safeguarded
+    by bisection on the sign of f.
+    """
     n = nodes.size - 1
     x = np.empty(n)
     for i in range(n):
-        lo, hi = nodes[i], nodes[i + 1]
+        a, b = nodes[i], nodes[i + 1]
+        lo, hi = a, b
         # f carries a rounding error of about n·u times its terms: roots are meaningful to ~1e-15 of the gap
-        tol = 1e-15 * (hi - lo) + 4.0 * 2.0 ** -52 * abs(x0[i])
-        xi = x0[i] if lo < x0[i] < hi else 0.5 * (lo + hi)
+        tol = 1e-15 * (b - a) + 4.0 * 2.0 ** -52 * abs(x0[i])
+        xi = x0[i] if a < x0[i] < b else 0.5 * (a + b)
         for _ in range(200):
-            f = 0.0
-            fp = 0.0
+            rest = 0.0
+            drest = 0.0
             for k in range(nodes.size):
-                t = 1.0 / (xi - nodes[k])
-                f += u[k] * t
-                fp -= u[k] * t * t
-            if f > 0.0:
+                if k != i and k != i + 1:
+                    t = 1.0 / (xi - nodes[k])
+                    rest += u[k] * t
+                    drest -= u[k] * t * t
+            da, db = xi - a, xi - b
+            h = u[i] * db + u[i + 1] * da + da * db * rest
+            dh = u[i] + u[i + 1] + (da + db) * rest + da * db * drest
+            if h < 0.0:  # h = (x − a)(x − b) f has the sign of −f inside the interval
                 lo = xi
-            elif f < 0.0:
+            elif h > 0.0:
                 hi = xi
             else:
                 break
-            nxt = xi - f / fp
+            nxt = xi - h / dh
             if not lo < nxt < hi:
                 nxt = 0.5 * (lo + hi)
             if abs(nxt - xi) <= tol or hi - lo <= tol:
@@ -160,40 +170,55 @@ def _secular(nodes: np.ndarray, u: np.ndarray, x0: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
-def _f_with_bound(x: float, nodes: np.ndarray, u: np.ndarray, rel: float) -> tuple[float, float, float]:
+def _f_with_bound(x: float, nodes: np.ndarray, u: np.ndarray, rel: np.ndarray) -> tuple[float, float, float]:
     """f(x) in floating point, a rigorous bound on its error, and |f'(x)| (for the interval width)."""
     f = 0.0
     mag = 0.0
+    magrel = 0.0
     fp = 0.0
     for k in range(nodes.size):
         t = u[k] / (x - nodes[k])
         f += t
         mag += abs(t)
+        magrel += abs(t) * rel[k]
         fp += abs(t / (x - nodes[k]))
-    # each term: relative error ≤ rel (the u_k) + 2u (subtraction, division); recursive sum: γ_n Σ|t_k|
+    # each term: relative error ≤ rel_k (the u_k) + 2u (subtraction, division); recursive sum: γ_n Σ|t_k|
     # (Higham, Lemma 3.1 and §4.2); the factor 1.01 covers second-order terms and the rounding of this bound
     n = nodes.size
-    bound = 1.01 * mag * (rel + (n + 3) * 2.0 ** -53) + 1e-300
+    bound = 1.01 * (magrel + mag * (n + 3) * 2.0 ** -53) + 1e-300
     return f, bound, fp
 
 
 @njit(cache=True)
-def _certify_secular(nodes: np.ndarray, u: np.ndarray, rel: float, x: np.ndarray) -> np.ndarray:
-    """δ_i with f proved > 0 at x_i − δ_i and < 0 at x_i + δ_i inside (m_{i−1}, m_i); NaN where not proved."""
+def _certify_secular(nodes: np.ndarray, u: np.ndarray, rel: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """δ_i with r proved to change sign on [x_i − δ_i, x_i + δ_i] ∩ [m_{i−1}, m_i]; NaN where not proved.
+
+    Inside the interval ℓ has constant sign, so f > 0 at the left end and f < 0 at the right end is a sign change
+    of r. An end clipped to a node needs no evaluation: f → +∞ to the right of m_{i−1} and → −∞ to the left of
+    m_i, and r(m_k) ≠ 0 is proved by its ball, so r has the sign of that limit there.
+    """
     n = x.size
     delta = np.full(n, np.nan)
     for i in range(n):
         lo_node, hi_node = nodes[i], nodes[i + 1]
+        if not lo_node < x[i] < hi_node:
+            continue
         _, b, fp = _f_with_bound(x[i], nodes, u, rel)
         d = max(4.0 * b / fp, 4.0 * 2.0 ** -52 * abs(x[i]), 1e-300)
         for _ in range(12):
-            lo, hi = x[i] - d, x[i] + d
-            if not (lo_node < lo and hi < hi_node):
-                break
-            flo, blo, _ = _f_with_bound(lo, nodes, u, rel)
-            fhi, bhi, _ = _f_with_bound(hi, nodes, u, rel)
-            if flo > blo and fhi < -bhi:
+            lo, hi = max(x[i] - d, lo_node), min(x[i] + d, hi_node)
+            ok_lo = lo == lo_node
+            if not ok_lo:
+                flo, blo, _ = _f_with_bound(lo, nodes, u, rel)
+                ok_lo = flo > blo
+            ok_hi = hi == hi_node
+            if not ok_hi:
+                fhi, bhi, _ = _f_with_bound(hi, nodes, u, rel)
+                ok_hi = fhi < -bhi
+            if ok_lo and ok_hi:
                 delta[i] = max(x[i] - lo, hi - x[i])
+                break
+            if lo == lo_node and hi == hi_node:
                 break
             d *= 8.0
     return delta
@@ -211,14 +236,17 @@ def _midpoint_nodes(x: np.ndarray) -> np.ndarray | None:
     return nodes if np.all(np.diff(nodes) > 0) else None
 
 
-def _values(build: Callable[[], Any], nodes: np.ndarray, prec: int) -> tuple[list, int] | None:
-    """Ball values r(m_k) (none containing 0), raising the precision where needed; None if that fails."""
+def _values(build: Callable[[], Any], nodes: np.ndarray, prec: int, bits: int) -> tuple[list, int] | None:
+    """Ball values r(m_k) with ≥ ``bits`` relative accuracy (0: sign only), raising the precision where needed.
+
+    Returns the values and the precision reached, or None when the precision doublings run out.
+    """
     flint = flint_module()
     flint.ctx.prec = prec
     poly = build()
     vals = poly.evaluate([flint.arb(float(v)) for v in nodes], algorithm="iter")
     for _ in range(PRECISION_ROUNDS):
-        bad = [k for k, v in enumerate(vals) if not (v > 0 or v < 0)]
+        bad = [k for k, v in enumerate(vals) if not ((v > 0 or v < 0) and v.rel_accuracy_bits() >= bits)]
         if not bad:
             return vals, prec
         prec *= 2
@@ -230,8 +258,8 @@ def _values(build: Callable[[], Any], nodes: np.ndarray, prec: int) -> tuple[lis
     return None
 
 
-def _lagrange_weights(vals: list, nodes: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """u_k = r(m_k)/ℓ'(m_k) in double precision (common power-of-two scale) and a bound on their relative error."""
+def _lagrange_weights(vals: list, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """u_k = r(m_k)/ℓ'(m_k) in double precision (common power-of-two scale) and bounds on their relative errors."""
     flint = flint_module()
     mant, expo = _node_products(nodes)
     scaled = []
@@ -243,7 +271,7 @@ def _lagrange_weights(vals: list, nodes: np.ndarray) -> tuple[np.ndarray, float]
         scaled.append((w, b))
         top = max(top, b)
     u = np.empty(len(vals))
-    rel = 0.0
+    rel = np.empty(len(vals))
     for k, (w, b) in enumerate(scaled):
         if b < top - 900:  # beyond double's range once scaled: the nodes are far from the roots
             return None
@@ -251,7 +279,7 @@ def _lagrange_weights(vals: list, nodes: np.ndarray) -> tuple[np.ndarray, float]
         mid = float(ws.mid())
         if mid == 0.0 or not math.isfinite(mid):
             return None
-        rel = max(rel, float(ws.rad()) * (1 + 4 * _U) / abs(mid))
+        rel[k] = float(ws.rad()) * (1 + 4 * _U) / abs(mid)
         u[k] = mid / mant[k]
     n = nodes.size
     # float conversion (2u) and division (u) of u_k; ℓ'(m_k): 2(n − 1) roundings (Higham, Lemma 3.1)
@@ -259,8 +287,13 @@ def _lagrange_weights(vals: list, nodes: np.ndarray) -> tuple[np.ndarray, float]
     return u, rel
 
 
-def _sweep(build, nodes, prec):
-    got = _values(build, nodes, prec)
+VALUE_BITS = 45
+"""Relative accuracy demanded of the values r(m_k) before certifying: their error then adds ≲ 3e-14 relative to the
+Lagrange weights, below the n·u rounding of the secular function (the certified radius stays tight)."""
+
+
+def _sweep(build, nodes, prec, bits=VALUE_BITS):
+    got = _values(build, nodes, prec, bits)
     if got is None:
         return None
     vals, prec = got
@@ -281,7 +314,7 @@ def approximate_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> np
         nodes = _midpoint_nodes(guess)
         if nodes is None:
             return np.sort(guess)
-        sw = _sweep(build, nodes, working_precision(d))
+        sw = _sweep(build, nodes, working_precision(d), bits=0)  # signs suffice for a guess
         if sw is None:
             return np.sort(guess)
         u, _, _ = sw
@@ -303,14 +336,15 @@ def interlaced_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> tup
     old = flint.ctx.prec
     prec = working_precision(d)
     x = np.sort(np.asarray(guess, dtype=float))
+    best = None
     try:
         for _ in range(ROUNDS):
             nodes = _midpoint_nodes(x)
             if nodes is None:
-                return None
+                break
             sw = _sweep(build, nodes, prec)
             if sw is None:
-                return None
+                break
             u, rel, prec = sw
             sign = 1.0 if np.sum(u) > 0 else -1.0
             if np.all(u * sign > 0):
@@ -318,14 +352,19 @@ def interlaced_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> tup
                 roots = _secular(nodes, v, x)
                 delta = _certify_secular(nodes, v, rel, roots)
                 if np.all(np.isfinite(delta)):
-                    return roots, float(np.max(delta))
+                    radius = float(np.max(delta))
+                    if best is None or radius < best[1]:
+                        best = (roots, radius)
+                    # a proof wider than TIGHT (a root next to a node): one more round on nodes from these roots
+                    if radius <= TIGHT * float(np.max(np.abs(nodes))):
+                        break
                 x = roots
                 continue
             x, ok = _aberth(nodes, u, x, 60)
             if not np.all(np.isfinite(x)):
-                return None
+                break
             x = np.sort(x)
-        return None
+        return best
     finally:
         flint.ctx.prec = old
 
