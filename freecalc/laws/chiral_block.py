@@ -14,7 +14,7 @@ t > 0 of :math:`B^TB`, whose law is the free Poisson law :math:`\pi_c` of rate c
 
 .. math:: \lambda_\pm(t) = \tfrac{\alpha + \beta}{2} \pm \sqrt{\big(\tfrac{\alpha - \beta}{2}\big)^2 + t},
 
-and the n − p excess dimensions give an atom |c − 1|/(1 + c) at α (c > 1) or at β (c < 1). The Schur complements
+and the |n − p| excess dimensions give an atom |c − 1|/(1 + c) at α (c > 1) or at β (c < 1). The Schur complements
 of the resolvent give, with s = z − α, u = z − β and t = su,
 
 .. math:: m(z) = \frac{(s + u)\, m_{\pi_c}(t) - (c - 1)/s}{1 + c}, \qquad
@@ -25,11 +25,11 @@ and eliminating :math:`m_{\pi_c}` (birational, then dividing out the factor s) t
 .. math:: (1 + c)^2 su\, m^2 + (1 + c)\big(su(s + u) + (1 - c)(s - u)\big)\, m
           + s^2 + c\,u^2 + (1 + c)\,su - (c - 1)^2 = 0,
 
-quadratic in m, of degree 4 in z. Density :math:`\rho(x) = |2x - \alpha - \beta|\,\rho_{\pi_c}(t(x))/(1 + c)` on
+quadratic in m, of degree 3 in z. Density :math:`\rho(x) = |2x - \alpha - \beta|\,\rho_{\pi_c}(t(x))/(1 + c)` on
 the two intervals where :math:`t(x) = (x - \alpha)(x - \beta) \in [t_-, t_+]`; mean :math:`(c\alpha + \beta)/(1 + c)`.
 At c = 1 the inner edges α and β carry inverse square-root singularities (:math:`\rho_{\pi_1}(t) \sim
-t^{-1/2}/\pi`); for α = β, c = 1 the two intervals join into the semicircle-like law
-:math:`\rho(x) = \sqrt{4 - (x - \alpha)^2}/(2\pi)` (the semicircle of radius 2 centred at α).
+t^{-1/2}/\pi`); for α = β, c = 1 the two intervals join into the semicircle of radius 2 centred at α,
+:math:`\rho(x) = \sqrt{4 - (x - \alpha)^2}/(2\pi)`.
 
 Numerics: the Stieltjes transform, density, cdf, atoms, support and quadrature rule are evaluated through the
 formulas above (the free Poisson part in a form without cancellation next to t = 0); the curve is kept for the
@@ -101,8 +101,9 @@ def _free_poisson_continuous_m(t: np.ndarray, c: float) -> np.ndarray:
 
     With :math:`R = \sqrt{t - t_-}\sqrt{t - t_+}` (principal roots, R ~ t at ∞) the branch is
     :math:`m = (R - (t - c + 1))/(2t)`, and the continuous part adds back the atom :math:`(1 - c)/t` for c < 1.
-    Rationalised (:math:`R^2 - (t \mp (c - 1))^2 = -4ct` or −4t) the numerators' cancellation next to t = 0
-    disappears: :math:`-2/(R + t - c + 1)` for c ≥ 1 and :math:`-2c/(R + t + c - 1)` for c < 1.
+    Rationalised (:math:`R^2 - (t - c + 1)^2 = -4t`, :math:`R^2 - (t + c - 1)^2 = -4ct`) the numerators'
+    cancellation next to t = 0 disappears: :math:`-2/(R + t - c + 1)` for c ≥ 1 and :math:`-2c/(R + t + c - 1)`
+    for c < 1.
     """
     r = math.sqrt(c)
     R = np.sqrt(t - (1.0 - r) ** 2) * np.sqrt(t - (1.0 + r) ** 2)
@@ -301,7 +302,7 @@ class ChiralBlock(AlgebraicLaw):
         a, b, c = float(self.alpha), float(self.beta), float(self.c)
         mid, d = 0.5 * (a + b), 0.5 * abs(a - b)
         r = math.sqrt(c)
-        # λ(t) − mid = ±√(d² + t); the inner ends √(d² + t₋) written as hypot to keep d ≫ 1 accurate
+        # λ(t) − mid = ±√(d² + t), at t₋ and t₊ (hypot: correctly rounded, no overflow of d²)
         inner, outer = math.hypot(d, abs(1.0 - r)), math.hypot(d, 1.0 + r)
         if inner == 0.0:  # α = β, c = 1: the intervals meet at α
             return ((mid - outer, mid + outer),)
@@ -310,11 +311,16 @@ class ChiralBlock(AlgebraicLaw):
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
         a, b, c = float(self.alpha), float(self.beta), float(self.c)
         z = np.asarray(z, dtype=complex)
+        if a == b and c == 1.0:
+            # the semicircle of radius 2 around α ((s + u) m_π(t) is 0·∞ at z = α, the centre of its support):
+            # (√(y − 2)√(y + 2) − y)/2 rationalised, without cancellation at large |y|
+            y = z - a
+            return -2.0 / (np.sqrt(y - 2.0) * np.sqrt(y + 2.0) + y)
         s, u = z - a, z - b
         t = s * u
-        # t crosses the real axis where Re z = (α + β)/2; on the real axis (boundary values m(x + i0)) it
-        # approaches its support from the side of sign(s + u)
-        lower = np.where(t.imag != 0.0, t.imag < 0.0, (s + u).real < 0.0)
+        # Im t = Im z · Re(s + u): for z above the axis, and for boundary values m(x + i0), t is below the axis
+        # (or approaches it from below) where Re(s + u) < 0; there m_π(t) = conj m_π(conj t)
+        lower = (s + u).real < 0.0
         tu = t.real + 1j * np.abs(t.imag)
         with np.errstate(divide="ignore", invalid="ignore"):
             mt = _free_poisson_continuous_m(tu, c)

@@ -123,6 +123,15 @@ def test_closed_forms_against_the_curve(p):
     with mpmath.workdps(30):
         sym = np.array([complex(f(mpmath.mpc(zz))) for zz in z[:20]])
     assert np.allclose(m[:20], sym, rtol=1e-12, atol=0)
+    # boundary values m(x + i0) on the real axis (off the atoms) against the closed form at x + 1e-35i, 40 digits
+    # (the generic continuation reaches ~2e-8 there next to the edges; the closed form ~1e-15)
+    xr = np.linspace(lo - 0.1 * w, hi + 0.1 * w, 41)
+    # off the atoms, and off the inverse square-root edges α ≠ β at c = 1 (infinite boundary value)
+    poles = [loc for loc, _ in law.atoms] + ([p[0], p[1]] if p[2] == 1.0 and p[0] != p[1] else [])
+    xr = xr[np.all([np.abs(xr - loc) > 1e-6 * w for loc in poles], axis=0)] if poles else xr
+    with mpmath.workdps(40):
+        ref = np.array([complex(f(mpmath.mpf(float(v)) + mpmath.mpc(0, "1e-35"))) for v in xr])
+    assert np.allclose(law.stieltjes(xr + 0j), ref, rtol=1e-12, atol=1e-12)
     x = np.linspace(lo - 0.05 * w, hi + 0.05 * w, 301)
     # densities agree to the continuation's accuracy (the generic one loses digits next to the edges: ~4e-9)
     assert np.max(np.abs(law.pdf(x) - gen.pdf(x))) < 1e-7
