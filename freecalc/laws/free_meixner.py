@@ -56,6 +56,8 @@ sp = lazy_module("sympy")
 T = lazy_module("freecalc.symbolic.transforms")
 QK = lazy_module("freecalc.kernels.quadratic")
 
+_EPS = float(np.finfo(float).eps)
+
 __all__ = ["FreeMeixner", "ShiftedFreeMeixner", "free_meixner_pdf", "free_meixner_support", "free_meixner_atoms",
            "free_meixner_logpdf", "free_meixner_check"]
 
@@ -88,11 +90,23 @@ def _numeric_atoms(a: float, b: float, c: float) -> tuple[tuple[float, float], .
     out = []
     if a < (c - 2) * rb:  # then a² + 4b(c − 1) ≥ c²b > 0 and s − a > 0
         s = math.sqrt(a * a + 4 * b * (c - 1))
-        out.append((2 * b * c / (s - a), ((s - a) ** 2 - 4 * b) / (2 * s * (s - a))))
+        out.append((2 * b * c / (s - a), _atom_mass(s - a, b, s)))
     if a > (2 - c) * rb:  # then s + a > 0
         s = math.sqrt(a * a + 4 * b * (c - 1))
-        out.append((-2 * b * c / (s + a), ((s + a) ** 2 - 4 * b) / (2 * s * (s + a))))
+        out.append((-2 * b * c / (s + a), _atom_mass(s + a, b, s)))
     return tuple((loc, m) for loc, m in out if m > 0)
+
+
+def _atom_mass(d: float, b: float, s: float) -> float:
+    """Mass (d² − 4b)/(2sd) of an atom, or 0 when it is below the rounding error of that difference.
+
+    At the boundary of an atom's existence (|a| = (c − 2)√b: e.g. a Wachter law with b = 1 mapped to free Meixner
+    parameters) d² − 4b cancels, and float parameters leave a spurious atom of mass ~1e-15 sitting on a density edge
+    that diverges like |x − x₀|^(−1/2); the sum d² + 4b bounds the rounding error of the difference.
+    """
+    scale = 2.0 * s * d
+    mass = (d * d - 4.0 * b) / scale
+    return mass if mass > 16.0 * _EPS * (d * d + 4.0 * b) / scale else 0.0
 
 
 def free_meixner_support(a: float, b: float, c: float) -> tuple[tuple[float, float], ...]:

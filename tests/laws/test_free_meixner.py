@@ -59,6 +59,20 @@ def test_atoms_appear_at_threshold_with_zero_mass():
     assert 1e-7 < mass < 1e-5 and abs(loc - (thr + 2)) < 1e-5
 
 
+def test_no_rounding_atom_at_the_threshold():
+    # Wachter(a, 1) has no atom at 1 (mass (1 − b)₊ = 0) but a density edge diverging like |x − 1|^(−1/2); mapped to
+    # free Meixner parameters in floats it sat on the threshold and the cancelling mass formula left an atom of mass
+    # 2.5e-15 there, whose "jump" over one ulp the cdf check measured as 1.9e-8 (found by the thorough property run)
+    law = fc.Wachter(3.9117462710222446, 1) * 1.0 + 1.0
+    assert isinstance(law, fc.ShiftedFreeMeixner) and law.atoms == ()
+    from freecalc.testing.invariants import check_cdf_ppf
+    check_cdf_ppf(law, np.random.default_rng(1722))
+    # an atom well above the rounding level is kept: 1e-12 from the threshold gives mass ~1e-12 (factor 10 either side)
+    b, c = 1.0, 3.0
+    atoms = fc.FreeMeixner((c - 2) * math.sqrt(b) - 1e-12, b, c).atoms
+    assert len(atoms) == 2 and 1e-13 < atoms[-1][1] < 1e-11
+
+
 def test_table_P_Q_mistake_and_our_convention():
     law = fc.FreeMeixner(A, B, C)
     P, Q = law.sym.P(), law.sym.Q()
