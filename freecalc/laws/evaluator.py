@@ -126,6 +126,19 @@ class Evaluator(ABC):
     def scale(self) -> float:
         """A typical width of the law (used for step sizes and tolerances)."""
 
+    def core(self) -> tuple[float, float]:
+        """Centre c and length s of the bulk, for the logarithmic quadrature maps of an unbounded support
+        (:class:`~freecalc.numerics.interval_map.LogMap`: x = c + s sinh v): s should be a fraction of the bulk's
+        width (a smaller s costs a few panels, a larger one under-resolves the bulk).
+
+        Returns
+        -------
+        (c, s) : tuple of float
+            By default the window's centre and :attr:`scale`.
+        """
+        lo, hi = self.window()
+        return 0.5 * (lo + hi), self.scale
+
     def atoms(self) -> tuple[tuple[float, float], ...]:
         """Atoms (location, mass).
 

@@ -13,10 +13,15 @@ which points did not converge. Everything else is derived here, once:
   the grid spacing (window width / ``grid``) are not resolved: raise ``grid`` if they matter.
 * **pdf**: :math:`\Im m(x + i0)/\pi` inside the detected support, exactly 0 outside;
 * **atoms** and **moments**: exact, from the evaluator (for free convolutions they follow from the inputs');
-* **cdf / ppf**: composite Gauss–Legendre on each support interval (θ-substitution, after mapping an unbounded
-  interval to a bounded one); the panel sums and, per panel, the Legendre interpolant of the integrand at its
-  Gauss nodes are cached, so cdf(x) at new points needs no new solves; ppf by safeguarded Newton on the cdf
-  from a cached table.
+* **cdf / ppf**: composite Gauss–Legendre on each support interval, in θ (:math:`x = c - h\cos\theta`) on a
+  bounded one, on logarithmic scales (:class:`~freecalc.numerics.interval_map.LogMap`, e.g. :math:`x = c +
+  s\sinh v`) on an unbounded one, where power tails :math:`|x|^{-1-\alpha}` (any α > 0, heavy free stable
+  operands included) become smooth and exponentially decaying; panels are halved where the integrand's
+  interpolant has not converged, and the mass beyond the last panel comes from the tail's asymptotics
+  (:meth:`NumericLaw._tail_end`). The panel sums and, per panel, the Legendre interpolant of the integrand at its
+  Gauss nodes are cached, so cdf(x) at new points needs no new solves; ppf by safeguarded Newton on the cdf from
+  a cached table;
+* **total mass**: checked once; off 1 by more than :data:`MASS_FLAG_TOL`, a :class:`ConvergenceWarning`.
 
 Non-converged points are never returned silently: with ``policy=FailurePolicy.WARN`` (default) they come back as
 NaN together with a :class:`ConvergenceWarning` listing them; with ``FailurePolicy.RAISE`` a
@@ -34,7 +39,7 @@ import numpy as np
 
 from freecalc.laws.base import Law
 from freecalc.laws.evaluator import Evaluator, Solution
-from freecalc.numerics.interval_map import IntervalMap, lagrange_to_legendre, legendre_primitives
+from freecalc.numerics.interval_map import LogMap, MappedTable, PanelTable, ThetaMap, log_panel_edges
 from freecalc.numerics.quadrature import IntervalRule, gauss_legendre
 from freecalc.numerics.solvers import ConvergenceError, ConvergenceWarning, FailurePolicy
 
@@ -45,6 +50,19 @@ __all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceW
 #: Well-resolved results carry 1 to ~1e-9; a window that misses heavy tails loses far more (0.40 for
 #: FreeStable(0.4, -0.8, 2) ⊞ ShiftedFreeMeixner(1, 1.5, 0.3, 0.3)).
 MASS_FLAG_TOL = 1e-4
+
+#: θ-panels (of 16 Gauss–Legendre nodes) of the cdf table on a bounded support interval.
+_THETA_PANELS = 128
+_ORDER = 16
+#: Tails of an unbounded interval (see :meth:`NumericLaw._tail_end`): probe step in the logarithmic variable v,
+#: the level (relative to the largest probed integrand) below which the rest of a tail is left to its asymptotics
+#: (the solvers resolve m to ~1e-12|m|, so the density, ~1e-9 relative to |m| there, keeps ~3 more digits than
+#: needed), and the largest |x| evaluated.
+_PROBE_STEP = 4.0
+_TAIL_FLOOR = 1e-9
+_X_MAX = 1e150
+#: Rounds of panel halving on an unbounded interval (each at most doubles the panels it touches).
+_MAX_SPLITS = 8
 
 
 class NumericLaw(Law):
@@ -295,58 +313,147 @@ class NumericLaw(Law):
         return out
 
     # -- quadrature ------------------------------------------------------------------------------------------
-    def _maps(self) -> list[IntervalMap]:
-        return [IntervalMap(a, b, self._evaluator.scale) for a, b in self.support]
+    def _pieces(self) -> list[MappedTable]:
+        """One quadrature table per support interval (cached): θ-panels on a bounded one, logarithmic panels
+        (:class:`LogMap`) on an unbounded one, with the mass beyond the table's ends from the tail asymptotics."""
+        if "_piece_cache" not in self.__dict__:
+            self.__dict__["_piece_cache"] = [self._bounded_piece(a, b) if math.isfinite(a) and math.isfinite(b)
+                                             else self._unbounded_piece(a, b) for a, b in self.support]
+        return self.__dict__["_piece_cache"]
 
-    def _mapped_density(self, mp: IntervalMap):
-        def f(u: np.ndarray) -> np.ndarray:
-            u = np.asarray(u, dtype=float)
-            xs, dx = mp.x(u)
-            out = np.zeros(u.shape)
-            ok = np.isfinite(xs) & np.isfinite(dx)
-            if np.any(ok):
-                out[ok] = self._density_raw(xs[ok]) * dx[ok]
-            return out
-        return f
+    def _integrand(self, mp: ThetaMap | LogMap, v: np.ndarray) -> np.ndarray:
+        xs, dx = mp.x(v.ravel())
+        out = np.zeros(xs.shape)
+        ok = np.isfinite(xs) & np.isfinite(dx)
+        if np.any(ok):
+            out[ok] = self._density_raw(xs[ok]) * dx[ok]
+        return out.reshape(v.shape)
+
+    def _bounded_piece(self, a: float, b: float) -> MappedTable:
+        mp = ThetaMap(a, b)
+        table = PanelTable(np.linspace(0.0, np.pi, _THETA_PANELS + 1), _ORDER)
+        v, _ = table.nodes()
+        g = self._integrand(mp, v)
+        return MappedTable(a, b, mp, table, g, *table.tabulate(g), (0.0, math.inf), (0.0, math.inf))
+
+    def _unbounded_piece(self, a: float, b: float) -> MappedTable:
+        # on a half-line the map is centred at the edge and resolves every distance from it alike; only the
+        # whole line needs the bulk's centre
+        c, s = self._evaluator.core()
+        mp = LogMap(a, b, s, c)
+        (v_lo, low), (v_hi, high) = self._tail_end(mp, -1), self._tail_end(mp, +1)
+        table, g = self._adapted_table(mp, log_panel_edges(v_lo, v_hi))
+        return MappedTable(a, b, mp, table, g, *table.tabulate(g), low, high)
+
+    def _adapted_table(self, mp: LogMap, edges: np.ndarray) -> tuple[PanelTable, np.ndarray]:
+        """Panels halved where the integrand's Legendre interpolant has not decayed: estimated panel error
+        d·(|c₁₅| + |c₁₄|) above 1e-10 of d·max|g| on the panel plus 1e-13 of the mass (a sharp bulk away from
+        the map's centre, which the log scales resolve only relative to the distance from it)."""
+        table = PanelTable(edges, _ORDER)
+        v, w = table.nodes()
+        g = self._integrand(mp, v)
+        for _ in range(_MAX_SPLITS):
+            coef = table.tabulate(g)[1]
+            d = np.diff(table.edges)
+            err = d * (np.abs(coef[:, -1]) + np.abs(coef[:, -2]))
+            bad = err > 1e-10 * d * np.abs(g).max(axis=1) + 1e-13 * float(np.sum(g * w))
+            if not np.any(bad):
+                break
+            lefts, rights = table.edges[:-1], table.edges[1:]
+            mids = 0.5 * (lefts[bad] + rights[bad])
+            a = np.concatenate([lefts[bad], mids])  # the two halves of every panel split
+            t, _ = gauss_legendre(_ORDER)
+            kv = a[:, None] + (np.concatenate([mids, rights[bad]]) - a)[:, None] * t[None, :]
+            starts = np.concatenate([lefts[~bad], a])
+            rows = np.concatenate([g[~bad], self._integrand(mp, kv)])
+            order = np.argsort(starts)
+            table = PanelTable(np.append(starts[order], table.edges[-1]), _ORDER)
+            g = rows[order]
+            v, w = table.nodes()
+        return table, g
+
+    def _tail_end(self, mp: LogMap, side: int) -> tuple[float, tuple[float, float]]:
+        r"""Where the table of an unbounded interval ends on ``side`` (±1 in v), and (mass, decay rate) beyond.
+
+        The integrand :math:`g(v) = \rho(x(v))x'(v)` is probed every :data:`_PROBE_STEP` in v outwards from
+        v = 0, until it falls below :data:`_TAIL_FLOOR` of its largest probed value, the solver fails, or |x|
+        would exceed :data:`_X_MAX`. Beyond the last probe kept, g decays like :math:`g(V)e^{-\kappa(v - V)}` —
+        a power tail :math:`C|x|^{-1-\alpha}` gives :math:`\kappa \to \alpha`, an edge
+        :math:`(x - a)^{\gamma}` gives :math:`\kappa \to 1 + \gamma` — with κ from the last two probes,
+        so the mass beyond is :math:`g(V)/\kappa` (relative error ~ the neglected corrections, ≲ 1e-9 there).
+        """
+        lim = mp.v_limit(side, _X_MAX)
+        n = int(abs(lim) // _PROBE_STEP) if side * lim > 0 else 0
+        if n < 1:
+            return lim, (0.0, math.inf)
+        vs = side * _PROBE_STEP * np.arange(n + 1)
+        xs, dx = mp.x(vs)
+        ok = np.isfinite(xs) & np.isfinite(dx)
+        g = np.full(vs.shape, np.nan)
+        if np.any(ok):
+            sol = self._evaluator.solve(xs[ok] + 0j)
+            good = sol.converged & np.isfinite(sol.m)
+            g[np.flatnonzero(ok)[good]] = np.maximum(sol.m[good].imag, 0.0) / np.pi * dx[ok][good]
+        if not np.isfinite(g[0]):
+            return 0.0, (0.0, math.inf)  # the mass check flags what is missing
+        top = float(np.nanmax(g))
+        last = n
+        for j in range(1, n + 1):
+            if not np.isfinite(g[j]):
+                last = j - 1
+                break
+            if g[j] <= _TAIL_FLOOR * top:
+                last = j
+                break
+        gv = g[last]
+        if last == 0 or gv <= 0.0:
+            return float(vs[last]), (0.0, math.inf)
+        kappa = math.log(g[last - 1] / gv) / _PROBE_STEP if g[last - 1] > 0 else math.nan
+        if not kappa > 0:  # not decaying: no asymptotics to trust; the mass check flags what is missing
+            return float(vs[last]), (0.0, math.inf)
+        return float(vs[last]), (float(gv) / kappa, kappa)
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
-        r"""Nodes and weights of ∫g ρ over the continuous part (unbounded intervals are mapped to bounded ones).
+        r"""Nodes and weights of ∫g ρ over the continuous part.
 
         Parameters
         ----------
         panels, order : int
-            Accuracy hints of the generic rule (panels and Gauss–Legendre points per panel); the rule on each (mapped)
-            interval.
+            Accuracy hints of the rule on a bounded support interval (θ-panels and Gauss–Legendre points per
+            panel). An unbounded interval uses its cdf table (logarithmic panels, :class:`LogMap`), plus one node
+            per infinite end carrying the mass beyond the table (from the tail asymptotics).
 
         Returns
         -------
         x, w : numpy.ndarray
-            Nodes and weights: :math:`\sum_i w_i f(x_i) \approx \int f\,\rho\,dx` over the continuous part (the weights
-            sum to its mass).
+            Nodes and weights: :math:`\sum_i w_i f(x_i) \approx \int f\,\rho\,dx` over the continuous part (the
+            weights sum to its mass).
         """
         self._flag_mass_defect()
         key = ("rule", panels, order)
         cache = self.__dict__.setdefault("_rule_cache", {})
         if key not in cache:
             xs, ws = [], []
-            for mp in self._maps():
-                ua, ub = mp.u_range
-                un, wn = IntervalRule(ua, ub, panels, order).nodes_weights()
-                xn, dx = mp.x(un)
-                ok = np.isfinite(xn) & np.isfinite(dx)
-                xs.append(xn[ok])
-                ws.append(wn[ok] * dx[ok] * self._density_raw(xn[ok]))
+            for pc in self._pieces():
+                if isinstance(pc.mp, ThetaMap):
+                    xn, wn = IntervalRule(pc.lo, pc.hi, panels, order).nodes_weights()
+                    xs.append(xn)
+                    ws.append(wn * self._density_raw(xn))
+                    continue
+                xn, wn = pc.rule()
+                xs.append(xn)
+                ws.append(wn)
             cache[key] = (np.concatenate(xs), np.concatenate(ws)) if xs else (np.zeros(0), np.zeros(0))
         xs, ws = cache[key]
         return xs.copy(), ws.copy()
 
     def _flag_mass_defect(self) -> None:
-        """Warn once when the density found on the detected support and the atoms miss total mass 1 by more than
-        :data:`MASS_FLAG_TOL` (mass outside the scanned window, e.g. the far tails of an α < 1 stable operand)."""
+        """Warn once when the density on the detected support and the atoms miss total mass 1 by more than
+        :data:`MASS_FLAG_TOL` (e.g. a tail the asymptotics could not account for)."""
         if self.__dict__.get("_mass_checked"):
             return
         self.__dict__["_mass_checked"] = True
-        total = sum(float(self._panel_cumulative(mp)[1][-1]) for mp in self._maps()) + sum(m for _, m in self.atoms)
+        total = sum(pc.total for pc in self._pieces()) + sum(m for _, m in self.atoms)
         if not abs(total - 1.0) <= MASS_FLAG_TOL:
             warnings.warn(ConvergenceWarning(
                 f"{self!r}: the density on the detected support {self.support} and the atoms carry total mass "
@@ -356,53 +463,22 @@ class NumericLaw(Law):
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         self._flag_mass_defect()
         out = np.zeros(x.shape)
-        for mp in self._maps():
-            inside = (x > mp.a) & (x < mp.b)
-            out[x >= mp.b] += self._panel_cumulative(mp)[1][-1]
+        for pc in self._pieces():
+            inside = (x > pc.lo) & (x < pc.hi)
+            out[x >= pc.hi] += pc.total
             if np.any(inside):
-                out[inside] += self._partial_mass(mp, mp.u(x[inside]))
+                out[inside] += pc.mass_below(x[inside])
         for loc, mass in self.atoms:
             out[x >= loc] += mass
         return out
 
-    def _panel_cumulative(self, mp: IntervalMap) -> tuple[IntervalRule, np.ndarray, np.ndarray]:
-        """The interval's θ-rule, the cumulative mass at its panel ends and, per panel, the Legendre coefficients
-        of the integrand's interpolant at the Gauss nodes (cached: one solve per node, once)."""
-        cache = self.__dict__.setdefault("_panel_cache", {})
-        key = (mp.a, mp.b)
-        if key not in cache:
-            ua, ub = mp.u_range
-            rule = self._cdf_rule(ua, ub)
-            c, h = rule._ch
-            t, wt = gauss_legendre(rule.order)
-            edges = np.linspace(0.0, np.pi, rule.panels + 1)
-            d = edges[1] - edges[0]
-            th = edges[:-1, None] + d * t[None, :]
-            g = self._mapped_density(mp)(c - h * np.cos(th).ravel()).reshape(th.shape) * h * np.sin(th)
-            sums = (g * (d * wt)).sum(axis=1)
-            coef = g @ lagrange_to_legendre(rule.order).T
-            cache[key] = (rule, np.concatenate(([0.0], np.cumsum(sums))), coef)
-        return cache[key]
-
-    def _partial_mass(self, mp: IntervalMap, u: np.ndarray) -> np.ndarray:
-        r"""Mass between the interval's start and u(x): cached panel sums plus the integral of the panel's
-        interpolant (degree order − 1 at the Gauss nodes: as accurate as the rule, and no new solves)."""
-        rule, cum, coef = self._panel_cumulative(mp)
-        c, h = rule._ch
-        theta_u = np.arccos(np.clip((c - u) / h, -1.0, 1.0))
-        d = np.pi / rule.panels
-        k = np.minimum((theta_u / d).astype(np.int64), rule.panels - 1)
-        s = np.clip((theta_u - k * d) / d, 0.0, 1.0)
-        prim = legendre_primitives(rule.order, s)  # ∫_0^s P_n(2t − 1) dt
-        return cum[k] + d * np.einsum("ij,ij->i", coef[k], prim)
-
     @cached_property
     def _cdf_table(self) -> tuple[np.ndarray, np.ndarray]:
         pts = [loc for loc, _ in self.atoms]
-        for mp in self._maps():
-            ua, ub = mp.u_range
-            u = ua + (ub - ua) * (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, 257)))
-            xs, _ = mp.x(u)
+        for pc in self._pieces():
+            e = pc.table.edges
+            v = np.concatenate([e, 0.5 * (e[:-1] + e[1:])])  # panel ends and midpoints
+            xs, _ = pc.mp.x(v)
             pts.extend(xs[np.isfinite(xs)].tolist())
         xt = np.unique(np.array(pts, dtype=float))
         return xt, self._cdf(xt)

