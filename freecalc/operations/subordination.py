@@ -304,11 +304,17 @@ class _SubordinationEvaluator(Evaluator):
     def _guess(self, lam: np.ndarray, g: float) -> np.ndarray:
         raise NotImplementedError
 
-    # cumulants of an input, cached
+    # cumulants of an input, cached; callers have checked that its moments 1..K are finite
     def _cumulants(self, i: int, K: int) -> list[float]:
         have = self._cumulant_cache.get(i, [])
         if len(have) < K:
-            have = [float(v) for v in self.laws[i].free_cumulants(K)]
+            law = self.laws[i]
+            try:
+                have = [float(v) for v in law.free_cumulants(K)]
+            except ValueError:
+                # no free cumulant series (a heavy-tailed law: FreeStable with alpha < 2), but κ_1..κ_K are the
+                # exact transform of the finite moments m_1..m_K
+                have = [float(v) for v in T.free_cumulants_from_moments(list(law.moments(K)))]
             self._cumulant_cache[i] = have
         return have[:K]
 

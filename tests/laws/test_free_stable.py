@@ -133,10 +133,14 @@ def test_closed_form_rules():
     grid = np.linspace(-20, 20, 41)
     np.testing.assert_allclose((-2.5 * y).cdf(grid), AffineLaw(y, -2.5, 0.0).cdf(grid), atol=1e-13)
     # decompression by f: σ → f^{(α−1)/α}σ; the numeric compression by 1/f brings the law back: measured 6e-14
+    # (fc.compress itself takes the closed form, tests/operations/test_stable_rules.py)
+    from freecalc.operations.subordination import compress_numeric
+
     d = y.decompress(factor=3.0)
     assert d == fc.FreeStable(1.3, 0.4, 3.0 ** (0.3 / 1.3))
+    assert fc.compress(d, 1 / 3).scale == pytest.approx(1.0, rel=1e-15)  # σ·3^(0.3/1.3)·3^(−0.3/1.3), rounded
     q = np.array([0.1, 0.5, 0.9])
-    assert np.max(np.abs(fc.compress(d, 1 / 3).cdf(y.ppf(q)) - q)) < 1e-8
+    assert np.max(np.abs(compress_numeric(d, 1 / 3).cdf(y.ppf(q)) - q)) < 1e-8
 
 
 def test_cauchy_plus_semicircle_is_a_classical_convolution():

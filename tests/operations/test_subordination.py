@@ -195,6 +195,17 @@ def test_heavy_tailed_input():
     assert np.allclose(tail, 1 - a.cdf(t), rtol=0.05)
 
 
+def test_moments_of_results_of_an_operand_without_free_cumulants():
+    # regression: FreeStable(1.9, ...) has a finite mean (0) but no free cumulant series (free_cumulants raises);
+    # the results' moments of the orders that exist come from its moments: κ1 scales as c·t·κ1 under a power or a
+    # compression and adds under ⊞; the orders beyond α are infinite (exact values, no solve involved)
+    x = fc.FreeStable(1.9, 0.8, 0.5)
+    for law in (compress_numeric(x, 0.5113348696415276), free_power_numeric(x, 1.3958687912655883)):
+        assert law.mean() == 0.0 and law.var() == math.inf and law.moment(2) == math.inf
+    law = free_add_numeric(x, fc.Semicircle(2.0, center=1.5))
+    assert law.mean() == 1.5 and law.var() == math.inf
+
+
 # ---------------------------------------------------------------------------------------------------------------
 def _atom_mass_at(law, x0, eps=1e-9):
     # μ({x0}) = lim ε Im m(x0 + iε); the continuous part contributes O(ε) here (gap or integrable density)
