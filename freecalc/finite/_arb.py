@@ -1,4 +1,7 @@
-r"""Certified real roots of a real-rooted polynomial given by ball (arb) coefficients.
+r"""Certified real roots of a real-rooted polynomial given by ball (arb) coefficients: the Sturm-chain route.
+
+This route needs no approximate roots; it serves polynomials of degree ≤ 200 and those given by coefficients, and
+is the fallback of the faster interlacing route of :mod:`freecalc.finite._interlace` (used above degree 200).
 
 Why not the coefficients in floating point: a degree-d polynomial whose roots fill an interval has monomial
 coefficients of size :math:`e^{O(d)}` that cancel to the much smaller values between its roots, so every

@@ -60,7 +60,7 @@ _U = 2.0 ** -53
 """Unit roundoff of IEEE double precision (round to nearest)."""
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _node_products(nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """ℓ'(m_k) = Π_{j≠k}(m_k − m_j) as mantissa · 2^exponent; relative error ≤ (1 + u)^(2d) − 1 (no under/overflow)."""
     n = nodes.size
@@ -87,7 +87,7 @@ def _node_products(nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mant, expo
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _aberth(nodes: np.ndarray, u: np.ndarray, x0: np.ndarray, maxit: int) -> tuple[np.ndarray, bool]:
     """Aberth–Ehrlich iteration for the roots of r = ℓ·f (Lagrange form on ``nodes``), from real starts ``x0``."""
     x = x0.copy()
@@ -125,7 +125,7 @@ def _aberth(nodes: np.ndarray, u: np.ndarray, x0: np.ndarray, maxit: int) -> tup
     return x, False
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _secular(nodes: np.ndarray, u: np.ndarray, x0: np.ndarray) -> np.ndarray:
     """The root of f = Σ u_k/(x − m_k) (all u_k > 0) in each (m_{i−1}, m_i), from x0.
 
@@ -169,7 +169,7 @@ def _secular(nodes: np.ndarray, u: np.ndarray, x0: np.ndarray) -> np.ndarray:
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _f_with_bound(x: float, nodes: np.ndarray, u: np.ndarray, rel: np.ndarray) -> tuple[float, float, float]:
     """f(x) in floating point, a rigorous bound on its error, and |f'(x)| (for the interval width)."""
     f = 0.0
@@ -189,7 +189,7 @@ def _f_with_bound(x: float, nodes: np.ndarray, u: np.ndarray, rel: np.ndarray) -
     return f, bound, fp
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _certify_secular(nodes: np.ndarray, u: np.ndarray, rel: np.ndarray, x: np.ndarray) -> np.ndarray:
     """δ_i with r proved to change sign on [x_i − δ_i, x_i + δ_i] ∩ [m_{i−1}, m_i]; NaN where not proved.
 
@@ -224,16 +224,21 @@ def _certify_secular(nodes: np.ndarray, u: np.ndarray, rel: np.ndarray, x: np.nd
     return delta
 
 
-def _midpoint_nodes(x: np.ndarray) -> np.ndarray | None:
-    """d + 1 nodes interlacing the sorted approximate roots x (midpoints, and half a gap beyond each end)."""
+def _midpoint_nodes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The approximate roots, sorted and distinct, and d + 1 nodes interlacing them (midpoints, and half a gap
+    beyond each end); None for non-finite or all-equal input."""
     x = np.sort(np.asarray(x, dtype=float))
-    if x.size < 2 or not np.all(np.isfinite(x)):
+    if x.size < 2 or not np.all(np.isfinite(x)) or not x[-1] > x[0]:
         return None
     gaps = np.diff(x)
     if not np.all(gaps > 0):
-        return None
+        # coincident guesses (e.g. from atoms of the inputs): separate them slightly; the sweeps repair the rest
+        x = x + np.arange(x.size) * (1e-9 * (x[-1] - x[0]) / x.size)
+        gaps = np.diff(x)
+        if not np.all(gaps > 0):
+            return None
     nodes = np.concatenate([[x[0] - gaps[0] / 2], (x[1:] + x[:-1]) / 2, [x[-1] + gaps[-1] / 2]])
-    return nodes if np.all(np.diff(nodes) > 0) else None
+    return (x, nodes) if np.all(np.diff(nodes) > 0) else None
 
 
 def _values(build: Callable[[], Any], nodes: np.ndarray, prec: int, bits: int) -> tuple[list, int] | None:
@@ -305,32 +310,63 @@ def approximate_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> np
     """Uncertified roots of the ball polynomial ``build()``, refined from ``guess`` by one value sweep.
 
     Used for the guesses of the recursion: one sweep of values at the midpoints of ``guess``, then the secular
-    roots (if the values alternate) or Aberth's iteration on the exact Lagrange form; ``guess`` is returned
-    unchanged where that fails.
+    roots (if the values alternate) or Aberth's iteration on the exact Lagrange form.
+
+    Parameters
+    ----------
+    build : callable
+        ``build()`` returns the ball polynomial (arb_poly of degree d) at the current ``flint.ctx.prec``.
+    d : int
+        Degree.
+    guess : ndarray
+        d approximate roots (distinct).
+
+    Returns
+    -------
+    ndarray
+        d sorted approximate roots (``guess`` itself, sorted, where the refinement fails).
     """
     flint = flint_module()
     old = flint.ctx.prec
     try:
-        nodes = _midpoint_nodes(guess)
-        if nodes is None:
+        got = _midpoint_nodes(guess)
+        if got is None:
             return np.sort(guess)
+        x0, nodes = got
         sw = _sweep(build, nodes, working_precision(d), bits=0)  # signs suffice for a guess
         if sw is None:
-            return np.sort(guess)
+            return x0
         u, _, _ = sw
         lead = np.sum(u)
         if np.all(u * np.sign(lead) > 0):
-            return _secular(nodes, u * np.sign(lead), np.sort(guess))
-        x, ok = _aberth(nodes, u, np.sort(guess), 60)
-        return np.sort(x) if ok and np.all(np.isfinite(x)) else np.sort(guess)
+            return _secular(nodes, u * np.sign(lead), x0)
+        x, ok = _aberth(nodes, u, x0, 60)
+        return np.sort(x) if ok and np.all(np.isfinite(x)) else x0
     finally:
         flint.ctx.prec = old
 
 
 def interlaced_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """Certified sorted roots and radius of the degree-d ball polynomial ``build()``; None if not certified.
+    """Certified sorted roots of the degree-d ball polynomial ``build()`` from values at interlacing nodes.
 
-    ``guess``: d approximate roots. See the module docstring for the method and the proof.
+    See the module docstring for the method and the proof. Up to ``ROUNDS`` value sweeps; a proof wider than
+    ``TIGHT`` (relative) triggers one more round, and the tightest proof is kept.
+
+    Parameters
+    ----------
+    build : callable
+        ``build()`` returns the ball polynomial (arb_poly of degree d, containing the exact polynomial) at the
+        current ``flint.ctx.prec``; called again after a precision increase.
+    d : int
+        Degree (≥ 2).
+    guess : array_like
+        d approximate roots (distinct).
+
+    Returns
+    -------
+    tuple of (ndarray, float) or None
+        The d roots, ascending, and a radius such that every exact root lies within it of the returned value
+        (proved); None when no round produced a proof.
     """
     flint = flint_module()
     old = flint.ctx.prec
@@ -339,9 +375,10 @@ def interlaced_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> tup
     best = None
     try:
         for _ in range(ROUNDS):
-            nodes = _midpoint_nodes(x)
-            if nodes is None:
+            got = _midpoint_nodes(x)
+            if got is None:
                 break
+            x, nodes = got
             sw = _sweep(build, nodes, prec)
             if sw is None:
                 break
@@ -360,7 +397,7 @@ def interlaced_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> tup
                         break
                 x = roots
                 continue
-            x, ok = _aberth(nodes, u, x, 60)
+            x, _ = _aberth(nodes, u, x, 60)
             if not np.all(np.isfinite(x)):
                 break
             x = np.sort(x)
@@ -372,6 +409,24 @@ def interlaced_roots(build: Callable[[], Any], d: int, guess: np.ndarray) -> tup
 def roots_with_guess(build: Callable[[], Any], d: int, what: str,
                      guess: np.ndarray | None) -> tuple[np.ndarray, float]:
     """Certified roots: the interlacing route from ``guess`` when given, else (or on its failure) the Sturm chain.
+
+    Parameters
+    ----------
+    build : callable
+        Ball polynomial builder, as for :func:`interlaced_roots`.
+    d : int
+        Degree (≥ 1).
+    what : str
+        Name of the polynomial for error messages.
+    guess : ndarray or None
+        d approximate roots, or None (then the Sturm chain of :func:`freecalc.finite._arb.certified_roots`).
+
+    Returns
+    -------
+    roots : ndarray
+        The d roots, ascending.
+    radius : float
+        Proved bound on the error of every root.
 
     Raises
     ------
@@ -391,7 +446,20 @@ def roots_with_guess(build: Callable[[], Any], d: int, what: str,
 
 
 def resample(x: np.ndarray, n: int) -> np.ndarray:
-    """Quantile function of the sorted sample x at (i − ½)/n, i = 1..n (linear; linear extrapolation at the ends)."""
+    """Quantile function of the sorted sample x at (i − ½)/n, i = 1..n (linear; linear extrapolation at the ends).
+
+    Parameters
+    ----------
+    x : ndarray
+        Sorted sample, read as quantiles at (j − ½)/m, m = x.size.
+    n : int
+        Size of the resampled grid.
+
+    Returns
+    -------
+    ndarray
+        n values, nondecreasing; for n = m/2 the averages of consecutive pairs.
+    """
     m = x.size
     t = (np.arange(m) + 0.5) / m
     s = (np.arange(n) + 0.5) / n
@@ -406,10 +474,24 @@ def resample(x: np.ndarray, n: int) -> np.ndarray:
 def multilevel_guess(make: Callable[[int], tuple[Callable[[], Any], int]], n: int, d: int) -> np.ndarray | None:
     """Approximate roots of a degree-d problem from the same problem on inputs resampled to half the size.
 
-    ``make(m)`` returns ``(build, degree)`` of the problem with inputs resampled to m roots (``make(n)`` is the
-    problem itself; n is the input size, d the output degree). The half-size problem is solved recursively
-    (uncertified), its roots resampled to d points; the finite-d effect between the levels is O(1/d) in
-    Kolmogorov distance, i.e. a fraction of a root spacing, which the value sweeps then correct.
+    The half-size problem is solved recursively (uncertified), its roots resampled to d points; the finite-d
+    effect between the levels is O(1/d) in Kolmogorov distance, i.e. a fraction of a root spacing, which the value
+    sweeps then correct.
+
+    Parameters
+    ----------
+    make : callable
+        ``make(m)`` returns ``(build, degree)`` of the problem with inputs resampled to m roots (``make(n)`` is
+        the problem itself).
+    n : int
+        Input size.
+    d : int
+        Output degree.
+
+    Returns
+    -------
+    ndarray or None
+        d approximate roots, or None at or below ``CHAIN_DEGREE`` (the caller then uses the Sturm chain).
     """
     if d <= CHAIN_DEGREE or n < 4:
         return None

@@ -17,10 +17,14 @@ characteristic polynomial of a k×k compression (k = d − j) of A, and its root
 compression :math:`D_t(\mu^{\boxplus 1/t})`, t = k/d (Hoskins–Kabluchko 2021; Marcus 2021, §5).
 
 Numerics: the coefficients are formed exactly in ball arithmetic from the (exact, float) roots, after an exact
-shift and power-of-two scaling, and the roots of the result are extracted and *certified* by
-:func:`freecalc.finite._arb.certified_roots` (precision ≈ 1.3 d bits, Sturm chain → Jacobi matrix → sign-change
-certificate). Every returned root carries a proved error bound (``radius``); a result that cannot be certified
-raises :class:`CertificationError`.
+shift and power-of-two scaling, and the roots of the result are extracted and *certified*. Up to degree
+:data:`~freecalc.finite._interlace.CHAIN_DEGREE` by :func:`freecalc.finite._arb.certified_roots` (precision
+≈ 1.3 d bits, Sturm chain → Jacobi matrix → sign-change certificate, O(d²) operations at O(d) bits); above it by
+:func:`freecalc.finite._interlace.interlaced_roots` (ball values at d + 1 nodes interlacing a guess, whose sign
+alternation proves the d real roots; a secular equation in double precision locates them, certified with a
+rigorous rounding bound), the guess being the same operation on the inputs resampled to half the size
+(:func:`freecalc.finite._interlace.multilevel_guess`). Every returned root carries a proved error bound
+(``radius``); a result that cannot be certified raises :class:`CertificationError`.
 
 References: A. W. Marcus, D. A. Spielman, N. Srivastava, *Finite free convolutions of polynomials*, Probab. Theory
 Relat. Fields 182 (2022); A. W. Marcus, *Polynomial convolutions and (finite) free probability*, arXiv:2108.07054;

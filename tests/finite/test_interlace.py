@@ -30,6 +30,15 @@ def _ball_poly(roots: np.ndarray, extra: list[float] | None = None):
     return build
 
 
+def _with_chain(fn, *args):
+    old_degree = il.CHAIN_DEGREE
+    try:
+        il.CHAIN_DEGREE = 10 ** 9
+        return fn(*args)
+    finally:
+        il.CHAIN_DEGREE = old_degree
+
+
 def test_route_is_taken_above_the_chain_degree():
     assert il.CHAIN_DEGREE < D <= il.CHAIN_FALLBACK_DEGREE
 
@@ -45,17 +54,29 @@ def test_public_operations_agree_with_the_sturm_chain_route(op):
         new = ff.free_mul(a, b)
     else:
         new = ff.compress(a, 2 * D // 3)
-    old_degree = il.CHAIN_DEGREE
-    try:
-        il.CHAIN_DEGREE = 10 ** 9  # forces the Sturm chain everywhere
-        ref = {"add": lambda: ff.free_add(a, b), "mul": lambda: ff.free_mul(a, b),
-               "compress": lambda: ff.compress(a, 2 * D // 3)}[op]()
-    finally:
-        il.CHAIN_DEGREE = old_degree
+    ref = _with_chain({"add": lambda: ff.free_add(a, b), "mul": lambda: ff.free_mul(a, b),
+                       "compress": lambda: ff.compress(a, 2 * D // 3)}[op])  # Sturm chain at every degree
     diff = float(np.max(np.abs(new.roots - ref.roots)))
     assert diff <= new.radius + ref.radius
     assert diff < 1e-10  # the brief's agreement bound with the previous implementation
     assert new.radius < 1e-11  # the secular certificate is tight (≈ d·u·spacing)
+
+
+@pytest.mark.parametrize("case", ["spiked ⊞ SC", "MP ⊠ MP", "compress spiked", "two atoms ⊞ two atoms"])
+def test_hard_shapes_are_certified_tightly(case):
+    # outliers (the half-size guess smears them), mass at a hard edge (MP near 0: node values need more precision
+    # than 1.3 d bits) and atoms: certified, within the proved radii of the chain route, and still tight
+    sc = np.sort(np.random.default_rng(RNG_SEED + 6).normal(size=D))
+    spiked = sc.copy()
+    spiked[-3:] = [6.0, 8.0, 10.0]
+    mp = np.sort(np.random.default_rng(RNG_SEED + 7).gamma(0.7, size=D) * 0.5)
+    atoms = np.concatenate([np.zeros(D // 2), np.ones(D - D // 2)])
+    fn, args = {"spiked ⊞ SC": (ff.free_add, (spiked, sc)), "MP ⊠ MP": (ff.free_mul, (mp, mp)),
+                "compress spiked": (ff.compress, (spiked, 200)),
+                "two atoms ⊞ two atoms": (ff.free_add, (atoms, atoms))}[case]
+    new, ref = fn(*args), _with_chain(fn, *args)
+    assert float(np.max(np.abs(new.roots - ref.roots))) <= new.radius + ref.radius
+    assert new.radius < 1e-10  # tight: the values were demanded to VALUE_BITS relative bits
 
 
 def test_hermite_derivative_is_certified_on_the_new_route():
@@ -81,6 +102,17 @@ def test_a_guess_off_by_most_of_a_spacing_is_corrected():
     # the roots are the (exact, float) x: the proved radius must cover the actual error; uniform random roots
     # have gaps down to ~1e-6, where the bound u·Σ|terms|/|f'| is ~1e-11
     assert float(np.max(np.abs(roots - x))) <= radius < 1e-9
+
+
+def test_coincident_guesses_are_separated_and_corrected():
+    # a guess rounded to 3 digits has ties (19 here); they are split and the sweeps repair the nodes
+    rng = np.random.default_rng(3)
+    x = np.sort(rng.uniform(-1.0, 1.0, size=D))
+    guess = np.round(x, 3)
+    assert np.sum(np.diff(guess) == 0) > 0
+    got = il.interlaced_roots(_ball_poly(x), D, guess)
+    assert got is not None
+    assert float(np.max(np.abs(got[0] - x))) <= got[1] < 1e-9  # proved radius covers the exact (float) roots
 
 
 def test_complex_roots_are_refused_not_guessed(monkeypatch):
