@@ -357,6 +357,11 @@ HTMP_LAW_MAX_B = 2e4
 HTMP_LAW_MAX_KAPPA = 2000.0
 HTMP_LAW_MAX_B_SMALL_KAPPA = 8e4
 
+#: Least A + 1 = κ(1 − γ)/(2γ) (the tail exponent of InverseHTMP minus 1) accepted by InverseHTMP: HTMP's cdf grows
+#: like x^(A+1) near 0, and the γ (in [0.005, 0.995]) at which P(1/X > 1e300) = 1e-6 has A + 1 = 0.012–0.020
+#: (measured with HTMP's own cdf at 1e-300), so below 0.02 the law's upper quantiles leave the double range.
+INVERSE_HTMP_MIN_TAIL_EXCESS = 0.02
+
 
 def _check_gamma_kappa(law: Law) -> None:
     if law.is_symbolic:
@@ -701,6 +706,16 @@ class InverseHTMP(Law):
 
     def _check_params(self) -> None:
         _check_gamma_kappa(self)
+        if self.is_symbolic:
+            return
+        excess = self.kappa * (1 - self.gamma) / (2 * self.gamma)  # tail exponent − 1 = A + 1
+        if not excess >= INVERSE_HTMP_MIN_TAIL_EXCESS:
+            raise ValueError(
+                f"InverseHTMP(gamma = {self.gamma:g}, kappa = {self.kappa:g}): tail exponent 1 + kappa(1-gamma)/"
+                f"(2 gamma) = 1 + {excess:.3g} is below {1 + INVERSE_HTMP_MIN_TAIL_EXCESS:g}: more than 1e-6 of the mass "
+                f"then lies beyond 1e300, outside the double range (1/X for X ~ HTMP(gamma, kappa), whose cdf grows "
+                f"like x^(kappa(1-gamma)/(2 gamma)) near 0); need kappa >= "
+                f"{2 * self.gamma * INVERSE_HTMP_MIN_TAIL_EXCESS / (1 - self.gamma):.6g} for this gamma")
 
     @cached_property
     def base(self) -> HTMP:

@@ -453,9 +453,19 @@ def test_rule_keeps_the_mass_spread_over_hundreds_of_decades(gamma, kappa):
     # stopped at 2^-80 and lost it: mass 0.964); the rule must still integrate to 1 to ~1e-13 (seen: 7e-14)
     xs, ws = fc.HTMP(gamma, kappa).continuous_rule()
     assert ws.sum() == pytest.approx(1.0, abs=1e-12)
-    # the inverse law maps the underflowed nodes to +inf (mass beyond the largest double), silently
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        xi, wi = fc.InverseHTMP(gamma, kappa).continuous_rule()
-    assert wi.sum() == pytest.approx(1.0, abs=1e-12)
-    assert np.all(xi > 0)
+    # the inverse law would hold that mass beyond the largest double (its upper quantiles are +inf): refused
+    with pytest.raises(ValueError, match=r"InverseHTMP\(gamma = .*kappa = .*tail exponent.*1e300"):
+        fc.InverseHTMP(gamma, kappa)
+
+
+@pytest.mark.parametrize("gamma", [0.005, 0.1, 0.5, 0.9, 0.995])
+def test_inverse_law_is_refused_where_its_mass_leaves_the_double_range(gamma):
+    # InverseHTMP(0.936, 1e-6) had upper quantiles +inf (found by the thorough property run): P(1/X > 1e300) = HTMP's
+    # cdf at 1e-300 reaches 1e-6 at A + 1 = κ(1−γ)/(2γ) = 0.012-0.020 over γ in [0.005, 0.995]; refused below 0.02
+    from freecalc.laws.htmp import INVERSE_HTMP_MIN_TAIL_EXCESS as E
+    k_min = 2 * gamma * E / (1 - gamma)
+    law = fc.InverseHTMP(gamma, k_min * (1 + 1e-9))
+    assert 0 < law.sf(1e300) <= 1e-6 and np.isfinite(law.ppf(1 - 1e-6))
+    with pytest.raises(ValueError, match="kappa >= "):
+        fc.InverseHTMP(gamma, k_min * (1 - 1e-6))
+    fc.HTMP(gamma, k_min * 1e-3)  # the law of X itself stays (its mass below 1e-300 rounds to 0, which is finite)
