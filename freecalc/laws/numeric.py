@@ -394,8 +394,8 @@ class NumericLaw(Law):
             sol = self._evaluator.solve(xs[ok] + 0j)
             good = sol.converged & np.isfinite(sol.m)
             g[np.flatnonzero(ok)[good]] = np.maximum(sol.m[good].imag, 0.0) / np.pi * dx[ok][good]
-        if not np.isfinite(g[0]):
-            return 0.0, (0.0, math.inf)  # the mass check flags what is missing
+        if not np.isfinite(g[0]):  # one probe step of table (whose solves report the failures); the mass check
+            return side * _PROBE_STEP, (0.0, math.inf)  # flags what is missing
         top = float(np.nanmax(g))
         last = n
         for j in range(1, n + 1):

@@ -221,3 +221,24 @@ def test_power_tails_keep_unit_mass(alpha, beta):
         far = np.array([1e200, 1e250, 1e300])
         sf = 1.0 - law.cdf(far)
         assert np.all(np.diff(sf) <= 0) and np.all(sf >= 0)
+
+
+def test_a_tail_without_decay_is_flagged():
+    # Im m(x + i0) = 0.01 on the whole line is no probability density: its integrand in v grows, so no tail
+    # asymptotics apply and the mass off 1 must be flagged rather than returned as a law
+    class Flat(MixtureEvaluator):
+        def solve(self, z, start=None, start_kind=None):
+            z = np.asarray(z, dtype=complex)
+            m = -1.0 / (z + 1j) + 0.01j
+            return Solution(z, m, z, np.ones(z.shape, dtype=bool), np.ones(z.shape, dtype=np.int64),
+                            np.zeros(z.shape))
+
+        def bracket(self):
+            return -math.inf, math.inf
+
+        def atoms(self):
+            return ()
+
+    law = NumericLaw(Flat())
+    with pytest.warns(ConvergenceWarning, match="total mass"):
+        law.cdf(0.0)
