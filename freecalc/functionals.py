@@ -51,8 +51,14 @@ numeric one (``model_check.alternative``) is added in quadrature too, and the ba
 prediction's value: two valid decompressions of the same data that disagree bound what the data cannot resolve (a
 gap that has closed in the submatrix; on the two-bulk spectrum of the coverage study the truth lay between the two
 predictions for all five functionals, where the quadrature term alone left λ_max, tr A⁻¹ and the condition number
-uncovered). Coverage of the
-resulting 90 % bands is measured in ``benchmarks/results/decompression_coverage.md``.
+uncovered). A numeric (non-parametric) decompression also carries its **unresolved tails**
+(``model_check.unresolved``, :mod:`freecalc.operations.unresolved_tails`): variants of the estimate's n quantiles
+with a clipped or stretched tail whose compressions back to n_s the sampled submatrix cannot tell from the
+estimate's. The functional is evaluated on each variant and on the quantile spectrum itself, and the band is
+extended by the differences as a systematic offset
+(:func:`freecalc.operations.estimation.estimate_over_repeats`, ``unresolved``): where decompression extrapolates a
+tail over decades (a log-uniform spectrum), the band says so. Coverage of the resulting 90 % bands is measured in
+``benchmarks/results/decompression_coverage.md``.
 
 References: Tracy & Widom (1996), CMP 177; Johnstone (2001), Ann. Stat. 29; Bornemann (2010), Math. Comp. 79
 (TW means); Ameli, van der Heide, Hodgkinson, Mahoney (2025), arXiv:2506.11994 (log-determinants by decompression).
@@ -112,22 +118,29 @@ class EdgeRule(enum.Enum):
 
 
 class Estimate(float):
-    """A float estimate with an optional band (``low``, ``high``) from repeated estimates (``repeats``) and a
-    model-error scale (``bias``, 0 when unknown), combined by
+    """A float estimate with an optional band (``low``, ``high``) from repeated estimates (``repeats``), a
+    model-error scale (``bias``, 0 when unknown), values of other valid estimates the band contains (``include``)
+    and (variant, reference) values of spectra the data cannot resolve (``unresolved``), combined by
     :func:`freecalc.operations.estimation.estimate_over_repeats`."""
 
     low: float | None
     high: float | None
     repeats: tuple[float, ...]
     bias: float
+    include: tuple[float, ...]
+    unresolved: tuple[tuple[float, float], ...]
 
     def __new__(cls, value: float, repeats: tuple[float, ...] = (), bias: float = 0.0,
-                positive: bool = False, include: tuple[float, ...] = ()) -> Estimate:
+                positive: bool = False, include: tuple[float, ...] = (),
+                unresolved: tuple[tuple[float, float], ...] = ()) -> Estimate:
         obj = super().__new__(cls, value)
         reps = tuple(float(r) for r in repeats)
         obj.repeats = reps
         obj.bias = float(bias) if math.isfinite(bias) else 0.0
-        band = estimate_over_repeats(reps, center=float(value), bias=obj.bias, positive=positive, include=include)
+        obj.include = tuple(include)
+        obj.unresolved = tuple(unresolved)
+        band = estimate_over_repeats(reps, center=float(value), bias=obj.bias, positive=positive, include=include,
+                                     unresolved=unresolved)
         obj.low, obj.high = band.low, band.high
         return obj
 
@@ -190,12 +203,31 @@ def _pair_errors(pairs: Any, n: int, value_at: Callable[[Law, int], float], actu
     return errors, size
 
 
+def _unresolved_pairs(check: Any, n: int, actual: Callable[[np.ndarray], float], scaling: _Scaling,
+                      center: float) -> tuple[tuple[float, float], ...]:
+    """(value on the variant, value on the reference spectrum) for every unresolved tail variant of the check
+    (``model_check.unresolved``) of a law of size n; a ratio functional is carried over relative to ``center``."""
+    tails = getattr(check, "unresolved", None)
+    if tails is None or tails.reference.size != n:
+        return ()
+    out = []
+    ref = actual(tails.reference)
+    for variant in tails.accepted:
+        val = actual(variant.spectrum)
+        if scaling is _Scaling.RELATIVE:
+            out.append((center * val / ref if ref != 0 else math.nan, center))
+        else:
+            out.append((val, ref))
+    return tuple(out)
+
+
 def _model_error(law: Law, n: int, value_at: Callable[[Law, int], float],
                  actual: Callable[[np.ndarray], float], scaling: _Scaling, center: float
-                 ) -> tuple[float, tuple[float, ...]]:
+                 ) -> tuple[float, tuple[float, ...], tuple[tuple[float, float], ...]]:
     """Model-error scale of a functional from the law's self-check pairs, extrapolated to the target factor, from
     its target-factor bootstrap and from the rejected alternative route, as is; combined in quadrature (module
-    docstring). 0 without them. Also returns the alternative route's values, which the band must contain."""
+    docstring). 0 without them. Also returns the alternative route's values, which the band must contain, and the
+    (variant, reference) values of the unresolved tail variants, which extend it."""
     check = getattr(getattr(law, "decompression_report", None), "model_check", None)
     errors, n_s = _pair_errors(getattr(check, "pairs", ()) or (), n, value_at, actual, scaling, center)
     total = 0.0
@@ -217,7 +249,7 @@ def _model_error(law: Law, n: int, value_at: Callable[[Law, int], float],
                     alternative.append(pred)
         if diffs:
             total = math.hypot(total, math.sqrt(float(np.mean(np.square(diffs)))))
-    return total, tuple(alternative)
+    return total, tuple(alternative), _unresolved_pairs(check, n, actual, scaling, center)
 
 
 def _psd(law: Law) -> bool:
@@ -230,9 +262,10 @@ def _with_band(law: Law, n: int, value_at: Callable[[Law, int], float],
                actual: Callable[[np.ndarray], float] | None = None,
                scaling: _Scaling = _Scaling.EXTENSIVE, positive: bool = False) -> Estimate:
     value = value_at(law, n)
-    bias, alternative = (0.0, ()) if actual is None else _model_error(law, n, value_at, actual, scaling, value)
+    bias, alternative, unresolved = ((0.0, (), ()) if actual is None
+                                     else _model_error(law, n, value_at, actual, scaling, value))
     return Estimate(value, tuple(value_at(r, n) for r in _replicates(law)), bias, positive=positive,
-                    include=alternative)
+                    include=alternative, unresolved=unresolved)
 
 
 def _continuous_integral(law: Law, g: Callable[[np.ndarray], np.ndarray], split: float | None = None) -> float:
@@ -522,6 +555,9 @@ def condition_number(law: Law, n: int | None = None, *, rule: EdgeRule | str = E
         return float(a.max() / a.min())
 
     center = value(law, n)
-    bias, alternative = _model_error(law, n, value, actual, _Scaling.RELATIVE, center)
-    return Estimate(center, tuple(repeat_value(r, n) for r in _replicates(law)), bias, positive=True,  # κ ≥ 1
-                    include=alternative)
+    bias, alternative, unresolved = _model_error(law, n, value, actual, _Scaling.RELATIVE, center)
+    est = Estimate(center, tuple(repeat_value(r, n) for r in _replicates(law)), bias, positive=True,
+                   include=alternative, unresolved=unresolved)
+    if est.low is not None and est.low < 1.0:
+        est.low = 1.0  # κ ≥ 1 by definition; an unresolved tail's ratio can scale the lower end below it
+    return est

@@ -17,6 +17,14 @@ from it (a log-determinant, an extreme eigenvalue, the density at a point) then 
   ``high ≥ max(include)``: when two predictions both fit the data, the data cannot say which is right, and a
   quadrature term alone reaches only part of the way to the other one (on a log scale, for positive quantities,
   much less than that downwards);
+* **unresolved tails**: when the data cannot tell the estimate from spectra with other tails (variants of the
+  estimate's quantile spectrum whose compressions match within the noise of one submatrix,
+  :mod:`freecalc.operations.unresolved_tails`), the functional's value on each variant minus its value on the
+  estimate's quantile spectrum, :math:`\Delta_j`, is a **systematic** offset the repeats share (every repeat
+  extrapolates its tail the same way), so it is added to the band linearly, not in quadrature:
+  :math:`\text{high} \mathrel{+}= \max(0, \max_j\Delta_j)`, :math:`\text{low} \mathrel{+}= \min(0,
+  \min_j\Delta_j)` — for a positive quantity the lower end is instead multiplied by :math:`\min(1, \min_j
+  r_j)`, :math:`r_j` the ratio of the two values, so that it stays positive;
 * **density band** (:func:`density_band`): pointwise, the same quantiles of the per-repeat densities, widened
   in quadrature by :math:`2 D_f\,\rho(x)` with :math:`D_f` the self-check KS statistic extrapolated to the
   target factor (total variation ≥ KS, and a relative density error spread evenly over the support has TV equal to
@@ -123,7 +131,8 @@ def widen(center: float, low: float, high: float, bias: float) -> tuple[float, f
 
 
 def estimate_over_repeats(values: Sequence[float], *, center: float | None = None, bias: float = 0.0,
-                          level: float = BAND_LEVEL, positive: bool = False, include: Sequence[float] = ()) -> Band:
+                          level: float = BAND_LEVEL, positive: bool = False, include: Sequence[float] = (),
+                          unresolved: Sequence[tuple[float, float]] = ()) -> Band:
     r"""Central value and band of a quantity estimated once per repeat (the rule of the module docstring).
 
     Parameters
@@ -143,6 +152,10 @@ def estimate_over_repeats(values: Sequence[float], *, center: float | None = Non
     include : sequence of float
         Values the band must contain (other valid estimates the data do not rule out, module docstring);
         non-finite ones are ignored.
+    unresolved : sequence of (float, float)
+        (value on a variant the data cannot resolve, value on the reference spectrum it varies): the band is
+        extended by the offsets (module docstring, "unresolved tails"); pairs with a non-finite member, or with a
+        reference value of another sign than its variant's for a positive quantity, are ignored.
 
     Returns
     -------
@@ -152,10 +165,30 @@ def estimate_over_repeats(values: Sequence[float], *, center: float | None = Non
     """
     band = _positive_band(values, center, bias, level) if positive else _band(values, center, bias, level)
     extra = [float(v) for v in include if v is not None and math.isfinite(float(v))]
-    if not extra or band.value is None or not math.isfinite(band.value):
+    if band.value is None or not math.isfinite(band.value):
         return band
-    low = min([band.value if band.low is None else band.low] + extra)
-    high = max([band.value if band.high is None else band.high] + extra)
+    if extra:
+        low = min([band.value if band.low is None else band.low] + extra)
+        high = max([band.value if band.high is None else band.high] + extra)
+        band = Band(band.value, low, high, band.spread, band.bias)
+    return _extend_unresolved(band, unresolved, positive)
+
+
+def _extend_unresolved(band: Band, unresolved: Sequence[tuple[float, float]], positive: bool) -> Band:
+    """The band extended by the systematic offsets of the unresolved variants (module docstring)."""
+    pairs = [(float(v), float(r)) for v, r in unresolved if math.isfinite(float(v)) and math.isfinite(float(r))]
+    if positive:
+        pairs = [(v, r) for v, r in pairs if v > 0 and r > 0]
+    if not pairs:
+        return band
+    low = band.value if band.low is None else band.low
+    high = band.value if band.high is None else band.high
+    deltas = [v - r for v, r in pairs]
+    high += max(0.0, max(deltas))
+    if positive and low > 0:
+        low *= min(1.0, min(v / r for v, r in pairs))
+    else:
+        low += min(0.0, min(deltas))
     return Band(band.value, low, high, band.spread, band.bias)
 
 

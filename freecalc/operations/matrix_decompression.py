@@ -60,6 +60,7 @@ from freecalc.operations.model_check import (
     null_statistics, threshold_for, verdict,
 )
 from freecalc.operations.operator_decompression import decompress_operator
+from freecalc.operations.unresolved_tails import UnresolvedTails, unresolved_variants
 from freecalc.sampling import random_principal_submatrix, submatrix_of_invariant
 
 __all__ = ["decompress_matrix", "MatrixRoute", "ROUTES", "MIN_SAMPLE"]
@@ -254,15 +255,20 @@ def _free_verdict(reps: list[_Repeat], stat: float, n_s: int, floor: float | Non
     return verdict(stat, n_s, null)
 
 
-def _bootstrap(central: Law, n_s: int, n: int, floor: float | None, gen: np.random.Generator
-               ) -> tuple[CheckPair, ...]:
-    """Target-factor parametric bootstrap of the free route (``ModelCheck.bootstrap``)."""
+def _quantile_spectrum(central: Law, n: int) -> np.ndarray | None:
+    """The central estimate's n quantiles (its eigenvalues when it has n of them), None for unbounded support."""
     eigs = getattr(central, "eigenvalues", None)
     try:
-        lam = (np.sort(np.asarray(eigs, dtype=float)) if eigs is not None and len(eigs) == n
-               else tabulated_quantiles(central, (np.arange(n) + 0.5) / n))
+        return (np.sort(np.asarray(eigs, dtype=float)) if eigs is not None and len(eigs) == n
+                else tabulated_quantiles(central, (np.arange(n) + 0.5) / n))
     except (ValueError, NotImplementedError):
-        return ()  # unbounded support: no quantile table, no bootstrap (the self-check error still applies)
+        return None  # unbounded support: no quantile table (the self-check error still applies)
+
+
+def _bootstrap(lam: np.ndarray, n_s: int, n: int, floor: float | None, gen: np.random.Generator
+               ) -> tuple[CheckPair, ...]:
+    """Target-factor parametric bootstrap of the free route (``ModelCheck.bootstrap``) from the estimate's n
+    quantiles ``lam``."""
     out = []
     for child in gen.spawn(BOOTSTRAP_SAMPLES):
         sub = np.linalg.eigvalsh(submatrix_of_invariant(lam, n_s, child))
@@ -272,6 +278,15 @@ def _bootstrap(central: Law, n_s: int, n: int, floor: float | None, gen: np.rand
         if not isinstance(pred, str):
             out.append(CheckPair(pred, lam))
     return tuple(out)
+
+
+def _unresolved(central: Law, lam: np.ndarray, spectra: list[np.ndarray], n_s: int, gen: np.random.Generator
+                ) -> UnresolvedTails | None:
+    """Tail variants the sample cannot resolve (``ModelCheck.unresolved``), for a numeric decompression only."""
+    rep = getattr(central, "decompression_report", None)
+    if getattr(getattr(rep, "route", None), "value", None) != "numeric":
+        return None
+    return unresolved_variants(lam, n_s, gen, observed=spectra)
 
 
 def _alternative(central: Law, eigs: np.ndarray, n_s: int, n: int, floor: float | None) -> tuple[CheckPair, ...]:
@@ -449,8 +464,12 @@ def decompress_matrix(A: Any, sample: int, *, to: int | None = None, repeats: in
     k = _w1_medoid(laws)
     central = laws[k]
     if check and chosen is MatrixRoute.FREE and target > n_s:
-        mc = replace(mc, bootstrap=_bootstrap(central, n_s, target, floor, gen.spawn(1)[0]),
-                     alternative=_alternative(central, spectra[k], n_s, target, floor))
+        boot_gen = gen.spawn(1)[0]
+        tail_gen = gen.spawn(1)[0]
+        lam = _quantile_spectrum(central, target)
+        mc = replace(mc, bootstrap=() if lam is None else _bootstrap(lam, n_s, target, floor, boot_gen),
+                     alternative=_alternative(central, spectra[k], n_s, target, floor),
+                     unresolved=None if lam is None else _unresolved(central, lam, spectra, n_s, tail_gen))
     base = getattr(central, "decompression_report", None)
     dropped = f"; {len(failures)} of {R} repeats failed ({failures[0]})" if failures else ""
     summary = (f"{chosen.value} route on {len(laws)} random {n_s}×{n_s} principal submatrices of a {n}×{n} "

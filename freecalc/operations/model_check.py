@@ -45,6 +45,7 @@ import numpy as np
 
 from freecalc.laws.base import Law
 from freecalc.laws.distances import ks_distance
+from freecalc.operations.unresolved_tails import UnresolvedTails
 from freecalc.sampling import submatrix_of_invariant
 
 __all__ = ["ModelCheck", "CheckPair", "ModelCheckWarning", "threshold_for", "check_statistic", "NOT_RUN",
@@ -145,6 +146,11 @@ class ModelCheck:
         sampled submatrix). Two valid free decompressions of the same data that disagree measure what the data
         cannot resolve (e.g. a gap closed in the submatrix): the functionals' bands (:mod:`freecalc.functionals`)
         add the difference in quadrature and stretch to contain the alternative's value; empty otherwise.
+    unresolved : UnresolvedTails or None
+        For a numeric (non-parametric) free decompression: the variants of the estimate's n quantiles whose tails
+        the sampled submatrix cannot resolve (:func:`freecalc.operations.unresolved_tails.unresolved_variants`);
+        the functionals' bands extend to their values. None otherwise (a parametric decompression's tails follow
+        from its fitted parameters, whose uncertainty the bootstrap measures).
     """
 
     passed: bool | None
@@ -159,6 +165,7 @@ class ModelCheck:
     null_statistics: tuple[float, ...] = ()
     bootstrap: tuple[CheckPair, ...] = field(default=(), repr=False, compare=False)
     alternative: tuple[CheckPair, ...] = field(default=(), repr=False, compare=False)
+    unresolved: UnresolvedTails | None = field(default=None, repr=False, compare=False)
 
 
 NOT_RUN = ModelCheck(

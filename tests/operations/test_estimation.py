@@ -105,3 +105,27 @@ def test_tabulated_quantiles_match_the_closed_form_ppf(law) -> None:
     assert tabulated_quantiles(law, [0.0, 1.0]) == pytest.approx(law.ppf([0.0, 1.0]), abs=1e-9 * width)  # the ends
     with pytest.raises(ValueError, match="q must lie in"):
         tabulated_quantiles(law, [1.5])
+
+
+def test_unresolved_tails_extend_the_band_as_a_systematic_offset() -> None:
+    # logdet of the log-uniform spectrum (coverage study, factor 6, seed 1): repeats' band [-10020, -7314] around
+    # -8634; the clipped-tail variant the submatrix cannot resolve has +2750 on the quantile spectrum's -8457, the
+    # stretched one -4113. The offsets are shared by all repeats, so each end moves by the whole offset.
+    reps = [-8634.0, -7300.0, -9990.0, -8500.0, -8800.0]
+    base = estimate_over_repeats(reps, center=-8634.0)
+    pairs = [(-8457.0 + 2750.0, -8457.0), (-8457.0 - 4113.0, -8457.0), (math.nan, -8457.0)]
+    band = estimate_over_repeats(reps, center=-8634.0, unresolved=pairs)
+    assert band.value == base.value and band.spread == base.spread
+    assert band.high == pytest.approx(base.high + 2750.0) and band.low == pytest.approx(base.low - 4113.0)
+    # offsets on one side only leave the other end alone
+    up = estimate_over_repeats(reps, center=-8634.0, unresolved=[(-8000.0, -8457.0)])
+    assert up.low == base.low and up.high == pytest.approx(base.high + 457.0)
+    # a positive quantity (λ_min 5e-8): the upper end moves by the offset, the lower end by the smallest ratio, so
+    # it stays positive
+    pos = estimate_over_repeats([4e-8, 5e-8, 6e-8], center=5e-8, positive=True,
+                                unresolved=[(4.5e-3, 6.8e-8), (2e-13, 6.8e-8)])
+    ref = estimate_over_repeats([4e-8, 5e-8, 6e-8], center=5e-8, positive=True)
+    assert pos.high == pytest.approx(ref.high + 4.5e-3 - 6.8e-8)
+    assert pos.low == pytest.approx(ref.low * 2e-13 / 6.8e-8) and pos.low > 0
+    # nothing to extend with: the band is unchanged
+    assert estimate_over_repeats(reps, center=-8634.0, unresolved=[(math.inf, 1.0)]) == base

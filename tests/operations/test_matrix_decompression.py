@@ -170,6 +170,7 @@ def test_target_factor_bootstrap_widens_the_bands(rotated_mp) -> None:
     # each replicate: a decompression to the target size of a compression of the estimate's own quantiles
     assert all(p.law.size == 800 and len(p.eigenvalues) == 800 for p in mc.bootstrap)
     assert not mc.alternative  # MP data: the parametric route's exact submodel ran, nothing was rejected
+    assert mc.unresolved is None  # a parametric decompression's tails follow from its fitted parameters
     # the band's model error includes the bootstrap's scatter: at least as wide as without it, and the truth inside
     import copy
     import dataclasses
@@ -208,6 +209,32 @@ def test_unresolved_gap_widens_the_bands_to_the_other_route(two_bulks) -> None:
         # the two routes disagree by far more than the repeats scatter: the band spans both predictions
         assert est.low <= min(other, float(est)) and est.high >= max(other, float(est)), key
         assert est.low <= truth <= est.high, (key, est, truth)
+
+
+@pytest.mark.slow
+def test_unresolved_left_tail_widens_the_logdet_band_to_the_truth() -> None:
+    # log-uniform spectrum over four decades, 200 → 1200: the 200×200 submatrices start near 0.1, the numeric route
+    # extrapolates the left tail to ~1e-6 (logdet −3675 against the true −2763); the repeats, the self-check and
+    # the bootstrap give a band whose upper end (−3236) misses the truth. Variants with the tail cut off at up to
+    # ~30 % of the mass are indistinguishable in the compressions, so the band must reach the truth.
+    from freecalc.operations.estimation import estimate_over_repeats
+
+    n = 1200
+    lam = np.geomspace(1e-3, 10.0, n)
+    law = _quiet(_rotated(lam, 2), 200, repeats=2, rng=1)
+    mc = law.decompression_report.model_check
+    assert law.decompression_report.route is Route.NUMERIC
+    assert mc.unresolved is not None and mc.unresolved.reference.size == n
+    clipped = [v.level for v in mc.unresolved.accepted if v.kind.value == "clip_low"]
+    assert 0.1 <= max(clipped) <= 0.45
+    est, truth = fc.logdet(law), float(np.sum(np.log(lam)))
+    before = estimate_over_repeats(est.repeats, center=float(est), bias=est.bias, include=est.include)
+    assert not before.low <= truth <= before.high  # the feature is what covers
+    assert est.low <= truth <= est.high
+    assert est.high - est.low <= 6.0 * (before.high - before.low)  # wide, not unbounded
+    # λ_max: the spectrum's hard edge at 10 is rounded off beyond it; clipping the upper tail is also unresolved
+    top = fc.lambda_max(law)
+    assert top.low <= lam.max() <= top.high
 
 
 @pytest.mark.slow
