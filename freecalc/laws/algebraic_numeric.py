@@ -54,6 +54,11 @@ ROOT_IMAG_RTOL = 1e-7
 #: Newton steps polishing the selected eigenvalue (each kept only if it lowers |P|)
 ROOT_POLISH_STEPS = 2
 
+#: exact mass candidates up to this are no atom: a mass within a few ulps of the total mass 1 changes no cdf value,
+#: and next to a continuous part the residue test cannot resolve it (a hard edge leaves |eta m_c| ~ sqrt(eta));
+#: compress(decompress(MP(1), f), 1/f) with float f and 1/f has a pole at 0 of residue 1 - 1/(f * (1/f)) ~ 1e-17
+ATOM_MASS_FLOOR = 1e-14
+
 
 class NumericState(NamedTuple):
     """Everything the numeric face of an algebraic law needs (built once per law)."""
@@ -264,7 +269,7 @@ def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
     for a in exact_poles:
         # an atom of a probability law has positive mass: a non-positive residue is another sheet's pole (MP(c)
         # with c -> 1-: residue -(1 - c)/c)
-        cands = [w for w in A.mass_candidates(P, a, T.m, T.z) if complex(w).real > 0]
+        cands = [w for w in A.mass_candidates(P, a, T.m, T.z) if complex(w).real > ATOM_MASS_FLOOR]
         if not cands:
             continue
         best = _atom_mass(P, raw, a, cands, scale)

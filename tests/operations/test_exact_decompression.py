@@ -234,3 +234,16 @@ def test_symbolic_law_provably_invalid_is_rejected():
     assert isinstance(out, FreeMeixner) and sp.simplify(out.b - f_sym * (d + 2 - f_sym)) == 0
     with pytest.raises(ValueError, match="no probability measure"):
         KestenMcKay(3).decompress(factor=3 + g)  # 1 + q2 (f − 1) = −g/2 < 0 for every g > 0
+
+
+@pytest.mark.parametrize("law", [fc.FussCatalan(1), fc.FussCatalan(2)])
+@pytest.mark.parametrize("f", [1.7300000000000002, 3.02098447382395])
+def test_compression_by_the_float_inverse_factor_gives_the_law_back(law, f):
+    # regression (thorough property run): f and 1/f rationalised from floats leave a pole of residue ~1e-17 at 0
+    # (FussCatalan(s) decompressed has the atom (f - 1)/f there), which the atom test refused (ArithmeticError)
+    r = law.decompress(factor=f, route=fc.Route.EXACT)
+    assert r.atoms[0] == pytest.approx((0.0, (f - 1) / f), rel=1e-14)  # rank n_s in dimension f n_s
+    back = fc.compress(r, 1.0 / f)
+    assert back.atoms == ()
+    x = np.array([1e-4, 0.1, 1.0, 3.0])
+    np.testing.assert_allclose(back.cdf(x), law.cdf(x), atol=1e-10)  # both curves to ~1e-13
