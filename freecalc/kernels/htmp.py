@@ -37,16 +37,18 @@ from __future__ import annotations
 
 import cmath
 import math
+from functools import lru_cache
 
 import numpy as np
 from numba import njit
 
 from freecalc.kernels.htmp_offaxis import offaxis_m
-from freecalc.kernels.htmp_ode import (_NMAX, _TINY, _arc, _coeffs, _eval, _log_tail_density, _series_m,
-                                       _series_usable, _start_radius, _step_bound, _walk, htmp_params,
-                                       laplace_start)
+from freecalc.kernels.htmp_ode import (_NMAX, _STEP_LAM, _STEP_REL, _TINY, _TOL, _arc, _coeffs, _eval,
+                                       _log_tail_density, _series_m, _series_usable, _start_radius, _step_bound, _walk,
+                                       htmp_params, laplace_start)
 
 __all__ = ["htmp_params", "laplace_start", "htmp_march_real", "htmp_log_u", "htmp_stieltjes", "htmp_anchor",
+           "htmp_real_anchor",
            "htmp_stieltjes_from", "STIELTJES_TOL",
            "htmp_pdf", "htmp_logpdf", "htmp_cdf", "htmp_moments", "htmp_inverse_moments",
            "htmp_small_logu"]
@@ -71,11 +73,32 @@ def _split_point(A: float, B: float, b: float) -> float:
 
 
 @njit(cache=True)
+def htmp_real_anchor(A: float, B: float, b: float):
+    """Start of the real-axis march alone: (r_s, log u(r_s + i0), u'/u(r_s + i0)), the first three entries of
+    :func:`htmp_anchor`, without its left start and march end (the log-density needs neither).
+
+    Parameters
+    ----------
+    A, B, b : float
+        HTMP constants (:func:`htmp_params`).
+
+    Returns
+    -------
+    tuple
+        (r_s, log u(r_s + i0), u'/u(r_s + i0)).
+    """
+    d = np.empty(_NMAX, dtype=np.complex128)
+    r0 = _split_point(A, B, b)
+    Lr, vr = _arc(A, B, b, r0, 0.0, d)
+    return r0, Lr, vr
+
+
+@njit(cache=True)
 def htmp_anchor(A: float, B: float, b: float):
     """Start values shared by all points of one law.
 
     r_s = :func:`_split_point` starts the real-axis march; −r_l (r_l = min(1, 1/b)) is a Laplace start for
-    points left of the imaginary axis. Depends on the parameters only: a law computes it once (~100 µs).
+    points left of the imaginary axis. Depends on the parameters only: a law computes it once (~30 µs).
 
     Parameters
     ----------
@@ -88,9 +111,7 @@ def htmp_anchor(A: float, B: float, b: float):
         (r_s, log u(r_s + i0), u'/u(r_s + i0), x_big, r_l, log u(−r_l), u'/u(−r_l)); x_big is the end of the
         march (beyond it the large-x series is used).
     """
-    d = np.empty(_NMAX, dtype=np.complex128)
-    r0 = _split_point(A, B, b)
-    Lr, vr = _arc(A, B, b, r0, 0.0, d)
+    r0, Lr, vr = htmp_real_anchor(A, B, b)
     rl = _start_radius(b)
     Ll, vl = laplace_start(A, B, b, b * rl)
     return r0, Lr, vr, max(_x_big(A, B, b), 5000.0 / b), rl, complex(Ll, 0.0), complex(vl, 0.0)
@@ -150,6 +171,79 @@ def _march_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: comple
             dl, v = _eval(d, m, 1.0 + 0j, complex(-H, 0.0))
             L += dl
             zc -= H
+
+
+@njit(cache=True)
+def _coeffs_real(A: float, B: float, b: float, z0: float, v0: complex, h: float, dr: np.ndarray,
+                 di: np.ndarray) -> int:
+    """:func:`~freecalc.kernels.htmp_ode._coeffs` for a real centre z0 and a real step h: the recurrence is then real,
+    so the real and imaginary parts of the coefficients (dr, di) follow it separately; returns their count."""
+    dr[0] = 1.0
+    di[0] = 0.0
+    dr[1] = v0.real * h
+    di[1] = v0.imag * h
+    alpha = A - b * z0
+    big = max(1.0, abs(dr[1]) + abs(di[1]))
+    n = _NMAX
+    for j in range(_NMAX - 2):
+        den = z0 * (j + 2.0)
+        c1 = (alpha - j) * h / den
+        c0 = b * (j + B) * (h * h) / ((j + 1.0) * den)
+        dr[j + 2] = c1 * dr[j + 1] - c0 * dr[j]
+        di[j + 2] = c1 * di[j + 1] - c0 * di[j]
+        a = abs(dr[j + 2]) + abs(di[j + 2])
+        if a > big:
+            big = a
+        if j >= 3 and a + abs(dr[j + 1]) + abs(di[j + 1]) < _TOL * big:
+            n = j + 3
+            break
+    return n
+
+
+@njit(cache=True)
+def _march_log_abs(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xs: np.ndarray, i0: int,
+                   out: np.ndarray) -> None:
+    """log|u(x + i0)| at ascending xs into ``out``: the march of :func:`_march_from` (same steps, same start,
+    right through xs[i0:], left through xs[:i0]) in real arithmetic.
+
+    On the real axis the Taylor recurrence has real coefficients, so u/u(z0) = P(t) + iQ(t) with two real
+    polynomials evaluated at the real t = (x − z0)/h; log|u| needs neither the derivative at the points nor a
+    complex logarithm.
+    """
+    n = xs.size
+    dr = np.empty(_NMAX)
+    di = np.empty(_NMAX)
+    for side in range(2):
+        sgn = 1.0 if side == 0 else -1.0
+        zc = r0
+        L = Lr.real
+        v = vr
+        i = i0 if side == 0 else i0 - 1
+        while 0 <= i < n:
+            al = abs(A - b * zc)
+            lam = (al + math.sqrt(al * al + 4.0 * b * B * zc)) / (2.0 * zc)
+            H = min(_STEP_REL * zc, _STEP_LAM / lam)  # _step_bound at a real point
+            h = sgn * H
+            m = _coeffs_real(A, B, b, zc, v, h, dr, di)
+            while 0 <= i < n and sgn * (xs[i] - zc) <= H:
+                t = (xs[i] - zc) / h
+                p = dr[m - 1]
+                q = di[m - 1]
+                for j in range(m - 2, -1, -1):
+                    p = p * t + dr[j]
+                    q = q * t + di[j]
+                out[i] = L + 0.5 * math.log(p * p + q * q)
+                i += 1 if side == 0 else -1
+            if 0 <= i < n:
+                p = q = dp = dq = 0.0
+                for j in range(m - 1, -1, -1):
+                    p += dr[j]
+                    q += di[j]
+                    dp += j * dr[j]
+                    dq += j * di[j]
+                L += 0.5 * math.log(p * p + q * q)
+                v = complex(dp, dq) / (h * complex(p, q))
+                zc += h
 
 
 @njit(cache=True)
@@ -299,41 +393,87 @@ def _log_abs_u_asym(A: float, B: float, b: float, y: float) -> float:
     return -B * math.log(y) + math.log(S)
 
 
-def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
-    """log ρ(x): −inf for x < 0 and beyond the underflow point; the limit x^A-behaviour at x = 0.
+@lru_cache(maxsize=64)
+def _real_anchor_cached(A: float, B: float, b: float) -> tuple[float, complex, complex]:
+    # the optimisers of a fit revisit the same (γ, κ) with another scale (finite differences, simplex moves of the
+    # scale alone): the anchor is a deterministic function of (A, B, b), so a repeat is looked up, not recomputed
+    return htmp_real_anchor(A, B, b)
 
-    A Python function (numpy pre-pass, then jitted kernels), not callable from ``@njit`` code.
+
+def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
+    """log ρ(x): −inf for x < 0 (and NaN) and beyond the underflow point; the limit x^A-behaviour at x = 0.
+
+    A Python function (a sort in numpy, then one jitted kernel), not callable from ``@njit`` code. The march is the
+    one of :func:`htmp_cdf` and :func:`htmp_pdf` in real arithmetic (:func:`_march_log_abs`).
+
+    Parameters
+    ----------
+    gamma, kappa : float
+        HTMP parameters.
+    x : ndarray
+        Points, any order.
+
+    Returns
+    -------
+    ndarray
+        log ρ(x), same shape as x (1-d).
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     A, B, b = htmp_params(gamma, kappa)
-    pos = np.flatnonzero(x > 0.0)
-    Ls, _ = _real_axis(A, B, b, x[pos])
-    return _logpdf_fill(A, B, b, x, pos, np.ascontiguousarray(Ls.real))
+    r0, Lr, vr = _real_anchor_cached(A, B, b)
+    if x.size < 2 or bool(np.all(x[1:] >= x[:-1])):
+        return _logpdf_sorted(A, B, b, r0, Lr, vr, x)
+    if bool(np.all(x[1:] <= x[:-1])):  # InverseHTMP evaluates HTMP at 1/x of sorted data
+        return _logpdf_sorted(A, B, b, r0, Lr, vr, np.ascontiguousarray(x[::-1]))[::-1]
+    order = np.argsort(x)
+    out = np.empty(x.size)
+    out[order] = _logpdf_sorted(A, B, b, r0, Lr, vr, np.ascontiguousarray(x[order]))
+    return out
 
 
 @njit(cache=True)
-def _logpdf_fill(A: float, B: float, b: float, x: np.ndarray, pos: np.ndarray, Lre: np.ndarray) -> np.ndarray:
-    """log ρ at x from log|u(x + i0)| at x[pos] > 0 (NaN beyond the march: large-x series)."""
-    out = np.full(x.size, -np.inf)
+def _logpdf_sorted(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xs: np.ndarray) -> np.ndarray:
+    """log ρ at ascending xs (NaN last) from the start values of :func:`htmp_real_anchor`: x ≤ 0 and NaN by the
+    rules of :func:`htmp_logpdf`, bx below _TINY by the x → 0 asymptotics, beyond the end of the march
+    (max(x_big, 5000/b), as :func:`htmp_anchor`) by the large-x series, the rest by :func:`_march_log_abs`."""
+    n = xs.size
+    out = np.empty(n)
     c0 = math.log(b) - math.lgamma(B + 1.0) - math.lgamma(b)
-    for i in range(pos.size):
-        xi = x[pos[i]]
-        y = b * xi
-        ly = math.log(b) + math.log(xi)  # not log(y): y may underflow for denormal x
-        if y < _TINY:
-            out[pos[i]] = c0 + A * ly - y - 2.0 * htmp_small_logu(A, B, b, ly).real
-        elif not math.isnan(Lre[i]):
-            out[pos[i]] = c0 + A * math.log(y) - y - 2.0 * Lre[i]
+    lo = 0
+    while lo < n and not xs[lo] > 0.0:
+        if xs[lo] < 0.0 or A > 0.0:
+            out[lo] = -np.inf
+        elif A == 0.0:
+            out[lo] = math.log(b)  # ρ(0) = C0 = b when A = 0
         else:
-            out[pos[i]] = c0 + A * math.log(y) - y - 2.0 * _log_abs_u_asym(A, B, b, y)
-    for i in range(x.size):
-        if x[i] == 0.0:
-            if A > 0.0:
-                out[i] = -np.inf
-            elif A == 0.0:
-                out[i] = math.log(b)  # ρ(0) = C0 = b when A = 0
-            else:
-                out[i] = np.inf
+            out[lo] = np.inf
+        lo += 1
+    hi = n
+    while hi > lo and math.isnan(xs[hi - 1]):
+        hi -= 1
+        out[hi] = -np.inf
+    while lo < hi and b * xs[lo] < _TINY:
+        ly = math.log(b) + math.log(xs[lo])  # not log(y): y may underflow for denormal x
+        out[lo] = c0 + A * ly - b * xs[lo] - 2.0 * htmp_small_logu(A, B, b, ly).real
+        lo += 1
+    mid = hi
+    # _x_big starts at max(1, 2(A + 2B + 40)/b) and only grows: below that no point can be beyond the march
+    if hi > lo and xs[hi - 1] >= max(1.0, 2.0 * (A + 2.0 * B + 40.0) / b, 5000.0 / b):
+        xb = max(_x_big(A, B, b), 5000.0 / b)
+        while mid > lo and xs[mid - 1] >= xb:
+            mid -= 1
+            y = b * xs[mid]
+            out[mid] = c0 + A * math.log(y) - y - 2.0 * _log_abs_u_asym(A, B, b, y)
+    if mid > lo:
+        seg = xs[lo:mid]
+        i0 = 0
+        while i0 < seg.size and seg[i0] < r0:
+            i0 += 1
+        lu = out[lo:mid]
+        _march_log_abs(A, B, b, r0, Lr, vr, seg, i0, lu)
+        for i in range(seg.size):
+            y = b * seg[i]
+            lu[i] = c0 + A * math.log(y) - y - 2.0 * lu[i]
     return out
 
 

@@ -24,6 +24,7 @@ _STEP_REL = 0.3     # |h| <= 0.3 |z0|: the singular point 0 bounds the radius of
 _STEP_LAM = 2.5     # |h| * Lambda <= 2.5: local exponents (phase change per step < pi)
 _TOL = 1e-18        # truncation of the Taylor series (relative to its largest term)
 _LAP_H = 0.04  # sinh-map trapezoid step: 4e-14 worst vs mpmath (0.06: 2e-12, 0.1: 9e-9)
+_LAP_SHARE = 2.0  # one sweep for both Laplace integrals when their peaks are within this many curvature scales
 _TINY = 1e-250      # below y = bx = _TINY the x -> 0 asymptotics are used (relative error O(y))
 
 
@@ -78,47 +79,78 @@ def _lap_peak(beta: float, b: float, w0: float) -> float:
 
 
 @njit(cache=True)
-def _lap_integral(beta: float, b: float, w0: float):
-    """log ∫_0^∞ t^{beta-1}(1+t)^{-b} e^{-w0 t} dt for beta > 0, w0 > 0 (or w0 = 0 when b > beta)."""
-    s0 = _lap_peak(beta, b, w0)
-    f0 = _lap_f(s0, beta, b, w0)
-    sg = _sigmoid(s0)
-    curv = b * sg * (1.0 - sg) + w0 * math.exp(s0)
-    W = min(1.0 / math.sqrt(curv), 1.0)
-    drop = 60.0  # e^-60 ~ 1e-26: both tails cut far below double precision
+def _lap_scale(beta: float, b: float, w0: float, s: float) -> float:
+    # curvature scale of the log-integrand at s (−f'' = b σ(1 − σ) + w0 e^s; the same for I_0 and I_1), at most 1
+    sg = _sigmoid(s)
+    return min(1.0 / math.sqrt(b * sg * (1.0 - sg) + w0 * math.exp(s)), 1.0)
+
+
+@njit(cache=True)
+def _lap_sweep(B: float, b: float, w0: float, c: float, W: float, f0: float, g1: float, use0: bool, use1: bool):
+    """Trapezoidal sums (in s = log t, sinh map s = c + W sinh(v), step _LAP_H) of e^{f(s) − f0} and
+    e^{f(s) + s − f0} (the integrands of I_0 and I_1 in :func:`laplace_start`), over the range where the selected
+    ones (``use0``, ``use1``; g1 = max of f + s) are above e^{−60} of their peaks (~1e-26: below double precision)."""
+    drop = 60.0
     step = W
-    sl = s0
-    while _lap_f(sl, beta, b, w0) > f0 - drop:
+    sl = c
+    while (use0 and _lap_f(sl, B, b, w0) > f0 - drop) or (use1 and _lap_f(sl, B, b, w0) + sl > g1 - drop):
         sl -= step
         step *= 2.0
     step = W
-    sr = s0
-    while _lap_f(sr, beta, b, w0) > f0 - drop:
+    sr = c
+    while (use0 and _lap_f(sr, B, b, w0) > f0 - drop) or (use1 and _lap_f(sr, B, b, w0) + sr > g1 - drop):
         sr += step
         step *= 2.0
-    vl = -math.asinh((s0 - sl) / W)
-    vr = math.asinh((sr - s0) / W)
-    h = _LAP_H  # sinh-mapped trapezoid step (in units of W at the peak)
-    n = int(math.ceil((vr - vl) / h))
+    vl = -math.asinh((c - sl) / W)
+    vr = math.asinh((sr - c) / W)
+    n = int(math.ceil((vr - vl) / _LAP_H))
     h = (vr - vl) / n
-    acc = 0.0
+    acc0 = 0.0
+    acc1 = 0.0
     for i in range(n + 1):
-        v = vl + i * h
-        s = s0 + W * math.sinh(v)
-        wgt = 0.5 if (i == 0 or i == n) else 1.0
-        acc += wgt * math.exp(_lap_f(s, beta, b, w0) - f0) * W * math.cosh(v)
-    return f0 + math.log(acc * h)
+        ev = math.exp(vl + i * h)
+        s = c + 0.5 * W * (ev - 1.0 / ev)  # c + W sinh(v); the Jacobian ds/dv is W cosh(v)
+        es = math.exp(s)
+        sp = math.log1p(es) if s <= 0.0 else s + math.log1p(1.0 / es)  # softplus(s) = log(1 + e^s)
+        e = math.exp(B * s - b * sp - w0 * es - f0) * (0.5 * W * (ev + 1.0 / ev))
+        if i == 0 or i == n:
+            e *= 0.5
+        acc0 += e
+        acc1 += e * es
+    return acc0 * h, acc1 * h
 
 
 @njit(cache=True)
 def laplace_start(A: float, B: float, b: float, w0: float):
     """(log u, u'/u) at z0 = −w0/b < 0 (both real): log U(B, −A, w0) and bB·U(B+1, 1−A, w0)/U(B, −A, w0).
 
-    u'(z0)/u(z0) = b ∫t^B(1+t)^{-b}e^{-w0 t}dt / ∫t^{B-1}(1+t)^{-b}e^{-w0 t}dt.
+    With I_k = ∫_0^∞ t^{B+k−1}(1+t)^{−b} e^{−w0 t} dt (w0 > 0), U(B, −A, w0) = I_0/Γ(B) and
+    u'(z0)/u(z0) = b I_1/I_0. In s = log t the integrands e^{f(s)} and e^{f(s) + s} are log-concave with peaks
+    s_0 < s_1; trapezoidal rule after a sinh map centred between them (double-exponential decay of both tails),
+    one sweep for both when the peaks are within a few curvature scales of each other, else one sweep each.
     """
-    l0 = _lap_integral(B, b, w0)
-    l1 = _lap_integral(B + 1.0, b, w0)
-    return l0 - math.lgamma(B), b * math.exp(l1 - l0)
+    s0 = _lap_peak(B, b, w0)
+    s1 = _lap_peak(B + 1.0, b, w0)
+    f0 = _lap_f(s0, B, b, w0)
+    g1 = _lap_f(s1, B, b, w0) + s1
+    W0 = _lap_scale(B, b, w0, s0)
+    W1 = _lap_scale(B, b, w0, s1)
+    shared = s1 - s0 <= _LAP_SHARE * min(W0, W1)
+    i0 = i1 = 1.0
+    # one call site (numba inlines a callee at each of them: one copy of the sweep compiles faster)
+    for k in range(1 if shared else 2):
+        if shared:
+            c, W, use0, use1 = 0.5 * (s0 + s1), min(W0, W1), True, True
+        elif k == 0:
+            c, W, use0, use1 = s0, W0, True, False
+        else:
+            c, W, use0, use1 = s1, W1, False, True
+        a0, a1 = _lap_sweep(B, b, w0, c, W, f0, g1, use0, use1)
+        if use0:
+            i0 = a0
+        if use1:
+            i1 = a1
+    return f0 + math.log(i0) - math.lgamma(B), b * (i1 / i0)
 
 
 # ---------------------------------------------------------------------------------------------- Taylor steps
