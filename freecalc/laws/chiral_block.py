@@ -236,7 +236,9 @@ class ChiralBlock(AlgebraicLaw):
     Raises
     ------
     ValueError
-        A parameter outside its domain (the message names it, its value and the domain).
+        A parameter outside its domain or NaN (the message names it, its value and the domain).
+    TypeError
+        A parameter that is not a real number or a sympy expression.
 
     Notes
     -----
