@@ -24,8 +24,10 @@ import numpy as np
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
+from freecalc.laws.algebraic_far import FarChart, far_branch, far_chart
+from freecalc.laws.algebraic_edges import PowerEdge, edge_boundary_values, graded_edge_rule, power_edge
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
-                                             deflated_state, exact_support, numeric_state)
+                                             deflated_state, exact_support, local_state, numeric_state)
 from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
@@ -41,6 +43,13 @@ __all__ = ["AlgebraicLaw", "AlgebraicSymbolicFace", "to_algebraic"]
 MASS_CHECK_TOL = 1e-8
 """Largest accepted defect of the total mass (density by the default graded rule, plus the atoms); beyond it the
 law's integrals are flagged with a ConvergenceWarning."""
+
+ATOM_CHART_RADIUS = 0.5
+"""Points within this fraction of |a| of an atom a != 0 are evaluated on the curve in the local variable z - a:
+there the expanded coefficients have lost log10(|a|/|z - a|) digits that the local ones keep."""
+
+ENTROPY_PANELS = 128
+"""Panels of the rule behind :meth:`AlgebraicLaw.entropy` (as for every law's entropy: log ρ is less smooth than ρ)."""
 
 R_NEWTON_TOL = 1e-15
 """Relative step at which the R-transform's Newton inversion (exact derivative dm/dz = −P_z/P_m, quadratic
@@ -229,6 +238,22 @@ class AlgebraicLaw(Law):
         return self._numeric.atoms
 
     @cached_property
+    def _far_chart(self) -> FarChart | None:
+        return far_chart(self._P, self._numeric)
+
+    @cached_property
+    def _atom_charts(self) -> tuple[tuple[float, float, NumericState, NumericState], ...]:
+        # per atom a != 0: the local curve P(m, zeta + a) and its deflated form (the exact shift keeps the digits
+        # of (z - a)^k that the expanded P loses next to a)
+        n = self._numeric
+        out = []
+        for a, w in n.exact_atoms:
+            if float(a) != 0.0:
+                Ps, loc = local_state(self._P, n, a)
+                out.append((float(a), float(w), loc, deflated_state(Ps, loc, sp.Integer(0), w)))
+        return tuple(out)
+
+    @cached_property
     def _deflated(self) -> tuple[tuple[float, float, NumericState], ...]:
         # per atom (a, w): the curve of m_c = m − w/(a − z), the transform of the law without that atom. Next to an
         # atom the sheets of P share its pole and differ only by the continuous part, which double precision cannot
@@ -241,8 +266,38 @@ class AlgebraicLaw(Law):
 
     def _evaluate(self, xr: np.ndarray, yi: np.ndarray) -> np.ndarray:
         """m(x + iy) on the Stieltjes branch; points the continuation cannot resolve are retried on the deflated
-        curve of each atom, and what is left is reported (the solver contract)."""
-        out, ok = branch_status(self._numeric, xr, yi)
+        curve of each atom, and what is left is reported (the solver contract). Far from the support, where several
+        sheets ~ -1/z crowd together, the reciprocal chart (:mod:`freecalc.laws.algebraic_far`) decides."""
+        out = np.empty(xr.shape, dtype=complex)
+        ok = np.zeros(xr.shape, dtype=bool)
+        far = self._far_chart
+        if far is not None:
+            idx = np.flatnonzero(np.hypot(xr, yi) >= far.radius)
+            if idx.size:
+                out[idx], ok[idx] = far_branch(far, xr[idx] + 1j * yi[idx])
+        tried = ok.copy()
+        # next to an atom a != 0: the curve in the local variable z - a (laws/algebraic_numeric.py: local_state)
+        for a, w, loc, dloc in self._atom_charts:
+            idx = np.flatnonzero(~tried & (np.hypot(xr - a, yi) < ATOM_CHART_RADIUS * abs(a)))
+            if idx.size == 0:
+                continue
+            tried[idx] = True
+            zeta, eta = xr[idx] - a, yi[idx]
+            mv, okl = branch_status(loc, zeta, eta)
+            bad = np.flatnonzero(~okl)
+            if bad.size:  # the sheets share the atom's pole: its continuous part on the deflated curve
+                mc, okc = branch_status(dloc, zeta[bad], eta[bad])
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    full = w / -(zeta[bad] + 1j * eta[bad]) + mc
+                mv[bad], okl[bad] = full, okc & np.isfinite(full)
+            out[idx[okl]], ok[idx[okl]] = mv[okl], True
+        # the other points, and those no chart could certify, are continued from x + iY
+        rest = np.flatnonzero(~ok)
+        if rest.size:
+            out[rest], ok[rest] = branch_status(self._numeric, xr[rest], yi[rest])
+        return self._retry_deflated(xr, yi, out, ok)
+
+    def _retry_deflated(self, xr: np.ndarray, yi: np.ndarray, out: np.ndarray, ok: np.ndarray) -> np.ndarray:
         if not np.all(ok):
             for a, w, dn in self._deflated:
                 bad = np.flatnonzero(~ok)
@@ -257,7 +312,7 @@ class AlgebraicLaw(Law):
                 ok[bad[good]] = True
         if not np.all(ok):  # the message names the law: printed only when there is something to report
             handle_failures(SolverStatus.from_flags(ok), f"Stieltjes branch continuation of {self!r}",
-                            points=xr + 1j * yi, stacklevel=5)
+                            points=xr + 1j * yi, stacklevel=6)
         return out
 
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
@@ -276,13 +331,18 @@ class AlgebraicLaw(Law):
             # to it the deflated curve (_evaluate) resolves the continuous part
             at_atom = np.isin(xi, [a for a, _ in n.atoms])
             vals = np.zeros(xi.shape)
-            # where m(x + i0) is the only root of P(., x) in the upper half plane it is read off the roots; the
-            # other points are continued from x + iY
             xs = xi[~at_atom]
-            mv, decided = boundary_values_by_roots(n, xs)
-            rest = np.flatnonzero(~decided)
-            if rest.size:
-                mv[rest] = self._evaluate(xs[rest], np.zeros(rest.size))
+            mv = np.full(xs.shape, complex(np.nan, np.nan))
+            todo = np.ones(xs.shape, dtype=bool)
+            # next to a power-law edge: the tracked root of the rescaled curve (laws/algebraic_edges.py)
+            for edge in self._power_edges.values():
+                near = np.flatnonzero(todo & (edge.side * (xs - edge.e) > 0)
+                                      & (edge.side * (xs - edge.e) <= edge.reach))
+                if near.size:
+                    mv[near] = self._edge_values(edge, xs[near] - edge.e)
+                    todo[near] = False
+            idx = np.flatnonzero(todo)
+            mv[idx] = self._boundary_values(xs[idx])
             vals[~at_atom] = mv.imag / np.pi
             for a, _ in n.atoms:
                 hit = xi == a
@@ -292,6 +352,47 @@ class AlgebraicLaw(Law):
                     vals[hit] = 0.5 * (side[0] + side[1])
             out[inside] = np.maximum(np.nan_to_num(vals, nan=0.0), 0.0)
         return out.reshape(np.shape(x))
+
+    def _boundary_values(self, x: np.ndarray) -> np.ndarray:
+        """m(x + i0) at real points: where it is the only root of P(., x) in the upper half plane it is read off the
+        roots, the other points are continued from x + iY."""
+        mv, decided = boundary_values_by_roots(self._numeric, x)
+        for a, _w, _loc, _dloc in self._atom_charts:
+            # the roots of the expanded P are no better than its coefficients next to a: the local chart decides
+            decided &= np.abs(x - a) >= ATOM_CHART_RADIUS * abs(a)
+        rest = np.flatnonzero(~decided)
+        if rest.size:
+            mv[rest] = self._evaluate(x[rest], np.zeros(rest.size))
+        return mv
+
+    def _edge_values(self, edge: PowerEdge, delta: np.ndarray) -> np.ndarray:
+        mv, ok = edge_boundary_values(edge, delta)
+        if not np.all(ok):
+            handle_failures(SolverStatus.from_flags(ok), f"boundary value of {self!r} next to its power-law edge "
+                            f"at {edge.e:g} (tracked root of the rescaled curve)", points=edge.e + delta,
+                            stacklevel=6)
+        return mv
+
+    @cached_property
+    def _power_edges(self) -> dict[tuple[float, int], PowerEdge]:
+        # (end, side) -> the edge, for the piece ends where the density blows up like a power (not at atoms: there
+        # the pole of m is the atom's, and the continuous part is read on the deflated curve)
+        n = self._numeric
+        cuts = np.array(n.candidates)
+        atoms = {a for a, _ in n.atoms}
+        scale = max(n.bound, 1e-12)
+        out = {}
+        for a, b, _ka, _kb in self._pieces:
+            for e, side in ((a, 1), (b, -1)):
+                others = np.abs(cuts - e)
+                others = others[others > 1e-14 * scale]
+                room = float(others.min()) if others.size else scale
+                if e in atoms or (e, side) in out:
+                    continue
+                edge = power_edge(self._P, n, e, side, room)
+                if edge is not None:
+                    out[(e, side)] = edge
+        return out
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         r"""Graded composite Gauss–Legendre rule on each support interval, weighted by the density.
@@ -318,14 +419,65 @@ class AlgebraicLaw(Law):
         return x, w
 
     def _rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
-        xs, ws = [], []
+        x, w, dens = self._rule_parts(panels, order)
+        return x, w * dens
+
+    def _rule_parts(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Nodes, plain weights (of ∫f dx) and the density at each node (cached: every moment and expectation by
+        quadrature reads the same rule, and its density costs one continuation per node)."""
+        cache = self.__dict__.setdefault("_rule_cache", {})
+        if (panels, order) not in cache:
+            cache[(panels, order)] = self._build_rule(panels, order)
+        x, w, d = cache[(panels, order)]
+        return x.copy(), w.copy(), d.copy()
+
+    def _build_rule(self, panels: int, order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        xs, ws, ds = [], [], []
+        edges = self._power_edges
         for a, b, ka, kb in self._pieces:
-            xn, wn = PowerEdgeRule(a, b, ka, kb, max(panels // 2, 1), order).nodes_weights()
+            ea, eb = edges.get((a, 1)), edges.get((b, -1))
+            if ea is None and eb is None:
+                xn, wn = PowerEdgeRule(a, b, ka, kb, max(panels // 2, 1), order).nodes_weights()
+                xs.append(xn)
+                ws.append(wn)
+                ds.append(self._pdf(xn))
+                continue
+            # a power-law end: panels halved down to u = 2^-40, and the density next to it from the exact offsets
+            # (x itself rounds them away when the end is not 0)
+            xn, wn, delta, at_b = graded_edge_rule(a, b, ka, kb, ea is not None, eb is not None,
+                                                   max(panels // 2, 1), order)
+            dens = np.full(xn.shape, np.nan)
+            rest = np.ones(xn.shape, dtype=bool)
+            for edge, half in ((ea, ~at_b), (eb, at_b)):
+                if edge is not None:
+                    near = np.flatnonzero(half & (np.abs(delta) <= edge.reach) & (delta != 0))
+                    dens[near] = np.maximum(self._edge_values(edge, delta[near]).imag / np.pi, 0.0)
+                    rest[near] = False
+            dens[rest] = self._pdf(xn[rest])
             xs.append(xn)
-            ws.append(wn * self._pdf(xn))
+            ws.append(wn)
+            ds.append(np.nan_to_num(dens, nan=0.0))
         if not xs:
-            return np.zeros(0), np.zeros(0)
-        return np.concatenate(xs), np.concatenate(ws)
+            return np.zeros(0), np.zeros(0), np.zeros(0)
+        return np.concatenate(xs), np.concatenate(ws), np.concatenate(ds)
+
+    def entropy(self) -> float:
+        r"""Differential entropy :math:`h = -\int\rho\log\rho\,dx` (``-inf`` with atoms).
+
+        With the generic rule the density at each node comes from the rule itself: next to a power-law edge
+        :math:`e \ne 0` the node's exact offset from e decides it, which the node x (rounded) has lost; laws with a
+        rule of their own use it (:meth:`Law.entropy <freecalc.laws.base.Law.entropy>`).
+
+        Returns
+        -------
+        float
+        """
+        if self.atoms or type(self).continuous_rule is not AlgebraicLaw.continuous_rule:
+            return super().entropy()
+        self._check_mass()
+        _, w, dens = self._rule_parts(ENTROPY_PANELS)
+        keep = dens > 0
+        return float(-np.sum(w[keep] * dens[keep] * np.log(dens[keep])))
 
     @cached_property
     def _mass_defect(self) -> float:
@@ -341,12 +493,17 @@ class AlgebraicLaw(Law):
                           f"expectations) cannot be trusted", ConvergenceWarning, stacklevel=4)
 
     def _moment(self, k: int) -> float:
-        try:
-            if self._hint is not None:
-                return float(A.moment_series(self._P, k, T.m, T.z, hint=self._hint, rational_only=True)[k - 1])
-            return float(self.exact_moments(k)[k - 1])
-        except A.AlgebraicError:
-            return super()._moment(k)  # irrational branch coefficients: quadrature of the density and atoms
+        # the exact series fails at the first irrational coefficient, and from there on for every higher k: the
+        # first failure is remembered (the symbolic attempt costs ~0.6 s per call on a degree-7 inverse curve)
+        failed = self.__dict__.setdefault("_series_failed_from", None)
+        if failed is None or k < failed:
+            try:
+                if self._hint is not None:
+                    return float(A.moment_series(self._P, k, T.m, T.z, hint=self._hint, rational_only=True)[k - 1])
+                return float(self.exact_moments(k)[k - 1])
+            except A.AlgebraicError:
+                self.__dict__["_series_failed_from"] = k if failed is None else min(k, failed)
+        return super()._moment(k)  # irrational branch coefficients: quadrature of the density and atoms
 
     @cached_property
     def _pieces(self) -> tuple[tuple[float, float, int, int], ...]:
@@ -365,17 +522,29 @@ class AlgebraicLaw(Law):
     def _cycle_length(self, e: float, cuts: np.ndarray, scale: float) -> int:
         """Length of the Puiseux cycle of the Stieltjes branch at the real point e (monodromy: follow the root of
         P(., z) that is m(e + i eps) once more around |z - e| = eps until it returns)."""
-        n = self._numeric
+        n, centre = self._numeric, e
         for a, _w, dn in self._deflated:
             if a == e:  # at an atom the sheets share its pole: the continuous part's cycle is on the deflated curve
                 n = dn
+        for a, _w, _loc, dloc in self._atom_charts:
+            if a == e:  # ... in the local variable z - a
+                n, centre = dloc, 0.0
         others = np.abs(cuts - e)
         others = others[others > 1e-14 * scale]
         eps = 1e-2 * min(float(others.min()) if others.size else scale, scale)
         # only the nearest root of P(., e + i eps) is needed, so the continuation's estimate is enough even where it
         # cannot polish (next to a pole of m)
-        m0 = branch(n, np.array([e]), np.array([eps]), checked=False)[0]
-        return cycle_length(n.C, e, eps, m0)
+        try:
+            m0 = branch(n, np.array([centre]), np.array([eps]), checked=False)[0]
+            return cycle_length(n.C, centre, eps, m0)
+        except ArithmeticError:
+            if centre == 0.0:
+                raise
+        # a circle |z - e| = eps tiny next to e != 0: the expanded coefficients lost its digits, the local ones
+        # (variable z - e) keep them
+        n = local_state(self._P, self._numeric, sp.Rational(e))[1]
+        m0 = branch(n, np.zeros(1), np.array([eps]), checked=False)[0]
+        return cycle_length(n.C, 0.0, eps, m0)
 
     @cached_property
     def _cdf_tables(self) -> tuple[PowerEdgeAntiderivative, ...]:

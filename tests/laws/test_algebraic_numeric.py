@@ -137,3 +137,50 @@ def test_a_pole_of_round_off_residue_is_no_atom():
     np.testing.assert_allclose(law.cdf(x), ref.cdf(x), atol=1e-12)
     _, w = law.continuous_rule()
     assert w.sum() == pytest.approx(1.0, abs=1e-12)  # graded Gauss rule on the x^(-1/2) edge: ~1e-15
+
+
+def test_density_next_to_an_atom_away_from_zero_in_the_local_variable():
+    # FreeBessel(3, 0.8) + 3/2: atom 1/5 at 3/2, continuous part from 2e-4 above it. The expanded curve loses
+    # (|a|/d)^3 of its digits at distance d from a: 1e-9 above the edge the continuation returned Im m = 7e-32
+    # (density 0) against 0.67, without a flag. The local chart (local_state) reads it in z - 3/2.
+    import warnings
+
+    b = fc.FreeBessel(3, 0.8)
+    a = b + 1.5
+    lo = a.support[0][0]
+    d = np.array([1e-12, 1e-9, 1e-6, 1e-3, 0.1, 1.0])
+    x = lo + d
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = a.pdf(x)
+        x_, w = a.continuous_rule()
+    # x - 3/2 is exact (Sterbenz): the unshifted law at the same point is the independent reference; the shifted
+    # edge itself is rounded to the spacing 2.2e-16 of doubles near 1.5, a relative 2.2e-16/d of the offset d
+    ref = b.pdf(x - 1.5)
+    assert np.all(np.abs(got - ref) <= (1e-9 + 2.2e-16 / d) * ref)
+    assert np.sum(w) + 0.2 == pytest.approx(1.0, abs=1e-9)
+    assert np.sum(w * x_) + 0.2 * 1.5 == pytest.approx(0.8 + 1.5, abs=1e-9)
+
+
+def test_local_state_is_the_shifted_curve():
+    from freecalc.symbolic.transforms import z
+
+    law = fc.FreeBessel(3, 0.8) + 1.5
+    Ps, st = N.local_state(law.equation, law._numeric, sp.Rational(3, 2))
+    assert sp.expand(Ps - law.equation.subs(z, z + sp.Rational(3, 2))) == 0
+    # moments of X - 3/2: the mean 0.8 + 3/2 - 3/2
+    assert st.mom[1] == pytest.approx(0.8, rel=1e-12)
+    assert st.bound == pytest.approx(law._numeric.bound + 1.5) and st.Y > 2 * st.bound
+
+
+def test_puiseux_cycle_next_to_an_edge_close_to_a_shifted_atom():
+    # FreeBessel(2, 0.99) + 3/2: the edge sits 1.5e-7 above the atom at 3/2; the monodromy circle of radius 1.5e-9
+    # around it was lost to cancellation ("no closed Puiseux cycle"); in the local variable it closes
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = fc.FreeBessel(2, 0.99) + 1.5
+        x, w = a.continuous_rule()
+    assert np.sum(w) + 0.01 == pytest.approx(1.0, abs=1e-9)
+    assert np.sum(w * x) + 0.01 * 1.5 == pytest.approx(0.99 + 1.5, abs=1e-9)

@@ -1,0 +1,91 @@
+"""Power-law edges of algebraic laws (freecalc/laws/algebraic_edges.py): exponent, tracked density, graded rule."""
+from __future__ import annotations
+
+import warnings
+from fractions import Fraction
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+import freecalc as fc
+from freecalc.laws.algebraic_edges import graded_edge_rule
+from freecalc.symbolic.transforms import m, z
+
+#: the curve of MP(1) ⊠ MP(1) = FussCatalan(2) (S = (1 + w)^-2), whose density is ~ x^(-2/3) at 0
+FC2 = m ** 3 * z ** 2 - m * z - 1
+
+
+def _fc2_density(x: mp.mpf) -> mp.mpf:
+    # Penson & Życzkowski (2011), Phys. Rev. E 83, 061118, eq. for s = 2 on [0, 27/4]
+    a = 27 + 3 * mp.sqrt(81 - 12 * x)
+    return mp.sqrt(3) / (6 * mp.pi) * (mp.cbrt(2) * a ** (mp.mpf(2) / 3) - 6 * mp.cbrt(x)) / (
+        mp.cbrt(4) * x ** (mp.mpf(2) / 3) * mp.cbrt(a))
+
+
+@pytest.fixture(scope="module")
+def fc2_entropy() -> float:
+    # independent route: tanh-sinh quadrature of the closed-form density at 25 digits, in u = x^(1/3) where
+    # ρ dx = 3u²ρ(u³) du is bounded
+    with mp.workdps(25):
+        top = mp.cbrt(mp.mpf(27) / 4)
+
+        def f(u: mp.mpf) -> mp.mpf:
+            r = _fc2_density(u ** 3)
+            return -3 * u ** 2 * r * mp.log(r)
+        return float(mp.quad(f, [0, top / 2, top]))
+
+
+def test_entropy_at_an_x_to_the_minus_two_thirds_edge(fc2_entropy) -> None:
+    law = fc.AlgebraicLaw(FC2)
+    assert law._power_edges[(0.0, 1)].alpha == Fraction(2, 3)
+    # the rule reached u = 1e-3 only and the continuation stopped below x ~ 1e-20: the entropy was 5.6e-6 off
+    assert law.entropy() == pytest.approx(fc2_entropy, abs=1e-9)
+    assert law.entropy() == pytest.approx(fc.FussCatalan(2).entropy(), abs=1e-9)
+
+
+@pytest.mark.slow  # the exact ⊠ of two MP laws builds its curve by elimination (~7 s)
+def test_entropy_of_the_free_product_of_two_marchenko_pastur_laws(fc2_entropy) -> None:
+    law = fc.free_mul(fc.MarchenkoPastur(1), fc.MarchenkoPastur(1))
+    assert law.equation == fc.AlgebraicLaw(FC2).equation
+    assert law.entropy() == pytest.approx(fc2_entropy, abs=1e-9)
+
+
+@pytest.mark.parametrize("x", [1e-30, 1e-20, 1e-9, 1e-5])
+def test_density_next_to_the_edge_matches_the_closed_form(x) -> None:
+    law = fc.AlgebraicLaw(FC2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = law.pdf(np.array([x]))[0]
+    with mp.workdps(25):
+        ref = float(_fc2_density(mp.mpf(x)))
+    # the tracked root of the rescaled curve (x ≤ 6.75e-5) and the continuation agree with it to rounding
+    assert got == pytest.approx(ref, rel=1e-12)
+
+
+def test_a_shifted_power_edge_keeps_mass_mean_and_entropy(fc2_entropy) -> None:
+    # the end at 0.5: x = 0.5 + δ rounds δ < 1e-17 away, so the rule reads the density off its exact offsets
+    law = fc.AlgebraicLaw(FC2) + 0.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, w = law.continuous_rule()
+        h = law.entropy()
+    assert np.sum(w) == pytest.approx(1.0, abs=1e-9)
+    assert np.sum(w * x) == pytest.approx(1.5, abs=1e-9)
+    assert h == pytest.approx(fc2_entropy, abs=1e-9)
+
+
+def test_square_root_edges_are_no_power_edges() -> None:
+    assert fc.AlgebraicLaw(fc.Semicircle(1).sym.equation())._power_edges == {}
+    assert fc.AlgebraicLaw(fc.MarchenkoPastur(0.5).sym.equation())._power_edges == {}
+
+
+def test_graded_rule_integrates_a_log_singular_power_edge() -> None:
+    # ∫_0^1 x^(-2/3) log x dx = -9 exactly; with x = u^3 the integrand is 9 log u: Gauss panels reach ~1e-5 unless
+    # the first panel is halved towards u = 0
+    x, w, delta, at_b = graded_edge_rule(0.0, 1.0, 3, 1, True, False, 32, 16)
+    f = x ** (-2.0 / 3.0) * np.log(x)
+    assert np.sum(w * f) == pytest.approx(-9.0, abs=1e-9)
+    assert np.all(delta[~at_b] == x[~at_b]) and np.all(delta[at_b] <= 0)
+    xs, ws, _, _ = graded_edge_rule(0.0, 1.0, 3, 1, False, False, 32, 16)
+    assert abs(np.sum(ws * xs ** (-2.0 / 3.0) * np.log(xs)) + 9.0) > 1e-7
