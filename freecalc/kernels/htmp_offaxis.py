@@ -1,23 +1,28 @@
 r"""HTMP's Stieltjes transform off the real axis with a certified error (numba kernels).
 
 :math:`m(z) = u'(z)/(B\,u(z))`, :math:`u(z) = U(B, -A, -bz)` (notation of :mod:`freecalc.kernels.htmp`). Each
-point :math:`z` (Im z > 0) is reached by Taylor steps of the Kummer ODE along one of several paths, tried
-cheapest first; every path carries the first-order error bound of :func:`~freecalc.kernels.htmp_ode.walk_tracked`
-(Wronskian transport of each step's rounding error, start-value error included) and is abandoned as soon as that
-bound exceeds the tolerance:
+point :math:`z` (Im z > 0) is reached by one of several routes, tried cheapest first: Taylor steps of the Kummer
+ODE along a path, which carry the first-order error bound of :func:`~freecalc.kernels.htmp_ode.walk_tracked`
+(Wronskian transport of each step's rounding error, start-value error included) and are abandoned as soon as that
+bound exceeds the tolerance, or a continued fraction with its own error estimate:
 
 1. *up from the axis*: vertically from :math:`x + i0`, :math:`x = \Re z > 0`, with the start values of the
    shared real-axis march (one march for all points; a few steps per point);
-2. *from an anchor*: from the march's start point :math:`r_s + i0` (Re z ≥ 0) or from the Laplace start at
+2. *continued fraction* of the Tricomi ratio (:mod:`freecalc.kernels.htmp_cf`), when the vertical path is not
+   available or abandoned and the fraction's first-level rate promises at most :data:`_CF_MAX` levels: fast off
+   the Marchenko–Pastur bulk and for large b Im z, exactly where the Taylor paths are long (their steps are
+   limited to ~2.5/b); accepted when its tail and rounding estimate is below the tolerance;
+3. *from an anchor*: from the march's start point :math:`r_s + i0` (Re z ≥ 0) or from the Laplace start at
    :math:`-r_l` (Re z < 0) along the circle to arg z, then radially to z (no per-point start value);
-3. *Laplace arc*: the start value at :math:`-|z|` (Laplace integral) and the arc of radius :math:`|z|` (the
+4. *Laplace arc*: the start value at :math:`-|z|` (Laplace integral) and the arc of radius :math:`|z|` (the
    reference route, ~50 µs per point);
-4. *down from above*: from :math:`\min(\Re z, 0) + iY`, Y large enough for the asymptotic moment series,
+5. *down from above*: from :math:`\min(\Re z, 0) + iY`, Y large enough for the asymptotic moment series,
    straight to z.
 
 A point that no path certifies gets NaN and an infinite error bound: callers raise, never return it.
 
-Reference: DLMF 13.2.1, 13.4.4, 13.7.3; error transport: Olver, *Asymptotics and special functions* (1974), ch. 6.
+Reference: DLMF 13.2.1, 13.3.7, 13.4.4, 13.7.3; error transport: Olver, *Asymptotics and special functions*
+(1974), ch. 6.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ import math
 import numpy as np
 from numba import njit
 
+from freecalc.kernels.htmp_cf import cf_levels_estimate, cf_stieltjes
 from freecalc.kernels.htmp_ode import (_NMAX, amplification_exponent, laplace_start, _series_m, _series_usable,
                                        walk_tracked)
 
@@ -34,6 +40,9 @@ __all__ = ["offaxis_m", "START_ERROR"]
 
 #: Relative error assumed for the start values (march data, Laplace start: at most 4e-14 measured vs mpmath).
 START_ERROR = 5e-14
+
+#: Most levels granted to the continued fraction (its rounding, (2 + 8n)ε, stays below 4e-12 there).
+_CF_MAX = 20000
 
 
 @njit(cache=True)
@@ -153,6 +162,8 @@ def offaxis_m(A: float, B: float, b: float, z: np.ndarray, Lx: np.ndarray, vx: n
         mm = complex(np.nan, np.nan)
         if zi.real > 0.0 and not math.isnan(Lx[i].real):
             mm, e = _route_up(A, B, b, Lx[i], vx[i], zi, d, tol)
+        if not e <= tol and cf_levels_estimate(A, B, b, zi) <= _CF_MAX:
+            mm, e, _ = cf_stieltjes(A, B, b, zi, _CF_MAX)
         if not e <= tol:  # from the anchor nearer in angle
             if zi.real >= 0.0:
                 mm, e = _route_anchor(A, B, b, r_s, 0.0, L_s, v_s, zi, d, tol)

@@ -70,15 +70,21 @@ def test_large_z_behaves_like_minus_one_over_z(g, k):
     assert np.all(rem > 0.5 * m2) and np.all(rem < 1.5 * m2)
 
 
-def test_gap_point_at_large_b_is_refused_by_the_kernel():
+def test_gap_point_at_large_b_every_taylor_path_refuses_and_the_fraction_certifies():
     # HTMP(0.001, 50), b = 25000, z = 0.39 + 0.01i lies in the gap below the bulk [0.94, 1.06]: the Kummer ODE
-    # amplifies the other solution by ~e^8 along every path (the old kernel returned 1558 - 66i; the value is
-    # 1.6435 + 0.0271i). The kernel must not return a number there.
-    z = np.array([0.39 + 0.01j])
-    assert np.isnan(htmp_stieltjes(0.001, 50.0, z)[0])
+    # amplifies the other solution by ~e^8 along every Taylor path (an older kernel returned 1558 - 66i there), so
+    # each must refuse; the continued fraction converges there (off the bulk) and must give the 30-digit value
+    # 1.6434963 + 0.0270940i (mpmath) with a bound below the tolerance
+    z = 0.39 + 0.01j
     A, B, b = htmp_params(0.001, 50.0)
-    _, err = htmp_stieltjes_from(A, B, b, *htmp_anchor(A, B, b), z, STIELTJES_TOL)
-    assert err[0] == np.inf
+    r0, Lr, vr, xb, rl, Ll, vl = htmp_anchor(A, B, b)
+    d = np.empty(_NMAX, dtype=np.complex128)
+    for _, e in [O._route_anchor(A, B, b, r0, 0.0, Lr, vr, z, d, STIELTJES_TOL),
+                 O._route_laplace(A, B, b, z, d, STIELTJES_TOL), O._route_down(A, B, b, z, d, STIELTJES_TOL)]:
+        assert e == np.inf
+    m, err = htmp_stieltjes_from(A, B, b, r0, Lr, vr, xb, rl, Ll, vl, np.array([z]), STIELTJES_TOL)
+    assert err[0] <= STIELTJES_TOL
+    assert abs(m[0] - (1.6434963 + 0.0270940j)) < 1e-7  # the reference's 8 digits
 
 
 def test_path_that_loses_the_solution_is_abandoned():
