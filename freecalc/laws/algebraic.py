@@ -25,14 +25,15 @@ from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_far import FarChart, far_branch, far_chart
-from freecalc.laws.algebraic_edges import PowerEdge, edge_boundary_values, graded_edge_rule, power_edge
+from freecalc.laws.algebraic_edges import (PowerEdge, edge_boundary_values, graded_edge_antiderivative,
+                                          graded_edge_rule, power_edge)
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
                                              deflated_state, exact_support, local_state, numeric_state)
+from freecalc.laws.algebraic_transforms import AlgebraicTransforms
 from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
-from freecalc.numerics.solvers import (NEWTON_MAXITER, NEWTON_STALL_TOL, ConvergenceWarning, SolverStatus,
-                                      handle_failures)
+from freecalc.numerics.solvers import ConvergenceWarning, SolverStatus, handle_failures
 
 sp = lazy_module("sympy")
 A = lazy_module("freecalc.symbolic.algebraic")
@@ -48,15 +49,15 @@ ATOM_CHART_RADIUS = 0.5
 """Points within this fraction of |a| of an atom a != 0 are evaluated on the curve in the local variable z - a:
 there the expanded coefficients have lost log10(|a|/|z - a|) digits that the local ones keep."""
 
+NEAR_POWER_EDGE = 1e-3
+"""A piece end this close (relative to the piece's length) beyond a power-law edge gets the deep graded rule: the
+uniform panels' finest width, 1e-3 of the half, cannot resolve |x - e|^-alpha at a smaller distance."""
+
 ENTROPY_PANELS = 128
 """Panels of the rule behind :meth:`AlgebraicLaw.entropy` (as for every law's entropy: log ρ is less smooth than ρ)."""
 
-R_NEWTON_TOL = 1e-15
-"""Relative step at which the R-transform's Newton inversion (exact derivative dm/dz = −P_z/P_m, quadratic
-convergence) stops: a few ulps, one step past the last significant correction."""
 
-
-class AlgebraicLaw(Law):
+class AlgebraicLaw(AlgebraicTransforms, Law):
     r"""The law whose Stieltjes transform is the branch :math:`m \sim -1/z` of :math:`P(m, z) = 0`.
 
     Parameters
@@ -433,10 +434,9 @@ class AlgebraicLaw(Law):
 
     def _build_rule(self, panels: int, order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xs, ws, ds = [], [], []
-        edges = self._power_edges
         for a, b, ka, kb in self._pieces:
-            ea, eb = edges.get((a, 1)), edges.get((b, -1))
-            if ea is None and eb is None:
+            ea, eb, deep_a, deep_b = self._deep_ends(a, b)
+            if not (deep_a or deep_b):
                 xn, wn = PowerEdgeRule(a, b, ka, kb, max(panels // 2, 1), order).nodes_weights()
                 xs.append(xn)
                 ws.append(wn)
@@ -444,22 +444,39 @@ class AlgebraicLaw(Law):
                 continue
             # a power-law end: panels halved down to u = 2^-40, and the density next to it from the exact offsets
             # (x itself rounds them away when the end is not 0)
-            xn, wn, delta, at_b = graded_edge_rule(a, b, ka, kb, ea is not None, eb is not None,
-                                                   max(panels // 2, 1), order)
-            dens = np.full(xn.shape, np.nan)
-            rest = np.ones(xn.shape, dtype=bool)
-            for edge, half in ((ea, ~at_b), (eb, at_b)):
-                if edge is not None:
-                    near = np.flatnonzero(half & (np.abs(delta) <= edge.reach) & (delta != 0))
-                    dens[near] = np.maximum(self._edge_values(edge, delta[near]).imag / np.pi, 0.0)
-                    rest[near] = False
-            dens[rest] = self._pdf(xn[rest])
+            xn, wn, delta, at_b = graded_edge_rule(a, b, ka, kb, deep_a, deep_b, max(panels // 2, 1), order)
             xs.append(xn)
             ws.append(wn)
-            ds.append(np.nan_to_num(dens, nan=0.0))
+            ds.append(self._piece_density(xn, delta, at_b, ea, eb))
         if not xs:
             return np.zeros(0), np.zeros(0), np.zeros(0)
         return np.concatenate(xs), np.concatenate(ws), np.concatenate(ds)
+
+    def _piece_density(self, x: np.ndarray, delta: np.ndarray, at_b: Any, ea: PowerEdge | None,
+                       eb: PowerEdge | None) -> np.ndarray:
+        """The density at the nodes of a graded piece: next to a power-law end from the exact offsets delta."""
+        at_b = np.broadcast_to(at_b, x.shape)
+        dens = np.full(x.shape, np.nan)
+        rest = np.ones(x.shape, dtype=bool)
+        for edge, half in ((ea, ~at_b), (eb, at_b)):
+            if edge is not None:
+                near = np.flatnonzero(half & (np.abs(delta) <= edge.reach) & (delta != 0))
+                dens[near] = np.maximum(self._edge_values(edge, delta[near]).imag / np.pi, 0.0)
+                rest[near] = False
+        dens[rest] = self._pdf(x[rest])
+        return np.nan_to_num(dens, nan=0.0)
+
+    def _deep_ends(self, a: float, b: float) -> tuple[PowerEdge | None, PowerEdge | None, bool, bool]:
+        """The power-law edges at the piece's ends and whether each end gets the deep graded rule."""
+        edges = self._power_edges
+        blowups = np.array([e for e, _ in edges])
+        ea, eb = edges.get((a, 1)), edges.get((b, -1))
+        # an end within NEAR_POWER_EDGE of the piece's length beyond a power-law edge (a kink 1e-9 above the edge
+        # at 0 of FreeBessel(3, 1.01)) sees the blow-up as a near-singularity: it is graded as deep
+        near = NEAR_POWER_EDGE * (b - a)
+        deep_a = ea is not None or bool(np.any((blowups <= a) & (a - blowups < near)))
+        deep_b = eb is not None or bool(np.any((blowups >= b) & (blowups - b < near)))
+        return ea, eb, deep_a, deep_b
 
     def entropy(self) -> float:
         r"""Differential entropy :math:`h = -\int\rho\log\rho\,dx` (``-inf`` with atoms).
@@ -550,7 +567,16 @@ class AlgebraicLaw(Law):
     def _cdf_tables(self) -> tuple[PowerEdgeAntiderivative, ...]:
         # per piece, the Legendre antiderivatives of the panel interpolants: cdf(x) is O(order) per point after one
         # density evaluation per node
-        return tuple(PowerEdgeRule(a, b, ka, kb).antiderivative(self._pdf) for a, b, ka, kb in self._pieces)
+        out = []
+        for a, b, ka, kb in self._pieces:
+            ea, eb, deep_a, deep_b = self._deep_ends(a, b)
+            if deep_a or deep_b:
+                def density(x: np.ndarray, d: np.ndarray, at_b: bool, ea: Any = ea, eb: Any = eb) -> np.ndarray:
+                    return self._piece_density(x, d, at_b, ea, eb)
+                out.append(graded_edge_antiderivative(a, b, ka, kb, deep_a, deep_b, density))
+            else:
+                out.append(PowerEdgeRule(a, b, ka, kb).antiderivative(self._pdf))
+        return tuple(out)
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         self._check_mass()
@@ -560,97 +586,6 @@ class AlgebraicLaw(Law):
         for loc, mass in self.atoms:
             out = out + mass * (x >= loc)
         return out
-
-    @cached_property
-    def _s_real_domain(self) -> tuple[float, float] | None:
-        r"""The real w where S is reached through the Stieltjes branch, for a law on one side of 0: ψ(u) = −1 −
-        m(1/u)/u increases from −(1 − μ{0}) (u → −∞) to −1 − e m(e) (u = 1/e, e the support's far end; +∞ with an
-        atom at e) on the real u with 1/u outside the support. Beyond it χ = ψ⁻¹ lies on another sheet of the curve.
-        None when the support straddles 0 (ψ is not monotone there)."""
-        pts = [p for iv in self.support for p in iv] + [a for a, _ in self.atoms]
-        if not pts or (min(pts) < 0 < max(pts)):
-            return None
-        e = max(pts) if max(pts) > 0 else min(pts)
-        lo = -(1.0 - sum(w for a, w in self.atoms if a == 0.0))
-        if any(a == e for a, _ in self.atoms):
-            return lo, np.inf
-        x = e * (1.0 + 1e-12)  # just outside the support: m is real and finite at a square-root edge
-        mx = self._evaluate(np.array([x]), np.zeros(1))[0]
-        hi = -1.0 - x * mx.real
-        return lo, (hi if np.isfinite(hi) else np.inf)
-
-    def _s_transform(self, w: np.ndarray) -> np.ndarray:
-        # real w: χ(w) is a real root u of P(-(1 + w)u, 1/u) = 0 (ψ(u) = w means m(1/u) = -(1 + w)u), the one on the
-        # Stieltjes branch; ψ increases on the real u with 1/u off the support, so at most one root qualifies there.
-        # A generic Newton on ψ steps past the square-root branch point at u = 1/e and stalls on another sheet
-        dom = self._s_real_domain
-        if dom is None or not np.all(w.imag == 0):
-            return super()._s_transform(w)
-        lo, hi = dom
-        wr = w.real
-        # hi comes from m just outside a square-root edge (relative offset 1e-12): low by O(1e-6); points in that
-        # margin go to the root solve, which finds their χ or flags them
-        bad = (wr <= lo) | (wr > hi + 1e-5 * max(1.0, abs(hi)))
-        if np.any(bad):
-            raise ValueError(f"S-transform of {self!r}: w = {wr[bad][0]:g} is outside its real domain "
-                             f"({lo:g}, {hi:g}] (the values of ψ(u) = -1 - m(1/u)/u for real u with 1/u off the "
-                             f"support; beyond it the inverse χ lies on another sheet of the curve)")
-        C = self._numeric.C
-        K = C.shape[1] - 1
-        chi = np.full(wr.shape, np.nan)
-        ok = np.zeros(wr.shape, dtype=bool)
-        res = np.full(wr.shape, np.inf)
-        for i, wi in enumerate(wr):
-            coef = np.zeros(C.shape[0] + K)  # u^K P(-(1 + w)u, 1/u): m^j z^k -> (-(1 + w))^j u^(j - k + K)
-            for j in range(C.shape[0]):
-                for k in range(C.shape[1]):
-                    coef[j - k + K] += C[j, k] * (-(1.0 + wi)) ** j
-            roots = np.polynomial.polynomial.polyroots(np.trim_zeros(coef, "b"))
-            u = roots.real[(np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots))) & (roots.real != 0)]
-            u = u[(u < 0) if wi < 0 else (u > 0)]
-            if u.size == 0:
-                continue
-            # the Stieltjes branch at 1/u decides; u is real with 1/u off the support, where m is real
-            mv = self._evaluate(1.0 / u, np.zeros(u.size)).real
-            err = np.abs(mv + (1.0 + wi) * u) / np.maximum(1.0, np.abs((1.0 + wi) * u))
-            best = int(np.argmin(err))
-            chi[i], res[i], ok[i] = u[best], err[best], err[best] <= 1e-8
-        handle_failures(SolverStatus(ok, np.ones(wr.shape, dtype=np.int64), res),
-                        f"S-transform of {self!r} (root of P(-(1 + w)u, 1/u) on the Stieltjes branch)", points=w,
-                        stacklevel=5)
-        return chi * (1 + wr) / wr + 0j
-
-    def _r_transform(self, w: np.ndarray) -> np.ndarray:
-        # Newton on m(z) = -w with the exact derivative dm/dz = -P_z / P_m, from the cumulant series
-        n = self._numeric
-        k1 = n.mom[1]
-        k2 = n.mom[2] - n.mom[1] ** 2
-        zc = 1.0 / w + k1 + k2 * w
-        # P_z and P_m from the normalised float coefficients (the exact ones can exceed the double range)
-        P = np.polynomial.polynomial
-        cz = n.C.T  # cz[k, j]: coefficient of z^k m^j
-        conv = np.zeros(np.shape(zc), dtype=bool)
-        rel = np.full(np.shape(zc), np.inf)
-        its = np.zeros(np.shape(zc), dtype=np.int64)
-        for _ in range(NEWTON_MAXITER):
-            mv = self._stieltjes_any(zc)
-            a = P.polyval(zc, cz)  # a[j]: coefficient of m^j at each zc
-            dm = -P.polyval(mv, P.polyval(zc, P.polyder(cz, axis=0)), tensor=False) / P.polyval(
-                mv, P.polyder(a, axis=0), tensor=False)
-            step = (mv + w) / dm
-            zc = zc - step
-            its += ~conv
-            new = np.abs(step) / np.maximum(1.0, np.abs(zc))
-            # exact derivative: quadratic convergence to rounding (R_NEWTON_TOL), or a step that stalls at the
-            # precision of m itself (the solver contract's noise floor)
-            conv |= (new <= R_NEWTON_TOL) | ((new <= NEWTON_STALL_TOL) & (new >= 0.5 * rel))
-            rel = new
-            if np.all(conv):
-                break
-        if not np.all(conv):  # the message names the law: printed only when there is something to report
-            handle_failures(SolverStatus(conv.ravel(), its.ravel(), rel.ravel()),
-                            f"R-transform of {self!r} (Newton inversion of m)", points=w, stacklevel=5)
-        return zc - 1.0 / w
 
 
 AlgebraicLaw.symbolic_face_class = AlgebraicSymbolicFace
