@@ -1,6 +1,7 @@
 """Free stable laws: closed forms (Cauchy, semicircle, free Lévy), tails, stability under ⊞, the Bercovici–Pata
 matrix model, bad input."""
 import math
+import warnings
 
 import mpmath as mp
 import numpy as np
@@ -363,6 +364,20 @@ def test_angle_on_the_light_side_when_beta_is_nearly_one(a, b, s):
     # that tail mass is the law's cdf(−y) for a right skew, its sf(y) for a left one (full relative accuracy)
     small = c if sign > 0 else law.sf(x)
     np.testing.assert_allclose(small, tail[::-1] if sign > 0 else tail, rtol=1e-9)
+
+
+def test_next_to_a_finite_edge_the_angle_converges():
+    # 2.7e-7 above the edge 1/2 of the free Lévy law the angle's Newton alternated between two iterates whose
+    # residuals were ±1 ulp apart, just above the rounding test: pdf, cdf and m(x + i0) came out NaN with a warning
+    law = fc.FreeStable(0.5, 1.0, 1.0)
+    x = np.concatenate([[0.500000267513547], 0.5 + np.logspace(-12, 0, 2000)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", fc.ConvergenceWarning)
+        pdf, cdf, m = law.pdf(x), law.cdf(x), law.stieltjes(x + 0j)
+    exact = np.sqrt(2 * x - 1) / (np.pi * x ** 2)  # its closed form; rounding of 2x − 1 costs ~1e-4 at x − ½ = 1e-12
+    np.testing.assert_allclose(pdf, exact, rtol=2e-4)
+    np.testing.assert_allclose(m.imag / np.pi, exact, rtol=2e-4)
+    assert np.all(np.isfinite(cdf)) and 0 < cdf.min() and cdf.max() < 1
 
 
 def test_kernel_sides_are_consistent():
