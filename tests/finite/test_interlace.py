@@ -14,7 +14,9 @@ from freecalc.finite import _interlace as il
 from freecalc.finite._arb import certified_roots, flint_module
 
 RNG_SEED = 20261205
-D = 300  # above CHAIN_DEGREE: the public functions take the interlacing route
+D = 300  # above CHAIN_DEGREE: the public functions take the interlacing route (the one test at this degree)
+N = 120  # the other tests lower CHAIN_DEGREE to SMALL_CHAIN, so that the route runs at this degree
+SMALL_CHAIN = 40
 
 
 def _ball_poly(roots: np.ndarray, extra: list[float] | None = None):
@@ -37,6 +39,12 @@ def _with_chain(fn, *args):
         return fn(*args)
     finally:
         il.CHAIN_DEGREE = old_degree
+
+
+@pytest.fixture
+def small_route(monkeypatch):
+    # the interlacing route (and its guess recursion) from degree SMALL_CHAIN on: keeps the tests small
+    monkeypatch.setattr(il, "CHAIN_DEGREE", SMALL_CHAIN)
 
 
 def test_route_is_taken_above_the_chain_degree():
@@ -63,27 +71,27 @@ def test_public_operations_agree_with_the_sturm_chain_route(op):
 
 
 @pytest.mark.parametrize("case", ["spiked ⊞ SC", "MP ⊠ MP", "compress spiked", "two atoms ⊞ two atoms"])
-def test_hard_shapes_are_certified_tightly(case):
+def test_hard_shapes_are_certified_tightly(case, small_route):
     # outliers (the half-size guess smears them), mass at a hard edge (MP near 0: node values need more precision
     # than 1.3 d bits) and atoms: certified, within the proved radii of the chain route, and still tight
-    sc = np.sort(np.random.default_rng(RNG_SEED + 6).normal(size=D))
+    sc = np.sort(np.random.default_rng(RNG_SEED + 6).normal(size=N))
     spiked = sc.copy()
     spiked[-3:] = [6.0, 8.0, 10.0]
-    mp = np.sort(np.random.default_rng(RNG_SEED + 7).gamma(0.7, size=D) * 0.5)
-    atoms = np.concatenate([np.zeros(D // 2), np.ones(D - D // 2)])
+    mp = np.sort(np.random.default_rng(RNG_SEED + 7).gamma(0.7, size=N) * 0.5)
+    atoms = np.concatenate([np.zeros(N // 2), np.ones(N - N // 2)])
     fn, args = {"spiked ⊞ SC": (ff.free_add, (spiked, sc)), "MP ⊠ MP": (ff.free_mul, (mp, mp)),
-                "compress spiked": (ff.compress, (spiked, 200)),
+                "compress spiked": (ff.compress, (spiked, 80)),
                 "two atoms ⊞ two atoms": (ff.free_add, (atoms, atoms))}[case]
     new, ref = fn(*args), _with_chain(fn, *args)
     assert float(np.max(np.abs(new.roots - ref.roots))) <= new.radius + ref.radius
     assert new.radius < 1e-10  # tight: the values were demanded to VALUE_BITS relative bits
 
 
-def test_hermite_derivative_is_certified_on_the_new_route():
-    # He_d^{(j)} ∝ He_{d−j}: independent closed form; k = 250 > CHAIN_DEGREE
-    h, _ = roots_hermitenorm(D)
-    hk, _ = roots_hermitenorm(250)
-    r = ff.compress(h, 250)
+def test_hermite_derivative_is_certified_on_the_new_route(small_route):
+    # He_d^{(j)} ∝ He_{d−j}: independent closed form; k = 100 > SMALL_CHAIN
+    h, _ = roots_hermitenorm(N)
+    hk, _ = roots_hermitenorm(100)
+    r = ff.compress(h, 100)
     np.testing.assert_allclose(r.roots, np.sort(hk), rtol=0, atol=1e-9)  # scipy's roots ~1e-12 relative
     assert r.radius < 1e-11
 
@@ -91,12 +99,12 @@ def test_hermite_derivative_is_certified_on_the_new_route():
 def test_a_guess_off_by_most_of_a_spacing_is_corrected():
     # the Aberth step on the exact Lagrange form repairs a guess whose nodes do not interlace the roots
     rng = np.random.default_rng(RNG_SEED + 1)
-    x = np.sort(rng.uniform(-1.0, 1.0, size=D))
+    x = np.sort(rng.uniform(-1.0, 1.0, size=N))
     build = _ball_poly(x)
     gaps = np.diff(x)
     shift = 0.45 * np.minimum(np.concatenate([[gaps[0]], gaps]), np.concatenate([gaps, [gaps[-1]]]))
-    guess = x + shift * rng.choice([-1.0, 1.0], size=D)
-    got = il.interlaced_roots(build, D, guess)
+    guess = x + shift * rng.choice([-1.0, 1.0], size=N)
+    got = il.interlaced_roots(build, N, guess)
     assert got is not None
     roots, radius = got
     # the roots are the (exact, float) x: the proved radius must cover the actual error; uniform random roots
@@ -105,27 +113,27 @@ def test_a_guess_off_by_most_of_a_spacing_is_corrected():
 
 
 def test_coincident_guesses_are_separated_and_corrected():
-    # a guess rounded to 3 digits has ties (19 here); they are split and the sweeps repair the nodes
+    # a guess rounded to 2 digits has ties (33 here); they are split and the sweeps repair the nodes
     rng = np.random.default_rng(3)
-    x = np.sort(rng.uniform(-1.0, 1.0, size=D))
-    guess = np.round(x, 3)
+    x = np.sort(rng.uniform(-1.0, 1.0, size=N))
+    guess = np.round(x, 2)
     assert np.sum(np.diff(guess) == 0) > 0
-    got = il.interlaced_roots(_ball_poly(x), D, guess)
+    got = il.interlaced_roots(_ball_poly(x), N, guess)
     assert got is not None
     assert float(np.max(np.abs(got[0] - x))) <= got[1] < 1e-9  # proved radius covers the exact (float) roots
 
 
-def test_complex_roots_are_refused_not_guessed(monkeypatch):
+def test_complex_roots_are_refused_not_guessed(monkeypatch, small_route):
     # a complex pair ±0.001i among the real roots: no certificate, and an error naming the polynomial (the
     # Sturm-chain fallback is switched off here; it refuses such polynomials too, see test_polynomial.py)
     rng = np.random.default_rng(RNG_SEED + 2)
-    x = np.sort(rng.uniform(-1.0, 1.0, size=D - 2))
+    x = np.sort(rng.uniform(-1.0, 1.0, size=N - 2))
     build = _ball_poly(x, extra=[1e-6])
     guess = np.sort(np.concatenate([x, [-1e-3, 1e-3]]))
-    assert il.interlaced_roots(build, D, guess) is None
-    monkeypatch.setattr(il, "CHAIN_FALLBACK_DEGREE", D - 1)
-    with pytest.raises(ff.CertificationError, match=r"the test polynomial \(degree 300\) could not be certified"):
-        il.roots_with_guess(build, D, "the test polynomial", guess)
+    assert il.interlaced_roots(build, N, guess) is None
+    monkeypatch.setattr(il, "CHAIN_FALLBACK_DEGREE", N - 1)
+    with pytest.raises(ff.CertificationError, match=r"the test polynomial \(degree 120\) could not be certified"):
+        il.roots_with_guess(build, N, "the test polynomial", guess)
 
 
 def test_node_products_meet_their_rounding_bound():
