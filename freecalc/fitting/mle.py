@@ -12,9 +12,9 @@ in two or three steps (2k² + 1 evaluations each), where the simplex needs a few
 (:meth:`Likelihood.coarse`) when the data allow it. Newton also certifies the result — it stops only at a positive
 definite Hessian with a Newton decrement :math:`g^T H^{-1} g / 2` (the predicted gain in log L) below
 ``OptimizerOptions.decrement_tol`` — which is what a restart would guard against (the premature simplex collapse
-Nelder–Mead is known for). When it cannot (a step would cross a wall of −∞ or the search box, an indefinite
-Hessian: a maximum on a boundary), the fit falls back to the full-tolerance simplex and a second run restarted at
-its optimum with a fresh simplex.
+Nelder–Mead is known for). When it cannot (a maximum on a boundary of the search box that the active set does not
+capture, no convergence), the fit falls back to the full-tolerance simplex and a second run restarted at its optimum
+with a fresh simplex.
 
 Standard errors: the observed information :math:`H = -\nabla^2_\varphi \log L` at the optimum by central
 differences, :math:`\mathrm{Cov}_\varphi = H^{-1}`, mapped to the natural parameters by the delta method,
@@ -209,27 +209,36 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
                    max_steps: int | None = None):
     r"""Newton's method on f (the negative log-likelihood) from φ, with the search box as active set.
 
-    Coordinates within :data:`ACTIVE_FACTOR` finite-difference steps of a bound of the box are put on it and held;
+    Coordinates within :data:`ACTIVE_FACTOR` · :data:`ACTIVE_STEP` of a bound of the box are put on it and held;
     Newton runs on the others until the Newton decrement :math:`g^T H^{-1} g / 2` is at most
     ``options.decrement_tol`` at a positive definite Hessian; then each held coordinate must pass the first-order
     (KKT) test — moving it one step into the box does not lower f — so that the bound really is where the maximum
-    is. Returns (value, φ), or None as soon as any of this fails (a support wall within a finite-difference step or
-    a Newton step, an indefinite Hessian, no convergence in ``options.newton_maxiter`` steps, a held coordinate
-    that wants to move inwards): each failed step costs 2k² + 1 evaluations, which the simplex spends better.
+    is. Returns (value, φ), or None when this fails (no convergence in ``options.newton_maxiter`` steps, a held
+    coordinate that wants to move inwards, a support wall that the derivatives cannot be taken away from): the
+    simplex then takes over.
+
+    *Support walls.* A law with a finite edge has log L = −∞ once its support misses a data point, and its maximum
+    usually lies just inside that wall (a square-root edge makes log L fall like ½ log of the distance to it).
+    A finite-difference probe across the wall is retried with a step a quarter as long (twice); a Newton step
+    across it is halved like a step that does not decrease f; an indefinite Hessian (the wall's curvature
+    dominating far from the maximum) gives a regularised step (H + μI positive definite). Only a step taken at a
+    positive definite H with a decrement below the tolerance certifies the optimum, so none of this loosens the
+    result; it avoids the full simplex, which costs hundreds of evaluations, where a few Newton steps finish.
 
     Steps are halved until f decreases and the point stays inside the box. The finite-difference step
-    :math:`h_i = 10^{-3}\max(1, |\varphi_i|)` keeps the truncation error of the second differences at ~1e-6
-    relative, while the rounding error of f (~1e-16 |f|) adds ~1e-10 |f| to them: both far below what the step
-    needs (a fraction of a standard error). The gradient's truncation error (~h² f'''/6, up to ~1e-3 where |φ| is a
-    few units) limits the decrement that can be resolved to ~1e-8; the default tolerance 1e-6 puts the point within
-    √(2·1e-6) ≈ 1.4e-3 standard errors of the maximum.
+    :math:`h_i = 10^{-5}\max(1, |\varphi_i|)` (:data:`NEWTON_STEP`) is small against the distance from the
+    maximum to a support wall (a square-root edge's maximum lies ~1/(2n) of the edge inside it, 5e-4 for n = 1000:
+    steps of 1e-3 crossed it, and the simplex had to finish most fits of laws with a finite edge), so the quadratic
+    model holds across the probes. The rounding error of f (~2e-16 |f|, |f| ~ 2n) adds ~2e-16 |f|/h² ≈ 4e-3 to
+    second differences of size ~n, and ~4e-8 to the gradient: the decrement resolved is far below the default
+    tolerance 1e-6, which puts the point within √(2·1e-6) ≈ 1.4e-3 standard errors of the maximum.
     """
     k = phi.size
     lo = np.array([b[0] for b in bounds], dtype=float)
     hi = np.array([b[1] for b in bounds], dtype=float)
     f_start = fval
     phi = np.asarray(phi, dtype=float).copy()
-    h = NEWTON_STEP * np.maximum(1.0, np.abs(phi))
+    h = ACTIVE_STEP * np.maximum(1.0, np.abs(phi))
     held = {}
     for i in range(k):
         if phi[i] - lo[i] <= ACTIVE_FACTOR * h[i]:
@@ -256,14 +265,23 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
             full[free] = v
             return f(full)
 
-        der = _derivatives(g_of, psi, fval, hf)
+        der = None
+        for _ in range(1 + WALL_RETRIES):
+            der = _derivatives(g_of, psi, fval, hf)
+            if der is not None:
+                break
+            hf = 0.25 * hf  # a probe crossed a support wall: closer probes (the maximum lies inside it)
         if der is None:
             return None
         g, H = der
+        pd = True
         try:
             L = np.linalg.cholesky(H)
         except np.linalg.LinAlgError:
-            return None
+            pd = False
+            L = _regularised_cholesky(H)
+            if L is None:
+                return None
         d = -np.linalg.solve(L.T, np.linalg.solve(L, g))
         decrement = -0.5 * float(g @ d)
         if not math.isfinite(decrement):
@@ -273,17 +291,16 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
             trial = psi + t * d
             if np.all(trial > lo[free]) and np.all(trial < hi[free]):
                 ft = g_of(trial)
-                if not math.isfinite(ft):
-                    return None  # a wall of −∞ within a Newton step: the maximum is against it, the simplex's case
-                if ft <= fval:
+                # a step across a wall of −∞ (f = +inf) is shortened like one that does not decrease f
+                if math.isfinite(ft) and ft <= fval:
                     phi[free], fval = trial, float(ft)
                     break
             t *= 0.5
         else:
             # no decrease along the Newton direction: at the optimum to the precision of f, or a poor model
-            if decrement > options.decrement_tol:
+            if decrement > options.decrement_tol or not pd:
                 return None
-        if decrement <= options.decrement_tol:
+        if pd and decrement <= options.decrement_tol:
             done = True
             break
     if not done:
@@ -299,13 +316,33 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
     return fval, phi
 
 
+def _regularised_cholesky(H: np.ndarray):
+    """Cholesky factor of H + μI with the smallest μ = 10^j·(1e-6 max|H_ii|) making it positive definite (a descent
+    direction where H is indefinite), or None when H is not finite."""
+    if not np.all(np.isfinite(H)):
+        return None
+    base = 1e-6 * max(1.0, float(np.max(np.abs(np.diag(H)))))
+    w_min = float(np.linalg.eigvalsh(H)[0])
+    mu = max(base, -w_min + base)
+    try:
+        return np.linalg.cholesky(H + mu * np.eye(H.shape[0]))
+    except np.linalg.LinAlgError:
+        return None
+
+
+#: Retries, each with a finite-difference step a quarter as long, when a probe of the Newton polish crosses a
+#: support wall (see :func:`_newton_polish`).
+WALL_RETRIES = 2
 #: Newton steps tried from a warm start before the coarse simplex (the previous optimum of a related fit is usually
-#: within one or two steps; when it is not, the simplex is cheaper than more Newton steps).
-WARM_NEWTON_STEPS = 3
+#: within a few steps, also next to a support wall, where the first steps are damped; when it is not, the simplex
+#: is cheaper than more Newton steps).
+WARM_NEWTON_STEPS = 8
 #: Relative finite-difference step of the Newton polish (see :func:`_newton_polish`).
-NEWTON_STEP = 1e-3
-#: Coordinates within this many finite-difference steps of a bound of the search box are held on it by the Newton
-#: polish (the coarse simplex stops within ~1e-3 of a boundary maximum).
+NEWTON_STEP = 1e-5
+#: Coordinates within ACTIVE_FACTOR·ACTIVE_STEP·max(1, |φ_i|) of a bound of the search box are held on it by the
+#: Newton polish (the coarse simplex stops within ~1e-3 of a boundary maximum); ACTIVE_STEP is also the probe of the
+#: first-order test of a held coordinate.
+ACTIVE_STEP = 1e-3
 ACTIVE_FACTOR = 10.0
 
 

@@ -421,9 +421,9 @@ def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
     x = np.ascontiguousarray(x, dtype=np.float64)
     A, B, b = htmp_params(gamma, kappa)
     r0, Lr, vr = _real_anchor_cached(A, B, b)
-    if x.size < 2 or bool(np.all(x[1:] >= x[:-1])):
+    if x.size < 2 or (x[0] <= x[-1] and bool(np.all(x[1:] >= x[:-1]))):
         return _logpdf_sorted(A, B, b, r0, Lr, vr, x)
-    if bool(np.all(x[1:] <= x[:-1])):  # InverseHTMP evaluates HTMP at 1/x of sorted data
+    if x[0] > x[-1] and bool(np.all(x[1:] <= x[:-1])):  # InverseHTMP evaluates HTMP at 1/x of sorted data
         return _logpdf_sorted(A, B, b, r0, Lr, vr, np.ascontiguousarray(x[::-1]))[::-1]
     order = np.argsort(x)
     out = np.empty(x.size)
