@@ -88,13 +88,17 @@ def _add_builder(a: np.ndarray, b: np.ndarray, ca: float, cb: float, e: int) -> 
     flint = flint_module()
     d = a.size
     fact = _factorials(d)
+    same = ca == cb and np.array_equal(a, b)  # p ⊞_d p: one product of linear factors, and a square
 
     def build() -> Any:
         pa = flint.arb_poly.from_roots(_normalized_ball_roots(a, ca, e)).coeffs()
-        pb = flint.arb_poly.from_roots(_normalized_ball_roots(b, cb, e)).coeffs()
         facts = [flint.arb(f) for f in fact]
         ha = flint.arb_poly([pa[d - i] * facts[d - i] for i in range(d + 1)])
-        hb = flint.arb_poly([pb[d - i] * facts[d - i] for i in range(d + 1)])
+        if same:
+            hb = ha
+        else:
+            pb = flint.arb_poly.from_roots(_normalized_ball_roots(b, cb, e)).coeffs()
+            hb = flint.arb_poly([pb[d - i] * facts[d - i] for i in range(d + 1)])
         c = (ha * hb).coeffs()
         c += [flint.arb(0)] * (d + 1 - len(c))
         return flint.arb_poly([c[k] / (facts[d] * facts[d - k]) for k in range(d, -1, -1)])
