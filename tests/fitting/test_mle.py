@@ -1,6 +1,6 @@
 """The optimiser: the coarse simplex + Newton polish finds the same maximum as the full-tolerance simplex with its
 restart (the independent route, ``OptimizerOptions(polish=False)``) in fewer evaluations, holds box-boundary maxima
-on the bound only when the first-order (KKT) test says so, and falls back to the simplex at support walls."""
+on the bound only when the first-order (KKT) test says so, and certifies maxima next to support walls."""
 import math
 
 import numpy as np
@@ -89,15 +89,33 @@ def test_a_bound_below_an_interior_maximum_is_not_held():
     assert out[0] < f(start)  # the other coordinates re-optimised with gamma held
 
 
-def test_support_wall_falls_back_to_the_simplex():
-    # Marchenko-Pastur on its own sample: the maximum has the upper edge against the largest point (a wall of -inf
-    # just beyond), where central differences cannot be taken; the fit must still reach the simplex's maximum
+def test_support_wall_maximum_is_reached():
+    # Marchenko-Pastur on its own sample: the maximum has the upper edge just beyond the largest point (a wall of
+    # -inf there); the polished fit must reach the simplex's maximum
     x = np.sort(fc.MarchenkoPastur(0.3).rvs(400, rng=6))
     model = Model.build(family_of(fc.MarchenkoPastur), ScaleOption.AUTO, None)
     lik = Likelihood(model, x, 1e-12)
     fast = maximize(lik, summary_starts_for(model, 1e-12)(x), OptimizerOptions())
     slow = maximize(lik, summary_starts_for(model, 1e-12)(x), FULL)
     assert abs(fast.loglik - slow.loglik) < 1e-4 and fast.converged
+
+
+def test_newton_certifies_a_maximum_next_to_a_support_wall():
+    # the same maximum lies next to the wall (the edge 1.2 % beyond the largest point): Newton's probes
+    # (NEWTON_STEP) stay on its side, a step across it is shortened, and Newton certifies the maximum from a start
+    # 1 % off in c and sigma2 (with probes of 1e-3 it returned None, leaving the fit to the simplex)
+    x = np.sort(fc.MarchenkoPastur(0.3).rvs(400, rng=6))
+    model = Model.build(family_of(fc.MarchenkoPastur), ScaleOption.AUTO, None)
+    lik = Likelihood(model, x, 1e-12)
+    slow = maximize(lik, summary_starts_for(model, 1e-12)(x), FULL)
+    f = lik.nll_phi
+    law = model.make_law(slow.theta)
+    gap = (law.support[-1][1] - x[-1]) / law.support[-1][1]
+    assert 0 < gap < 0.02  # the maximum is next to the wall
+    start = slow.phi + np.array([0.01, 0.01])
+    out = _newton_polish(f, start, f(start), model.bounds, OptimizerOptions())
+    assert out is not None
+    assert out[0] <= f(slow.phi) + 1e-6
 
 
 def test_polish_option_is_validated():
