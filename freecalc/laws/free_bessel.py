@@ -17,8 +17,8 @@ t < 1 there is an atom of mass 1 − t at 0 (the rank of the matrix model below 
 :math:`YY^T` with :math:`Y = n^{-s/2} G_1\cdots G_{s-1} X`, :math:`G_i` n × n and X n × tn standard Gaussian.
 
 Domain: integer 1 ≤ s ≤ 6 and t ∈ (0, T_BELOW_ONE[s]] ∪ [T_FROM_ONE[s], 100]: t ≤ 0.999, 0.99, 0.99, 0.95,
-0.9, 0.9 and t ≥ 1, 1, 1.001, 1.01, 1.001, 1.05 for s = 1, ..., 6 (t = 1 is ``FussCatalan(s)``). The paper defines
-π_{st} for all real s ≥ 1, t > 0; real non-integer s has no polynomial equation. The numeric face is the generic
+0.9, 0.9 and t ≥ 1.0001, 1.0001, 1.001, 1.01, 1.001, 1.05 for s = 1, ..., 6 (t = 1 is ``FussCatalan(s)``). The
+paper defines π_{st} for all real s ≥ 1, t > 0; real non-integer s has no polynomial equation. The numeric face is the generic
 :class:`~freecalc.laws.algebraic.AlgebraicLaw` of the curve above, certified as follows.
 
 * t < 1: the lower edge of the continuous part tends to 0 as t → 1 (1.5e-7 at s = 2, t = 0.99) under a density
@@ -59,10 +59,11 @@ S_MAX = 6
 #: per order, the largest t < 1 (module docstring, "Domain"): above it the continuous part starts too close to the
 #: atom at 0 for its mass to be certified in double precision
 T_BELOW_ONE = {1: 0.999, 2: 0.99, 3: 0.99, 4: 0.95, 5: 0.9, 6: 0.9}
-#: per order, the smallest t ≥ 1 (module docstring, "Domain"): checked down to it (mass and mean to 1e-15); closer to
+#: per order, the smallest t > 1 (module docstring, "Domain"): checked down to it (mass and mean to 1e-15); closer to
 #: 1 the lower edge of even orders is found a rounding error below 0 (-8e-17 at s = 4, t = 1.001), where its power
-#: law is not recognised (mass off by up to 0.009, flagged)
-T_FROM_ONE = {1: 1.0, 2: 1.0, 3: 1.001, 4: 1.01, 5: 1.001, 6: 1.05}
+#: law is not recognised (mass off by up to 0.009, flagged), and for s = 1, 2 the edge (1 - √t)² ~ (t - 1)²/4 is
+#: not resolved below t = 1 + 1e-4 (mass 1 - 1.1e-5 at s = 2, t = 1.00002; raw cdf 1 + 2e-9 at s = 1, t = 1.000002)
+T_FROM_ONE = {1: 1.0001, 2: 1.0001, 3: 1.001, 4: 1.01, 5: 1.001, 6: 1.05}
 #: largest t: checked up to here (at t = 400, s = 6 the continuation fails at points of the property suite)
 T_MAX = 100.0
 #: below this x (and for t > 1) the density comes from the rescaled equation (_small_x_pdf)
