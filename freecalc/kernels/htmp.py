@@ -174,33 +174,6 @@ def _march_from(A: float, B: float, b: float, r0: float, Lr: complex, vr: comple
 
 
 @njit(cache=True)
-def _coeffs_real(A: float, B: float, b: float, z0: float, v0: complex, h: float, dr: np.ndarray,
-                 di: np.ndarray) -> int:
-    """:func:`~freecalc.kernels.htmp_ode._coeffs` for a real centre z0 and a real step h: the recurrence is then real,
-    so the real and imaginary parts of the coefficients (dr, di) follow it separately; returns their count."""
-    dr[0] = 1.0
-    di[0] = 0.0
-    dr[1] = v0.real * h
-    di[1] = v0.imag * h
-    alpha = A - b * z0
-    big = max(1.0, abs(dr[1]) + abs(di[1]))
-    n = _NMAX
-    for j in range(_NMAX - 2):
-        den = z0 * (j + 2.0)
-        c1 = (alpha - j) * h / den
-        c0 = b * (j + B) * (h * h) / ((j + 1.0) * den)
-        dr[j + 2] = c1 * dr[j + 1] - c0 * dr[j]
-        di[j + 2] = c1 * di[j + 1] - c0 * di[j]
-        a = abs(dr[j + 2]) + abs(di[j + 2])
-        if a > big:
-            big = a
-        if j >= 3 and a + abs(dr[j + 1]) + abs(di[j + 1]) < _TOL * big:
-            n = j + 3
-            break
-    return n
-
-
-@njit(cache=True)
 def _march_log_abs(A: float, B: float, b: float, r0: float, Lr: complex, vr: complex, xs: np.ndarray, i0: int,
                    out: np.ndarray) -> None:
     """log|u(x + i0)| at ascending xs into ``out``: the march of :func:`_march_from` (same steps, same start,
@@ -217,14 +190,34 @@ def _march_log_abs(A: float, B: float, b: float, r0: float, Lr: complex, vr: com
         sgn = 1.0 if side == 0 else -1.0
         zc = r0
         L = Lr.real
-        v = vr
+        vre = vr.real  # u'/u at zc, in two floats (no complex arithmetic in the march)
+        vim = vr.imag
         i = i0 if side == 0 else i0 - 1
         while 0 <= i < n:
             al = abs(A - b * zc)
             lam = (al + math.sqrt(al * al + 4.0 * b * B * zc)) / (2.0 * zc)
             H = min(_STEP_REL * zc, _STEP_LAM / lam)  # _step_bound at a real point
             h = sgn * H
-            m = _coeffs_real(A, B, b, zc, v, h, dr, di)
+            # Taylor coefficients (the recurrence of htmp_ode._coeffs, real here: real and imaginary parts apart)
+            dr[0] = 1.0
+            di[0] = 0.0
+            dr[1] = vre * h
+            di[1] = vim * h
+            alpha = A - b * zc
+            big = max(1.0, abs(dr[1]) + abs(di[1]))
+            m = _NMAX
+            for j in range(_NMAX - 2):
+                den = zc * (j + 2.0)
+                c1 = (alpha - j) * h / den
+                c0 = b * (j + B) * (h * h) / ((j + 1.0) * den)
+                dr[j + 2] = c1 * dr[j + 1] - c0 * dr[j]
+                di[j + 2] = c1 * di[j + 1] - c0 * di[j]
+                a = abs(dr[j + 2]) + abs(di[j + 2])
+                if a > big:
+                    big = a
+                if j >= 3 and a + abs(dr[j + 1]) + abs(di[j + 1]) < _TOL * big:
+                    m = j + 3
+                    break
             while 0 <= i < n and sgn * (xs[i] - zc) <= H:
                 t = (xs[i] - zc) / h
                 p = dr[m - 1]
@@ -241,8 +234,11 @@ def _march_log_abs(A: float, B: float, b: float, r0: float, Lr: complex, vr: com
                     q += di[j]
                     dp += j * dr[j]
                     dq += j * di[j]
-                L += 0.5 * math.log(p * p + q * q)
-                v = complex(dp, dq) / (h * complex(p, q))
+                a2 = p * p + q * q
+                L += 0.5 * math.log(a2)
+                # u'/u at zc + h = (dp + i dq)/(h (p + i q))
+                vre = (dp * p + dq * q) / (h * a2)
+                vim = (dq * p - dp * q) / (h * a2)
                 zc += h
 
 

@@ -79,65 +79,27 @@ def _lap_peak(beta: float, b: float, w0: float) -> float:
 
 
 @njit(cache=True)
-def _lap_scale(beta: float, b: float, w0: float, s: float) -> float:
-    # curvature scale of the log-integrand at s (−f'' = b σ(1 − σ) + w0 e^s; the same for I_0 and I_1), at most 1
-    sg = _sigmoid(s)
-    return min(1.0 / math.sqrt(b * sg * (1.0 - sg) + w0 * math.exp(s)), 1.0)
-
-
-@njit(cache=True)
-def _lap_sweep(B: float, b: float, w0: float, c: float, W: float, f0: float, g1: float, use0: bool, use1: bool):
-    """Trapezoidal sums (in s = log t, sinh map s = c + W sinh(v), step _LAP_H) of e^{f(s) − f0} and
-    e^{f(s) + s − f0} (the integrands of I_0 and I_1 in :func:`laplace_start`), over the range where the selected
-    ones (``use0``, ``use1``; g1 = max of f + s) are above e^{−60} of their peaks (~1e-26: below double precision)."""
-    drop = 60.0
-    step = W
-    sl = c
-    while (use0 and _lap_f(sl, B, b, w0) > f0 - drop) or (use1 and _lap_f(sl, B, b, w0) + sl > g1 - drop):
-        sl -= step
-        step *= 2.0
-    step = W
-    sr = c
-    while (use0 and _lap_f(sr, B, b, w0) > f0 - drop) or (use1 and _lap_f(sr, B, b, w0) + sr > g1 - drop):
-        sr += step
-        step *= 2.0
-    vl = -math.asinh((c - sl) / W)
-    vr = math.asinh((sr - c) / W)
-    n = int(math.ceil((vr - vl) / _LAP_H))
-    h = (vr - vl) / n
-    acc0 = 0.0
-    acc1 = 0.0
-    for i in range(n + 1):
-        ev = math.exp(vl + i * h)
-        s = c + 0.5 * W * (ev - 1.0 / ev)  # c + W sinh(v); the Jacobian ds/dv is W cosh(v)
-        es = math.exp(s)
-        sp = math.log1p(es) if s <= 0.0 else s + math.log1p(1.0 / es)  # softplus(s) = log(1 + e^s)
-        e = math.exp(B * s - b * sp - w0 * es - f0) * (0.5 * W * (ev + 1.0 / ev))
-        if i == 0 or i == n:
-            e *= 0.5
-        acc0 += e
-        acc1 += e * es
-    return acc0 * h, acc1 * h
-
-
-@njit(cache=True)
 def laplace_start(A: float, B: float, b: float, w0: float):
     """(log u, u'/u) at z0 = −w0/b < 0 (both real): log U(B, −A, w0) and bB·U(B+1, 1−A, w0)/U(B, −A, w0).
 
     With I_k = ∫_0^∞ t^{B+k−1}(1+t)^{−b} e^{−w0 t} dt (w0 > 0), U(B, −A, w0) = I_0/Γ(B) and
     u'(z0)/u(z0) = b I_1/I_0. In s = log t the integrands e^{f(s)} and e^{f(s) + s} are log-concave with peaks
-    s_0 < s_1; trapezoidal rule after a sinh map centred between them (double-exponential decay of both tails),
-    one sweep for both when the peaks are within a few curvature scales of each other, else one sweep each.
+    s_0 < s_1; trapezoidal rule (step _LAP_H) after a sinh map s = c + W sinh(v) centred between them
+    (double-exponential decay of both tails), one sweep for both when the peaks are within a few curvature scales
+    of each other, else one sweep each.
     """
     s0 = _lap_peak(B, b, w0)
     s1 = _lap_peak(B + 1.0, b, w0)
     f0 = _lap_f(s0, B, b, w0)
     g1 = _lap_f(s1, B, b, w0) + s1
-    W0 = _lap_scale(B, b, w0, s0)
-    W1 = _lap_scale(B, b, w0, s1)
+    # curvature scales (−f'' = b σ(1 − σ) + w0 e^s, the same for both integrands), at most 1
+    sg0 = _sigmoid(s0)
+    W0 = min(1.0 / math.sqrt(b * sg0 * (1.0 - sg0) + w0 * math.exp(s0)), 1.0)
+    sg1 = _sigmoid(s1)
+    W1 = min(1.0 / math.sqrt(b * sg1 * (1.0 - sg1) + w0 * math.exp(s1)), 1.0)
     shared = s1 - s0 <= _LAP_SHARE * min(W0, W1)
     i0 = i1 = 1.0
-    # one call site (numba inlines a callee at each of them: one copy of the sweep compiles faster)
+    drop = 60.0  # cut where the selected integrands are below e^{-60} (~1e-26) of their peaks (f0, g1)
     for k in range(1 if shared else 2):
         if shared:
             c, W, use0, use1 = 0.5 * (s0 + s1), min(W0, W1), True, True
@@ -145,11 +107,36 @@ def laplace_start(A: float, B: float, b: float, w0: float):
             c, W, use0, use1 = s0, W0, True, False
         else:
             c, W, use0, use1 = s1, W1, False, True
-        a0, a1 = _lap_sweep(B, b, w0, c, W, f0, g1, use0, use1)
+        step = W
+        sl = c
+        while (use0 and _lap_f(sl, B, b, w0) > f0 - drop) or (use1 and _lap_f(sl, B, b, w0) + sl > g1 - drop):
+            sl -= step
+            step *= 2.0
+        step = W
+        sr = c
+        while (use0 and _lap_f(sr, B, b, w0) > f0 - drop) or (use1 and _lap_f(sr, B, b, w0) + sr > g1 - drop):
+            sr += step
+            step *= 2.0
+        vl = -math.asinh((c - sl) / W)
+        vr = math.asinh((sr - c) / W)
+        n = int(math.ceil((vr - vl) / _LAP_H))
+        h = (vr - vl) / n
+        acc0 = 0.0
+        acc1 = 0.0
+        for i in range(n + 1):
+            ev = math.exp(vl + i * h)
+            s = c + 0.5 * W * (ev - 1.0 / ev)  # c + W sinh(v); the Jacobian ds/dv is W cosh(v)
+            es = math.exp(s)
+            sp = math.log1p(es) if s <= 0.0 else s + math.log1p(1.0 / es)  # softplus(s) = log(1 + e^s)
+            e = math.exp(B * s - b * sp - w0 * es - f0) * (0.5 * W * (ev + 1.0 / ev))
+            if i == 0 or i == n:
+                e *= 0.5
+            acc0 += e
+            acc1 += e * es  # the integrand of I_1 is e^s times that of I_0
         if use0:
-            i0 = a0
+            i0 = acc0 * h
         if use1:
-            i1 = a1
+            i1 = acc1 * h
     return f0 + math.log(i0) - math.lgamma(B), b * (i1 / i0)
 
 
