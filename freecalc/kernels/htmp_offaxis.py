@@ -43,6 +43,8 @@ START_ERROR = 5e-14
 
 #: Most levels granted to the continued fraction (its rounding, (2 + 8n)ε, stays below 4e-12 there).
 _CF_MAX = 20000
+#: Predicted log-growth of rounding errors beyond which the vertical path is not tried (it would fail).
+_UP_MAX_GROWTH = 60.0
 
 
 @njit(cache=True)
@@ -160,7 +162,9 @@ def offaxis_m(A: float, B: float, b: float, z: np.ndarray, Lx: np.ndarray, vx: n
                 continue
         e = np.inf
         mm = complex(np.nan, np.nan)
-        if zi.real > 0.0 and not math.isnan(Lx[i].real):
+        # the vertical path amplifies rounding by ~exp(2 Im(u'/u)(x + i0) Im z) (d(-2 Re log u)/dy = 2 Im u'/u):
+        # beyond e^60 it would be abandoned (the tolerance allows ~e^13) after walking most of the way
+        if zi.real > 0.0 and not math.isnan(Lx[i].real) and 2.0 * vx[i].imag * zi.imag <= _UP_MAX_GROWTH:
             mm, e = _route_up(A, B, b, Lx[i], vx[i], zi, d, tol)
         if not e <= tol and cf_levels_estimate(A, B, b, zi) <= _CF_MAX:
             mm, e, _ = cf_stieltjes(A, B, b, zi, _CF_MAX)

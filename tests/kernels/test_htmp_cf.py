@@ -26,7 +26,8 @@ def _by_law() -> dict:
 
 
 def test_reference_covers_the_issue_16_grid():
-    # γ ∈ {0.01, 0.25, 0.5, 0.9, 0.99} × κ ∈ {0.05, ..., 1000} with b = κ/(2γ) ≤ 2000: 32 laws, 25 points each,
+    # γ ∈ {0.01, 0.25, 0.5, 0.9, 0.99} × κ ∈ {0.05, ..., 1000} with b = κ/(2γ) ≤ 2000: 32 laws, 25 points
+    # each,
     # |z| from 1e-3 to 1e3, arg z from 1e-6 to π − 1e-6; near-axis points at large b|z| have no affordable
     # reference (50 of 800)
     groups = _by_law()
@@ -47,13 +48,14 @@ def test_kernel_matches_30_digit_values_on_the_grid(law):
     m, err = htmp_stieltjes_from(A, B, b, *htmp_anchor(A, B, b), z, STIELTJES_TOL)
     assert np.all(err <= STIELTJES_TOL)  # every grid point is certified (measured: all 750)
     assert np.all(m.imag > 0)  # Im m > 0 in the upper half plane
-    # 1e-10: the issue's accuracy target; the kernel's bound is 5e-11 and the measured worst is 2.5e-12
-    assert np.all(np.abs(m - ref) <= 1e-10 * np.abs(ref)), np.max(np.abs(m - ref) / np.abs(ref))
+    # 1e-10: the issue's accuracy target; the kernel's bound is 5e-11 and the measured worst is 2.0e-12
+    rel = np.abs(m - ref) / np.abs(ref)
+    assert np.all(rel <= 1e-10), rel.max()
 
 
 def test_fraction_error_estimate_holds_on_the_grid():
-    # wherever the fraction certifies itself (466 of the 750 points with 20000 levels), its estimate must bound
-    # the actual error (measured worst ratio 0.50); and it must certify a good share of the grid
+    # wherever the fraction certifies itself (464 of the 750 points with 20000 levels), its estimate must bound
+    # the actual error (measured worst ratio 0.58); and it must certify a good share of the grid
     certified = 0
     for (g, k), pts in _by_law().items():
         A, B, b = htmp_params(g, k)
