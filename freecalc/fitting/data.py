@@ -153,15 +153,20 @@ def spectrum_from(data, *, subsample=None, rng=None, atom_factor: float = 100.0)
                 w = np.asarray(arr[:, cols], dtype=float)
             else:
                 w = np.asarray(arr, dtype=float)
-            _check_finite(w)
             n, m = w.shape
             shape = (n, m)
+            # numpy calls BLAS syrk for a product AAᵀ / AᵀA
+            gram = w @ w.T if m > n else w.T @ w
+            # a NaN or ±inf entry of W makes the diagonal entry of its row (column) non-finite: the whole matrix is
+            # scanned (for the error message) only then
+            if not np.all(np.isfinite(np.diagonal(gram))):
+                _check_finite(w)
+            np.divide(gram, n, out=gram)
             if m > n:
-                nonzero = np.linalg.eigvalsh(w @ w.T / n)
                 structural = m - n
-                vals = np.concatenate([np.zeros(structural), nonzero])
+                vals = np.concatenate([np.zeros(structural), np.linalg.eigvalsh(gram)])
             else:
-                vals = np.linalg.eigvalsh(w.T @ w / n)  # numpy calls BLAS syrk for a product AᵀA
+                vals = np.linalg.eigvalsh(gram)
             source = "rectangular matrix"
     else:
         raise ValueError(f"fit: data must be 1-D eigenvalues or a 2-D matrix, got an array of shape {arr.shape}")
