@@ -25,8 +25,8 @@ from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_far import FarChart, far_branch, far_chart
-from freecalc.laws.algebraic_edges import (PowerEdge, edge_boundary_values, graded_edge_antiderivative,
-                                          graded_edge_rule, power_edge)
+from freecalc.laws.algebraic_edges import (PowerEdge, edge_boundary_values, end_chart_index,
+                                          graded_edge_antiderivative, graded_edge_rule, power_edge)
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
                                              deflated_state, exact_support, local_state, numeric_state)
 from freecalc.laws.algebraic_transforms import AlgebraicTransforms
@@ -292,6 +292,13 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
                     full = w / -(zeta[bad] + 1j * eta[bad]) + mc
                 mv[bad], okl[bad] = full, okc & np.isfinite(full)
             out[idx[okl]], ok[idx[okl]] = mv[okl], True
+        # next to a support end or kink e != 0: the curve in the local variable z - e (the same digits as at an atom;
+        # the density's rise from an end whose other singular points cluster within 1e-5 of it lost them all)
+        near, ends = end_chart_index(self._chart_ends, xr, yi, ATOM_CHART_RADIUS), self._chart_ends
+        for i in np.unique(near[(near >= 0) & ~tried]):
+            idx = np.flatnonzero((near == i) & ~tried)
+            mv, okl = branch_status(self._end_chart(ends[i]), xr[idx] - ends[i], yi[idx])
+            out[idx[okl]], ok[idx[okl]] = mv[okl], True
         # the other points, and those no chart could certify, are continued from x + iY
         rest = np.flatnonzero(~ok)
         if rest.size:
@@ -315,6 +322,28 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
             handle_failures(SolverStatus.from_flags(ok), f"Stieltjes branch continuation of {self!r}",
                             points=xr + 1j * yi, stacklevel=6)
         return out
+
+    @cached_property
+    def _chart_ends(self) -> np.ndarray:
+        # piece ends e != 0 that are no atoms (those have their own charts), sorted
+        atoms = {a for a, _ in self._numeric.atoms}
+        return np.array(sorted({e for p in self._pieces for e in p[:2] if e != 0.0 and e not in atoms}))
+
+    def _end_chart(self, e: float) -> NumericState:
+        """The curve in the local variable z - e of a chart end (built once per end, on first use)."""
+        cache = self.__dict__.setdefault("_end_chart_cache", {})
+        if e not in cache:
+            cache[e] = local_state(self._P, self._numeric, sp.Rational(e))[1]
+        return cache[e]
+
+    def _end_values(self, e: float, delta: np.ndarray) -> np.ndarray:
+        """m(e + delta + i0) from the exact offsets delta from the chart end e (quadrature nodes next to e, whose
+        rounded x = e + delta has lost them); points the chart cannot certify are continued from x + iY."""
+        mv, ok = branch_status(self._end_chart(e), delta, np.zeros(delta.size))
+        bad = np.flatnonzero(~ok)
+        if bad.size:
+            mv[bad] = self._evaluate(e + delta[bad], np.zeros(bad.size))
+        return mv
 
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
         zf = np.ascontiguousarray(z, dtype=complex).ravel()
@@ -358,6 +387,11 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
         """m(x + i0) at real points: where it is the only root of P(., x) in the upper half plane it is read off the
         roots, the other points are continued from x + iY."""
         mv, decided = boundary_values_by_roots(self._numeric, x)
+        near, ends = end_chart_index(self._chart_ends, x, np.zeros(x.size), ATOM_CHART_RADIUS), self._chart_ends
+        for i in np.unique(near[decided & (near >= 0)]):
+            # the roots of the expanded P lose the digits of x - e next to a chart end: those of the local curve
+            idx = np.flatnonzero(decided & (near == i))
+            mv[idx], decided[idx] = boundary_values_by_roots(self._end_chart(ends[i]), x[idx] - ends[i])
         for a, _w, _loc, _dloc in self._atom_charts:
             # the roots of the expanded P are no better than its coefficients next to a: the local chart decides
             decided &= np.abs(x - a) >= ATOM_CHART_RADIUS * abs(a)

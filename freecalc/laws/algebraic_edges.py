@@ -35,7 +35,7 @@ from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule,
 sp = lazy_module("sympy")
 
 __all__ = ["PowerEdge", "power_edge", "edge_boundary_values", "graded_edge_rule", "graded_edge_antiderivative",
-           "DEEP_LEVELS"]
+           "DEEP_LEVELS", "end_chart_index"]
 
 #: the rule at a power-law end halves its first panel down to u = 2^-DEEP_LEVELS (module docstring)
 DEEP_LEVELS = 40
@@ -200,6 +200,37 @@ def edge_boundary_values(edge: PowerEdge, delta: np.ndarray) -> tuple[np.ndarray
     for i, dd in enumerate(ad):
         out[i], ok[i] = values[dd]
     return out, ok
+
+
+def end_chart_index(ends: np.ndarray, xr: np.ndarray, yi: np.ndarray, radius: float) -> np.ndarray:
+    r"""Index of the end e nearest to each point x + iy when :math:`|x + iy - e| < \text{radius}\,|e|`, else −1.
+
+    Next to an end e ≠ 0 the expanded coefficients of P have lost :math:`\log_{10}(|e|/|z - e|)` digits (more where
+    other singular points cluster near e); the curve in the local variable z − e keeps them.
+
+    Parameters
+    ----------
+    ends : numpy.ndarray
+        Sorted ends, none of them 0.
+    xr, yi : numpy.ndarray
+        Real and imaginary parts of the points (1-d).
+    radius : float
+        Reach of each end's chart, relative to |e|.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer indices into ``ends`` (−1: no chart).
+    """
+    out = np.full(xr.shape, -1)
+    if ends.size == 0 or xr.size == 0:
+        return out
+    j = np.clip(np.searchsorted(ends, xr), 1, ends.size) - 1
+    j = np.where((j + 1 < ends.size) & (np.abs(ends[np.minimum(j + 1, ends.size - 1)] - xr) < np.abs(ends[j] - xr)),
+                 j + 1, j)
+    within = np.hypot(xr - ends[j], yi) < radius * np.abs(ends[j])
+    out[within] = j[within]
+    return out
 
 
 def _breakpoints(rule: PowerEdgeRule, k: int, deep: bool) -> np.ndarray:

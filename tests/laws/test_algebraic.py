@@ -215,3 +215,39 @@ def test_unresolved_total_mass_is_flagged():
         warnings.simplefilter("always")
         law.cdf(1.0)
     assert any(issubclass(c.category, ConvergenceWarning) and "total mass 0.99" in str(c.message) for c in caught)
+
+
+@pytest.fixture(scope="module")
+def meixner_plus_bessel():
+    # atoms 0.772 (FreeMeixner) and 0.2 at 0 (FreeBessel) leave a continuous part that rises like d^(1/2) from its
+    # lower end to a peak ~189 at d ~ 1e-5 and then decays like d^(-0.7): a crossover the expanded curve
+    # (coefficients rounded around z = 0, the end at -0.49) resolved only to 6% at d = 1e-9 and not at all below
+    return fc.free_add(fc.FreeMeixner(1.5, 0.3, 3), fc.FreeBessel(3, 0.8))
+
+
+def test_density_next_to_an_end_with_a_sharp_crossover(meixner_plus_bessel):
+    r = meixner_plus_bessel
+    lo = r.support[0][0]
+    d = np.array([1e-5, 1e-9, 1e-10, 1e-12, 1e-14])
+    # Im m / pi on the Stieltjes branch at the float points lo + d: the root of P(., x) (mpmath, 40 digits) that
+    # continues the branch, which a 60-digit mpmath tracking of the roots from x + 40i down to x + 1e-40 i selects
+    ref = np.array([188.78355049228537, 3.5340723256127133, 1.1176589826018284, 0.1117670770259835,
+                    0.011186983910573711])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = r.pdf(lo + d)
+    # 1e-6: the local curve's rounded coefficients move the edge by ~1e-21 (9e-8 relative at d = 1e-14)
+    assert np.allclose(got, ref, rtol=1e-6, atol=0)
+    # and the square-root law of the edge itself: rho(lo + 1e-12) / rho(lo + 1e-10) = 1/10 to O(d / 1e-5)
+    assert got[3] / got[2] == pytest.approx(0.1, rel=1e-3)
+
+
+def test_mass_and_mean_next_to_an_end_with_a_sharp_crossover(meixner_plus_bessel):
+    r = meixner_plus_bessel
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, w = r.continuous_rule()
+    assert r.atoms == ()  # 0.772 + 0.2 < 1: the sum has no atom
+    # exact relations: mass 1 and mean(a ⊞ b) = mean(a) + mean(b) = 0.8 (1e-12: rounding of the rule only)
+    assert abs(w.sum() - 1.0) < 1e-12
+    assert abs(np.sum(w * x) - (fc.FreeMeixner(1.5, 0.3, 3).mean() + fc.FreeBessel(3, 0.8).mean())) < 1e-12

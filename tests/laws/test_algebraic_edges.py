@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import freecalc as fc
-from freecalc.laws.algebraic_edges import graded_edge_rule
+from freecalc.laws.algebraic_edges import end_chart_index, graded_edge_rule
 from freecalc.symbolic.transforms import m, z
 
 #: the curve of MP(1) ⊠ MP(1) = FussCatalan(2) (S = (1 + w)^-2), whose density is ~ x^(-2/3) at 0
@@ -89,3 +89,13 @@ def test_graded_rule_integrates_a_log_singular_power_edge() -> None:
     assert np.all(delta[~at_b] == x[~at_b]) and np.all(delta[at_b] <= 0)
     xs, ws, _, _ = graded_edge_rule(0.0, 1.0, 3, 1, False, False, 32, 16)
     assert abs(np.sum(ws * xs ** (-2.0 / 3.0) * np.log(xs)) + 9.0) > 1e-7
+
+
+def test_end_chart_index_picks_the_nearest_end_within_its_reach() -> None:
+    ends = np.array([-2.0, 1.0, 1.5])
+    x = np.array([-2.9, -1.1, 0.0, 1.2, 1.3, 1.6, 2.3, 1.0])
+    y = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.6])
+    # reach 0.5 |e|: -2.9 is 0.9 < 1 from -2; -1.1 is 0.9 from -2 (and 2.1 from 1); 0 is 1 from 1 (not < 0.5);
+    # 1.2 nearest 1, 1.3 and 1.6 nearest 1.5, 2.3 is 0.8 > 0.75 from 1.5 (none); 1 + 0.6i: 0.6 > 0.5 from 1
+    assert end_chart_index(ends, x, y, 0.5).tolist() == [0, 0, -1, 1, 2, 2, -1, -1]
+    assert end_chart_index(np.zeros(0), x, y, 0.5).tolist() == [-1] * x.size
