@@ -629,13 +629,13 @@ class Likelihood:
         -------
         float
         """
-        phi = np.asarray(phi, dtype=float)
+        vals = np.asarray(phi, dtype=float).tolist()  # Python floats: cheaper to compare and map than numpy scalars
         # the bounds are finite (within ±PHI_BOUND): a NaN or infinite coordinate fails this test too
-        for v, (a, b) in zip(phi, self.model.bounds):
+        for v, (a, b) in zip(vals, self.model.bounds):
             if not a <= v <= b:
                 return math.inf
         try:
-            theta = self.model.theta(phi)
+            theta = self.model.theta(vals)
         except OverflowError:
             return math.inf
         return -self.loglik_theta(theta)
