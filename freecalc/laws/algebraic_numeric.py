@@ -216,7 +216,7 @@ def _gap_values(raw: NumericState, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
     return vals
 
 
-def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
+def numeric_state(P: sp.Expr, hint: Any = None, atoms: Any = None) -> NumericState:
     """Coefficients, seed moments, support and atoms of the law of the Stieltjes branch of ``P``.
 
     Parameters
@@ -225,6 +225,10 @@ def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
         The Stieltjes factor (numeric coefficients).
     hint : tuple, optional
         First moments selecting the branch when several start like -1/z.
+    atoms : mapping, optional
+        Exact pole -> exact mass (0 for none) of a law whose atoms are known in closed form: those poles skip the
+        residue test of :func:`_atom_mass`, which cannot separate a tiny mass from 0 where the continuous density
+        diverges at the same point (ChiralBlock(1, 0.04, 0.99999): mass 5e-6 on an inverse-square-root edge).
 
     Returns
     -------
@@ -265,8 +269,14 @@ def numeric_state(P: sp.Expr, hint: Any = None) -> NumericState:
                 else:
                     support.append([a, b])
     # atoms: the exact Newton-polygon candidate whose removal leaves no pole (_atom_mass)
+    known = dict(atoms or {})
     atoms, exact_atoms = [], []
     for a in exact_poles:
+        if a in known:
+            if known[a] != 0:
+                atoms.append((float(a), float(known[a])))
+                exact_atoms.append((a, sp.sympify(known[a])))
+            continue
         # an atom of a probability law has positive mass: a non-positive residue is another sheet's pole (MP(c)
         # with c -> 1-: residue -(1 - c)/c)
         cands = [w for w in A.mass_candidates(P, a, T.m, T.z) if complex(w).real > ATOM_MASS_FLOOR]

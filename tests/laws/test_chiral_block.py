@@ -233,3 +233,24 @@ def test_matrix_size_and_identity():
     assert law == ChiralBlock(0, 1, 0.5) and law != ChiralBlock(0.0, 1.0, 0.6)
     assert repr(law.replace(c=2.0).with_size(10)) == "ChiralBlock(alpha=0, beta=1, c=2, size=10)"
     assert math.isclose(law.mean(), 2 / 3, rel_tol=1e-15)
+
+
+@pytest.mark.parametrize("alpha, beta, c", [(0.99999, 0.037311053987906025, 0.99999), (0.0, 1.0, 1.00001)])
+def test_a_tiny_atom_on_its_edge_comes_from_the_closed_form(alpha, beta, c):
+    # c -> 1: the atom |c - 1|/(1 + c) ~ 5e-6 sits on an edge where the continuous density diverges like |x - a|^(-1/2);
+    # the generic residue test could not tell it from 0 and the R-transform (through the generic numeric state)
+    # raised ArithmeticError (found by the thorough property run). The state now takes the closed-form atom.
+    import warnings
+
+    from freecalc.testing.invariants import check_invariants
+
+    law = fc.ChiralBlock(alpha, beta, c)
+    where = alpha if c > 1 else beta
+    (loc, mass), = law._numeric.atoms
+    assert loc == where and mass == pytest.approx(abs(c - 1) / (1 + c), rel=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", fc.ConvergenceWarning)
+        check_invariants(law, 2186)
+    # R(w) = κ1 + κ2 w + ...: the mean (α + cβ)/(1 + c) and the variance from the curve's exact moments
+    r = law.r_transform(np.array([1e-4]))[0]
+    assert r.real == pytest.approx(law.mean() + law.var() * 1e-4, rel=1e-6, abs=1e-9)
