@@ -221,20 +221,8 @@ def branch_point_with_status(C, x, y, Y, mom, a, da):
 
 @njit(cache=True)
 def _branch_point(C, x, y, Y, mom, a, da):
-    """The continuation behind :func:`branch_point_with_status` (its value and status before the root test).
-
-    Parameters
-    ----------
-    C, x, y, Y, mom, a, da
-        As for :func:`stieltjes_branch_point`.
-
-    Returns
-    -------
-    m : complex
-        The value (the last iterate when not converged).
-    status : int
-        ``BRANCH_OK`` or ``BRANCH_NOT_CONVERGED``.
-    """
+    """The continuation behind :func:`branch_point_with_status`: the same arguments and (value, status), before
+    the root test."""
     top = max(Y, y)
     z0 = complex(x, top)
     work = np.empty(C.shape[0], dtype=np.complex128)
