@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["powerlaw_scan"]
+from freecalc.kernels._aot import Served
+
+__all__ = ["powerlaw_scan_kernel", "powerlaw_scan"]
 
 
 #: Order statistics per candidate tail at which the KS distance is evaluated (all of them below this size).
@@ -15,7 +17,7 @@ KS_POINTS = 20000
 
 
 @njit(cache=True)
-def powerlaw_scan(logx, candidates, one_sided=False):
+def powerlaw_scan_kernel(logx, candidates, one_sided=False):
     r"""Continuous power-law MLE and KS distance for every candidate ``xmin`` (Clauset, Shalizi & Newman 2009).
 
     Parameters
@@ -84,3 +86,6 @@ def powerlaw_scan(logx, candidates, one_sided=False):
             best = d
     return alpha, ks
 
+
+#: :func:`powerlaw_scan_kernel` for Python callers: compiled at install (``kernels._aot``), no compilation on first use.
+powerlaw_scan = Served("powerlaw_scan", powerlaw_scan_kernel)

@@ -42,6 +42,7 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
+from freecalc.kernels._aot import Served
 from freecalc.kernels.htmp_offaxis import offaxis_m
 from freecalc.kernels.htmp_ode import (_NMAX, _STEP_LAM, _STEP_REL, _TINY, _TOL, _arc, _coeffs, _eval,
                                        _log_tail_density, _series_m, _series_usable, _start_radius, _step_bound, _walk,
@@ -393,7 +394,7 @@ def _log_abs_u_asym(A: float, B: float, b: float, y: float) -> float:
 def _real_anchor_cached(A: float, B: float, b: float) -> tuple[float, complex, complex]:
     # the optimisers of a fit revisit the same (γ, κ) with another scale (finite differences, simplex moves of the
     # scale alone): the anchor is a deterministic function of (A, B, b), so a repeat is looked up, not recomputed
-    return htmp_real_anchor(A, B, b)
+    return _REAL_ANCHOR(A, B, b)
 
 
 def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
@@ -415,15 +416,15 @@ def htmp_logpdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
         log ρ(x), same shape as x (1-d).
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
-    A, B, b = htmp_params(gamma, kappa)
+    A, B, b = _PARAMS(gamma, kappa)
     r0, Lr, vr = _real_anchor_cached(A, B, b)
     if x.size < 2 or (x[0] <= x[-1] and bool(np.all(x[1:] >= x[:-1]))):
-        return _logpdf_sorted(A, B, b, r0, Lr, vr, x)
+        return _LOGPDF_SORTED(A, B, b, r0, Lr, vr, x)
     if x[0] > x[-1] and bool(np.all(x[1:] <= x[:-1])):  # InverseHTMP evaluates HTMP at 1/x of sorted data
-        return _logpdf_sorted(A, B, b, r0, Lr, vr, np.ascontiguousarray(x[::-1]))[::-1]
+        return _LOGPDF_SORTED(A, B, b, r0, Lr, vr, np.ascontiguousarray(x[::-1]))[::-1]
     order = np.argsort(x)
     out = np.empty(x.size)
-    out[order] = _logpdf_sorted(A, B, b, r0, Lr, vr, np.ascontiguousarray(x[order]))
+    out[order] = _LOGPDF_SORTED(A, B, b, r0, Lr, vr, np.ascontiguousarray(x[order]))
     return out
 
 
@@ -471,6 +472,13 @@ def _logpdf_sorted(A: float, B: float, b: float, r0: float, Lr: complex, vr: com
             y = b * seg[i]
             lu[i] = c0 + A * math.log(y) - y - 2.0 * lu[i]
     return out
+
+
+# the fit's first call needs no compilation (not even numba's start-up, ~0.5 s): these come from the extension
+# built at install (kernels._aot)
+_PARAMS = Served("htmp_params", htmp_params)
+_REAL_ANCHOR = Served("htmp_real_anchor", htmp_real_anchor)
+_LOGPDF_SORTED = Served("htmp_logpdf_sorted", _logpdf_sorted)
 
 
 def htmp_pdf(gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:

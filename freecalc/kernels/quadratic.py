@@ -22,7 +22,9 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["quadratic_stieltjes_scalar", "quadratic_stieltjes", "quadratic_pdf"]
+from freecalc.kernels._aot import Served
+
+__all__ = ["quadratic_stieltjes_scalar", "quadratic_stieltjes", "quadratic_pdf_kernel", "quadratic_pdf"]
 
 
 @njit(cache=True)
@@ -53,8 +55,8 @@ def quadratic_stieltjes(z: np.ndarray, p0: float, p1: float, q0: float, q1: floa
 
 
 @njit(cache=True)
-def quadratic_pdf(x: np.ndarray, q0: float, q1: float, q2: float, sqrtk_s: float,
-                  lam_lo: float, lam_hi: float) -> np.ndarray:
+def quadratic_pdf_kernel(x: np.ndarray, q0: float, q1: float, q2: float, sqrtk_s: float,
+                         lam_lo: float, lam_hi: float) -> np.ndarray:
     r"""Density :math:`s\sqrt{k}\sqrt{(x-\lambda_-)(\lambda_+-x)}/(2\pi Q(x))` inside the support, exactly 0 outside."""
     out = np.zeros(x.shape[0])
     for i in range(x.shape[0]):
@@ -63,3 +65,7 @@ def quadratic_pdf(x: np.ndarray, q0: float, q1: float, q2: float, sqrtk_s: float
             Q = q0 + xi * (q1 + q2 * xi)
             out[i] = sqrtk_s * math.sqrt((xi - lam_lo) * (lam_hi - xi)) / (2.0 * math.pi * Q)
     return out
+
+
+#: :func:`quadratic_pdf_kernel` for Python callers: compiled at install (``kernels._aot``), no compilation on first use.
+quadratic_pdf = Served("quadratic_pdf", quadratic_pdf_kernel)
