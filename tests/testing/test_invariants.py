@@ -78,3 +78,22 @@ def test_equation_check_with_coefficients_beyond_the_double_range() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # as in the property suite
         assert inv.check_symbolic(law, np.random.default_rng(0)) == "equation"
+
+
+class _HalfAtom(fc.MarchenkoPastur):
+    """MP(2) whose cdf carries only half its atom at 0."""
+
+    def _cdf(self, x):
+        return super()._cdf(x) - 0.25 * (np.asarray(x) >= 0.0)
+
+
+def test_atom_jump_with_an_edge_in_the_last_ulp() -> None:
+    # ChiralBlock with c → 1: the continuous part's edge is 1 ulp below the atom at β, and the last ulp holds
+    # ~7e-7 of continuous mass (found by the thorough run); the atom itself (5e-6) must still be all there
+    law = fc.ChiralBlock(918.6573402212521, -331.7238639695573, 0.99999)
+    (loc, mass), = law.atoms
+    jump = float(law.cdf(loc) - law.cdf(np.nextafter(loc, -np.inf)))
+    assert 1e-7 < jump - mass < 5e-6  # the excess this rule admits, measured 6.7e-7
+    inv.check_cdf_ppf(law, np.random.default_rng(0))
+    with pytest.raises(AssertionError, match="cdf jumps by"):
+        inv._check_atom_jump(_HalfAtom(2.0), 0.0, 0.5)
