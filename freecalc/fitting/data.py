@@ -21,6 +21,8 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
+import scipy.linalg.blas
 
 __all__ = ["Spectrum", "spectrum_from"]
 
@@ -155,18 +157,18 @@ def spectrum_from(data, *, subsample=None, rng=None, atom_factor: float = 100.0)
                 w = np.asarray(arr, dtype=float)
             n, m = w.shape
             shape = (n, m)
-            # numpy calls BLAS syrk for a product AAᵀ / AᵀA
-            gram = w @ w.T if m > n else w.T @ w
+            gram = _gram_lower(w, m > n)
             # a NaN or ±inf entry of W makes the diagonal entry of its row (column) non-finite: the whole matrix is
             # scanned (for the error message) only then
             if not np.all(np.isfinite(np.diagonal(gram))):
                 _check_finite(w)
-            np.divide(gram, n, out=gram)
+            # LAPACK dsyevd, as numpy.linalg.eigvalsh, on the lower triangle that syrk wrote
+            ev = scipy.linalg.eigvalsh(gram, lower=True, driver="evd", overwrite_a=True, check_finite=False)
             if m > n:
                 structural = m - n
-                vals = np.concatenate([np.zeros(structural), np.linalg.eigvalsh(gram)])
+                vals = np.concatenate([np.zeros(structural), ev])
             else:
-                vals = np.linalg.eigvalsh(gram)
+                vals = ev
             source = "rectangular matrix"
     else:
         raise ValueError(f"fit: data must be 1-D eigenvalues or a 2-D matrix, got an array of shape {arr.shape}")
@@ -179,6 +181,24 @@ def spectrum_from(data, *, subsample=None, rng=None, atom_factor: float = 100.0)
     zero_tol = atom_factor * vals.size * np.finfo(float).eps * biggest
     return Spectrum(values=vals, shape=shape, structural_zeros=structural, zero_tol=zero_tol, source=source,
                     subsampled=sub)
+
+
+def _gram_lower(w: np.ndarray, rows: bool) -> np.ndarray:
+    r"""Lower triangle of :math:`W^T W / N` (``rows`` False) or :math:`W W^T / N` (``rows`` True), W of shape N×M,
+    by one BLAS dsyrk (half the products of a general matrix product), then divided by N. numpy's ``w.T @ w`` calls
+    the same syrk but then mirrors the triangle into a full matrix, which the eigenvalue solver does not read. The
+    lower triangle is bitwise that of ``w.T @ w / N`` (syrk with α = 1/N instead of the division would round
+    differently when 1/N is not a power of 2); the upper triangle is left unset.
+    """
+    n = w.shape[0]
+    # BLAS reads a Fortran-ordered operand in place: a C-ordered W is passed as the Fortran-ordered Wᵀ
+    if w.flags.c_contiguous:
+        a, trans = w.T, (1 if rows else 0)  # syrk: trans 0 gives A·Aᵀ = WᵀW, trans 1 gives AᵀA = WWᵀ
+    else:
+        a, trans = np.asfortranarray(w), (0 if rows else 1)
+    gram = scipy.linalg.blas.dsyrk(1.0, a, trans=trans, lower=1)
+    np.divide(gram, n, out=gram)
+    return gram
 
 
 def _check_finite(a: np.ndarray) -> None:

@@ -27,3 +27,14 @@ def test_a_non_finite_entry_is_named(shape, bad, match):
     w[shape[0] - 1, shape[1] // 2] = bad
     with pytest.raises(ValueError, match=match):
         spectrum_from(w)
+
+
+@pytest.mark.parametrize("layout", ["fortran", "strided"])
+@pytest.mark.parametrize("shape", [(200, 90), (90, 200)], ids=["tall", "wide"])
+def test_gram_spectrum_does_not_depend_on_the_memory_layout(shape, layout):
+    # the Gram matrix is formed by BLAS syrk on whichever of W, Wᵀ is Fortran-ordered: every layout gives the
+    # eigenvalues of the C-ordered matrix, bitwise (the same products in the same order)
+    w = np.random.default_rng(2).standard_t(3.0, size=shape)
+    other = np.asfortranarray(w) if layout == "fortran" else np.repeat(w, 2, axis=1)[:, ::2]
+    assert not other.flags.c_contiguous
+    assert np.array_equal(spectrum_from(other).values, spectrum_from(w).values)
