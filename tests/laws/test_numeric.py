@@ -73,6 +73,21 @@ def test_support_atoms_and_density():
     assert np.all(rho[(x > -2) & (x < 0.5)] == 0)
 
 
+def test_density_before_the_edges_are_refined():
+    # the density classifies the points of a grid bracket around an edge directly, without the bisection
+    law = NumericLaw(MixtureEvaluator())
+    x = np.concatenate([np.linspace(-5, 5, 1001), -2 + np.array([-1e-9, -1e-15, 1e-15, 1e-9]),
+                        0.5 + np.array([-1e-9, -1e-15, 1e-15, 1e-9])])
+    rho = law.pdf(x)
+    assert "_support_info" not in law.__dict__  # the edges were not refined
+    exact = sum(w * l.pdf(x) for w, l in MixtureEvaluator.parts)
+    assert np.max(np.abs(rho - exact)) < 1e-14  # the same formula, evaluated through NumericLaw
+    assert np.all(rho[(x > -2) & (x < 0.5)] == 0) and rho[-8] > 0 and rho[-1] > 0  # 1e-9 inside the edges
+    refined = NumericLaw(MixtureEvaluator())
+    refined.support
+    assert np.array_equal(refined.pdf(x), rho)
+
+
 def test_conformance():
     law = NumericLaw(MixtureEvaluator())
     report = check_law(law).require_complete({"symbolic": "a numerically evaluated law has no symbolic face"})

@@ -180,6 +180,26 @@ def test_htmp_plus_semicircle_against_monte_carlo():
     assert ks_distance(ev, law) < 0.02  # as above: KS fluctuations at n = 2000 are ~0.01
 
 
+def test_density_of_a_fresh_result_matches_the_refined_support():
+    # pdf on a fresh law classifies the points near an edge directly; the support's bisection places the edge to
+    # a few ulps, where the density is ~1e-8 (square-root edge), so the two agree to that
+    make = [lambda: fc.free_add(fc.HTMP(0.5, 2.0), fc.Semicircle(1.0)),
+            lambda: free_add_numeric(fc.MarchenkoPastur(0.1), fc.Semicircle(0.05), route="law"),
+            lambda: free_mul_numeric(fc.MarchenkoPastur(0.1), fc.MarchenkoPastur(0.3))]
+    for f in make:
+        fresh, refined = f(), f()
+        sup = refined.support
+        edges = [e for ab in sup for e in ab if math.isfinite(e)]
+        x = np.concatenate([np.linspace(-2.0, 6.0, 801)] + [e + np.linspace(-1e-3, 1e-3, 41) for e in edges])
+        rho = fresh.pdf(x)
+        assert "_support_info" not in fresh.__dict__
+        ref = refined.pdf(x)
+        far = np.min(np.abs(x[:, None] - np.array(edges)[None, :]), axis=1) > 1e-13
+        assert np.array_equal(rho[far] > 0, ref[far] > 0), f
+        assert np.max(np.abs(rho - ref)) < 1e-7, f
+        assert np.all(rho[far & (ref == 0)] == 0) and np.all(rho[far & (ref > 0)] > 0)
+
+
 @pytest.mark.slow
 def test_heavy_tailed_input():
     # InverseHTMP(0.5, 2) has density ~ x^{-2} (infinite mean); ⊞ with a compact law keeps the tail:
