@@ -29,6 +29,7 @@ from freecalc.laws.algebraic_edges import (PowerEdge, edge_boundary_values, end_
                                           graded_edge_antiderivative, graded_edge_rule, power_edge)
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
                                              deflated_state, exact_support, local_state, numeric_state)
+from freecalc.laws.algebraic_sqrt_edges import SqrtEdgeCharts
 from freecalc.laws.algebraic_transforms import AlgebraicTransforms
 from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
@@ -269,8 +270,8 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
         """m(x + iy) on the Stieltjes branch; points the continuation cannot resolve are retried on the deflated
         curve of each atom, and what is left is reported (the solver contract). Far from the support, where several
         sheets ~ -1/z crowd together, the reciprocal chart (:mod:`freecalc.laws.algebraic_far`) decides."""
-        out = np.empty(xr.shape, dtype=complex)
-        ok = np.zeros(xr.shape, dtype=bool)
+        # next to a square-root end: its Puiseux series at the exact double point (laws/algebraic_sqrt_edges.py)
+        out, ok = self._sqrt_edges.evaluate(xr, yi)
         far = self._far_chart
         if far is not None:
             idx = np.flatnonzero(np.hypot(xr, yi) >= far.radius)
@@ -336,6 +337,20 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
             cache[e] = local_state(self._P, self._numeric, sp.Rational(e))[1]
         return cache[e]
 
+    @cached_property
+    def _sqrt_edges(self) -> SqrtEdgeCharts:
+        # the support ends that are no atoms; power-law ends are refused by their (missing) double point
+        n = self._numeric
+        atoms = {a for a, _ in n.atoms}
+        ends = [(e, side) for a, b in n.support for e, side in ((a, 1), (b, -1)) if e not in atoms]
+        return SqrtEdgeCharts(self._P, ends, n.candidates, max(n.bound, 1e-12), self._end_boundary_status)
+
+    def _end_boundary_status(self, e: float, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """m(e + delta + i0) by the continuation (on the end's local curve when e is a chart end), with flags."""
+        if e in self._chart_ends:
+            return branch_status(self._end_chart(e), delta, np.zeros(delta.size))
+        return branch_status(self._numeric, e + delta, np.zeros(delta.size))
+
     def _end_values(self, e: float, delta: np.ndarray) -> np.ndarray:
         """m(e + delta + i0) from the exact offsets delta from the chart end e (quadrature nodes next to e, whose
         rounded x = e + delta has lost them); points the chart cannot certify are continued from x + iY."""
@@ -362,8 +377,8 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
             at_atom = np.isin(xi, [a for a, _ in n.atoms])
             vals = np.zeros(xi.shape)
             xs = xi[~at_atom]
-            mv = np.full(xs.shape, complex(np.nan, np.nan))
-            todo = np.ones(xs.shape, dtype=bool)
+            mv, done = self._sqrt_edges.evaluate(xs, np.zeros(xs.size))
+            todo = ~done
             # next to a power-law edge: the tracked root of the rescaled curve (laws/algebraic_edges.py)
             for edge in self._power_edges.values():
                 near = np.flatnonzero(todo & (edge.side * (xs - edge.e) > 0)
