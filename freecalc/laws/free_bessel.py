@@ -33,6 +33,13 @@ paper defines π_{st} for all real s ≥ 1, t > 0; real non-integer s has no pol
   down to :math:`u = 2^{-40}` and tracks the density below it on the rescaled curve: mass and mean to 1e-15 down to
   the lower bounds above (with only the uniform panels: mass off by up to 0.06 at s = 5, t = 1.02). Below them the
   lower edge of even orders comes out a rounding error below 0, where the power law is not recognised.
+* t > 1, next to z = 0 (|z| below 0.05 of the upper support edge): the s sheets :math:`m \sim z^{1/s-1}` blow up
+  together at 0 and the continuation from z + iY fails there (flagged; within 6e-3 support widths of 0 at s = 6,
+  t = 100, 2e-8 at s = 3, t = 100, and below ~1e-10 widths at every order and t > 1). In the rescaled chart
+  :math:`\varepsilon = z^{1/s}`, :math:`-zm = \varepsilon v` the sheets sit apart and the Stieltjes branch is the
+  root followed from its value at ε = 0 (``_zero_chart``); it agrees with the continuation to 6e-14 where that
+  converges, and with the quadrature of the density to 2.4e-15. The points it leaves ambiguous (next to the kink for
+  t close to 1) go to the continuation.
 
 Reference: Banica, Belinschi, Capitaine & Collins (2011), *Free Bessel laws*, Canad. J. Math. 63, 3–37
 (arXiv:0710.5931), Definition of π_{st} and the S-transform.
@@ -68,6 +75,44 @@ T_FROM_ONE = {1: 1.0001, 2: 1.0001, 3: 1.001, 4: 1.01, 5: 1.001, 6: 1.05}
 T_MAX = 100.0
 #: below this x (and for t > 1) the density comes from the rescaled equation (_small_x_pdf)
 _SMALL_X = 1e-3
+#: for t > 1, points with |z| below this fraction of the upper support edge are evaluated in the rescaled chart
+#: (_zero_chart): the continuation fails within ~1e-2 of it at s = 6, t = 100, and ~1e-8 at s = 3, t = 100
+_ZERO_CHART_RADIUS = 0.05
+#: below this ratio Im z / |Re z| at Re z < 0, Im m(z) comes from m'(Re z) (the O(y²/x²) remainder is rounding)
+_ZERO_FLAT = 1e-8
+#: steps of the root tracking along the segment from ε = 0 in the rescaled chart
+_ZERO_TRACK_STEPS = 32
+#: largest ratio of the distances to the nearest and the second nearest root for a tracking step to count
+_ZERO_TRACK_TRUST = 0.25
+
+
+def _rescaled_roots(eps: np.ndarray, s: int, t: float) -> np.ndarray:
+    r"""All s + 1 roots v of :math:`\varepsilon v^{s+1} + (t - 1)v^s - \varepsilon v + 1` per ε (rows).
+
+    The companion matrix of the monic form carries the far root :math:`-(t - 1)/\varepsilon`: two Newton steps on
+    the well-scaled form restore the digits of the others.
+    """
+    comp = np.zeros((eps.size, s + 1, s + 1), dtype=complex)
+    comp[:, 1:, :-1] = np.eye(s)
+    comp[:, 0, -1] = -1.0 / eps
+    comp[:, 1, -1] = 1.0
+    comp[:, -1, -1] = -(t - 1.0) / eps
+    v = np.linalg.eigvals(comp)
+    e = eps[:, None]
+    with np.errstate(all="ignore"):
+        for _ in range(2):
+            f = e * v ** (s + 1) + (t - 1.0) * v ** s - e * v + 1.0
+            df = (s + 1) * e * v ** s + s * (t - 1.0) * v ** (s - 1) - e
+            step = f / df
+            v = np.where(np.isfinite(step), v - step, v)
+    return v
+
+
+def _branch_seed(s: int, t: float) -> tuple[complex, float]:
+    r"""The Stieltjes sheet's root :math:`\omega = c\,e^{-i\pi/s}` of the rescaled equation at ε = 0,
+    :math:`c = (t - 1)^{-1/s}`, and the distance :math:`2c\sin(\pi/s)` to its neighbours."""
+    c = (t - 1.0) ** (-1.0 / s)
+    return c * np.exp(-1j * np.pi / s), 2.0 * c * np.sin(np.pi / s)
 
 
 def _small_x_pdf(x: np.ndarray, s: int, t: float) -> tuple[np.ndarray, np.ndarray]:
@@ -82,24 +127,66 @@ def _small_x_pdf(x: np.ndarray, s: int, t: float) -> tuple[np.ndarray, np.ndarra
     continuation; :math:`m = -y/x = -v\,x^{1/s-1}`.
     """
     eps = x ** (1.0 / s)
-    # companion matrices of the monic form: v^{s+1} + ((t - 1)/ε) v^s - v + 1/ε
-    comp = np.zeros((x.size, s + 1, s + 1))
-    comp[:, 1:, :-1] = np.eye(s)
-    comp[:, 0, -1] = -1.0 / eps
-    comp[:, 1, -1] = 1.0
-    comp[:, -1, -1] = -(t - 1.0) / eps
-    roots = np.linalg.eigvals(comp)
-    c = (t - 1.0) ** (-1.0 / s)
-    omega = -c * np.exp(1j * np.pi * (s - 1) / s)
+    roots = _rescaled_roots(eps + 0j, s, t)
+    omega, sep = _branch_seed(s, t)
     dist = np.abs(roots - omega)
     pick = roots[np.arange(x.size), np.argmin(dist, axis=1)]
-    ok = np.min(dist, axis=1) < 0.5 * c * np.sin(np.pi / s)
-    # the companion matrix carries the far root -(t - 1)/ε: Newton on the well-scaled form restores the digits
-    for _ in range(2):
-        f = eps * pick ** (s + 1) + (t - 1.0) * pick ** s - eps * pick + 1.0
-        df = (s + 1) * eps * pick ** s + s * (t - 1.0) * pick ** (s - 1) - eps
-        pick = pick - f / df
+    ok = np.min(dist, axis=1) < 0.25 * sep
     return np.maximum(-pick.imag, 0.0) * x ** (1.0 / s - 1.0) / np.pi, ok
+
+
+def _zero_chart(z: np.ndarray, s: int, t: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""m(z) on the Stieltjes branch near z = 0 (t > 1, s ≥ 2, Im z ≥ 0, z ≠ 0) in the rescaled chart.
+
+    With :math:`\varepsilon = z^{1/s}` (principal root: the upper half plane maps onto the sector
+    :math:`0 \le \arg\varepsilon \le \pi/s`) and :math:`-zm = \varepsilon v`, the curve is
+    :math:`\varepsilon v^{s+1} + (t - 1)v^s - \varepsilon v + 1 = 0` (:func:`_small_x_pdf`). In z the s sheets
+    :math:`m \sim z^{1/s - 1}` all blow up at 0 and the continuation from z + iY cannot follow them there; in v they
+    sit apart on the circle :math:`|v| = (t - 1)^{-1/s}`, and the Stieltjes sheet is the analytic root
+    :math:`v(\varepsilon)` through :math:`v(0) = \omega = c\,e^{-i\pi/s}` (its boundary value at x > 0 is the
+    density :math:`\sin(\pi/s)\,c\,x^{-(s-1)/s}/\pi`, and at z < 0 it gives m > 0, m ~ c|z|^{1/s - 1}). It is
+    followed along the segment :math:`\tau\varepsilon`, τ = 0 → 1, in _ZERO_TRACK_STEPS steps: at each step the
+    root nearest the previous one is taken, and the point is flagged unless it is at most _ZERO_TRACK_TRUST times
+    as far as the second nearest at every step (the choice is then unambiguous).
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Complex points, Im z ≥ 0 (+0.0 on z < 0), 1-d.
+    s : int
+        Order, ≥ 2.
+    t : float
+        Rate, > 1.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        :math:`m = -v\,\varepsilon^{1-s}`.
+    ok : numpy.ndarray
+        False where the tracking was ambiguous (the caller falls back to the continuation).
+    """
+    eps = np.power(z.astype(complex), 1.0 / s)
+    v = np.full(z.shape, _branch_seed(s, t)[0], dtype=complex)
+    ok = np.isfinite(eps) & (eps != 0)
+    rows = np.arange(z.size)
+    for k in range(1, _ZERO_TRACK_STEPS + 1):
+        roots = _rescaled_roots(eps * (k / _ZERO_TRACK_STEPS), s, t)
+        dist = np.abs(roots - v[:, None])
+        order = np.argsort(dist, axis=1)
+        near, second = dist[rows, order[:, 0]], dist[rows, order[:, 1]]
+        ok &= np.isfinite(near) & (near <= _ZERO_TRACK_TRUST * second)
+        v = roots[rows, order[:, 0]]
+    with np.errstate(all="ignore"):
+        m = -v * eps ** (1 - s)
+        # just above z < 0 (outside the support) Im m = y m'(x) + O(y³) is below the rounding of the phase of
+        # z^(1/s): it is taken from the derivative, m' = (dv/dε ε^(1-s) + (1 - s) v ε^(-s)) (-ε / (s z))
+        flat = ok & (z.real < 0.0) & (z.imag <= _ZERO_FLAT * -z.real)
+        if np.any(flat):
+            e, w, zf = eps[flat], v[flat], z[flat]
+            dv = -(w ** (s + 1) - w) / ((s + 1) * e * w ** s + s * (t - 1.0) * w ** (s - 1) - e)
+            dm = -(dv * e ** (1 - s) + (1 - s) * w * e ** (-s)) * e / (s * zf)
+            m[flat] = m[flat].real + 1j * zf.imag * dm.real
+        return m, ok
 
 
 def free_bessel_equation(s: int, t: Any, m: Any = None, z: Any = None) -> sp.Expr:
@@ -212,6 +299,24 @@ class FreeBessel(AlgebraicLaw):
         out = AlgebraicLaw._pdf(self, np.where(np.isin(np.arange(flat.size), use), _SMALL_X, flat))
         out[use] = vals[ok]
         return out.reshape(np.shape(x))
+
+    def _evaluate(self, xr: np.ndarray, yi: np.ndarray) -> np.ndarray:
+        # for t > 1 the s sheets ~ z^(1/s - 1) blow up together at 0, where the continuation from z + iY fails
+        # (flagged): next to 0 the rescaled chart decides, and what it leaves ambiguous goes to the continuation
+        s, t = int(self.s), float(self.t)
+        if s < 2 or t <= 1.0:
+            return AlgebraicLaw._evaluate(self, xr, yi)
+        r = np.hypot(xr, yi)
+        near = np.flatnonzero((r > 0.0) & (r < _ZERO_CHART_RADIUS * self.support[-1][1]))
+        out = np.empty(xr.shape, dtype=complex)
+        done = np.zeros(xr.shape, dtype=bool)
+        if near.size:
+            # + 0.0 turns a -0.0 height into +0.0: the principal z^(1/s) of x < 0 must be taken from above
+            out[near], done[near] = _zero_chart(xr[near] + 1j * (yi[near] + 0.0), s, t)
+        rest = np.flatnonzero(~done)
+        if rest.size:
+            out[rest] = AlgebraicLaw._evaluate(self, xr[rest], yi[rest])
+        return out
 
     def _s_transform(self, w: np.ndarray) -> np.ndarray:
         # the product of the factors' S-transforms, exact; the generic Newton inversion of ψ would stop at the

@@ -1,11 +1,14 @@
 """Free Bessel laws π_st = π^{⊠(s−1)} ⊠ π^{⊞t}: the defining special cases, the product route, the matrix model."""
+import warnings
+
+import mpmath as mp
 import numpy as np
 import pytest
 import sympy as sp
 
 import freecalc as fc
 from freecalc.laws.distances import ks_distance
-from freecalc.laws.free_bessel import FreeBessel, _small_x_pdf, free_bessel_equation
+from freecalc.laws.free_bessel import FreeBessel, _small_x_pdf, _zero_chart, free_bessel_equation
 from freecalc.numerics.series import s_series_from_moments
 from freecalc.symbolic import transforms as T
 from freecalc.testing import check_law
@@ -169,3 +172,87 @@ def test_matrix_model_just_above_one(s, t, seed):
     ev = np.linalg.eigvalsh(law.matrix(1000, rng=seed))
     # rigid ESD, KS ~ a few 1/n: the issue's bound 0.02 at n = 1000
     assert ks_distance(ev, law, atom_tol=1e-8) < 0.02
+
+
+def _quadrature_stieltjes(law, z):
+    """m(z) = ∫ρ(x)/(x − z)dx by mp.quad of the real-axis density: the generic curve's boundary values above 1e-3,
+    the rescaled roots below (both independent of the chart near z = 0), in u = x^(1/s), where ρ dx = ρ(u^s) s u^(s-1)
+    du is bounded; split at the support's ends and at |z|/10, |z|, 10|z|."""
+    s, t = int(law.s), float(law.t)
+    W = law.support[-1][1]
+    generic = fc.AlgebraicLaw(law.equation)
+
+    def rho(x):
+        x = np.array([float(x)])
+        return float(_small_x_pdf(x, s, t)[0][0] if x[0] < 1e-3 else generic.pdf(x)[0])
+
+    r = abs(z)
+    cuts = sorted({0.0, W, *(c for c in (r / 10, r, 10 * r, 1e-3, W / 2) if 0 < c < W)})
+    return complex(mp.quad(lambda u: rho(u ** s) * s * u ** (s - 1) / (u ** s - z), [c ** (1 / s) for c in cuts]))
+
+
+@pytest.mark.parametrize("s, t, z", [(6, 77.3, -2.27 + 0.0136j), (6, 30.0, -0.001 + 0.001j),
+                                     (3, 100.0, 1e-7 + 1e-8j), (5, 100.0, -0.05 + 0.01j), (4, 50.0, 3e-5 + 1e-5j)])
+def test_stieltjes_next_to_zero_at_large_t(s, t, z):
+    # within ~1e-3 support widths of 0 the continuation from z + iY failed for t > 1 (ConvergenceWarning; the first
+    # two points from the thorough property run): the rescaled chart evaluates them, with warnings as errors
+    law = FreeBessel(s, t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = law.stieltjes(z)
+    assert m.imag > 0
+    # against the quadrature of the density (measured 1e-16 to 2.4e-15; mp.quad's tanh-sinh on bounded pieces)
+    ref = _quadrature_stieltjes(law, z)
+    assert abs(m - ref) <= 1e-11 * abs(ref)
+
+
+@pytest.mark.parametrize("s, t, lo", [(3, 100.0, 1e-6), (6, 5.0, 1e-6), (4, 1.01, 1e-8), (2, 1.0001, 1e-8)])
+def test_zero_chart_agrees_with_the_continuation(s, t, lo):
+    # where the continuation of the generic curve converges (|z| from lo support widths up to the chart's radius
+    # 0.05 widths, all directions of the upper half plane), the chart's value is the same root
+    law = FreeBessel(s, t)
+    W = law.support[-1][1]
+    r = W * np.logspace(np.log10(lo), np.log10(0.05), 12)[:-1]
+    th = np.array([0.0, 1e-6, 0.1, 0.5, 1.0, 2.0, 3.0, np.pi - 1e-3])
+    z = (r[:, None] * np.exp(1j * th[None, :])).ravel()
+    m, ok = _zero_chart(z, s, t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ref = fc.AlgebraicLaw(law.equation).stieltjes(z[ok])
+    # two routes to the same root in double precision (measured ≤ 6e-14 over s = 2..6, t = 1.0001..100; the
+    # continuation's residual rtol is 1e-7)
+    assert np.allclose(m[ok], ref, rtol=1e-11, atol=0)
+    # far from t = 1 every point is unambiguous; next to it the chart leaves the kink's neighbourhood to the
+    # continuation (ok False), which the test above covers
+    assert ok.all() or t < 1.1
+
+
+@pytest.mark.parametrize("s, t", [(2, 5.0), (5, 2.0), (6, 100.0)])
+def test_zero_chart_on_the_negative_axis(s, t):
+    law = FreeBessel(s, t)
+    x = -1e-3 * law.support[-1][1]
+    # just above z < 0 Im m = y m'(x) > 0 (m' = ∫ρ/(u − x)² du), below the rounding of the phase of z^(1/s): it
+    # comes from m'(x); against the slope Im m(x + ih)/h at h = 1e-6|x| (O(h²/x²) remainder, measured ≤ 1e-11)
+    slope = law.stieltjes(x + 1e-6j * abs(x)).imag / (1e-6 * abs(x))
+    for y in (1e-30, 1e-15):
+        m = law.stieltjes(x + 1j * y)
+        assert m.imag > 0
+        assert m.imag / y == pytest.approx(slope, rel=1e-9)
+    # m(x) real and positive, ~ c|x|^(1/s - 1), c = (t - 1)^(-1/s), the relative correction O(|x|^(1/s))
+    tiny = 1e-40
+    m = law.stieltjes(-tiny + 0j)
+    assert m.imag == 0.0 and m.real > 0
+    assert m.real * tiny ** ((s - 1) / s) == pytest.approx((t - 1) ** (-1 / s), rel=10 * tiny ** (1 / s))
+
+
+@pytest.mark.parametrize("s, t, seed", [(6, 100.0, 24), (6, 77.3, 37)])
+def test_invariants_at_large_t(s, t, seed):
+    # the property run's invariants with warnings as errors; the seeds put points of check_stieltjes (heights from
+    # 1e-6 widths, across 0) where the continuation failed (flagged) before the rescaled chart
+    from freecalc.testing.invariants import check_invariants, check_stieltjes
+
+    law = FreeBessel(s, t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_stieltjes(law, np.random.default_rng(seed))
+        check_invariants(law, seed)
