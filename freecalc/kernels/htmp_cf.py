@@ -135,24 +135,51 @@ def cf_stieltjes(A: float, B: float, b: float, z: complex, nmax: int):
 
 
 @njit(cache=True)
-def cf_levels_estimate(A: float, B: float, b: float, z: complex) -> float:
-    """Levels the continued fraction needs for a 1e-17 tail, from its first level's characteristic roots.
+def _level_rate(B: float, b: float, c: complex, bz: complex, sw: float, n: float) -> float:
+    # frozen-coefficient rate log|t_+/t_-| at level n, from |t_+| |t_-| = 1/alpha_n and the discriminant
+    # beta_n^2 - 4 alpha_n = c^2 - 4Bb - 4n(1 + bz) written without the cancellation of its n^2 terms; at least the
+    # large-level rate 2 Re sqrt(w/(B + n)) that the frozen roots miss (their splitting is then of the order of the
+    # coefficients' own variation)
+    be = c + 2.0 * n
+    sq = cmath.sqrt(c * c - 4.0 * B * b - 4.0 * n * (1.0 + bz))
+    big = max(abs(be + sq), abs(be - sq))
+    return max(math.log(big * big / (4.0 * (B + n) * (b + n))), 2.0 * sw / math.sqrt(B + n))
 
-    At level 1 the recurrence :math:`y_{n-1} - \\beta_n y_n + \\alpha_n y_{n+1} = 0` has characteristic roots
-    :math:`t_\\pm` of :math:`\\alpha_1 t^2 - \\beta_1 t + 1 = 0`; the tail shrinks per level by about
-    :math:`|t_-/t_+|`, a rate that only slows at higher levels (the oscillatory range of the recurrence widens
-    with n), so 40/(−log|t_-/t_+|) is an optimistic count: a caller skips the fraction when even this exceeds its
-    budget.
+
+@njit(cache=True)
+def cf_levels_estimate(A: float, B: float, b: float, z: complex, nmax: float) -> float:
+    """Levels the continued fraction needs for a tail of e^{−40}: the callers' route choice, not a guarantee.
+
+    The tail shrinks over levels 1..N by about :math:`\\exp(-\\sum_n \\rho(n))`, ρ(n) the local rate of the
+    recurrence :math:`y_{n-1} - \\beta_n y_n + \\alpha_n y_{n+1} = 0`: the larger of
+
+    * the frozen-coefficient rate :math:`\\log|t_+/t_-|`, :math:`t_\\pm` the roots of
+      :math:`\\alpha_n t^2 - \\beta_n t + 1 = 0` (the regime of small levels at large b, off the bulk), and
+    * :math:`2\\Re\\sqrt{w/(B + n)}`, w = −bz, the derivative in n of the large-parameter decay
+      :math:`\\exp(-4\\Re\\sqrt{(B + n)w})` of the minimal solution against the dominant one
+      (:math:`U(a, c, w) \\sim 2 e^{w/2} w^{(1-c)/2} K_{c-1}(2\\sqrt{aw})/\\Gamma(a)`, DLMF 13.8.8; the dominant
+      solution has :math:`I_{c-1}` there).
+
+    The sum is integrated by the trapezoidal rule on levels 1, 4, 16, ...; beyond ``nmax`` (the caller's budget)
+    the estimate is inf without further work. Measured levels/estimate
+    (median, 90th percentile) at the random points of tests/kernels/test_htmp_cf.py: 0.9–1.8 and 2.5–6 for
+    γ ≥ 0.25; 7 and 17 at γ = 0.01, κ = 2 (b = 100, a narrow bulk).
     """
-    al = (B + 1.0) * (b + 1.0)
-    be = B + b + 1.0 - b * z
-    sq = cmath.sqrt(be * be - 4.0 * al)
-    t1 = be + sq
-    t2 = be - sq
-    a1 = abs(t1)
-    a2 = abs(t2)
-    lo = min(a1, a2)
-    hi = max(a1, a2)
-    if not lo < hi:
+    c = B + b - 1.0 - b * z
+    bz = b * z
+    sw = cmath.sqrt(-bz).real
+    n0 = 1.0
+    r0 = _level_rate(B, b, c, bz, sw, n0)
+    if r0 * nmax < 40.0:  # the rate does not grow with n (max over n of rho(n)/rho(1) = 1 at 20000 random points)
         return np.inf
-    return 40.0 / math.log(hi / lo)
+    total = 0.0
+    while n0 < nmax:
+        n1 = 4.0 * n0
+        r1 = _level_rate(B, b, c, bz, sw, n1)
+        inc = 0.5 * (n1 - n0) * (r0 + r1)
+        if total + inc >= 40.0:
+            return n0 + (40.0 - total) / inc * (n1 - n0)
+        total += inc
+        n0 = n1
+        r0 = r1
+    return np.inf

@@ -8,10 +8,13 @@ bound exceeds the tolerance, or a continued fraction with its own error estimate
 
 1. *up from the axis*: vertically from :math:`x + i0`, :math:`x = \Re z > 0`, with the start values of the
    shared real-axis march (one march for all points; a few steps per point);
-2. *continued fraction* of the Tricomi ratio (:mod:`freecalc.kernels.htmp_cf`), when the vertical path is not
-   available or abandoned and the fraction's first-level rate promises at most :data:`_CF_MAX` levels: fast off
-   the Marchenko–Pastur bulk and for large b Im z, exactly where the Taylor paths are long (their steps are
-   limited to ~2.5/b); accepted when its tail and rounding estimate is below the tolerance;
+2. *continued fraction* of the Tricomi ratio (:mod:`freecalc.kernels.htmp_cf`), fast off the
+   Marchenko–Pastur bulk and for large b Im z, exactly where the Taylor paths are long (their steps are limited
+   to ~2.5/b); accepted when its tail and rounding estimate is below the tolerance. It goes *before* a Taylor path
+   (the vertical one when that is longer than two steps, else the anchor path) when its estimated depth
+   (:func:`~freecalc.kernels.htmp_cf.cf_levels_estimate`) is below that path's cost in levels
+   (:func:`_path_levels`, :func:`_anchor_levels`), with that cost as its budget, so a failed attempt at most
+   doubles a point's cost; with the full budget :data:`_CF_MAX` after a Taylor path that was abandoned;
 3. *from an anchor*: from the march's start point :math:`r_s + i0` (Re z ≥ 0) or from the Laplace start at
    :math:`-r_l` (Re z < 0) along the circle to arg z, then radially to z (no per-point start value);
 4. *Laplace arc*: the start value at :math:`-|z|` (Laplace integral) and the arc of radius :math:`|z|` (the
@@ -33,8 +36,8 @@ import numpy as np
 from numba import njit
 
 from freecalc.kernels.htmp_cf import cf_levels_estimate, cf_stieltjes
-from freecalc.kernels.htmp_ode import (_NMAX, amplification_exponent, laplace_start, _series_m, _series_usable,
-                                       walk_tracked)
+from freecalc.kernels.htmp_ode import (_NMAX, _step_bound, amplification_exponent, laplace_start, _series_m,
+                                       _series_usable, walk_tracked)
 
 __all__ = ["offaxis_m", "START_ERROR"]
 
@@ -43,6 +46,11 @@ START_ERROR = 5e-14
 
 #: Most levels granted to the continued fraction (its rounding, (2 + 8n)ε, stays below 4e-12 there).
 _CF_MAX = 20000
+#: Cost of a Taylor step of length h against the step bound H, in continued-fraction levels:
+#: _LEVEL_STEP0 + _LEVEL_STEP1 h/H (measured: a level 7.4 ns; a vertical step 0.5 µs at h/H = 1e-12, 0.6 µs at
+#: 1e-2, 1.2-1.4 µs at h/H = 1, the same at b = 0.067, 2 and 1000).
+_LEVEL_STEP0 = 70.0
+_LEVEL_STEP1 = 80.0
 #: Predicted log-growth of rounding errors beyond which the vertical path is not tried (it would fail).
 _UP_MAX_GROWTH = 60.0
 
@@ -57,6 +65,42 @@ def _bound(A: float, b: float, z: complex, L: complex, v: complex, log_s: float)
     if log_s == np.inf or not abs(v) > 0.0:
         return np.inf
     return math.exp(log_s + amplification_exponent(A, b, z, L)) / abs(v)
+
+
+@njit(cache=True)
+def _path_levels(A: float, B: float, b: float, z0: complex, z1: complex, cost: float, cap: float) -> float:
+    """cost plus the cost of :func:`walk_tracked` from z0 to z1 (same step rule) in fraction levels, ≤ cap.
+
+    A step of length h (the step bound H) costs :data:`_LEVEL_STEP0` + :data:`_LEVEL_STEP1` h/H levels: the
+    Taylor series of a short step ends after a few terms.
+    """
+    while z0 != z1 and cost < cap:
+        H = _step_bound(A, B, b, z0)
+        if not H > 0.0:
+            return cap
+        dist = abs(z1 - z0)
+        if dist <= H:
+            return cost + _LEVEL_STEP0 + _LEVEL_STEP1 * dist / H
+        z0 = z0 + (z1 - z0) * (H / dist)
+        cost += _LEVEL_STEP0 + _LEVEL_STEP1
+    return min(cost, cap)
+
+
+@njit(cache=True)
+def _anchor_levels(A: float, B: float, b: float, r_a: float, th_a: float, z: complex) -> float:
+    """Approximate cost of :func:`_route_anchor` to z in fraction levels: the steps ∫|dz|/H along its arc and
+    radius by Simpson's rule (the radius in log r, where 1/H ≈ 1/(0.3 r) is flat near 0); counting the steps
+    themselves would cost ~1/40 of walking them."""
+    th = math.atan2(z.imag, z.real)
+    rz = abs(z)
+    e1 = cmath.exp(1j * th)
+    z0 = complex(r_a, 0.0) if th_a == 0.0 else complex(-r_a, 0.0)
+    g1 = r_a / _step_bound(A, B, b, r_a * e1)  # r/H: the integrand in theta and in log r
+    arc = abs(th - th_a) * (r_a / _step_bound(A, B, b, z0) + 4.0 * r_a / _step_bound(
+        A, B, b, r_a * cmath.exp(0.5j * (th + th_a))) + g1) / 6.0
+    rm = math.sqrt(r_a * rz)
+    rad = abs(math.log(rz / r_a)) * (g1 + 4.0 * rm / _step_bound(A, B, b, rm * e1) + rz / _step_bound(A, B, b, z)) / 6.0
+    return (_LEVEL_STEP0 + _LEVEL_STEP1) * max(arc + rad, 1.0)
 
 
 @njit(cache=True)
@@ -162,17 +206,30 @@ def offaxis_m(A: float, B: float, b: float, z: np.ndarray, Lx: np.ndarray, vx: n
                 continue
         e = np.inf
         mm = complex(np.nan, np.nan)
+        # the fraction goes first where its estimated depth is below the cost of the Taylor path it would replace
+        # (in levels), with that cost as its budget: a failed attempt at most doubles the point's cost
+        cf_nmax = 0  # largest budget the fraction has been given at this point
         # the vertical path amplifies rounding by ~exp(2 Im(u'/u)(x + i0) Im z) (d(-2 Re log u)/dy = 2 Im u'/u):
         # beyond e^60 it would be abandoned (the tolerance allows ~e^13) after walking most of the way
         if zi.real > 0.0 and not math.isnan(Lx[i].real) and 2.0 * vx[i].imag * zi.imag <= _UP_MAX_GROWTH:
-            mm, e = _route_up(A, B, b, Lx[i], vx[i], zi, d, tol)
-        if not e <= tol and cf_levels_estimate(A, B, b, zi) <= _CF_MAX:
-            mm, e, _ = cf_stieltjes(A, B, b, zi, _CF_MAX)
+            z0 = complex(zi.real, 0.0)
+            if zi.imag > 2.0 * _step_bound(A, B, b, z0):  # a path of one or two steps is cheaper than the estimate
+                budget = _path_levels(A, B, b, z0, zi, 0.0, _CF_MAX)
+                if cf_levels_estimate(A, B, b, zi, budget) <= budget:
+                    cf_nmax = int(budget)
+                    mm, e, _ = cf_stieltjes(A, B, b, zi, cf_nmax)
+            if not e <= tol:
+                mm, e = _route_up(A, B, b, Lx[i], vx[i], zi, d, tol)
         if not e <= tol:  # from the anchor nearer in angle
-            if zi.real >= 0.0:
-                mm, e = _route_anchor(A, B, b, r_s, 0.0, L_s, v_s, zi, d, tol)
-            else:
-                mm, e = _route_anchor(A, B, b, r_l, math.pi, L_l, v_l, zi, d, tol)
+            r_a, th_a, L_a, v_a = (r_s, 0.0, L_s, v_s) if zi.real >= 0.0 else (r_l, math.pi, L_l, v_l)
+            budget = min(_anchor_levels(A, B, b, r_a, th_a, zi), _CF_MAX)
+            if budget > cf_nmax and cf_levels_estimate(A, B, b, zi, budget) <= budget:
+                cf_nmax = int(budget)
+                mm, e, _ = cf_stieltjes(A, B, b, zi, cf_nmax)
+            if not e <= tol:
+                mm, e = _route_anchor(A, B, b, r_a, th_a, L_a, v_a, zi, d, tol)
+        if not e <= tol and cf_nmax < _CF_MAX and cf_levels_estimate(A, B, b, zi, _CF_MAX) <= _CF_MAX:
+            mm, e, _ = cf_stieltjes(A, B, b, zi, _CF_MAX)
         if not e <= tol:
             mm, e = _route_laplace(A, B, b, zi, d, tol)
         if not e <= tol:

@@ -92,14 +92,34 @@ def test_fraction_refuses_inside_the_bulk_near_the_axis():
     A, B, b = htmp_params(0.5, 2.0)
     m, e, n = cf_stieltjes(A, B, b, 1.0 + 1e-6j, 20000)
     assert np.isnan(m) and e == np.inf and n >= 20000
-    assert cf_levels_estimate(A, B, b, 1.0 + 1e-6j) > 1e6  # its rate estimate says so in advance
+    assert cf_levels_estimate(A, B, b, 1.0 + 1e-6j, 20000.0) == np.inf  # its rate estimate says so in advance
 
 
-def test_levels_estimate_is_optimistic():
-    # the estimate is a lower bound on the levels used (a caller skips the fraction when even it is too large)
-    for g, k, z in [(0.5, 2.0, -1.0 + 0.5j), (0.25, 20.0, 0.5 + 0.5j), (0.5, 1000.0, 1.0 + 0.3j),
-                    (0.5, 50.0, -0.5 + 0.01j)]:
-        A, B, b = htmp_params(g, k)
-        _, e, n = cf_stieltjes(A, B, b, z, 20000)
-        assert e < 1e-11
-        assert cf_levels_estimate(A, B, b, z) <= n
+@pytest.mark.parametrize("g,k", [(0.5, 2.0), (0.75, 0.1), (0.25, 20.0), (0.5, 1000.0), (0.9, 0.5)])
+def test_levels_estimate_tracks_the_levels_used(g, k):
+    # the route choice of the off-axis kernel trusts the estimate to a small factor: at random points where the
+    # fraction converges (40000 levels), levels used / estimate measured 1.2-1.8 (median), 3.7-4.8 (90th
+    # percentile), 0.72-0.89 (10th) for these laws; bounds two-sided with a factor >= 2 of slack
+    A, B, b = htmp_params(g, k)
+    rng = np.random.default_rng(int(10 * k) + 3)
+    z = rng.uniform(-1.0, 4.0, 150) + 1j * 10.0 ** rng.uniform(-4.0, 0.7, 150)
+    ratios = []
+    for zi in z:
+        _, e, n = cf_stieltjes(A, B, b, zi, 40000)
+        if e <= STIELTJES_TOL:
+            ratios.append(n / cf_levels_estimate(A, B, b, zi, 1e9))
+    assert len(ratios) >= 30
+    med = np.median(ratios)
+    assert 0.3 <= med <= 3.0, med
+    assert np.percentile(ratios, 90) <= 12.0
+    assert np.percentile(ratios, 10) >= 0.3
+
+
+def test_levels_estimate_cap_and_screen():
+    # the estimate stops at the caller's budget: inf beyond it, finite and equal below it
+    A, B, b = htmp_params(0.5, 1000.0)
+    z = 1.0 + 0.3j  # above the bulk: the fraction converges in ~100 levels
+    est = cf_levels_estimate(A, B, b, z, 1e9)
+    assert 10.0 < est < 1000.0
+    assert cf_levels_estimate(A, B, b, z, 2.0 * est) == est
+    assert cf_levels_estimate(A, B, b, z, 0.2 * est) == np.inf
