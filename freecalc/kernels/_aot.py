@@ -180,17 +180,24 @@ def _vector(a: Any, dtype: np.dtype, name: str, i: int) -> np.ndarray:
 
 
 def _guarded(fn: Callable, name: str, spec: AotKernel) -> Callable:
+    """``fn`` with its array arguments checked (and, off the fast path, converted); ``fn`` itself when it takes
+    scalars only (the extension converts those, raising TypeError on a non-number) and declares no defaults."""
     arrays = tuple((i, _DTYPES[k]) for i, k in enumerate(spec.args) if k is not ArgKind.SCALAR)
     nargs, defaults = len(spec.args), spec.defaults
+    if not arrays and not defaults:
+        return fn
 
     def call(*args: Any) -> Any:
-        if len(args) < nargs:
-            args = args + defaults[len(defaults) - (nargs - len(args)):]
         if len(args) != nargs:
-            raise TypeError(f"{name}() takes {nargs} arguments, got {len(args)}")
-        args = list(args)
+            if nargs - len(defaults) <= len(args) < nargs:
+                args = args + defaults[len(defaults) - (nargs - len(args)):]
+            else:
+                raise TypeError(f"{name}() takes {nargs} arguments, got {len(args)}")
         for i, dt in arrays:
-            args[i] = _vector(args[i], dt, name, i)
+            a = args[i]
+            # fast path (a few attribute reads: the fit calls these thousands of times), else convert or raise
+            if not (type(a) is np.ndarray and a.dtype is dt and a.ndim == 1 and a.flags.c_contiguous):
+                args = args[:i] + (_vector(a, dt, name, i),) + args[i + 1:]
         return fn(*args)
 
     call.__name__ = name

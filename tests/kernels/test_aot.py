@@ -12,6 +12,7 @@ import pytest
 from numba import njit
 
 import freecalc.fitting.kernels as FK
+import freecalc.kernels
 import freecalc.kernels.htmp as KH
 import freecalc.kernels.quadratic as KQ
 from freecalc.kernels import _aot
@@ -44,7 +45,7 @@ def _ulps(a, b):
 
 def test_the_extension_serves_every_registered_kernel():
     assert set(JITTED) == set(_aot.KERNELS)
-    status = _aot.aot_kernels()
+    status = freecalc.kernels.aot_kernels()
     assert status == {name: _aot.Source.AOT.value for name in _aot.KERNELS}, f"{status}: {REBUILD}"
 
 
