@@ -49,7 +49,7 @@ DOCUMENTED_PACKAGES = (
     "freecalc.testing", "freecalc.symbolic", "freecalc.numerics.quadrature", "freecalc.numerics.series",
     *(f"freecalc.laws.{m}" for m in (
         "semicircle", "marchenko_pastur", "kesten_mckay", "wachter", "free_meixner", "quadratic", "discrete",
-        "empirical", "algebraic", "numeric", "decompressed", "symbolic_face", "stats_vocabulary", "distances")),
+        "empirical", "algebraic", "numeric", "decompressed", "inverse_htmp", "symbolic_face", "stats_vocabulary", "distances")),
 )
 
 # Definitions that do not follow the rule yet (fitting, functionals, laws/base.py, laws/htmp.py, laws/extension.py,
@@ -99,12 +99,7 @@ KNOWN_MISSING: set[str] = {
     "freecalc.laws.htmp.HTMP.inverse_moment",
     "freecalc.laws.htmp.HTMP.sample_eigenvalues",
     "freecalc.laws.htmp.HTMP.sf",
-    "freecalc.laws.htmp.InverseHTMP",
-    "freecalc.laws.htmp.InverseHTMP.continuous_rule",
-    "freecalc.laws.htmp.InverseHTMP.fit_boundary_note",
-    "freecalc.laws.htmp.InverseHTMP.free_cumulants",
-    "freecalc.laws.htmp.InverseHTMP.sample_eigenvalues",
-    "freecalc.laws.htmp.InverseHTMP.sf",
+    "freecalc.laws.inverse_htmp.InverseHTMP.fit_boundary_note",
     "freecalc.numerics.solvers.SolverStatus",
     "freecalc.operations.decompression_core.DecompressionReport",
     "freecalc.operations.model_check.ModelCheck",

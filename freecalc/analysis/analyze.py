@@ -66,7 +66,7 @@ def default_laws() -> tuple:
     tuple of type
         ``(MarchenkoPastur, InverseHTMP)``.
     """
-    from freecalc.laws.htmp import InverseHTMP
+    from freecalc.laws.inverse_htmp import InverseHTMP
     from freecalc.laws.marchenko_pastur import MarchenkoPastur
 
     return (MarchenkoPastur, InverseHTMP)

@@ -1,4 +1,4 @@
-r"""The high-temperature Marchenko–Pastur law HTMP(γ, κ) and the law of its inverse.
+r"""The high-temperature Marchenko–Pastur law HTMP(γ, κ).
 
 With :math:`b = \kappa/(2\gamma)`, :math:`B = \kappa/2`, :math:`A = b - B - 1 = \kappa(1-\gamma)/(2\gamma) - 1 > -1`
 and :math:`y = bx`, the density on :math:`(0, \infty)` is
@@ -22,9 +22,7 @@ tends to Marchenko–Pastur with ratio γ at rate :math:`O(1/\kappa)`.
 Matrix model: the β-Laguerre ensemble at high temperature (Dumitriu–Edelman bidiagonal model, β = κ/m, m = matrix
 size, n = m/γ), scaled by γ/κ.
 
-:class:`InverseHTMP` is the law of :math:`1/X`: density :math:`\lambda^{-2}\rho(1/\lambda)` with the power-law upper
-tail :math:`\lambda^{-\alpha}`, :math:`\alpha = A + 2 = 1 + \kappa(1-\gamma)/(2\gamma)` (WeightWatcher's α); its
-k-th moment is finite only for :math:`k < \alpha - 1`.
+The law of :math:`1/X` (power-law upper tail) is :class:`freecalc.laws.inverse_htmp.InverseHTMP`.
 
 Reference: L. Hodgkinson, Z. Wang, M. W. Mahoney, *Models of heavy-tailed mechanistic universality*,
 arXiv:2506.03470 (2025); I. Dumitriu, A. Edelman, J. Math. Phys. 43 (2002) 5830 (matrix models);
@@ -45,22 +43,18 @@ from freecalc.kernels import htmp as K
 from freecalc.kernels.bidiagonal import bidiag_small_singular_values
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.laws.extension import FitHints, Kernels
-from freecalc.laws.htmp_fitting import (
-    HTMP_BOX,
-    htmp_boundary_note,
-    htmp_starts,
-    htmp_tail_exponent_and_gradient,
-    inverse_htmp_starts,
-)
+from freecalc.laws.htmp_fitting import HTMP_BOX, htmp_boundary_note, htmp_starts
 from freecalc.numerics.quadrature import gauss_legendre
 
 sp = lazy_module("sympy")
 T = lazy_module("freecalc.symbolic.transforms")
 
-__all__ = ["HTMP", "InverseHTMP", "htmp_pdf", "htmp_logpdf", "inverse_htmp_pdf", "inverse_htmp_logpdf"]
+__all__ = ["HTMP", "htmp_pdf", "htmp_logpdf"]
 
 _GAMMA = Parameter("gamma", r"\gamma", Domain(0.0, 1.0, lo_closed=False, hi_closed=False), typical=(0.2, 0.8))
 _KAPPA = Parameter("kappa", r"\kappa", POSITIVE, typical=(0.5, 20.0))
+#: The parameters (γ, κ) shared by HTMP and InverseHTMP.
+HTMP_PARAMETERS = (_GAMMA, _KAPPA)
 
 
 # ------------------------------------------------------------------------------------------ numeric U for lambdify
@@ -97,7 +91,7 @@ special = lazy_module("freecalc.symbolic.special",
 
 
 # ------------------------------------------------------------------------------------------ symbolic face
-def _htmp_symbols(params: dict[str, sp.Expr]) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+def htmp_symbols(params: dict[str, sp.Expr]) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     g, k = params["gamma"], params["kappa"]
     b = k / (2 * g)
     B = k / 2
@@ -107,7 +101,7 @@ def _htmp_symbols(params: dict[str, sp.Expr]) -> tuple[sp.Expr, sp.Expr, sp.Expr
 def exact_moments(gamma: Any, kappa: Any, K_: int) -> list[Any]:
     """Moments m_1..m_K of HTMP(γ, κ) exactly (sympy in, sympy out; floats in, floats out)."""
     if is_sympy(gamma) or is_sympy(kappa):
-        A, B, b = _htmp_symbols({"gamma": sp.sympify(gamma), "kappa": sp.sympify(kappa)})
+        A, B, b = htmp_symbols({"gamma": sp.sympify(gamma), "kappa": sp.sympify(kappa)})
         m: list[Any] = [sp.Integer(1)]
         for k in range(K_):
             conv = sum(m[i] * m[k - i] for i in range(k + 1))
@@ -120,7 +114,7 @@ class HTMPSymbolicFace(SymbolicFace):
     """Symbolic face of HTMP: density and Stieltjes transform through :class:`TricomiU`, exact moments."""
 
     def _abB(self) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
-        return _htmp_symbols(self.params)
+        return htmp_symbols(self.params)
 
     def stieltjes(self, z: Any = None) -> sp.Expr:
         """m(z) = b U(B+1, 1−A, −bz)/U(B, −A, −bz) (Im z > 0; on the real axis sympy's principal branch of U
@@ -156,49 +150,6 @@ class HTMPSymbolicFace(SymbolicFace):
 
     def _moment_list(self, K_: int) -> list[sp.Expr]:
         return exact_moments(self.params["gamma"], self.params["kappa"], K_)
-
-
-class InverseHTMPSymbolicFace(SymbolicFace):
-    """Symbolic face of 1/X, X ~ HTMP: density and Stieltjes transform from those of HTMP; moments while finite."""
-
-    def _abB(self) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
-        return _htmp_symbols(self.params)
-
-    def stieltjes(self, z: Any = None) -> sp.Expr:
-        """m_{1/X}(z) = −1/z − m_X(1/z)/z²."""
-        z = T.z if z is None else z
-        A, B, b = self._abB()
-        w = 1 / z
-        mx = b * special.TricomiU(B + 1, 1 - A, -b * w) / special.TricomiU(B, -A, -b * w)
-        return -1 / z - mx / z ** 2
-
-    def density(self, x: Any = None) -> sp.Expr:
-        x = T.x if x is None else x
-        A, B, b = self._abB()
-        y = b / x
-        rho = b * y ** A * sp.exp(-y) / (sp.gamma(B + 1) * sp.gamma(b) * sp.Abs(special.TricomiU(B, -A, -y)) ** 2)
-        return sp.Piecewise((rho / x ** 2, x > 0), (0, True))
-
-    @property
-    def support(self) -> tuple[tuple[sp.Expr, sp.Expr], ...]:
-        return ((sp.Integer(0), sp.oo),)
-
-    def _moment_list(self, K_: int) -> list[sp.Expr]:
-        A, B, b = self._abB()
-        n: list[sp.Expr] = []
-        out = []
-        for j in range(K_):
-            cond = sp.simplify(A - j > 0)
-            if cond == sp.false:
-                out.extend([sp.oo] * (K_ - j))
-                break
-            if cond != sp.true:
-                raise ValueError(f"E[X^-{j + 1}] is finite only when {A - j} > 0; give numeric parameters or "
-                                 f"assumptions that decide it")
-            val = b / A if j == 0 else (b * n[j - 1] + B * sum(n[i] * n[j - 1 - i] for i in range(j))) / (A - j)
-            n.append(sp.factor(sp.cancel(val)))
-            out.append(n[-1])
-        return out
 
 
 # ------------------------------------------------------------------------------------------ numeric laws
@@ -240,7 +191,7 @@ def htmp_support(gamma: float, kappa: float) -> tuple[tuple[float, float], ...]:
     return ((0.0, math.inf),)
 
 
-def _per_parameter(scalar_kernel: Any, x: Any, gamma: Any, kappa: Any) -> np.ndarray:
+def per_parameter(scalar_kernel: Any, x: Any, gamma: Any, kappa: Any) -> np.ndarray:
     """Apply a kernel taking scalar (γ, κ) and a 1-d array to x broadcast against array parameters."""
     if np.ndim(gamma) == 0 and np.ndim(kappa) == 0:
         xa = np.asarray(x, dtype=float)
@@ -268,21 +219,6 @@ def _htmp_logpdf_1d(x: np.ndarray, gamma: float, kappa: float) -> np.ndarray:
     return out
 
 
-def _inverse_htmp_logpdf_1d(x: np.ndarray, gamma: float, kappa: float) -> np.ndarray:
-    out = np.full(x.shape, -np.inf)
-    pos = x > 0
-    out[pos] = K.htmp_logpdf(gamma, kappa, 1.0 / x[pos]) - 2.0 * np.log(x[pos])
-    return out
-
-
-def _inverse_htmp_pdf_1d(x: np.ndarray, gamma: float, kappa: float) -> np.ndarray:
-    out = np.where(np.isnan(x), np.nan, 0.0)
-    pos = (x > 0) & np.isfinite(x)
-    if np.any(pos):
-        out[pos] = np.exp(_inverse_htmp_logpdf_1d(x[pos], gamma, kappa))
-    return out
-
-
 def htmp_pdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
     """HTMP density (0 at and below 0); ``x`` broadcasts against the parameters.
 
@@ -296,7 +232,7 @@ def htmp_pdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
     -------
     ndarray
     """
-    return _per_parameter(_htmp_pdf_1d, x, gamma, kappa)
+    return per_parameter(_htmp_pdf_1d, x, gamma, kappa)
 
 
 def htmp_logpdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
@@ -312,39 +248,7 @@ def htmp_logpdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
     -------
     ndarray
     """
-    return _per_parameter(_htmp_logpdf_1d, x, gamma, kappa)
-
-
-def inverse_htmp_pdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
-    """InverseHTMP density ρ_HTMP(1/λ)/λ² (0 at and below 0).
-
-    Parameters
-    ----------
-    x : array_like
-    gamma, kappa : array_like
-        γ in (0, 1), κ > 0.
-
-    Returns
-    -------
-    ndarray
-    """
-    return _per_parameter(_inverse_htmp_pdf_1d, x, gamma, kappa)
-
-
-def inverse_htmp_logpdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
-    """log ρ_HTMP(1/λ) − 2 log λ (−inf outside (0, ∞)).
-
-    Parameters
-    ----------
-    x : array_like
-    gamma, kappa : array_like
-        γ in (0, 1), κ > 0.
-
-    Returns
-    -------
-    ndarray
-    """
-    return _per_parameter(_inverse_htmp_logpdf_1d, x, gamma, kappa)
+    return per_parameter(_htmp_logpdf_1d, x, gamma, kappa)
 
 
 #: Validated range of the law's numeric face: b = κ/(2γ) ≤ HTMP_LAW_MAX_B, or κ ≤ HTMP_LAW_MAX_KAPPA with
@@ -357,13 +261,7 @@ HTMP_LAW_MAX_B = 2e4
 HTMP_LAW_MAX_KAPPA = 2000.0
 HTMP_LAW_MAX_B_SMALL_KAPPA = 8e4
 
-#: Least A + 1 = κ(1 − γ)/(2γ) (the tail exponent of InverseHTMP minus 1) accepted by InverseHTMP: HTMP's cdf grows
-#: like x^(A+1) near 0, and the γ (in [0.005, 0.995]) at which P(1/X > 1e300) = 1e-6 has A + 1 = 0.012–0.020
-#: (measured with HTMP's own cdf at 1e-300), so below 0.02 the law's upper quantiles leave the double range.
-INVERSE_HTMP_MIN_TAIL_EXCESS = 0.02
-
-
-def _check_gamma_kappa(law: Law) -> None:
+def check_gamma_kappa(law: Law) -> None:
     if law.is_symbolic:
         return
     A = law.kappa * (1 - law.gamma) / (2 * law.gamma) - 1
@@ -398,7 +296,7 @@ class HTMP(Law):
     :mod:`freecalc.kernels.htmp`); accuracy against 30-digit mpmath ~1e-13 relative for pdf and Stieltjes.
     """
 
-    parameters = (_GAMMA, _KAPPA)
+    parameters = HTMP_PARAMETERS
     latex_name = r"\mathrm{HTMP}"
     symbolic_face_class = HTMPSymbolicFace
     kernels = Kernels(pdf=htmp_pdf, logpdf=htmp_logpdf, support=htmp_support, check=htmp_check)
@@ -407,7 +305,7 @@ class HTMP(Law):
     fit_boundary_note = classmethod(htmp_boundary_note(inverse=False))
 
     def _check_params(self) -> None:
-        _check_gamma_kappa(self)
+        check_gamma_kappa(self)
 
     # -- derived constants ------------------------------------------------------------------------------------
     @property
@@ -683,149 +581,4 @@ class HTMP(Law):
         lam = self.sample_eigenvalues(n, rng)
         q, r = np.linalg.qr(rng.standard_normal((n, n)))
         q *= np.sign(np.diag(r))  # Haar orthogonal (Mezzadri's sign fix)
-        return (q * lam) @ q.T
-
-
-class InverseHTMP(Law):
-    r"""Law of :math:`1/X` for :math:`X \sim \mathrm{HTMP}_{\gamma,\kappa}`: power-law upper tail
-    :math:`\lambda^{-\alpha}`, :math:`\alpha = 1 + \kappa(1-\gamma)/(2\gamma)`.
-
-    Moments :math:`E[\Lambda^k]` are finite only for :math:`k < \alpha - 1`; :meth:`moment` returns ``inf``
-    otherwise (and then free cumulants are undefined).
-    """
-
-    parameters = (_GAMMA, _KAPPA)
-    latex_name = r"\mathrm{HTMP}^{-1}"
-    symbolic_face_class = InverseHTMPSymbolicFace
-    aliases = ("invhtmp",)
-    kernels = Kernels(pdf=inverse_htmp_pdf, logpdf=inverse_htmp_logpdf, support=htmp_support, check=htmp_check)
-    fit_hints = FitHints(auto_scale=True, nonnegative=True, box=HTMP_BOX, candidate=True)
-    fit_starts = classmethod(inverse_htmp_starts)
-    fit_boundary_note = classmethod(htmp_boundary_note(inverse=True))
-    fit_tail_exponent = classmethod(htmp_tail_exponent_and_gradient)
-
-    def _check_params(self) -> None:
-        _check_gamma_kappa(self)
-        if self.is_symbolic:
-            return
-        excess = self.kappa * (1 - self.gamma) / (2 * self.gamma)  # tail exponent − 1 = A + 1
-        if not excess >= INVERSE_HTMP_MIN_TAIL_EXCESS:
-            raise ValueError(
-                f"InverseHTMP(gamma = {self.gamma:g}, kappa = {self.kappa:g}): tail exponent 1 + kappa(1-gamma)/"
-                f"(2 gamma) = 1 + {excess:.3g} is below {1 + INVERSE_HTMP_MIN_TAIL_EXCESS:g}: more than 1e-6 of the mass "
-                f"then lies beyond 1e300, outside the double range (1/X for X ~ HTMP(gamma, kappa), whose cdf grows "
-                f"like x^(kappa(1-gamma)/(2 gamma)) near 0); need kappa >= "
-                f"{2 * self.gamma * INVERSE_HTMP_MIN_TAIL_EXCESS / (1 - self.gamma):.6g} for this gamma")
-
-    @cached_property
-    def base(self) -> HTMP:
-        """The HTMP law of 1/Λ."""
-        return HTMP(self.gamma, self.kappa)
-
-    @property
-    def tail_exponent(self) -> float:
-        """α with density ~ C λ^{−α} as λ → ∞: α = A + 2 = 1 + κ(1 − γ)/(2γ)."""
-        self._require_numeric("tail_exponent")
-        return 1.0 + self.kappa * (1 - self.gamma) / (2 * self.gamma)
-
-    @property
-    def tail_constant(self) -> float:
-        """C in ρ(λ) ~ C λ^{−α}: C = C0 of HTMP = b^{A+1}Γ(b)/(Γ(B+1)Γ(A+1)²)."""
-        A, B, b = K.htmp_params(self.gamma, self.kappa)
-        return math.exp((A + 1) * math.log(b) + math.lgamma(b) - math.lgamma(B + 1) - 2 * math.lgamma(A + 1))
-
-    def _support(self) -> tuple[tuple[float, float], ...]:
-        return ((0.0, math.inf),)
-
-    def _pdf(self, x: np.ndarray) -> np.ndarray:
-        return inverse_htmp_pdf(x, self.gamma, self.kappa)
-
-    def logpdf(self, x: Any) -> Any:
-        """log density (−inf outside (0, ∞)).
-
-        Parameters
-        ----------
-        x : float or array_like
-
-        Returns
-        -------
-        float or ndarray
-        """
-        self._require_numeric("logpdf")
-        out = inverse_htmp_logpdf(x, self.gamma, self.kappa)
-        return out[()] if np.ndim(x) == 0 else out
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        flat = np.ascontiguousarray(x, dtype=float).ravel()
-        out = np.where(np.isnan(flat), np.nan, 0.0)
-        pos = flat > 0
-        if np.any(pos):
-            out[pos] = self.base._sf(1.0 / flat[pos])
-        return out.reshape(x.shape)
-
-    def sf(self, x: Any) -> Any:
-        """1 − cdf, accurate in the power-law tail (= HTMP cdf at 1/λ)."""
-        xa = np.asarray(x, dtype=float)
-        flat = np.ascontiguousarray(xa).ravel()
-        out = np.ones(flat.shape)
-        pos = flat > 0
-        out[pos] = self.base.cdf(1.0 / flat[pos])
-        out = out.reshape(xa.shape)
-        return out[()] if np.ndim(x) == 0 else out
-
-    def _ppf(self, q: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            return 1.0 / self.base._ppf(1.0 - q)
-
-    def _stieltjes(self, z: np.ndarray) -> np.ndarray:
-        # m_{1/X}(z) = −1/z − m_X(1/z)/z²; 1/z lies in the lower half plane, m_X(w̄) = conj m_X(w)
-        flat = np.ascontiguousarray(z, dtype=complex).ravel()
-        out = np.empty(flat.shape, dtype=complex)
-        zero = flat == 0
-        out[zero] = 1.0  # m(0) = E[1/Λ] = E[X] = 1 (the density vanishes faster than any power at 0)
-        nz = ~zero
-        w = 1.0 / flat[nz]
-        mx = np.conj(self.base._stieltjes(np.conj(w)))
-        out[nz] = -w - mx * w * w
-        return out.reshape(z.shape)
-
-    def _moment(self, k: int) -> float:
-        return float(K.htmp_inverse_moments(self.gamma, self.kappa, k)[k])
-
-    def _r_transform(self, w: np.ndarray) -> np.ndarray:
-        if not math.isfinite(self.moment(2)):
-            raise NotImplementedError(f"{self!r} has infinite variance (tail exponent {self.tail_exponent:g} <= 3): "
-                                      f"its R-transform has no expansion at w = 0")
-        return super()._r_transform(w)
-
-    def free_cumulants(self, K_: int) -> np.ndarray:
-        """Free cumulants κ_1..κ_K; ``inf`` from the first infinite moment on."""
-        moms = self.moments(K_)
-        finite = int(np.sum(np.isfinite(moms)))
-        out = np.full(K_, np.inf)
-        if finite:
-            out[:finite] = super().free_cumulants(finite)
-        return out
-
-    def continuous_rule(self, panels: int = 0, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
-        """The HTMP rule mapped by x → 1/x (weights unchanged).
-
-        For A + 1 ≪ 1 the HTMP rule has nodes that underflow to 0 (the mass below the smallest double, ~0.3 % for
-        HTMP(0.999999, 0.95)); they map to +inf here: that mass lies beyond the largest double, where the mean is
-        infinite anyway (E[1/X] = ∞ for A ≤ 0)."""
-        xs, ws = self.base.continuous_rule(panels, order)
-        with np.errstate(divide="ignore", over="ignore"):  # 0 and denormal nodes
-            return 1.0 / xs, ws
-
-    def sample_eigenvalues(self, n: int, rng: Any = None) -> np.ndarray:
-        """Eigenvalues of one n×n matrix: reciprocals of the HTMP model's (ascending)."""
-        self._require_numeric("sample_eigenvalues")
-        with np.errstate(divide="ignore"):
-            return np.sort(1.0 / self.base.sample_eigenvalues(n, rng))
-
-    def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            lam = 1.0 / self.base.sample_eigenvalues(n, rng)
-        q, r = np.linalg.qr(rng.standard_normal((n, n)))
-        q *= np.sign(np.diag(r))
         return (q * lam) @ q.T

@@ -1,6 +1,6 @@
 r"""Fitting declarations of HTMP and InverseHTMP: search box, starting values, boundary notes, implied tail exponent.
 
-Used as class hooks by :class:`freecalc.laws.htmp.HTMP` and :class:`freecalc.laws.htmp.InverseHTMP` (see
+Used as class hooks by :class:`freecalc.laws.htmp.HTMP` and :class:`freecalc.laws.inverse_htmp.InverseHTMP` (see
 :class:`freecalc.laws.extension.ExtensionHooks`); kept apart from the law module, whose subject is the density and
 its transforms.
 """

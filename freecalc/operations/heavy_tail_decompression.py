@@ -59,7 +59,8 @@ import numpy as np
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels import htmp as KH
 from freecalc.kernels import htmp_decompression as KD
-from freecalc.laws.htmp import HTMP, InverseHTMP
+from freecalc.laws.htmp import HTMP
+from freecalc.laws.inverse_htmp import InverseHTMP
 from freecalc.laws.numeric import ConvergenceWarning, Evaluator, NumericLaw, Solution
 from freecalc.operations.decompression_core import DecompressionError, DecompressionWarning, register_exact_rule
 

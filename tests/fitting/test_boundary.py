@@ -13,7 +13,8 @@ from freecalc.fitting.families import family_of
 from freecalc.fitting.likelihood import Likelihood, Model
 from freecalc.fitting.mle import maximize, standard_errors
 from freecalc.fitting.options import OptimizerOptions, ScaleOption
-from freecalc.laws.htmp import htmp_logpdf, inverse_htmp_logpdf
+from freecalc.laws.htmp import htmp_logpdf
+from freecalc.laws.inverse_htmp import inverse_htmp_logpdf
 from freecalc.fitting.spikes import summary_starts_for
 
 GAMMA_LO = 0.005  # lower search limit of γ for HTMP / InverseHTMP (freecalc/laws/htmp_fitting.py)

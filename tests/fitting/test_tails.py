@@ -76,7 +76,7 @@ def test_candidate_thinning_keeps_answer_close():
 
 
 def test_htmp_exponent_hook_matches_the_law():
-    from freecalc.laws.htmp import InverseHTMP
+    from freecalc.laws.inverse_htmp import InverseHTMP
 
     for g, k in [(0.25, 1.0), (0.5, 3.0), (0.7, 10.0)]:
         alpha, grad = InverseHTMP.fit_tail_exponent({"gamma": g, "kappa": k})
