@@ -25,15 +25,15 @@ from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_far import FarChart, far_branch, far_chart
-from freecalc.laws.algebraic_edges import (PowerEdge, edge_boundary_values, end_chart_index,
-                                          graded_edge_antiderivative, graded_edge_rule, power_edge)
+from freecalc.laws.algebraic_edges import PowerEdge, edge_boundary_values, end_chart_index, power_edge
+from freecalc.laws.algebraic_rule import GradedHalf, adaptive_halves, antiderivative, rule_arrays
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
                                              deflated_state, exact_support, local_state, numeric_state)
 from freecalc.laws.algebraic_sqrt_edges import SqrtEdgeCharts
 from freecalc.laws.algebraic_transforms import AlgebraicTransforms
 from freecalc.laws.base import Law
 from freecalc.numerics.monodromy import cycle_length
-from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule
+from freecalc.numerics.quadrature import PowerEdgeAntiderivative
 from freecalc.numerics.solvers import ConvergenceWarning, SolverStatus, handle_failures
 
 sp = lazy_module("sympy")
@@ -451,12 +451,15 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
         gets a :class:`~freecalc.numerics.quadrature.PowerEdgeRule` whose exponent at an end is the length r of the
         Puiseux cycle of the Stieltjes branch there: the density is a series in :math:`(x - e)^{1/r}` (r = 2 for
         square-root edges and square-root kinks, r = 3 for the :math:`x^{-2/3}` edge of a free product of
-        Marchenko–Pastur laws), which the substitution :math:`x = e + h u^r` makes analytic.
+        Marchenko–Pastur laws), which the substitution :math:`x = e + h u^r` makes analytic. Panels the density is not
+        resolved on (nearly kinked next to complex branch points close to the support) are halved until each panel's
+        error estimate is below 1e-10 (:mod:`freecalc.laws.algebraic_rule`).
 
         Parameters
         ----------
         panels, order : int
-            Accuracy hints of the generic rule (panels per piece and Gauss–Legendre points per panel).
+            Accuracy hints of the generic rule (uniform panels per piece to start from and Gauss–Legendre points per
+            panel).
 
         Returns
         -------
@@ -475,31 +478,24 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
     def _rule_parts(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Nodes, plain weights (of ∫f dx) and the density at each node (cached: every moment and expectation by
         quadrature reads the same rule, and its density costs one continuation per node)."""
-        cache = self.__dict__.setdefault("_rule_cache", {})
-        if (panels, order) not in cache:
-            cache[(panels, order)] = self._build_rule(panels, order)
-        x, w, d = cache[(panels, order)]
+        x, w, d = self._graded(panels, order)[2]
         return x.copy(), w.copy(), d.copy()
 
-    def _build_rule(self, panels: int, order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        xs, ws, ds = [], [], []
-        for a, b, ka, kb in self._pieces:
-            ea, eb, deep_a, deep_b = self._deep_ends(a, b)
-            if not (deep_a or deep_b):
-                xn, wn = PowerEdgeRule(a, b, ka, kb, max(panels // 2, 1), order).nodes_weights()
-                xs.append(xn)
-                ws.append(wn)
-                ds.append(self._pdf(xn))
-                continue
-            # a power-law end: panels halved down to u = 2^-40, and the density next to it from the exact offsets
-            # (x itself rounds them away when the end is not 0)
-            xn, wn, delta, at_b = graded_edge_rule(a, b, ka, kb, deep_a, deep_b, max(panels // 2, 1), order)
-            xs.append(xn)
-            ws.append(wn)
-            ds.append(self._piece_density(xn, delta, at_b, ea, eb))
-        if not xs:
-            return np.zeros(0), np.zeros(0), np.zeros(0)
-        return np.concatenate(xs), np.concatenate(ws), np.concatenate(ds)
+    def _graded(self, panels: int = 64, order: int = 16) -> tuple[tuple[GradedHalf, ...], float, tuple]:
+        """The adaptive graded rule (:mod:`freecalc.laws.algebraic_rule`) started from ``panels`` uniform panels per
+        piece: its halves, the error estimate it left unresolved, and its nodes, plain weights and densities."""
+        cache = self.__dict__.setdefault("_rule_cache", {})
+        if (panels, order) not in cache:
+            pieces = []
+            for a, b, ka, kb in self._pieces:
+                ea, eb, deep_a, deep_b = self._deep_ends(a, b)
+
+                def density(x: np.ndarray, d: np.ndarray, at_b: bool, ea: Any = ea, eb: Any = eb) -> np.ndarray:
+                    return self._piece_density(x, d, at_b, ea, eb)
+                pieces.append((a, b, ka, kb, deep_a, deep_b, density))
+            halves, unresolved = adaptive_halves(pieces, max(panels // 2, 1), order)
+            cache[(panels, order)] = (halves, unresolved, rule_arrays(halves, order))
+        return cache[(panels, order)]
 
     def _piece_density(self, x: np.ndarray, delta: np.ndarray, at_b: Any, ea: PowerEdge | None,
                        eb: PowerEdge | None) -> np.ndarray:
@@ -553,7 +549,12 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
         return 1.0 - float(np.sum(w)) - sum(mass for _, mass in self.atoms)
 
     def _check_mass(self) -> None:
-        if abs(self._mass_defect) > MASS_CHECK_TOL:
+        unresolved = self._graded()[1]
+        if unresolved > MASS_CHECK_TOL:
+            warnings.warn(f"the adaptive quadrature of the density of {self!r} reached its cap of panel splits with "
+                          f"an estimated error {unresolved:.2g} > {MASS_CHECK_TOL:g} left: its integrals (cdf, moments, "
+                          f"expectations) cannot be trusted", ConvergenceWarning, stacklevel=4)
+        elif abs(self._mass_defect) > MASS_CHECK_TOL:
             warnings.warn(f"quadrature of the density of {self!r} gives total mass {1.0 - self._mass_defect:.12g} "
                           f"(off by {abs(self._mass_defect):.2g} > {MASS_CHECK_TOL:g}): its integrals (cdf, moments, "
                           f"expectations) cannot be trusted", ConvergenceWarning, stacklevel=4)
@@ -614,18 +615,10 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
 
     @cached_property
     def _cdf_tables(self) -> tuple[PowerEdgeAntiderivative, ...]:
-        # per piece, the Legendre antiderivatives of the panel interpolants: cdf(x) is O(order) per point after one
-        # density evaluation per node
-        out = []
-        for a, b, ka, kb in self._pieces:
-            ea, eb, deep_a, deep_b = self._deep_ends(a, b)
-            if deep_a or deep_b:
-                def density(x: np.ndarray, d: np.ndarray, at_b: bool, ea: Any = ea, eb: Any = eb) -> np.ndarray:
-                    return self._piece_density(x, d, at_b, ea, eb)
-                out.append(graded_edge_antiderivative(a, b, ka, kb, deep_a, deep_b, density))
-            else:
-                out.append(PowerEdgeRule(a, b, ka, kb).antiderivative(self._pdf))
-        return tuple(out)
+        # per piece, the Legendre antiderivatives of the default rule's panel interpolants: cdf(x) is O(order) per
+        # point, with no density evaluation beyond the rule's
+        halves = self._graded()[0]
+        return tuple(antiderivative(left, right, 16) for left, right in zip(halves[::2], halves[1::2]))
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         self._check_mass()
