@@ -39,8 +39,16 @@ __all__ = ["SqrtEdge", "SqrtEdgeCharts", "sqrt_edge", "sqrt_edge_values", "SERIE
 #: working digits of the double point and of the re-expanded curve (its coefficients are rounded to doubles once)
 DPS = 40
 
-#: Newton steps on P = P_m = 0 from the double-precision edge (quadratic convergence: 1e-8 -> 1e-40 in 3)
-NEWTON_STEPS = 8
+#: Newton steps on P = P_m = 0 from the seed (quadratic convergence: 1e-6 -> 1e-24 in 2 steps past the basin)
+NEWTON_STEPS = 12
+
+#: relative size of the last Newton step taken as converged: the end is needed to double-double (~32 digits), and
+#: the steps stagnate near 1e-30 where the curve's coefficients cancel (FreeMeixner(1.5, 0.3, 3) ⊞ FreeBessel(3, 0.8))
+NEWTON_DIGITS = 25
+
+#: offset of Newton's seed from the end, relative to the largest reach (well inside the square-root regime even
+#: when other singular points cluster 1e-5 from the end, as for FreeMeixner(1.5, 0.3, 3) ⊞ FreeBessel(3, 0.8))
+SEED_FRACTION = 1e-6
 
 #: terms c_1 .. c_K of the Puiseux series
 TERMS = 24
@@ -111,7 +119,7 @@ def _shifted(rows: list, m_e: mp.mpf, e: mp.mpf) -> list:
 def _double_point(rows: list, m0: float, e0: float) -> tuple[mp.mpf, mp.mpf] | None:
     """The solution of P = P_m = 0 next to (m0, e0) by Newton (None when it does not converge)."""
     m, e = mp.mpf(m0), mp.mpf(e0)
-    tol = mp.mpf(10) ** (-DPS + 5) * (1 + abs(e))
+    tol = mp.mpf(10) ** -NEWTON_DIGITS
     for _ in range(NEWTON_STEPS):
         # values and first derivatives in z of each row at e (Horner)
         val, der = [], []
@@ -140,7 +148,7 @@ def _double_point(rows: list, m0: float, e0: float) -> tuple[mp.mpf, mp.mpf] | N
         dm = (f * fmz - fz * fm) / det
         de = (fm * fm - f * fmm) / det
         m, e = m - dm, e - de
-        if abs(dm) <= tol * (1 + abs(m)) and abs(de) <= tol:
+        if abs(dm) <= tol * (1 + abs(m)) and abs(de) <= tol * (1 + abs(e)):
             return m, e
     return None
 
@@ -205,8 +213,8 @@ def sqrt_edge(P: sp.Expr, e: float, side: int, scale: float, room: float,
     reach_max = min(SERIES_RELATIVE * scale, ROOM_FRACTION * room)
     if not reach_max > 0:
         return None
-    d0 = side * np.array([1e-8 * scale, reach_max])
-    m0, ok0 = local(d0)
+    # the seed of Newton: Re m next to e is m_e + O(|x - e|) (the O(sqrt) term is imaginary on the support)
+    m0, ok0 = local(side * np.array([SEED_FRACTION * reach_max]))
     if not np.all(ok0) or not np.all(np.isfinite(m0)):
         return None
     with mp.workdps(DPS):
