@@ -33,6 +33,7 @@ from numpy.polynomial.legendre import leggauss
 
 from freecalc.fitting.families import Family
 from freecalc.fitting.options import ScaleOption
+from freecalc.laws.extension import KernelLaw
 
 __all__ = ["Model", "Likelihood", "tail_mass", "PHI_BOUND", "BIN_THRESHOLD"]
 
@@ -375,6 +376,19 @@ def tail_mass(law, u: float) -> float:
     return total
 
 
+def _log_density(law, y: np.ndarray):
+    """log ρ at ``y`` (float64 array): a :class:`KernelLaw`'s kernels are called directly (what its ``logpdf`` does,
+    without the method's array conversion and second error-state context: the caller ignores floating-point
+    errors), a law's own ``logpdf`` where it has one (tails beyond double range), else log of its pdf."""
+    if type(law) is KernelLaw:
+        kernels = law.kernels
+        if kernels.logpdf is not None:
+            return kernels.logpdf(y, *law.params)
+        return np.log(kernels.pdf(y, *law.params))
+    logpdf = getattr(law, "logpdf", None)
+    return logpdf(y) if logpdf is not None else np.log(law.pdf(y))
+
+
 class Likelihood:
     """log L(θ) of sorted data under a :class:`Model` (see the module docstring).
 
@@ -511,15 +525,15 @@ class Likelihood:
             ll, rest = 0.0, x
         if rest.size:
             y = rest if (s == 1.0 and loc == 0.0) else (rest - loc if s == 1.0 else (rest - loc) / s)
-            logpdf = getattr(law, "logpdf", None)  # laws with tails beyond double range give log ρ directly
             with np.errstate(all="ignore"):
                 try:
-                    lp = logpdf(y) if logpdf is not None else np.log(law.pdf(y))
+                    lp = _log_density(law, y)
                 except (ValueError, ArithmeticError, ZeroDivisionError):
                     return -math.inf
             # a sum of finite terms of size ≲ 1e3 is finite, and any ±inf or NaN term makes it non-finite: one
-            # test on the sum is the test on every term
-            total = float(lp.sum()) if isinstance(lp, np.ndarray) else float(np.sum(lp))
+            # test on the sum is the test on every term (np.add.reduce is ndarray.sum without its Python wrapper:
+            # the same pairwise summation)
+            total = float(np.add.reduce(lp)) if isinstance(lp, np.ndarray) else float(np.sum(lp))
             if not math.isfinite(total):
                 return -math.inf
             ll += total - rest.size * math.log(s)
@@ -536,10 +550,9 @@ class Likelihood:
     def _binned_loglik(self, law, s: float, loc: float) -> float:
         nodes, w = self._bins
         y = (nodes - loc) / s if (s != 1.0 or loc != 0.0) else nodes
-        logpdf = getattr(law, "logpdf", None)
         with np.errstate(all="ignore"):
             try:
-                lp = logpdf(y) if logpdf is not None else np.log(law.pdf(y))
+                lp = _log_density(law, y)
             except (ValueError, ArithmeticError, ZeroDivisionError):
                 return -math.inf
         if not np.all(np.isfinite(lp)):
@@ -609,10 +622,9 @@ class Likelihood:
             out[i0:i1] = math.log(w)
             keep[i0:i1] = False
         y = (x[keep] - loc) / s
-        logpdf = getattr(law, "logpdf", None)
         with np.errstate(all="ignore"):
             try:
-                lp = logpdf(y) if logpdf is not None else np.log(law.pdf(y))
+                lp = _log_density(law, y)
             except (ValueError, ArithmeticError, ZeroDivisionError):
                 return None
         out[keep] = lp - math.log(s)

@@ -29,10 +29,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from freecalc.fitting.likelihood import Likelihood
 from freecalc.fitting.options import ErrorMethod, OptimizerOptions
+from freecalc.fitting.simplex import nelder_mead
 
 __all__ = ["MLEResult", "maximize", "standard_errors"]
 
@@ -138,10 +138,9 @@ def maximize(lik: Likelihood, starts: Sequence[Mapping[str, float]], options: Op
         runs = max(1, options.restarts)  # the coarse simplex was the first run: continue from its optimum
     converged = True
     for _ in range(runs):
-        res = minimize(f, phi, method="Nelder-Mead",
-                       options=dict(initial_simplex=_simplex(f, phi), maxiter=options.maxiter * model.k,
-                                    maxfev=options.maxiter * model.k * 2, xatol=options.xatol,
-                                    fatol=options.fatol, adaptive=model.k > 2))
+        res = nelder_mead(f, _simplex(f, phi), maxiter=options.maxiter * model.k,
+                          maxfev=options.maxiter * model.k * 2, xatol=options.xatol, fatol=options.fatol,
+                          adaptive=model.k > 2)
         if math.isfinite(res.fun) and res.fun <= best_val:
             best_val, phi = float(res.fun), np.asarray(res.x, dtype=float)
         converged = bool(res.success)
@@ -163,10 +162,9 @@ def _polish_path(f, phi: np.ndarray, best_val: float, bounds, options: Optimizer
         if out is not None:
             return True, out[0], out[1]
     g = f if f_coarse is None else f_coarse
-    res = minimize(g, phi, method="Nelder-Mead",
-                   options=dict(initial_simplex=_simplex(g, phi), maxiter=options.maxiter * k,
-                                maxfev=options.maxiter * k * 2, xatol=max(options.xatol, options.coarse_xatol),
-                                fatol=max(options.fatol, options.coarse_fatol), adaptive=k > 2))
+    res = nelder_mead(g, _simplex(g, phi), maxiter=options.maxiter * k, maxfev=options.maxiter * k * 2,
+                      xatol=max(options.xatol, options.coarse_xatol), fatol=max(options.fatol, options.coarse_fatol),
+                      adaptive=k > 2)
     x = np.asarray(res.x, dtype=float)
     val = float(res.fun) if f_coarse is None else f(x)
     if math.isfinite(val) and val <= best_val:
@@ -395,10 +393,9 @@ def _settle_on_bounds(f, phi: np.ndarray, best_val: float, bounds, options: Opti
                     if val <= best_val:
                         best_val, phi = val, np.insert(psi, i, edge)
                     continue
-            res = minimize(g, rest, method="Nelder-Mead",
-                           options=dict(initial_simplex=_simplex(g, rest), maxiter=options.maxiter * (k - 1),
-                                        maxfev=options.maxiter * (k - 1) * 2, xatol=options.xatol,
-                                        fatol=options.fatol, adaptive=k - 1 > 2))
+            res = nelder_mead(g, _simplex(g, rest), maxiter=options.maxiter * (k - 1),
+                              maxfev=options.maxiter * (k - 1) * 2, xatol=options.xatol, fatol=options.fatol,
+                              adaptive=k - 1 > 2)
             if math.isfinite(res.fun) and res.fun <= best_val:
                 best_val, phi = float(res.fun), np.insert(np.asarray(res.x, dtype=float), i, edge)
     return best_val, phi
