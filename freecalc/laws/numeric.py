@@ -305,8 +305,10 @@ class NumericLaw(Law):
         # (the solve's cost is mostly per call, not per point, and a point just outside an edge needs the whole
         # continuation in Im z, whose stages cost the same for one point as for many), each warm-started from
         # the ω of the bracket's inside end (kind 2: ω is continuous across the edge, so the real root just
-        # outside is next to it as well); the bracket shrinks to the first positive point from the outside and
-        # its predecessor, as bisection would with one crossing
+        # outside is next to it as well). The bracket shrinks to the last non-positive point seen from the inside
+        # and its successor: just outside an edge the fixed point is nearly double, and an iterate with Im ω
+        # ~1e-10 there can meet the residual test (seen ~1e-10 of the edge outside it, at HTMP(0.5, 2) ⊞
+        # Semicircle(1)), whereas inside Im ω ~ √distance keeps a real iterate's residual large
         a, b = out.astype(float), inside.astype(float)
         w_in = self._evaluator.solve(b + 0j).omega
         t = np.arange(1, _SECTIONS + 1) / (_SECTIONS + 1)
@@ -318,11 +320,11 @@ class NumericLaw(Law):
             pos, omega = self._is_positive(pts.ravel(), np.repeat(w_in[act], _SECTIONS))
             pos, omega = pos.reshape(pts.shape), omega.reshape(pts.shape)
             for r, e in enumerate(act):
-                k = int(np.argmax(pos[r])) if np.any(pos[r]) else _SECTIONS
-                if k > 0:
-                    a[e] = pts[r, k - 1]
-                if k < _SECTIONS:
-                    b[e], w_in[e] = pts[r, k], omega[r, k]
+                k = int(np.flatnonzero(~pos[r])[-1]) if not np.all(pos[r]) else -1
+                if k >= 0:
+                    a[e] = pts[r, k]
+                if k < _SECTIONS - 1:
+                    b[e], w_in[e] = pts[r, k + 1], omega[r, k + 1]
         # the support is closed: report the outer end of the final bracket
         return a
 
@@ -345,8 +347,8 @@ class NumericLaw(Law):
             return out
         # Before the support is asked for, its edges are known to a grid bracket (outside point, inside point):
         # the density needs them only to tell the points inside a bracket apart, which the positivity test at
-        # those points does directly (the criterion the edge refinement bisects on), so the bisection is left
-        # to the users of the support itself (cdf, ppf, moments, ...)
+        # those points does directly (the criterion the edge refinement narrows the brackets with), so the
+        # refinement is left to the users of the support itself (cdf, ppf, moments, ...)
         ends, brackets, slots = self._scan
         inner = [list(e) for e in ends]
         for (_, x_in), (r, side) in zip(brackets, slots):

@@ -62,7 +62,7 @@ def exact_cdf(x):
 def test_support_atoms_and_density():
     law = NumericLaw(MixtureEvaluator())
     (a1, b1), (a2, b2) = law.support
-    # bisection to 45 halvings of the grid spacing (7.5/511 · 2^-45 ≈ 4e-16), then rounding of the edge search
+    # edge refinement as far as 45 halvings of the grid spacing (7.5/511 · 2^-45 ≈ 4e-16), then rounding
     assert abs(a1 + 4) < 1e-12 and abs(b1 + 2) < 1e-12
     assert abs(a2 - 0.5) < 1e-12 and abs(b2 - 3.5) < 1e-12
     assert law.atoms == ((0.0, 0.2),)
@@ -74,7 +74,7 @@ def test_support_atoms_and_density():
 
 
 def test_density_before_the_edges_are_refined():
-    # the density classifies the points of a grid bracket around an edge directly, without the bisection
+    # the density classifies the points of a grid bracket around an edge directly, without refining the edges
     law = NumericLaw(MixtureEvaluator())
     x = np.concatenate([np.linspace(-5, 5, 1001), -2 + np.array([-1e-9, -1e-15, 1e-15, 1e-9]),
                         0.5 + np.array([-1e-9, -1e-15, 1e-15, 1e-9])])
