@@ -266,13 +266,16 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
     for _ in range(steps if free.size else 0):
         psi = phi[free]
         hf = NEWTON_STEP * np.maximum(1.0, np.abs(psi))
-        if np.any(psi - hf <= lo[free]) or np.any(psi + hf >= hi[free]):
+        if (psi - hf <= lo[free]).any() or (psi + hf >= hi[free]).any():
             return None  # a free coordinate has reached the box: left to the simplex and the settling
 
-        def g_of(v, free=free):
-            full = phi.copy()
-            full[free] = v
-            return f(full)
+        if held:
+            def g_of(v, free=free):
+                full = phi.copy()
+                full[free] = v
+                return f(full)
+        else:
+            g_of = f  # every coordinate free: the point is v itself
 
         der = None
         for _ in range(1 + WALL_RETRIES):
@@ -298,7 +301,7 @@ def _newton_polish(f, phi: np.ndarray, fval: float, bounds, options: OptimizerOp
         t = 1.0
         for _ in range(12):
             trial = psi + t * d
-            if np.all(trial > lo[free]) and np.all(trial < hi[free]):
+            if (trial > lo[free]).all() and (trial < hi[free]).all():
                 ft = g_of(trial)
                 # a step across a wall of −∞ (f = +inf) is shortened like one that does not decrease f
                 if math.isfinite(ft) and ft <= fval:

@@ -157,5 +157,5 @@ class _Cap(Exception):
 
 def _ordered(sim: list, fsim: Sequence[float]) -> tuple[list, list]:
     """Vertices and values sorted by value, ties broken as numpy.argsort breaks them (as SciPy does)."""
-    order = np.argsort(np.asarray(fsim, dtype=float)).tolist()
+    order = np.asarray(fsim, dtype=float).argsort().tolist()
     return [sim[i] for i in order], [fsim[i] for i in order]
