@@ -622,7 +622,12 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
         self._check_mass()
-        out = np.zeros(np.shape(x))
+        # next to a square-root end: the mass up to the end plus the integrated Puiseux series (the tables'
+        # interpolants are good to the rounding of the piece's mass, not relative to the (x - e)^(3/2) there)
+        flat = np.asarray(x, dtype=float).ravel()
+        ends, near = self._sqrt_edges.integrals(flat)
+        x = np.where(np.isnan(ends), flat, ends).reshape(np.shape(x))
+        out = near.reshape(np.shape(x))
         for table in self._cdf_tables:
             out = out + table(x)
         for loc, mass in self.atoms:

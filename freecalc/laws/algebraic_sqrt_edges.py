@@ -346,3 +346,36 @@ class SqrtEdgeCharts:
             out[idx] = sqrt_edge_values(edge, xr[idx], yi[idx])
             done[idx] = True
         return out, done
+
+    def integrals(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""The end e within reach of each real point and the signed mass between them,
+        :math:`\int_e^x \rho = \mathrm{side}\,\frac{2}{\pi} \sum_k \mathrm{Im}\,c_k\, d^{(k+2)/2} / (k + 2)`
+        with :math:`d = \mathrm{side}\,(x - e)` (0 off the support): the term-wise integral of the Puiseux series.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Real points (1-d).
+
+        Returns
+        -------
+        ends : numpy.ndarray
+            The end (rounded) per point, NaN where no square-root end is within reach.
+        mass : numpy.ndarray
+            The signed mass from the end to the point (0 where no end is within reach).
+        """
+        ends = np.full(x.shape, np.nan)
+        mass = np.zeros(x.shape)
+        _, done = self.evaluate(x, np.zeros(x.size))  # builds the series of the ends within reach
+        for edge in self._built.values():
+            if edge is None:
+                continue
+            idx = np.flatnonzero(done & np.isnan(ends) & (np.abs((x - edge.e) - edge.e_lo) < edge.reach))
+            if idx.size == 0:
+                continue
+            d = np.maximum(edge.side * ((x[idx] - edge.e) - edge.e_lo), 0.0)
+            k = np.arange(1, edge.c.size + 1)
+            terms = edge.c.imag[None, :] * d[:, None] ** ((k[None, :] + 2) / 2) / (k[None, :] + 2)
+            ends[idx] = edge.e
+            mass[idx] = edge.side * (2 / np.pi) * terms.sum(axis=1)
+        return ends, mass
