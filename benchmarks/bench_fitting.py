@@ -13,7 +13,8 @@ after a warm-up run, best of several repeats. Also: single-law fits (MP, HTMP, I
 600×300 one, with their boundary flags, the first-fit time of ``fc.fit(x, InverseHTMP)`` in fresh processes
 (empty and filled numba cache), ``fc.fit(W)`` with its default candidate set (every registered family), and the
 10⁴ → 10⁶ scaling of ``fc.fit(x, HTMP)``, and the CPU split of the default fit by pipeline stage (eigenvalues,
-reference bulk and spikes, each candidate, the winner's refit, diagnostics). Results go to
+reference bulk and spikes, each candidate, the winner's refit, diagnostics), and the ways to the eigenvalues
+(Gram matrix by numpy or by one dsyrk; LAPACK's symmetric eigensolvers). Results go to
 benchmarks/results/fitting.md.
 
 Run: python benchmarks/bench_fitting.py   (needs benchmarks/.venv-weightwatcher, see requirements-weightwatcher.txt)
@@ -178,6 +179,28 @@ def stage_split(W: np.ndarray, repeats: int = 3) -> dict:
     return best
 
 
+def eig_routes(W: np.ndarray, repeats: int = 5) -> list:
+    """(label, best CPU seconds) of the ways to the eigenvalues of WᵀW/N at one BLAS thread: the Gram matrix by
+    numpy's ``W.T @ W`` (BLAS syrk, then mirrored) or by one dsyrk read in place (freecalc's data stage), and the
+    symmetric eigensolvers of LAPACK on it (numpy's eigvalsh is dsyevd)."""
+    import scipy.linalg
+
+    from freecalc.fitting.data import _gram_lower, spectrum_from
+
+    n = W.shape[0]
+    gram = W.T @ W / n
+    rows = [("Gram matrix, numpy `W.T @ W / N`", lambda: W.T @ W / n),
+            ("Gram matrix, one dsyrk (lower triangle) then / N", lambda: _gram_lower(W, False)),
+            ("eigenvalues of the Gram matrix, numpy `eigvalsh` (dsyevd)", lambda: np.linalg.eigvalsh(gram))]
+    for driver in ("ev", "evd", "evr", "evx"):
+        rows.append((f"eigenvalues of the Gram matrix, `scipy.linalg.eigvalsh(driver='{driver}')`",
+                     lambda d=driver: scipy.linalg.eigvalsh(gram, driver=d, check_finite=False)))
+    rows += [("both, numpy `eigvalsh(W.T @ W / N)`", lambda: np.linalg.eigvalsh(W.T @ W / n)),
+             ("both, freecalc's data stage `spectrum_from(W)` (dsyrk, dsyevd on the triangle in place, sort)",
+              lambda: spectrum_from(W))]
+    return [(label, _timed(fn, repeats)[2]) for label, fn in rows]
+
+
 def _fmt_params(r) -> str:
     return ", ".join(f"{k} = {v:.4g} ± {r.stderr[k]:.2g}" for k, v in r.params.items())
 
@@ -208,6 +231,7 @@ def main() -> None:
         res_default, default_times, cpu_default = _timed(lambda: fc.fit(W), REPEATS)
         t_default = min(default_times)
         split = stage_split(W)
+        routes = eig_routes(W)
         ev = np.linalg.eigvalsh(W.T @ W / N)
         fits_big = single_fits(ev)
         small = rng.standard_t(NU, size=(600, 300))
@@ -287,6 +311,10 @@ def main() -> None:
               "| stage | CPU (s) |", "|---|---|"]
     lines += [f"| {label} | {v:.3f} |" for label, v in split.items()]
     lines += [f"| sum | {sum(split.values()):.3f} |"]
+    lines += ["", "The eigenvalue stage at one BLAS thread (best CPU time of 5; the 2-stage tridiagonal reduction "
+              "LAPACKE_dsyevd_2stage of the same OpenBLAS, called through ctypes, took 0.113 s against dsyevd's 0.071 s "
+              "in a separate measurement, so it is not used):", "", "| route | CPU (s) |", "|---|---|"]
+    lines += [f"| {label} | {v:.3f} |" for label, v in routes]
     lines += [
         "",
         "freecalc result:",

@@ -99,7 +99,8 @@ def edge_and_tw_scale(model: Model, theta: dict, n: int) -> tuple[float, float, 
     -------
     tuple of float
     """
-    law = model.make_law(theta)
+    # the likelihood's kernels (same support and density; no Law object, with its checks, per call)
+    law = model.make_kernel_law(theta)
     s, loc = model.affine(theta)
     a, E = law.support[-1]
     if not math.isfinite(E):
