@@ -15,11 +15,15 @@ bound exceeds the tolerance, or a continued fraction with its own error estimate
    (:func:`~freecalc.kernels.htmp_cf.cf_levels_estimate`) is below that path's cost in levels
    (:func:`_path_levels`, :func:`_anchor_levels`), with that cost as its budget, so a failed attempt at most
    doubles a point's cost; with the full budget :data:`_CF_MAX` after a Taylor path that was abandoned;
-3. *from an anchor*: from the march's start point :math:`r_s + i0` (Re z ≥ 0) or from the Laplace start at
+3. *down from the fraction* (Re z > 0, the vertical path unavailable or failed): the fraction at z + iδ, then
+   Taylor steps straight down, which damp the start error near the positive axis (where the vertical path
+   amplifies it beyond the tolerance at large b: HTMP(0.5, 1000) at 1.2 + 0.006i); δ balances the fraction's depth
+   against the walk's length (:func:`_route_fraction_down`);
+4. *from an anchor*: from the march's start point :math:`r_s + i0` (Re z ≥ 0) or from the Laplace start at
    :math:`-r_l` (Re z < 0) along the circle to arg z, then radially to z (no per-point start value);
-4. *Laplace arc*: the start value at :math:`-|z|` (Laplace integral) and the arc of radius :math:`|z|` (the
+5. *Laplace arc*: the start value at :math:`-|z|` (Laplace integral) and the arc of radius :math:`|z|` (the
    reference route, ~50 µs per point);
-5. *down from above*: from :math:`\min(\Re z, 0) + iY`, Y large enough for the asymptotic moment series,
+6. *down from above*: from :math:`\min(\Re z, 0) + iY`, Y large enough for the asymptotic moment series,
    straight to z.
 
 A point that no path certifies gets NaN and an infinite error bound: callers raise, never return it.
@@ -162,6 +166,41 @@ def _route_down(A: float, B: float, b: float, z: complex, d: np.ndarray, tol: fl
 
 
 @njit(cache=True)
+def _route_fraction_down(A: float, B: float, b: float, z: complex, d: np.ndarray, tol: float):
+    """The continued fraction at z + iδ, then Taylor steps straight down to z.
+
+    Walking down towards the positive axis damps the start value's error (the amplification exponent g falls
+    with the height there, dg/dy = −2 Im u'/u < 0), while the fraction's depth falls with the height: δ minimises
+    the estimated depth plus the walk's cost (δ/H steps of :data:`_LEVEL_STEP0` + :data:`_LEVEL_STEP1` levels)
+    over δ = H 1.5^j. The fraction's error estimate is the walk's start error.
+    """
+    H = _step_bound(A, B, b, z)
+    full = _LEVEL_STEP0 + _LEVEL_STEP1
+    best = np.inf
+    dy = H
+    best_dy = H
+    for _ in range(40):
+        walk = full * dy / H
+        if walk >= best or walk >= _CF_MAX:
+            break
+        est = cf_levels_estimate(A, B, b, z + 1j * dy, _CF_MAX)
+        if est + walk < best:
+            best = est + walk
+            best_dy = dy
+        dy *= 1.5
+    if best == np.inf:
+        return complex(np.nan, np.nan), np.inf
+    z0 = z + 1j * best_dy
+    m0, e0, _ = cf_stieltjes(A, B, b, z0, _CF_MAX)
+    if not e0 <= tol:
+        return complex(np.nan, np.nan), np.inf
+    v = B * m0
+    L = 0j  # only differences of log u enter the bound
+    L, v, log_s = walk_tracked(A, B, b, z0, L, v, z, d, _start_log_s(A, b, z0, L, v, e0), tol)
+    return v / B, _bound(A, b, z, L, v, log_s)
+
+
+@njit(cache=True)
 def _route_laplace(A: float, B: float, b: float, z: complex, d: np.ndarray, tol: float):
     R = abs(z)
     L0, v0 = laplace_start(A, B, b, b * R)
@@ -220,6 +259,8 @@ def offaxis_m(A: float, B: float, b: float, z: np.ndarray, Lx: np.ndarray, vx: n
                     mm, e, _ = cf_stieltjes(A, B, b, zi, cf_nmax)
             if not e <= tol:
                 mm, e = _route_up(A, B, b, Lx[i], vx[i], zi, d, tol)
+        if not e <= tol and zi.real > 0.0:
+            mm, e = _route_fraction_down(A, B, b, zi, d, tol)
         if not e <= tol:  # from the anchor nearer in angle
             r_a, th_a, L_a, v_a = (r_s, 0.0, L_s, v_s) if zi.real >= 0.0 else (r_l, math.pi, L_l, v_l)
             budget = min(_anchor_levels(A, B, b, r_a, th_a, zi), _CF_MAX)
