@@ -89,7 +89,7 @@ from scipy import optimize, special
 
 from freecalc.laws.base import Law
 from freecalc.laws.empirical import Empirical
-from freecalc.laws.free_meixner import ShiftedFreeMeixner
+from freecalc.laws.shifted_free_meixner import ShiftedFreeMeixner
 from freecalc.operations.decompression_core import register_exact_rule
 
 __all__ = ["FreeMeixnerFit", "FitMethod", "fit_free_meixner", "KS_ACCEPT", "SNAP",

@@ -29,7 +29,7 @@ from freecalc._lazy import is_sympy, lazy_module
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
 from freecalc.laws.base import Law, register_operation
 from freecalc.laws.discrete import Atoms, PointMass
-from freecalc.laws.free_meixner import ShiftedFreeMeixner
+from freecalc.laws.shifted_free_meixner import ShiftedFreeMeixner
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
 from freecalc.laws.quadratic import QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
