@@ -11,6 +11,12 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+# The variables act only if numpy is not loaded yet, and a plugin may load it first (zarr's pytest plugin does, before
+# any conftest): without this a `-n 0` run kept 2 OpenBLAS threads (a 500×500 eigh took 13 s under load, 0.2 s pinned)
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+_BLAS_LIMIT = threadpool_limits(limits=int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")
+
 # Hypothesis profiles (docs/dev/contributing.md). No profile has a deadline or the too_slow health check: tests
 # never time anything, and Hypothesis' default 200 ms deadline made a cheap property fail under load
 # (DeadlineExceeded / Flaky) and pass on rerun; too_slow (data generation over ~1 s) is the same clock. A test whose
