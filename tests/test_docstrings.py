@@ -49,7 +49,8 @@ DOCUMENTED_PACKAGES = (
     "freecalc.testing", "freecalc.symbolic", "freecalc.numerics.quadrature", "freecalc.numerics.series",
     *(f"freecalc.laws.{m}" for m in (
         "semicircle", "marchenko_pastur", "kesten_mckay", "wachter", "free_meixner", "quadratic", "discrete",
-        "empirical", "algebraic", "numeric", "decompressed", "inverse_htmp", "shifted_free_meixner", "symbolic_face", "stats_vocabulary", "distances")),
+        "empirical", "algebraic", "numeric", "decompressed", "inverse_htmp", "shifted_free_meixner", "symbolic_face",
+        "stats_vocabulary", "distances")),
 )
 
 # Definitions that do not follow the rule yet (fitting, functionals, laws/base.py, laws/htmp.py, laws/extension.py,
