@@ -548,7 +548,8 @@ class NumericLaw(Law):
         exact = Ft[hi_i] >= q
         # quantiles beyond the table (heavy tails): widen the bracket geometrically into the unbounded side instead
         # of answering with the table's last point (InverseHTMP decompressed: q = 1 − 1e-12 gave 3.9e5, not 2.6e12)
-        below, above = k == 0, k >= xt.size
+        # (not for q = 1: its answer is the support's end whatever the table says, below)
+        below, above = k == 0, (k >= xt.size) & (q < 1)
         lo_end, hi_end = self.support[0][0], self.support[-1][1]
         if np.any(above):
             if math.isfinite(hi_end):
@@ -594,7 +595,8 @@ class NumericLaw(Law):
         outer = np.full(q.shape, start + side * step)
         todo = np.ones(q.shape, dtype=bool)
         for _ in range(1100):  # 2^1100·step overflows to inf first: the loop ends by the cdf or by ±inf
-            F = self._cdf(outer[todo])
+            with np.errstate(over="ignore"):  # the last steps reach the float range by design (the maps scale x)
+                F = self._cdf(outer[todo])
             crossed = F >= q[todo] if side > 0 else F < q[todo]
             idx = np.flatnonzero(todo)
             todo[idx[crossed | ~np.isfinite(outer[todo])]] = False
