@@ -6,15 +6,16 @@ same Python source as the jitted kernels: ``dispatcher.py_func``) into the exten
 ``freecalc.kernels._aot_kernels``. A module calls such a kernel through :class:`Served`: on its first call the
 extension is imported (never at ``import freecalc``) and its function is used when
 
-* the extension imports (it is absent when the build skipped it, e.g. no C compiler), and
+* the extension imports (it is absent when the build skipped it, e.g. no C compiler);
 * its digest of the kernel's code (:func:`kernel_digest`, stored in the extension at build time) equals the digest
   of the jitted kernel now: an editable install whose kernel source changed after the build falls back to the
   jitted kernel, never runs stale compiled code;
 * ``FREECALC_DISABLE_AOT`` is unset or ``0``;
 
-else the jitted kernel serves (it compiles on first use). The AOT functions are compiled for a generic x86-64/ARM
-CPU; on the fitting path they run as fast as the jitted ones (``benchmarks/results/cold_start.md``). Their
-arguments are checked before the call (:class:`ArgKind`): pycc's functions read an array's memory as the declared
+else the jitted kernel serves (it compiles on first use). The AOT functions are compiled for a generic CPU and give
+bitwise the jitted kernels' results; a warm fit with them takes ~2 % longer than with the jitted ones (a few µs of
+call overhead per call, ``benchmarks/results/cold_start.md``), less than compiling the jitted ones later would
+cost, so they serve every call. Their arguments are checked before the call (:class:`ArgKind`): pycc's functions read an array's memory as the declared
 dtype without checking it, so an array argument is converted to the declared dtype (safe casts only) and made
 contiguous, and a wrong rank raises. :func:`aot_kernels` reports which kernels the extension serves.
 
