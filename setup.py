@@ -59,7 +59,8 @@ def compile_aot(output: Path) -> None:
         for name, kernel in aot.KERNELS.items():
             dispatcher = getattr(_load(kernel.module), kernel.attr)
             # numba's defaults (None) and nopython are what pycc compiles with
-            options = [k for k, v in dispatcher.targetoptions.items() if v is not None and k not in ("nopython", "cache")]
+            options = [k for k, v in dispatcher.targetoptions.items()
+                       if v is not None and k not in ("nopython", "cache")]
             if options:  # pycc compiles with numba's default flags: other options would change the results
                 raise RuntimeError(f"{kernel.module}.{kernel.attr}: options {sorted(options)} cannot be compiled "
                                    "ahead of time")
