@@ -17,7 +17,8 @@ bitwise the jitted kernels' results; a warm fit with them takes ~2 % longer than
 call overhead per call, ``benchmarks/results/cold_start.md``), less than compiling the jitted ones later would
 cost, so they serve every call. Their arguments are checked before the call (:class:`ArgKind`): pycc's functions
 read an array's memory as the declared dtype without checking it, so an array argument is converted to the declared
-dtype (safe casts only) and made contiguous, and a wrong rank raises. :func:`aot_kernels` reports which kernels the extension serves.
+dtype (safe casts only) and made contiguous, and a wrong rank raises. :func:`aot_kernels` reports which kernels
+the extension serves.
 
 Reference: numba documentation, "Compiling code ahead of time" (``numba.pycc``).
 """
