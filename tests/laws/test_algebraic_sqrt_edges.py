@@ -27,6 +27,9 @@ PAIRS = {
     "MP+Arcsine": lambda: fc.free_add(fc.MarchenkoPastur(0.3), fc.Arcsine(0.7), method=E),
     # other singular points 1.2e-5 and 1.6e-4 below the lower end: the series' reach shrinks to 1.2e-7 there
     "FreeMeixner+FreeBessel": lambda: fc.free_add(fc.FreeMeixner(1.5, 0.3, 3), fc.FreeBessel(3, 0.8), method=E),
+    # the generic evaluator returned density 0 1.6e-9 below the end 1.56 and is 1.4e-4 off 6.4e-5 below the end 6.42
+    "ShiftedFreeMeixner*ChiralBlock": lambda: fc.free_mul(fc.ShiftedFreeMeixner(1, 1.5, 0.3, 0.3),
+                                                          fc.ChiralBlock(1, 2, 2.5), method=E),
 }
 
 DISTANCES = (1e-6, 1e-9, 1e-12, 1e-14)
