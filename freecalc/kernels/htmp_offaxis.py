@@ -172,18 +172,18 @@ def _route_fraction_down(A: float, B: float, b: float, z: complex, d: np.ndarray
     Walking down towards the positive axis damps the start value's error (the amplification exponent g falls
     with the height there, dg/dy = −2 Im u'/u < 0), while the fraction's depth falls with the height: δ minimises
     the estimated depth plus the walk's cost (δ/H steps of :data:`_LEVEL_STEP0` + :data:`_LEVEL_STEP1` levels)
-    over δ = H 1.5^j. The fraction's error estimate is the walk's start error.
+    over δ = 0 and δ = H 1.5^j. The fraction's error estimate is the walk's start error.
     """
     H = _step_bound(A, B, b, z)
     full = _LEVEL_STEP0 + _LEVEL_STEP1
-    best = np.inf
+    best = cf_levels_estimate(A, B, b, z, _CF_MAX)  # δ = 0: the fraction at z itself
+    best_dy = 0.0
     dy = H
-    best_dy = H
     for _ in range(40):
         walk = full * dy / H
-        if walk >= best or walk >= _CF_MAX:
+        if walk >= min(best, _CF_MAX):
             break
-        est = cf_levels_estimate(A, B, b, z + 1j * dy, _CF_MAX)
+        est = cf_levels_estimate(A, B, b, z + 1j * dy, min(best, _CF_MAX) - walk)
         if est + walk < best:
             best = est + walk
             best_dy = dy
@@ -194,6 +194,8 @@ def _route_fraction_down(A: float, B: float, b: float, z: complex, d: np.ndarray
     m0, e0, _ = cf_stieltjes(A, B, b, z0, _CF_MAX)
     if not e0 <= tol:
         return complex(np.nan, np.nan), np.inf
+    if best_dy == 0.0:
+        return m0, e0
     v = B * m0
     L = 0j  # only differences of log u enter the bound
     L, v, log_s = walk_tracked(A, B, b, z0, L, v, z, d, _start_log_s(A, b, z0, L, v, e0), tol)
