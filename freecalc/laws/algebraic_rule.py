@@ -84,8 +84,8 @@ def _coefficients(half: GradedHalf, inv_vander: np.ndarray) -> np.ndarray:
 
 
 def _estimates(half: GradedHalf, inv_vander: np.ndarray) -> np.ndarray:
-    c = _coefficients(half, inv_vander)
-    return 0.5 * np.diff(half.edges) * np.hypot(c[:, -1], c[:, -2])
+    tail = _coefficients(half, inv_vander)[:, -2:]  # (a one-point rule has only c_0: it is never trusted)
+    return 0.5 * np.diff(half.edges) * np.sqrt(np.sum(tail * tail, axis=1))
 
 
 def _evaluate(end: float, length: float, k: int, at_b: bool, lo: np.ndarray, hi: np.ndarray, order: int,
