@@ -232,8 +232,12 @@ def sqrt_edge(P: sp.Expr, e: float, side: int, scale: float, room: float,
         m_e, e_exact = found
         if abs(float(e_exact) - e) > 1e-8 * scale:
             return None  # Newton left for another double point
-        q = np.array([[float(v) for v in row] for row in _shifted(rows, m_e, e_exact)])
-        q = q / np.max(np.abs(q))
+        shifted = _shifted(rows, m_e, e_exact)
+        # normalised in mpmath: the coefficients of a law shifted by ~1e-308 leave the double range
+        big = max(abs(v) for row in shifted for v in row)
+        if not (mp.isfinite(big) and big > 0):
+            return None
+        q = np.array([[float(v / big) for v in row] for row in shifted])
         e_hi = float(e_exact)
         e_lo = float(e_exact - e_hi)
         m_e = float(m_e)
