@@ -24,17 +24,17 @@ function); Davis & Rabinowitz, *Methods of Numerical Integration* (1984), §2.12
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from freecalc._lazy import lazy_module
 from freecalc.laws.algebraic_numeric import NumericState, branch_status, local_state
-from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule, gauss_legendre
+from freecalc.numerics.quadrature import PowerEdgeRule
 
 sp = lazy_module("sympy")
 
-__all__ = ["PowerEdge", "power_edge", "edge_boundary_values", "graded_edge_rule", "graded_edge_antiderivative",
+__all__ = ["PowerEdge", "power_edge", "edge_boundary_values", "graded_breakpoints",
            "DEEP_LEVELS", "end_chart_index"]
 
 #: the rule at a power-law end halves its first panel down to u = 2^-DEEP_LEVELS (module docstring)
@@ -233,86 +233,26 @@ def end_chart_index(ends: np.ndarray, xr: np.ndarray, yi: np.ndarray, radius: fl
     return out
 
 
-def _breakpoints(rule: PowerEdgeRule, k: int, deep: bool) -> np.ndarray:
-    """The rule's panel ends in u for a half with exponent k, the first panel halved down to 2^-DEEP_LEVELS if deep."""
+def graded_breakpoints(rule: PowerEdgeRule, k: int, deep: bool) -> np.ndarray:
+    """The rule's panel ends in u for a half with exponent k, the first panel halved down to 2^-DEEP_LEVELS if deep.
+
+    Parameters
+    ----------
+    rule : PowerEdgeRule
+        The piece's rule.
+    k : int
+        Puiseux cycle length of the half's end (the substitution x = end + h u^k).
+    deep : bool
+        Whether the end is a power-law edge (an integrand with a log u singularity there).
+
+    Returns
+    -------
+    numpy.ndarray
+        Panel ends in u, ascending from 0.
+    """
     edges = rule.breakpoints(k)
     if deep:
         first = edges[1]
         levels = max(0, int(np.ceil(np.log2(first) + DEEP_LEVELS)))
         edges = np.concatenate(([0.0], first * 0.5 ** np.arange(levels, 0, -1.0), edges[1:]))
     return edges
-
-
-def graded_edge_rule(a: float, b: float, ka: int, kb: int, deep_a: bool, deep_b: bool, panels: int,
-                     order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r""":class:`~freecalc.numerics.quadrature.PowerEdgeRule` on [a, b] whose first panel at a power-law end is
-    halved down to :math:`u = 2^{-40}` (``deep_a``, ``deep_b``), for integrands with a :math:`\log u` singularity.
-
-    Parameters
-    ----------
-    a, b : float
-        The piece.
-    ka, kb : int
-        Puiseux cycle lengths at a and b (the substitutions x = a + h u^ka, x = b − h v^kb).
-    deep_a, deep_b : bool
-        Whether the end is a power-law edge.
-    panels, order : int
-        Uniform panels per half and Gauss–Legendre points per panel.
-
-    Returns
-    -------
-    x, w : numpy.ndarray
-        Nodes and weights of :math:`\int_a^b f\,dx`.
-    delta : numpy.ndarray
-        Each node's exact signed offset from the end of its half (x rounds it away next to an end e ≠ 0).
-    at_b : numpy.ndarray
-        Boolean: the node lies in the half at b.
-    """
-    rule = PowerEdgeRule(a, b, ka, kb, panels, order)
-    t, wt = gauss_legendre(order)
-    xs, ws, ds, sides = [], [], [], []
-    for i, ((end, length, k), deep) in enumerate(zip(rule.halves(), (deep_a, deep_b))):
-        edges = _breakpoints(rule, k, deep)
-        d = np.diff(edges)
-        u = (edges[:-1, None] + d[:, None] * t[None, :]).ravel()
-        ds.append(length * u ** k)
-        xs.append(end + ds[-1])
-        ws.append((d[:, None] * wt[None, :]).ravel() * abs(length) * k * u ** (k - 1))
-        sides.append(np.full(u.size, i == 1))
-    return np.concatenate(xs), np.concatenate(ws), np.concatenate(ds), np.concatenate(sides)
-
-
-def graded_edge_antiderivative(a: float, b: float, ka: int, kb: int, deep_a: bool, deep_b: bool,
-                               density: Callable[[np.ndarray, np.ndarray, bool], np.ndarray], panels: int = 32,
-                               order: int = 16) -> PowerEdgeAntiderivative:
-    r""":meth:`PowerEdgeRule.antiderivative <freecalc.numerics.quadrature.PowerEdgeRule.antiderivative>` with the
-    panels of :func:`graded_edge_rule`: :math:`F(x) = \int_a^x \rho`.
-
-    Parameters
-    ----------
-    a, b, ka, kb, deep_a, deep_b
-        As for :func:`graded_edge_rule`.
-    density : callable
-        ``density(x, delta, at_b)``: the density at the nodes x, given their exact signed offsets from the end of
-        their half and whether that half is the one at b.
-    panels, order : int
-        Uniform panels per half and Legendre order per panel.
-
-    Returns
-    -------
-    PowerEdgeAntiderivative
-    """
-    rule = PowerEdgeRule(a, b, ka, kb, panels, order)
-    t, _ = np.polynomial.legendre.leggauss(order)
-    inv_vander = np.linalg.inv(np.polynomial.legendre.legvander(t, order - 1))
-    tables = []
-    for i, ((end, length, k), deep) in enumerate(zip(rule.halves(), (deep_a, deep_b))):
-        edges = _breakpoints(rule, k, deep)
-        d = np.diff(edges)
-        u = edges[:-1, None] + 0.5 * d[:, None] * (t[None, :] + 1.0)
-        delta = (length * u ** k).ravel()
-        g = density(end + delta, delta, i == 1).reshape(u.shape) * abs(length) * k * u ** (k - 1)
-        anti = np.polynomial.legendre.legint(g @ inv_vander.T, lbnd=-1, axis=1) * (0.5 * d[:, None])
-        totals = np.polynomial.legendre.legval(1.0, anti.T)
-        tables.append((end, length, k, edges, anti, np.concatenate(([0.0], np.cumsum(totals)))))
-    return PowerEdgeAntiderivative(tuple(tables))

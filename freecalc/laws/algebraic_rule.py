@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from freecalc.laws.algebraic_edges import _breakpoints as graded_breakpoints
+from freecalc.laws.algebraic_edges import graded_breakpoints
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative, PowerEdgeRule, gauss_legendre
 
 __all__ = ["GradedHalf", "REFINE_TOL", "MAX_EXTRA_PANELS", "adaptive_halves", "rule_arrays", "antiderivative"]

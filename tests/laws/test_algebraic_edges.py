@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import freecalc as fc
-from freecalc.laws.algebraic_edges import end_chart_index, graded_edge_rule
+from freecalc.laws.algebraic_edges import DEEP_LEVELS, end_chart_index, graded_breakpoints
+from freecalc.numerics.quadrature import PowerEdgeRule, gauss_legendre
 from freecalc.symbolic.transforms import m, z
 
 #: the curve of MP(1) ⊠ MP(1) = FussCatalan(2) (S = (1 + w)^-2), whose density is ~ x^(-2/3) at 0
@@ -82,13 +83,24 @@ def test_square_root_edges_are_no_power_edges() -> None:
 
 def test_graded_rule_integrates_a_log_singular_power_edge() -> None:
     # ∫_0^1 x^(-2/3) log x dx = -9 exactly; with x = u^3 the integrand is 9 log u: Gauss panels reach ~1e-5 unless
-    # the first panel is halved towards u = 0
-    x, w, delta, at_b = graded_edge_rule(0.0, 1.0, 3, 1, True, False, 32, 16)
-    f = x ** (-2.0 / 3.0) * np.log(x)
-    assert np.sum(w * f) == pytest.approx(-9.0, abs=1e-9)
-    assert np.all(delta[~at_b] == x[~at_b]) and np.all(delta[at_b] <= 0)
-    xs, ws, _, _ = graded_edge_rule(0.0, 1.0, 3, 1, False, False, 32, 16)
-    assert abs(np.sum(ws * xs ** (-2.0 / 3.0) * np.log(xs)) + 9.0) > 1e-7
+    # the first panel is halved towards u = 0 (graded_breakpoints with deep=True; the adaptive rule starts from it)
+    def f(x, delta, at_b):
+        return x ** (-2.0 / 3.0) * np.log(x)
+
+    t, wt = gauss_legendre(16)
+    for deep, ok in ((True, True), (False, False)):
+        rule = PowerEdgeRule(0.0, 1.0, 3, 1, 32, 16)
+        total = 0.0
+        for (end, length, k), deep_end in zip(rule.halves(), (deep, False)):
+            u = graded_breakpoints(rule, k, deep_end)
+            assert u[0] == 0.0 and np.all(np.diff(u) > 0)
+            d = np.diff(u)
+            uu = (u[:-1, None] + d[:, None] * t[None, :]).ravel()  # gauss_legendre: nodes and weights on [0, 1]
+            w = (d[:, None] * wt[None, :]).ravel() * abs(length) * k * uu ** (k - 1)
+            total += np.sum(w * f(end + length * uu ** k, None, False))
+        assert (graded_breakpoints(rule, 3, deep)[1] <= 2.0 ** -DEEP_LEVELS) == deep
+        err = abs(total + 9.0)
+        assert (err < 1e-9) == ok and (err > 1e-7) == (not ok)
 
 
 def test_end_chart_index_picks_the_nearest_end_within_its_reach() -> None:
