@@ -1,10 +1,10 @@
-"""Ahead-of-time compiled kernels: the fitting path's numba kernels served from an extension built at install time.
+"""Ahead-of-time compiled kernels: the fit's and the demo's numba kernels served from an extension built at install.
 
-A fresh installation has an empty numba cache, so the first :func:`freecalc.fit` would spend seconds compiling its
-kernels. ``setup.py`` compiles the kernels listed in :data:`KERNELS` with ``numba.pycc`` (explicit signatures, the
-same Python source as the jitted kernels: ``dispatcher.py_func``) into the extension module
-``freecalc.kernels._aot_kernels``. A module calls such a kernel through :class:`Served`: on its first call the
-extension is imported (never at ``import freecalc``) and its function is used when
+A fresh installation has an empty numba cache, so the first :func:`freecalc.fit` or ``freecalc demo`` would spend
+seconds compiling its kernels. ``setup.py`` compiles the kernels listed in :data:`KERNELS` with ``numba.pycc``
+(explicit signatures, the same Python source as the jitted kernels: ``dispatcher.py_func``) into the extension
+module ``freecalc.kernels._aot_kernels``. A module calls such a kernel through :class:`Served`: on its first call
+the extension is imported (never at ``import freecalc``) and its function is used when
 
 * the extension imports (it is absent when the build skipped it, e.g. no C compiler);
 * its digest of the kernel's code (:func:`kernel_digest`, stored in the extension at build time) equals the digest
@@ -17,8 +17,9 @@ bitwise the jitted kernels' results; a warm fit with them takes ~2 % longer than
 call overhead per call, ``benchmarks/results/cold_start.md``), less than compiling the jitted ones later would
 cost, so they serve every call. Their arguments are checked before the call (:class:`ArgKind`): pycc's functions
 read an array's memory as the declared dtype without checking it, so an array argument is converted to the declared
-dtype (safe casts only) and made contiguous, and a wrong rank raises. :func:`aot_kernels` reports which kernels
-the extension serves.
+dtype (safe casts only) and made contiguous, a wrong rank raises, and an array the kernel writes in place must
+already have the declared dtype, rank and layout (a converted copy would take the results). :func:`aot_kernels`
+reports which kernels the extension serves.
 
 Reference: numba documentation, "Compiling code ahead of time" (``numba.pycc``).
 """
@@ -45,15 +46,24 @@ DIGEST_SUFFIX = "__digest"
 
 
 class ArgKind(enum.Enum):
-    """How an argument reaches an AOT function: a scalar (converted by the extension itself) or a 1-d array of the
-    declared dtype (checked and converted here)."""
+    """How an argument reaches an AOT function: a scalar (converted by the extension itself), an input array of the
+    declared dtype and rank (checked and converted here), or an output array the kernel writes in place (checked
+    here, never converted: the kernel would fill a copy)."""
 
     SCALAR = "scalar"
     F8_VECTOR = "float64[::1]"
     I8_VECTOR = "int64[::1]"
+    C16_VECTOR = "complex128[::1]"
+    F8_MATRIX = "float64[:, ::1]"
+    C16_OUT = "complex128[::1], written"
+    I8_OUT = "int64[::1], written"
 
 
-_DTYPES = {ArgKind.F8_VECTOR: np.dtype(np.float64), ArgKind.I8_VECTOR: np.dtype(np.int64)}
+# kind -> (dtype, rank)
+_ARRAYS = {ArgKind.F8_VECTOR: (np.dtype(np.float64), 1), ArgKind.I8_VECTOR: (np.dtype(np.int64), 1),
+           ArgKind.C16_VECTOR: (np.dtype(np.complex128), 1), ArgKind.F8_MATRIX: (np.dtype(np.float64), 2),
+           ArgKind.C16_OUT: (np.dtype(np.complex128), 1), ArgKind.I8_OUT: (np.dtype(np.int64), 1)}
+_OUTPUTS = frozenset({ArgKind.C16_OUT, ArgKind.I8_OUT})
 
 
 @dataclass(frozen=True)
@@ -79,9 +89,10 @@ class AotKernel:
     defaults: tuple = ()
 
 
-_S, _F, _I = ArgKind.SCALAR, ArgKind.F8_VECTOR, ArgKind.I8_VECTOR
+_S, _F, _I, _Z = ArgKind.SCALAR, ArgKind.F8_VECTOR, ArgKind.I8_VECTOR, ArgKind.C16_VECTOR
 
-#: The kernels compiled ahead of time (name in the extension -> definition): those the default fit compiles.
+#: The kernels compiled ahead of time (name in the extension -> definition): those the default fit and
+#: ``freecalc demo`` compile.
 KERNELS: dict[str, AotKernel] = {
     "htmp_params": AotKernel("freecalc.kernels.htmp_ode", "htmp_params", "UniTuple(f8, 3)(f8, f8)", (_S, _S)),
     "htmp_real_anchor": AotKernel("freecalc.kernels.htmp", "htmp_real_anchor",
@@ -90,6 +101,11 @@ KERNELS: dict[str, AotKernel] = {
                                     "f8[::1](f8, f8, f8, f8, c16, c16, f8[::1])", (_S,) * 6 + (_F,)),
     "quadratic_pdf": AotKernel("freecalc.kernels.quadratic", "quadratic_pdf_kernel",
                                "f8[::1](f8[::1], f8, f8, f8, f8, f8, f8)", (_F,) + (_S,) * 6),
+    "quadratic_stieltjes": AotKernel("freecalc.kernels.quadratic", "quadratic_stieltjes_kernel",
+                                     "c16[::1](c16[::1], f8, f8, f8, f8, f8, f8, f8, f8)", (_Z,) + (_S,) * 8),
+    "stieltjes_branch_status": AotKernel("freecalc.kernels.branches", "stieltjes_branch_status_kernel",
+                                         "void(f8[:, ::1], f8[::1], f8[::1], f8, f8[::1], c16[::1], i8[::1])",
+                                         (ArgKind.F8_MATRIX, _F, _F, _S, _F, ArgKind.C16_OUT, ArgKind.I8_OUT)),
     # a fitting-layer kernel: only its name is known here (kernels never import the fitting layer)
     "powerlaw_scan": AotKernel("freecalc.fitting.kernels", "powerlaw_scan_kernel",
                                "Tuple((f8[::1], f8[::1]))(f8[::1], i8[::1], b1)", (_F, _I, _S), (False,)),
@@ -172,10 +188,20 @@ def _load_extension() -> Any:
     return _extension[0]
 
 
-def _vector(a: Any, dtype: np.dtype, name: str, i: int) -> np.ndarray:
+def _array(a: Any, kind: ArgKind, name: str, i: int) -> np.ndarray:
+    """Argument ``i`` of kernel ``name`` as the compiled function reads it: converted (safe casts only, contiguous)
+    for an input; an output must already be a writeable array of the declared dtype and rank."""
+    dtype, ndim = _ARRAYS[kind]
+    if kind in _OUTPUTS:
+        if not (isinstance(a, np.ndarray) and a.dtype == dtype and a.ndim == ndim and a.flags.c_contiguous
+                and a.flags.writeable):
+            got = f"{a.dtype}, shape {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+            raise ValueError(f"{name}: argument {i} is written in place and must be a C-contiguous writeable "
+                             f"{dtype} array of {ndim} dimension(s), got {got}")
+        return a
     a = np.asarray(a)
-    if a.ndim != 1:
-        raise ValueError(f"{name}: argument {i} must be a 1-d array, got shape {a.shape}")
+    if a.ndim != ndim:
+        raise ValueError(f"{name}: argument {i} must be a {ndim}-d array, got shape {a.shape}")
     if a.dtype != dtype:
         a = a.astype(dtype, casting="safe")
     return np.ascontiguousarray(a)
@@ -184,7 +210,7 @@ def _vector(a: Any, dtype: np.dtype, name: str, i: int) -> np.ndarray:
 def _guarded(fn: Callable, name: str, spec: AotKernel) -> Callable:
     """``fn`` with its array arguments checked (and, off the fast path, converted); ``fn`` itself when it takes
     scalars only (the extension converts those, raising TypeError on a non-number) and declares no defaults."""
-    arrays = tuple((i, _DTYPES[k]) for i, k in enumerate(spec.args) if k is not ArgKind.SCALAR)
+    arrays = tuple((i, k, *_ARRAYS[k]) for i, k in enumerate(spec.args) if k is not ArgKind.SCALAR)
     nargs, defaults = len(spec.args), spec.defaults
     if not arrays and not defaults:
         return fn
@@ -195,11 +221,12 @@ def _guarded(fn: Callable, name: str, spec: AotKernel) -> Callable:
                 args = args + defaults[len(defaults) - (nargs - len(args)):]
             else:
                 raise TypeError(f"{name}() takes {nargs} arguments, got {len(args)}")
-        for i, dt in arrays:
+        for i, kind, dt, ndim in arrays:
             a = args[i]
             # fast path (a few attribute reads: the fit calls these thousands of times), else convert or raise
-            if not (type(a) is np.ndarray and a.dtype is dt and a.ndim == 1 and a.flags.c_contiguous):
-                args = args[:i] + (_vector(a, dt, name, i),) + args[i + 1:]
+            if not (type(a) is np.ndarray and a.dtype is dt and a.ndim == ndim and a.flags.c_contiguous
+                    and (kind not in _OUTPUTS or a.flags.writeable)):
+                args = args[:i] + (_array(a, kind, name, i),) + args[i + 1:]
         return fn(*args)
 
     call.__name__ = name

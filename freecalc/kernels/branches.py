@@ -16,14 +16,19 @@ code, :data:`BRANCH_OK` or :data:`BRANCH_NOT_CONVERGED` (the seed Newton at the 
 before the target height and the final Newton did not confirm the extrapolated value); the Python wrapper
 (:mod:`freecalc.laws.algebraic`) applies the failure policy to it.
 
-All kernels take arrays and scalars only (``cache=True``), so user ``@njit`` code can call them.
+All kernels take arrays and scalars only (``cache=True``), so user ``@njit`` code can call them;
+:func:`stieltjes_branch_status` is :func:`stieltjes_branch_status_kernel` served to Python callers from the
+install-time compiled extension (:mod:`freecalc.kernels._aot`), which user ``@njit`` code calls by the kernel's name.
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
-__all__ = ["poly_coeffs_at", "stieltjes_branch", "stieltjes_branch_status", "stieltjes_branch_point", "all_roots",
+from freecalc.kernels._aot import Served
+
+__all__ = ["poly_coeffs_at", "stieltjes_branch", "stieltjes_branch_status_kernel", "stieltjes_branch_status",
+           "stieltjes_branch_point", "all_roots",
            "branch_point_with_status", "BRANCH_OK", "BRANCH_NOT_CONVERGED", "SEED_MAXITER", "LANDING_MAXITER",
            "STEP_MAXITER", "MAX_STEPS"]
 
@@ -337,7 +342,7 @@ def _branch_point(C, x, y, Y, mom, a, da):
 
 
 @njit(cache=True)
-def stieltjes_branch_status(C, zr, zi, Y, mom, out, status):
+def stieltjes_branch_status_kernel(C, zr, zi, Y, mom, out, status):
     """Vectorised :func:`branch_point_with_status` over points ``zr + i*zi`` (zi >= 0).
 
     Parameters
@@ -366,7 +371,7 @@ def stieltjes_branch_status(C, zr, zi, Y, mom, out, status):
 @njit(cache=True)
 def stieltjes_branch(C, zr, zi, Y, mom, out):
     """Vectorised :func:`stieltjes_branch_point` over points ``zr + i*zi`` (zi >= 0), without the status (use
-    :func:`stieltjes_branch_status` to know which points converged).
+    :func:`stieltjes_branch_status_kernel` to know which points converged).
 
     Parameters
     ----------
@@ -383,7 +388,12 @@ def stieltjes_branch(C, zr, zi, Y, mom, out):
         ``out`` is written in place.
     """
     status = np.empty(zr.shape[0], dtype=np.int64)
-    stieltjes_branch_status(C, zr, zi, Y, mom, out, status)
+    stieltjes_branch_status_kernel(C, zr, zi, Y, mom, out, status)
+
+
+#: :func:`stieltjes_branch_status_kernel` for Python callers (``C`` a C-contiguous float64 matrix, ``out`` and
+#: ``status`` C-contiguous complex128 / int64 vectors): compiled at install, no compilation on first use.
+stieltjes_branch_status = Served("stieltjes_branch_status", stieltjes_branch_status_kernel)
 
 
 @njit(cache=True)

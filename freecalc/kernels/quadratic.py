@@ -11,7 +11,8 @@ product is :math:`1/Q`); the kernel uses the one whose denominator is larger, wh
 of Q and gives finite values where Q vanishes without an atom. On the real axis (imaginary part +0.0) the
 principal roots give the boundary value :math:`m(x + i0)`.
 
-All kernels take only floats and arrays, so they can be called from user ``@njit`` code.
+All kernels take only floats and arrays, so they can be called from user ``@njit`` code (the ``*_kernel`` and
+``*_scalar`` functions; the names without suffix serve Python callers from the install-time compiled extension).
 Coefficients: ``P(z) = p0 + p1 z`` and ``Q(z) = q0 + q1 z + q2 z^2``.
 """
 from __future__ import annotations
@@ -24,7 +25,8 @@ from numba import njit
 
 from freecalc.kernels._aot import Served
 
-__all__ = ["quadratic_stieltjes_scalar", "quadratic_stieltjes", "quadratic_pdf_kernel", "quadratic_pdf"]
+__all__ = ["quadratic_stieltjes_scalar", "quadratic_stieltjes_kernel", "quadratic_stieltjes", "quadratic_pdf_kernel",
+           "quadratic_pdf"]
 
 
 @njit(cache=True)
@@ -45,7 +47,7 @@ def quadratic_stieltjes_scalar(z: complex, p0: float, p1: float, q0: float, q1: 
 
 
 @njit(cache=True)
-def quadratic_stieltjes(z: np.ndarray, p0: float, p1: float, q0: float, q1: float, q2: float,
+def quadratic_stieltjes_kernel(z: np.ndarray, p0: float, p1: float, q0: float, q1: float, q2: float,
                         sqrtk_s: float, lam_lo: float, lam_hi: float) -> np.ndarray:
     """Vectorised :func:`quadratic_stieltjes_scalar` over a 1-D complex array."""
     out = np.empty(z.shape[0], dtype=np.complex128)
@@ -69,3 +71,6 @@ def quadratic_pdf_kernel(x: np.ndarray, q0: float, q1: float, q2: float, sqrtk_s
 
 #: :func:`quadratic_pdf_kernel` for Python callers: compiled at install (``kernels._aot``), no compilation on first use.
 quadratic_pdf = Served("quadratic_pdf", quadratic_pdf_kernel)
+#: :func:`quadratic_stieltjes_kernel` for Python callers: compiled at install (``kernels._aot``), no compilation on first
+#: use.
+quadratic_stieltjes = Served("quadratic_stieltjes", quadratic_stieltjes_kernel)

@@ -257,7 +257,7 @@ class QuadraticLaw(Law):
         return self._numeric.coef
 
     def kernel_args(self) -> tuple[float, ...]:
-        r"""Arguments for :func:`freecalc.kernels.quadratic.quadratic_stieltjes` after z (for user @njit code).
+        r"""Arguments for :func:`freecalc.kernels.quadratic.quadratic_stieltjes_kernel` after z (user @njit code).
 
         Returns
         -------

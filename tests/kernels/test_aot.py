@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 from numba import njit
 
+import freecalc as fc
 import freecalc.fitting.kernels as FK
 import freecalc.kernels
+import freecalc.kernels.branches as KB
 import freecalc.kernels.htmp as KH
 import freecalc.kernels.quadratic as KQ
 from freecalc.kernels import _aot
@@ -24,6 +26,7 @@ REBUILD = "rebuild the extension: pip install -e . (or python setup.py build_ext
 JITTED = {name: served.jitted for name, served in
           (("htmp_params", KH._PARAMS), ("htmp_real_anchor", KH._REAL_ANCHOR),
            ("htmp_logpdf_sorted", KH._LOGPDF_SORTED), ("quadratic_pdf", KQ.quadratic_pdf),
+           ("quadratic_stieltjes", KQ.quadratic_stieltjes), ("stieltjes_branch_status", KB.stieltjes_branch_status),
            ("powerlaw_scan", FK.powerlaw_scan))}
 
 
@@ -49,15 +52,10 @@ def test_the_extension_serves_every_registered_kernel():
     assert status == {name: _aot.Source.AOT.value for name in _aot.KERNELS}, f"{status}: {REBUILD}"
 
 
-def test_first_fit_compiles_no_kernel_and_import_does_not_load_the_extension():
-    # a fresh process with an empty numba cache: the default fit runs without compiling anything (numba's start-up
-    # alone is ~0.5 s: one compiled kernel on the fit path breaks issue 16's first fit <= 5x the warm fit), and
-    # `import freecalc` leaves the extension unimported
-    code = """
+#: prefix of the fresh-process probes: records every kernel numba compiles
+RECORD_COMPILES = """
 import json, sys
 from numba.core import event
-import numpy as np
-import freecalc as fc
 compiled = []
 class Rec(event.Listener):
     def on_start(self, ev):
@@ -66,19 +64,34 @@ class Rec(event.Listener):
     def on_end(self, ev):
         pass
 event.register("numba:compile", Rec())
+"""
+
+
+def _fresh_process(body):
+    """Run RECORD_COMPILES + ``body`` in a new interpreter with an empty numba cache; its last JSON line."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+               "MPLBACKEND": "Agg"}
+        env.pop(_aot.DISABLE_ENV, None)
+        out = subprocess.run([sys.executable, "-c", RECORD_COMPILES + body], capture_output=True, text=True,
+                             env=env, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_first_fit_compiles_no_kernel_and_import_does_not_load_the_extension():
+    # a fresh process with an empty numba cache: the default fit runs without compiling anything (numba's start-up
+    # alone is ~0.5 s: one compiled kernel on the fit path breaks issue 16's first fit <= 5x the warm fit), and
+    # `import freecalc` leaves the extension unimported
+    got = _fresh_process("""
+import numpy as np
+import freecalc as fc
 loaded_at_import = "freecalc.kernels._aot_kernels" in sys.modules
 W = np.random.default_rng(0).standard_normal((400, 100)) / 20.0
 law = fc.fit(W).law
 print(json.dumps({"import": loaded_at_import, "compiled": compiled, "law": type(law).__name__,
                   "loaded": "freecalc.kernels._aot_kernels" in sys.modules, "pycc": "numba.pycc" in sys.modules}))
-"""
-    with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-        env.pop(_aot.DISABLE_ENV, None)
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
-                             timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    got = json.loads(out.stdout.strip().splitlines()[-1])
+""")
     # loaded on first use only; numba.pycc (deprecated: its warnings) is a build-time module only
     assert not got["import"] and got["loaded"] and not got["pycc"]
     assert got["compiled"] == [], f"compiled on the fit path: {got['compiled']} ({REBUILD}, or add them to KERNELS)"
@@ -118,6 +131,72 @@ def test_quadratic_pdf_matches_the_jitted_one():
         assert _ulps(f(x, *args), JITTED["quadratic_pdf"](x, *args)) <= 2
 
 
+def test_quadratic_stieltjes_matches_the_jitted_one():
+    f = _aot_fn("quadratic_stieltjes")
+    # the real axis (boundary values, both support ends and the pole of MP(2) at 0 included) and points above it
+    x = np.concatenate([np.linspace(-1.0, 6.0, 701), [0.0, (1 - 2 ** 0.5) ** 2, (1 + 2 ** 0.5) ** 2]])
+    z = np.concatenate([x + 0j, x + 1e-8j, x + 0.3j, x[::7] + 50j])
+    laws = (fc.MarchenkoPastur(2.0), fc.MarchenkoPastur(0.5), fc.Semicircle(1.5), fc.Wachter(0.6, 4.0))
+    for law in laws:
+        got, want = f(z, *law.kernel_args()), JITTED["quadratic_stieltjes"](z, *law.kernel_args())
+        assert _ulps(got.real, want.real) <= 2 and _ulps(got.imag, want.imag) <= 2
+    assert np.isinf(f(np.array([0j]), *fc.MarchenkoPastur(2.0).kernel_args())[0].real)  # the atom's pole
+    # a real array is converted to complex, as the jitted kernel would read it
+    args = fc.MarchenkoPastur(0.5).kernel_args()
+    assert np.array_equal(f(x, *args), JITTED["quadratic_stieltjes"](x + 0j, *args))
+
+
+def _branch_both(law, x, y):
+    n = law._numeric
+    out = {}
+    for route, fn in (("aot", _aot_fn("stieltjes_branch_status")), ("jit", JITTED["stieltjes_branch_status"])):
+        m, status = np.empty(x.size, complex), np.full(x.size, -1, np.int64)
+        fn(n.C, x, y, float(n.Y), n.mom, m, status)
+        out[route] = m, status
+    return out["aot"], out["jit"]
+
+
+@pytest.mark.parametrize("case", ["mp-algebraic", "wachter-product"])
+def test_stieltjes_branch_status_matches_the_jitted_one(case):
+    if case == "mp-algebraic":
+        law = fc.to_algebraic(fc.MarchenkoPastur(0.5))
+        x = np.linspace(-1.0, 4.0, 201)
+    else:
+        # an atom of mass 0.4 at the lower edge 0: points within 1e-8 of it do not converge (status 1)
+        law = fc.free_mul(fc.Wachter(0.6, 4.0), fc.Wachter(0.6, 0.6))
+        x = np.concatenate([[1e-12, 1e-10, 1e-8, 1e-6], np.linspace(-0.5, 5.0, 111)])
+    # the real axis (boundary values), just above it, and well above it
+    y = np.concatenate([np.zeros(x.size), np.full(x.size, 1e-6), np.full(x[::5].size, 0.7)])
+    x = np.concatenate([x, x, x[::5]])
+    (m_aot, s_aot), (m_jit, s_jit) = _branch_both(law, x, y)
+    assert np.array_equal(s_aot, s_jit) and set(s_jit) <= {KB.BRANCH_OK, KB.BRANCH_NOT_CONVERGED}
+    # same source, no fast-math: bitwise equal expected (0 ulp measured); 2 ulps for a CPU-specific libm path
+    assert _ulps(m_aot.real, m_jit.real) <= 2 and _ulps(m_aot.imag, m_jit.imag) <= 2
+    assert (s_jit == KB.BRANCH_NOT_CONVERGED).any() == (case == "wachter-product")  # the grid reaches both codes
+
+
+def test_output_arrays_must_be_written_in_place():
+    # a converted copy of an output would take the results: outputs of the wrong dtype or layout raise
+    f = _aot_fn("stieltjes_branch_status")
+    n = fc.to_algebraic(fc.MarchenkoPastur(0.5))._numeric
+    x = np.linspace(0.5, 2.0, 4)
+    args = (n.C, x, np.zeros(4), float(n.Y), n.mom)
+    m, status = np.empty(4, complex), np.empty(4, np.int64)
+    f(*args, m, status)
+    want_m, want_s = np.empty(4, complex), np.empty(4, np.int64)
+    JITTED["stieltjes_branch_status"](*args, want_m, want_s)
+    assert np.array_equal(m, want_m) and np.array_equal(status, want_s)
+    with pytest.raises(ValueError, match="argument 6 is written in place.*int64"):
+        f(*args, m, np.empty(4, np.int32))
+    with pytest.raises(ValueError, match="argument 5 is written in place"):
+        f(*args, np.empty(8, complex)[::2], status)
+    with pytest.raises(ValueError, match="argument 0 must be a 2-d array"):
+        f(n.C.ravel(), *args[1:], m, status)
+    # inputs are converted: a Fortran-ordered coefficient matrix gives the same values
+    f(np.asfortranarray(n.C), *args[1:], m, status)
+    assert np.array_equal(m, want_m)
+
+
 @pytest.mark.parametrize("one_sided", [False, True])
 def test_powerlaw_scan_matches_the_jitted_one(one_sided):
     f = _aot_fn("powerlaw_scan")
@@ -144,6 +223,21 @@ def test_array_arguments_are_checked_before_the_compiled_call():
         _aot_fn("powerlaw_scan")(np.log(x[1:]), np.array([0.0, 1.0]))
     with pytest.raises(TypeError, match="takes 7 arguments"):
         f(x, 1.0)
+
+
+@pytest.mark.slow
+def test_first_demo_compiles_no_kernel():
+    # `freecalc demo` in a fresh process with an empty numba cache: every kernel it calls comes from the extension
+    # (without it the demo compiled stieltjes_branch_status and quadratic_stieltjes, ~8 of its ~10 s)
+    got = _fresh_process("""
+import contextlib, io
+from freecalc.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    rc = main(["demo"])
+print(json.dumps({"rc": rc, "compiled": compiled}))
+""")
+    assert got["rc"] == 0
+    assert got["compiled"] == [], f"compiled by the demo: {got['compiled']} ({REBUILD}, or add them to KERNELS)"
 
 
 def _fake_extension(monkeypatch, digest):
