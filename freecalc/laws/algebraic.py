@@ -26,6 +26,7 @@ from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_far import FarChart, far_branch, far_chart
 from freecalc.laws.algebraic_edges import PowerEdge, edge_boundary_values, end_chart_index, power_edge
+from freecalc.laws.algebraic_polish import checked_boundary_values
 from freecalc.laws.algebraic_rule import GradedHalf, adaptive_halves, antiderivative, rule_arrays
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
                                              deflated_state, exact_support, local_state, numeric_state)
@@ -387,7 +388,7 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
                     mv[near] = self._edge_values(edge, xs[near] - edge.e)
                     todo[near] = False
             idx = np.flatnonzero(todo)
-            mv[idx] = self._boundary_values(xs[idx])
+            mv[idx] = checked_boundary_values(self, xs[idx], self._boundary_values(xs[idx]))
             vals[~at_atom] = mv.imag / np.pi
             for a, _ in n.atoms:
                 hit = xi == a
