@@ -19,7 +19,8 @@
     jitted kernels, interleaved, 7 rounds (``STEADY_CODE``; process CPU time, median and best).
 (v) **Install-time compilation.** ``setup.py``'s ``compile_aot`` into a temporary folder, in a fresh process (what
     ``pip install`` adds to the install).
-(iii) **First demo.** ``python -m freecalc demo`` wall time with an empty cache folder, then with the filled one.
+(iii) **First demo.** ``freecalc demo`` (its ``main``, with the compile recorder of the fit) in a fresh process with
+    an empty cache folder, then with the filled one; with the extension and with ``FREECALC_DISABLE_AOT=1``.
 (iv) **Read-only installation.** A copy of the package (no numba cache files) mounted read-only (``unshare -m`` and
     a read-only bind mount; skipped where mount namespaces are not allowed), ``XDG_CACHE_HOME`` a new folder, no
     ``NUMBA_CACHE_DIR``: two fresh processes evaluate ``MarchenkoPastur(0.5).stieltjes`` (a numba kernel). numba
@@ -56,10 +57,10 @@ dt = time.perf_counter() - t
 print(json.dumps({{"t": dt, "loaded": [m for m in {heavy!r} if m in sys.modules]}}))
 """
 
-FIT_CODE = """
+RECORD_COMPILES = """
 import sys, time, json
 from numba.core import event
-compiles, depth = {{}}, [0]
+compiles, depth = {}, [0]
 
 
 class Outer(event.Listener):
@@ -78,6 +79,9 @@ class Outer(event.Listener):
 
 
 event.register("numba:compile", Outer())
+"""
+
+FIT_CODE = RECORD_COMPILES.replace("{", "{{").replace("}", "}}") + """
 t0 = time.perf_counter()
 import numpy as np
 import freecalc as fc
@@ -100,6 +104,16 @@ print(json.dumps({{"setup": t1 - t0, "first": t2 - t1, "warm": min(warm), "law":
                   "first_cpu": c2 - c1, "warm_cpu": min(warm_cpu),
                   "same": repr(res.law) == repr(res2.law), "sympy": "sympy" in sys.modules,
                   "compiles": compiles, "aot": aot_kernels()}}))
+"""
+
+
+DEMO_CODE = RECORD_COMPILES + """
+import contextlib, io
+t = time.perf_counter()
+from freecalc.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    rc = main(["demo"])
+print(json.dumps({"t": time.perf_counter() - t, "rc": rc, "compiles": compiles}))
 """
 
 
@@ -204,13 +218,14 @@ with tempfile.TemporaryDirectory() as tmp:
 
 
 def bench_demo() -> dict:
-    cmd = [sys.executable, "-m", "freecalc", "demo"]
+    """``freecalc demo`` (``DEMO_CODE``: the command's ``main`` and a compile recorder) in fresh processes on an
+    empty then the filled numba cache folder, with the extension's kernels and then jitted only."""
     out = {}
-    with tempfile.TemporaryDirectory(prefix="freecalc-numba-") as cache:
-        for label in ("empty cache", "filled cache"):
-            t = time.perf_counter()
-            res = subprocess.run(cmd, capture_output=True, text=True, env=_env(cache), cwd=HERE.parent)
-            out[label] = (time.perf_counter() - t, res.returncode)
+    for label, aot in (("AOT (installed extension)", True), ("jitted (`FREECALC_DISABLE_AOT=1`)", False)):
+        with tempfile.TemporaryDirectory(prefix="freecalc-numba-") as cache:
+            for run in ("empty cache", "filled cache"):
+                got, wall = _run_json(DEMO_CODE, _env(cache, aot))
+                out[f"{label}|{run}"] = {**got, "wall": wall}
     return out
 
 
@@ -327,13 +342,23 @@ def report(imports: list[dict], fit: dict, jit: dict, steady: dict, build: dict,
             lines += ["| kernel | compile (s) |", "|---|---:|",
                       *[f"| `{k}` | {v:.2f} |" for k, v in sorted(comp.items(), key=lambda kv: -kv[1])[:10]], ""]
     lines += [
-        "## First demo: `python -m freecalc demo` (process wall time)",
+        "## First demo: `freecalc demo` (fresh process: the command's `main` under a compile recorder)",
         "",
-        "| numba cache | wall (s) | exit |",
-        "|---|---:|---:|",
+        "| kernels | numba cache | demo (s) | process wall (s) | kernels compiled (s) | exit |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for label, (wall, rc) in demo.items():
-        lines.append(f"| {label} | {wall:.1f} | {rc} |")
+    for key, r in demo.items():
+        label, run = key.split("|")
+        lines.append(f"| {label} | {run} | {r['t']:.1f} | {r['wall']:.1f} | {sum(r['compiles'].values()):.1f} | "
+                     f"{r['rc']} |")
+    first_aot = demo["AOT (installed extension)|empty cache"]
+    first_jit = demo["jitted (`FREECALC_DISABLE_AOT=1`)|empty cache"]
+    lines += ["", f"**First demo with an empty cache, jitted / AOT: {first_jit['t'] / first_aot['t']:.1f}x** "
+              f"({first_jit['t']:.1f} s / {first_aot['t']:.1f} s in the process, same run). Kernels the jitted "
+              "first demo compiles, by outermost kernel:", "", "| kernel | compile (s) |", "|---|---:|",
+              *[f"| `{k}` | {v:.2f} |" for k, v in sorted(first_jit["compiles"].items(), key=lambda kv: -kv[1])],
+              "", f"With the extension it compiles {len(first_aot['compiles'])} kernels"
+              + (": " + ", ".join(f"`{k}`" for k in first_aot["compiles"]) + "." if first_aot["compiles"] else ".")]
     lines += ["", "## Read-only installation (numba's fallback to the user cache)", ""]
     if "skipped" in ro:
         lines.append(f"Not run: {ro['skipped']}.")
