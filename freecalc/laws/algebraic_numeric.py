@@ -23,6 +23,7 @@ import numpy as np
 
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels.branches import BRANCH_OK, stieltjes_branch_status
+from freecalc.laws.algebraic_deflation import deflated_coefficients
 from freecalc.numerics.real_roots import certified_real_roots
 from freecalc.numerics.solvers import SolverStatus, handle_failures
 
@@ -312,9 +313,13 @@ def deflated_state(P: sp.Expr, n: NumericState, a: Any, w: Any) -> NumericState:
     NumericState
         Same height and bound, the deflated coefficients and moments.
     """
-    Q = sp.numer(sp.together(P.subs(T.m, T.m + w / (a - T.z))))
     mom = n.mom - float(w) * float(a) ** np.arange(n.mom.size)
-    return n._replace(C=float_coefficients(sp.expand(Q)), mom=mom)
+    if sp.sympify(a).is_Rational and sp.sympify(w).is_Rational and sp.Poly(P, T.m, T.z).domain in (sp.ZZ, sp.QQ):
+        Q = sp.numer(sp.together(P.subs(T.m, T.m + w / (a - T.z))))
+        return n._replace(C=float_coefficients(sp.expand(Q)), mom=mom)
+    # irrational atom data: the exact expansion works over sympy's expression domain (a minimal polynomial per zero
+    # test, ~1 min for an atom at a root of a quartic); only the doubles are needed
+    return n._replace(C=deflated_coefficients(P, a, w), mom=mom)
 
 
 def local_state(P: sp.Expr, n: NumericState, a: Any, height: float | None = None) -> tuple[sp.Expr, NumericState]:
