@@ -364,6 +364,9 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
         zf = np.ascontiguousarray(z, dtype=complex).ravel()
         out = self._evaluate(zf.real.copy(), zf.imag.copy())
+        real = np.flatnonzero(zf.imag == 0)
+        if real.size:  # boundary values m(x + i0): the density's conditioning check (laws/algebraic_polish.py)
+            out[real] = checked_boundary_values(self, zf.real[real], out[real])
         return out.reshape(np.shape(z))
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:

@@ -140,3 +140,15 @@ def test_exact_root_coefficient_kinds(scale: sp.Expr) -> None:
     want = complex(-0.5, np.sqrt(3) / 2)
     got = _exact_root(curve, 1.0, want + 1e-3)
     assert got is not None and abs(got - want) <= 4e-16
+
+
+@pytest.mark.filterwarnings("error")
+def test_boundary_values_of_the_stieltjes_transform_are_checked_too() -> None:
+    # m(x + i0) on the real axis goes through the same check as the density: its imaginary part is π ρ(x)
+    law = _reproducer()
+    e = law._numeric.support[-1][1]
+    x = np.array([e - 1e-3, e - 7e-4])
+    guess = law._boundary_values(x)
+    ref = np.array([_exact_density(law, xi, g) for xi, g in zip(x, guess)])
+    mv = law.stieltjes(x + 0j)
+    assert np.max(np.abs(mv.imag / np.pi - ref) / ref) < RTOL
