@@ -41,8 +41,53 @@ def _finite(v: np.ndarray) -> np.ndarray:
     return np.isfinite(v.real) & np.isfinite(v.imag)
 
 
+#: Finite-difference step of :func:`_newton_step_small` relative to 1 + |ω| (far above the residual's noise floor
+#: of a few hundred ulps of |ω|, far below the distance to the inputs' supports where ω is far out in a tail), and
+#: the agreement asked of the one-sided and central slopes (within 1 %: curvature · δ and noise / δ are then below
+#: 1 % of the slope).
+_FD_STEP = 1e-8
+_FD_AGREE = 0.01
+
+
+def _newton_step_small(res: Residual, lam: np.ndarray, w: np.ndarray, f: np.ndarray,
+                       tol: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""Whether a Newton step from ω would be below ``tol·(1 + |ω|)``, with f' from finite differences.
+
+    For a point whose residual has stalled at the noise floor of its evaluation (secant slopes from residuals at
+    the noise level are noise), the derivative is measured over a step δ = 1e-8 (1 + |ω|) along the real axis,
+    :math:`s = (f(\omega + \delta) - f(\omega - \delta))/(2\delta)` (f is analytic, so any direction gives f';
+    a real shift keeps ω above its floor). It is trusted only if the one-sided slope
+    :math:`(f(\omega + \delta) - f(\omega))/\delta` agrees with it to 1 % (neither curvature, e.g. an input's
+    support within reach of the step, nor noise matter at the scale δ); the point has then converged by the
+    Newton-step criterion of the kernel (:func:`freecalc.kernels.subordination.solve_subordination`) if
+    :math:`|f/s| \le \mathrm{tol}(1 + |\omega|)`.
+
+    Returns
+    -------
+    ok : bool ndarray
+        The certified points.
+    evaluations : int ndarray
+        Residual evaluations spent per point (2).
+    """
+    n = w.size
+    delta = _FD_STEP * (1.0 + np.abs(w))
+    fp, _ = res(np.concatenate([lam, lam]), np.concatenate([w + delta, w - delta]))
+    fu, fd = fp[:n], fp[n:]
+    central = (fu - fd) / (2.0 * delta)
+    upper = (fu - f) / delta
+    good = _finite(central) & _finite(upper) & (np.abs(upper - central) <= _FD_AGREE * np.abs(central))
+    ok = good & (np.abs(f) <= tol * (1 + np.abs(w)) * np.abs(central))
+    return ok, np.full(n, 2, dtype=np.int64)
+
+
 def _secant(res: Residual, lam: np.ndarray, w: np.ndarray, floor: np.ndarray, tol: float, maxiter: int):
-    """Safeguarded secant iteration at fixed λ (vectorised). Returns ω, m, converged, iterations, |f|."""
+    """Safeguarded secant iteration at fixed λ (vectorised). Returns ω, m, converged, iterations, |f|.
+
+    A point converges by a small secant step with a small residual, by a residual at rounding level, or, when its
+    residual is small but the secant makes no progress (the residual's noise floor is above rounding level: four
+    terms of size |ω| and the inputs' own errors), by a small finite-difference Newton step
+    (:func:`_newton_step_small`).
+    """
     with np.errstate(all="ignore"):
         w = project_upper(w, floor)
         f, m = res(lam, w)
@@ -85,6 +130,12 @@ def _secant(res: Residual, lam: np.ndarray, w: np.ndarray, floor: np.ndarray, to
             # small steps count only with a small residual too (a stalled iteration also takes small steps)
             small_res = np.abs(fc) <= 10 * tol * (1 + np.abs(cand))
             conv[act] = ok & ((took_secant & small_step & small_res) | tiny_res)
+            stalled = np.flatnonzero(ok & ~conv[act] & ~took_secant & small_res)
+            if stalled.size:
+                k = act[stalled]
+                done, evals = _newton_step_small(res, lam[k], w[k], f[k], tol)
+                conv[k] = done
+                iters[k] += evals
     return w, m, conv, iters, np.abs(f)
 
 

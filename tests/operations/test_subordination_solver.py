@@ -1,7 +1,7 @@
 """The vectorised secant solver of the numpy route (freecalc/operations/subordination_solver.py)."""
 import numpy as np
 
-from freecalc.operations.subordination_solver import project_upper, solve_vectorised
+from freecalc.operations.subordination_solver import _newton_step_small, project_upper, solve_vectorised
 
 
 def _m_sc2(w):
@@ -29,3 +29,36 @@ def test_project_upper_keeps_the_floor():
     w = np.array([1 - 1e-17j, 2 + 3j])
     out = project_upper(w, np.array([0.0, 1.0]))
     assert out[0].imag == 0.0 and out[1] == 2 + 3j
+
+
+def _noisy(f):
+    # adds noise of ~300 ulps of |ω| (as far in a heavy tail, where the residual adds terms of size |ω| computed from
+    # an input with its own rounding); sin of ~1e21 takes a different value at every representable ω
+    def res(lam, w):
+        return f(lam, w) + 300 * np.finfo(float).eps * np.abs(w) * np.sin(1e7 * (w.real + w.imag)), -1.0 / w
+    return res
+
+
+def test_newton_step_certifies_a_root_at_the_noise_floor():
+    root = np.array([1e14 + 3e7j, -2e12 + 5e5j, 7e9 + 40j])
+    lam = root.real + 0j
+
+    def at(lam):  # the root belonging to each λ (the certification evaluates the residual at stacked copies)
+        return np.tile(root, lam.size // root.size)
+
+    simple = _noisy(lambda lam, w: w - at(lam))
+    # at the root (residual = the noise, above the 16-ulp rounding test) and 1e-13|ω| away: certified
+    for w in (root, root * (1 + 1e-13)):
+        f, _ = simple(lam, w)
+        ok, evals = _newton_step_small(simple, lam, w, f, 1e-12)
+        assert ok.all() and np.all(evals == 2)
+    # 1e-10|ω| away the Newton step is 1e-10|ω| > tol·|ω|: not converged
+    w = root * (1 + 1e-10)
+    f, _ = simple(lam, w)
+    assert not _newton_step_small(simple, lam, w, f, 1e-12)[0].any()
+    # next to a double root (f = (ω − ω*)²/|ω*|, an edge) 1e-7|ω| away, the residual ~1e-14|ω| is small but the
+    # finite-difference slopes disagree (δ is not small against the distance): not certified
+    double = _noisy(lambda lam, w: (w - at(lam)) ** 2 / np.abs(at(lam)))
+    w = root + 1e-7 * np.abs(root)
+    f, _ = double(lam, w)
+    assert not _newton_step_small(double, lam, w, f, 1e-12)[0].any()
