@@ -23,9 +23,10 @@
     an empty cache folder, then with the filled one; with the extension and with ``FREECALC_DISABLE_AOT=1``.
 (iv) **Read-only installation.** A copy of the package (no numba cache files) mounted read-only (``unshare -m`` and
     a read-only bind mount; skipped where mount namespaces are not allowed), ``XDG_CACHE_HOME`` a new folder, no
-    ``NUMBA_CACHE_DIR``: two fresh processes evaluate ``MarchenkoPastur(0.5).stieltjes`` (a numba kernel). numba
-    cannot write next to the sources and must fall back to the user cache; the check is that the kernels land there
-    and that the second process loads them (its first call is faster).
+    ``NUMBA_CACHE_DIR``, ``FREECALC_DISABLE_AOT=1``: two fresh processes evaluate ``MarchenkoPastur(0.5).stieltjes``
+    (a jitted numba kernel; the extension would serve it otherwise). numba cannot write next to the sources and must
+    fall back to the user cache; the check is that the kernels land there and that the second process loads them
+    (its first call is faster).
 
 numba writes its cache next to the sources (``__pycache__``) when it can, else under ``NUMBA_CACHE_DIR`` or the
 user cache; setting ``NUMBA_CACHE_DIR`` to a fresh folder is what a new installation with a read-only
@@ -171,8 +172,8 @@ import freecalc as fc
 from freecalc.kernels import _aot
 rng = np.random.default_rng(0)
 W = rng.standard_normal(({n}, {p})) / np.sqrt({n})
-fc.fit(W)  # imports every served kernel's module and resolves it to the extension's function
-served = list(_aot._SERVED.values())
+fc.fit(W)  # resolves the kernels the fit calls to the extension's functions
+served = [s for s in _aot._SERVED.values() if s._call is not None]
 aot = [s._call for s in served]
 jit = [s.jitted for s in served]
 
@@ -251,7 +252,8 @@ def bench_read_only() -> dict:
         probe.write_text(RO_PROBE)
         script = (f"mount --bind {src} {mnt} && mount -o remount,bind,ro {mnt} && "
                   f"{sys.executable} {probe} && {sys.executable} {probe}")
-        env = {**_env(), "XDG_CACHE_HOME": str(xdg), "PYTHONPATH": str(mnt)}
+        # jitted kernels only: the extension serves MarchenkoPastur.stieltjes, which would leave nothing to cache
+        env = {**_env(aot=False), "XDG_CACHE_HOME": str(xdg), "PYTHONPATH": str(mnt)}
         env.pop("NUMBA_CACHE_DIR", None)
         out = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, env=env,
                              cwd=tmp)
