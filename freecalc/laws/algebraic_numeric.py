@@ -30,6 +30,7 @@ from freecalc.numerics.solvers import SolverStatus, handle_failures
 sp = lazy_module("sympy")
 A = lazy_module("freecalc.symbolic.algebraic")
 T = lazy_module("freecalc.symbolic.transforms")
+NF = lazy_module("freecalc.symbolic.algebraic_number_field")
 
 __all__ = ["SEED_MOMENTS", "ROOT_SELECTION_MAX_DEGREE", "ROOT_IMAG_RTOL", "NumericState", "numeric_state",
            "deflated_state", "local_state", "exact_support", "float_coefficients", "branch", "branch_status",
@@ -351,7 +352,12 @@ def local_state(P: sp.Expr, n: NumericState, a: Any, height: float | None = None
     mom = np.array([sum(math.comb(i, j) * n.mom[j] * (-fa) ** (i - j) for j in range(i + 1))
                     for i in range(n.mom.size)])
     B = n.bound + abs(fa)
-    Ps = sp.expand(P.subs(T.z, T.z + a))
+    terms = A.integer_terms(P, T.m, T.z) if sp.sympify(a).has(sp.CRootOf) else None
+    # an algebraic shift of an integer curve: coefficients reduced in Q(a), exact zeros gone (sympy's expansion
+    # leaves them as sums of powers of a that only minimal polynomials prove zero)
+    Ps = None if terms is None else NF.field_shift(terms, a, T.m, T.z)
+    if Ps is None:
+        Ps = sp.expand(P.subs(T.z, T.z + a))
     # by default the start height grows with the bound as the law's own does (3B, more for a hinted branch)
     Y = (n.Y / max(n.bound, 1e-300) if height is None else height) * B
     return Ps, NumericState(float_coefficients(Ps), mom, Y, B, (), (), ())

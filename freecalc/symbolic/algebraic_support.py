@@ -16,6 +16,7 @@ from typing import Any
 import sympy as sp
 
 from freecalc.symbolic.algebraic_flint import integer_terms
+from freecalc.symbolic.algebraic_number_field import field_mass_candidates
 from freecalc.symbolic.transforms import m as _m, z as _z
 
 __all__ = ["discriminant", "discriminant_coefficients", "leading_coefficients", "edge_candidates", "pole_candidates",
@@ -211,6 +212,10 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     if terms is not None:  # rational point of an integer curve: Taylor coefficients in exact rationals
         pts = _newton_points(terms, Fraction(int(sp.Rational(a).p), int(sp.Rational(a).q)))
     else:
+        exact = integer_terms(P, m, z) if sp.sympify(a).has(sp.CRootOf) else None
+        found = None if exact is None else field_mass_candidates(exact, a)
+        if found is not None:  # an algebraic pole of an integer curve: exact arithmetic in Q(a)
+            return found
         poly = sp.Poly(P, m)
         d = poly.degree()
         pts = {}

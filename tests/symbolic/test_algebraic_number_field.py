@@ -1,0 +1,85 @@
+"""Mass candidates at an irrational pole by exact arithmetic in Q(a) (freecalc/symbolic/algebraic_number_field.py)."""
+import pytest
+import sympy as sp
+
+import freecalc.symbolic.algebraic_support as S
+from freecalc.symbolic.algebraic_flint import integer_terms
+from freecalc.symbolic.algebraic_number_field import field_mass_candidates, field_shift
+from freecalc.symbolic.transforms import m, z
+
+x = sp.Symbol("x")  # the variable of the CRootOf polynomials (not a generator of the curves)
+
+# the Stieltjes factor of SFM(-1, 1.5, 2, 3) ⊞ SFM(-1, -1.5, 0.3, 3): poles at the four real roots of an irreducible
+# quartic, one of them an atom of mass 0.285...
+SLOW_PAIR = (400 * m ** 4 * z ** 4 + 3200 * m ** 4 * z ** 3 - 705 * m ** 4 * z ** 2 - 28420 * m ** 4 * z
+             - 11411 * m ** 4 - 800 * m ** 3 * z ** 3 - 4800 * m ** 3 * z ** 2 + 705 * m ** 3 * z + 34865 * m ** 3
+             - 300 * m ** 2 * z ** 2 - 1200 * m ** 2 * z + 780 * m ** 2 + 700 * m * z + 1400 * m - 200)
+
+
+def _sympy_route(P, a, monkeypatch):
+    # the general route over sympy's expression domain: an independent computation of the same candidates
+    with monkeypatch.context() as mp:
+        mp.setattr(S, "field_mass_candidates", lambda terms, a: None)
+        return S.mass_candidates(P, a, m, z)
+
+
+@pytest.mark.parametrize("P, lead", [
+    (SLOW_PAIR, 400 * x ** 4 + 3200 * x ** 3 - 705 * x ** 2 - 28420 * x - 11411),
+    ((z ** 3 - 3 * z - 1) * m ** 2 + (2 * z ** 2 - 5) * m + 3 * z + 1, x ** 3 - 3 * x - 1),
+])
+def test_field_candidates_equal_the_sympy_route(P, lead, monkeypatch):
+    a = sp.CRootOf(lead, 1)
+    got = field_mass_candidates(integer_terms(P, m, z), a)
+    assert got is not None and len(got) == 1
+    assert S.mass_candidates(P, a, m, z) == got  # mass_candidates takes this route
+    ref = _sympy_route(P, a, monkeypatch)
+    assert len(ref) == 1
+    # the same algebraic number: their difference vanishes to the 60 digits it is evaluated with
+    assert abs(sp.N(got[0] - ref[0], 60)) < sp.Float("1e-55")
+
+
+def test_the_atom_of_the_slow_pair():
+    a = sp.CRootOf(400 * x ** 4 + 3200 * x ** 3 - 705 * x ** 2 - 28420 * x - 11411, 1)
+    w, = field_mass_candidates(integer_terms(SLOW_PAIR, m, z), a)
+    # the mass found by subordination (free_add(..., method=NUMERIC)): 0.28504883892148314, to its rounding
+    assert abs(float(w) - 0.28504883892148314) < 1e-15
+    assert float(a) == pytest.approx(-3.5867120055304875, abs=1e-15)
+
+
+def test_route_does_not_apply_off_a_real_crootof():
+    terms = integer_terms(SLOW_PAIR, m, z)
+    assert field_mass_candidates(terms, sp.sqrt(2)) is None  # a radical: sympy's route
+    assert field_mass_candidates(terms, sp.CRootOf(x ** 3 - 2, 1)) is None  # a non-real root
+
+
+def test_scaled_root():
+    # the poles of this curve (a factor of SFM(1, 1.5, 0.3, 0.3) ⊞ SFM(-1, 1.5, 2, 3)) are 3 ρ, ρ a root of a
+    # quartic: the element a = 3x of Q[x]/(f)
+    P = (1960000 * m ** 4 * z ** 4 - 6300000 * m ** 4 * z ** 3 - 32901300 * m ** 4 * z ** 2 + 61013250 * m ** 4 * z
+         + 178622091 * m ** 4 + 3640000 * m ** 3 * z ** 3 - 15930000 * m ** 3 * z ** 2 - 19052100 * m ** 3 * z
+         + 85677750 * m ** 3 + 150000 * m ** 2 * z ** 2 - 6885000 * m ** 2 * z + 22070700 * m ** 2 - 1430000 * m * z
+         + 2745000 * m + 100000)
+    poles = S.pole_candidates(P, m, z)
+    assert all(not isinstance(a, sp.CRootOf) and a.has(sp.CRootOf) for a in poles)
+    a = poles[1]
+    w, = field_mass_candidates(integer_terms(P, m, z), a)
+    assert abs(float(w) - 0.4569366065627698) < 1e-15  # the atom's mass as the law's residue test accepted it
+    Ps = field_shift(integer_terms(P, m, z), a, m, z)
+    ref = sp.Poly(sp.expand(P.subs(z, z + a)), m, z).as_dict()
+    got = sp.Poly(Ps, m, z).as_dict()
+    assert (4, 0) not in got and set(got) <= set(ref)
+    # same algebraic numbers to the 50 digits they are evaluated with
+    assert all(abs(sp.N(got.get(jk, 0) - ref[jk], 50)) < sp.Float("1e-45") * max(1, abs(sp.N(ref[jk], 5)))
+               for jk in ref)
+
+
+def test_field_shift_equals_the_expanded_substitution():
+    a = sp.CRootOf(400 * x ** 4 + 3200 * x ** 3 - 705 * x ** 2 - 28420 * x - 11411, 1)
+    Ps = field_shift(integer_terms(SLOW_PAIR, m, z), a, m, z)
+    ref = sp.Poly(sp.expand(SLOW_PAIR.subs(z, z + a)), m, z).as_dict()
+    got = sp.Poly(Ps, m, z).as_dict()
+    # a is a pole: the coefficient of m^4 z^0 (the leading coefficient at a) is an exact zero, dropped
+    assert (4, 0) not in got
+    for jk in set(ref) | set(got):
+        # the same algebraic numbers (reduced modulo the quartic or not) to the 50 digits they are evaluated with
+        assert abs(sp.N(got.get(jk, 0) - ref.get(jk, 0), 50)) < sp.Float("1e-45")
