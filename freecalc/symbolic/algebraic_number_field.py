@@ -1,6 +1,7 @@
 r"""Atom mass candidates of an integer curve at an irrational pole, computed exactly in the number field
 :math:`\mathbb{Q}(a) = \mathbb{Q}(\rho) = \mathbb{Q}[x]/(f)` of the pole :math:`a = p\rho + q` (p, q rational, ρ a
-real ``CRootOf`` of an irreducible integer polynomial f: sympy writes the roots of a non-primitive polynomial so).
+real ``CRootOf`` of an irreducible integer polynomial f, as sympy writes the roots of a non-primitive polynomial,
+or a square root √r of an integer, f = x² − r).
 
 Near an atom :math:`m \approx -w/(z - a)`; with :math:`z = a + \varepsilon` the Newton polygon of
 :math:`\varepsilon^d P(-w/\varepsilon, a + \varepsilon)` needs, per power j of m, the first non-zero Taylor coefficient
@@ -29,8 +30,8 @@ __all__ = ["field_mass_candidates", "field_shift"]
 
 def _field(a: Any) -> tuple[Any, Any, Any, Any] | None:
     """(f, the element a of Q[x]/(f), the CRootOf ρ that x stands for, the element 1) for a = p ρ + q with rational
-    p ≠ 0, q and ρ a real ``CRootOf`` of the irreducible integer polynomial f (sympy writes a root of f(x/p) so);
-    None when a is not of that form or python-flint is missing."""
+    p ≠ 0, q and ρ a real ``CRootOf`` of the irreducible integer polynomial f (sympy writes a root of f(x/p) so) or
+    ρ = √r (f = x² − r); None when a is not of that form or python-flint is missing."""
     try:
         import flint
     except ImportError:
@@ -38,9 +39,15 @@ def _field(a: Any) -> tuple[Any, Any, Any, Any] | None:
     a = sp.sympify(a)
     q, rest = a.as_coeff_Add()
     p, rho = rest.as_coeff_Mul()
-    if not (isinstance(rho, sp.CRootOf) and q.is_Rational and p.is_Rational and p != 0 and rho.is_real):
+    if not (q.is_Rational and p.is_Rational and p != 0):
         return None
-    coeffs = rho.poly.all_coeffs()[::-1]
+    if isinstance(rho, sp.CRootOf) and rho.is_real:
+        coeffs = rho.poly.all_coeffs()[::-1]
+    elif rho.is_Pow and rho.exp == sp.S.Half and rho.base.is_Integer and rho.base > 0:
+        # ρ = √r: f = x² − r, irreducible (sympy takes the square factors out of r)
+        coeffs = [-rho.base, sp.S.Zero, sp.S.One]
+    else:
+        return None
     if not all(c.is_Integer for c in coeffs):
         return None
     fz = flint.fmpz_poly([int(c) for c in coeffs])
@@ -65,14 +72,14 @@ def field_mass_candidates(terms: dict[tuple[int, int], int], a: Any) -> list[sp.
     terms : dict
         ``{(j, k): integer coefficient of m^j z^k}`` (non-zero entries).
     a : sympy.Expr
-        A real root of the leading coefficient in m (p ρ + q, ρ a ``CRootOf``, for this route).
+        A real root of the leading coefficient in m (p ρ + q, ρ a ``CRootOf`` or √r, for this route).
 
     Returns
     -------
     list of sympy.Expr or None
         The candidates (polynomials in ρ with rational coefficients; empty when the edge has no non-zero root), or
-        None when this route does not apply (no python-flint, a not p ρ + q with ρ a real CRootOf of an irreducible
-        integer polynomial, or an edge of degree > 1 in w): the caller then takes sympy's general route.
+        None when this route does not apply (no python-flint, a not p ρ + q with ρ √r or a real CRootOf of an
+        irreducible integer polynomial, or an edge of degree > 1 in w): the caller then takes sympy's general route.
     """
     field = _field(a)
     if field is None:
@@ -118,7 +125,7 @@ def field_shift(terms: dict[tuple[int, int], int], a: Any, m: sp.Symbol, z: sp.S
     terms : dict
         ``{(j, k): integer coefficient of m^j z^k}`` of P.
     a : sympy.Expr
-        The shift (p ρ + q, ρ a ``CRootOf``, for this route).
+        The shift (p ρ + q, ρ a ``CRootOf`` or √r, for this route).
     m, z : sympy.Symbol
         The generators.
 

@@ -212,7 +212,7 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     if terms is not None:  # rational point of an integer curve: Taylor coefficients in exact rationals
         pts = _newton_points(terms, Fraction(int(sp.Rational(a).p), int(sp.Rational(a).q)))
     else:
-        exact = integer_terms(P, m, z) if sp.sympify(a).has(sp.CRootOf) else None
+        exact = None if isinstance(sp.sympify(a), sp.Rational) else integer_terms(P, m, z)
         found = None if exact is None else field_mass_candidates(exact, a)
         if found is not None:  # an algebraic pole of an integer curve: exact arithmetic in Q(a)
             return found

@@ -2,6 +2,7 @@
 import pytest
 import sympy as sp
 
+import freecalc as fc
 import freecalc.symbolic.algebraic_support as S
 from freecalc.symbolic.algebraic_flint import integer_terms
 from freecalc.symbolic.algebraic_number_field import field_mass_candidates, field_shift
@@ -46,9 +47,9 @@ def test_the_atom_of_the_slow_pair():
     assert float(a) == pytest.approx(-3.5867120055304875, abs=1e-15)
 
 
-def test_route_does_not_apply_off_a_real_crootof():
+def test_route_does_not_apply_off_a_real_crootof_or_square_root():
     terms = integer_terms(SLOW_PAIR, m, z)
-    assert field_mass_candidates(terms, sp.sqrt(2)) is None  # a radical: sympy's route
+    assert field_mass_candidates(terms, sp.cbrt(2)) is None  # a cube root: sympy's route
     assert field_mass_candidates(terms, sp.CRootOf(x ** 3 - 2, 1)) is None  # a non-real root
 
 
@@ -83,3 +84,15 @@ def test_field_shift_equals_the_expanded_substitution():
     for jk in set(ref) | set(got):
         # the same algebraic numbers (reduced modulo the quartic or not) to the 50 digits they are evaluated with
         assert abs(sp.N(got.get(jk, 0) - ref.get(jk, 0), 50)) < sp.Float("1e-45")
+
+
+def test_quadratic_irrational_pole(monkeypatch):
+    # CB(1, 2, 0.5) ⊞ SFM(1, 1.5, 2, 3): poles at (25 ± 3√73)/8 and (33 ± 3√73)/8, Q(√73) with f = x² − 73
+    P = fc.free_add(fc.ChiralBlock(1, 2, 0.5), fc.ShiftedFreeMeixner(1, 1.5, 2, 3))._P
+    for a in S.pole_candidates(P, m, z):
+        assert a.has(sp.sqrt(73))
+        got = field_mass_candidates(integer_terms(P, m, z), a)
+        ref = _sympy_route(P, a, monkeypatch)
+        assert got is not None and len(got) == len(ref) == 1
+        assert sp.simplify(got[0] - ref[0]) == 0  # radicals: sympy decides equality exactly
+        assert field_shift(integer_terms(P, m, z), a, m, z) is not None
