@@ -352,9 +352,10 @@ def local_state(P: sp.Expr, n: NumericState, a: Any, height: float | None = None
     mom = np.array([sum(math.comb(i, j) * n.mom[j] * (-fa) ** (i - j) for j in range(i + 1))
                     for i in range(n.mom.size)])
     B = n.bound + abs(fa)
-    terms = None if sp.sympify(a).is_Rational else A.integer_terms(P, T.m, T.z)
-    # an algebraic shift of an integer curve: coefficients reduced in Q(a), exact zeros gone (sympy's expansion
-    # leaves them as sums of powers of a that only minimal polynomials prove zero)
+    terms = A.integer_terms(P, T.m, T.z)
+    # a rational or algebraic shift of an integer curve: coefficients reduced in Q(a), exact zeros gone (sympy's
+    # expansion leaves them as sums of powers of a that only minimal polynomials prove zero, and expands (z + a)^k
+    # with long rationals slowly)
     Ps = None if terms is None else NF.field_shift(terms, a, T.m, T.z)
     if Ps is None:
         Ps = sp.expand(P.subs(T.z, T.z + a))

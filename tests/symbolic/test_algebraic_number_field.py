@@ -96,3 +96,10 @@ def test_quadratic_irrational_pole(monkeypatch):
         assert got is not None and len(got) == len(ref) == 1
         assert sp.simplify(got[0] - ref[0]) == 0  # radicals: sympy decides equality exactly
         assert field_shift(integer_terms(P, m, z), a, m, z) is not None
+
+
+def test_rational_shift_is_the_exact_expansion():
+    # a chart end written exactly (a double's rational value): the same rationals as sympy's expansion, exactly
+    a = sp.Rational(-3.7881100843590345)
+    Ps = field_shift(integer_terms(SLOW_PAIR, m, z), a, m, z)
+    assert sp.Poly(Ps, m, z).as_dict() == sp.Poly(sp.expand(SLOW_PAIR.subs(z, z + a)), m, z).as_dict()
