@@ -47,18 +47,31 @@ def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = 
         If the root does not return within d turns (eps too large, or steps too few for the roots' spacing).
     """
     d = C.shape[0] - 1
-    phi = 0.5 * np.pi + 2.0 * np.pi * np.arange(d * steps + 1) / steps
-    z = e + eps * np.exp(1j * phi)
+    roots0 = start = cur = None
+    # one turn at a time: most cycles close after one or two turns, and the eigenvalues of the later turns' companion
+    # matrices (d of them at degree d) are then never needed
+    for turn in range(d):
+        i = np.arange(turn * steps + (turn > 0), (turn + 1) * steps + 1)
+        z = e + eps * np.exp(1j * (0.5 * np.pi + 2.0 * np.pi * i / steps))
+        roots = _companion_roots(C, z)
+        if roots0 is None:
+            roots0 = roots[0]
+            start = int(np.argmin(np.abs(roots0 - m0)))
+            cur = roots0[start]
+            roots = roots[1:]
+        for row in roots:
+            cur = row[np.argmin(np.abs(row - cur))]
+        # after each whole turn z is back at e + i eps, where the roots are exactly those of the start
+        if int(np.argmin(np.abs(roots0 - cur))) == start:
+            return turn + 1
+    raise ArithmeticError(f"no closed Puiseux cycle at z = {e} (radius {eps}, {steps} steps per turn)")
+
+
+def _companion_roots(C: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Roots of P(., z) at each z (rows), as eigenvalues of the companion matrices."""
+    d = C.shape[0] - 1
     coef = np.polynomial.polynomial.polyval(z, C.T)  # coef[j]: coefficient of m^j at each z
     comp = np.zeros((z.size, d, d), dtype=complex)
     comp[:, 1:, :-1] = np.eye(d - 1)
     comp[:, :, -1] = -(coef[:-1] / coef[-1]).T
-    roots = np.linalg.eigvals(comp)
-    start = int(np.argmin(np.abs(roots[0] - m0)))
-    cur = roots[0, start]
-    for i in range(1, z.size):
-        cur = roots[i, np.argmin(np.abs(roots[i] - cur))]
-        # after each whole turn z is back at e + i eps, where the roots are exactly those of the start
-        if i % steps == 0 and int(np.argmin(np.abs(roots[0] - cur))) == start:
-            return i // steps
-    raise ArithmeticError(f"no closed Puiseux cycle at z = {e} (radius {eps}, {steps} steps per turn)")
+    return np.linalg.eigvals(comp)
