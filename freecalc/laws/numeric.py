@@ -225,6 +225,13 @@ class NumericLaw(Law):
         return np.maximum(m.imag, 0.0) / np.pi
 
     @staticmethod
+    def _density_of(m: np.ndarray) -> np.ndarray:
+        # Im m/π; NaN where the solve failed (m = NaN + 0j, already reported): the density promised NaN there,
+        # and max(Im m, 0) would have returned a silent 0
+        failed = np.isnan(m.real) | np.isnan(m.imag)
+        return np.where(failed, np.nan, np.maximum(np.where(failed, 0.0, m.imag), 0.0) / np.pi)
+
+    @staticmethod
     def _positive(m: np.ndarray) -> np.ndarray:
         # Im m(x + i0) is at rounding level (≲ 1e-13 |m|) outside the support and ~√distance inside: the 1e-10
         # threshold places a square-root edge to ~1e-20 and loses mass ≲ 1e-10 · width at any edge
@@ -343,7 +350,7 @@ class NumericLaw(Law):
         if "_support_info" in self.__dict__:
             inside = self._inside(x)
             if np.any(inside):
-                out[inside] = self._density_raw(x[inside])
+                out[inside] = self._density_of(self._boundary_values(x[inside]))
             return out
         # Before the support is asked for, its edges are known to a grid bracket (outside point, inside point):
         # the density needs them only to tell the points inside a bracket apart, which the positivity test at
@@ -364,7 +371,7 @@ class NumericLaw(Law):
             m = self._boundary_values(x[todo])
             # a point that did not converge stays NaN (it has been reported), not 0
             keep = sure[todo] | self._positive(m) | np.isnan(m.real)
-            out[todo] = np.where(keep, np.maximum(m.imag, 0.0) / np.pi, 0.0)
+            out[todo] = np.where(keep, self._density_of(m), 0.0)
         return out
 
     # -- quadrature ------------------------------------------------------------------------------------------
