@@ -505,9 +505,8 @@ class FreeStable(Law):
         plus, minus = self._sides
         out = np.empty(z.shape, dtype=complex)
         scale = float(self.scale)
-        # closer to the axis than 1e-6 of the point's size, m(z) is its boundary value plus a second-order Taylor
-        # step (the continuation from above loses Im m there: round-off 1e-16|m| against Im m ~ y/x² far out)
-        axis = z.imag <= 1e-6 * (np.abs(z.real) + scale)
+        # closer to the axis than 1e-13 of the point's size, m(z) equals its boundary value to round-off
+        axis = z.imag <= 1e-13 * (np.abs(z.real) + scale)
         conv = np.ones(z.shape, dtype=bool)
         if np.any(axis):
             x = z.real[axis]
@@ -528,24 +527,7 @@ class FreeStable(Law):
             if np.any(below):
                 u, cb = K.outside_u(-x[below], minus)
                 m[below], c1[below] = 1.0 / u, cb
-            # m(x + iy) = m(x) + iy m'(x) − y²m''(x)/2 + O(y³m'''): iy m'(x) ≈ iy/x² dominates Im m far in a tail,
-            # where the density is below it. u = −1/m solves u − b u^{1−α} = z, so u' = 1/(1 − (1−α) b u^{−α}),
-            # u'' = −α(1−α) b u^{−α−1} u'³ and m' = u'/u², m'' = u''/u² − 2u'²/u³.
-            y = z.imag[axis]
-            with np.errstate(all="ignore"):
-                u = -1.0 / m
-                ua = np.exp(-float(self.alpha) * np.log(u))
-                d1 = 1.0 / (1.0 - (1.0 - float(self.alpha)) * self._b * ua)
-                d2 = -float(self.alpha) * (1.0 - float(self.alpha)) * self._b * ua / u * d1 ** 3
-                m1 = d1 / u ** 2
-                m2 = d2 / u ** 2 - 2.0 * d1 ** 2 / u ** 3
-                # the remainder ~(y|m''/m'|)²/6 relative is below 1e-11 where y|m''| ≤ 1e-5|m'| (not within ~1e5·y of
-                # a support edge); elsewhere the continuation from above is accurate
-                lin = np.isfinite(m1) & np.isfinite(m2) & (y * np.abs(m2) <= 1e-5 * np.abs(m1)) | (y == 0)
-            m = np.where(y == 0, m, m + 1j * y * m1 - 0.5 * y ** 2 * m2)
             out[axis], conv[axis] = m, c1
-            redo = np.flatnonzero(axis)[~lin]
-            axis[redo] = False
         off = ~axis
         if np.any(off):
             u, c2 = K.solve_upper(z[off], float(self.alpha), self._b)

@@ -292,7 +292,7 @@ class _SubordinationEvaluator(Evaluator):
             return Solution(lam, m, w, conv, it, res)
         return solve_vectorised(self._residual, self._floor, lambda L: self._guess(L, g), lam, eta0=eta0,
                                 etamin=etamin, tol=self.opts.tol, maxiter=self.opts.maxiter, start=start,
-                                start_kind=start_kind, polish=self.op == OP_POWER)
+                                start_kind=start_kind)
 
     # numpy-route pieces, overridden per operation
     def _residual(self, lam: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -399,31 +399,3 @@ def test_maximum_likelihood_fit():
     for k, v in truth.items():
         assert abs(res.params[k] - v) < 4 * res.stderr[k], (k, res.params[k], res.stderr[k])
     assert ks_distance(x, res.law) < 0.02
-
-
-def _m_mpmath(law, z, dps=60):
-    # independent route: Newton on u − b u^{1−α} = z at 60 digits (u = −1/m), continued down from Im z = 1e-4|z|
-    # where the double-precision solve is accurate
-    with mp.workdps(dps):
-        a, b = mp.mpf(float(law.alpha)), mp.mpc(law._b)
-        x, y, top = mp.mpf(z.real), mp.mpf(z.imag), mp.mpf(abs(z)) * mp.mpf("1e-4")
-        u = -1 / mp.mpc(complex(law.stieltjes(np.array([complex(z.real, float(top))]))[0]))
-        for k in range(1, 41):
-            zk = mp.mpc(x, top * (y / top) ** (mp.mpf(k) / 40))
-            for _ in range(40):
-                u -= (u - b * mp.exp((1 - a) * mp.log(u)) - zk) / (1 - (1 - a) * b * mp.exp(-a * mp.log(u)))
-        return complex(-1 / u)
-
-
-@pytest.mark.parametrize("args", [(1.2, 0.0), (0.6, 0.5), (1.9, -0.3)])
-def test_stieltjes_just_above_the_axis_far_out(args):
-    # far in a tail Im m(x + iy) ≈ πρ(x) + y/x² is dominated by the y m'(x) term for Im z/|z| down to 1e-16: the
-    # boundary value alone was ~100 % wrong there (Im m of FreeStable(1.2, 0, 0.5) at 1e14 + 1e-14·1e14 i); measured
-    # ≤ 3e-11 relative (the Taylor step's remainder and the continuation at Im z/|z| ~ 1e-6)
-    law = fc.FreeStable(*args)
-    for x in (1e3, 1e10, 1e14, -1e14, 1e50):
-        for r in (1e-16, 1e-14, 1e-12, 1e-9, 1e-7):
-            z = complex(x, abs(x) * r)
-            m, ref = law.stieltjes(np.array([z]))[0], _m_mpmath(law, z)
-            assert abs(m.imag / ref.imag - 1) < 1e-9, (x, r)
-            assert abs(m.real / ref.real - 1) < 1e-13, (x, r)
