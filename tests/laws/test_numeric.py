@@ -261,17 +261,22 @@ def test_a_tail_without_decay_is_flagged():
 
 def test_points_that_did_not_converge_are_nan_not_zero(monkeypatch):
     # a failed solve leaves m = NaN + 0j; the density used to floor its imaginary part to a silent 0 while the
-    # warning said "returned as NaN" (the far tail of compress(FreeStable(1.9, 0, 0.5), 0.3), two points forced to fail)
-    import freecalc.operations.subordination_solver as SS
+    # warning said "returned as NaN" (compress(FreeStable(1.9, 0, 0.5), 0.3), its far-tail points forced to fail)
+    import dataclasses
+
+    import freecalc.operations.subordination as S
+    from freecalc.laws.free_stable import FreeStable
     from freecalc.operations.subordination import compress_numeric
 
-    def fail_far(res, floor, lam, w, m, conv):
-        conv = conv.copy()
-        conv[np.abs(lam.real) > 1e9] = False
-        return w, m, conv
+    solve = S.solve_vectorised
 
-    monkeypatch.setattr(SS, "_polish_imag", fail_far)
-    from freecalc.laws.free_stable import FreeStable
+    def fail_far(*args, **kwargs):
+        sol = solve(*args, **kwargs)
+        conv = sol.converged.copy()
+        conv[np.abs(sol.z.real) > 1e9] = False
+        return dataclasses.replace(sol, converged=conv, m=np.where(conv, sol.m, np.nan + 0j))
+
+    monkeypatch.setattr(S, "solve_vectorised", fail_far)
     law = compress_numeric(FreeStable(1.9, 0, 0.5), 0.3)
     with pytest.warns(ConvergenceWarning, match="returned as NaN"):
         rho = law.pdf(np.array([1e3, 1e10, 1e50]))
