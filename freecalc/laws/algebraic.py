@@ -25,15 +25,15 @@ from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_far import FarChart, far_branch, far_chart
-from freecalc.laws.algebraic_edges import PowerEdge, edge_boundary_values, end_chart_index, power_edge
+from freecalc.laws.algebraic_edges import PowerEdge, edge_boundary_values, end_chart_index
+from freecalc.laws.algebraic_pieces import chart_ends, graded_pieces, power_edges, support_pieces
 from freecalc.laws.algebraic_polish import checked_boundary_values
 from freecalc.laws.algebraic_rule import GradedHalf, adaptive_halves, antiderivative, rule_arrays
-from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch, branch_status,
+from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch_status,
                                              deflated_state, exact_support, local_state, numeric_state)
 from freecalc.laws.algebraic_sqrt_edges import SqrtEdgeCharts
 from freecalc.laws.algebraic_transforms import AlgebraicTransforms
 from freecalc.laws.base import Law
-from freecalc.numerics.monodromy import cycle_length
 from freecalc.numerics.quadrature import PowerEdgeAntiderivative
 from freecalc.numerics.solvers import ConvergenceWarning, SolverStatus, handle_failures
 
@@ -50,10 +50,6 @@ law's integrals are flagged with a ConvergenceWarning."""
 ATOM_CHART_RADIUS = 0.5
 """Points within this fraction of |a| of an atom a != 0 are evaluated on the curve in the local variable z - a:
 there the expanded coefficients have lost log10(|a|/|z - a|) digits that the local ones keep."""
-
-NEAR_POWER_EDGE = 1e-3
-"""A piece end this close (relative to the piece's length) beyond a power-law edge gets the deep graded rule: the
-uniform panels' finest width, 1e-3 of the half, cannot resolve |x - e|^-alpha at a smaller distance."""
 
 ENTROPY_PANELS = 128
 """Panels of the rule behind :meth:`AlgebraicLaw.entropy` (as for every law's entropy: log ρ is less smooth than ρ)."""
@@ -327,9 +323,7 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
 
     @cached_property
     def _chart_ends(self) -> np.ndarray:
-        # piece ends e != 0 that are no atoms (those have their own charts), sorted
-        atoms = {a for a, _ in self._numeric.atoms}
-        return np.array(sorted({e for p in self._pieces for e in p[:2] if e != 0.0 and e not in atoms}))
+        return chart_ends(self._pieces, self._numeric.atoms)
 
     def _end_chart(self, e: float) -> NumericState:
         """The curve in the local variable z - e of a chart end (built once per end, on first use)."""
@@ -429,24 +423,7 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
 
     @cached_property
     def _power_edges(self) -> dict[tuple[float, int], PowerEdge]:
-        # (end, side) -> the edge, for the piece ends where the density blows up like a power (not at atoms: there
-        # the pole of m is the atom's, and the continuous part is read on the deflated curve)
-        n = self._numeric
-        cuts = np.array(n.candidates)
-        atoms = {a for a, _ in n.atoms}
-        scale = max(n.bound, 1e-12)
-        out = {}
-        for a, b, _ka, _kb in self._pieces:
-            for e, side in ((a, 1), (b, -1)):
-                others = np.abs(cuts - e)
-                others = others[others > 1e-14 * scale]
-                room = float(others.min()) if others.size else scale
-                if e in atoms or (e, side) in out:
-                    continue
-                edge = power_edge(self._P, n, e, side, room)
-                if edge is not None:
-                    out[(e, side)] = edge
-        return out
+        return power_edges(self)
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         r"""Graded composite Gauss–Legendre rule on each support interval, weighted by the density.
@@ -490,13 +467,7 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
         piece: its halves, the error estimate it left unresolved, and its nodes, plain weights and densities."""
         cache = self.__dict__.setdefault("_rule_cache", {})
         if (panels, order) not in cache:
-            pieces = []
-            for a, b, ka, kb in self._pieces:
-                ea, eb, deep_a, deep_b = self._deep_ends(a, b)
-
-                def density(x: np.ndarray, d: np.ndarray, at_b: bool, ea: Any = ea, eb: Any = eb) -> np.ndarray:
-                    return self._piece_density(x, d, at_b, ea, eb)
-                pieces.append((a, b, ka, kb, deep_a, deep_b, density))
+            pieces = graded_pieces(self._pieces, self._power_edges, self._piece_density)
             halves, unresolved = adaptive_halves(pieces, max(panels // 2, 1), order)
             cache[(panels, order)] = (halves, unresolved, rule_arrays(halves, order))
         return cache[(panels, order)]
@@ -514,18 +485,6 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
                 rest[near] = False
         dens[rest] = self._pdf(x[rest])
         return np.nan_to_num(dens, nan=0.0)
-
-    def _deep_ends(self, a: float, b: float) -> tuple[PowerEdge | None, PowerEdge | None, bool, bool]:
-        """The power-law edges at the piece's ends and whether each end gets the deep graded rule."""
-        edges = self._power_edges
-        blowups = np.array([e for e, _ in edges])
-        ea, eb = edges.get((a, 1)), edges.get((b, -1))
-        # an end within NEAR_POWER_EDGE of the piece's length beyond a power-law edge (a kink 1e-9 above the edge
-        # at 0 of FreeBessel(3, 1.01)) sees the blow-up as a near-singularity: it is graded as deep
-        near = NEAR_POWER_EDGE * (b - a)
-        deep_a = ea is not None or bool(np.any((blowups <= a) & (a - blowups < near)))
-        deep_b = eb is not None or bool(np.any((blowups >= b) & (blowups - b < near)))
-        return ea, eb, deep_a, deep_b
 
     def entropy(self) -> float:
         r"""Differential entropy :math:`h = -\int\rho\log\rho\,dx` (``-inf`` with atoms).
@@ -579,43 +538,7 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
     @cached_property
     def _pieces(self) -> tuple[tuple[float, float, int, int], ...]:
         # support intervals cut at the interior discriminant zeros, each end with its Puiseux cycle length
-        n = self._numeric
-        cuts = np.array(n.candidates)
-        scale = max(n.bound, 1e-12)
-        out = []
-        for a, b in n.support:
-            inner = cuts[(cuts > a + 1e-14 * scale) & (cuts < b - 1e-14 * scale)]
-            pts = np.concatenate(([a], inner, [b]))
-            r = [self._cycle_length(float(e), cuts, scale) for e in pts]
-            out.extend((float(p), float(q), rp, rq) for p, q, rp, rq in zip(pts[:-1], pts[1:], r[:-1], r[1:]))
-        return tuple(out)
-
-    def _cycle_length(self, e: float, cuts: np.ndarray, scale: float) -> int:
-        """Length of the Puiseux cycle of the Stieltjes branch at the real point e (monodromy: follow the root of
-        P(., z) that is m(e + i eps) once more around |z - e| = eps until it returns)."""
-        n, centre = self._numeric, e
-        for a, _w, dn in self._deflated:
-            if a == e:  # at an atom the sheets share its pole: the continuous part's cycle is on the deflated curve
-                n = dn
-        for a, _w, _loc, dloc in self._atom_charts:
-            if a == e:  # ... in the local variable z - a
-                n, centre = dloc, 0.0
-        others = np.abs(cuts - e)
-        others = others[others > 1e-14 * scale]
-        eps = 1e-2 * min(float(others.min()) if others.size else scale, scale)
-        # only the nearest root of P(., e + i eps) is needed, so the continuation's estimate is enough even where it
-        # cannot polish (next to a pole of m)
-        try:
-            m0 = branch(n, np.array([centre]), np.array([eps]), checked=False)[0]
-            return cycle_length(n.C, centre, eps, m0)
-        except ArithmeticError:
-            if centre == 0.0:
-                raise
-        # a circle |z - e| = eps tiny next to e != 0: the expanded coefficients lost its digits, the local ones
-        # (variable z - e) keep them
-        n = local_state(self._P, self._numeric, sp.Rational(e))[1]
-        m0 = branch(n, np.zeros(1), np.array([eps]), checked=False)[0]
-        return cycle_length(n.C, 0.0, eps, m0)
+        return support_pieces(self)
 
     @cached_property
     def _cdf_tables(self) -> tuple[PowerEdgeAntiderivative, ...]:
@@ -640,7 +563,6 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
 
 
 AlgebraicLaw.symbolic_face_class = AlgebraicSymbolicFace
-
 
 
 @singledispatch
