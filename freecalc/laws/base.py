@@ -2,7 +2,8 @@ r"""The :class:`Law` base class: one measure, a numeric face and a symbolic face
 
 A law is an immutable object with declared parameters (:class:`freecalc._params.Parameter`). Subclasses implement a
 few underscore hooks (``_pdf``, ``_stieltjes``, ``_support``, ...); the public, vectorised methods and the generic
-fall-backs (quadrature, bisection, Newton inversion of the Cauchy transform) live here once.
+fall-backs (quadrature, bisection) live here once; the R- and S-transforms come from the mixin
+:class:`freecalc.laws.transform_series.TransformSeries`.
 
 Conventions: :math:`m(z) = \int \rho(x)/(x - z)\,dx` with :math:`\Im m > 0` for :math:`\Im z > 0`,
 :math:`m(z) \sim -1/z`; on the real axis the boundary value :math:`m(x + i0)` is returned.
@@ -24,11 +25,11 @@ import numpy as np
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc._params import Parameter, SymbolicParameterError, check_count, is_symbolic_value
 from freecalc.numerics.quadrature import IntervalRule, bisect_increasing
-from freecalc.numerics.series import horner, s_series_from_moments
-from freecalc.numerics.solvers import handle_failures, newton_fd
 from freecalc.laws.extension import ExtensionHooks
+from freecalc.laws.hook_calls import flat_call, scalar_out
 from freecalc.laws.stats_vocabulary import StatsVocabulary
 from freecalc.laws.symbolic_face import SymbolicFace, check_order as _check_order
+from freecalc.laws.transform_series import TransformSeries
 
 sp = lazy_module("sympy")
 T = lazy_module("freecalc.symbolic.transforms")
@@ -86,25 +87,6 @@ def _validate_size(size: Any) -> int | None:
     return None if size is None else check_count("size", size)
 
 
-def _guarded(compute: Callable[[], Any]) -> Any:
-    """``compute()``, or None when the law cannot provide it (no moments, unbounded, overflow): the transform then
-    falls back to its closed or iterative form, as without a series."""
-    try:
-        return compute()
-    except (NotImplementedError, ArithmeticError):
-        return None
-
-
-def _as_transform_arg(w: Any, where: str) -> np.ndarray:
-    arr = np.asarray(w)
-    if arr.dtype.kind not in "biufc" or arr.dtype.kind == "b":
-        raise TypeError(f"{where}: w must be a real or complex number or array, got {w!r}")
-    wa = arr.astype(complex)
-    if np.any(~np.isfinite(wa)):
-        raise ValueError(f"{where}: w must be finite")
-    return wa
-
-
 def _as_real_array(x: Any, name: str = "x") -> np.ndarray:
     arr = np.asarray(x)
     if np.iscomplexobj(arr):
@@ -112,42 +94,7 @@ def _as_real_array(x: Any, name: str = "x") -> np.ndarray:
     return arr.astype(float, copy=False)
 
 
-def _scalar_out(like: Any, out: np.ndarray) -> Any:
-    return out[()] if np.ndim(like) == 0 else out
-
-
-def _flat_call(hook: Callable[[np.ndarray], Any], arr: np.ndarray, dtype: Any) -> np.ndarray:
-    """Call a hook on a 1-d contiguous copy of ``arr`` and give the result ``arr``'s shape back.
-
-    Hooks therefore only ever see 1-d arrays: a 0-d array (a Python scalar) would turn into a numpy scalar under
-    arithmetic and break item assignment inside the hook, and n-d arrays would break hooks that index by position.
-    """
-    flat = np.ascontiguousarray(arr, dtype=dtype).reshape(-1)
-    return np.asarray(hook(flat), dtype=dtype).reshape(np.shape(arr))
-
-
-def _real_if_real(like: Any, out: np.ndarray) -> np.ndarray:
-    """``out.real`` when the argument was real and every value is real to rounding, else ``out`` (complex)."""
-    if np.iscomplexobj(np.asarray(like)) or out.size == 0:
-        return out
-    if np.all(np.abs(out.imag) <= 1e-13 * np.maximum(np.abs(out.real), np.finfo(float).tiny)):
-        return out.real.copy()
-    return out
-
-
-# Series of R and S at w = 0. R(w) = Σ κ_{n+1} wⁿ; for a law whose support lies within distance M of its mean,
-# |κ_n| ≤ (16 M)ⁿ (Nica & Speicher 2006, Prop. 13.15, applied to the centred variable; κ_n for n ≥ 2 do not see
-# the shift), so at |w| ≤ δ/(16 M) the tail after _SERIES_TERMS terms is ≤ 16 M δ^K/(1 − δ) ≈ 1.6e-19 M. There the
-# closed or iterative forms, which compute G⁻¹(w) ≈ 1/w and subtract 1/w, have lost log10(1/(|w| M)) digits.
-_SERIES_TERMS = 10
-_SERIES_DELTA = 1e-2
-# For S no such bound is at hand: the radius is estimated from the growth of the computed coefficients and the
-# series is used only a factor 1e-3 inside it (the neglected terms are then ≲ |s_0| 1e-3^K).
-_S_SERIES_DELTA = 1e-3
-_EPS = float(np.finfo(float).eps)
-
-
-class Law(StatsVocabulary, ExtensionHooks):
+class Law(StatsVocabulary, ExtensionHooks, TransformSeries):
     """A probability measure on the real line: the limiting spectral law of a family of matrices.
 
     Subclasses declare ``parameters`` and implement ``_support`` and at least one of ``_pdf``/``_stieltjes``.
@@ -364,13 +311,13 @@ class Law(StatsVocabulary, ExtensionHooks):
         """Density of the continuous part (0 outside the support; atoms are reported by :attr:`atoms`)."""
         self._require_numeric("pdf")
         xa = _as_real_array(x)
-        return _scalar_out(x, _flat_call(self._pdf, xa, float))
+        return scalar_out(x, flat_call(self._pdf, xa, float))
 
     def cdf(self, x: Any) -> Any:
         """Cumulative distribution function (atoms included, right-continuous)."""
         self._require_numeric("cdf")
         xa = _as_real_array(x)
-        return _scalar_out(x, np.clip(_flat_call(self._cdf, xa, float), 0.0, 1.0))
+        return scalar_out(x, np.clip(flat_call(self._cdf, xa, float), 0.0, 1.0))
 
     def ppf(self, q: Any) -> Any:
         """Quantile function: inf{x : cdf(x) ≥ q} for q in [0, 1]."""
@@ -378,7 +325,7 @@ class Law(StatsVocabulary, ExtensionHooks):
         qa = _as_real_array(q, "q")
         if np.any(~np.isfinite(qa)) or np.any((qa < 0) | (qa > 1)):
             raise ValueError("ppf: q must lie in [0, 1]")
-        return _scalar_out(q, _flat_call(self._ppf, qa, float))
+        return scalar_out(q, flat_call(self._ppf, qa, float))
 
     def stieltjes(self, z: Any) -> Any:
         """Stieltjes transform m(z) = ∫ρ(x)/(x − z)dx; on the real axis the boundary value m(x + i0)."""
@@ -388,9 +335,9 @@ class Law(StatsVocabulary, ExtensionHooks):
             raise ValueError("stieltjes: z must be finite")
         lower = za.imag < 0
         zu = np.where(lower, np.conj(za), za)
-        out = _flat_call(self._stieltjes, zu, complex)
+        out = flat_call(self._stieltjes, zu, complex)
         out = np.where(lower, np.conj(out), out)
-        return _scalar_out(z, out)
+        return scalar_out(z, out)
 
     def cauchy(self, z: Any) -> Any:
         """Cauchy transform G(z) = −m(z)."""
@@ -428,129 +375,6 @@ class Law(StatsVocabulary, ExtensionHooks):
     def free_cumulant(self, k: int) -> float:
         """k-th free cumulant κ_k."""
         return float(self.free_cumulants(_check_order(k))[-1])
-
-    def r_transform(self, w: Any) -> Any:
-        """Voiculescu's R-transform, R(G(z)) + 1/G(z) = z, on its domain near w = 0.
-
-        Next to w = 0 (where G⁻¹(w) − 1/w cancels) the free-cumulant series Σ κ_{n+1} wⁿ is used, so R(0) = κ₁
-        exactly. The result has the shape of ``w``; it is real for real ``w`` where R is real, complex otherwise.
-        """
-        self._require_numeric("r_transform")
-        wa = _as_transform_arg(w, "r_transform")
-        out = _flat_call(lambda f: self._near_zero(f, self._r_transform, self._r_series), wa, complex)
-        return _scalar_out(w, _real_if_real(w, out))
-
-    def s_transform(self, w: Any) -> Any:
-        """S-transform S(w) = χ(w)(1 + w)/w (needs a non-zero mean); S(0) = 1/m₁.
-
-        Next to w = 0 its power series (from the moments) is used; shape and real/complex output as for
-        :meth:`r_transform`.
-        """
-        self._require_numeric("s_transform")
-        if self.mean() == 0:
-            raise ValueError(f"the S-transform of {self!r} is undefined: its mean is 0")
-        wa = _as_transform_arg(w, "s_transform")
-        out = _flat_call(lambda f: self._near_zero(f, self._s_transform, self._s_series), wa, complex)
-        return _scalar_out(w, _real_if_real(w, out))
-
-    def _near_zero(self, w: np.ndarray, hook: Callable[[np.ndarray], Any],
-                   series: Callable[[], tuple[np.ndarray, float] | None]) -> np.ndarray:
-        """A transform at 1-d ``w``: its series (coefficients, radius of use) next to 0, the hook elsewhere.
-
-        Without a series (unbounded support, infinite moments) only the value at w = 0 is taken from it: the
-        constant term, R(0) = m₁ or S(0) = 1/m₁, known whenever the mean is finite.
-        """
-        out = np.empty(w.shape, dtype=complex)
-        ser = series() if w.size else None
-        if ser is not None:
-            coefs, radius = ser
-            near = np.abs(w) <= radius
-        else:
-            coefs, near = self._constant_term(hook), w == 0
-            if coefs is None:
-                near = np.zeros(w.shape, dtype=bool)
-        if np.any(near):
-            out[near] = horner(coefs, w[near])
-        far = ~near
-        if np.any(far):
-            out[far] = np.asarray(hook(w[far]), dtype=complex)
-        return out
-
-    def _constant_term(self, hook: Callable[[np.ndarray], Any]) -> list[float] | None:
-        m1 = self.mean()
-        if not math.isfinite(m1):
-            return None
-        return [m1] if hook == self._r_transform else [1.0 / m1]
-
-    def _series_ends(self) -> list[float]:
-        """Points whose hull contains the law (support ends and atoms); laws that know a cheaper bracket override."""
-        return [e for ab in self.support for e in ab] + [loc for loc, _ in self.atoms]
-
-    def _centred_radius(self) -> float | None:
-        """max |x − mean| over :meth:`_series_ends`, or None when the law is not known to be bounded."""
-        ends = self._series_ends()
-        if not ends or not all(math.isfinite(e) for e in ends):
-            return None
-        m1 = self.mean()
-        if not math.isfinite(m1):
-            return None
-        return max(abs(e - m1) for e in ends)
-
-    def _r_series(self) -> tuple[np.ndarray, float] | None:
-        """Free cumulants κ₁..κ_K as R-series coefficients and the radius where the series is used (cached)."""
-        cache = self.__dict__.setdefault("_transform_series", {})
-        if "r" not in cache:
-            cache["r"] = _guarded(self._compute_r_series)
-        return cache["r"]
-
-    def _compute_r_series(self) -> tuple[np.ndarray, float] | None:
-        radius = self._centred_radius()
-        if radius is None:
-            return self._short_series(lambda: self.free_cumulants(4), lambda c: 1.0)
-        with np.errstate(all="ignore"):
-            kap = np.asarray(self.free_cumulants(_SERIES_TERMS), dtype=float)
-        if not np.all(np.isfinite(kap)):
-            return None
-        return kap, math.inf if radius == 0 else _SERIES_DELTA / (16.0 * radius)
-
-    def _short_series(self, four: Callable[[], Any], cancel: Callable[[np.ndarray], float]
-                      ) -> tuple[np.ndarray, float] | None:
-        """Three terms of an asymptotic series, for an unbounded law with four finite moments.
-
-        Without a bound on the support the series need not converge, but it is asymptotic as w → 0 with error
-        ≈ |c₃||w|³, while the closed or iterative form loses ≈ eps·C/|w| to cancellation (C = ``cancel(c)``);
-        the series is used where the first is the smaller, |w|⁴ ≤ eps·C/|c₃|.
-        """
-        if not all(math.isfinite(self.moment(k)) for k in range(1, 5)):
-            return None
-        with np.errstate(all="ignore"):
-            c = np.asarray(four(), dtype=float)
-        if not np.all(np.isfinite(c)):
-            return None
-        if c[3] == 0:
-            return c[:3], math.inf
-        return c[:3], (_EPS * cancel(c) / abs(c[3])) ** 0.25
-
-    def _s_series(self) -> tuple[np.ndarray, float] | None:
-        """S-series coefficients s₀..s_{K−1} and the radius where the series is used (cached)."""
-        cache = self.__dict__.setdefault("_transform_series", {})
-        if "s" not in cache:
-            cache["s"] = _guarded(self._compute_s_series)
-        return cache["s"]
-
-    def _compute_s_series(self) -> tuple[np.ndarray, float] | None:
-        if self._centred_radius() is None:
-            return self._short_series(lambda: s_series_from_moments(self.moments(4)),
-                                      lambda c: abs(c[0] / self.mean()))
-        moms = self.moments(_SERIES_TERMS + 1)
-        if not np.all(np.isfinite(moms)):
-            return None
-        with np.errstate(all="ignore"):
-            coefs = np.asarray(s_series_from_moments(moms), dtype=float)
-        if not np.all(np.isfinite(coefs)):
-            return None
-        growth = max(abs(c / coefs[0]) ** (1.0 / k) for k, c in enumerate(coefs) if k)
-        return coefs, math.inf if growth == 0 else _S_SERIES_DELTA / growth
 
     def rvs(self, size: Any = None, rng: Any = None) -> Any:
         """Independent samples from the law (not eigenvalues of one matrix: see :meth:`matrix`)."""
@@ -653,39 +477,11 @@ class Law(StatsVocabulary, ExtensionHooks):
         xs, ws = self.continuous_rule()
         return float(np.sum(ws * xs ** k) + sum(w * a ** k for a, w in self.atoms))
 
-    def _r_transform(self, w: np.ndarray) -> np.ndarray:
-        # Newton on m(z) = −w starting from the cumulant series z ≈ 1/w + κ1 + κ2 w (valid for small |w|)
-        k1, k2 = self.moment(1), self.var()
-        if not (math.isfinite(k1) and math.isfinite(k2)):
-            raise NotImplementedError(f"the R-transform of {self!r} is found by Newton from the start 1/w + κ1 + κ2 w, "
-                                      f"and this law has no finite {'mean' if not math.isfinite(k1) else 'variance'}")
-        zc, status = newton_fd(lambda u: self._stieltjes_any(u) + w, 1.0 / w + k1 + k2 * w)
-        handle_failures(status, f"R-transform of {self!r} (Newton inversion of m)", points=w, stacklevel=5)
-        return zc - 1.0 / w
-
-    def _stieltjes_any(self, z: np.ndarray) -> np.ndarray:
-        lower = z.imag < 0
-        zu = np.where(lower, np.conj(z), z)
-        out = self._stieltjes(zu)
-        return np.where(lower, np.conj(out), out)
-
-    def _s_transform(self, w: np.ndarray) -> np.ndarray:
-        # ψ(u) = −m(1/u)/u − 1; solve ψ(χ) = w by Newton from χ ≈ w/m1, then S = χ(1 + w)/w
-        m1 = self.moment(1)
-        chi = w / m1
-        psi = lambda u: -self._stieltjes_any(1.0 / u) / u - 1.0  # noqa: E731
-        # scale floor 1e-3: χ ≈ w/m1 is small near w = 0, where an absolute step of 1e-14 would be too loose
-        chi, status = newton_fd(lambda u: psi(u) - w, chi, scale_floor=1e-3)
-        handle_failures(status, f"S-transform of {self!r} (Newton inversion of ψ)", points=w, stacklevel=5)
-        return chi * (1 + w) / w
-
     def _rvs(self, size: Any, rng: np.random.Generator) -> Any:
         return self.ppf(rng.random(size))
 
     def _matrix(self, n: int, rng: np.random.Generator) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} has no random matrix model")
-
-
 
 
 def stieltjes_by_quadrature(law: Law, z: np.ndarray) -> np.ndarray:

@@ -99,20 +99,11 @@ def test_lower_half_plane_is_conjugate_and_real_axis_is_boundary_value():
 
 
 def test_generic_fallbacks_agree_with_closed_forms():
-    # base-class defaults (quadrature stieltjes, Newton R, Newton S) against the quadratic closed forms
+    # base-class default (quadrature stieltjes) against the quadratic closed form; the Newton R and S defaults are
+    # checked in test_transform_series.py
     law = fc.MarchenkoPastur(0.3, 2.0)
     z = np.array([1 + 2j, -1 + 0.5j, 9 + 0.1j])
     assert np.allclose(stieltjes_by_quadrature(law, z), law.stieltjes(z), rtol=1e-10)
-    w = np.array([0.05, 0.02j, -0.03 + 0.01j])
-    from freecalc.laws.base import Law
-    assert np.allclose(Law._r_transform(law, w), law.r_transform(w), rtol=1e-9)
-    assert np.allclose(Law._s_transform(law, w), law.s_transform(w), rtol=1e-8)
-    assert np.allclose(law.s_transform(w), 1 / (2.0 * (1 + 0.3 * w)), rtol=1e-12)
-
-
-def test_s_transform_undefined_for_zero_mean():
-    with pytest.raises(ValueError, match="mean is 0"):
-        fc.Semicircle(1).s_transform(0.1)
 
 
 def test_variance_with_infinite_mean_is_infinite():
