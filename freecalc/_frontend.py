@@ -1,6 +1,7 @@
-"""Pieces shared by the command line (:mod:`freecalc.cli`) and its demo (:mod:`freecalc._demo`): exit statuses, the
-one-line user error, and the plain-text description of a law. Kept apart so that the demo needs nothing from the
-CLI module (imports point down: cli → _demo → _frontend)."""
+"""Pieces shared by the command line (:mod:`freecalc.cli`), its demo (:mod:`freecalc._demo`) and its file reader
+(:mod:`freecalc._data_files`): exit statuses, the one-line user error (and the first line of an exception's message),
+and the plain-text description of a law. Kept apart so that the demo needs nothing from the CLI module (imports point
+down: cli → _demo → _frontend)."""
 from __future__ import annotations
 
 import math
@@ -53,6 +54,12 @@ def _fmt_intervals(intervals: Sequence[tuple[float, float]]) -> str:
 
 def _fmt_atoms(atoms: Sequence[tuple[float, float]]) -> str:
     return ", ".join(f"{_fmt(x)} (mass {_fmt(w)})" for x, w in atoms) or "none"
+
+
+def _first_line(err: BaseException) -> str:
+    """The first line of an exception's message (its type name when the message is empty), for a one-line error."""
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0]
 
 
 def _try(func: Callable[[], Any]) -> Any:
