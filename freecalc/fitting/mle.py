@@ -1,6 +1,6 @@
 r"""Maximum likelihood: optimisation in transformed coordinates and standard errors from the observed information.
 
-The optimiser is Nelder–Mead on the unconstrained coordinates φ (see :mod:`freecalc.fitting.likelihood`): the
+The optimiser is Nelder–Mead on the unconstrained coordinates φ (see :mod:`freecalc.fitting.model`): the
 log-likelihood is −∞ wherever the support misses a data point or the parameters leave the search box, a wall that
 gradient methods handle badly (L-BFGS-B with finite-difference gradients stopped at such a wall on an HTMP fit,
 at a point 30 log-likelihood units from the optimum) and the simplex simply steps back from.
