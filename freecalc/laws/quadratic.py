@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -37,6 +38,7 @@ sp = lazy_module("sympy")
 # numba and the kernels load with the first density or transform evaluated through them
 QK = lazy_module("freecalc.kernels.quadratic")
 T = lazy_module("freecalc.symbolic.transforms")
+FL = lazy_module("freecalc.symbolic.algebraic_flint")
 
 __all__ = ["QuadraticLaw", "QuadraticSymbolicFace", "QuadraticCoefficients", "quadratic_moments"]
 
@@ -255,6 +257,34 @@ class QuadraticLaw(Law):
     def coefficients(self) -> QuadraticCoefficients:
         """Numeric coefficients (p0, p1, q0, q1, q2)."""
         return self._numeric.coef
+
+    @cached_property
+    def stieltjes_terms(self) -> dict[tuple[int, int], int] | None:
+        r"""Integer terms ``{(j, k): c}`` of the law's curve :math:`\sum c\, m^j z^k = 0`, canonical, from the exact
+        rational parameters without sympy.
+
+        The curve is :math:`Q(z)m^2 - P(z)m + 1` with denominators and content cleared. It is irreducible (so it is
+        the Stieltjes factor, ``to_algebraic(law).equation``) unless :math:`D = P^2 - 4Q` is a square in
+        :math:`\mathbb{Q}[z]`; :math:`D = (1-q_2)^2 z^2 + d_1 z + d_0` is one exactly when :math:`q_2 = 1` or its
+        discriminant vanishes, and those cases (like symbolic or irrational parameters) are left to sympy.
+
+        Returns
+        -------
+        dict or None
+            The terms (equal to those of ``to_algebraic(law).equation``), or None when this route does not apply.
+        """
+        exact = []
+        for e in self._exact:
+            if not getattr(e, "is_Rational", False):  # symbols, radicals, sympy floats: the sympy route
+                return None
+            exact.append(Fraction(int(e.p), int(e.q)))
+        c = self._coefficients(dict(zip((p.name for p in self.parameters), exact)))
+        if not all(isinstance(v, (int, Fraction)) for v in c):
+            return None
+        d2, d1, d0 = c.p1 * c.p1 - 4 * c.q2, 2 * c.p0 * c.p1 - 4 * c.q1, c.p0 * c.p0 - 4 * c.q0
+        if c.p1 != -1 - c.q2 or d2 == 0 or d1 * d1 == 4 * d2 * d0:
+            return None
+        return FL.canonical_terms({(2, 0): c.q0, (2, 1): c.q1, (2, 2): c.q2, (1, 0): -c.p0, (1, 1): -c.p1, (0, 0): 1})
 
     def kernel_args(self) -> tuple[float, ...]:
         r"""Arguments for :func:`freecalc.kernels.quadratic.quadratic_stieltjes_kernel` after z (user @njit code).

@@ -43,11 +43,13 @@ from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
 from freecalc.laws.base import Law, dispatch
 from freecalc.laws.discrete import PointMass
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
+from freecalc.laws.quadratic import QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
 from freecalc.operations.subordination import free_add_numeric, free_mul_numeric
 
 sp = lazy_module("sympy")
 A = lazy_module("freecalc.symbolic.algebraic")
+FL = lazy_module("freecalc.symbolic.algebraic_flint")
 T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["Method", "free_add", "free_mul", "register_add_identity", "register_mul_identity", "Convolution", "ADD",
@@ -293,6 +295,9 @@ class Convolution:
         The registered closed forms, (class, class) → rule.
     equations : callable
         ``equations(P_a, P_b, m, z) -> P``: the algebraic route (polynomial method).
+    candidates : callable
+        ``candidates(terms_a, terms_b) -> list | None``: the same route on integer curves with FLINT, the integer
+        terms of the result's factors with a branch m ~ -1/z (None without python-flint).
     numeric : callable
         ``numeric(a, b, **opts) -> Law``: the subordination route.
     check : callable
@@ -302,6 +307,7 @@ class Convolution:
     name: str
     identities: dict
     equations: Callable[..., Any]
+    candidates: Callable[..., Any]
     numeric: Callable[..., Law]
     check: Callable[[Law, Law, str], None]
 
@@ -311,18 +317,42 @@ def _no_check(a: Law, b: Law, where: str) -> None:
 
 
 # the polynomial routes are looked up at call time: freecalc.symbolic.algebraic (sympy) loads on the first one
-ADD = Convolution("free_add", _ADD_RULES, lambda *args: A.add_equations(*args), free_add_numeric, _no_check)
-MUL = Convolution("free_mul", _MUL_RULES, lambda *args: A.mul_equations(*args), free_mul_numeric, _check_mul)
+ADD = Convolution("free_add", _ADD_RULES, lambda *args: A.add_equations(*args),
+                  lambda *terms: FL.add_candidate_terms(*terms), free_add_numeric, _no_check)
+MUL = Convolution("free_mul", _MUL_RULES, lambda *args: A.mul_equations(*args),
+                  lambda *terms: FL.mul_candidate_terms(*terms), free_mul_numeric, _check_mul)
 
 
 def _closed_form(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:
     return _identity(op.identities, a, b)
 
 
+def _curve(law: Law) -> tuple[Any, dict[tuple[int, int], int] | None]:
+    """The law's Stieltjes factor as ``(sympy expression or None, integer terms or None)``, at least one of them.
+
+    A quadratic law with rational parameters knows its terms (no sympy expression, no throwaway AlgebraicLaw); any
+    other algebraic law goes through :func:`~freecalc.laws.algebraic.to_algebraic`.
+    """
+    terms = law.stieltjes_terms if isinstance(law, QuadraticLaw) else None
+    if terms is not None:
+        return None, terms
+    P = to_algebraic(law).equation
+    return P, FL.integer_terms(P, T.m, T.z)
+
+
 def _algebraic(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:
     if not (is_algebraic(a) and is_algebraic(b)):
         return None
-    P = op.equations(to_algebraic(a).equation, to_algebraic(b).equation, T.m, T.z)
+    (Pa, ta), (Pb, tb) = _curve(a), _curve(b)
+    if ta is not None and tb is not None:
+        # integer curves: resultant and factorisation in FLINT; a single candidate is the Stieltjes factor, and only
+        # it becomes a sympy expression (several: the moments choose, on the route below)
+        cands = op.candidates(ta, tb)
+        if cands is not None and len(cands) == 1:
+            return AlgebraicLaw(FL.terms_expr(cands[0], T.m, T.z), size=common_size(a, b), reduce=False)
+    Pa = FL.terms_expr(ta, T.m, T.z) if Pa is None else Pa
+    Pb = FL.terms_expr(tb, T.m, T.z) if Pb is None else Pb
+    P = op.equations(Pa, Pb, T.m, T.z)
     return AlgebraicLaw(P, size=common_size(a, b), reduce=False)
 
 

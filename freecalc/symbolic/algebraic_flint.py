@@ -1,9 +1,10 @@
 r"""The polynomial method on integer curves with FLINT (python-flint's ``fmpz_mpoly``): the same polynomials as the
 sympy route, computed in compiled exact arithmetic.
 
-Every function here takes and returns sympy expressions, and returns ``None`` when it does not apply (python-flint
-missing or older than 0.7, a coefficient that is not an integer, parameters); the callers then take the sympy route.
-The results are canonical (content and monomial factors removed, sign fixed as in
+Curves are passed either as sympy expressions or as their integer terms ``{(j, k): c}`` (:math:`\sum c\, m^j z^k`,
+the ``*_terms`` functions: no sympy expression is built on the way). A function returns ``None`` when it does not
+apply (python-flint missing or older than 0.7, a coefficient that is not an integer, parameters); the callers then
+take the sympy route. The results are canonical (content and monomial factors removed, sign fixed as in
 :func:`freecalc.symbolic.algebraic_curve.as_polynomial`), so both routes return identical expressions.
 
 * Substitutions :math:`m \to a/b`, :math:`z \to c/d` are cleared by homogenising:
@@ -14,12 +15,13 @@ The results are canonical (content and monomial factors removed, sign fixed as i
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
-__all__ = ["integer_terms", "remember_terms", "is_canonical", "stieltjes_candidates",
-           "add_candidates", "mul_candidates"]
+__all__ = ["integer_terms", "remember_terms", "is_canonical", "canonical_terms", "terms_expr", "stieltjes_candidates",
+           "add_candidates", "mul_candidates", "add_candidate_terms", "mul_candidate_terms"]
 
 _NAMES = ("m", "z", "X", "w", "y")  # X: the R- or S-variable, y: the variable eliminated by the resultant
 
@@ -110,6 +112,55 @@ def is_canonical(terms: dict[tuple[int, int], int]) -> bool:
     return math.gcd(*terms.values()) == 1 and terms[max(terms)] > 0
 
 
+def canonical_terms(terms: dict[tuple[int, int], Any]) -> dict[tuple[int, int], int] | None:
+    r"""The canonical integer terms (as :func:`is_canonical`) of a polynomial with rational coefficients: denominators
+    cleared, monomial factor :math:`m^a z^b` and integer content removed, leading coefficient positive.
+
+    Parameters
+    ----------
+    terms : dict
+        ``{(j, k): c}`` with c an ``int`` or ``fractions.Fraction`` (zeros are dropped).
+
+    Returns
+    -------
+    dict or None
+        The canonical terms; None when a coefficient is not an exact rational (a float, a sympy number) or all vanish.
+    """
+    if not all(isinstance(c, (int, Fraction)) and not isinstance(c, bool) for c in terms.values()):
+        return None
+    exact = {jk: Fraction(c) for jk, c in terms.items() if c != 0}
+    if not exact:
+        return None
+    den = math.lcm(*(c.denominator for c in exact.values()))
+    ints = {jk: int(c * den) for jk, c in exact.items()}
+    content = math.gcd(*ints.values())
+    sign = -1 if ints[max(ints)] < 0 else 1
+    a, b = min(j for j, _ in ints), min(k for _, k in ints)
+    return {(j - a, k - b): sign * (c // content) for (j, k), c in ints.items()}
+
+
+def terms_expr(terms: dict[tuple[int, int], int], m: sp.Symbol, z: sp.Symbol) -> sp.Expr:
+    r"""The sympy polynomial :math:`\sum c\, m^j z^k` of integer terms, its terms remembered for :func:`integer_terms`.
+
+    The expression is the one the sympy route builds for the same canonical polynomial (``Poly.as_expr``), so
+    the two routes give equal (and hash-equal) results.
+
+    Parameters
+    ----------
+    terms : dict
+        ``{(j, k): c}``, integer coefficients.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    sympy.Expr
+    """
+    expr = sp.Poly.from_dict(dict(terms), m, z, domain=sp.ZZ).as_expr()  # from_dict converts its argument in place
+    remember_terms(expr, m, z, dict(terms))
+    return expr
+
+
 def _lift(ctx: Any, terms: dict[tuple[int, int], int], slots: tuple[int, int]) -> Any:
     """The polynomial sum c_jk v_i^j v_l^k in the 5-variable context, (i, l) = slots."""
     out = {}
@@ -137,13 +188,6 @@ def _canonical(F: Any) -> Any:
     return -F if F.leading_coefficient() < 0 else F
 
 
-def _to_sympy(F: Any, slots: tuple[int, int], m: sp.Symbol, z: sp.Symbol) -> sp.Expr:
-    terms = {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
-    expr = sp.Poly.from_dict(dict(terms), m, z, domain=sp.ZZ).as_expr()  # from_dict converts its argument in place
-    remember_terms(expr, m, z, terms)
-    return expr
-
-
 def _branch_at_infinity(terms: dict[tuple[int, int], int]) -> bool:
     # Q(1, 0) = 0 for Q(mu, t) = P(-t mu, 1/t) cleared (algebraic_curve._mu_form): the lowest-order terms in t are
     # those with j - k minimal, and mu(0) = 1 is a root when their signed coefficients cancel
@@ -151,15 +195,13 @@ def _branch_at_infinity(terms: dict[tuple[int, int], int]) -> bool:
     return sum(-c if j % 2 else c for (j, k), c in terms.items() if j - k == low) == 0
 
 
-def _candidates(ctx: Any, F: Any, m: sp.Symbol, z: sp.Symbol, spurious: Any = None) -> list[sp.Expr]:
+def _candidates(F: Any, spurious: Any = None) -> list[dict[tuple[int, int], int]]:
+    """Terms of the canonical irreducible factors of F (in m, z) with a branch m ~ -1/z."""
     facs = [_canonical(f) for f, _mult in F.factor()[1] if f.degrees()[0] > 0]
     if spurious is not None and len(facs) > 1:  # a factor the construction adds, unless it is all there is
         facs = [f for f in facs if f != spurious]
-    out = []
-    for f in facs:
-        if _branch_at_infinity({(e[0], e[1]): int(c) for e, c in f.to_dict().items()}):
-            out.append(_to_sympy(f, (0, 1), m, z))  # only the factors that can carry m ~ -1/z become sympy
-    return out
+    terms = (_terms_in(f, (0, 1)) for f in facs)
+    return [t for t in terms if _branch_at_infinity(t)]
 
 
 def stieltjes_candidates(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
@@ -181,7 +223,7 @@ def stieltjes_candidates(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> li
     terms = integer_terms(P, m, z) if ctx is not None else None
     if terms is None:
         return None
-    return _candidates(ctx, _lift(ctx, terms, (0, 1)), m, z)
+    return [terms_expr(t, m, z) for t in _candidates(_lift(ctx, terms, (0, 1)))]
 
 
 def _r_equation(ctx: Any, terms: dict) -> Any:
@@ -201,71 +243,107 @@ def _terms_in(F: Any, slots: tuple[int, int]) -> dict[tuple[int, int], int]:
     return {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
 
 
-def _integer_pair(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> tuple[Any, dict, dict] | None:
-    ctx = _context()
-    t1 = integer_terms(P1, m, z) if ctx is not None else None
+def _integer_pair(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> tuple[dict, dict] | None:
+    t1 = integer_terms(P1, m, z) if _context() is not None else None
     t2 = integer_terms(P2, m, z) if t1 is not None else None
-    return None if t2 is None else (ctx, t1, t2)
+    return None if t2 is None else (t1, t2)
 
 
-def add_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
-    r"""The factors of the curve of :math:`\mu_1 \boxplus \mu_2` that can be its Stieltjes factor: eliminate
-    :math:`y` from :math:`A_1(y, w)` and :math:`A_2(R - y, w)`, return to :math:`(m, z)` by :math:`w = -m`,
-    :math:`R = z + 1/m`, factorise and keep the factors with a branch :math:`m \sim -1/z` (the resultant's other
-    factors are never converted to sympy).
-
-    Parameters
-    ----------
-    P1, P2 : sympy.Expr
-        Integer polynomials in ``m`` and ``z``.
-    m, z : sympy.Symbol
-        The Stieltjes-transform variable and the spectral variable.
-
-    Returns
-    -------
-    list of sympy.Expr or None
-        Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
-    """
-    pair = _integer_pair(P1, P2, m, z)
-    if pair is None:
+def _resultant_candidates(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int], int], multiplicative: bool
+                          ) -> list[dict[tuple[int, int], int]] | None:
+    ctx = _context()
+    if ctx is None:
         return None
-    ctx, t1, t2 = pair
     gm, gz, X, w, y = ctx.gens()
     one = ctx.from_dict({(0,) * 5: 1})
-    A1 = _terms_in(_r_equation(ctx, t1), (2, 3))
-    A2 = _terms_in(_r_equation(ctx, t2), (2, 3))
-    res = _substitute(ctx, A1, y, one, w, one).resultant(_substitute(ctx, A2, X - y, one, w, one), "y")
-    back = _substitute(ctx, _terms_in(res, (2, 3)), gz * gm + 1, gm, -gm, one)
-    return _candidates(ctx, back, m, z)
-
-
-def mul_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
-    r"""The factors of the curve of :math:`\mu_1 \boxtimes \mu_2` that can be its Stieltjes factor: eliminate
-    :math:`y` from :math:`B_1(y, w)` and :math:`y^{d} B_2(S/y, w)`, return to :math:`(m, z)` by :math:`w = -1 - zm`,
-    :math:`S = m/(1 + zm)`, factorise and keep the factors with a branch :math:`m \sim -1/z`.
-
-    Parameters
-    ----------
-    P1, P2 : sympy.Expr
-        Integer polynomials in ``m`` and ``z``.
-    m, z : sympy.Symbol
-        The Stieltjes-transform variable and the spectral variable.
-
-    Returns
-    -------
-    list of sympy.Expr or None
-        Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
-    """
-    pair = _integer_pair(P1, P2, m, z)
-    if pair is None:
-        return None
-    ctx, t1, t2 = pair
-    gm, gz, X, w, y = ctx.gens()
-    one = ctx.from_dict({(0,) * 5: 1})
-    B1 = _terms_in(_s_equation(ctx, t1), (2, 3))
-    B2 = _terms_in(_s_equation(ctx, t2), (2, 3))
-    res = _substitute(ctx, B1, y, one, w, one).resultant(_substitute(ctx, B2, X, y, w, one), "y")
+    E1, E2 = (_terms_in((_s_equation if multiplicative else _r_equation)(ctx, t), (2, 3)) for t in (t1, t2))
+    # S-transforms multiply (second factor y^d B2(S/y, w)), R-transforms add (A2(R - y, w))
+    second = _substitute(ctx, E2, X, y, w, one) if multiplicative else _substitute(ctx, E2, X - y, one, w, one)
+    res = _terms_in(_substitute(ctx, E1, y, one, w, one).resultant(second, "y"), (2, 3))
+    if not multiplicative:
+        return _candidates(_substitute(ctx, res, gz * gm + 1, gm, -gm, one))
     unit = 1 + gz * gm
     # clearing the denominators (1 + zm)^k can leave factors 1 + zm (the equation of delta_0, a branch m ~ -1/z that
     # is not the product's): dropped, as the sympy route divides them out
-    return _candidates(ctx, _substitute(ctx, _terms_in(res, (2, 3)), gm, unit, -unit, one), m, z, spurious=unit)
+    return _candidates(_substitute(ctx, res, gm, unit, -unit, one), spurious=unit)
+
+
+def add_candidate_terms(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int], int]
+                        ) -> list[dict[tuple[int, int], int]] | None:
+    r"""The factors of the curve of :math:`\mu_1 \boxplus \mu_2` that can be its Stieltjes factor, as integer terms:
+    eliminate :math:`y` from :math:`A_1(y, w)` and :math:`A_2(R - y, w)`, return to :math:`(m, z)` by :math:`w = -m`,
+    :math:`R = z + 1/m`, factorise and keep the factors with a branch :math:`m \sim -1/z`.
+
+    Parameters
+    ----------
+    t1, t2 : dict
+        Integer terms ``{(j, k): c}`` of the curves of :math:`\mu_1` and :math:`\mu_2` (:math:`\sum c\, m^j z^k`).
+
+    Returns
+    -------
+    list of dict or None
+        Terms of the canonical factors (the sympy route's candidates), or None without python-flint.
+
+    References
+    ----------
+    Rao & Edelman (2008), *The polynomial method for random matrices*, Found. Comput. Math. 8.
+    """
+    return _resultant_candidates(t1, t2, multiplicative=False)
+
+
+def mul_candidate_terms(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int], int]
+                        ) -> list[dict[tuple[int, int], int]] | None:
+    r"""As :func:`add_candidate_terms`, for :math:`\mu_1 \boxtimes \mu_2`: eliminate :math:`y` from
+    :math:`B_1(y, w)` and :math:`y^{d} B_2(S/y, w)`, return to :math:`(m, z)` by :math:`w = -1 - zm`,
+    :math:`S = m/(1 + zm)` (Rao & Edelman 2008).
+
+    Parameters
+    ----------
+    t1, t2 : dict
+        The two curves' integer terms.
+
+    Returns
+    -------
+    list of dict or None
+        The candidate factors' terms; None without python-flint.
+    """
+    return _resultant_candidates(t1, t2, multiplicative=True)
+
+
+def add_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
+    r"""As :func:`add_candidate_terms`, for curves given as sympy expressions (the resultant's factors without a
+    branch :math:`m \sim -1/z` are never converted to sympy).
+
+    Parameters
+    ----------
+    P1, P2 : sympy.Expr
+        Integer polynomials in ``m`` and ``z``.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    list of sympy.Expr or None
+        Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
+    """
+    pair = _integer_pair(P1, P2, m, z)
+    return None if pair is None else [terms_expr(t, m, z) for t in add_candidate_terms(*pair)]
+
+
+def mul_candidates(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> list[sp.Expr] | None:
+    r"""As :func:`mul_candidate_terms`, for curves given as sympy expressions.
+
+    Parameters
+    ----------
+    P1, P2 : sympy.Expr
+        Integer polynomials in ``m`` and ``z``.
+    m, z : sympy.Symbol
+        The Stieltjes-transform variable and the spectral variable.
+
+    Returns
+    -------
+    list of sympy.Expr or None
+        Canonical factors (the sympy route's candidates), or None when FLINT does not apply.
+    """
+    pair = _integer_pair(P1, P2, m, z)
+    return None if pair is None else [terms_expr(t, m, z) for t in mul_candidate_terms(*pair)]

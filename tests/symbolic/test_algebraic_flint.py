@@ -59,3 +59,23 @@ def test_integer_terms_and_canonical_form():
     assert not algebraic_flint.is_canonical({(1, 0): -1, (0, 0): 1})  # negative leading coefficient
     assert algebraic_flint.integer_terms(m / 2 + z, m, z) is None  # rational coefficient
     assert algebraic_flint.integer_terms(1 / m + z, m, z) is None  # not a polynomial
+
+
+def test_candidate_terms_are_the_candidates_terms():
+    t = {P: algebraic_flint.integer_terms(P, m, z) for P in (SC, MP_HALF, MP_QUARTER, ATOMS)}
+    for (p, q), op in [((SC, ATOMS), "add"), ((ATOMS, MP_QUARTER), "add"), ((MP_HALF, MP_QUARTER), "mul")]:
+        exprs = getattr(algebraic_flint, f"{op}_candidates")(p, q, m, z)
+        terms = getattr(algebraic_flint, f"{op}_candidate_terms")(t[p], t[q])
+        assert terms == [algebraic_flint.integer_terms(e, m, z) for e in exprs] and terms
+        assert [algebraic_flint.terms_expr(x, m, z) for x in terms] == exprs
+
+
+def test_canonical_terms_of_rational_coefficients():
+    from fractions import Fraction
+    # -(m^2 z/2 + 3 m z^2/4) = -(z m / 4)(2 m + 3 z): denominators 4, monomial factor m z, negative leading coefficient
+    terms = {(2, 1): Fraction(-1, 2), (1, 2): Fraction(-3, 4), (0, 0): 0}
+    assert algebraic_flint.canonical_terms(terms) == {(1, 0): 2, (0, 1): 3}
+    assert algebraic_flint.canonical_terms(terms) == algebraic_flint.integer_terms(
+        algebraic_curve.as_polynomial(-(m ** 2 * z / 2 + 3 * m * z ** 2 / 4), m, z), m, z)  # as the sympy route
+    assert algebraic_flint.canonical_terms({(1, 0): 0.5, (0, 0): 1}) is None  # a float: not exact
+    assert algebraic_flint.canonical_terms({(1, 0): 0}) is None  # the zero polynomial

@@ -1,0 +1,29 @@
+"""QuadraticLaw: the integer curve from the exact parameters equals the sympy route's Stieltjes factor."""
+import pytest
+import sympy as sp
+
+import freecalc as fc
+from freecalc.laws.algebraic import to_algebraic
+from freecalc.symbolic import algebraic_flint as FL
+from freecalc.symbolic.transforms import m, z
+
+LAWS = [fc.Semicircle(2.0), fc.Semicircle(0.3, center=-1.7), fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(1.0),
+        fc.MarchenkoPastur(2.0, sigma2=0.3), fc.KestenMcKay(3.0), fc.KestenMcKay(2.5), fc.Wachter(3.0, 4.0),
+        fc.Wachter(1.5, 7.25), fc.Wachter(0.4, 0.7), fc.FreeMeixner(0.5, 1.0, 0.3), fc.FreeMeixner(-1.0, 2.0, 1.0),
+        fc.FreeMeixner(0.2, 0.7, 1.6), fc.ShiftedFreeMeixner(1.0, 0.5, 1.0, 0.3), fc.Arcsine(1.0), fc.Arcsine(2.5),
+        fc.FreePoisson(0.5, 2.0), fc.FreePoisson(3.0, 0.1), fc.Semicircle(sp.Rational(1, 3)),
+        fc.MarchenkoPastur(sp.Rational(2, 7)), fc.Semicircle(0.30000000000000004)]
+
+
+@pytest.mark.parametrize("law", LAWS, ids=repr)
+def test_stieltjes_terms_are_the_canonical_stieltjes_factor(law):
+    P = to_algebraic(law).equation  # sympy: face equation, as_polynomial, factorisation, branch selection
+    terms = law.stieltjes_terms
+    assert terms is not None and FL.is_canonical(terms)
+    assert terms == FL.integer_terms(P, m, z)
+    assert sp.srepr(FL.terms_expr(terms, m, z)) == sp.srepr(P)  # the very same expression, so equal laws
+
+
+def test_stieltjes_terms_leave_symbols_and_radicals_to_sympy():
+    assert fc.Semicircle(sp.Symbol("r", positive=True)).stieltjes_terms is None
+    assert fc.MarchenkoPastur(sp.sqrt(2) / 2).stieltjes_terms is None  # an irrational coefficient
