@@ -37,6 +37,8 @@ Given eigenvalues :math:`x_i` (mass 1/n each):
    with Q fixed — and discarded when the repaired fit is still bad. ``degree=(L, M)`` and ``support=(a, b)``
    override steps 4 and 1–3.
 
+The moments and the edge regression of step 1 are in :mod:`freecalc.continuation.sample_moments`.
+
 References
 ----------
 Gonnet, Güttel & Trefethen, Robust Padé approximation via SVD, SIAM Review 55 (2013) 101–117;
@@ -50,6 +52,8 @@ import numpy as np
 from scipy.optimize import minimize
 
 from freecalc.continuation.joukowski import Joukowski
+# chebyshev_u_moments is re-exported (in __all__): the moments and the rational model are used together
+from freecalc.continuation.sample_moments import PowerMoments, chebyshev_u_moments, edge_regression
 
 __all__ = [
     "DEFAULT_TYPES", "POLE_MARGIN", "RationalCauchy", "FitReport", "chebyshev_u_moments", "edge_regression",
@@ -69,105 +73,6 @@ for the approximate noise model)."""
 
 N_MOMENTS = 16
 """Number K of Chebyshev moments c_1..c_K fitted besides c_0 (enough for types up to (6, 6) plus a check)."""
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# moments
-# ----------------------------------------------------------------------------------------------------------------
-def chebyshev_u_moments(x: np.ndarray, a: float, b: float, K: int, weights: np.ndarray | None = None) -> np.ndarray:
-    r""":math:`c_k = \sum_i w_i U_k(\tilde x_i)`, k = 0..K, :math:`\tilde x = (x - c)/(2h)` (three-term recurrence).
-
-    ``weights`` default to 1/n (the empirical measure).
-
-    Parameters
-    ----------
-    x : numpy.ndarray
-        Points (eigenvalues).
-    a, b : float
-        Interval of the Joukowski map.
-    K : int
-        Highest order.
-    weights : numpy.ndarray, optional
-        Masses of the points.
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`c_0, \dots, c_K`.
-    """
-    J = Joukowski(a, b)
-    xt = J.x_tilde(x)
-    w = np.full(xt.shape, 1.0 / xt.size) if weights is None else np.asarray(weights, float)
-    out = np.empty(K + 1)
-    u_prev = np.ones_like(xt)
-    out[0] = w.sum()
-    if K == 0:
-        return out
-    u_cur = 2.0 * xt
-    out[1] = w @ u_cur
-    for k in range(2, K + 1):
-        u_prev, u_cur = u_cur, 2.0 * xt * u_cur - u_prev
-        out[k] = w @ u_cur
-    return out
-
-
-class _PowerMoments:
-    """Power moments of (x − x0)/s, from which Chebyshev-U moments for any [a, b] follow in O(K²)."""
-
-    def __init__(self, x: np.ndarray, K: int, weights: np.ndarray | None = None) -> None:
-        w = np.full(x.shape, 1.0 / x.size) if weights is None else np.asarray(weights, float)
-        self.x0 = float(np.sum(w * x) / np.sum(w))
-        self.s = float(np.max(np.abs(x - self.x0))) or 1.0
-        y = (x - self.x0) / self.s
-        self.m = np.array([np.sum(w * y ** j) for j in range(K + 1)])
-        self.K = K
-
-    def chebyshev(self, a: float, b: float) -> np.ndarray:
-        c, h = 0.5 * (a + b), 0.25 * (b - a)
-        # x̃ = α y + β with y = (x − x0)/s
-        alpha, beta = self.s / (2 * h), (self.x0 - c) / (2 * h)
-        K = self.K
-        prev = np.zeros(K + 1)
-        prev[0] = 1.0                       # U_0 in the y basis
-        cur = np.zeros(K + 1)
-        cur[0], cur[1] = 2 * beta, 2 * alpha  # U_1 = 2x̃
-        out = np.empty(K + 1)
-        out[0] = self.m[0]
-        out[1] = cur @ self.m
-        for k in range(2, K + 1):
-            nxt = 2 * beta * cur - prev
-            nxt[1:] += 2 * alpha * cur[:-1]
-            prev, cur = cur, nxt
-            out[k] = cur @ self.m
-        return out
-
-
-def edge_regression(x: np.ndarray, count: int | None = None) -> tuple[float, float]:
-    r"""Square-root-edge estimates of [a, b] from the extreme order statistics (step 1 of :func:`fit_rational`).
-
-    The k largest (smallest) eigenvalues are regressed on :math:`((i - 1/2)/n)^{2/3}` (the quantile spacing at a
-    square-root edge), with a quadratic correction; the intercepts are the edges.
-
-    Parameters
-    ----------
-    x : numpy.ndarray
-        Eigenvalues.
-    count : int, optional
-        Number of extreme eigenvalues used at each end (default :math:`\max(8, 2\sqrt n)`, at most n/4).
-
-    Returns
-    -------
-    (a, b) : tuple of float
-    """
-    xs = np.sort(np.asarray(x, float))
-    n = xs.size
-    k = count or max(8, int(2 * np.sqrt(n)))
-    k = min(k, max(3, n // 4))
-    s = ((np.arange(1, k + 1) - 0.5) / n) ** (2.0 / 3.0)
-    X = np.column_stack([np.ones(k), s, s * s])
-    b = float(np.linalg.lstsq(X, xs[::-1][:k], rcond=None)[0][0])
-    a = float(np.linalg.lstsq(X, xs[:k], rcond=None)[0][0])
-    return a, b
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -510,7 +415,7 @@ def _repair(cs, p, q, L, w, mass):
     return pn, qn
 
 
-def _fit_type(pm: _PowerMoments, L: int, M: int, w: np.ndarray, start: tuple[float, float], mass: float,
+def _fit_type(pm: PowerMoments, L: int, M: int, w: np.ndarray, start: tuple[float, float], mass: float,
               fixed_support: bool):
     def coeffs(ab):
         cs = pm.chebyshev(*ab)
@@ -580,7 +485,7 @@ def fit_rational(x: np.ndarray, *, degree: tuple[int, int] | None = None, suppor
     w = _weights(n_eff or n, K)
     if weights is not None and support is None:
         raise ValueError("fit_rational: with weights (quadrature of a known density) give support=(a, b) too")
-    pm = _PowerMoments(x, K, weights)
+    pm = PowerMoments(x, K, weights)
     start = tuple(float(v) for v in support) if support is not None else edge_regression(x)
     cands = (degree,) if degree is not None else tuple(t for t in types if t[0] + t[1] <= K)
     best = None
