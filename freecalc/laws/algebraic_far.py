@@ -20,11 +20,12 @@ from typing import NamedTuple
 import numpy as np
 
 from freecalc._lazy import lazy_module
-from freecalc.laws.algebraic_numeric import NumericState, float_coefficients
+from freecalc.laws.algebraic_numeric import NumericState, float_coefficients, integer_float_coefficients
 
 sp = lazy_module("sympy")
 A = lazy_module("freecalc.symbolic.algebraic")
 T = lazy_module("freecalc.symbolic.transforms")
+IC = lazy_module("freecalc.symbolic.integer_curve")
 
 __all__ = ["FarChart", "far_chart", "far_branch"]
 
@@ -63,7 +64,11 @@ def far_chart(P: sp.Expr, n: NumericState) -> FarChart | None:
     -------
     FarChart or None
     """
-    Q = float_coefficients(A.inverse_equation(P, T.m, T.z))
+    terms = A.integer_terms(P, T.m, T.z)
+    # an integer curve: the inverse equation's terms in integer arithmetic (the same canonical polynomial as
+    # inverse_equation, whose sympy expansion costs up to a second on a curve of degree 13 in m)
+    Q = (float_coefficients(A.inverse_equation(P, T.m, T.z)) if terms is None
+         else integer_float_coefficients(IC.inverse_terms(terms)))
     at_infinity = np.flatnonzero(Q[:, 0] != 0.0)  # Q(u, 0): one root u(0) per sheet ~ -1/z
     if at_infinity.size == 0 or at_infinity[-1] < 2:
         return None

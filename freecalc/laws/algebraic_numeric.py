@@ -31,9 +31,11 @@ sp = lazy_module("sympy")
 A = lazy_module("freecalc.symbolic.algebraic")
 T = lazy_module("freecalc.symbolic.transforms")
 NF = lazy_module("freecalc.symbolic.algebraic_number_field")
+IC = lazy_module("freecalc.symbolic.integer_curve")
 
 __all__ = ["SEED_MOMENTS", "ROOT_SELECTION_MAX_DEGREE", "ROOT_IMAG_RTOL", "NumericState", "numeric_state",
-           "deflated_state", "local_state", "exact_support", "float_coefficients", "branch", "branch_status",
+           "deflated_state", "local_state", "exact_support", "float_coefficients",
+           "integer_float_coefficients", "branch", "branch_status",
            "boundary_values_by_roots"]
 
 #: moments used to seed the continuation at x + iY (|z| > 2B there, so 8 terms give ~3 digits; Newton polishes)
@@ -94,12 +96,8 @@ def float_coefficients(P: sp.Expr | sp.Poly) -> np.ndarray:
         If a coefficient is not real.
     """
     known = None if is_sympy(P, "Poly") else A.integer_terms(P, T.m, T.z)
-    if known is not None:  # an integer curve (remembered terms): exact quotients, rounded once
-        C = np.zeros((max(j for j, _ in known) + 1, max(k for _, k in known) + 1))
-        big = max(abs(c) for c in known.values())
-        for (j, k), c in known.items():
-            C[j, k] = c / big
-        return C
+    if known is not None:  # an integer curve (remembered terms)
+        return integer_float_coefficients(known)
     poly = P if is_sympy(P, "Poly") else sp.Poly(P, T.m, T.z)
     d, e = poly.degree(T.m), poly.degree(T.z)
     C = np.zeros((d + 1, e + 1))
@@ -118,6 +116,28 @@ def float_coefficients(P: sp.Expr | sp.Poly) -> np.ndarray:
         if abs(cc.imag) > 1e-14:  # relative to the largest coefficient
             raise ValueError(f"P has non-real coefficient {c}; AlgebraicLaw needs a real polynomial")
         C[j, k] = cc.real
+    return C
+
+
+def integer_float_coefficients(terms: dict[tuple[int, int], int]) -> np.ndarray:
+    """C[j, k] = t_jk / max |t|: the exact quotients of integer terms, each rounded once (scaling the terms by a
+    positive integer changes no entry).
+
+    Parameters
+    ----------
+    terms : dict
+        ``{(j, k): integer coefficient of m^j z^k}``, not all zero.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (max j + 1, max k + 1).
+    """
+    terms = {(int(j), int(k)): int(c) for (j, k), c in terms.items()}  # FLINT's fmpz divide only exactly
+    C = np.zeros((max(j for j, _ in terms) + 1, max(k for _, k in terms) + 1))
+    big = max(abs(c) for c in terms.values())
+    for (j, k), c in terms.items():
+        C[j, k] = c / big  # int / int: correctly rounded, also for integers beyond the double range
     return C
 
 
@@ -323,12 +343,33 @@ def deflated_state(P: sp.Expr, n: NumericState, a: Any, w: Any) -> NumericState:
     return n._replace(C=deflated_coefficients(P, a, w), mom=mom)
 
 
-def local_state(P: sp.Expr, n: NumericState, a: Any, height: float | None = None) -> tuple[sp.Expr, NumericState]:
+def _local_moments(n: NumericState, a: Any, height: float | None) -> tuple[np.ndarray, float, float]:
+    """Moments of X − a, the shifted bound and the start height of the local chart at a."""
+    fa = float(a)
+    # E(X - a)^i = sum_j C(i, j) E X^j (-a)^(i - j)
+    mom = np.array([sum(math.comb(i, j) * n.mom[j] * (-fa) ** (i - j) for j in range(i + 1))
+                    for i in range(n.mom.size)])
+    B = n.bound + abs(fa)
+    # by default the start height grows with the bound as the law's own does (3B, more for a hinted branch)
+    Y = (n.Y / max(n.bound, 1e-300) if height is None else height) * B
+    return mom, B, Y
+
+
+def _rational_shift(P: sp.Expr, a: Any) -> tuple[dict[tuple[int, int], int], int] | None:
+    """Integer terms of q^K P(m, z + a) and q^K for an integer curve and a rational a = p/q (else None)."""
+    a = sp.sympify(a)
+    terms = A.integer_terms(P, T.m, T.z) if a.is_Rational else None
+    return None if terms is None else IC.shift_terms(terms, Fraction(int(a.p), int(a.q)))
+
+
+def local_state(P: sp.Expr, n: NumericState, a: Any, height: float | None = None,
+                expression: bool = True) -> tuple[sp.Expr | None, NumericState]:
     r"""The curve in the local variable :math:`\zeta = z - a` and its numeric state (moments of X − a).
 
     The expanded coefficients of P lose the digits of :math:`(z - a)^k` to cancellation next to a ≠ 0 (a point
     1e-9 right of an edge 2e-4 above the atom 3/2 of FreeBessel(3, 0.8) + 3/2 came out with Im m = 7e-32 instead of
     0.67); those of :math:`P(m, \zeta + a)` keep them, and :math:`\zeta = x - a` is exact there (Sterbenz).
+    For a rational a the shift is exact integer arithmetic (:func:`freecalc.symbolic.integer_curve.shift_terms`).
 
     Parameters
     ----------
@@ -340,27 +381,31 @@ def local_state(P: sp.Expr, n: NumericState, a: Any, height: float | None = None
         The exact centre.
     height : float, optional
         Start height of the continuation, as a multiple of the shifted bound (default: the law's own ratio).
+    expression : bool
+        Return the shifted curve as a sympy expression (False: None in its place when a is rational, where building
+        the expression would cost more than the shift; callers that only continue on the chart need the state).
 
     Returns
     -------
-    Ps : sympy.Expr
+    Ps : sympy.Expr or None
         :math:`P(m, \zeta + a)`, expanded.
     state : NumericState
         Its state (no support or atoms: only the continuation uses it).
     """
-    fa = float(a)
-    mom = np.array([sum(math.comb(i, j) * n.mom[j] * (-fa) ** (i - j) for j in range(i + 1))
-                    for i in range(n.mom.size)])
-    B = n.bound + abs(fa)
+    mom, B, Y = _local_moments(n, a, height)
+    shifted = _rational_shift(P, a)
+    if shifted is not None:
+        terms, scale = shifted
+        Ps = (sp.Poly.from_dict({jk: sp.Rational(c, scale) for jk, c in terms.items()}, T.m, T.z).as_expr()
+              if expression else None)
+        # the integer multiple q^K of the shifted curve has the same normalised coefficients, rounded once each
+        return Ps, NumericState(integer_float_coefficients(terms), mom, Y, B, (), (), ())
     terms = A.integer_terms(P, T.m, T.z)
-    # a rational or algebraic shift of an integer curve: coefficients reduced in Q(a), exact zeros gone (sympy's
-    # expansion leaves them as sums of powers of a that only minimal polynomials prove zero, and expands (z + a)^k
-    # with long rationals slowly)
+    # an algebraic shift of an integer curve: coefficients reduced in Q(a), exact zeros gone (sympy's expansion
+    # leaves them as sums of powers of a that only minimal polynomials prove zero)
     Ps = None if terms is None else NF.field_shift(terms, a, T.m, T.z)
     if Ps is None:
         Ps = sp.expand(P.subs(T.z, T.z + a))
-    # by default the start height grows with the bound as the law's own does (3B, more for a hinted branch)
-    Y = (n.Y / max(n.bound, 1e-300) if height is None else height) * B
     return Ps, NumericState(float_coefficients(Ps), mom, Y, B, (), (), ())
 
 

@@ -24,7 +24,8 @@ import sympy as sp
 
 from freecalc.symbolic.algebraic_curve import (AlgebraicError, as_polynomial, canonical_poly, moment_series,
                                                select_stieltjes_factor, stieltjes_factor)
-from freecalc.symbolic.algebraic_flint import add_candidates, mul_candidates
+from freecalc.symbolic.algebraic_flint import add_candidates, integer_terms, mul_candidates, remember_terms
+from freecalc.symbolic.integer_curve import inverse_terms
 from freecalc.symbolic.transforms import (free_cumulants_from_moments, m as _m, moments_from_free_cumulants,
                                           w as _w, z as _z)
 
@@ -216,6 +217,12 @@ def inverse_equation(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Exp
     sympy.Expr
         The canonical polynomial (expanded, content removed, sign fixed) of the result, in ``m`` and ``z``.
     """
+    terms = integer_terms(P, m, z)
+    if terms is not None:  # integer arithmetic on the coefficients: the same canonical polynomial, no expansion
+        inv = inverse_terms(terms)
+        out = sp.Poly.from_dict(inv, m, z).as_expr()
+        remember_terms(out, m, z, inv)
+        return out
     return as_polynomial(P.subs({m: -z ** 2 * m - z, z: 1 / z}, simultaneous=True), m, z)
 
 

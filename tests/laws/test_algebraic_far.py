@@ -56,3 +56,16 @@ def test_far_chart_refuses_a_seed_it_cannot_certify() -> None:
     chart = far_chart(r.equation, r._numeric)
     _, ok = far_branch(chart._replace(mom=chart.mom * 3.0), np.array([chart.radius + 0j]))
     assert not ok[0]
+
+
+def test_far_chart_coefficients_are_those_of_the_inverse_equation() -> None:
+    # integer arithmetic on the curve's terms and sympy's expansion of the substitution: the same doubles
+    from freecalc.laws.algebraic_numeric import float_coefficients
+    from freecalc.symbolic.algebraic_curve import as_polynomial
+    from freecalc.symbolic.transforms import m, z
+
+    r = fc.inverse(fc.FreeBessel(3, 0.2) + 1.5)
+    chart = far_chart(r.equation, r._numeric)
+    P = r.equation
+    ref = float_coefficients(as_polynomial(P.subs({m: -z ** 2 * m - z, z: 1 / z}, simultaneous=True), m, z))
+    assert np.array_equal(chart.Q, ref)

@@ -184,3 +184,20 @@ def test_puiseux_cycle_next_to_an_edge_close_to_a_shifted_atom():
         x, w = a.continuous_rule()
     assert np.sum(w) + 0.01 == pytest.approx(1.0, abs=1e-9)
     assert np.sum(w * x) + 0.01 * 1.5 == pytest.approx(0.99 + 1.5, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", ["sc+mp", "sc+atoms"])
+def test_local_state_has_the_coefficients_of_the_expanded_shift(name):
+    # the integer shift and sympy's expansion of P(m, z + e) at a double e: the same normalised doubles, bit for bit
+    # (the exact quotients rounded once on both routes)
+    law = _laws()[name]
+    e = law.support[0][1]
+    none, st = N.local_state(law.equation, law._numeric, sp.Rational(e), expression=False)
+    assert none is None
+    from freecalc.symbolic.transforms import z
+
+    ref = N.float_coefficients(sp.expand(law.equation.subs(z, z + sp.Rational(e))))
+    assert np.array_equal(st.C, ref)
+    Ps, full = N.local_state(law.equation, law._numeric, sp.Rational(e))
+    assert np.array_equal(full.C, ref) and full.Y == st.Y and np.array_equal(full.mom, st.mom)
+    assert sp.expand(Ps - law.equation.subs(z, z + sp.Rational(e))) == 0
