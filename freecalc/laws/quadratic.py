@@ -273,11 +273,9 @@ class QuadraticLaw(Law):
         dict or None
             The terms (equal to those of ``to_algebraic(law).equation``), or None when this route does not apply.
         """
-        exact = []
-        for e in self._exact:
-            if not getattr(e, "is_Rational", False):  # symbols, radicals, sympy floats: the sympy route
-                return None
-            exact.append(Fraction(int(e.p), int(e.q)))
+        exact = [FL.rational(e) for e in self._exact]
+        if None in exact:  # symbols, radicals, sympy floats: the sympy route
+            return None
         c = self._coefficients(dict(zip((p.name for p in self.parameters), exact)))
         if not all(isinstance(v, (int, Fraction)) for v in c):
             return None

@@ -41,7 +41,7 @@ from typing import Any
 from freecalc._lazy import lazy_module
 from freecalc.laws.algebraic import AlgebraicLaw, to_algebraic
 from freecalc.laws.base import Law, dispatch
-from freecalc.laws.discrete import PointMass
+from freecalc.laws.discrete import Atoms, PointMass
 from freecalc.laws.marchenko_pastur import MarchenkoPastur
 from freecalc.laws.quadratic import QuadraticLaw
 from freecalc.laws.semicircle import Semicircle
@@ -330,10 +330,15 @@ def _closed_form(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:
 def _curve(law: Law) -> tuple[Any, dict[tuple[int, int], int] | None]:
     """The law's Stieltjes factor as ``(sympy expression or None, integer terms or None)``, at least one of them.
 
-    A quadratic law with rational parameters knows its terms (no sympy expression, no throwaway AlgebraicLaw); any
-    other algebraic law goes through :func:`~freecalc.laws.algebraic.to_algebraic`.
+    Quadratic laws and atoms with rational parameters give their terms directly (no sympy expression, no throwaway
+    AlgebraicLaw); any other algebraic law goes through :func:`~freecalc.laws.algebraic.to_algebraic`.
     """
-    terms = law.stieltjes_terms if isinstance(law, QuadraticLaw) else None
+    if isinstance(law, QuadraticLaw):
+        terms = law.stieltjes_terms
+    elif isinstance(law, Atoms):
+        terms = FL.atoms_terms(law.sym.atoms)
+    else:
+        terms = None
     if terms is not None:
         return None, terms
     P = to_algebraic(law).equation

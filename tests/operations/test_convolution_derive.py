@@ -33,7 +33,9 @@ def _pairs():
     return [("add", a, b) for a, b in adds] + [("mul", a, b) for a, b in muls]
 
 
-PAIRS = _pairs()
+ATOMS = fc.Atoms([-2.0, 0.0, 1.0], [0.25, 0.5, 0.25])
+PAIRS = _pairs() + [("add", fc.Semicircle(2.0), ATOMS), ("add", fc.Atoms([0.1, 0.7, 3.3], [0.2, 0.3, 0.5]),
+                                                        fc.MarchenkoPastur(0.5)), ("mul", ATOMS + 3.0, fc.Wachter(2.0, 3.0))]
 c = sp.Symbol("c", positive=True)
 SYMBOLIC = [("add", fc.Semicircle(2.0), fc.MarchenkoPastur(c)), ("mul", fc.MarchenkoPastur(c), fc.MarchenkoPastur(0.5))]
 
@@ -58,12 +60,20 @@ def test_derive_is_the_general_route_law(op, a, b):
     assert isinstance(got, AlgebraicLaw) and _same(got, _general_route(op, a, b))
 
 
+def test_composite_is_the_general_route_law():
+    left, right = _derive("add", fc.Semicircle(2.0), ATOMS), _derive("mul", fc.MarchenkoPastur(0.5),
+                                                                          fc.MarchenkoPastur(0.25))
+    got = _derive("add", left, right)
+    assert got.degree == (13, 6) and _same(got, _general_route("add", left, right))
+
+
 def test_named_inputs_never_build_an_algebraic_law(monkeypatch):
     def refuse(law):
         raise AssertionError(f"to_algebraic({law!r}) called")
     monkeypatch.setattr(C, "to_algebraic", refuse)
     assert isinstance(fc.free_add(fc.Semicircle(2.0), fc.MarchenkoPastur(0.5), method=E), AlgebraicLaw)
     assert isinstance(fc.free_mul(fc.MarchenkoPastur(0.5), fc.MarchenkoPastur(0.25), method=E), AlgebraicLaw)
+    assert isinstance(fc.free_add(fc.Semicircle(2.0), ATOMS, method=E), AlgebraicLaw)
 
 
 @pytest.mark.parametrize("op,a,b", PAIRS[:3] + PAIRS[12:14] + SYMBOLIC[:1],

@@ -1,4 +1,6 @@
 """FLINT route of the polynomial method: the same canonical polynomials as the sympy route."""
+import numpy as np
+import pytest
 import sympy as sp
 
 from freecalc.symbolic import algebraic as A
@@ -79,3 +81,32 @@ def test_canonical_terms_of_rational_coefficients():
         algebraic_curve.as_polynomial(-(m ** 2 * z / 2 + 3 * m * z ** 2 / 4), m, z), m, z)  # as the sympy route
     assert algebraic_flint.canonical_terms({(1, 0): 0.5, (0, 0): 1}) is None  # a float: not exact
     assert algebraic_flint.canonical_terms({(1, 0): 0}) is None  # the zero polynomial
+
+
+def test_terms_expr_is_the_expression_poly_builds():
+    # assembled from sorted parts: it must be Poly.as_expr's expression exactly (same srepr, equal, hash-equal)
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        keys = {(int(rng.integers(0, 14)), int(rng.integers(0, 8))) for _ in range(int(rng.integers(1, 40)))}
+        big = 10 ** int(rng.integers(0, 25))
+        terms = {jk: (int(rng.choice([-1, 1])) if trial % 3 == 0 else int(rng.integers(-10 ** 6, 10 ** 6)) * big or 1)
+                 for jk in keys}
+        ref = sp.Poly.from_dict(dict(terms), m, z, domain=sp.ZZ).as_expr()
+        got = algebraic_flint.terms_expr(terms, m, z)
+        assert sp.srepr(got) == sp.srepr(ref) and got == ref and hash(got) == hash(ref)
+        assert algebraic_flint.integer_terms(got, m, z) == terms
+    with pytest.raises(ValueError, match="zero polynomial"):
+        algebraic_flint.terms_expr({(1, 0): 0}, m, z)
+
+
+def test_atoms_terms_are_the_stieltjes_factor_of_the_atoms_equation():
+    R = sp.Rational
+    cases = [([-2, 0, 1], [R(1, 4), R(1, 2), R(1, 4)]), ([R(1, 10), R(7, 10), R(33, 10), R(-5, 4)],
+             [R(1, 10), R(1, 5), R(3, 10), R(2, 5)]), ([R(1, 3), R(2, 7)], [R(1, 5), R(4, 5)]), ([5], [1])]
+    for locs, weights in cases:
+        ref = A.stieltjes_factor(A.atoms_equation(locs, weights, m, z), m, z)
+        got = algebraic_flint.atoms_terms(list(zip(locs, weights)))
+        assert sp.srepr(algebraic_flint.terms_expr(got, m, z)) == sp.srepr(ref)
+    assert algebraic_flint.atoms_terms([(sp.Symbol("a"), R(1, 2)), (1, R(1, 2))]) is None  # a symbol
+    assert algebraic_flint.atoms_terms([(1, R(1, 2)), (1, R(1, 2))]) is None  # a repeated location
+    assert algebraic_flint.atoms_terms([(0, R(1, 2)), (1, R(1, 3))]) is None  # masses not summing to 1
