@@ -16,12 +16,12 @@ import numpy as np
 from freecalc._lazy import lazy_module
 from freecalc.laws.algebraic_edges import PowerEdge, power_edge
 from freecalc.laws.algebraic_numeric import branch, local_state
-from freecalc.numerics.monodromy import cycle_length
+from freecalc.numerics.monodromy import cycle_length, local_cycle_length
 
 sp = lazy_module("sympy")
 
-__all__ = ["NEAR_POWER_EDGE", "chart_ends", "deep_ends", "end_cycle_length", "graded_pieces", "power_edges",
-           "support_pieces"]
+__all__ = ["NEAR_POWER_EDGE", "chart_ends", "deep_ends", "end_cycle_length", "graded_pieces",
+           "local_end_cycle_length", "monodromy_end_cycle_length", "power_edges", "support_pieces"]
 
 NEAR_POWER_EDGE = 1e-3
 """A piece end this close (relative to the piece's length) beyond a power-law edge gets the deep graded rule: the
@@ -63,9 +63,10 @@ def support_pieces(law: Any) -> tuple[tuple[float, float, int, int], ...]:
 def end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int:
     """Length of the Puiseux cycle of the Stieltjes branch at the real point e.
 
-    The root of P(., z) that is m(e + i eps) is followed around |z - e| = eps until it returns
-    (:func:`~freecalc.numerics.monodromy.cycle_length`); eps is 1e-2 of the distance to the nearest other singular
-    point. At an atom the cycle is that of the continuous part, on the deflated curve in the local variable z - a.
+    The local rule (:func:`~freecalc.numerics.monodromy.local_cycle_length`: the roots of P(., e), a Rouché bound on
+    the circle |z - e| = eps and the Newton polygon at a smooth multiple point) decides wherever it applies; elsewhere
+    (atoms, poles, power-law ends, singular points, roots not separated) the root is followed around the circle
+    (:func:`monodromy_end_cycle_length`).
 
     Parameters
     ----------
@@ -88,6 +89,12 @@ def end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int:
     ArithmeticError
         If the monodromy does not close.
     """
+    r = local_end_cycle_length(law, e, cuts, scale)
+    return monodromy_end_cycle_length(law, e, cuts, scale) if r is None else r
+
+
+def _end_curve(law: Any, e: float, cuts: np.ndarray, scale: float) -> tuple[Any, float, float]:
+    """The numeric state, the centre of the circle in its variable, and the circle's radius at the end e."""
     n, centre = law._numeric, e
     for a, _w, dn in law._deflated:
         if a == e:  # at an atom the sheets share its pole: the continuous part's cycle is on the deflated curve
@@ -95,7 +102,21 @@ def end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int:
     for a, _w, _loc, dloc in law._atom_charts:
         if a == e:  # ... in the local variable z - a
             n, centre = dloc, 0.0
-    eps = 1e-2 * min(_room(cuts, e, scale), scale)
+    return n, centre, 1e-2 * min(_room(cuts, e, scale), scale)
+
+
+def local_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int | None:
+    """The cycle length at e by the local rule alone, or None where it does not decide (arguments as for
+    :func:`end_cycle_length`)."""
+    n, centre, eps = _end_curve(law, e, cuts, scale)
+    m0 = branch(n, np.array([centre]), np.array([eps]), checked=False)[0]
+    return local_cycle_length(n.C, centre, eps, m0) if np.isfinite(m0) else None
+
+
+def monodromy_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int:
+    """The cycle length at e by following the root of P(., z) that is m(e + i eps) around |z - e| = eps, eps 1e-2
+    of the distance to the nearest other singular point (arguments as for :func:`end_cycle_length`)."""
+    n, centre, eps = _end_curve(law, e, cuts, scale)
     # only the nearest root of P(., e + i eps) is needed, so the continuation's estimate is enough even where it
     # cannot polish (next to a pole of m)
     try:

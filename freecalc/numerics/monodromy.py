@@ -1,21 +1,46 @@
-r"""Length of the Puiseux cycle of a root of :math:`P(m, z) = 0` at a point, by numerical monodromy.
+r"""Length of the Puiseux cycle of a root of :math:`P(m, z) = 0` at a point: local rule, numerical monodromy.
 
 Near a point :math:`e` the roots of :math:`P(\cdot, z)` are grouped in cycles: a cycle of length r consists of r
 roots that are the values of one convergent series in :math:`(z - e)^{1/r}` (Newton–Puiseux). Following a root
 continuously once around a small circle :math:`|z - e| = \varepsilon` (no other branch point inside) permutes the
 roots; the root returns to itself after exactly r turns.
 
-Reference: E. Brieskorn & H. Knörrer, *Plane Algebraic Curves* (1986), §8.3.
+Where the roots of :math:`P(\cdot, e)` decide it, :func:`local_cycle_length` reads the cycle off them without
+following a root (the local rule); :func:`cycle_length` follows the root.
+
+Reference: E. Brieskorn & H. Knörrer, *Plane Algebraic Curves* (1986), §8.3; E. Casas-Alvero, *Singularities of
+Plane Curves* (2000), §1.2 (Puiseux series of a branch at a smooth point); R. J. Walker, *Algebraic Curves* (1950),
+§IV.3 (Newton polygon).
 """
 from __future__ import annotations
 
+from math import comb
+
 import numpy as np
 
-__all__ = ["MONODROMY_STEPS", "cycle_length"]
+__all__ = ["MONODROMY_STEPS", "cycle_length", "local_cycle_length", "local_rule"]
 
 #: steps per turn when following a root around the circle (the cycle's roots turn by 2 pi / r per turn; 512 steps
 #: keep consecutive positions far closer than distinct roots)
 MONODROMY_STEPS = 512
+
+#: roots of P(., e) closer than this (relative to the largest root) are one multiple root: a float e within rounding
+#: of the discriminant zero spreads a k-fold root by about (1e-16)^(1/k), 1e-8 for k = 2
+CLUSTER_RADIUS = 1e-6
+
+#: the local rule decides only when every root outside the multiple root is this many cluster radii away from it
+CLUSTER_SEPARATION = 1e3
+
+#: the inequalities of the local rule (Rouché, smoothness) must hold with this factor to spare: the rounding of the
+#: roots (about 1e-8 of their size at a double root) and of the shifted coefficients moves their sides far less
+LOCAL_MARGIN = 1.25
+
+#: radii tried for the disc of Rouché's inequality (geometric, from the roots at e + i eps to half the gap)
+ROUCHE_RADII = 32
+
+#: the leading coefficient in m at e must exceed this fraction of the largest (rounding of an exact zero): otherwise a
+#: root is at infinity there (a pole of m, an atom) and the local rule does not apply
+LEAD_TOL = 1e-12
 
 
 def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = MONODROMY_STEPS) -> int:
@@ -65,6 +90,130 @@ def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = 
         if int(np.argmin(np.abs(roots0 - cur))) == start:
             return turn + 1
     raise ArithmeticError(f"no closed Puiseux cycle at z = {e} (radius {eps}, {steps} steps per turn)")
+
+
+def local_cycle_length(C: np.ndarray, e: float, eps: float, m0: complex) -> int | None:
+    r"""Length r of the Puiseux cycle at :math:`z = e` containing the root of :math:`P(\cdot, e + i\varepsilon)`
+    nearest to ``m0``, read off the roots of :math:`P(\cdot, e)`, or None where they do not decide it.
+
+    The rule. Let the roots of :math:`P(\cdot, e)` be grouped into clusters (roots within ``CLUSTER_RADIUS`` of their size, at
+    least the median root's, are one multiple root :math:`m_c` of multiplicity k), and let :math:`D` be the disc of radius
+    R, half the distance from :math:`m_c` to the nearest other root. With :math:`B_{jk}` the coefficients of
+    :math:`P(m_c + w, e + t) = \sum B_{jk} w^j t^k`:
+
+    1. Rouché: if :math:`|P(m, e)| \ge |B_{d0}| \prod_i \bigl|R - |\rho_i - m_c|\bigr|` exceeds
+       :math:`\sum_{k \ge 1} \varepsilon^k \sum_j |B_{jk}| R^j \ge |P(m, z) - P(m, e)|` on :math:`\partial D` (with
+       ``LOCAL_MARGIN`` to spare), then for every :math:`|z - e| \le \varepsilon` exactly k roots lie in D: the k
+       sheets through :math:`m_c` are closed under the monodromy of the circle and no other sheet joins them.
+    2. k = 1: the one root in D is analytic in z on the disc (r = 1).
+    3. k ≥ 2 and :math:`\partial P / \partial z (m_c, e) = B_{01} \ne 0` (it exceeds, with margin, what the other
+       terms of :math:`\partial_t P` can reach within the cluster's spread): the curve is smooth at the k-fold point
+       and meets the line z = e there with multiplicity k, so the Newton polygon has the single edge from
+       :math:`(0, 1)` to :math:`(k, 0)`: :math:`z - e = u (m - m_c)^k` with a unit u, one cycle of length k.
+
+    The branch belongs to the cluster whose disc holds the root nearest to ``m0`` (it must be the clear nearest: at
+    most a quarter of the distance to the next root). Undecided (None): a root at infinity at e (pole, atom: the
+    leading coefficient vanishes), clusters not separated, Rouché's inequality failing on the circle of radius eps,
+    or a singular point of the curve (:math:`B_{01} \approx 0`: node, cusp, the power-law ends).
+
+    Parameters
+    ----------
+    C : numpy.ndarray
+        ``C[j, k]`` = coefficient of :math:`m^j z^k` in P (degree d ≥ 1 in m).
+    e : float
+        The point.
+    eps : float
+        Radius of the circle around e that holds no other zero of the discriminant or of the leading coefficient.
+    m0 : complex
+        Approximation of the root at :math:`e + i\varepsilon`.
+
+    Returns
+    -------
+    int or None
+        r between 1 and d, or None when the rule does not decide.
+    """
+    return local_rule(C, e, eps, m0)[0]
+
+
+def local_rule(C: np.ndarray, e: float, eps: float, m0: complex) -> tuple[int | None, str]:
+    """:func:`local_cycle_length` with the reason of its verdict (which case of the rule decided, or why none did).
+
+    Parameters
+    ----------
+    C, e, eps, m0
+        As for :func:`local_cycle_length`.
+
+    Returns
+    -------
+    r : int or None
+    reason : str
+    """
+    d = C.shape[0] - 1
+    poly = np.polynomial.polynomial
+    coef = poly.polyval(e, C.T)
+    if d < 1 or not abs(coef[-1]) > LEAD_TOL * np.abs(coef).max():
+        return None, "a root at infinity at e (pole, atom)"
+    roots = np.roots(coef[::-1])
+    # distances are relative to the roots' sizes, floored by their median (a root near 0 has no size of its own, and
+    # a huge root next to a pole of m says nothing about the others)
+    size = np.maximum(np.abs(roots), max(float(np.median(np.abs(roots))), np.finfo(float).tiny))
+    # the branch's root at e + i eps (the clear nearest to m0) and the cluster of roots at e nearest to it
+    top = np.roots(poly.polyval(e + 1j * eps, C.T)[::-1])
+    dist = np.abs(top - m0)
+    mine = top[np.argmin(dist)]
+    if d > 1 and not np.sort(dist)[0] <= 0.25 * np.sort(dist)[1]:
+        return None, "m0 has no clear nearest root"
+    near = np.abs(roots[:, None] - roots[None, :]) <= CLUSTER_RADIUS * np.maximum(size[:, None], size[None, :])
+    members = near[np.argmin(np.abs(roots - mine))]
+    if np.any(near[members].any(axis=0) != members):
+        return None, "roots chaining into each other"  # no clear multiple root
+    mc, k = roots[members].mean(), int(members.sum())
+    others = np.abs(roots[~members] - mc)
+    if others.size and not others.min() >= CLUSTER_SEPARATION * CLUSTER_RADIUS * size[members].max():
+        return None, "the multiple root not separated from the others"
+    B = _shifted(C, mc, e)
+    jj, kk = np.arange(d + 1)[:, None], np.arange(B.shape[1])[None, :]
+    # the disc must hold the k nearest roots at e + i eps (m0's among them) and no other; its radius is free between
+    # them and half the gap: Rouché's inequality is tried on a geometric grid of radii
+    near_top = np.sort(np.abs(top - mc))
+    inner, outer = 1.05 * max(near_top[k - 1], abs(mine - mc)), near_top[k] if d > k else np.inf
+    # without other roots any radius will do: the leading term wins on a large enough disc
+    R = np.geomspace(inner, 0.5 * float(others.min()) if others.size else 1e4 * inner, ROUCHE_RADII)
+    R = R[R < outer]
+    if R.size == 0:
+        return None, "the roots at e + i eps are not those of the disc"
+    lower = abs(B[d, 0]) * np.prod(np.abs(R[:, None] - np.abs(roots - mc)[None, :]), axis=1)
+    upper = np.sum(np.abs(B[None, :, 1:]) * R[:, None, None] ** jj * eps ** kk[:, 1:], axis=(1, 2))
+    if not np.any(lower > LOCAL_MARGIN * upper):
+        return None, "Rouché's inequality fails on the circle"
+    if k == 1:
+        return 1, "a simple root, analytic on the disc"
+    # within the cluster's spread (w up to twice it, t up to the rounding of e) the other terms of dP/dt stay below
+    # |B01|: the k-fold point is a smooth point of the curve
+    tiny = 4.0 * np.finfo(float).eps
+    dw = 2.0 * float(np.abs(roots[members] - mc).max()) + tiny * abs(mc)
+    dt = tiny * max(abs(e), 1.0)
+    rest = np.abs(B[:, 1:]) * kk[:, 1:] * dw ** jj * dt ** (kk[:, 1:] - 1)
+    rest[0, 0] = 0.0
+    # ... and above the rounding of the sum of the terms of dP/dz that B01 is
+    terms = np.abs(C[:, 1:]) * np.arange(1, C.shape[1]) * abs(mc) ** jj * abs(e) ** (kk[:, 1:] - 1)
+    if not abs(B[0, 1]) > LOCAL_MARGIN * float(rest.sum() + 1e3 * np.finfo(float).eps * terms.sum()):
+        return None, "a singular point of the curve (dP/dz = 0 at the multiple root)"
+    return k, "a smooth k-fold point: one k-cycle"
+
+
+def _shifted(C: np.ndarray, m0: complex, z0: float) -> np.ndarray:
+    """Coefficients B[j, k] of :math:`P(m_0 + w, z_0 + t)` in :math:`w^j t^k` (Taylor shift in both variables)."""
+    return _taylor_shift(np.asarray(C, dtype=complex), m0) @ _taylor_shift(np.eye(C.shape[1]), z0).T
+
+
+def _taylor_shift(c: np.ndarray, x0: complex) -> np.ndarray:
+    """Rows of c are the coefficients of polynomials in x (one per column); returns those in x - x0."""
+    n = c.shape[0]
+    M = np.zeros((n, n), dtype=complex)  # M[i, j] = binom(j, i) x0^(j - i)
+    for j in range(n):
+        M[: j + 1, j] = [comb(j, i) * complex(x0) ** (j - i) for i in range(j + 1)]
+    return M @ c
 
 
 def _companion_roots(C: np.ndarray, z: np.ndarray) -> np.ndarray:
