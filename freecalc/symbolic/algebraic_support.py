@@ -14,13 +14,57 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
+from sympy.polys.rootoftools import ComplexRootOf
 
 from freecalc.symbolic.algebraic_flint import integer_terms
 from freecalc.symbolic.algebraic_number_field import field_mass_candidates
 from freecalc.symbolic.transforms import m as _m, z as _z
 
 __all__ = ["discriminant", "discriminant_coefficients", "leading_coefficients", "edge_candidates", "pole_candidates",
-           "mass_candidates"]
+           "mass_candidates", "PrivateRootOf"]
+
+#: the variable every :class:`PrivateRootOf` polynomial is written in: no user's or curve's symbol can equal it
+ROOT_VARIABLE = sp.Dummy("x")
+
+
+class PrivateRootOf(ComplexRootOf):
+    r"""The exact roots freecalc creates: a ``CRootOf`` of its own type, its polynomial written in
+    :data:`ROOT_VARIABLE`.
+
+    sympy identifies a ``CRootOf`` by its polynomial and index alone, not by the polynomial's variable, so its
+    caches hand out whichever equal object was made first: after a user's ``CRootOf(f(z), k)`` our root of the same
+    f came back written in z, a generator of our curves (``Poly(P(m, z + a), m, z)`` raised PolynomialError), and
+    after ours a user's came back in our variable. An object of another type is never equal to a plain
+    ``CRootOf``, so neither can stand for the other in a cache, and the private variable is no generator of any
+    expression. Everything else (evaluation, reality, the isolating intervals, printing) is sympy's ``CRootOf``;
+    the price of the own type is that it is not equal to sympy's ``CRootOf`` of the same polynomial and index
+    (compare numerically, or rebuild one with ``sp.CRootOf(r.expr, r.index)``) and that
+    ``sympy.minimal_polynomial`` does not take it (its minimal polynomial is ``r.poly``).
+
+    References
+    ----------
+    sympy, ``sympy.polys.rootoftools.ComplexRootOf``.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def _new(cls, poly: sp.Poly, index: int) -> PrivateRootOf:
+        # every construction (real_roots, all_roots, func(*args)) ends here: rewrite the polynomial in the private
+        # variable (the same coefficients, so the same key of sympy's interval caches)
+        if poly.gen != ROOT_VARIABLE:
+            poly = sp.PurePoly(poly.as_expr().xreplace({poly.gen: ROOT_VARIABLE}), ROOT_VARIABLE)
+        return super()._new(poly, index)
+
+    def _latex(self, printer: Any) -> str:
+        # sympy's LaTeX printer names a subclass by its class name
+        return r"\operatorname{CRootOf} {\left(%s, %d\right)}" % (printer._print(self.expr), self.index)
+
+
+def _exact_real_roots(f: sp.Poly) -> list[sp.Expr]:
+    """Real roots of a univariate rational polynomial, repeated ones once: radicals where sympy gives them (degree
+    ≤ 2, binomials), else :class:`PrivateRootOf`."""
+    return list(dict.fromkeys(PrivateRootOf.real_roots(f, radicals=True)))
 
 
 def discriminant(P: sp.Expr, m: sp.Symbol = _m, z: sp.Symbol = _z) -> sp.Expr:
@@ -119,7 +163,7 @@ def _real_roots(expr: sp.Expr, z: sp.Symbol) -> list[sp.Expr]:
         if f.degree() <= 2:
             out.extend(r for r in sp.roots(f).keys() if r.is_real)
         else:
-            out.extend(sp.real_roots(f))
+            out.extend(_exact_real_roots(f))
     return sorted(set(out), key=lambda r: float(r))
 
 
@@ -140,7 +184,7 @@ def _real_roots_integer(coeffs: list[int], z: sp.Symbol) -> list[sp.Expr]:
             if fz.degree() <= 2:
                 out.extend(r for r in sp.roots(fz).keys() if r.is_real)
             else:
-                out.extend(sp.real_roots(fz))
+                out.extend(_exact_real_roots(fz))
     return sorted(set(out), key=lambda r: float(r))
 
 
@@ -237,7 +281,7 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     poly = sp.Poly(edge, wv)
     found = sp.roots(poly)
     if sum(found.values()) < poly.degree() and not (poly.free_symbols - {wv}):
-        found = {r: 1 for r in poly.all_roots()}  # no radicals: exact CRootOf objects
+        found = {r: 1 for r in PrivateRootOf.all_roots(poly)}  # no radicals: exact CRootOf objects
     return [r for r in found.keys() if r != 0 and r.is_real is not False]
 
 
