@@ -218,9 +218,12 @@ class DecompressedPiece:
         if self.solver is Solver.TRACE:
             from scipy.interpolate import PchipInterpolator
 
-            xt = np.concatenate([[lo], self.tab_x, [hi]])
-            yt = np.concatenate([[0.0], self.tab_rho, [0.0]])
-            keep = np.concatenate([[True], np.diff(xt) > 0])  # drop rounding-level ties next to the edges
+            # the traced table can tie or step back by rounding next to the edges: keep its interior points that
+            # lie strictly beyond every point kept before them (a running maximum, not the next neighbour)
+            inner = (self.tab_x > lo) & (self.tab_x < hi)
+            xt = np.concatenate([[lo], self.tab_x[inner], [hi]])
+            yt = np.concatenate([[0.0], self.tab_rho[inner], [0.0]])
+            keep = np.concatenate([[True], xt[1:] > np.maximum.accumulate(xt)[:-1]])
             rho = PchipInterpolator(xt[keep], yt[keep])(xi)
             out[inside] = self.w * np.maximum(rho, 0.0)
             return out, failed
