@@ -44,6 +44,7 @@ from freecalc.kernels.bidiagonal import bidiag_small_singular_values
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.laws.extension import FitHints, Kernels
 from freecalc.laws.htmp_fitting import HTMP_BOX, htmp_boundary_note, htmp_starts
+from freecalc.laws.htmp_mp_regime import regime_cdf, regime_pdf, regime_ppf, regime_stieltjes
 from freecalc.numerics.quadrature import gauss_legendre
 
 sp = lazy_module("sympy")
@@ -255,21 +256,29 @@ def htmp_logpdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
 #: b ≤ HTMP_LAW_MAX_B_SMALL_KAPPA. The real-axis march behind pdf and cdf was checked against Gauss–Legendre
 #: quadrature of its own density (cdf to 6e-10, mass and variance to 1e-9) for γ = 0.005…0.5 up to b = 2e4, and for
 #: κ ≤ 2000 (γ = 0.001…0.025) up to b = 8e4 (mass to 4e-10). Outside, the cdf drifted by 6e-3 at b = 3e4
-#: (γ = 0.1, 0.5) and the density lost all its mass at b = 5e4…1e5 (silently, before these limits). There HTMP is
-#: within ≈ 0.5/κ of Marchenko–Pastur(γ) in Kolmogorov distance, which the refusal points to.
+#: (γ = 0.1, 0.5) and the density lost all its mass at b = 5e4…1e5 (silently, before these limits). There HTMP
+#: serves its numeric face through the Marchenko–Pastur limit with proven bounds (:mod:`freecalc.laws.htmp_mp_regime`);
+#: InverseHTMP still refuses (it is within ≈ 0.5/κ of the inverse MP law in Kolmogorov distance).
 HTMP_LAW_MAX_B = 2e4
 HTMP_LAW_MAX_KAPPA = 2000.0
 HTMP_LAW_MAX_B_SMALL_KAPPA = 8e4
 
-def check_gamma_kappa(law: Law) -> None:
+
+def htmp_exact_range(gamma: float, kappa: float) -> bool:
+    """Whether (γ, κ) lies in the validated range of the exact numeric routes (:data:`HTMP_LAW_MAX_B`)."""
+    b = kappa / (2 * gamma)
+    return b <= HTMP_LAW_MAX_B or (kappa <= HTMP_LAW_MAX_KAPPA and b <= HTMP_LAW_MAX_B_SMALL_KAPPA)
+
+
+def check_gamma_kappa(law: Law, mp_limit: bool = False) -> None:
+    """Check A > −1 and, unless ``mp_limit`` (HTMP serves large κ through its MP limit), the validated range."""
     if law.is_symbolic:
         return
     A = law.kappa * (1 - law.gamma) / (2 * law.gamma) - 1
     if not A > -1:  # gamma < 1 guarantees it; keep the invariant explicit for the formulas
         raise ValueError(f"{type(law).__name__}: need A = kappa(1-gamma)/(2 gamma) - 1 > -1, got {A}")
     b = law.kappa / (2 * law.gamma)
-    small_kappa = law.kappa <= HTMP_LAW_MAX_KAPPA and b <= HTMP_LAW_MAX_B_SMALL_KAPPA
-    if b > HTMP_LAW_MAX_B and not small_kappa:
+    if not mp_limit and not htmp_exact_range(law.gamma, law.kappa):
         raise ValueError(
             f"{type(law).__name__}(gamma = {law.gamma:g}, kappa = {law.kappa:g}): b = kappa/(2 gamma) = {b:.4g} is "
             f"beyond the validated range (b <= {HTMP_LAW_MAX_B:g}, or kappa <= {HTMP_LAW_MAX_KAPPA:g} with "
@@ -292,8 +301,11 @@ class HTMP(Law):
 
     Notes
     -----
-    Mean 1, :math:`E[X^2] = 1 + \gamma + 2\gamma/\kappa`. All numeric methods are float routes (numba kernels in
-    :mod:`freecalc.kernels.htmp`); accuracy against 30-digit mpmath ~1e-13 relative for pdf and Stieltjes.
+    Mean 1, :math:`E[X^2] = 1 + \gamma + 2\gamma/\kappa`. Within the validated range (:func:`htmp_exact_range`)
+    all numeric methods are float routes (numba kernels in :mod:`freecalc.kernels.htmp`); accuracy against 30-digit
+    mpmath ~1e-13 relative for pdf and Stieltjes. Beyond it (:attr:`mp_limit`, b = κ/(2γ) > 2e4) density, cdf,
+    quantiles and Stieltjes transform come from the Marchenko–Pastur limit with its first correction and a proven
+    error bound O((2γ/κ)²) (:mod:`freecalc.laws.htmp_mp_regime`); moments and samples stay exact.
     """
 
     parameters = HTMP_PARAMETERS
@@ -305,7 +317,14 @@ class HTMP(Law):
     fit_boundary_note = classmethod(htmp_boundary_note(inverse=False))
 
     def _check_params(self) -> None:
-        check_gamma_kappa(self)
+        check_gamma_kappa(self, mp_limit=True)
+
+    @property
+    def mp_limit(self) -> bool:
+        """Whether the numeric face is served by the Marchenko–Pastur limit with proven bounds (b = κ/(2γ) beyond
+        the validated range of the exact routes, :func:`htmp_exact_range`)."""
+        self._require_numeric("mp_limit")
+        return not htmp_exact_range(self.gamma, self.kappa)
 
     # -- derived constants ------------------------------------------------------------------------------------
     @property
@@ -334,6 +353,8 @@ class HTMP(Law):
         return ((0.0, math.inf),)
 
     def _pdf(self, x: np.ndarray) -> np.ndarray:
+        if self.mp_limit:
+            return regime_pdf(repr(self), self.gamma, self.kappa, x)
         return htmp_pdf(x, self.gamma, self.kappa)
 
     def logpdf(self, x: Any) -> Any:
@@ -348,10 +369,16 @@ class HTMP(Law):
         float or ndarray
         """
         self._require_numeric("logpdf")
+        if self.mp_limit:
+            xa = np.asarray(x, dtype=float)
+            out = regime_pdf(repr(self), self.gamma, self.kappa, xa.ravel(), log=True).reshape(xa.shape)
+            return out[()] if np.ndim(x) == 0 else out
         out = htmp_logpdf(x, self.gamma, self.kappa)
         return out[()] if np.ndim(x) == 0 else out
 
     def _cdf(self, x: np.ndarray) -> np.ndarray:
+        if self.mp_limit:
+            return regime_cdf(repr(self), self.gamma, self.kappa, x)
         flat = np.ascontiguousarray(x, dtype=float).ravel()
         ok = np.isfinite(flat)
         out = np.where(np.isnan(flat), np.nan, (flat > 0).astype(float))
@@ -366,6 +393,8 @@ class HTMP(Law):
         return out[()] if np.ndim(x) == 0 else out
 
     def _sf(self, x: np.ndarray) -> np.ndarray:
+        if self.mp_limit:  # absolute accuracy only: the expansion does not resolve the exponentially small tail
+            return 1.0 - regime_cdf(repr(self), self.gamma, self.kappa, x)
         out = 1.0 - K.htmp_cdf(self.gamma, self.kappa, x)
         tail = np.where((out < 1e-3) & (x > 0))[0]
         if tail.size:
@@ -399,6 +428,8 @@ class HTMP(Law):
     def _ppf(self, q: np.ndarray) -> np.ndarray:
         """Quantiles: a log-spaced cdf table brackets each q, then safeguarded Newton in log x on the exact cdf
         (to ~1e-15 relative; the law exists only in the range where the cdf is validated, see :data:`HTMP_LAW_MAX_B`)."""
+        if self.mp_limit:
+            return regime_ppf(repr(self), self.gamma, self.kappa, q)
         flat = np.ascontiguousarray(q, dtype=float).ravel()
         lx, F = self._ppf_table
         out = np.empty(flat.shape)
@@ -453,6 +484,8 @@ class HTMP(Law):
         reaches the error bound :data:`freecalc.kernels.htmp.STIELTJES_TOL` (large b, points near the real axis in
         the gap below the bulk), by the quadrature rule (:meth:`_stieltjes_by_rule`), which raises if it cannot
         certify either."""
+        if self.mp_limit:
+            return regime_stieltjes(repr(self), self.gamma, self.kappa, z)
         flat = np.ascontiguousarray(z, dtype=complex).ravel()
         A, B, b = K.htmp_params(self.gamma, self.kappa)
         m, err = K.htmp_stieltjes_from(A, B, b, *self._anchor, flat, K.STIELTJES_TOL)
@@ -496,6 +529,10 @@ class HTMP(Law):
     def continuous_rule(self, panels: int = 0, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         """Nodes and weights for ∫g ρ: x = x1·u^{1/(A+1)} on [0, x1] (removes the x^A factor; geometric panels in
         u), then panels of width ≤ min(x/2, 2.5/b) up to the density's underflow point."""
+        if self.mp_limit:
+            raise ValueError(f"{self!r}: no quadrature rule in the large-kappa regime (b = kappa/(2 gamma) = "
+                             f"{self.b:.4g} > {HTMP_LAW_MAX_B:g}: the density's exponentially small tails are not "
+                             f"resolved); integrate against fc.MarchenkoPastur({self.gamma:g}) or use moments")
         cache = self.__dict__.setdefault("_rule_cache", {})
         if order in cache:
             return cache[order]

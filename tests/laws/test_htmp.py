@@ -372,11 +372,12 @@ def test_quantiles_at_the_largest_b_invert_the_cdf():
 
 
 @pytest.mark.parametrize("g, k", [(0.5, 1e6), (0.1, 1e4), (0.5, 3e4), (0.001, 200.0)])
-def test_beyond_the_validated_b_the_law_is_refused(g, k):
-    # b > 2e4 with κ > 2000, or b > 8e4: the density march lost all its mass at b = 5e4..1e5 (pdf ~ 1e-56 under a quadrature) and the cdf
-    # drifted by 6e-3 at b = 3e4, silently; now a ValueError names the parameters and points to the MP limit
-    with pytest.raises(ValueError, match=r"gamma = .*kappa = .*MarchenkoPastur"):
-        fc.HTMP(g, k)
+def test_beyond_the_validated_b_htmp_takes_the_mp_limit_and_the_inverse_is_refused(g, k):
+    # b > 2e4 with κ > 2000, or b > 8e4: the exact density march lost all its mass at b = 5e4..1e5 and the cdf drifted
+    # by 6e-3 at b = 3e4, silently. HTMP now serves the certified MP limit (tests/laws/test_htmp_mp_limit.py);
+    # InverseHTMP has no such regime and still refuses, naming the parameters
+    law = fc.HTMP(g, k)
+    assert law.mp_limit and not fc.HTMP(g, min(k, 2000.0 * g)).mp_limit
     with pytest.raises(ValueError, match=r"kappa = "):
         fc.InverseHTMP(g, k)
 
