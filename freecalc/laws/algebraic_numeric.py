@@ -335,9 +335,18 @@ def deflated_state(P: sp.Expr, n: NumericState, a: Any, w: Any) -> NumericState:
         Same height and bound, the deflated coefficients and moments.
     """
     mom = n.mom - float(w) * float(a) ** np.arange(n.mom.size)
-    if sp.sympify(a).is_Rational and sp.sympify(w).is_Rational and sp.Poly(P, T.m, T.z).domain in (sp.ZZ, sp.QQ):
-        Q = sp.numer(sp.together(P.subs(T.m, T.m + w / (a - T.z))))
-        return n._replace(C=float_coefficients(sp.expand(Q)), mom=mom)
+    a, w = sp.sympify(a), sp.sympify(w)
+    if a.is_Rational and w.is_Rational:
+        terms = A.integer_terms(P, T.m, T.z)
+        if terms is None:
+            poly = sp.Poly(P, T.m, T.z)
+            if poly.domain in (sp.ZZ, sp.QQ):  # rational coefficients (a shifted curve): a positive integer multiple
+                terms = {jk: int(c) for jk, c in poly.clear_denoms(convert=True)[1].rep.to_dict().items()}
+        if terms is not None:
+            # the numerator of P(m + w/(a - z), z) in integer arithmetic: the same doubles as sympy's together
+            C = integer_float_coefficients(IC.deflate_terms(terms, Fraction(int(a.p), int(a.q)),
+                                                            Fraction(int(w.p), int(w.q))))
+            return n._replace(C=C, mom=mom)
     # irrational atom data: the exact expansion works over sympy's expression domain (a minimal polynomial per zero
     # test, ~1 min for an atom at a root of a quartic); only the doubles are needed
     return n._replace(C=deflated_coefficients(P, a, w), mom=mom)

@@ -201,3 +201,19 @@ def test_local_state_has_the_coefficients_of_the_expanded_shift(name):
     Ps, full = N.local_state(law.equation, law._numeric, sp.Rational(e))
     assert np.array_equal(full.C, ref) and full.Y == st.Y and np.array_equal(full.mom, st.mom)
     assert sp.expand(Ps - law.equation.subs(z, z + sp.Rational(e))) == 0
+
+
+@pytest.mark.parametrize("name", ["mp*mp", "sc+atoms", "mp(2)"])
+@pytest.mark.parametrize("a, w", [(0, sp.Rational(1, 2)), (sp.Rational(3, 2), sp.Rational(1, 5)),
+                                  (-2, sp.Rational(1, 4)), (sp.Rational(-7, 3), sp.Rational(2, 3))])
+def test_deflated_state_has_the_coefficients_of_sympys_numerator(name, a, w):
+    # the integer deflation and sympy's together of P(m + w/(a - z), z): the same normalised doubles, bit for bit
+    # (also their sign and, at a = 0, the power of z the pole leaves), on the integer curve and on a shifted one
+    from freecalc.symbolic.transforms import m, z
+
+    law = _laws()[name]
+    for P in (law.equation, N.local_state(law.equation, law._numeric, sp.Rational(5, 4))[0]):
+        ref = N.float_coefficients(sp.expand(sp.numer(sp.together(P.subs(m, m + w / (a - z))))))
+        got = N.deflated_state(P, law._numeric, sp.sympify(a), w)
+        assert np.array_equal(got.C, ref)
+        assert np.array_equal(got.mom, law._numeric.mom - float(w) * float(a) ** np.arange(law._numeric.mom.size))

@@ -11,7 +11,7 @@ import freecalc as fc
 from freecalc.symbolic.algebraic_curve import as_polynomial
 from freecalc.symbolic.algebraic_flint import integer_terms
 from freecalc.symbolic.algebraic_ops import inverse_equation
-from freecalc.symbolic.integer_curve import canonical_terms, inverse_terms, shift_terms
+from freecalc.symbolic.integer_curve import canonical_terms, deflate_terms, inverse_terms, shift_terms
 from freecalc.symbolic.transforms import m, z
 
 
@@ -58,3 +58,15 @@ def test_canonical_terms():
     assert canonical_terms({(1, 0): 3, (0, 1): -6}) == {(1, 0): 1, (0, 1): -2}
     with pytest.raises(ValueError, match="identically zero"):
         canonical_terms({(1, 1): 0})
+
+
+@pytest.mark.parametrize("a, w", [(Fraction(0), Fraction(1, 2)), (Fraction(3, 2), Fraction(1, 5)),
+                                  (Fraction(-7, 3), Fraction(2, 3))])
+def test_deflate_terms_are_a_positive_multiple_of_the_numerator(a, w):
+    P = _curves()["mp*mp"]
+    aa, ww = sp.Rational(a.numerator, a.denominator), sp.Rational(w.numerator, w.denominator)
+    ref = sp.Poly(sp.numer(sp.together(P.subs(m, m + ww / (aa - z)))), m, z).as_dict()
+    got = deflate_terms(integer_terms(P, m, z), a, w)
+    assert set(got) == set(ref)
+    ratio = {sp.Rational(c) / ref[jk] for jk, c in got.items()}
+    assert len(ratio) == 1 and ratio.pop() > 0
