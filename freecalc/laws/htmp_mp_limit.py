@@ -341,7 +341,12 @@ def mp_limit_cdf(gamma: float, kappa: float, x: np.ndarray) -> tuple[np.ndarray,
     :math:`|m + 1/z + 1/z^2| \le E[X^2]/|z|^3` (as :math:`m + 1/z + 1/z^2 = \int \rho(t) t^2 / (z^2 (t - z))\,dt`)
     and likewise for :math:`m_0`, while :math:`|m_1| \le 1.02/|z|^3` there, so
     :math:`|m - \tilde m| \le C/|z|^3` with :math:`C = E[X^2] + (1 + \gamma) + 1.02\varepsilon` (the far field
-beyond the start S ≥ 10/ε contributes :math:`C/(2S^2) = O(\varepsilon^2)`).
+    beyond the start S ≥ 10/ε contributes :math:`C/(2S^2) = O(\varepsilon^2)`).
+
+    Inside the edge layers, where no path is certified, monotonicity brackets the cdf: with certified points
+    :math:`x_1 < x < x_2` (:math:`x \pm 2^j \varepsilon^{2/3}`, the first j for which both are certified),
+    :math:`\tilde F(x_1) - b_1 \le F(x) \le \tilde F(x_2) + b_2`, and the midpoint is returned with half the
+    width as its bound (O(ε): the layers hold O(ε) of mass).
 
     Parameters
     ----------
@@ -351,14 +356,27 @@ beyond the start S ≥ 10/ε contributes :math:`C/(2S^2) = O(\varepsilon^2)`).
     Returns
     -------
     F, bound : ndarray of float
-        Approximation and proven bound on :math:`|F_{\mathrm{HTMP}}(x) - F(x)|` (``inf`` where not certified:
-        the boundary layers at λ±); F = 0, bound = 0 for x ≤ 0.
+        Approximation and proven bound on :math:`|F_{\mathrm{HTMP}}(x) - F(x)|` (bracketed in the edge layers);
+        F = 0, bound = 0 for x ≤ 0.
     """
     xa = np.asarray(x, dtype=float)
     flat = xa.ravel()
     eps = 2.0 * gamma / kappa
-    F = marchenko_pastur_cdf(gamma, flat) + eps * mp_limit_cdf_correction(gamma, flat)
-    rounding = 1e-15 / gamma
-    bound = np.array([0.0 if xi <= 0 else _cdf_bound(gamma, eps, float(xi)) + rounding for xi in flat])
-    F = np.where(flat <= 0, 0.0, F)
+    F, bound = _cdf_direct(gamma, eps, flat)
+    for i in np.where(~np.isfinite(bound))[0]:
+        for j in range(60):
+            d = eps ** (2.0 / 3.0) * 2.0 ** j
+            F12, b12 = _cdf_direct(gamma, eps, np.array([flat[i] - d, flat[i] + d]))
+            if np.all(np.isfinite(b12)):
+                lower, upper = max(F12[0] - b12[0], 0.0), min(F12[1] + b12[1], 1.0)
+                F[i], bound[i] = 0.5 * (lower + upper), 0.5 * (upper - lower)
+                break
     return F.reshape(xa.shape), bound.reshape(xa.shape)
+
+
+def _cdf_direct(gamma: float, eps: float, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """F_MP + εF1 and its path bound (inf in the edge layers); 0 and 0 at and below 0."""
+    F = marchenko_pastur_cdf(gamma, x) + eps * mp_limit_cdf_correction(gamma, x)
+    rounding = 1e-15 / gamma
+    bound = np.array([0.0 if xi <= 0 else _cdf_bound(gamma, eps, float(xi)) + rounding for xi in x])
+    return np.where(x <= 0, 0.0, F), bound

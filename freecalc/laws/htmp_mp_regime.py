@@ -11,11 +11,12 @@ accuracy, and HTMP(γ, κ) is served through :mod:`freecalc.laws.htmp_mp_limit` 
 * moments and samples stay exact (moment recurrence, β-Laguerre model).
 
 Every value comes with its bound. A bound above :data:`MP_LIMIT_TOL` (relative for m, absolute for the density
-and the cdf) is flagged by a :class:`MPLimitWarning`; where no bound is certified (boundary layers of width
-~ε^{2/3} at the edges λ± = (1 ± √γ)² and at 0) the density, cdf and quantile are NaN with that warning, and the
-Stieltjes transform raises ValueError. The log-density is served where the density bound is below half the density
-(then :math:`|\Delta\log\rho| \le -\log(1 - \text{bound}/\rho)`), NaN with the warning elsewhere: the expansion
-does not resolve HTMP's exponentially small tails beyond the edges.
+and the cdf) is flagged by a :class:`MPLimitWarning`. Inside the boundary layers of width ~ε^{2/3} at the edges
+λ± = (1 ± √γ)² (and at 0) no path is certified: the cdf (hence sf and quantiles) is then bracketed by monotonicity
+(an O(ε) bound, flagged), the density is NaN with the warning and the Stieltjes transform raises ValueError. The
+log-density is served where the density bound is below half the density (then
+:math:`|\Delta\log\rho| \le -\log(1 - \text{bound}/\rho)`), NaN with the warning elsewhere: the expansion does
+not resolve HTMP's exponentially small tails beyond the edges.
 """
 from __future__ import annotations
 
@@ -130,7 +131,7 @@ def regime_pdf(name: str, gamma: float, kappa: float, x: np.ndarray, log: bool =
 
 
 def regime_cdf(name: str, gamma: float, kappa: float, x: np.ndarray) -> np.ndarray:
-    """cdf F_MP + εF1 in the MP-limit regime, NaN + warning where not certified.
+    """cdf F_MP + εF1 in the MP-limit regime (bracketed by monotonicity in the edge layers, flagged).
 
     Parameters
     ----------
@@ -152,8 +153,9 @@ def regime_cdf(name: str, gamma: float, kappa: float, x: np.ndarray) -> np.ndarr
 def regime_ppf(name: str, gamma: float, kappa: float, q: np.ndarray) -> np.ndarray:
     r"""Quantiles in the MP-limit regime: x with :math:`F_{MP}(x) + \varepsilon F_1(x) = q` by bisection.
 
-    :math:`|F_{HTMP}(x) - q|` is at most the cdf bound at x; NaN + warning where that is not certified (quantiles
-    inside the boundary layers at the edges). q = 0 gives 0 and q = 1 gives ∞ (support (0, ∞)).
+    :math:`|F_{HTMP}(x) - q|` is at most :math:`|F(x) - q|` + the cdf bound at x, with F the served cdf (O(ε) for
+    quantiles inside the edge layers, where F̃ jumps by 1/(2κ); flagged).
+    q = 0 gives 0 and q = 1 gives ∞ (support (0, ∞)).
 
     Parameters
     ----------
@@ -178,9 +180,9 @@ def regime_ppf(name: str, gamma: float, kappa: float, q: np.ndarray) -> np.ndarr
     x = 0.5 * (lo + hi)
     out = np.where(q <= 0, 0.0, np.where(q >= 1, math.inf, x))
     if np.any(inner):
-        _, bound = mp_limit_cdf(gamma, kappa, x[inner])
+        F, bound = mp_limit_cdf(gamma, kappa, x[inner])
         full = np.zeros(q.shape)
-        full[inner] = bound
+        full[inner] = np.abs(F - q[inner]) + bound  # F ≠ q where F̃ jumps (edges) or is bracketed
         _flag(name, "the quantile (as |F(ppf(q)) - q|)", full, MP_LIMIT_TOL)
         out = np.where(np.isfinite(full), out, np.nan)
     return out

@@ -88,6 +88,11 @@ def test_cdf_bound_holds_and_is_within_a_modest_factor_in_the_bulk(g, k):
     xo = np.array([0.5 * lm, 1.05 * lp, 2 * lp])
     Fo, bo = mp_limit_cdf(g, k, xo)
     assert np.all(np.abs(fc.HTMP(g, k).cdf(xo) - Fo) <= bo + 1e-11) and np.all(bo < 1e-3)
+    # in the edge layers (no certified path) monotonicity brackets it: O(ε) bounds (seen 1.2–2.6 × 1/(2κ)) that hold
+    lm, lp = _edges(g)
+    xe = np.array([lm, lm + 1e-4, lp - 1e-3, lp, lp + 1e-3])
+    Fe, be = mp_limit_cdf(g, k, xe)
+    assert np.all(np.abs(fc.HTMP(g, k).cdf(xe) - Fe) <= be + 1e-11) and np.all(be < 6 / k)
 
 
 def test_large_kappa_law_is_served_with_bounds():
@@ -124,6 +129,10 @@ def test_edges_are_flagged_not_guessed():
     with pytest.warns(MPLimitWarning, match="no certified error bound"):
         d = law.pdf(np.array([lp, 1.0]))
     assert np.isnan(d[0]) and np.isfinite(d[1])
+    # the cdf at an edge is bracketed by monotonicity: O(ε), 3.7e-7 at κ = 1e6 (quiet), 3.7e-6 at κ = 1e5 (flagged)
+    assert abs(law.cdf(lp) - 1) < 1e-6
+    with pytest.warns(MPLimitWarning, match="the cdf is certified only to 3.7e-06"):
+        fc.HTMP(0.5, 1e5).cdf(lp)
     with pytest.raises(ValueError, match=r"kappa=1000000.*no certified Stieltjes transform"):
         law.stieltjes(lp)
     with pytest.warns(MPLimitWarning, match="log-density"):
