@@ -296,8 +296,8 @@ class Convolution:
     equations : callable
         ``equations(P_a, P_b, m, z) -> P``: the algebraic route (polynomial method).
     candidates : callable
-        ``candidates(terms_a, terms_b) -> list | None``: the same route on integer curves with FLINT, the integer
-        terms of the result's factors with a branch m ~ -1/z (None without python-flint).
+        ``candidates(terms_a, terms_b) -> list``: the same route on integer curves (FLINT, or sympy's sparse
+        polynomials without python-flint), the integer terms of the result's factors with a branch m ~ -1/z.
     numeric : callable
         ``numeric(a, b, **opts) -> Law``: the subordination route.
     check : callable
@@ -350,10 +350,10 @@ def _algebraic(op: Convolution, a: Law, b: Law, opts: dict) -> Law | None:
         return None
     (Pa, ta), (Pb, tb) = _curve(a), _curve(b)
     if ta is not None and tb is not None:
-        # integer curves: resultant and factorisation in FLINT; a single candidate is the Stieltjes factor, and only
-        # it becomes a sympy expression (several: the moments choose, on the route below)
+        # integer curves: resultant and factorisation on integer polynomials; a single candidate is the Stieltjes
+        # factor, and only it becomes a sympy expression (several: the moments choose, on the route below)
         cands = op.candidates(ta, tb)
-        if cands is not None and len(cands) == 1:
+        if len(cands) == 1:
             return AlgebraicLaw(FL.terms_expr(cands[0], T.m, T.z), size=common_size(a, b), reduce=False)
     Pa = FL.terms_expr(ta, T.m, T.z) if Pa is None else Pa
     Pb = FL.terms_expr(tb, T.m, T.z) if Pb is None else Pb

@@ -2,9 +2,11 @@ r"""The polynomial method on integer curves with FLINT (python-flint's ``fmpz_mp
 sympy route, computed in compiled exact arithmetic.
 
 Curves are passed either as sympy expressions or as their integer terms ``{(j, k): c}`` (:math:`\sum c\, m^j z^k`,
-the ``*_terms`` functions: no sympy expression is built on the way). A function returns ``None`` when it does not
-apply (python-flint missing or older than 0.7, a coefficient that is not an integer, parameters); the callers then
-take the sympy route. The results are canonical (content and monomial factors removed, sign fixed as in
+the ``*_terms`` functions: no sympy expression is built on the way). A function taking expressions returns ``None``
+when it does not apply (python-flint missing or older than 0.7, a coefficient that is not an integer, parameters); the
+callers then take the sympy route. The ``*_candidate_terms`` functions run without python-flint too, on sympy's
+sparse integer polynomials (``sympy.polys.rings``): the same algebra, slower than FLINT but far faster than
+sympy expressions. The results are canonical (content and monomial factors removed, sign fixed as in
 :func:`freecalc.symbolic.algebraic_curve.as_polynomial`), so both routes return identical expressions.
 
 * Substitutions :math:`m \to a/b`, :math:`z \to c/d` are cleared by homogenising:
@@ -41,6 +43,75 @@ def _context() -> Any:
     if not hasattr(flint, "fmpz_mpoly_ctx"):  # python-flint < 0.7
         return None
     return flint.fmpz_mpoly_ctx.get(_NAMES, "lex")
+
+
+class _FlintRing:
+    """FLINT's ``fmpz_mpoly`` in the variables ``_NAMES`` (lex order)."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.from_dict = ctx.from_dict
+        self.gens = ctx.gens()
+
+    @staticmethod
+    def resultant_y(f: Any, g: Any) -> Any:
+        return f.resultant(g, "y")
+
+    @staticmethod
+    def canonical(F: Any) -> Any:
+        return _canonical(F)
+
+    @staticmethod
+    def factors(F: Any) -> list[Any]:
+        return [f for f, _mult in F.factor()[1]]
+
+    @staticmethod
+    def terms(F: Any) -> dict[tuple[int, ...], int]:
+        return {e: int(c) for e, c in F.to_dict().items()}
+
+
+class _SympyRing:
+    """sympy's sparse integer polynomials in the same variables and order (the route without python-flint: the
+    same polynomials, as the factorisation over the integers is unique up to sign, fixed by :meth:`canonical`)."""
+
+    def __init__(self) -> None:
+        from sympy.polys.orderings import lex
+        from sympy.polys.rings import ring
+
+        self.ring, *gens = ring(",".join(_NAMES), sp.ZZ, lex)
+        self.gens = tuple(gens)
+        # dmp_resultant eliminates the first variable: the same variables with y first
+        self.ring_y = ring(",".join(_NAMES[-1:] + _NAMES[:-1]), sp.ZZ, lex)[0]
+        self.from_dict = self.ring.from_dict
+
+    def resultant_y(self, f: Any, g: Any) -> Any:
+        return f.set_ring(self.ring_y).resultant(g.set_ring(self.ring_y)).set_ring(self.ring)
+
+    def canonical(self, F: Any) -> Any:
+        low = tuple(min(e[i] for e in F.keys()) for i in range(len(_NAMES)))
+        content = math.gcd(*(int(c) for c in F.values()))
+        F = self.ring.from_dict({tuple(a - b for a, b in zip(e, low)): c // content for e, c in F.items()})
+        return -F if F.LC < 0 else F
+
+    @staticmethod
+    def factors(F: Any) -> list[Any]:
+        return [f for f, _mult in F.factor_list()[1]]
+
+    @staticmethod
+    def terms(F: Any) -> dict[tuple[int, ...], int]:
+        return {e: int(c) for e, c in F.items()}
+
+
+#: the sympy rings, built once per process (sympy generates their monomial code, ~10 ms; a fixed object, no state)
+_SYMPY_RING: list[_SympyRing] = []
+
+
+def _ring() -> _FlintRing | _SympyRing:
+    ctx = _context()
+    if ctx is not None:
+        return _FlintRing(ctx)
+    if not _SYMPY_RING:
+        _SYMPY_RING.append(_SympyRing())
+    return _SYMPY_RING[0]
 
 
 def remember_terms(expr: sp.Expr, m: sp.Symbol, z: sp.Symbol, terms: dict[tuple[int, int], int] | None) -> None:
@@ -255,12 +326,12 @@ def _lift(ctx: Any, terms: dict[tuple[int, int], int], slots: tuple[int, int]) -
     return ctx.from_dict(out)
 
 
-def _substitute(ctx: Any, terms: dict[tuple[int, int], int], a: Any, b: Any, c: Any, d: Any) -> Any:
+def _substitute(ring: Any, terms: dict[tuple[int, int], int], a: Any, b: Any, c: Any, d: Any) -> Any:
     r""":math:`\sum p_{jk} a^j b^{d_m - j} c^k d^{d_z - k}`: P(a/b, c/d) with its denominators cleared."""
     dm = max(j for j, _ in terms)
     dz = max(k for _, k in terms)
     pa, pb, pc, pd = ([v ** i for i in range(n + 1)] for v, n in ((a, dm), (b, dm), (c, dz), (d, dz)))
-    out = ctx.from_dict({})
+    out = ring.from_dict({})
     for (j, k), coeff in terms.items():
         out += coeff * pa[j] * pb[dm - j] * pc[k] * pd[dz - k]
     return out
@@ -279,12 +350,12 @@ def _branch_at_infinity(terms: dict[tuple[int, int], int]) -> bool:
     return sum(-c if j % 2 else c for (j, k), c in terms.items() if j - k == low) == 0
 
 
-def _candidates(F: Any, spurious: Any = None) -> list[dict[tuple[int, int], int]]:
+def _candidates(ring: Any, F: Any, spurious: Any = None) -> list[dict[tuple[int, int], int]]:
     """Terms of the canonical irreducible factors of F (in m, z) with a branch m ~ -1/z."""
-    facs = [_canonical(f) for f, _mult in F.factor()[1] if f.degrees()[0] > 0]
+    facs = [ring.canonical(f) for f in ring.factors(F) if f.degrees()[0] > 0]
     if spurious is not None and len(facs) > 1:  # a factor the construction adds, unless it is all there is
         facs = [f for f in facs if f != spurious]
-    terms = (_terms_in(f, (0, 1)) for f in facs)
+    terms = (_terms_in(ring, f, (0, 1)) for f in facs)
     return [t for t in terms if _branch_at_infinity(t)]
 
 
@@ -307,24 +378,24 @@ def stieltjes_candidates(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> li
     terms = integer_terms(P, m, z) if ctx is not None else None
     if terms is None:
         return None
-    return [terms_expr(t, m, z) for t in _candidates(_lift(ctx, terms, (0, 1)))]
+    return [terms_expr(t, m, z) for t in _candidates(_FlintRing(ctx), _lift(ctx, terms, (0, 1)))]
 
 
-def _r_equation(ctx: Any, terms: dict) -> Any:
+def _r_equation(ring: Any, terms: dict) -> Any:
     # A(X, w): m = -w, z = X + 1/w = (X w + 1)/w
-    _m, _z, X, w, _y = ctx.gens()
-    return _canonical(_substitute(ctx, terms, -w, ctx.from_dict({(0,) * 5: 1}), X * w + 1, w))
+    _m, _z, X, w, _y = ring.gens
+    return ring.canonical(_substitute(ring, terms, -w, ring.from_dict({(0,) * 5: 1}), X * w + 1, w))
 
 
-def _s_equation(ctx: Any, terms: dict) -> Any:
+def _s_equation(ring: Any, terms: dict) -> Any:
     # B(X, w): m = -w X, z = (1 + w)/(w X)
-    _m, _z, X, w, _y = ctx.gens()
-    one = ctx.from_dict({(0,) * 5: 1})
-    return _canonical(_substitute(ctx, terms, -w * X, one, 1 + w, w * X))
+    _m, _z, X, w, _y = ring.gens
+    one = ring.from_dict({(0,) * 5: 1})
+    return ring.canonical(_substitute(ring, terms, -w * X, one, 1 + w, w * X))
 
 
-def _terms_in(F: Any, slots: tuple[int, int]) -> dict[tuple[int, int], int]:
-    return {(e[slots[0]], e[slots[1]]): int(c) for e, c in F.to_dict().items()}
+def _terms_in(ring: Any, F: Any, slots: tuple[int, int]) -> dict[tuple[int, int], int]:
+    return {(e[slots[0]], e[slots[1]]): c for e, c in ring.terms(F).items()}
 
 
 def _integer_pair(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> tuple[dict, dict] | None:
@@ -334,26 +405,24 @@ def _integer_pair(P1: sp.Expr, P2: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> tuple
 
 
 def _resultant_candidates(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int], int], multiplicative: bool
-                          ) -> list[dict[tuple[int, int], int]] | None:
-    ctx = _context()
-    if ctx is None:
-        return None
-    gm, gz, X, w, y = ctx.gens()
-    one = ctx.from_dict({(0,) * 5: 1})
-    E1, E2 = (_terms_in((_s_equation if multiplicative else _r_equation)(ctx, t), (2, 3)) for t in (t1, t2))
+                          ) -> list[dict[tuple[int, int], int]]:
+    ring = _ring()
+    gm, gz, X, w, y = ring.gens
+    one = ring.from_dict({(0,) * 5: 1})
+    E1, E2 = (_terms_in(ring, (_s_equation if multiplicative else _r_equation)(ring, t), (2, 3)) for t in (t1, t2))
     # S-transforms multiply (second factor y^d B2(S/y, w)), R-transforms add (A2(R - y, w))
-    second = _substitute(ctx, E2, X, y, w, one) if multiplicative else _substitute(ctx, E2, X - y, one, w, one)
-    res = _terms_in(_substitute(ctx, E1, y, one, w, one).resultant(second, "y"), (2, 3))
+    second = _substitute(ring, E2, X, y, w, one) if multiplicative else _substitute(ring, E2, X - y, one, w, one)
+    res = _terms_in(ring, ring.resultant_y(_substitute(ring, E1, y, one, w, one), second), (2, 3))
     if not multiplicative:
-        return _candidates(_substitute(ctx, res, gz * gm + 1, gm, -gm, one))
+        return _candidates(ring, _substitute(ring, res, gz * gm + 1, gm, -gm, one))
     unit = 1 + gz * gm
     # clearing the denominators (1 + zm)^k can leave factors 1 + zm (the equation of delta_0, a branch m ~ -1/z that
     # is not the product's): dropped, as the sympy route divides them out
-    return _candidates(_substitute(ctx, res, gm, unit, -unit, one), spurious=unit)
+    return _candidates(ring, _substitute(ring, res, gm, unit, -unit, one), spurious=unit)
 
 
 def add_candidate_terms(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int], int]
-                        ) -> list[dict[tuple[int, int], int]] | None:
+                        ) -> list[dict[tuple[int, int], int]]:
     r"""The factors of the curve of :math:`\mu_1 \boxplus \mu_2` that can be its Stieltjes factor, as integer terms:
     eliminate :math:`y` from :math:`A_1(y, w)` and :math:`A_2(R - y, w)`, return to :math:`(m, z)` by :math:`w = -m`,
     :math:`R = z + 1/m`, factorise and keep the factors with a branch :math:`m \sim -1/z`.
@@ -365,8 +434,9 @@ def add_candidate_terms(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int]
 
     Returns
     -------
-    list of dict or None
-        Terms of the canonical factors (the sympy route's candidates), or None without python-flint.
+    list of dict
+        Terms of the canonical factors (the sympy route's candidates), computed with FLINT, or without python-flint
+        with sympy's sparse integer polynomials (the same factors).
 
     References
     ----------
@@ -376,7 +446,7 @@ def add_candidate_terms(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int]
 
 
 def mul_candidate_terms(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int], int]
-                        ) -> list[dict[tuple[int, int], int]] | None:
+                        ) -> list[dict[tuple[int, int], int]]:
     r"""As :func:`add_candidate_terms`, for :math:`\mu_1 \boxtimes \mu_2`: eliminate :math:`y` from
     :math:`B_1(y, w)` and :math:`y^{d} B_2(S/y, w)`, return to :math:`(m, z)` by :math:`w = -1 - zm`,
     :math:`S = m/(1 + zm)` (Rao & Edelman 2008).
@@ -388,8 +458,8 @@ def mul_candidate_terms(t1: dict[tuple[int, int], int], t2: dict[tuple[int, int]
 
     Returns
     -------
-    list of dict or None
-        The candidate factors' terms; None without python-flint.
+    list of dict
+        The candidate factors' terms.
     """
     return _resultant_candidates(t1, t2, multiplicative=True)
 
