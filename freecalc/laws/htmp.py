@@ -283,8 +283,9 @@ def check_gamma_kappa(law: Law, mp_limit: bool = False) -> None:
             f"{type(law).__name__}(gamma = {law.gamma:g}, kappa = {law.kappa:g}): b = kappa/(2 gamma) = {b:.4g} is "
             f"beyond the validated range (b <= {HTMP_LAW_MAX_B:g}, or kappa <= {HTMP_LAW_MAX_KAPPA:g} with "
             f"b <= {HTMP_LAW_MAX_B_SMALL_KAPPA:g}), where its density and cdf are no longer computed reliably; at such "
-            f"kappa the law is within about 0.5/kappa = {0.5 / law.kappa:.2g} (Kolmogorov distance) of its limit "
-            f"fc.MarchenkoPastur({law.gamma:g}): use that, or kappa <= {2 * law.gamma * HTMP_LAW_MAX_B:.6g}")
+            f"kappa the law is within about 1/(2 kappa) = {0.5 / law.kappa:.2g} (Kolmogorov distance, first order) of "
+            f"its kappa -> infinity limit, the law of 1/X with X ~ fc.MarchenkoPastur({law.gamma:g}) (fc.HTMP itself "
+            f"serves this range through that limit): use that, or kappa <= {2 * law.gamma * HTMP_LAW_MAX_B:.6g}")
 
 
 class HTMP(Law):
