@@ -44,7 +44,8 @@ m1 continue analytically across the cut onto a second sheet with the same singul
 functions are close to quadratic: p and q are sampled at the cell ends and midpoint, the linear part is extremal at
 an end and the quadratic part is at most :math:`|f''| h^2/8`, half the second difference; the inf of p is taken as
 the smaller end value minus the full second difference, the sup of q likewise. A rounding allowance of
-:data:`ROUNDING` × :math:`|\tilde m|` is added.
+:data:`ROUNDING` × :math:`|\tilde m| (1 + 1/d)` is added, d the distance to λ± (the square roots in
+:math:`a_0` lose relative accuracy 1e-16/d there: λ± themselves carry an absolute rounding error).
 
 Paths may end on the real axis: the bound then covers the boundary value :math:`m(x + i0)`, hence the density
 :math:`\rho = \operatorname{Im} m(x + i0)/\pi` to within bound/π. It is certified on the whole axis except in
@@ -65,7 +66,8 @@ from numba import njit
 __all__ = ["mp_limit_parts", "mp_limit_stieltjes", "mp_limit_cdf", "mp_limit_cdf_correction",
            "marchenko_pastur_cdf", "ROUNDING"]
 
-#: Relative rounding allowance added to the bound (the closed forms above lose a few ulp, none by cancellation).
+#: Relative rounding allowance added to the bound (the closed forms above lose a few ulp, none by cancellation; near
+#: the edges it is scaled by 1 + 1/distance).
 ROUNDING = 1e-14
 #: Start of every certification path: Re z0 = −START_DISTANCE·max(1, |Re z|).
 START_DISTANCE = 1000.0
@@ -267,8 +269,9 @@ def mp_limit_stieltjes(gamma: float, kappa: float, z: np.ndarray) -> tuple[np.nd
     with np.errstate(divide="ignore", invalid="ignore"):  # at 0, λ± (NaN, no bound)
         _, m0, m1, _ = mp_limit_parts(gamma, flat)
         m = np.where(singular, np.nan, m0 + eps * m1)
-    bound = np.array([math.inf if sing else _stieltjes_bound(gamma, eps, complex(zi)) + ROUNDING * abs(mi)
-                      for zi, mi, sing in zip(flat, m, singular)])
+    near = 1.0 + 1.0 / np.maximum(np.minimum(np.abs(flat - lm), np.abs(flat - lp)), 1e-300)
+    bound = np.array([math.inf if sing else _stieltjes_bound(gamma, eps, complex(zi)) + ROUNDING * abs(mi) * ni
+                      for zi, mi, sing, ni in zip(flat, m, singular, near)])
     return m.reshape(za.shape), bound.reshape(za.shape)
 
 
