@@ -12,10 +12,10 @@ edge's linear root is simplified (~1 s). Here an element of :math:`\mathbb{Q}(\r
 the zero polynomial, and a non-zero element is inverted by the extended Euclidean algorithm. The candidate mass comes
 out as a polynomial in ρ with rational coefficients.
 
-The same arithmetic (with f = x for a rational a: exact rationals, no sympy expansion of :math:`(z + a)^k`) writes the
-curve in the local variable :math:`\zeta = z - a` (:func:`field_shift`) with every
+The same arithmetic writes the curve in the local variable :math:`\zeta = z - a` (:func:`field_shift`) with every
 coefficient reduced modulo f: the coefficient of :math:`m^d` vanishes at :math:`\zeta = 0`, and sympy's expansion
-leaves that zero as an unreduced sum of powers of the ``CRootOf`` that only a minimal polynomial proves zero.
+leaves that zero as an unreduced sum of powers of the ``CRootOf`` that only a minimal polynomial proves zero (a
+rational a is integer arithmetic: :func:`freecalc.symbolic.integer_curve.shift_terms`).
 
 Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Comput. Math. 8 (2008).
 """
@@ -32,15 +32,14 @@ __all__ = ["field_mass_candidates", "field_shift"]
 def _field(a: Any) -> tuple[Any, Any, Any, Any] | None:
     """(f, the element a of Q[x]/(f), the CRootOf ρ that x stands for, the element 1) for a = p ρ + q with rational
     p ≠ 0, q and ρ a real ``CRootOf`` of the irreducible integer polynomial f (sympy writes a root of f(x/p) so) or
-    ρ = √r (f = x² − r), or rational a (f = x); None when a is not of that form or python-flint is missing."""
+    ρ = √r (f = x² − r); None when a is not of that form (a rational a included) or python-flint is missing."""
     try:
         import flint
     except ImportError:
         return None
     a = sp.sympify(a)
-    if a.is_Rational:  # Q itself: f = x, the element a is the constant a
-        one = flint.fmpq_poly([1])
-        return flint.fmpq_poly([0, 1]), flint.fmpq(int(a.p), int(a.q)) * one, sp.S.One, one
+    if a.is_Rational:  # no field to work in (integer arithmetic: freecalc.symbolic.integer_curve)
+        return None
     q, rest = a.as_coeff_Add()
     p, rho = rest.as_coeff_Mul()
     if not (q.is_Rational and p.is_Rational and p != 0):
