@@ -58,6 +58,7 @@ References: C. M. Bender, S. A. Orszag, *Advanced Mathematical Methods for Scien
 """
 from __future__ import annotations
 
+import cmath
 import math
 
 import numpy as np
@@ -102,12 +103,24 @@ def mp_limit_parts(gamma: float, z: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return a0, m0, m1, m1p
 
 
+@njit(cache=True)
 def _p_q(gamma: float, eps: float, z: np.ndarray, tau: complex) -> tuple[np.ndarray, np.ndarray]:
-    """p = Re(τ a/z) and q = |r|/|z| along the path."""
-    a0, m0, m1, m1p = mp_limit_parts(gamma, z)
-    a = a0 + 2 * gamma * z * eps * m1 + eps
-    r = eps ** 2 * (m1 + z * m1p + gamma * z * m1 ** 2)
-    return (tau * a / z).real, np.abs(r) / np.abs(z)
+    """p = Re(τ a/z) and q = |r|/|z| along the path (the formulas of :func:`mp_limit_parts`, compiled)."""
+    sg = math.sqrt(gamma)
+    lm, lp = (1.0 - sg) ** 2, (1.0 + sg) ** 2
+    p = np.empty(z.size)
+    q = np.empty(z.size)
+    for i in range(z.size):
+        zi = z[i]
+        a0 = cmath.sqrt(zi - lm) * cmath.sqrt(zi - lp)
+        w = zi - 1.0 - gamma
+        m1 = -2.0 / (a0 * a0 * (a0 + w))
+        m1p = 2.0 * (a0 + 2.0 * w) / (a0 ** 4 * (a0 + w))
+        a = a0 + 2.0 * gamma * zi * eps * m1 + eps
+        r = eps * eps * (m1 + zi * m1p + gamma * zi * m1 * m1)
+        p[i] = (tau * a / zi).real
+        q[i] = abs(r) / abs(zi)
+    return p, q
 
 
 @njit(cache=True)
@@ -200,7 +213,7 @@ def _paths(z: complex, start: float) -> list[list[complex]]:
     """Certification paths to z: horizontal from Re = −start at height Im z, and detours at the heights
     :data:`DETOUR_HEIGHTS` followed by a vertical or a 45° descent."""
     x, y = z.real, z.imag
-    paths = [[complex(-start, y), z]]
+    paths = [] if (y == 0 and x >= 0) else [[complex(-start, y), z]]  # along the axis it would run into 0
     for Y in (h for h in DETOUR_HEIGHTS if h > y):
         z0 = complex(-start, Y)
         paths.append([z0, complex(x, Y), z])  # vertical descent (steepest over the bulk, where a/z ≈ i|a/z|)
@@ -224,7 +237,7 @@ def _stieltjes_bound(gamma: float, eps: float, z: complex) -> float:
 def _cdf_bound(gamma: float, eps: float, x: float) -> float:
     S, E0, tail = _start(gamma, eps, x)
     best = math.inf
-    for path in _paths(complex(x, 0.0), S)[1:]:  # the path along the real axis would cross 0
+    for path in _paths(complex(x, 0.0), S):
         best = min(best, _march(gamma, eps, path, E0)[1])
     return (best + tail) / math.pi
 
