@@ -276,7 +276,10 @@ class QuadraticLaw(Law):
         exact = [FL.rational(e) for e in self._exact]
         if None in exact:  # symbols, radicals, sympy floats: the sympy route
             return None
-        c = self._coefficients(dict(zip((p.name for p in self.parameters), exact)))
+        try:
+            c = self._coefficients(dict(zip((p.name for p in self.parameters), exact)))
+        except (TypeError, ZeroDivisionError):  # arithmetic that exact rationals do not support: the sympy route
+            return None
         if not all(isinstance(v, (int, Fraction)) for v in c):
             return None
         d2, d1, d0 = c.p1 * c.p1 - 4 * c.q2, 2 * c.p0 * c.p1 - 4 * c.q1, c.p0 * c.p0 - 4 * c.q0

@@ -24,8 +24,9 @@ import sympy as sp
 from sympy.core.add import _addsort
 from sympy.core.mul import _mulsort
 
-__all__ = ["integer_terms", "remember_terms", "is_canonical", "canonical_terms", "terms_expr", "rational", "atoms_terms",
-           "stieltjes_candidates", "add_candidates", "mul_candidates", "add_candidate_terms", "mul_candidate_terms"]
+__all__ = ["integer_terms", "remember_terms", "is_canonical", "canonical_terms", "terms_expr", "rational",
+           "atoms_terms", "stieltjes_candidates", "add_candidates", "mul_candidates", "add_candidate_terms",
+           "mul_candidate_terms"]
 
 _NAMES = ("m", "z", "X", "w", "y")  # X: the R- or S-variable, y: the variable eliminated by the resultant
 

@@ -34,8 +34,9 @@ def _pairs():
 
 
 ATOMS = fc.Atoms([-2.0, 0.0, 1.0], [0.25, 0.5, 0.25])
-PAIRS = _pairs() + [("add", fc.Semicircle(2.0), ATOMS), ("add", fc.Atoms([0.1, 0.7, 3.3], [0.2, 0.3, 0.5]),
-                                                        fc.MarchenkoPastur(0.5)), ("mul", ATOMS + 3.0, fc.Wachter(2.0, 3.0))]
+PAIRS = _pairs() + [("add", fc.Semicircle(2.0), ATOMS),
+                    ("add", fc.Atoms([0.1, 0.7, 3.3], [0.2, 0.3, 0.5]), fc.MarchenkoPastur(0.5)),
+                    ("mul", ATOMS + 3.0, fc.Wachter(2.0, 3.0))]
 c = sp.Symbol("c", positive=True)
 SYMBOLIC = [("add", fc.Semicircle(2.0), fc.MarchenkoPastur(c)), ("mul", fc.MarchenkoPastur(c), fc.MarchenkoPastur(0.5))]
 
