@@ -24,6 +24,7 @@ import numpy as np
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels.branches import BRANCH_OK, stieltjes_branch_status
 from freecalc.laws.algebraic_deflation import deflated_coefficients
+from freecalc.laws.algebraic_gaps import pole_gap_values
 from freecalc.numerics.real_roots import certified_real_roots
 from freecalc.numerics.solvers import SolverStatus, handle_failures
 
@@ -283,7 +284,10 @@ def numeric_state(P: sp.Expr, hint: Any = None, atoms: Any = None) -> NumericSta
     gaps = hi - lo > 1e-14 * scale
     support: list[list[float]] = []
     if np.any(gaps):
-        vals = _gap_values(raw, lo[gaps], hi[gaps])
+        # a gap that ends at a pole first in the chart centred there (laws/algebraic_gaps.py)
+        vals = pole_gap_values(lo[gaps], hi[gaps], exact_poles, scale, GAP_TEST_FRACTIONS,
+                               lambda a, zeta: branch_status(local_state(P, raw, a)[1], zeta, np.zeros(zeta.size)),
+                               lambda gap_lo, gap_hi: _gap_values(raw, gap_lo, gap_hi))
         for a, b, val in zip(lo[gaps], hi[gaps], vals):
             if val.imag > 1e-9 * max(1.0, abs(val)):
                 if support and support[-1][1] == a:
