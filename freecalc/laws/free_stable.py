@@ -57,6 +57,8 @@ from freecalc._params import SCALE, Domain, Parameter, is_symbolic_value
 from freecalc.kernels import free_stable as K
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.laws.extension import FitHints, Kernels
+from freecalc.laws.free_stable_axis import boundary_stieltjes, taylor_above_axis
+from freecalc.laws.free_stable_axis import locate as _locate
 from freecalc.numerics.solvers import SolverStatus, handle_failures
 
 sp = lazy_module("sympy")
@@ -117,21 +119,6 @@ def free_stable_support(alpha: float, beta: float, scale: float) -> tuple[tuple[
     tuple of (float, float)
     """
     return ((-K.edge(K.side_constants(alpha, -beta, scale)), K.edge(K.side_constants(alpha, beta, scale))),)
-
-
-def _locate(x: np.ndarray, plus: K.Side, minus: K.Side) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Side (+1 right half of the curve, −1 left half, 0 beyond a finite edge), angle t and convergence per point."""
-    x_mid = float(K.x_of_t(np.array([K.HALF]), plus)[0])
-    side = np.where(x >= x_mid, 1, -1)
-    hi, lo = K.edge(plus), -K.edge(minus)
-    side = np.where((x >= hi) | (x <= lo), 0, side)
-    t = np.zeros(x.shape)
-    conv = np.ones(x.shape, dtype=bool)
-    for sgn, s in ((1, plus), (-1, minus)):
-        sel = side == sgn
-        if np.any(sel):
-            t[sel], conv[sel] = K.t_of_x(sgn * x[sel], s)
-    return side, t, conv
 
 
 def free_stable_pdf(x: Any, alpha: float, beta: float, scale: float) -> np.ndarray:
@@ -505,29 +492,16 @@ class FreeStable(Law):
         plus, minus = self._sides
         out = np.empty(z.shape, dtype=complex)
         scale = float(self.scale)
-        # closer to the axis than 1e-13 of the point's size, m(z) equals its boundary value to round-off
-        axis = z.imag <= 1e-13 * (np.abs(z.real) + scale)
+        # closer to the axis than 1e-6 of the point's size, m(z) is its boundary value plus a second-order Taylor
+        # step (the continuation from above loses Im m there: round-off 1e-16|m| against Im m ~ y/x² far out)
+        axis = z.imag <= 1e-6 * (np.abs(z.real) + scale)
         conv = np.ones(z.shape, dtype=bool)
         if np.any(axis):
-            x = z.real[axis]
-            side, t, c1 = _locate(x, plus, minus)
-            m = np.empty(x.shape, dtype=complex)
-            lo, hi = self.support[0]
-            for sgn, s in ((1, plus), (-1, minus)):
-                sel = side == sgn
-                if np.any(sel):
-                    with np.errstate(over="ignore"):
-                        r = K.r_of_t(t[sel], s)
-                    # u = r e^{iθ}: θ = t on the right half, π − t on the left; m = −1/u
-                    m[sel] = -np.exp(-1j * t[sel]) / r if sgn == 1 else np.exp(1j * t[sel]) / r
-            above, below = (side == 0) & (x >= hi), (side == 0) & (x <= lo)
-            if np.any(above):
-                u, ca = K.outside_u(x[above], plus)
-                m[above], c1[above] = -1.0 / u, ca
-            if np.any(below):
-                u, cb = K.outside_u(-x[below], minus)
-                m[below], c1[below] = 1.0 / u, cb
-            out[axis], conv[axis] = m, c1
+            m, c1 = boundary_stieltjes(z.real[axis], plus, minus)
+            # the continuation from above loses Im m ~ y/x² far out (module freecalc.laws.free_stable_axis)
+            out[axis], lin = taylor_above_axis(m, z.imag[axis], float(self.alpha), self._b)
+            conv[axis] = c1
+            axis[np.flatnonzero(axis)[~lin]] = False
         off = ~axis
         if np.any(off):
             u, c2 = K.solve_upper(z[off], float(self.alpha), self._b)

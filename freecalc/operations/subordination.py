@@ -226,6 +226,11 @@ class _SubordinationEvaluator(Evaluator):
             self.forms = forms if len(forms) == 2 else forms + [(KIND_DISCRETE, _EMPTY, _EMPTY, _EMPTY)]
         lo, hi = self._bulk()
         self._scale = max(hi - lo, 1e-12 * max(1.0, abs(lo), abs(hi))) / 4.0
+        # the numpy route resolves a tiny Im ω far out in a heavy tail (sums, powers, compressions), beyond 10 bulk
+        # widths: nearer, Im ω is not tiny against the secant's tolerance unless next to an edge, where a polish
+        # cannot improve the secant's point
+        reach = 40.0 * self._scale
+        self._polish_outside = (lo - reach, hi + reach) if self.op in (OP_ADD, OP_POWER) else None
         self._cumulant_cache: dict[int, list[float]] = {}
 
     # -- Evaluator interface -------------------------------------------------------------------------------
@@ -292,7 +297,7 @@ class _SubordinationEvaluator(Evaluator):
             return Solution(lam, m, w, conv, it, res)
         return solve_vectorised(self._residual, self._floor, lambda L: self._guess(L, g), lam, eta0=eta0,
                                 etamin=etamin, tol=self.opts.tol, maxiter=self.opts.maxiter, start=start,
-                                start_kind=start_kind)
+                                start_kind=start_kind, polish_outside=self._polish_outside)
 
     # numpy-route pieces, overridden per operation
     def _residual(self, lam: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

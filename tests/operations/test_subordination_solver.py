@@ -1,7 +1,7 @@
 """The vectorised secant solver of the numpy route (freecalc/operations/subordination_solver.py)."""
 import numpy as np
 
-from freecalc.operations.subordination_solver import _newton_step_small, project_upper, solve_vectorised
+from freecalc.operations.subordination_solver import _newton_step_small, _polish_imag, project_upper, solve_vectorised
 
 
 def _m_sc2(w):
@@ -62,3 +62,44 @@ def test_newton_step_certifies_a_root_at_the_noise_floor():
     w = root + 1e-7 * np.abs(root)
     f, _ = double(lam, w)
     assert not _newton_step_small(double, lam, w, f, 1e-12)[0].any()
+
+
+def _floor0(lam):
+    return np.zeros(lam.shape)
+
+
+def test_polish_resolves_a_tiny_imaginary_part_far_out():
+    # far in a heavy tail the root's Im ω ~ |ω|^{1−α} is 1e-20..1e-80 of |ω|: the secant's point (Im ω 1e-17|ω| off, within
+    # its tolerance) leaves it unresolved; Im f is exact here and the noise (300 ulps of |ω|) sits in Re f only
+    lam = np.array([1e14, -3e20, 5e50]) + 0j
+    tiny = np.array([1e-20, 1e-40, 1e-80]) * np.abs(lam)
+    res = _noisy(lambda lam, w: w - (lam + 1j * np.tile(tiny, w.size // 3)))
+    w0 = lam + 1j * (tiny + 1e-17 * np.abs(lam))
+    w, m, conv = _polish_imag(res, _floor0, lam, w0, -1.0 / w0, np.ones(3, dtype=bool), 1e-12)
+    assert conv.all()
+    # Newton with Re f' from the imaginary direction: Im ω to rounding of itself (1e-8 is the polish's criterion)
+    np.testing.assert_allclose(w.imag, tiny, rtol=1e-8)
+
+
+def _noisy_imag(root_im, amplitude, seed):
+    # Im f carries an input's own noise (as m of a numeric law just outside its support), Re f rounding noise
+    rng = np.random.default_rng(seed)
+
+    def res(lam, w):
+        f = w - (lam + 1j * root_im) + 1j * amplitude * rng.standard_normal(w.shape)
+        return f, -1.0 / w
+    return res
+
+
+def test_polish_keeps_a_point_it_cannot_improve_and_flags_one_it_moves():
+    # root Im ω = 1e-18 with Im f noise 1e-20: the polish wanders by ~1 % of Im ω and never settles (1e-8)
+    lam = np.array([3.0 + 0j, 3.0 + 0j])
+    res = _noisy_imag(1e-18, 1e-20, 7)
+    # the secant's point within its tolerance (1e-12(1 + |ω|)) of the polish: kept as it was, converged
+    w0 = np.array([3.0 + 1.0e-18j, 3.0 + 1.3e-18j])
+    w, m, conv = _polish_imag(res, _floor0, lam, w0, -1.0 / w0, np.ones(2, dtype=bool), 1e-12)
+    assert conv.all() and np.array_equal(w, w0) and np.array_equal(m, -1.0 / w0)
+    # a secant point 1e-9 off in Im ω (beyond the tolerance): the polish moves it and cannot settle it: flagged
+    w0 = np.array([3.0 + 1e-9j, 3.0 + 2e-9j])
+    w, m, conv = _polish_imag(res, _floor0, lam, w0, -1.0 / w0, np.ones(2, dtype=bool), 1e-12)
+    assert not conv.any()
