@@ -38,6 +38,7 @@ def test_support_starts_at_the_end_above_the_pole(law):
     e1, e2 = float(POLE), edges[edges.index(float(POLE)) + 1]
     assert 4.8e-8 < e2 - e1 < 5e-8
     assert [lo for lo, _ in law.support] == [edges[0], e2]  # the gap (e1, e2) is no support
+    assert [float(lo) for lo, _ in law.sym.support] == [edges[0], e2]  # and the exact ends agree
     assert law.atoms == ()
 
 
