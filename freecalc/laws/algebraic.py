@@ -329,7 +329,7 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
         """The curve in the local variable z - e of a chart end (built once per end, on first use)."""
         cache = self.__dict__.setdefault("_end_chart_cache", {})
         if e not in cache:
-            cache[e] = local_state(self._P, self._numeric, sp.Rational(e))[1]
+            cache[e] = local_state(self._P, self._numeric, sp.Rational(e), expression=False)[1]
         return cache[e]
 
     @cached_property
