@@ -39,6 +39,7 @@ from freecalc.numerics.solvers import ConvergenceWarning, SolverStatus, handle_f
 
 sp = lazy_module("sympy")
 A = lazy_module("freecalc.symbolic.algebraic")
+FL = lazy_module("freecalc.symbolic.algebraic_flint")
 T = lazy_module("freecalc.symbolic.transforms")
 
 __all__ = ["AlgebraicLaw", "AlgebraicSymbolicFace", "to_algebraic"]
@@ -99,7 +100,8 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
         if not is_sympy(expr, "Expr") or not expr.has(m):
             raise ValueError(f"P must involve m = {m}: got P = {expr}")
         # canonical symbols so that equal laws compare equal whatever symbols the user chose
-        expr = expr.subs({m: T.m, z: T.z}, simultaneous=True)
+        if (m, z) != (T.m, T.z):
+            expr = expr.subs({m: T.m, z: T.z}, simultaneous=True)
         hint = None if hint is None else tuple(hint)
         poly = A.stieltjes_factor(expr, T.m, T.z, hint=hint) if reduce else A.as_polynomial(expr, T.m, T.z)
         super().__init__(size=size)
@@ -588,6 +590,9 @@ def to_algebraic(law: Any) -> AlgebraicLaw:
         raise TypeError(f"to_algebraic needs a freecalc Law, got {type(law).__name__}")
     if not getattr(law, "is_algebraic", False):
         raise TypeError(f"{law!r} is not algebraic (its Stieltjes transform satisfies no polynomial equation)")
+    terms = getattr(law, "stieltjes_terms", None)  # a law that knows its canonical Stieltjes factor's integer terms
+    if terms is not None:
+        return AlgebraicLaw(FL.terms_expr(terms, T.m, T.z), T.m, T.z, size=law.size, reduce=False)
     eq = law.sym.equation(T.m, T.z)
     return AlgebraicLaw(eq, T.m, T.z, size=law.size)
 
