@@ -20,12 +20,20 @@ from freecalc.numerics.monodromy import cycle_length, local_cycle_length
 
 sp = lazy_module("sympy")
 
-__all__ = ["NEAR_POWER_EDGE", "chart_ends", "deep_ends", "end_cycle_length", "graded_pieces",
+__all__ = ["NEAR_ATOM", "NEAR_POWER_EDGE", "chart_ends", "deep_ends", "end_cycle_length", "graded_pieces",
            "local_end_cycle_length", "monodromy_end_cycle_length", "power_edges", "support_pieces"]
 
 NEAR_POWER_EDGE = 1e-3
 """A piece end this close (relative to the piece's length) beyond a power-law edge gets the deep graded rule: the
 uniform panels' finest width, 1e-3 of the half, cannot resolve |x - e|^-alpha at a smaller distance."""
+
+
+NEAR_ATOM = 1e-3
+"""A piece end this close to an atom (relative to the support's scale) gets its cycle length from the deflated curve."""
+
+LOCAL_RETRY = 1e-2
+"""Radius of the second circle of the local rule, relative to the first (1e-2 of the distance to the nearest other
+singular point)."""
 
 
 def _room(cuts: np.ndarray, e: float, scale: float) -> float:
@@ -97,11 +105,14 @@ def _end_curve(law: Any, e: float, cuts: np.ndarray, scale: float) -> tuple[Any,
     """The numeric state, the centre of the circle in its variable, and the circle's radius at the end e."""
     n, centre = law._numeric, e
     for a, _w, dn in law._deflated:
-        if a == e:  # at an atom the sheets share its pole: the continuous part's cycle is on the deflated curve
+        # at or next to an atom the sheets share its pole, which double precision cannot tell apart: the cycle of the
+        # continuous part m - w/(a - z) (m's own at e != a, the atom's term being analytic there) is on the deflated
+        # curve
+        if abs(e - a) <= NEAR_ATOM * scale:
             n = dn
     for a, _w, _loc, dloc in law._atom_charts:
-        if a == e:  # ... in the local variable z - a
-            n, centre = dloc, 0.0
+        if abs(e - a) <= NEAR_ATOM * scale:  # ... in the local variable z - a
+            n, centre = dloc, e - a
     return n, centre, 1e-2 * min(_room(cuts, e, scale), scale)
 
 
@@ -109,8 +120,14 @@ def local_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -
     """The cycle length at e by the local rule alone, or None where it does not decide (arguments as for
     :func:`end_cycle_length`)."""
     n, centre, eps = _end_curve(law, e, cuts, scale)
-    m0 = branch(n, np.array([centre]), np.array([eps]), checked=False)[0]
-    return local_cycle_length(n.C, centre, eps, m0) if np.isfinite(m0) else None
+    # a smaller circle where the first one is too large for Rouché's bound (the cycle's roots spread like
+    # eps^(1/r) towards the other sheets)
+    for h in (eps, LOCAL_RETRY * eps):
+        m0 = branch(n, np.array([centre]), np.array([h]), checked=False)[0]
+        r = local_cycle_length(n.C, centre, h, m0) if np.isfinite(m0) else None
+        if r is not None:
+            return r
+    return None
 
 
 def monodromy_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int:

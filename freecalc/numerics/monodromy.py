@@ -14,15 +14,32 @@ Plane Curves* (2000), §1.2 (Puiseux series of a branch at a smooth point); R. J
 """
 from __future__ import annotations
 
+import warnings
 from math import comb
 
 import numpy as np
 
+from freecalc.numerics.solvers import ConvergenceWarning
+
 __all__ = ["MONODROMY_STEPS", "cycle_length", "local_cycle_length", "local_rule"]
 
-#: steps per turn when following a root around the circle (the cycle's roots turn by 2 pi / r per turn; 512 steps
-#: keep consecutive positions far closer than distinct roots)
-MONODROMY_STEPS = 512
+#: coarse steps per turn when following a root around the circle; a step is refined (REFINE substeps, at most
+#: MAX_REFINE times nested) wherever the followed root is not the clear nearest of the next point's roots
+MONODROMY_STEPS = 64
+
+#: substeps of a refined step
+REFINE = 8
+
+#: nesting depth of refinements beyond which the nearest root is taken and the cycle flagged
+MAX_REFINE = 4
+
+#: after this many points without a clear nearest root the circle is not refined any more (roots that double
+#: precision cannot separate stay so on every finer step: the refinements would only multiply the work)
+MAX_UNSURE = 4
+
+#: the root nearest to the previous position is taken only when it is at most this fraction of the distance to the
+#: second nearest (the step moved the root far less than the other roots are away)
+CLEAR_NEAREST = 0.25
 
 #: roots of P(., e) closer than this (relative to the largest root) are one multiple root: a float e within rounding
 #: of the discriminant zero spreads a k-fold root by about (1e-16)^(1/k), 1e-8 for k = 2
@@ -59,7 +76,8 @@ def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = 
     m0 : complex
         Approximation of the root at :math:`e + i\varepsilon` (only the nearest root is used).
     steps : int
-        Points per turn.
+        Coarse points per turn; a step after which the followed root is not the clear nearest of the new point's roots
+        (``CLEAR_NEAREST``) is split into ``REFINE`` substeps, up to ``MAX_REFINE`` times nested.
 
     Returns
     -------
@@ -69,52 +87,78 @@ def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = 
     Raises
     ------
     ArithmeticError
-        If the root does not return within d turns (eps too large, or steps too few for the roots' spacing).
+        If the root does not return within d turns.
+
+    Warns
+    -----
+    ConvergenceWarning
+        If somewhere even the finest step left no clear nearest root (the nearest was taken: r is not certain).
     """
     d = C.shape[0] - 1
-    roots0 = start = cur = None
-    # one turn at a time: most cycles close after one or two turns, and the eigenvalues of the later turns' companion
-    # matrices (d of them at degree d) are then never needed
+    roots0 = _companion_roots(C, np.array([e + 1j * eps]))[0]
+    start = int(np.argmin(np.abs(roots0 - m0)))
+    cur = roots0[start]
+    unsure: list[float] = []
+    # one turn at a time: most cycles close after one or two turns, and the later turns are then never computed
     for turn in range(d):
-        i = np.arange(turn * steps + (turn > 0), (turn + 1) * steps + 1)
-        z = e + eps * np.exp(1j * (0.5 * np.pi + 2.0 * np.pi * i / steps))
-        roots = _companion_roots(C, z)
-        if roots0 is None:
-            roots0 = roots[0]
-            start = int(np.argmin(np.abs(roots0 - m0)))
-            cur = roots0[start]
-            roots = roots[1:]
-        for row in roots:
-            cur = row[np.argmin(np.abs(row - cur))]
+        cur = _follow(C, e, eps, cur, 0.5 * np.pi + 2.0 * np.pi * np.arange(steps + 1) / steps, 0, unsure)
         # after each whole turn z is back at e + i eps, where the roots are exactly those of the start
         if int(np.argmin(np.abs(roots0 - cur))) == start:
+            if unsure:
+                warnings.warn(f"Puiseux cycle at z = {e}: on the circle of radius {eps:.3g} the followed root was not "
+                              f"the clear nearest at {len(unsure)} points even after {MAX_REFINE} refinements (roots "
+                              f"closer than double precision separates): the cycle length {turn + 1} is not certain",
+                              ConvergenceWarning, stacklevel=2)
             return turn + 1
     raise ArithmeticError(f"no closed Puiseux cycle at z = {e} (radius {eps}, {steps} steps per turn)")
+
+
+def _follow(C: np.ndarray, e: float, eps: float, cur: complex, theta: np.ndarray, depth: int,
+            unsure: list[float]) -> complex:
+    """The root followed from ``cur`` (a root at angle theta[0]) along the angles theta of the circle: at each point
+    the clear nearest root, the step refined where there is none (the angles where even the finest step has none are
+    appended to ``unsure``)."""
+    roots = _companion_roots(C, e + eps * np.exp(1j * theta[1:]))
+    for i, row in enumerate(roots):
+        dist = np.abs(row - cur)
+        k = int(np.argmin(dist))
+        if dist.size == 1 or dist[k] <= CLEAR_NEAREST * np.partition(dist, 1)[1]:
+            cur = row[k]
+            continue
+        if depth >= MAX_REFINE or len(unsure) >= MAX_UNSURE:  # the nearest root all the same, the cycle flagged
+            unsure.append(float(theta[i + 1]))
+            cur = row[k]
+            continue
+        cur = _follow(C, e, eps, cur, np.linspace(theta[i], theta[i + 1], REFINE + 1), depth + 1, unsure)
+    return cur
 
 
 def local_cycle_length(C: np.ndarray, e: float, eps: float, m0: complex) -> int | None:
     r"""Length r of the Puiseux cycle at :math:`z = e` containing the root of :math:`P(\cdot, e + i\varepsilon)`
     nearest to ``m0``, read off the roots of :math:`P(\cdot, e)`, or None where they do not decide it.
 
-    The rule. Let the roots of :math:`P(\cdot, e)` be grouped into clusters (roots within ``CLUSTER_RADIUS`` of their size, at
-    least the median root's, are one multiple root :math:`m_c` of multiplicity k), and let :math:`D` be the disc of radius
-    R, half the distance from :math:`m_c` to the nearest other root. With :math:`B_{jk}` the coefficients of
-    :math:`P(m_c + w, e + t) = \sum B_{jk} w^j t^k`:
+    The rule. Let Q be :math:`P(\cdot, e)` without its negligible leading coefficients (``LEAD_TOL``: roots at
+    infinity), its roots :math:`\rho_i` grouped into clusters (roots within ``CLUSTER_RADIUS`` of their size, at least
+    the median root's, are one multiple root :math:`m_c` of multiplicity k, every other root ``CLUSTER_SEPARATION``
+    cluster radii away), and D a disc about :math:`m_c` of radius R below half the gap to the other roots. With
+    :math:`B_{jk}` the coefficients of :math:`P(m_c + w, e + t) = \sum B_{jk} w^j t^k`:
 
-    1. Rouché: if :math:`|P(m, e)| \ge |B_{d0}| \prod_i \bigl|R - |\rho_i - m_c|\bigr|` exceeds
-       :math:`\sum_{k \ge 1} \varepsilon^k \sum_j |B_{jk}| R^j \ge |P(m, z) - P(m, e)|` on :math:`\partial D` (with
-       ``LOCAL_MARGIN`` to spare), then for every :math:`|z - e| \le \varepsilon` exactly k roots lie in D: the k
-       sheets through :math:`m_c` are closed under the monodromy of the circle and no other sheet joins them.
-    2. k = 1: the one root in D is analytic in z on the disc (r = 1).
+    1. Rouché: if on :math:`\partial D` the lower bound :math:`|Q(m)| \ge |q| \prod_i \bigl|R - |\rho_i - m_c|\bigr|`
+       (q the leading coefficient of Q) exceeds the upper bound :math:`\sum_{k \ge 1} \varepsilon^k \sum_j |B_{jk}|
+       R^j` of :math:`|P(m, z) - P(m, e)|` plus that of the dropped terms (with ``LOCAL_MARGIN`` to spare; the radius
+       is tried on a grid), then for every :math:`|z - e| \le \varepsilon` exactly k roots of :math:`P(\cdot, z)`
+       lie in D: the k sheets through :math:`m_c` are closed under the monodromy of the circle, no other joins them.
+    2. k = 1: the one root in D is analytic in z on the disc, r = 1.
     3. k ≥ 2 and :math:`\partial P / \partial z (m_c, e) = B_{01} \ne 0` (it exceeds, with margin, what the other
-       terms of :math:`\partial_t P` can reach within the cluster's spread): the curve is smooth at the k-fold point
-       and meets the line z = e there with multiplicity k, so the Newton polygon has the single edge from
-       :math:`(0, 1)` to :math:`(k, 0)`: :math:`z - e = u (m - m_c)^k` with a unit u, one cycle of length k.
+       terms of :math:`\partial_t P` reach within the cluster's spread and the rounding of its own terms): the curve is
+       smooth at the k-fold point and meets the line z = e there with multiplicity k, so its Newton polygon has the
+       single edge from :math:`(0, 1)` to :math:`(k, 0)`: :math:`z - e = u (m - m_c)^k` with a unit u, one cycle of
+       length k (Casas-Alvero §1.2).
 
-    The branch belongs to the cluster whose disc holds the root nearest to ``m0`` (it must be the clear nearest: at
-    most a quarter of the distance to the next root). Undecided (None): a root at infinity at e (pole, atom: the
-    leading coefficient vanishes), clusters not separated, Rouché's inequality failing on the circle of radius eps,
-    or a singular point of the curve (:math:`B_{01} \approx 0`: node, cusp, the power-law ends).
+    The branch is in the cluster whose disc holds the root at :math:`e + i\varepsilon` nearest to ``m0`` (the clear
+    nearest: at most a quarter of the distance to the next root). Undecided (None): the branch's root has a pole at
+    e (atoms, power-law ends), clusters not separated, Rouché's inequality failing, or a singular point of the curve
+    (:math:`B_{01} \approx 0`: node, cusp).
 
     Parameters
     ----------
@@ -151,9 +195,12 @@ def local_rule(C: np.ndarray, e: float, eps: float, m0: complex) -> tuple[int | 
     d = C.shape[0] - 1
     poly = np.polynomial.polynomial
     coef = poly.polyval(e, C.T)
-    if d < 1 or not abs(coef[-1]) > LEAD_TOL * np.abs(coef).max():
-        return None, "a root at infinity at e (pole, atom)"
-    roots = np.roots(coef[::-1])
+    # Q = P(., e) without its negligible leading coefficients (their roots are at or near infinity)
+    big = np.flatnonzero(np.abs(coef) > LEAD_TOL * np.abs(coef).max())
+    dq = int(big[-1]) if big.size else 0
+    if dq < 1:
+        return None, "no finite root at e: the branch has a pole there (atom, power-law end)"
+    roots = np.roots(coef[dq::-1])
     # distances are relative to the roots' sizes, floored by their median (a root near 0 has no size of its own, and
     # a huge root next to a pole of m says nothing about the others)
     size = np.maximum(np.abs(roots), max(float(np.median(np.abs(roots))), np.finfo(float).tiny))
@@ -171,6 +218,8 @@ def local_rule(C: np.ndarray, e: float, eps: float, m0: complex) -> tuple[int | 
     others = np.abs(roots[~members] - mc)
     if others.size and not others.min() >= CLUSTER_SEPARATION * CLUSTER_RADIUS * size[members].max():
         return None, "the multiple root not separated from the others"
+    if others.size and not abs(mine - mc) < 0.5 * others.min():
+        return None, "the branch's root at e + i eps is far from the roots at e (eps too large, or a pole at e)"
     B = _shifted(C, mc, e)
     jj, kk = np.arange(d + 1)[:, None], np.arange(B.shape[1])[None, :]
     # the disc must hold the k nearest roots at e + i eps (m0's among them) and no other; its radius is free between
@@ -182,8 +231,10 @@ def local_rule(C: np.ndarray, e: float, eps: float, m0: complex) -> tuple[int | 
     R = R[R < outer]
     if R.size == 0:
         return None, "the roots at e + i eps are not those of the disc"
-    lower = abs(B[d, 0]) * np.prod(np.abs(R[:, None] - np.abs(roots - mc)[None, :]), axis=1)
+    lower = abs(coef[dq]) * np.prod(np.abs(R[:, None] - np.abs(roots - mc)[None, :]), axis=1)
     upper = np.sum(np.abs(B[None, :, 1:]) * R[:, None, None] ** jj * eps ** kk[:, 1:], axis=(1, 2))
+    # the dropped leading terms count as part of the perturbation: |P(m, z) - Q(m)| < |Q(m)| on the circle
+    upper += np.sum(np.abs(coef[dq + 1:]) * (abs(mc) + R[:, None]) ** np.arange(dq + 1, d + 1), axis=1)
     if not np.any(lower > LOCAL_MARGIN * upper):
         return None, "Rouché's inequality fails on the circle"
     if k == 1:

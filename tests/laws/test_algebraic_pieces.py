@@ -101,13 +101,13 @@ def test_local_rule_agrees_with_monodromy_on_random_pairs():
                 continue
             laws += 1
             decided += _compare(law)[0]
-    assert laws >= 20 and decided >= 50  # 25 laws, 52 of their 92 ends decided locally with this seed
+    assert laws >= 20 and decided >= 70  # 25 laws, 77 of their 92 ends decided locally with this seed
 
 
 def test_fallback_at_atoms_and_power_law_ends():
     # at an atom inside the support the deflated local curve has a root at infinity; at the power-law ends of
     # MP(1) + 2 (x^(-1/2)) and of FussCatalan(2) ⊠ MP (x^(-2/3)) m has a pole: the rule leaves all three to the monodromy
-    atom = fc.free_mul(fc.FreeBessel(3, 0.25), fc.ChiralBlock(0, 0.5, 1.5), method=E)
+    atom = fc.free_mul(fc.FreeBessel(3, 0.25), fc.ChiralBlock(0.5, 1.0, 1.0), method=E)
     assert (0.0, pytest.approx(0.75)) in [(a, w) for a, w in atom.atoms]
     shifted = fc.free_add(fc.FussCatalan(1), fc.Atoms([2.0], [1.0]), method=E)
     power = fc.free_mul(fc.FussCatalan(2), fc.MarchenkoPastur(0.25, 1.75), method=E)
