@@ -38,7 +38,8 @@ MAX_REFINE = 4
 MAX_UNSURE = 4
 
 #: the root nearest to the previous position is taken only when it is at most this fraction of the distance to the
-#: second nearest (the step moved the root far less than the other roots are away)
+#: second nearest, and of the previous position's distance to the other previous roots (the step moved the root far
+#: less than the other roots are away on both sides of the step)
 CLEAR_NEAREST = 0.25
 
 #: roots of P(., e) closer than this (relative to the largest root) are one multiple root: a float e within rounding
@@ -101,7 +102,8 @@ def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = 
     unsure: list[float] = []
     # one turn at a time: most cycles close after one or two turns, and the later turns are then never computed
     for turn in range(d):
-        cur = _follow(C, e, eps, cur, 0.5 * np.pi + 2.0 * np.pi * np.arange(steps + 1) / steps, 0, unsure)
+        cur = _follow(C, e, eps, cur, roots0, 0.5 * np.pi + 2.0 * np.pi * np.arange(steps + 1) / steps, 0,
+                      unsure)[0]
         # after each whole turn z is back at e + i eps, where the roots are exactly those of the start
         if int(np.argmin(np.abs(roots0 - cur))) == start:
             if unsure:
@@ -110,27 +112,31 @@ def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = 
                               f"closer than double precision separates): the cycle length {turn + 1} is not certain",
                               ConvergenceWarning, stacklevel=2)
             return turn + 1
-    raise ArithmeticError(f"no closed Puiseux cycle at z = {e} (radius {eps}, {steps} steps per turn)")
+    why = f"; at {len(unsure)} points no step separated the roots" if unsure else ""
+    raise ArithmeticError(f"no closed Puiseux cycle at z = {e} (radius {eps}, {steps} steps per turn{why})")
 
 
-def _follow(C: np.ndarray, e: float, eps: float, cur: complex, theta: np.ndarray, depth: int,
-            unsure: list[float]) -> complex:
-    """The root followed from ``cur`` (a root at angle theta[0]) along the angles theta of the circle: at each point
-    the clear nearest root, the step refined where there is none (the angles where even the finest step has none are
-    appended to ``unsure``)."""
+def _follow(C: np.ndarray, e: float, eps: float, cur: complex, prev: np.ndarray, theta: np.ndarray, depth: int,
+            unsure: list[float]) -> tuple[complex, np.ndarray]:
+    """The root followed from ``cur`` (one of the roots ``prev`` at angle theta[0]) along the angles theta of the circle,
+    and the roots at the last angle. A step is taken when the root nearest to the previous position is the clear
+    nearest among the new roots and moved by a clear fraction of the previous roots' distance from it (a root passing
+    close to another is caught on either side of the step); otherwise the step is refined (the angles where even the
+    finest step is not clear are appended to ``unsure``)."""
     roots = _companion_roots(C, e + eps * np.exp(1j * theta[1:]))
     for i, row in enumerate(roots):
         dist = np.abs(row - cur)
         k = int(np.argmin(dist))
-        if dist.size == 1 or dist[k] <= CLEAR_NEAREST * np.partition(dist, 1)[1]:
-            cur = row[k]
+        if dist.size == 1 or dist[k] <= CLEAR_NEAREST * min(np.partition(dist, 1)[1],
+                                                            np.partition(np.abs(prev - cur), 1)[1]):
+            cur, prev = row[k], row
             continue
         if depth >= MAX_REFINE or len(unsure) >= MAX_UNSURE:  # the nearest root all the same, the cycle flagged
             unsure.append(float(theta[i + 1]))
-            cur = row[k]
+            cur, prev = row[k], row
             continue
-        cur = _follow(C, e, eps, cur, np.linspace(theta[i], theta[i + 1], REFINE + 1), depth + 1, unsure)
-    return cur
+        cur, prev = _follow(C, e, eps, cur, prev, np.linspace(theta[i], theta[i + 1], REFINE + 1), depth + 1, unsure)
+    return cur, prev
 
 
 def local_cycle_length(C: np.ndarray, e: float, eps: float, m0: complex) -> int | None:

@@ -1,9 +1,12 @@
 """Puiseux cycle lengths by numerical monodromy and by the local rule (freecalc/numerics/monodromy.py), against
 hand-computed cycles."""
+import warnings
+
 import numpy as np
 import pytest
 
 from freecalc.numerics.monodromy import cycle_length, local_cycle_length, local_rule
+from freecalc.numerics.solvers import ConvergenceWarning
 
 
 def test_square_root_cycle_and_regular_point():
@@ -69,3 +72,27 @@ def test_local_rule_needs_separated_roots_and_rouche():
     assert verdict is None and "Rouché" in why
     assert local_rule(C, 0.0, 0.05, np.sqrt(0.05j))[0] == 2
     assert cycle_length(C, 0.0, 0.5, np.sqrt(0.5j)) == cycle_length(C, 0.0, 0.2, np.sqrt(0.2j)) == 2
+
+
+def test_steps_are_refined_where_a_root_passes_close_to_another():
+    # (m^2 - z)(m - 0.105) on |z| = 0.01: the 2-cycle's roots (|m| = 0.1) pass 0.005 from the root 0.105; on 4 coarse
+    # steps per turn the nearest root after the step next to it is that other root, which the refinement avoids
+    C = _coefficients({(3, 0): 1.0, (2, 0): -0.105, (1, 1): -1.0, (0, 1): 0.105})
+    for steps in (4, 64):
+        assert cycle_length(C, 0.0, 1e-2, np.sqrt(1e-2j), steps=steps) == 2
+        assert cycle_length(C, 0.0, 1e-2, 0.105, steps=steps) == 1
+
+
+def test_roots_double_precision_cannot_separate_are_flagged():
+    # (m - 1)(m - 1 - 1e-17 z)(m + 2): two sheets 1e-20 apart on |z| = 1e-3, below the rounding of the roots: the
+    # followed root may or may not come back to its start, and either way the answer is flagged
+    C = _coefficients({(3, 0): 1.0, (2, 1): -1e-17, (1, 0): -3.0, (1, 1): -1e-17, (0, 0): 2.0, (0, 1): 2e-17})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            cycle_length(C, 0.0, 1e-3, 1.0)
+        except ArithmeticError as exc:
+            assert "no step separated the roots" in str(exc)
+        else:
+            assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert cycle_length(C, 0.0, 1e-3, -2.0) == 1  # the separate sheet is followed without doubt
