@@ -1,4 +1,5 @@
-r"""The support test of a gap between singular points that ends at a pole of the curve, in the chart centred there.
+r"""The support test of a gap between singular points that ends at a pole of the curve: in the chart centred at the
+pole where the expanded curve's continuation fails.
 
 Between consecutive real singular points of :math:`P(m, z) = 0` the boundary value :math:`m(x + i0)` of the
 Stieltjes branch is either real throughout or not, so one interior point decides whether the gap is support
@@ -27,11 +28,29 @@ __all__ = ["POLE_END_RELATIVE", "pole_gap_values"]
 POLE_END_RELATIVE = 1e-14
 
 
+def _first_converged(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], lo: np.ndarray,
+                     hi: np.ndarray, fractions: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Value at the first fraction of each gap (lo, hi) where ``evaluate`` converges, and whether one did."""
+    vals = np.empty(lo.size, complex)
+    todo = np.arange(lo.size)
+    for t in fractions:
+        out, ok = evaluate(lo[todo] + t * (hi[todo] - lo[todo]))
+        vals[todo[ok]] = out[ok]
+        todo = todo[~ok]
+        if todo.size == 0:
+            break
+    done = np.ones(lo.size, bool)
+    done[todo] = False
+    return vals, done
+
+
 def pole_gap_values(lo: np.ndarray, hi: np.ndarray, poles: Sequence[Any], scale: float, fractions: Sequence[float],
+                    status: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
                     local: Callable[[Any, np.ndarray], tuple[np.ndarray, np.ndarray]],
                     generic: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
-    r"""Boundary value :math:`m(x + i0)` at an interior point of each gap (lo, hi): a gap that ends at an exact pole
-    a is tried first in the chart centred at a, the others (and those it leaves unresolved) by ``generic``.
+    r"""Boundary value :math:`m(x + i0)` at an interior point of each gap (lo, hi): on the expanded curve where it
+    converges; a gap where it does not and that ends at an exact pole a ≠ 0 in the chart centred at a; what is left
+    by ``generic``.
 
     Parameters
     ----------
@@ -44,11 +63,15 @@ def pole_gap_values(lo: np.ndarray, hi: np.ndarray, poles: Sequence[Any], scale:
     fractions : sequence of float
         Interior points to try, as fractions of the gap, in order of preference (the first that converges
         decides).
+    status : callable
+        ``status(x) -> (values, ok)``: the boundary value on the expanded curve with a per-point success flag (no
+        warning).
     local : callable
-        ``local(a, zeta) -> (values, ok)``: the boundary value at :math:`x = a + \zeta` on the curve
-        :math:`P(m, \zeta + a)` with a per-point success flag (no warning).
+        ``local(a, zeta) -> (values, ok)``: the same at :math:`x = a + \zeta` on the curve
+        :math:`P(m, \zeta + a)`.
     generic : callable
-        ``generic(lo, hi) -> values``: the test on the expanded curve (warns about the points it cannot resolve).
+        ``generic(lo, hi) -> values``: the test on the expanded curve that warns about the points it cannot
+        resolve (the gaps no chart decided).
 
     Returns
     -------
@@ -56,25 +79,17 @@ def pole_gap_values(lo: np.ndarray, hi: np.ndarray, poles: Sequence[Any], scale:
         Complex boundary values, one per gap.
     """
     lo, hi = np.asarray(lo, float), np.asarray(hi, float)
-    vals = np.empty(lo.size, complex)
-    todo = np.ones(lo.size, bool)
+    vals, done = _first_converged(status, lo, hi, fractions)
     tol = POLE_END_RELATIVE * scale
-    t = np.asarray(fractions, float)
     for a in poles:
         fa = float(a)
-        # gaps with this pole at an end still undecided; the local variable of their points, zeta = x - a
-        idx = np.flatnonzero(todo & ((np.abs(lo - fa) <= tol) | (np.abs(hi - fa) <= tol)))
-        if idx.size == 0:
-            continue
-        zeta = (lo[idx, None] - fa) + t[None, :] * (hi[idx] - lo[idx])[:, None]
-        out, ok = local(a, zeta.ravel())
-        out, ok = out.reshape(zeta.shape), ok.reshape(zeta.shape)
-        for row, i in enumerate(idx):
-            hit = np.flatnonzero(ok[row])
-            if hit.size:  # the first fraction (in order of preference) that converged
-                vals[i] = out[row, hit[0]]
-                todo[i] = False
-    rest = np.flatnonzero(todo)
+        # the chart centred at 0 is the expanded curve itself
+        idx = np.flatnonzero(~done & ((np.abs(lo - fa) <= tol) | (np.abs(hi - fa) <= tol))) if fa != 0.0 else []
+        if len(idx):
+            # in the local variable zeta = x - a, from the gap's shifted ends (exact next to a: Sterbenz)
+            out, ok = _first_converged(lambda zeta, a=a: local(a, zeta), lo[idx] - fa, hi[idx] - fa, fractions)
+            vals[idx[ok]], done[idx[ok]] = out[ok], True
+    rest = np.flatnonzero(~done)
     if rest.size:
         vals[rest] = generic(lo[rest], hi[rest])
     return vals

@@ -284,8 +284,9 @@ def numeric_state(P: sp.Expr, hint: Any = None, atoms: Any = None) -> NumericSta
     gaps = hi - lo > 1e-14 * scale
     support: list[list[float]] = []
     if np.any(gaps):
-        # a gap that ends at a pole first in the chart centred there (laws/algebraic_gaps.py)
+        # a gap that ends at a pole also in the chart centred there (laws/algebraic_gaps.py)
         vals = pole_gap_values(lo[gaps], hi[gaps], exact_poles, scale, GAP_TEST_FRACTIONS,
+                               lambda x: branch_status(raw, x, np.zeros(x.size)),
                                lambda a, zeta: branch_status(local_state(P, raw, a)[1], zeta, np.zeros(zeta.size)),
                                lambda gap_lo, gap_hi: _gap_values(raw, gap_lo, gap_hi))
         for a, b, val in zip(lo[gaps], hi[gaps], vals):

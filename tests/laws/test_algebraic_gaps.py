@@ -69,21 +69,26 @@ def test_density_in_and_around_the_gap(law):
             assert abs(nearest.imag) <= 1e-20 * abs(nearest)
 
 
-def test_local_chart_only_at_gaps_ending_at_a_pole():
-    lo, hi = np.array([0.0, 1.0, 2.5]), np.array([1.0, 2.5, 3.0])
+def test_local_chart_only_where_the_expanded_curve_fails_next_to_a_pole():
+    lo, hi = np.array([0.0, 1.0, 2.5, 3.0]), np.array([1.0, 2.5, 3.0, 4.0])
     seen = []
+
+    def status(x):  # the expanded curve converges in (0, 1) only
+        return x + 0j, x < 1.0
 
     def local(a, zeta):
         seen.append((a, zeta.copy()))
-        ok = np.zeros(zeta.size, bool)
-        if a != 0:
-            ok[1::2] = True  # at 5/2 the first fraction fails, the second decides; at 0 none converges
+        # at 1 no fraction converges, at 5/2 the second one (0.3) in both of its gaps
+        ok = np.zeros(zeta.size, bool) if a == 1 else np.isclose(zeta, -1.05) | np.isclose(zeta, 0.15)
         return zeta + 10j, ok
 
     generic = lambda gl, gh: (gl + gh) / 2 + 0j  # noqa: E731
-    vals = pole_gap_values(lo, hi, [sp.Integer(0), sp.Rational(5, 2)], 3.0, (0.5, 0.3), local, generic)
-    assert [a for a, _ in seen] == [0, sp.Rational(5, 2)]
-    # two gaps end at 5/2, two fractions each, in the local variable x - 5/2
-    assert np.allclose(seen[1][1], [-1.5 + 0.5 * 1.5, -1.5 + 0.3 * 1.5, 0.25, 0.15])
-    # the gap at 0 left to the generic test; the others decided at their second fraction
+    poles = [sp.Integer(0), sp.Integer(1), sp.Rational(5, 2)]
+    vals = pole_gap_values(lo, hi, poles, 4.0, (0.5, 0.3), status, local, generic)
+    # 0: its gap decided on the expanded curve (and the chart at 0 would be that curve); 1: the gap (1, 5/2) left
+    # undecided, one zeta per fraction; 5/2: that gap again and (5/2, 3), each zeta = x - 5/2 from the shifted ends
+    assert [a for a, _ in seen] == [1, 1, sp.Rational(5, 2), sp.Rational(5, 2)]
+    assert np.allclose(seen[0][1], [0.75]) and np.allclose(seen[1][1], [0.45])
+    assert np.allclose(seen[2][1], [-0.75, 0.25]) and np.allclose(seen[3][1], [-1.05, 0.15])
     assert vals[0] == 0.5 and vals[1] == -1.05 + 10j and vals[2] == 0.15 + 10j
+    assert vals[3] == 3.5  # no pole at its ends: the generic test (which warns)
