@@ -2,10 +2,12 @@ r"""The pieces of an algebraic law's support and the local structure at their en
 
 The support of :class:`~freecalc.laws.algebraic.AlgebraicLaw` is cut at the real zeros of the discriminant inside it
 (kinks of the density). At each piece end e the Stieltjes branch is a Puiseux series in :math:`(x - e)^{1/r}`, r the
-length of its Puiseux cycle (:mod:`freecalc.numerics.monodromy`); where the density blows up like a power the end is
-a power-law edge (:mod:`freecalc.laws.algebraic_edges`) and its half of the piece is graded deep.
+length of its Puiseux cycle, read off the roots of P(., e) by the local rule where they decide it and found by
+numerical monodromy elsewhere (:mod:`freecalc.numerics.monodromy`); where the density blows up like a power the end
+is a power-law edge (:mod:`freecalc.laws.algebraic_edges`) and its half of the piece is graded deep.
 
-Reference: E. Brieskorn & H. Knörrer, *Plane Algebraic Curves* (1986), §8.3 (Puiseux cycles and monodromy).
+Reference: E. Brieskorn & H. Knörrer, *Plane Algebraic Curves* (1986), §8.3 (Puiseux cycles and monodromy);
+E. Casas-Alvero, *Singularities of Plane Curves* (2000), §1.2 (the local rule at smooth points).
 """
 from __future__ import annotations
 
@@ -117,8 +119,25 @@ def _end_curve(law: Any, e: float, cuts: np.ndarray, scale: float) -> tuple[Any,
 
 
 def local_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int | None:
-    """The cycle length at e by the local rule alone, or None where it does not decide (arguments as for
-    :func:`end_cycle_length`)."""
+    """The cycle length at e by the local rule alone (:func:`~freecalc.numerics.monodromy.local_cycle_length` on the
+    circle of :func:`end_cycle_length`, then on one ``LOCAL_RETRY`` times smaller).
+
+    Parameters
+    ----------
+    law : AlgebraicLaw
+        The law.
+    e : float
+        A piece end.
+    cuts : numpy.ndarray
+        The real singular points.
+    scale : float
+        The support's scale.
+
+    Returns
+    -------
+    int or None
+        r, or None where the rule does not decide (poles, atoms, singular points, roots not separated).
+    """
     n, centre, eps = _end_curve(law, e, cuts, scale)
     # a smaller circle where the first one is too large for Rouché's bound (the cycle's roots spread like
     # eps^(1/r) towards the other sheets)
@@ -132,7 +151,29 @@ def local_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -
 
 def monodromy_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int:
     """The cycle length at e by following the root of P(., z) that is m(e + i eps) around |z - e| = eps, eps 1e-2
-    of the distance to the nearest other singular point (arguments as for :func:`end_cycle_length`)."""
+    of the distance to the nearest other singular point (:func:`~freecalc.numerics.monodromy.cycle_length`).
+
+    Parameters
+    ----------
+    law : AlgebraicLaw
+        The law.
+    e : float
+        A piece end.
+    cuts : numpy.ndarray
+        The real singular points.
+    scale : float
+        The support's scale.
+
+    Returns
+    -------
+    int
+        r ≥ 1.
+
+    Raises
+    ------
+    ArithmeticError
+        If the followed root does not come back within d turns, on the expanded curve and on the one in z - e.
+    """
     n, centre, eps = _end_curve(law, e, cuts, scale)
     # only the nearest root of P(., e + i eps) is needed, so the continuation's estimate is enough even where it
     # cannot polish (next to a pole of m)

@@ -118,8 +118,8 @@ def cycle_length(C: np.ndarray, e: float, eps: float, m0: complex, steps: int = 
 
 def _follow(C: np.ndarray, e: float, eps: float, cur: complex, prev: np.ndarray, theta: np.ndarray, depth: int,
             unsure: list[float]) -> tuple[complex, np.ndarray]:
-    """The root followed from ``cur`` (one of the roots ``prev`` at angle theta[0]) along the angles theta of the circle,
-    and the roots at the last angle. A step is taken when the root nearest to the previous position is the clear
+    """The root followed from ``cur`` (one of the roots ``prev`` at angle theta[0]) along the angles theta of the
+    circle, and the roots at the last angle. A step is taken when the root nearest to the previous position is the clear
     nearest among the new roots and moved by a clear fraction of the previous roots' distance from it (a root passing
     close to another is caught on either side of the step); otherwise the step is refined (the angles where even the
     finest step is not clear are appended to ``unsure``)."""

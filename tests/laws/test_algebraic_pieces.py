@@ -105,8 +105,9 @@ def test_local_rule_agrees_with_monodromy_on_random_pairs():
 
 
 def test_fallback_at_atoms_and_power_law_ends():
-    # at an atom inside the support the deflated local curve has a root at infinity; at the power-law ends of
-    # MP(1) + 2 (x^(-1/2)) and of FussCatalan(2) ⊠ MP (x^(-2/3)) m has a pole: the rule leaves all three to the monodromy
+    # an atom inside the support (its continuous part's end, on the deflated curve), and the power-law ends of
+    # MP(1) + 2 (x^(-1/2)) and of FussCatalan(2) ⊠ MP (x^(-2/3)), where m has a pole: the rule leaves all three to the
+    # monodromy
     atom = fc.free_mul(fc.FreeBessel(3, 0.25), fc.ChiralBlock(0.5, 1.0, 1.0), method=E)
     assert (0.0, pytest.approx(0.75)) in [(a, w) for a, w in atom.atoms]
     shifted = fc.free_add(fc.FussCatalan(1), fc.Atoms([2.0], [1.0]), method=E)
