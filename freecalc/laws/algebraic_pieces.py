@@ -124,14 +124,8 @@ def local_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -
 
     Parameters
     ----------
-    law : AlgebraicLaw
-        The law.
-    e : float
-        A piece end.
-    cuts : numpy.ndarray
-        The real singular points.
-    scale : float
-        The support's scale.
+    law, e, cuts, scale
+        As for :func:`end_cycle_length`.
 
     Returns
     -------
@@ -155,19 +149,13 @@ def monodromy_end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: floa
 
     Parameters
     ----------
-    law : AlgebraicLaw
-        The law.
-    e : float
-        A piece end.
-    cuts : numpy.ndarray
-        The real singular points.
-    scale : float
-        The support's scale.
+    law, e, cuts, scale
+        As for :func:`end_cycle_length`.
 
     Returns
     -------
     int
-        r ≥ 1.
+        r, between 1 and the degree d of P in m.
 
     Raises
     ------
