@@ -192,7 +192,12 @@ def branch(n: NumericState, xr: np.ndarray, yi: np.ndarray, checked: bool = True
 
 def _singular_points(P: sp.Expr) -> tuple[np.ndarray, list[sp.Expr]]:
     """Real zeros of the discriminant and of the leading coefficient (floats), and the exact poles."""
-    disc, lead = A.discriminant_coefficients(P, T.m, T.z), A.leading_coefficients(P, T.m, T.z)
+    try:
+        import flint  # noqa: F401  (Arb's certified isolation below)
+    except ImportError:
+        disc = lead = None  # the exact route computes the discriminant itself: not twice (sympy's costs most there)
+    else:
+        disc, lead = A.discriminant_coefficients(P, T.m, T.z), A.leading_coefficients(P, T.m, T.z)
     if disc is not None and lead is not None:
         try:
             edges, poles = certified_real_roots(disc), certified_real_roots(lead)
