@@ -41,6 +41,19 @@ class PrivateRootOf(ComplexRootOf):
     (compare numerically, or rebuild one with ``sp.CRootOf(r.expr, r.index)``) and that
     ``sympy.minimal_polynomial`` does not take it (its minimal polynomial is ``r.poly``).
 
+    Parameters
+    ----------
+    f : sympy.Expr or sympy.Poly
+        The univariate polynomial with rational coefficients whose root is meant.
+    x : sympy.Symbol, optional
+        Its variable, when ``f`` is an expression; the root is stored in :data:`ROOT_VARIABLE` whatever it is.
+    index : int
+        The root's index in sympy's order (real roots first, increasing; then complex pairs).
+    radicals : bool, optional
+        As for ``CRootOf``: return radicals instead when the root has a closed form (default False).
+    expand : bool, optional
+        As for ``CRootOf``: expand ``f`` first (default True).
+
     References
     ----------
     sympy, ``sympy.polys.rootoftools.ComplexRootOf``.
