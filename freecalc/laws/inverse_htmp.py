@@ -27,10 +27,8 @@ from freecalc.laws.htmp import (
     check_gamma_kappa,
     htmp_check,
     htmp_support,
-    htmp_symbols,
     per_parameter,
     sp,
-    special,
 )
 from freecalc.laws.htmp_fitting import (
     HTMP_BOX,
@@ -38,6 +36,7 @@ from freecalc.laws.htmp_fitting import (
     htmp_tail_exponent_and_gradient,
     inverse_htmp_starts,
 )
+from freecalc.laws.htmp_symbolic import htmp_symbols, special
 
 __all__ = ["InverseHTMP", "inverse_htmp_pdf", "inverse_htmp_logpdf"]
 
