@@ -281,7 +281,7 @@ def solve_vectorised(res: Residual, floor: Callable[[np.ndarray], np.ndarray],
         First and last heights of the continuation in Im λ.
     tol : float
         Secant step tolerance relative to 1 + |ω| (callers pass
-        :data:`~freecalc.operations.subordination.SUBORDINATION_TOL` by default).
+        :data:`~freecalc.operations.subordination_options.SUBORDINATION_TOL` by default).
     maxiter : int
         Budget per continuation stage and point.
     start, start_kind : ndarray, optional
