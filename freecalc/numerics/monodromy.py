@@ -15,6 +15,7 @@ Plane Curves* (2000), §1.2 (Puiseux series of a branch at a smooth point); R. J
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -199,28 +200,31 @@ def local_rule(C: np.ndarray, e: float, eps: float, m0: complex) -> tuple[int | 
     reason : str
     """
     d = C.shape[0] - 1
-    poly = np.polynomial.polynomial
-    coef = poly.polyval(e, C.T)
+    coef = C @ e ** np.arange(C.shape[1])
     # Q = P(., e) without its negligible leading coefficients (their roots are at or near infinity)
     big = np.flatnonzero(np.abs(coef) > LEAD_TOL * np.abs(coef).max())
     dq = int(big[-1]) if big.size else 0
     if dq < 1:
         return None, "no finite root at e: the branch has a pole there (atom, power-law end)"
-    roots = np.roots(coef[dq::-1])
+    roots = _roots(coef[: dq + 1])
     # distances are relative to the roots' sizes, floored by their median (a root near 0 has no size of its own, and
     # a huge root next to a pole of m says nothing about the others)
-    size = np.maximum(np.abs(roots), max(float(np.median(np.abs(roots))), np.finfo(float).tiny))
+    size = np.maximum(np.abs(roots), max(float(np.sort(np.abs(roots))[dq // 2]), np.finfo(float).tiny))
     # the branch's root at e + i eps (the clear nearest to m0) and the cluster of roots at e nearest to it
-    top = np.roots(poly.polyval(e + 1j * eps, C.T)[::-1])
+    ctop = C @ (e + 1j * eps) ** np.arange(C.shape[1])
+    if ctop[-1] == 0:
+        return None, "the leading coefficient vanishes at e + i eps"
+    top = _roots(ctop)
     dist = np.abs(top - m0)
     mine = top[np.argmin(dist)]
-    if d > 1 and not np.sort(dist)[0] <= 0.25 * np.sort(dist)[1]:
+    if d > 1 and not np.partition(dist, 1)[0] <= 0.25 * np.partition(dist, 1)[1]:
         return None, "m0 has no clear nearest root"
     near = np.abs(roots[:, None] - roots[None, :]) <= CLUSTER_RADIUS * np.maximum(size[:, None], size[None, :])
     members = near[np.argmin(np.abs(roots - mine))]
     if np.any(near[members].any(axis=0) != members):
         return None, "roots chaining into each other"  # no clear multiple root
-    mc, k = roots[members].mean(), int(members.sum())
+    k = int(members.sum())
+    mc = roots[members].sum() / k
     others = np.abs(roots[~members] - mc)
     if others.size and not others.min() >= CLUSTER_SEPARATION * CLUSTER_RADIUS * size[members].max():
         return None, "the multiple root not separated from the others"
@@ -233,7 +237,7 @@ def local_rule(C: np.ndarray, e: float, eps: float, m0: complex) -> tuple[int | 
     near_top = np.sort(np.abs(top - mc))
     inner, outer = 1.05 * max(near_top[k - 1], abs(mine - mc)), near_top[k] if d > k else np.inf
     # without other roots any radius will do: the leading term wins on a large enough disc
-    R = np.geomspace(inner, 0.5 * float(others.min()) if others.size else 1e4 * inner, ROUCHE_RADII)
+    R = inner * ((0.5 * float(others.min()) if others.size else 1e4 * inner) / inner) ** np.linspace(0, 1, ROUCHE_RADII)
     R = R[R < outer]
     if R.size == 0:
         return None, "the roots at e + i eps are not those of the disc"
@@ -267,10 +271,25 @@ def _shifted(C: np.ndarray, m0: complex, z0: float) -> np.ndarray:
 def _taylor_shift(c: np.ndarray, x0: complex) -> np.ndarray:
     """Rows of c are the coefficients of polynomials in x (one per column); returns those in x - x0."""
     n = c.shape[0]
-    M = np.zeros((n, n), dtype=complex)  # M[i, j] = binom(j, i) x0^(j - i)
-    for j in range(n):
-        M[: j + 1, j] = [comb(j, i) * complex(x0) ** (j - i) for i in range(j + 1)]
+    i, j = np.arange(n)[:, None], np.arange(n)[None, :]
+    # M[i, j] = binom(j, i) x0^(j - i) for j >= i
+    M = np.where(j >= i, _binomials(n) * complex(x0) ** np.maximum(j - i, 0), 0.0)
     return M @ c
+
+
+@lru_cache(maxsize=None)
+def _binomials(n: int) -> np.ndarray:
+    """binom(j, i) at [i, j], i, j < n."""
+    return np.array([[comb(j, i) for j in range(n)] for i in range(n)], dtype=float)
+
+
+def _roots(c: np.ndarray) -> np.ndarray:
+    """Roots of the polynomial with coefficients c (lowest first, c[-1] != 0), as eigenvalues of its companion."""
+    d = c.size - 1
+    comp = np.zeros((d, d), dtype=complex)
+    comp[1:, :-1] = np.eye(d - 1)
+    comp[:, -1] = -c[:-1] / c[-1]
+    return np.linalg.eigvals(comp)
 
 
 def _companion_roots(C: np.ndarray, z: np.ndarray) -> np.ndarray:
