@@ -23,7 +23,7 @@ from freecalc.numerics.monodromy import cycle_length, local_cycle_length
 sp = lazy_module("sympy")
 
 __all__ = ["NEAR_ATOM", "NEAR_POWER_EDGE", "chart_ends", "deep_ends", "end_cycle_length", "graded_pieces",
-           "local_end_cycle_length", "monodromy_end_cycle_length", "power_edges", "support_pieces"]
+           "local_end_cycle_length", "monodromy_end_cycle_length", "piece_ends", "power_edges", "support_pieces"]
 
 NEAR_POWER_EDGE = 1e-3
 """A piece end this close (relative to the piece's length) beyond a power-law edge gets the deep graded rule: the
@@ -45,8 +45,32 @@ def _room(cuts: np.ndarray, e: float, scale: float) -> float:
     return float(others.min()) if others.size else scale
 
 
+def piece_ends(law: Any) -> tuple[tuple[float, float], ...]:
+    """The support intervals cut at the interior discriminant zeros (kinks), without the cycle lengths at their ends.
+
+    Parameters
+    ----------
+    law : AlgebraicLaw
+        A law with numbers for all its parameters.
+
+    Returns
+    -------
+    tuple of (a, b)
+        Pieces in increasing order.
+    """
+    n = law._numeric
+    cuts = np.array(n.candidates)
+    scale = max(n.bound, 1e-12)
+    out = []
+    for a, b in n.support:
+        inner = cuts[(cuts > a + 1e-14 * scale) & (cuts < b - 1e-14 * scale)]
+        pts = np.concatenate(([a], inner, [b]))
+        out.extend((float(p), float(q)) for p, q in zip(pts[:-1], pts[1:]))
+    return tuple(out)
+
+
 def support_pieces(law: Any) -> tuple[tuple[float, float, int, int], ...]:
-    """The support intervals cut at the interior discriminant zeros, each end with its Puiseux cycle length.
+    """The pieces of :func:`piece_ends`, each end with the Puiseux cycle length of the Stieltjes branch there.
 
     Parameters
     ----------
@@ -61,13 +85,9 @@ def support_pieces(law: Any) -> tuple[tuple[float, float, int, int], ...]:
     n = law._numeric
     cuts = np.array(n.candidates)
     scale = max(n.bound, 1e-12)
-    out = []
-    for a, b in n.support:
-        inner = cuts[(cuts > a + 1e-14 * scale) & (cuts < b - 1e-14 * scale)]
-        pts = np.concatenate(([a], inner, [b]))
-        r = [end_cycle_length(law, float(e), cuts, scale) for e in pts]
-        out.extend((float(p), float(q), rp, rq) for p, q, rp, rq in zip(pts[:-1], pts[1:], r[:-1], r[1:]))
-    return tuple(out)
+    pieces = piece_ends(law)
+    r = {e: end_cycle_length(law, e, cuts, scale) for e in sorted({e for p in pieces for e in p})}
+    return tuple((a, b, r[a], r[b]) for a, b in pieces)
 
 
 def end_cycle_length(law: Any, e: float, cuts: np.ndarray, scale: float) -> int:
@@ -198,7 +218,8 @@ def power_edges(law: Any) -> dict[tuple[float, int], PowerEdge]:
     atoms = {a for a, _ in n.atoms}
     scale = max(n.bound, 1e-12)
     out = {}
-    for a, b, _ka, _kb in law._pieces:
+    # the ends alone: the cycle lengths are not needed here (nor by a first density)
+    for a, b in piece_ends(law):
         for e, side in ((a, 1), (b, -1)):
             if e in atoms or (e, side) in out:
                 continue

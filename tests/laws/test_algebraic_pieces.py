@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import freecalc as fc
-from freecalc.laws.algebraic_pieces import end_cycle_length, local_end_cycle_length, monodromy_end_cycle_length
+from freecalc.laws.algebraic_pieces import (end_cycle_length, local_end_cycle_length, monodromy_end_cycle_length,
+                                           piece_ends)
 
 E = fc.Method.EXACT
 
@@ -117,3 +118,13 @@ def test_fallback_at_atoms_and_power_law_ends():
         assert e in ends
         assert local_end_cycle_length(law, e, cuts, scale) is None
         assert end_cycle_length(law, e, cuts, scale) == r
+
+
+def test_power_edges_need_no_cycle_lengths():
+    # the piece ends alone decide where power-law edges are looked for: the cycle lengths (wanted by the quadrature
+    # rule only) are not computed on the way
+    law = fc.free_mul(fc.FussCatalan(2), fc.MarchenkoPastur(0.25, 1.75), method=E)
+    assert set(law._power_edges) == {(0.0, 1)}
+    assert "_pieces" not in law.__dict__
+    assert [p[:2] for p in law._pieces] == list(piece_ends(law))
+    assert law._pieces[0][2] == 3  # the x^(-2/3) end
