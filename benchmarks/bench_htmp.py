@@ -11,7 +11,7 @@
    this process (numba cache load included, laws never used before); *steady* = best of ``REPEATS`` later runs,
    each on new law objects (nothing cached on the law). Goal: steady ≤ 0.2× the Monte Carlo sample.
 3. Per-point cost on and off the axis against κ (γ = 0.5, κ up to 1000) of the kernel itself
-   (:func:`~freecalc.kernels.htmp.htmp_stieltjes_from`, anchor computed once), and how many points it leaves
+   (:func:`~freecalc.kernels.htmp_transforms.htmp_stieltjes_from`, anchor computed once), and how many points it leaves
    uncertified (the law then falls back to quadrature).
 
 BLAS and numba threads are pinned to 1 (set before numpy is imported); times are CPU times of the process (the
@@ -37,6 +37,7 @@ from numba import njit  # noqa: E402
 
 import freecalc as fc  # noqa: E402
 from freecalc.kernels import htmp as K  # noqa: E402
+from freecalc.kernels import htmp_transforms as KT  # noqa: E402
 from freecalc.kernels import htmp_offaxis as O  # noqa: E402
 from freecalc.kernels.htmp_ode import _NMAX  # noqa: E402
 
@@ -73,17 +74,17 @@ def laplace_arc_all(A, B, b, z):
 def subordination_points() -> np.ndarray:
     """The points at which free_add(HTMP(0.5, 2), Semicircle(1)).pdf(X_BOX) evaluates m_HTMP (Im z > 0)."""
     seen = []
-    orig = K.htmp_stieltjes_from
+    orig = KT.htmp_stieltjes_from
 
     def spy(*args):
         seen.append(np.array(args[-2]))
         return orig(*args)
 
-    K.htmp_stieltjes_from = spy
+    KT.htmp_stieltjes_from = spy
     try:
         fc.free_add(fc.HTMP(0.5, 2.0), fc.Semicircle(1.0)).pdf(X_BOX)
     finally:
-        K.htmp_stieltjes_from = orig
+        KT.htmp_stieltjes_from = orig
     z = np.concatenate(seen)
     return z[z.imag > 0]
 
@@ -114,9 +115,9 @@ def kappa_scan(rng: np.random.Generator) -> tuple[list[str], list[float]]:
     for k in KAPPA_SCAN:
         A, B, b = K.htmp_params(0.5, k)
         anchor = K.htmp_anchor(A, B, b)
-        t_ax = best_time(K.htmp_stieltjes_from, A, B, b, *anchor, x_axis, K.STIELTJES_TOL) / x_axis.size * 1e6
-        t_rd = best_time(K.htmp_stieltjes_from, A, B, b, *anchor, z_rand, K.STIELTJES_TOL) / z_rand.size * 1e6
-        _, err = K.htmp_stieltjes_from(A, B, b, *anchor, z_rand, K.STIELTJES_TOL)
+        t_ax = best_time(KT.htmp_stieltjes_from, A, B, b, *anchor, x_axis, KT.STIELTJES_TOL) / x_axis.size * 1e6
+        t_rd = best_time(KT.htmp_stieltjes_from, A, B, b, *anchor, z_rand, KT.STIELTJES_TOL) / z_rand.size * 1e6
+        _, err = KT.htmp_stieltjes_from(A, B, b, *anchor, z_rand, KT.STIELTJES_TOL)
         lines.append(f"| {k:g} | {t_ax:.2f} | {t_rd:.1f} | {t_rd / t_ax:.0f}× | {int(np.sum(~np.isfinite(err)))} |")
         ratios.append(t_rd / t_ax)
     return lines + [""], ratios

@@ -40,6 +40,7 @@ from scipy.linalg import eigh_tridiagonal
 from freecalc._lazy import lazy_module
 from freecalc._params import POSITIVE, Domain, Parameter
 from freecalc.kernels import htmp as K
+from freecalc.kernels import htmp_transforms as KT
 from freecalc.kernels.bidiagonal import bidiag_small_singular_values
 from freecalc.laws.base import Law
 from freecalc.laws.extension import FitHints, Kernels
@@ -387,16 +388,16 @@ class HTMP(Law):
         return K.htmp_anchor(A, B, b)
 
     def _stieltjes(self, z: np.ndarray) -> np.ndarray:
-        """m(z) by the certified kernel (:func:`freecalc.kernels.htmp.htmp_stieltjes_from`); where none of its paths
-        reaches the error bound :data:`freecalc.kernels.htmp.STIELTJES_TOL` (large b, points near the real axis in
+        """m(z) by the certified kernel (:func:`freecalc.kernels.htmp_transforms.htmp_stieltjes_from`); where none of its paths
+        reaches the error bound :data:`freecalc.kernels.htmp_transforms.STIELTJES_TOL` (large b, points near the real axis in
         the gap below the bulk), by the quadrature rule (:meth:`_stieltjes_by_rule`), which raises if it cannot
         certify either."""
         if self.mp_limit:
             return regime_stieltjes(repr(self), self.gamma, self.kappa, z)
         flat = np.ascontiguousarray(z, dtype=complex).ravel()
         A, B, b = K.htmp_params(self.gamma, self.kappa)
-        m, err = K.htmp_stieltjes_from(A, B, b, *self._anchor, flat, K.STIELTJES_TOL)
-        bad = ~(err <= K.STIELTJES_TOL)
+        m, err = KT.htmp_stieltjes_from(A, B, b, *self._anchor, flat, KT.STIELTJES_TOL)
+        bad = ~(err <= KT.STIELTJES_TOL)
         if np.any(bad):
             m[bad] = self._stieltjes_by_rule(flat[bad])
         return m.reshape(z.shape)
@@ -404,7 +405,7 @@ class HTMP(Law):
     def _stieltjes_by_rule(self, z: np.ndarray) -> np.ndarray:
         """Σ w_i/(x_i − z) with the rules of :meth:`continuous_rule` of orders 16 and 32 (Im z > 0).
 
-        Accepted where the two agree to :data:`freecalc.kernels.htmp.STIELTJES_TOL` relative (the Gauss–Legendre
+        Accepted where the two agree to :data:`freecalc.kernels.htmp_transforms.STIELTJES_TOL` relative (the Gauss–Legendre
         error falls geometrically with the order once the panel width is below the distance to z); otherwise
         ValueError naming the parameters and the point.
         """
@@ -417,21 +418,21 @@ class HTMP(Law):
             for order in (16, 32):
                 xs, ws = self.continuous_rule(order=order)
                 vals.append(np.sum(ws / (xs - zi)))
-            if not abs(vals[1] - vals[0]) <= K.STIELTJES_TOL * abs(vals[1]):
+            if not abs(vals[1] - vals[0]) <= KT.STIELTJES_TOL * abs(vals[1]):
                 raise ValueError(f"HTMP(gamma={self.gamma:g}, kappa={self.kappa:g}): the Stieltjes transform at "
-                                 f"z = {zi!r} cannot be evaluated to relative accuracy {K.STIELTJES_TOL:g} "
+                                 f"z = {zi!r} cannot be evaluated to relative accuracy {KT.STIELTJES_TOL:g} "
                                  f"(b = kappa/(2 gamma) = {self.b:g}; ODE paths and quadrature rules of orders "
                                  f"16 and 32 differ by {abs(vals[1] - vals[0]) / abs(vals[1]):.1e})")
             out[i] = vals[1]
         return out
 
     def _moment(self, k: int) -> float:
-        return float(K.htmp_moments(self.gamma, self.kappa, k)[k])
+        return float(KT.htmp_moments(self.gamma, self.kappa, k)[k])
 
     def inverse_moment(self, k: int) -> float:
         """E[X^{-k}]: finite (exact recurrence) for k < A + 1, ``inf`` otherwise."""
         self._require_numeric("inverse_moment")
-        return float(K.htmp_inverse_moments(self.gamma, self.kappa, int(k))[int(k)])
+        return float(KT.htmp_inverse_moments(self.gamma, self.kappa, int(k))[int(k)])
 
     def continuous_rule(self, panels: int = 0, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         """Nodes and weights for ∫g ρ: x = x1·u^{1/(A+1)} on [0, x1] (removes the x^A factor; geometric panels in

@@ -16,6 +16,7 @@ import numpy as np
 
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels import htmp as K
+from freecalc.kernels import htmp_transforms as KT
 from freecalc.laws.base import SymbolicFace
 
 sp = lazy_module("sympy")
@@ -73,7 +74,7 @@ def exact_moments(gamma: Any, kappa: Any, K_: int) -> list[Any]:
             conv = sum(m[i] * m[k - i] for i in range(k + 1))
             m.append(sp.factor(sp.cancel(((k + 1 + A) * m[k] + B * conv) / b)))
         return m[1:]
-    return list(K.htmp_moments(float(gamma), float(kappa), K_)[1:])
+    return list(KT.htmp_moments(float(gamma), float(kappa), K_)[1:])
 
 
 class HTMPSymbolicFace(SymbolicFace):

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from freecalc.kernels import htmp as K
+from freecalc.kernels import htmp_transforms as KT
 from freecalc.laws.base import Law, SymbolicFace
 from freecalc.laws.extension import FitHints, Kernels
 from freecalc.laws.htmp import (
@@ -277,7 +278,7 @@ class InverseHTMP(Law):
         return out.reshape(z.shape)
 
     def _moment(self, k: int) -> float:
-        return float(K.htmp_inverse_moments(self.gamma, self.kappa, k)[k])
+        return float(KT.htmp_inverse_moments(self.gamma, self.kappa, k)[k])
 
     def _r_transform(self, w: np.ndarray) -> np.ndarray:
         if not math.isfinite(self.moment(2)):

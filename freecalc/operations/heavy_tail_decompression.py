@@ -58,6 +58,7 @@ import numpy as np
 
 from freecalc._lazy import is_sympy, lazy_module
 from freecalc.kernels import htmp as KH
+from freecalc.kernels import htmp_transforms as KT
 from freecalc.kernels import htmp_decompression as KD
 from freecalc.laws.htmp import HTMP
 from freecalc.laws.inverse_htmp import InverseHTMP
@@ -129,7 +130,7 @@ class HeavyTailDecompression(Evaluator):
             # m(w) = −Σ m_k w^{−k−1}: asymptotic (m_k ~ k!/b^k), with the first omitted term below 1e-16 relative
             # once |w| ≥ (m_K 1e16)^{1/K}; used there instead of the ODE route of the source's transform, whose
             # cost grows with |w|
-            moms = KH.htmp_moments(source.gamma, source.kappa, _SERIES_TERMS)
+            moms = KT.htmp_moments(source.gamma, source.kappa, _SERIES_TERMS)
             self._series = (moms[:-1], (moms[-1] * 1e16) ** (1.0 / _SERIES_TERMS))
 
     # -- Evaluator interface ------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from freecalc.kernels.htmp import STIELTJES_TOL, htmp_anchor, htmp_params, htmp_stieltjes_from
+from freecalc.kernels.htmp import htmp_anchor, htmp_params
+from freecalc.kernels.htmp_transforms import STIELTJES_TOL, htmp_stieltjes_from
 from freecalc.kernels.htmp_cf import cf_levels_estimate, cf_stieltjes
 from freecalc.symbolic.special import hyperu
 

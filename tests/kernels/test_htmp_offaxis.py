@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from freecalc.kernels import htmp_offaxis as O
-from freecalc.kernels.htmp import STIELTJES_TOL, htmp_anchor, htmp_params, htmp_stieltjes, htmp_stieltjes_from
+from freecalc.kernels.htmp import htmp_anchor, htmp_params
+from freecalc.kernels.htmp_transforms import STIELTJES_TOL, htmp_stieltjes, htmp_stieltjes_from
 from freecalc.kernels.htmp_ode import _NMAX
 
 # parameter sets across the declared domain: the bulk, small κ (density pole at 0), large κ (near MP), small γ

@@ -10,7 +10,8 @@ import sympy as sp
 from numba import njit
 
 import freecalc as fc
-from freecalc.kernels.htmp import htmp_params, htmp_stieltjes
+from freecalc.kernels.htmp import htmp_params
+from freecalc.kernels.htmp_transforms import htmp_stieltjes
 from freecalc.testing import check_law
 from freecalc.testing.conformance import ks_distance
 from freecalc.symbolic.special import lambdify
