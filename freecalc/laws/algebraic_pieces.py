@@ -38,6 +38,12 @@ LOCAL_RETRY = 1e-2
 singular point)."""
 
 
+def _cuts_scale(law: Any) -> tuple[np.ndarray, float]:
+    """The real singular points of the law's curve (discriminant and leading-coefficient zeros) and its scale."""
+    n = law._numeric
+    return np.array(n.candidates), max(n.bound, 1e-12)
+
+
 def _room(cuts: np.ndarray, e: float, scale: float) -> float:
     """Distance from e to the nearest other singular point (the support's scale when there is none)."""
     others = np.abs(cuts - e)
@@ -59,8 +65,7 @@ def piece_ends(law: Any) -> tuple[tuple[float, float], ...]:
         Pieces in increasing order.
     """
     n = law._numeric
-    cuts = np.array(n.candidates)
-    scale = max(n.bound, 1e-12)
+    cuts, scale = _cuts_scale(law)
     out = []
     for a, b in n.support:
         inner = cuts[(cuts > a + 1e-14 * scale) & (cuts < b - 1e-14 * scale)]
@@ -82,9 +87,7 @@ def support_pieces(law: Any) -> tuple[tuple[float, float, int, int], ...]:
     tuple of (a, b, ra, rb)
         Pieces in increasing order; ra, rb are the cycle lengths of the Stieltjes branch at a and b.
     """
-    n = law._numeric
-    cuts = np.array(n.candidates)
-    scale = max(n.bound, 1e-12)
+    cuts, scale = _cuts_scale(law)
     pieces = piece_ends(law)
     r = {e: end_cycle_length(law, e, cuts, scale) for e in sorted({e for p in pieces for e in p})}
     return tuple((a, b, r[a], r[b]) for a, b in pieces)
@@ -214,9 +217,8 @@ def power_edges(law: Any) -> dict[tuple[float, int], PowerEdge]:
         side is +1 when the piece lies right of the end, -1 when left.
     """
     n = law._numeric
-    cuts = np.array(n.candidates)
+    cuts, scale = _cuts_scale(law)
     atoms = {a for a, _ in n.atoms}
-    scale = max(n.bound, 1e-12)
     out = {}
     # the ends alone: the cycle lengths are not needed here (nor by a first density)
     for a, b in piece_ends(law):
