@@ -13,8 +13,11 @@ root is recomputed from the exact integer (or rational, or 60-digit) coefficient
 isolation, the ball nearest the double-precision value is taken when that value lies well inside its basin (nearer
 to it than a quarter of its distance to any other root). Within an ulp or so of a kink the double value can lie
 between two colliding sheets; the Stieltjes root is then followed down the vertical :math:`x + i\eta` on the
-exact curve from a height where the double continuation is well conditioned. A point where neither certifies is
-reported (:class:`~freecalc.numerics.solvers.ConvergenceWarning`), never returned silently.
+exact curve from a height where the double continuation is well conditioned. Next to a pole of other sheets (a
+zero of the leading coefficient in m, possibly inside the support) that coefficient is tiny against its expanded
+terms; the working precision is raised until its ball excludes 0, and the far sheets' huge roots then separate
+from the Stieltjes root like any others. A point where neither certifies is reported
+(:class:`~freecalc.numerics.solvers.ConvergenceWarning`), never returned silently.
 
 Reference: F. Johansson, "Arb: efficient arbitrary-precision midpoint-radius interval arithmetic", IEEE Trans.
 Comput. 66 (2017) (``acb_poly_find_roots`` with ball certification).
@@ -131,7 +134,8 @@ def density_condition(curve: ExactCurve, C: np.ndarray, x: np.ndarray, mv: np.nd
 
 def _exact_roots(curve: ExactCurve, zc: complex) -> np.ndarray | None:
     """Midpoints of Arb's certified roots of the exact P(., zc), each ball within 1e-17 relative; None if Arb cannot
-    isolate them up to ARB_MAXPREC (a squareful P(., zc): zc is a singular point) or the degree drops at zc."""
+    isolate them up to ARB_MAXPREC (a squareful P(., zc): zc is a singular point) or the degree drops at zc (the
+    leading coefficient is exactly 0, or not separated from 0 at ARB_MAXPREC)."""
     import flint  # python-flint is a core dependency; imported here to keep the law's import light
 
     old = flint.ctx.prec
@@ -150,8 +154,14 @@ def _exact_roots(curve: ExactCurve, zc: complex) -> np.ndarray | None:
                         c = flint.arb(c)
                     acc = acc * za + c
                 coeffs.append(acc)
-            if coeffs[-1].contains(0):  # a sheet's pole at (or within the ball of) zc: no simple root to match
-                return None
+            if coeffs[-1].contains(0):
+                # next to a pole of other sheets (a zero of the leading coefficient, e.g. an interior real one) the
+                # coefficient is tiny against the rounding of its expanded terms: more bits separate it from 0;
+                # an exact zero (zc at the pole) has no simple root there to match
+                if coeffs[-1].is_zero():
+                    return None
+                prec *= 2
+                continue
             try:
                 roots = flint.acb_poly(coeffs).roots(tol=1e-20, maxprec=ARB_MAXPREC)
             except ValueError:  # not isolated at this precision
