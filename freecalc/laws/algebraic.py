@@ -26,7 +26,7 @@ from freecalc._params import SymbolicParameterError
 from freecalc.laws.algebraic_face import AlgebraicSymbolicFace
 from freecalc.laws.algebraic_far import FarChart, far_branch, far_chart
 from freecalc.laws.algebraic_edges import PowerEdge, edge_boundary_values, end_chart_index
-from freecalc.laws.algebraic_pieces import chart_ends, graded_pieces, power_edges, support_pieces
+from freecalc.laws.algebraic_pieces import chart_ends, graded_pieces, piece_ends, power_edges, support_pieces
 from freecalc.laws.algebraic_polish import checked_boundary_values
 from freecalc.laws.algebraic_rule import GradedHalf, adaptive_halves, antiderivative, rule_arrays
 from freecalc.laws.algebraic_numeric import (NumericState, boundary_values_by_roots, branch_status,
@@ -325,7 +325,8 @@ class AlgebraicLaw(AlgebraicTransforms, Law):
 
     @cached_property
     def _chart_ends(self) -> np.ndarray:
-        return chart_ends(self._pieces, self._numeric.atoms)
+        # the ends alone: the density needs no Puiseux cycle lengths (they are for the quadrature rule)
+        return chart_ends(piece_ends(self), self._numeric.atoms)
 
     def _end_chart(self, e: float) -> NumericState:
         """The curve in the local variable z - e of a chart end (built once per end, on first use)."""

@@ -285,13 +285,13 @@ def graded_pieces(pieces: tuple[tuple[float, float, int, int], ...], edges: dict
     return out
 
 
-def chart_ends(pieces: tuple[tuple[float, float, int, int], ...], atoms: tuple[tuple[float, float], ...]) -> np.ndarray:
+def chart_ends(pieces: tuple[tuple[float, ...], ...], atoms: tuple[tuple[float, float], ...]) -> np.ndarray:
     """The piece ends e != 0 that are no atoms (those have their own charts), sorted.
 
     Parameters
     ----------
-    pieces : tuple of (a, b, ra, rb)
-        :func:`support_pieces`.
+    pieces : tuple of (a, b, ...)
+        :func:`piece_ends` or :func:`support_pieces` (only the ends are read).
     atoms : tuple of (location, mass)
 
     Returns
