@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.polys.rootoftools import ComplexRootOf
 
 from freecalc.symbolic.algebraic_flint import integer_terms
-from freecalc.symbolic.algebraic_number_field import field_mass_candidates
+from freecalc.symbolic.algebraic_number_field import field_mass_candidates, field_newton_points
 from freecalc.symbolic.transforms import m as _m, z as _z
 
 __all__ = ["discriminant", "discriminant_coefficients", "leading_coefficients", "edge_candidates", "pole_candidates",
@@ -248,7 +248,10 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
 
     Near an atom :math:`m(z) \approx -w/(z - a)`. Writing :math:`z = a + \varepsilon`, :math:`m = -w/\varepsilon`
     and keeping the lowest power of :math:`\varepsilon` in :math:`\varepsilon^d P` gives a polynomial in
-    :math:`w` whose positive roots are the candidate masses (mass = minus the residue of m).
+    :math:`w` whose positive roots are the candidate masses (mass = minus the residue of m). The Taylor coefficients
+    at ``a`` are exact rationals (rational a) or elements of the number field :math:`\mathbb{Q}(a)`
+    (:mod:`freecalc.symbolic.algebraic_number_field`), so every zero test is exact; sympy's expression arithmetic
+    is left the points it can decide (radicals, its own ``CRootOf``).
 
     Parameters
     ----------
@@ -263,25 +266,44 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     -------
     list of sympy.Expr
         Candidate masses :math:`w \ne 0`.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` contains a :class:`PrivateRootOf` but is not :math:`p\rho + q` (ρ a real root of an irreducible
+        integer polynomial) on a curve with rational coefficients: its zero tests could not be exact.
+    ArithmeticError
+        If the Newton edge has irrational coefficients and no roots in radicals.
     """
     eps, wv = sp.Dummy("eps"), sp.Dummy("w")
-    terms = integer_terms(P, m, z) if isinstance(sp.sympify(a), sp.Rational) else None
+    a = sp.sympify(a)
+    exact = _integer_multiple(P, m, z)
+    terms = exact if a.is_Rational else None
     if terms is not None:  # rational point of an integer curve: Taylor coefficients in exact rationals
-        pts = _newton_points(terms, Fraction(int(sp.Rational(a).p), int(sp.Rational(a).q)))
+        pts = _newton_points(terms, Fraction(int(a.p), int(a.q)))
     else:
-        exact = None if isinstance(sp.sympify(a), sp.Rational) else integer_terms(P, m, z)
-        found = None if exact is None else field_mass_candidates(exact, a)
+        found = None if exact is None or a.is_Rational else field_mass_candidates(exact, a)
         if found is not None:  # an algebraic pole of an integer curve: exact arithmetic in Q(a)
             return found
-        poly = sp.Poly(P, m)
-        d = poly.degree()
-        pts = {}
-        for (j,), cj in poly.terms():
-            cz = sp.Poly(sp.expand(cj.subs(z, a + eps)), eps)
-            monoms = cz.monoms()
-            v = min(e[0] for e in monoms)
-            lead = cz.coeff_monomial(eps ** v)
-            pts[j] = (v + d - j, lead)
+        field = None if exact is None or a.is_Rational else field_newton_points(exact, a)
+        if field is not None:  # an edge of higher degree: its coefficients exact in Q(a), its roots by sympy
+            F, fpts = field
+            pts = {j: (e, F.expr(lead)) for j, (e, lead) in fpts.items()}
+        elif a.has(PrivateRootOf):
+            # sympy's zero tests need a minimal polynomial, which it computes for its own CRootOf only
+            raise ValueError(f"mass_candidates: a = {a} is not p*rho + q (p, q rational, rho a real root of an "
+                             "irreducible integer polynomial) of an integer curve: its Taylor coefficients cannot "
+                             "be tested for zero exactly")
+        else:
+            poly = sp.Poly(P, m)
+            d = poly.degree()
+            pts = {}
+            for (j,), cj in poly.terms():
+                cz = sp.Poly(sp.expand(cj.subs(z, a + eps)), eps)
+                monoms = cz.monoms()
+                v = min(e[0] for e in monoms)
+                lead = cz.coeff_monomial(eps ** v)
+                pts[j] = (v + d - j, lead)
     emin = min(e for e, _ in pts.values())
     on_edge = {j: lead for j, (e, lead) in pts.items() if e == emin}
     if terms is not None:
@@ -294,8 +316,26 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     poly = sp.Poly(edge, wv)
     found = sp.roots(poly)
     if sum(found.values()) < poly.degree() and not (poly.free_symbols - {wv}):
+        if poly.domain not in (sp.ZZ, sp.QQ):
+            raise ArithmeticError(f"mass_candidates: the Newton edge {edge} at a = {a} has no roots in radicals "
+                                  "and irrational coefficients (no exact root objects for it)")
         found = {r: 1 for r in PrivateRootOf.all_roots(poly)}  # no radicals: exact CRootOf objects
     return [r for r in found.keys() if r != 0 and r.is_real is not False]
+
+
+def _integer_multiple(P: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> dict[tuple[int, int], int] | None:
+    """The integer terms of P, or of a positive integer multiple of P when its coefficients are rational (the same
+    masses); None otherwise."""
+    terms = integer_terms(P, m, z)
+    if terms is not None:
+        return terms
+    try:
+        poly = sp.Poly(P, m, z)
+    except sp.polys.polyerrors.BasePolynomialError:  # m or z in a denominator or a radical
+        return None
+    if poly.domain != sp.QQ or poly.is_zero:
+        return None
+    return {jk: int(c) for jk, c in poly.clear_denoms(convert=True)[1].rep.to_dict().items()}
 
 
 def _rational_edge_roots(on_edge: dict[int, sp.Rational]) -> list[sp.Rational] | None:

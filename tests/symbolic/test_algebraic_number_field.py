@@ -1,4 +1,7 @@
-"""Mass candidates at an irrational pole by exact arithmetic in Q(a) (freecalc/symbolic/algebraic_number_field.py)."""
+"""Mass candidates at an irrational pole by exact arithmetic in Q(a) (freecalc/symbolic/algebraic_number_field.py),
+with FLINT and with sympy's polynomials (python-flint missing)."""
+import sys
+
 import pytest
 import sympy as sp
 
@@ -17,18 +20,30 @@ SLOW_PAIR = (400 * m ** 4 * z ** 4 + 3200 * m ** 4 * z ** 3 - 705 * m ** 4 * z *
              - 300 * m ** 2 * z ** 2 - 1200 * m ** 2 * z + 780 * m ** 2 + 700 * m * z + 1400 * m - 200)
 
 
+@pytest.fixture(params=["flint", "no flint"])
+def backend(request, monkeypatch):
+    # python-flint is an optional extra: without it Q(a) is sympy's polynomial arithmetic over QQ (same results)
+    if request.param == "no flint":
+        monkeypatch.setitem(sys.modules, "flint", None)
+    return request.param
+
+
 def _sympy_route(P, a, monkeypatch):
-    # the general route over sympy's expression domain: an independent computation of the same candidates
+    # the general route over sympy's expression domain: an independent computation of the same candidates. Its zero
+    # tests are minimal polynomials, which sympy computes for its own CRootOf only: a PrivateRootOf is rebuilt as one
+    roots = {r: sp.CRootOf(r.expr, r.index) for r in sp.sympify(a).atoms(S.PrivateRootOf)}
     with monkeypatch.context() as mp:
         mp.setattr(S, "field_mass_candidates", lambda terms, a: None)
-        return S.mass_candidates(P, a, m, z)
+        mp.setattr(S, "field_newton_points", lambda terms, a: None)
+        found = S.mass_candidates(P, sp.sympify(a).xreplace(roots), m, z)
+    return [w.xreplace({v: k for k, v in roots.items()}) for w in found]
 
 
 @pytest.mark.parametrize("P, lead", [
     (SLOW_PAIR, 400 * x ** 4 + 3200 * x ** 3 - 705 * x ** 2 - 28420 * x - 11411),
     ((z ** 3 - 3 * z - 1) * m ** 2 + (2 * z ** 2 - 5) * m + 3 * z + 1, x ** 3 - 3 * x - 1),
 ])
-def test_field_candidates_equal_the_sympy_route(P, lead, monkeypatch):
+def test_field_candidates_equal_the_sympy_route(P, lead, monkeypatch, backend):
     a = S.PrivateRootOf(lead, 1)  # as freecalc makes it (a plain CRootOf may come back from sympy's cache in z)
     got = field_mass_candidates(integer_terms(P, m, z), a)
     assert got is not None and len(got) == 1
@@ -39,7 +54,7 @@ def test_field_candidates_equal_the_sympy_route(P, lead, monkeypatch):
     assert abs(sp.N(got[0] - ref[0], 60)) < sp.Float("1e-55")
 
 
-def test_the_atom_of_the_slow_pair():
+def test_the_atom_of_the_slow_pair(backend):
     # the root as freecalc makes it (a plain sp.CRootOf of this quartic is whatever equal root sympy's cache holds,
     # possibly one written in z, a generator of the curve: tests/symbolic/test_algebraic_support_roots.py makes one)
     a = S.PrivateRootOf(400 * x ** 4 + 3200 * x ** 3 - 705 * x ** 2 - 28420 * x - 11411, 1)
@@ -55,7 +70,7 @@ def test_route_does_not_apply_off_a_real_crootof_or_square_root():
     assert field_mass_candidates(terms, sp.CRootOf(x ** 3 - 2, 1)) is None  # a non-real root
 
 
-def test_scaled_root():
+def test_scaled_root(backend):
     # the poles of this curve (a factor of SFM(1, 1.5, 0.3, 0.3) ⊞ SFM(-1, 1.5, 2, 3)) are 3 ρ, ρ a root of a
     # quartic: the element a = 3x of Q[x]/(f)
     P = (1960000 * m ** 4 * z ** 4 - 6300000 * m ** 4 * z ** 3 - 32901300 * m ** 4 * z ** 2 + 61013250 * m ** 4 * z
@@ -76,7 +91,7 @@ def test_scaled_root():
                for jk in ref)
 
 
-def test_field_shift_equals_the_expanded_substitution():
+def test_field_shift_equals_the_expanded_substitution(backend):
     # the root as freecalc makes it (a plain sp.CRootOf of this quartic is whatever equal root sympy's cache holds,
     # possibly one written in z, a generator of the curve: tests/symbolic/test_algebraic_support_roots.py makes one)
     a = S.PrivateRootOf(400 * x ** 4 + 3200 * x ** 3 - 705 * x ** 2 - 28420 * x - 11411, 1)
@@ -90,7 +105,7 @@ def test_field_shift_equals_the_expanded_substitution():
         assert abs(sp.N(got.get(jk, 0) - ref.get(jk, 0), 50)) < sp.Float("1e-45")
 
 
-def test_quadratic_irrational_pole(monkeypatch):
+def test_quadratic_irrational_pole(monkeypatch, backend):
     # CB(1, 2, 0.5) ⊞ SFM(1, 1.5, 2, 3): poles at (25 ± 3√73)/8 and (33 ± 3√73)/8, Q(√73) with f = x² − 73
     P = fc.free_add(fc.ChiralBlock(1, 2, 0.5), fc.ShiftedFreeMeixner(1, 1.5, 2, 3))._P
     for a in S.pole_candidates(P, m, z):
@@ -108,3 +123,11 @@ def test_rational_shift_is_left_to_integer_arithmetic():
     a = sp.Rational(-3.7881100843590345)
     assert field_shift(integer_terms(SLOW_PAIR, m, z), a, m, z) is None
     assert field_mass_candidates(integer_terms(SLOW_PAIR, m, z), a) is None
+
+
+def test_both_backends_give_the_same_expressions(monkeypatch):
+    a = S.PrivateRootOf(400 * x ** 4 + 3200 * x ** 3 - 705 * x ** 2 - 28420 * x - 11411, 1)
+    terms = integer_terms(SLOW_PAIR, m, z)
+    with_flint = field_mass_candidates(terms, a), field_shift(terms, a, m, z)
+    monkeypatch.setitem(sys.modules, "flint", None)
+    assert (field_mass_candidates(terms, a), field_shift(terms, a, m, z)) == with_flint  # the same exact remainders
