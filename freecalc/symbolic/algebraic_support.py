@@ -39,7 +39,9 @@ class PrivateRootOf(ComplexRootOf):
     expression. Everything else (evaluation, reality, the isolating intervals, printing) is sympy's ``CRootOf``;
     the price of the own type is that it is not equal to sympy's ``CRootOf`` of the same polynomial and index
     (compare numerically, or rebuild one with ``sp.CRootOf(r.expr, r.index)``) and that
-    ``sympy.minimal_polynomial`` does not take it (its minimal polynomial is ``r.poly``).
+    ``sympy.minimal_polynomial`` does not take it (its minimal polynomial is ``r.poly``), so sympy's expression
+    arithmetic cannot prove an expression in it zero: freecalc's zero tests at such a root work in the number field
+    :math:`\mathbb{Q}(r)` (:mod:`freecalc.symbolic.algebraic_number_field`).
 
     Parameters
     ----------

@@ -64,10 +64,11 @@ def test_rational_multiple_of_an_integer_curve(backend):
 
 
 def test_private_root_off_the_field_route_is_an_error():
-    # a = ρ² is no p ρ + q: sympy's zero tests would not recognise the zero coefficient (a silently lost atom)
+    # a = ρ² is no p ρ + q (its minimal polynomial y³ − 6y² + 9y − 1 is the resultant of f(x) and y − x²): sympy's
+    # zero tests would not recognise the zero leading coefficient at a (an atom silently lost)
     a = _rho() ** 2
     with pytest.raises(ValueError, match="mass_candidates: a = "):
-        S.mass_candidates((z - a) * m ** 2 + m + 1, a, m, z)
+        S.mass_candidates((z ** 3 - 6 * z ** 2 + 9 * z - 1) * m ** 2 + m + 1, a, m, z)
 
 
 def test_atom_of_the_slow_pair_without_flint():
