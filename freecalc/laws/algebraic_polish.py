@@ -10,20 +10,25 @@ Algorithms*, 2nd ed., §5.3 and §26.3), so the density :math:`\mathrm{Im}\,m/\p
 :math:`|\delta m| / \mathrm{Im}\,m`. Where singular points of the curve cluster near a support end,
 :math:`\partial_m P` is small over a whole neighbourhood and this bound exceeds 1e-10: there (and only there) the
 root is recomputed from the exact integer (or rational, or 60-digit) coefficients with Arb's certified complex root
-isolation, the ball nearest the double-precision value is taken when that value lies well inside its basin (nearer
-to it than a quarter of its distance to any other root). Within an ulp or so of a kink the double value can lie
-between two colliding sheets; the Stieltjes root is then followed down the vertical :math:`x + i\eta` on the
-exact curve from a height where the double continuation is well conditioned. Next to a pole of other sheets (a
-zero of the leading coefficient in m, possibly inside the support) that coefficient is tiny against its expanded
-terms; the working precision is raised until its ball excludes 0, and the far sheets' huge roots then separate
-from the Stieltjes root like any others. A point where neither certifies is reported
+isolation (without python-flint: mpmath's Durand-Kerner roots, each proved within 1e-17 relative of its own root by
+Smith's inclusion disks evaluated in exact integer arithmetic), the root nearest the double-precision value is taken
+when that value lies well inside its basin (nearer to it than a quarter of its distance to any other root). Within
+an ulp or so of a kink the double value can lie between two colliding sheets; the Stieltjes root is then followed
+down the vertical :math:`x + i\eta` on the exact curve from a height where the double continuation is well
+conditioned. Next to a pole of other sheets (a zero of the leading coefficient in m, possibly inside the support)
+that coefficient is tiny against its expanded terms; Arb's working precision is raised until its ball excludes 0
+(the exact integer route sees it exactly), and the far sheets' huge roots then separate from the Stieltjes root
+like any others. A point where neither certifies is reported
 (:class:`~freecalc.numerics.solvers.ConvergenceWarning`), never returned silently.
 
-Reference: F. Johansson, "Arb: efficient arbitrary-precision midpoint-radius interval arithmetic", IEEE Trans.
-Comput. 66 (2017) (``acb_poly_find_roots`` with ball certification).
+References: F. Johansson, "Arb: efficient arbitrary-precision midpoint-radius interval arithmetic", IEEE Trans.
+Comput. 66 (2017) (``acb_poly_find_roots`` with ball certification); B. T. Smith, "Error bounds for zeros of a
+polynomial based upon Gerschgorin's theorems", J. ACM 17 (1970).
 """
 from __future__ import annotations
 
+import functools
+import math
 from fractions import Fraction
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -35,6 +40,7 @@ from freecalc.laws.algebraic_numeric import branch_status
 from freecalc.numerics.solvers import SolverStatus, handle_failures
 
 sp = lazy_module("sympy")
+mpmath = lazy_module("mpmath")
 A = lazy_module("freecalc.symbolic.algebraic")
 T = lazy_module("freecalc.symbolic.transforms")
 
@@ -52,6 +58,11 @@ COEFFICIENT_ROUNDING = 4 * np.finfo(float).eps
 #: working precision (bits) of the exact evaluation; Arb raises it up to ARB_MAXPREC when roots are not isolated
 ARB_PREC = 128
 ARB_MAXPREC = 2048
+
+#: without python-flint (:func:`_mp_roots`): Durand-Kerner steps per precision (from the double roots it converges in
+#: a few; clustered roots converge linearly and go to the next precision) and guard bits beyond the root size
+MP_STEPS = 200
+MP_GUARD_BITS = 32
 
 #: a double-precision root is matched to an exact root when it is nearer to it than this fraction of that root's
 #: distance to every other root (inside the basin: no other sheet can be meant)
@@ -133,11 +144,19 @@ def density_condition(curve: ExactCurve, C: np.ndarray, x: np.ndarray, mv: np.nd
 
 
 def _exact_roots(curve: ExactCurve, zc: complex) -> np.ndarray | None:
+    """Certified roots of the exact P(., zc) to 1e-17 relative (:func:`_arb_roots`, or :func:`_mp_roots` without
+    python-flint); None where they cannot be certified (zc singular, or the degree drops at zc)."""
+    try:
+        import flint  # imported here to keep the law's import light
+    except ImportError:  # python-flint missing: the same certificate from exact integers and mpmath
+        return _mp_roots(curve, zc)
+    return _arb_roots(flint, curve, zc)
+
+
+def _arb_roots(flint: Any, curve: ExactCurve, zc: complex) -> np.ndarray | None:
     """Midpoints of Arb's certified roots of the exact P(., zc), each ball within 1e-17 relative; None if Arb cannot
     isolate them up to ARB_MAXPREC (a squareful P(., zc): zc is a singular point) or the degree drops at zc (the
     leading coefficient is exactly 0, or not separated from 0 at ARB_MAXPREC)."""
-    import flint  # python-flint is a core dependency; imported here to keep the law's import light
-
     old = flint.ctx.prec
     try:
         prec = ARB_PREC
@@ -174,6 +193,133 @@ def _exact_roots(curve: ExactCurve, zc: complex) -> np.ndarray | None:
         return None
     finally:
         flint.ctx.prec = old
+
+
+@functools.lru_cache(maxsize=8)
+def _integer_columns(cols: tuple[tuple[Any, ...], ...]) -> tuple[tuple[int, ...], ...]:
+    """The exact coefficients times their common denominator (60-digit strings read as exact decimals)."""
+    exact = [[Fraction(c) for c in col] for col in cols]
+    den = math.lcm(*(c.denominator for col in exact for c in col))
+    return tuple(tuple(int(c * den) for c in col) for col in exact)
+
+
+def _gaussian_coefficients(curve: ExactCurve, zc: complex) -> list[tuple[int, int]]:
+    r"""Gaussian integers proportional to the coefficients of the exact P(., zc), constant term first.
+
+    With the integer columns c_jk (:func:`_integer_columns`) and the dyadic zc = w / S (w a Gaussian integer, S a
+    power of two), :math:`S^e \sum_k c_{jk} z_c^k = \sum_k c_{jk} w^k S^{e-k}`: a common factor, the roots are
+    those of P(., zc).
+    """
+    cols = _integer_columns(curve.cols)
+    re, im = Fraction(zc.real), Fraction(zc.imag)  # doubles are dyadic rationals
+    S = max(re.denominator, im.denominator)
+    w = (int(re * S), int(im * S))
+    e = len(cols[0]) - 1
+    out = []
+    for col in cols:
+        a, b = 0, 0
+        for k in range(e, -1, -1):
+            a, b = a * w[0] - b * w[1] + col[k] * S ** (e - k), a * w[1] + b * w[0]
+        out.append((a, b))
+    return out
+
+
+def _signed_man_exp(v: Any) -> tuple[int, int]:
+    """(man, exp) with v = man·2^exp exactly, for a finite mpmath mpf (its ``man_exp`` drops the sign)."""
+    sign, man, exp, _ = v._mpf_
+    return (-int(man) if sign else int(man)), int(exp)
+
+
+def _disks_certified(A: list[tuple[int, int]], roots: list[Any]) -> np.ndarray | None:
+    r"""The approximations ``roots`` of :math:`p = \sum_j A_j m^j` rounded to double when exact integer arithmetic
+    proves that each lies within 1e-17·max(1, |z_i|) of its own root; None otherwise.
+
+    Inclusion theorem (Smith 1970; Bini & Fiorentino, Numer. Algorithms 23 (2000), Thm. 9): the disks
+    :math:`|m - z_i| \le r_i = n\,|p(z_i)| / (|A_n| \prod_{j \ne i} |z_i - z_j|)` contain all roots and a connected
+    component of k disks contains exactly k of them; pairwise disjoint disks hold one root each. With the dyadic
+    :math:`z_i = U_i / 2^t` every quantity is an integer: :math:`2^{tn} p(z_i) = \sum_j A_j U_i^j 2^{t(n-j)}`,
+    :math:`2^{t(n-1)} \prod_{j \ne i}(z_i - z_j) = \prod_{j \ne i}(U_i - U_j)`.
+    """
+    n = len(A) - 1
+    parts = []
+    for r in roots:
+        if not (mpmath.isfinite(r.real) and mpmath.isfinite(r.imag)):
+            return None
+        parts.append((_signed_man_exp(r.real), _signed_man_exp(r.imag)))
+    t = max(0, -min(e for p in parts for _, e in p))
+    U = [tuple(man << (e + t) for man, e in p) for p in parts]
+    lead2 = A[-1][0] ** 2 + A[-1][1] ** 2
+    big = 10**34  # (1e-17)^-2
+    for i, (u, v) in enumerate(U):
+        a, b = 0, 0
+        for j in range(n, -1, -1):
+            sh = t * (n - j)
+            a, b = a * u - b * v + (A[j][0] << sh), a * v + b * u + (A[j][1] << sh)
+        qa, qb = 1, 0
+        for k, (x, y) in enumerate(U):
+            if k != i:
+                qa, qb = qa * (u - x) - qb * (v - y), qa * (v - y) + qb * (u - x)
+        q2 = qa * qa + qb * qb
+        if q2 == 0:
+            return None
+        # r_i^2 <= 1e-34 max(1, |z_i|^2), both sides times 2^(2t) |A_n|^2 |Q_i|^2 1e34
+        if n * n * (a * a + b * b) * big > max(1 << (2 * t), u * u + v * v) * lead2 * q2:
+            return None
+    for i in range(n):  # disjoint: 2·max(R_i, R_j) < |z_i - z_j| with R_i = 1e-17 max(1, |z_i|) >= r_i
+        for k in range(i + 1, n):
+            d2 = (U[i][0] - U[k][0]) ** 2 + (U[i][1] - U[k][1]) ** 2
+            s2 = max(1 << (2 * t), U[i][0] ** 2 + U[i][1] ** 2, U[k][0] ** 2 + U[k][1] ** 2)
+            if 4 * s2 >= big * d2:
+                return None
+    return np.array([complex(r) for r in roots], dtype=complex)
+
+
+def _mp_roots(curve: ExactCurve, zc: complex) -> np.ndarray | None:
+    """The roots of the exact P(., zc) certified to 1e-17 relative without python-flint; None as :func:`_arb_roots`.
+
+    mpmath's Durand-Kerner iteration (``polyroots``) at ARB_PREC bits, doubled up to ARB_MAXPREC, on the rounded
+    Gaussian-integer coefficients (:func:`_gaussian_coefficients`); its error estimate is not a bound, so each set is
+    accepted only when :func:`_disks_certified` proves it on the exact coefficients.
+    """
+    A = _gaussian_coefficients(curve, zc)
+    if A[-1] == (0, 0):  # the degree drops at zc (a pole of other sheets): no simple root set to match
+        return None
+    n = len(A) - 1
+    if n == 0:
+        return np.empty(0, dtype=complex)
+    # Cauchy's bound 1 + max|A_j / A_n| in bits: the iteration stops on an absolute step below 2^-prec, so the
+    # largest root needs that many bits more
+    size = [max(abs(a), abs(b)).bit_length() for a, b in A]
+    extra = max(0, max(size[:-1]) - size[-1] + 2) + MP_GUARD_BITS
+    init = None
+    prec = ARB_PREC
+    while prec <= ARB_MAXPREC:
+        with mpmath.workprec(prec):
+            co = [mpmath.mpc(mpmath.mpf(a), mpmath.mpf(b)) for a, b in reversed(A)]
+            if init is None:
+                init = _double_roots(co)
+            try:
+                roots = mpmath.polyroots(co, maxsteps=MP_STEPS, cleanup=False, extraprec=extra, roots_init=init)
+            except mpmath.mp.NoConvergence:  # clustered roots converge linearly: more bits, or not isolated
+                prec *= 2
+                continue
+        mids = _disks_certified(A, roots)
+        if mids is not None:
+            return mids
+        init = roots
+        prec *= 2
+    return None
+
+
+def _double_roots(co: list[Any]) -> list[complex] | None:
+    """Starting values for the iteration: the roots of the coefficients rounded to double (None if they overflow)."""
+    scale = max(abs(v) for v in co)  # the coefficients' size is arbitrary (a common factor): keep them in range
+    with np.errstate(all="ignore"):
+        c = np.array([complex(v / scale) for v in co])
+        if not np.all(np.isfinite(c)) or c[0] == 0:
+            return None
+        r = np.roots(c)
+    return list(r) if r.size == len(co) - 1 and np.all(np.isfinite(r)) else None
 
 
 def _match(mids: np.ndarray | None, guess: complex | None) -> complex | None:
