@@ -13,7 +13,9 @@ recognised at all (an atom lost). Here an element of :math:`\mathbb{Q}(\rho)` is
 ``fmpq_poly``, or sympy's ``Poly`` over QQ when python-flint is missing): since f is irreducible of degree n, an
 element is zero exactly when its remainder, of degree < n, is the zero polynomial, and a non-zero element is inverted
 by the extended Euclidean algorithm. The candidate mass comes out as a polynomial in ρ with rational coefficients (or,
-for an edge quadratic in w, with the square root of one).
+for an edge quadratic in w, with the square root of one); for edges of higher degree the same arithmetic gives gcds
+(:func:`field_poly_gcd`) and Sturm counts (:func:`field_root_count`) over Q(ρ), the sign of a non-zero element being
+that of its value (:func:`field_sign`).
 
 The same arithmetic writes the curve in the local variable :math:`\zeta = z - a` (:func:`field_shift`) with every
 coefficient reduced modulo f: the coefficient of :math:`m^d` vanishes at :math:`\zeta = 0`, and sympy's expansion
@@ -30,7 +32,8 @@ from typing import Any
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
-__all__ = ["field_newton_points", "field_mass_candidates", "field_shift"]
+__all__ = ["field_newton_points", "field_edge", "field_edge_roots", "field_poly_gcd", "field_sign", "field_root_count",
+           "field_mass_candidates", "field_shift"]
 
 
 class _Field:
@@ -39,7 +42,7 @@ class _Field:
     ``Poly`` over QQ (the same exact remainders, so the same results)."""
 
     def __init__(self, coeffs: list[int], rho: Any, flint: Any) -> None:
-        self.rho, self._flint = rho, flint
+        self.rho, self.coeffs, self._flint = rho, coeffs, flint
         if flint is not None:
             self.f = flint.fmpq_poly(coeffs)
         else:
@@ -157,16 +160,125 @@ def field_newton_points(terms: dict[tuple[int, int], int],
     return F, pts
 
 
+def _strip(F: _Field, p: list[Any]) -> list[Any]:
+    """Coefficients reduced modulo f, exact zeros at the top removed."""
+    p = [c % F.f for c in p]
+    while p and F.is_zero(p[-1]):
+        p.pop()
+    return p
+
+
+def _poly_rem(F: _Field, A: list[Any], B: list[Any]) -> list[Any]:
+    """Remainder of A by B ≠ 0 in Q(ρ)[w] (stripped coefficient lists, constant first)."""
+    inv = F.inverse(B[-1])
+    while len(A) >= len(B):
+        q, shift = A[-1] * inv % F.f, len(A) - len(B)
+        # the top coefficient cancels exactly: dropped
+        A = _strip(F, [c - q * B[i - shift] if i >= shift else c for i, c in enumerate(A)][:-1])
+    return A
+
+
+def field_poly_gcd(F: _Field, A: list[Any], B: list[Any]) -> list[Any]:
+    r"""Monic greatest common divisor of two polynomials over :math:`\mathbb{Q}(\rho)` (coefficient lists, constant
+    first), by Euclid's algorithm with every zero test exact in the field.
+
+    Parameters
+    ----------
+    F : _Field
+        The field (from :func:`field_newton_points`).
+    A, B : list
+        Coefficients (elements of F), increasing powers; not both zero.
+
+    Returns
+    -------
+    list
+        The coefficients of the gcd (leading one 1), increasing powers.
+    """
+    A, B = _strip(F, A), _strip(F, B)
+    while B:
+        A, B = B, _poly_rem(F, A, B)
+    inv = F.inverse(A[-1])
+    return [c * inv % F.f for c in A]
+
+
+def field_sign(F: _Field, e: Any) -> int:
+    """Sign of the element e of Q(ρ) (ρ real): 0 exactly when its remainder is zero, else the sign of its value to
+    a guaranteed relative accuracy (sympy's ``evalf(strict=True)``), which a non-zero number cannot get wrong.
+
+    Parameters
+    ----------
+    F : _Field
+        The field.
+    e : element of F
+        The number.
+
+    Returns
+    -------
+    int
+        -1, 0 or 1.
+
+    Raises
+    ------
+    ArithmeticError
+        If the evaluation cannot reach a guaranteed accuracy.
+    """
+    if F.is_zero(e):
+        return 0
+    v = F.expr(e)
+    try:
+        return 1 if v.evalf(30, strict=True) > 0 else -1
+    except PrecisionExhausted as exc:
+        raise ArithmeticError(f"the sign of the non-zero number {v} could not be decided") from exc
+
+
+def field_root_count(F: _Field, h: list[Any], lo: sp.Rational, hi: sp.Rational) -> int:
+    r"""Number of distinct real roots in (lo, hi) of the polynomial h over :math:`\mathbb{Q}(\rho)`, neither end a
+    root, by Sturm's theorem (the sign changes of the Sturm sequence :math:`h, h', -\mathrm{rem}(\cdot, \cdot),
+    \dots` at lo minus those at hi), every sign exact (:func:`field_sign`).
+
+    Parameters
+    ----------
+    F : _Field
+        The field.
+    h : list
+        Coefficients (elements of F), increasing powers, of positive degree.
+    lo, hi : sympy.Rational
+        The ends, lo < hi.
+
+    Returns
+    -------
+    int
+        The count.
+
+    References
+    ----------
+    Basu, Pollack & Roy, "Algorithms in Real Algebraic Geometry", Springer (2006), Theorem 2.50.
+    """
+    seq = [_strip(F, h)]
+    seq.append(_strip(F, [i * c for i, c in enumerate(seq[0])][1:]))
+    while seq[-1]:
+        seq.append([-c for c in _poly_rem(F, seq[-2], seq[-1])])
+    seq.pop()
+
+    def changes(t: sp.Rational) -> int:
+        tv, signs = F.element([t]), []
+        for p in seq:
+            acc = 0 * F.one
+            for c in reversed(p):
+                acc = (acc * tv + c) % F.f
+            sgn = field_sign(F, acc)
+            if sgn:
+                signs.append(sgn)
+        return sum(1 for u, v in zip(signs, signs[1:]) if u != v)
+    return changes(lo) - changes(hi)
+
+
 def field_mass_candidates(terms: dict[tuple[int, int], int], a: Any) -> list[sp.Expr] | None:
     r"""Non-zero real mass candidates :math:`w` of an atom at the irrational pole a of the integer curve
     :math:`\sum_{j,k} t_{jk} m^j z^k`, the roots of the slope-1 Newton edge, computed in Q(a).
 
-    The edge is :math:`(-w)^{lo} \sum_j \ell_j (-w)^{j - lo}` with :math:`\ell_j \in \mathbb{Q}(a)` exact. Linear:
-    :math:`w = \ell_{lo}/\ell_{lo+1}`. Quadratic :math:`\alpha w^2 + \beta w + \gamma`: the discriminant
-    :math:`D = \beta^2 - 4\alpha\gamma` is computed in Q(a); D = 0 gives the double root :math:`-\beta/(2\alpha)`,
-    else the roots :math:`(-\beta \pm \sqrt{D})/(2\alpha)` are real exactly when the non-zero number D is positive
-    (its sign from sympy's evaluation to a guaranteed relative accuracy, ``strict=True``, which a non-zero number
-    cannot get wrong).
+    The Newton points come from :func:`field_newton_points`, the edge from :func:`field_edge`, its roots (linear or
+    quadratic in w) from :func:`field_edge_roots`.
 
     Parameters
     ----------
@@ -192,31 +304,71 @@ def field_mass_candidates(terms: dict[tuple[int, int], int], a: Any) -> list[sp.
     if found is None:
         return None
     F, pts = found
+    c = field_edge(F, pts)
+    return [] if c is None else field_edge_roots(F, c)
+
+
+def field_edge(F: _Field, pts: dict[int, tuple[int, Any]]) -> list[Any] | None:
+    r"""The slope-1 Newton edge :math:`\sum_j \ell_j (-w)^j` divided by :math:`(-w)^{lo}`, as coefficients
+    :math:`c_i = (-1)^i \ell_{lo+i}` of :math:`w^i` in Q(ρ) (:math:`c_0 \ne 0`).
+
+    Parameters
+    ----------
+    F : _Field
+        The field.
+    pts : dict
+        The Newton points of :func:`field_newton_points`.
+
+    Returns
+    -------
+    list or None
+        The coefficients, increasing powers; None when the edge is a single point (no non-zero root).
+    """
     emin = min(e for e, _ in pts.values())
     on_edge = {j: lead for j, (e, lead) in pts.items() if e == emin}
     if len(on_edge) < 2:
-        return []  # lead (-w)^j alone: no non-zero root
+        return None
     lo, hi = min(on_edge), max(on_edge)
     zero = 0 * F.one
-    # the edge without its factor (-w)^lo, in powers of w: coefficient of w^i is (-1)^i l_{lo+i}
-    c = [(-1) ** i * on_edge.get(lo + i, zero) for i in range(hi - lo + 1)]
-    if hi - lo == 1:
+    return [(-1) ** i * on_edge.get(lo + i, zero) for i in range(hi - lo + 1)]
+
+
+def field_edge_roots(F: _Field, c: list[Any]) -> list[sp.Expr] | None:
+    r"""Real roots of :math:`\sum_i c_i w^i` over Q(ρ) of degree 1 or 2 (:math:`c_0 \ne 0`), exactly.
+
+    Linear: :math:`w = -c_0/c_1`. Quadratic: the discriminant :math:`D = c_1^2 - 4 c_2 c_0` is computed in Q(ρ);
+    D = 0 gives the double root :math:`-c_1/(2 c_2)`, else the roots :math:`(-c_1 \pm \sqrt{D})/(2 c_2)` are real
+    exactly when the non-zero number D is positive (:func:`field_sign`).
+
+    Parameters
+    ----------
+    F : _Field
+        The field.
+    c : list
+        Coefficients (elements of F), increasing powers, the last one non-zero.
+
+    Returns
+    -------
+    list of sympy.Expr or None
+        The real roots (expressions in ρ), None for degree > 2.
+
+    Raises
+    ------
+    ArithmeticError
+        If the sign of a non-zero discriminant cannot be decided.
+    """
+    if len(c) == 2:
         return [F.expr(-c[0] * F.inverse(c[1]))]
-    if hi - lo != 2:
+    if len(c) != 3:
         return None
     half = F.element([sp.Rational(1, 2)])
     alpha_inv = F.inverse(c[2])
     disc = (c[1] * c[1] - 4 * c[2] * c[0]) % F.f
     if F.is_zero(disc):
         return [F.expr(-c[1] * alpha_inv * half)]
-    D = F.expr(disc)
-    try:  # D ≠ 0 exactly: an evaluation to a guaranteed relative accuracy has its sign
-        positive = bool(D.evalf(30, strict=True) > 0)
-    except PrecisionExhausted as exc:
-        raise ArithmeticError(f"the sign of the edge discriminant {D} at the pole a = {a} could not be "
-                              "decided") from exc
-    if not positive:
+    if field_sign(F, disc) < 0:
         return []
+    D = F.expr(disc)
     mid, scale = F.expr(-c[1] * alpha_inv * half), F.expr(alpha_inv * half)
     return [mid - scale * sp.sqrt(D), mid + scale * sp.sqrt(D)]
 

@@ -17,7 +17,8 @@ import sympy as sp
 from sympy.polys.rootoftools import ComplexRootOf
 
 from freecalc.symbolic.algebraic_flint import integer_terms
-from freecalc.symbolic.algebraic_number_field import field_mass_candidates, field_newton_points
+from freecalc.symbolic.algebraic_number_field import (field_edge, field_edge_roots, field_newton_points,
+                                                      field_poly_gcd, field_root_count)
 from freecalc.symbolic.transforms import m as _m, z as _z
 
 __all__ = ["discriminant", "discriminant_coefficients", "leading_coefficients", "edge_candidates", "pole_candidates",
@@ -284,28 +285,23 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
     if terms is not None:  # rational point of an integer curve: Taylor coefficients in exact rationals
         pts = _newton_points(terms, Fraction(int(a.p), int(a.q)))
     else:
-        found = None if exact is None or a.is_Rational else field_mass_candidates(exact, a)
-        if found is not None:  # an algebraic pole of an integer curve: exact arithmetic in Q(a)
-            return found
         field = None if exact is None or a.is_Rational else field_newton_points(exact, a)
-        if field is not None:  # an edge of higher degree: its coefficients exact in Q(a), its roots by sympy
-            F, fpts = field
-            pts = {j: (e, F.expr(lead)) for j, (e, lead) in fpts.items()}
-        elif a.has(PrivateRootOf):
+        if field is not None:  # an algebraic pole of an integer curve: exact arithmetic in Q(a)
+            return _field_edge_roots(*field, a)
+        if a.has(PrivateRootOf):
             # sympy's zero tests need a minimal polynomial, which it computes for its own CRootOf only
             raise ValueError(f"mass_candidates: a = {a} is not p*rho + q (p, q rational, rho a real root of an "
                              "irreducible integer polynomial) of an integer curve: its Taylor coefficients cannot "
                              "be tested for zero exactly")
-        else:
-            poly = sp.Poly(P, m)
-            d = poly.degree()
-            pts = {}
-            for (j,), cj in poly.terms():
-                cz = sp.Poly(sp.expand(cj.subs(z, a + eps)), eps)
-                monoms = cz.monoms()
-                v = min(e[0] for e in monoms)
-                lead = cz.coeff_monomial(eps ** v)
-                pts[j] = (v + d - j, lead)
+        poly = sp.Poly(P, m)
+        d = poly.degree()
+        pts = {}
+        for (j,), cj in poly.terms():
+            cz = sp.Poly(sp.expand(cj.subs(z, a + eps)), eps)
+            monoms = cz.monoms()
+            v = min(e[0] for e in monoms)
+            lead = cz.coeff_monomial(eps ** v)
+            pts[j] = (v + d - j, lead)
     emin = min(e for e, _ in pts.values())
     on_edge = {j: lead for j, (e, lead) in pts.items() if e == emin}
     if terms is not None:
@@ -323,6 +319,48 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
                                   "and irrational coefficients (no exact root objects for it)")
         found = {r: 1 for r in PrivateRootOf.all_roots(poly)}  # no radicals: exact CRootOf objects
     return [r for r in found.keys() if r != 0 and r.is_real is not False]
+
+
+def _field_edge_roots(F: Any, pts: dict[int, tuple[int, Any]], a: Any) -> list[sp.Expr]:
+    r"""Real non-zero roots of the slope-1 Newton edge :math:`E(w) = \sum_i c_i w^i` (w^lo divided out) whose
+    coefficients :math:`c_i` lie in :math:`\mathbb{Q}(\rho)`, every step exact. Degree 1 or 2: in closed form
+    (:func:`~freecalc.symbolic.algebraic_number_field.field_edge_roots`).
+
+    Degree > 2:
+    the norm :math:`N(w) = \mathrm{Res}_x(f(x), E_x(w))` (:math:`E_x` with ρ replaced by x) is rational and vanishes
+    at every root of E. Per irreducible factor g of N, the gcd h of E and g in :math:`\mathbb{Q}(\rho)[w]` holds the
+    roots they share: none (deg h = 0), all real roots of g (h = g, exact ``PrivateRootOf``), those of h itself
+    when it is linear or quadratic (elements of Q(ρ) or their square roots), else the real roots of g whose
+    isolating interval holds a root of h by Sturm's count over Q(ρ)
+    (:func:`~freecalc.symbolic.algebraic_number_field.field_root_count`).
+    """
+    c = field_edge(F, pts)
+    if c is None:
+        return []  # lead (-w)^j alone: no non-zero root
+    found = field_edge_roots(F, c)
+    if found is not None:  # linear or quadratic in w
+        return found
+    xv, wv = sp.Dummy("x"), sp.Dummy("w")
+    fx = sp.Poly(list(reversed(F.coeffs)), xv, domain=sp.QQ)
+    Ex = sp.Poly(sp.Add(*[cf * xv ** k * wv ** i for i, e in enumerate(c) for k, cf in enumerate(F.rationals(e))]),
+                 xv, wv, domain=sp.QQ)
+    norm = sp.Poly(sp.resultant(fx, Ex, xv), wv, domain=sp.QQ)
+    out: list[sp.Expr] = []
+    for g, _mult in norm.factor_list()[1]:
+        h = field_poly_gcd(F, c, [F.element([cf]) for cf in reversed(g.all_coeffs())])
+        if len(h) == 1:
+            continue
+        if len(h) == len(g.all_coeffs()):  # every root of g is a root of E
+            out.extend(_exact_real_roots(g))
+        elif len(h) <= 3:  # a linear or quadratic factor of E over Q(ρ)
+            out.extend(field_edge_roots(F, h))
+        else:
+            # the real roots of h are real roots of g: the one in g's isolating interval (rational ends, no root of
+            # the irreducible g of degree > 1 there) is a root of h when Sturm's count of h there is 1
+            for r, ((lo, hi), _m) in zip(_exact_real_roots(g), g.intervals(), strict=True):
+                if field_root_count(F, h, sp.Rational(lo), sp.Rational(hi)):
+                    out.append(r)
+    return sorted(set(out), key=lambda r: float(r))
 
 
 def _integer_multiple(P: sp.Expr, m: sp.Symbol, z: sp.Symbol) -> dict[tuple[int, int], int] | None:

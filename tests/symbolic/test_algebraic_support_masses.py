@@ -3,6 +3,7 @@ a Taylor coefficient exact in Q(a), with and without python-flint, also when the
 import subprocess
 import sys
 
+import mpmath
 import pytest
 import sympy as sp
 
@@ -81,3 +82,23 @@ def test_atom_of_the_slow_pair_without_flint():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     (loc, mass), = eval(out)
     assert abs(loc - -3.5867120055304875) < 1e-14 and abs(mass - 0.2850488389214831) < 1e-14  # as with flint
+
+
+@pytest.mark.parametrize("b, c, d", [(0, -7, -6), (0, 2, -1), (z, -7, -6)],
+                         ids=["roots in Q(a)", "one real root", "irreducible over Q(a)"])
+def test_cubic_edge(backend, b, c, d):
+    # P = f^3 m^3 + f^2 b m^2 + f c m + d: the edge in u = f'(a) w is -u^3 + b(a) u^2 - c u + d, cubic in w. Its
+    # real roots: in Q(a) (u = 1, 2, -3), one real and a complex pair, or an irreducible cubic over Q(a) whose roots
+    # are roots of the degree-9 norm (selected by Sturm's count over Q(a))
+    P = sp.expand(Fz ** 3 * m ** 3 + Fz ** 2 * b * m ** 2 + Fz * c * m + d)
+    a = _rho()
+    got = S.mass_candidates(P, a, m, z)
+    with mpmath.workdps(60):
+        av = sp.N(a, 60)._to_mpmath(200)
+        fp, bv = 3 * av ** 2 - 3, sp.lambdify(z, sp.sympify(b), "mpmath")(av) if b != 0 else 0
+        ref = [sp.Float(mpmath.nstr(r, 55), 55)
+               for r in sorted(u.real / fp for u in mpmath.polyroots([-1, bv, -c, d], maxsteps=200, extraprec=200)
+                               if abs(u.imag) < mpmath.mpf(10) ** -40)]
+    assert len(got) == len(ref)
+    # the exact roots evaluated to 50 digits against mpmath's roots of the same cubic at 60
+    assert all(abs(sp.N(g, 50) - r) < 1e-45 for g, r in zip(sorted(got, key=float), ref))
