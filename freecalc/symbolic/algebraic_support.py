@@ -276,7 +276,8 @@ def mass_candidates(P: sp.Expr, a: Any, m: sp.Symbol = _m, z: sp.Symbol = _z) ->
         If ``a`` contains a :class:`PrivateRootOf` but is not :math:`p\rho + q` (ρ a real root of an irreducible
         integer polynomial) on a curve with rational coefficients: its zero tests could not be exact.
     ArithmeticError
-        If the Newton edge has irrational coefficients and no roots in radicals.
+        If the Newton edge has irrational coefficients (outside a number field Q(a)) and no roots in radicals, or
+        the sign of a non-zero number of Q(a) cannot be decided.
     """
     eps, wv = sp.Dummy("eps"), sp.Dummy("w")
     a = sp.sympify(a)
