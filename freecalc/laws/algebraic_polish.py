@@ -60,9 +60,11 @@ ARB_PREC = 128
 ARB_MAXPREC = 2048
 
 #: without python-flint (:func:`_mp_roots`): Durand-Kerner steps per precision (from the double roots it converges in
-#: a few; clustered roots converge linearly and go to the next precision) and guard bits beyond the root size
+#: a few; clustered roots converge linearly and go to the next precision), guard bits beyond the root size, and the
+#: relative shift of the double-precision starts off the real axis (:func:`_double_roots`)
 MP_STEPS = 200
 MP_GUARD_BITS = 32
+MP_START_SHIFT = 1e-6
 
 #: a double-precision root is matched to an exact root when it is nearer to it than this fraction of that root's
 #: distance to every other root (inside the basin: no other sheet can be meant)
@@ -312,14 +314,20 @@ def _mp_roots(curve: ExactCurve, zc: complex) -> np.ndarray | None:
 
 
 def _double_roots(co: list[Any]) -> list[complex] | None:
-    """Starting values for the iteration: the roots of the coefficients rounded to double (None if they overflow)."""
+    """Starting values for the iteration: the roots of the coefficients rounded to double (None if they overflow),
+    each moved by MP_START_SHIFT of its size in its own non-real direction: with real coefficients and real starts
+    the iteration stays real, and a conjugate pair that rounding made real (next to a square-root end) is never
+    found."""
     scale = max(abs(v) for v in co)  # the coefficients' size is arbitrary (a common factor): keep them in range
     with np.errstate(all="ignore"):
         c = np.array([complex(v / scale) for v in co])
         if not np.all(np.isfinite(c)) or c[0] == 0:
             return None
         r = np.roots(c)
-    return list(r) if r.size == len(co) - 1 and np.all(np.isfinite(r)) else None
+    if r.size != len(co) - 1 or not np.all(np.isfinite(r)):
+        return None
+    turn = (0.4 + 0.9j) ** np.arange(1, r.size + 1)  # distinct directions, none real (mpmath's own starts)
+    return list(r + MP_START_SHIFT * np.maximum(1.0, np.abs(r)) * turn)
 
 
 def _match(mids: np.ndarray | None, guess: complex | None) -> complex | None:
