@@ -1,5 +1,5 @@
 r"""The support test of a gap between singular points that ends at a pole of the curve: in the chart centred at the
-pole where the expanded curve's continuation fails.
+pole where the expanded curve's continuation fails, beside an atom on the deflated curve.
 
 Between consecutive real singular points of :math:`P(m, z) = 0` the boundary value :math:`m(x + i0)` of the
 Stieltjes branch is either real throughout or not, so one interior point decides whether the gap is support
@@ -11,12 +11,20 @@ end just above it, where the other sheets are ~1e5, the continuation converged a
 was taken as support (with a warning). The curve :math:`P(m, \zeta + a)` in the local variable
 :math:`\zeta = z - a`, shifted exactly, keeps those digits: there the same points converge, to a real m (no support).
 
+At a pole that carries an atom of mass w the Stieltjes sheet itself has the pole, :math:`m \sim w/(a - z)`: the
+chart centred at a does not remove it, and at a = 0 that chart is the expanded curve. The gap beside the atom is then
+decided on the deflated curve of :math:`m_c = m - w/(a - z)` (in the chart centred at a when a ≠ 0), whose Stieltjes
+sheet is bounded there; on the real axis :math:`w/(a - x)` is real, so :math:`\mathrm{Im}\, m_c = \mathrm{Im}\, m`.
+Both gaps beside the atom 3/4 at 0 of :math:`\mathrm{FreeBessel}(3, 1/4) \boxtimes \mathrm{ChiralBlock}(0, 1/2, 3/2)`,
+(-1.2e-7, 0) and (0, 9.3e-4), bounded by collisions of other sheets, converged at none of their test points on the
+expanded curve; on the deflated one they converge to :math:`m_c \approx 0.14 + 1.07i` (support).
+
 Reference: Rao & Edelman, "The polynomial method for random matrices", Found. Comput. Math. 8 (2008) (the support
 from the discriminant); E. Hille, *Analytic Function Theory* vol. II, §12.3 (the Puiseux growth at a pole).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,10 +55,14 @@ def _first_converged(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarr
 def pole_gap_values(lo: np.ndarray, hi: np.ndarray, poles: Sequence[Any], scale: float, fractions: Sequence[float],
                     status: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
                     local: Callable[[Any, np.ndarray], tuple[np.ndarray, np.ndarray]],
-                    generic: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+                    generic: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                    atoms: Mapping[Any, Any] | None = None,
+                    deflated: Callable[[Any, Any, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+                    ) -> np.ndarray:
     r"""Boundary value :math:`m(x + i0)` at an interior point of each gap (lo, hi): on the expanded curve where it
-    converges; a gap where it does not and that ends at an exact pole a ≠ 0 in the chart centred at a; what is left
-    by ``generic``.
+    converges; a gap where it does not and that ends at an exact pole a ≠ 0 in the chart centred at a; a gap still
+    undecided that ends at an atom (a, w) on the deflated curve of :math:`m_c = m - w/(a - z)` (its value is
+    :math:`m_c(x + i0)`, of the same imaginary part as m); what is left by ``generic``.
 
     Parameters
     ----------
@@ -72,6 +84,11 @@ def pole_gap_values(lo: np.ndarray, hi: np.ndarray, poles: Sequence[Any], scale:
     generic : callable
         ``generic(lo, hi) -> values``: the test on the expanded curve that warns about the points it cannot
         resolve (the gaps no chart decided).
+    atoms : mapping, optional
+        Exact atom location a (one of ``poles``) -> its exact positive mass w.
+    deflated : callable, optional
+        ``deflated(a, w, zeta) -> (values, ok)``: :math:`m_c(x + i0)` at :math:`x = a + \zeta` on the deflated
+        curve of :math:`m - w/(a - z)`, with a per-point success flag (needed with ``atoms``).
 
     Returns
     -------
@@ -88,6 +105,13 @@ def pole_gap_values(lo: np.ndarray, hi: np.ndarray, poles: Sequence[Any], scale:
         if len(idx):
             # in the local variable zeta = x - a, from the gap's shifted ends (exact next to a: Sterbenz)
             out, ok = _first_converged(lambda zeta, a=a: local(a, zeta), lo[idx] - fa, hi[idx] - fa, fractions)
+            vals[idx[ok]], done[idx[ok]] = out[ok], True
+    for a, w in (atoms or {}).items():
+        fa = float(a)
+        idx = np.flatnonzero(~done & ((np.abs(lo - fa) <= tol) | (np.abs(hi - fa) <= tol)))
+        if idx.size:
+            out, ok = _first_converged(lambda zeta, a=a, w=w: deflated(a, w, zeta), lo[idx] - fa, hi[idx] - fa,
+                                       fractions)
             vals[idx[ok]], done[idx[ok]] = out[ok], True
     rest = np.flatnonzero(~done)
     if rest.size:

@@ -284,23 +284,8 @@ def numeric_state(P: sp.Expr, hint: Any = None, atoms: Any = None) -> NumericSta
         Y = 16.0 * (bound + max(abs(mom[1]), 1.0))
     scale = max(bound, 1e-12)
     raw = NumericState(C, mom, Y, bound, (), (), ())
-    # support: test the boundary value in every gap between consecutive candidates (one batched continuation)
-    lo, hi = fpts[:-1], fpts[1:]
-    gaps = hi - lo > 1e-14 * scale
-    support: list[list[float]] = []
-    if np.any(gaps):
-        # a gap that ends at a pole also in the chart centred there (laws/algebraic_gaps.py)
-        vals = pole_gap_values(lo[gaps], hi[gaps], exact_poles, scale, GAP_TEST_FRACTIONS,
-                               lambda x: branch_status(raw, x, np.zeros(x.size)),
-                               lambda a, zeta: branch_status(local_state(P, raw, a)[1], zeta, np.zeros(zeta.size)),
-                               lambda gap_lo, gap_hi: _gap_values(raw, gap_lo, gap_hi))
-        for a, b, val in zip(lo[gaps], hi[gaps], vals):
-            if val.imag > 1e-9 * max(1.0, abs(val)):
-                if support and support[-1][1] == a:
-                    support[-1][1] = b
-                else:
-                    support.append([a, b])
-    # atoms: the exact Newton-polygon candidate whose removal leaves no pole (_atom_mass)
+    # atoms: the exact Newton-polygon candidate whose removal leaves no pole (_atom_mass); before the support,
+    # whose gaps beside an atom are tested on its deflated curve
     known = dict(atoms or {})
     atoms, exact_atoms = [], []
     for a in exact_poles:
@@ -318,6 +303,27 @@ def numeric_state(P: sp.Expr, hint: Any = None, atoms: Any = None) -> NumericSta
         if best is not None:
             atoms.append((float(a), float(best)))
             exact_atoms.append((a, best))
+    # support: test the boundary value in every gap between consecutive candidates (one batched continuation)
+    lo, hi = fpts[:-1], fpts[1:]
+    gaps = hi - lo > 1e-14 * scale
+    support: list[list[float]] = []
+    if np.any(gaps):
+        # a gap that ends at a pole also in the chart centred there, beside an atom on the deflated curve (in the
+        # chart centred at the atom when it is not 0) (laws/algebraic_gaps.py)
+        vals = pole_gap_values(lo[gaps], hi[gaps], exact_poles, scale, GAP_TEST_FRACTIONS,
+                               lambda x: branch_status(raw, x, np.zeros(x.size)),
+                               lambda a, zeta: branch_status(local_state(P, raw, a)[1], zeta, np.zeros(zeta.size)),
+                               lambda gap_lo, gap_hi: _gap_values(raw, gap_lo, gap_hi), dict(exact_atoms),
+                               lambda a, w, zeta: branch_status(
+                                   deflated_state(P, raw, a, w) if float(a) == 0.0
+                                   else deflated_state(*local_state(P, raw, a), sp.Integer(0), w),
+                                   zeta, np.zeros(zeta.size)))
+        for a, b, val in zip(lo[gaps], hi[gaps], vals):
+            if val.imag > 1e-9 * max(1.0, abs(val)):
+                if support and support[-1][1] == a:
+                    support[-1][1] = b
+                else:
+                    support.append([a, b])
     return NumericState(C, mom, Y, bound, tuple((float(a), float(b)) for a, b in support), tuple(atoms),
                         tuple(exact_atoms), tuple(float(p) for p in fpts))
 

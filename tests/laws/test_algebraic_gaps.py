@@ -92,3 +92,113 @@ def test_local_chart_only_where_the_expanded_curve_fails_next_to_a_pole():
     assert np.allclose(seen[2][1], [-0.75, 0.25]) and np.allclose(seen[3][1], [-1.05, 0.15])
     assert vals[0] == 0.5 and vals[1] == -1.05 + 10j and vals[2] == 0.15 + 10j
     assert vals[3] == 3.5  # no pole at its ends: the generic test (which warns)
+
+
+# FreeBessel(3, 1/4) ⊠ ChiralBlock(0, 1/2, 3/2): an atom 3/4 at 0 (max of the factors' masses 3/4 and 1/5) between two
+# gaps, (-1.2e-7, 0) and (0, 9.3e-4), bounded by collisions of other sheets; the expanded curve's continuation
+# converged at none of their test points (ConvergenceWarning, the gaps taken as support unchecked)
+ATOM_GAPS = (-1.1820943962669416e-07, 0.0, 0.0009272164836183359)
+
+
+@pytest.fixture(scope="module")
+def atom_law():
+    law = fc.free_mul(fc.FreeBessel(3, 0.25), fc.ChiralBlock(0, 0.5, 1.5), method=fc.Method.EXACT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", fc.ConvergenceWarning)
+        law.atoms  # noqa: B018 -- builds the numeric state: no warning
+    return law
+
+
+def _tracked(P, law, x, ratio=2.0):
+    """m(x + i0) on the Stieltjes sheet of the exact curve at 30 digits, independently of the law's continuation:
+    from x + 100i (the law's moment series there) down to the axis, each step taking the root of P(., x + iy)
+    nearest the previous one moved by the pole -3/4 / z that the sheets through the atom share (without it those
+    sheets, all ~ -3/4 / z, are not told apart); the nearest root must be clearly nearer than the next."""
+    co = [sp.lambdify(z, c, "mpmath") for c in sp.Poly(P, m).all_coeffs()]
+    with mp.workdps(30):
+        x, y = mp.mpf(float(x)), mp.mpf(100)
+        zz = mp.mpc(x, y)
+        prev = -sum(mp.mpf(float(c)) / zz ** (k + 1) for k, c in enumerate([1.0, *law.moments(8)]))
+        while True:
+            y = y / ratio if y > mp.mpf("1e-25") else mp.mpf(0)
+            zo, zz = zz, mp.mpc(x, y)
+            prev -= mp.mpf(3) / 4 * (1 / zz - 1 / zo)
+            roots = mp.polyroots([f(zz) for f in co], maxsteps=200, extraprec=100)
+            dist = sorted(abs(r - prev) for r in roots)
+            assert dist[0] < 0.5 * dist[1]
+            prev = min(roots, key=lambda r: abs(r - prev))
+            if y == 0:
+                return complex(prev)
+
+
+@pytest.mark.slow  # two 30-digit continuations of a degree-11 curve over 25 decades of height: ~20 s
+def test_gaps_beside_an_atom_at_zero_are_decided_on_the_deflated_curve(atom_law):
+    P = atom_law.equation
+    assert atom_law.atoms == ((0.0, 0.75),)
+    edges = sorted(float(e) for e in S.edge_candidates(P, m, z))
+    i = edges.index(0.0)
+    assert np.allclose(edges[i - 1:i + 2], ATOM_GAPS, rtol=1e-14, atol=0)  # the gaps: consecutive singular points
+    for a, b in zip(ATOM_GAPS[:-1], ATOM_GAPS[1:]):
+        # independent check: in each gap the Stieltjes sheet is non-real (Im m ≈ 1.07, support): a gap is one sign
+        # throughout, so its midpoint decides
+        x = (a + b) / 2
+        mx = _tracked(P, atom_law, x)
+        assert 1.07 < mx.imag < 1.08
+        # and the law's m there is that root: measured equal to 1e-16 relative (|m| ~ 1e7 and 1.6e3)
+        assert abs(atom_law.stieltjes(np.array([x + 0j]))[0] - mx) <= 1e-12 * abs(mx)
+    # one interval through the atom, between the outermost singular points (certified and exact copies: a few ulps)
+    assert len(atom_law.support) == 1
+    assert np.allclose(atom_law.support[0], (edges[0], edges[-1]), rtol=1e-14, atol=0)
+    assert [float(lo) for lo, _ in atom_law.sym.support] == pytest.approx([edges[0]], rel=1e-14)
+
+
+def test_density_and_mass_beside_an_atom_at_zero(atom_law):
+    from scipy.integrate import quad
+
+    P = atom_law.equation
+    a, b, c = ATOM_GAPS
+    x = np.array([a - 1e-4, a + 0.5 * (b - a), -1e-8, 1e-8, 0.5 * c, c + 1e-4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", fc.ConvergenceWarning)
+        d = atom_law.pdf(x)
+    mv = atom_law.stieltjes(x + 0j)
+    for xv, mval, dv in zip(x, mv, d):
+        # the law's m is a root of the exact curve (50-digit roots; |m| up to 7.5e7 here) and the density its
+        # Im / π; measured ≤ 2e-16 relative, 1e-12 leaves room for another platform's rounding
+        nearest = min(_roots(P, xv), key=lambda r: abs(r - mval))
+        assert abs(nearest - mval) <= 1e-12 * abs(nearest)
+        assert 0.34 < nearest.imag / np.pi < 0.35
+        assert abs(dv - nearest.imag / np.pi) <= 1e-12 * abs(nearest)
+    # the mass: the atom plus the density integrated by adaptive quadrature (an independent route) between the
+    # singular points; measured 1.1e-14 from 1, 1e-10 leaves room for the quadrature's tolerance
+    pts = sorted({*[float(e) for e in S.edge_candidates(P, m, z)], 0.0})
+    pts = [p for p in pts if atom_law.support[0][0] <= p <= atom_law.support[0][1]]
+    dens = lambda s: float(atom_law.pdf(np.array([s]))[0])  # noqa: E731
+    mass = sum(quad(dens, p, q, limit=200, epsabs=1e-13, epsrel=1e-12)[0] for p, q in zip(pts[:-1], pts[1:]))
+    assert abs(mass + 0.75 - 1.0) <= 1e-10
+
+
+def test_deflated_curve_only_for_undecided_gaps_beside_an_atom():
+    lo, hi = np.array([-1.0, 0.0, 1.0, 1.5, 3.0]), np.array([0.0, 1.0, 1.5, 3.0, 4.0])
+    seen = []
+
+    def status(x):  # the expanded curve converges nowhere
+        return x + 0j, np.zeros(x.size, bool)
+
+    def local(a, zeta):  # the chart centred at 3/2 converges in (3/2, 3) only
+        return zeta + 5j, zeta > 0
+
+    def deflated(a, w, zeta):
+        seen.append((a, w, zeta.copy()))
+        return zeta + 1j, np.ones(zeta.size, bool)
+
+    generic = lambda gl, gh: (gl + gh) / 2 + 0j  # noqa: E731
+    poles = [sp.Integer(0), sp.Rational(3, 2)]
+    atoms = {sp.Integer(0): sp.Rational(1, 4), sp.Rational(3, 2): sp.Rational(1, 2)}
+    vals = pole_gap_values(lo, hi, poles, 4.0, (0.5,), status, local, generic, atoms, deflated)
+    # the atom at 0: both its gaps, zeta = x; at 3/2: (1, 3/2) only ((3/2, 3) was decided in the chart at 3/2), zeta
+    # from the shifted ends; (3, 4) ends at no pole: the generic test
+    assert [(a, w) for a, w, _ in seen] == [(0, sp.Rational(1, 4)), (sp.Rational(3, 2), sp.Rational(1, 2))]
+    assert np.allclose(seen[0][2], [-0.5, 0.5]) and np.allclose(seen[1][2], [-0.25])
+    assert vals[0] == -0.5 + 1j and vals[1] == 0.5 + 1j and vals[2] == -0.25 + 1j
+    assert vals[3] == 0.75 + 5j and vals[4] == 3.5
