@@ -6,7 +6,8 @@ Cases
   * (semicircle ⊞ three atoms) ⊞ (MP(1/2) ⊠ MP(1/4)), degree 13 in m (discriminant of degree 49 in z): what each
     tool returns as a density (rmtool returns all roots for degree > 3; its ``best_density`` heuristic is scored).
 
-Figures (medians of repeats; the sympy cache is cleared before every derivation, on both sides):
+Figures (medians of repeats; the sympy cache is cleared before every derivation, on both sides, and freecalc's memo
+of integer curve terms with it):
   * derive: ``fc.free_add``/``fc.free_mul`` with ``Method.EXACT`` from fresh named laws (resultant + Stieltjes
     factor) vs rmtool's ``AplusB``/``AtimesB``;
   * density, first call: ``law.pdf`` on a fresh law (certified support/atom detection, then the continuation; numba
@@ -50,14 +51,22 @@ if "--no-flint" in sys.argv:
     sys.modules["flint"] = None  # ``import flint`` raises ImportError: freecalc takes its sympy route
 
 import numpy as np  # noqa: E402
-from sympy.core.cache import clear_cache  # noqa: E402
+from sympy.core.cache import clear_cache as clear_sympy_cache  # noqa: E402
 
 import freecalc as fc  # noqa: E402
+from freecalc.symbolic.algebraic_flint import forget_terms  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "results" / "algebra.md"
 PEER_PY = HERE / ".venv-rmtool" / "bin" / "python"
 WORKER = HERE / "peers" / "rmtool_worker.py"
+
+
+def clear_cache():
+    """Before every derivation: sympy's cache and freecalc's memo of integer curve terms, so that nothing of an
+    earlier call (the warm-up included) is reused."""
+    clear_sympy_cache()
+    forget_terms()
 
 
 def median_time(fn, repeats, setup=None):
@@ -160,7 +169,7 @@ def slow_pair_section(rep):
     return [SLOW_PAIR_HEADER, "",
             "SFM(-1, 1.5, 2, 3) ⊞ SFM(-1, -1.5, 0.3, 3): degree " + str(r["deg"]) + " in m, an atom at a root of "
             "400 z^4 + 3200 z^3 − 705 z^2 − 28420 z − 11411 with a mass rational in it; density on 1000 points of "
-            f"[-8, 8]; CPU seconds (process time), medians of {rep} repeats, sympy cache cleared before each "
+            f"[-8, 8]; CPU seconds (process time), medians of {rep} repeats, sympy cache and freecalc's terms memo cleared before each "
             "derivation; freecalc only.", "",
             "| case | derive | first density | steady state |", "|---|---|---|---|",
             f"| slow pair | {r['derive']:.3f} | {r['first']:.3f} | {r['steady']:.4f} |", "",
@@ -216,7 +225,7 @@ def main(argv=None) -> int:
              f"medians of {rep} repeats (density steady state: {max(rep, 20)}); shared 2-core machine, noisy "
              f"(load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the start, "
              f"{os.getloadavg()[0]:.1f} at the end: wall-clock times scale with it, ratios less). "
-             f"freecalc with {flint_note}; sympy cache cleared before every derivation on both sides.", ""]
+             f"freecalc with {flint_note}; sympy cache cleared before every derivation on both sides (and freecalc's memo of integer curve terms).", ""]
     if peer is None:
         lines += [f"rmtool not run: {peer_err}", ""]
     else:

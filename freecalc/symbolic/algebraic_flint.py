@@ -24,7 +24,7 @@ import sympy as sp
 from sympy.core.add import _addsort
 from sympy.core.mul import _mulsort
 
-__all__ = ["integer_terms", "remember_terms", "is_canonical", "canonical_terms", "terms_expr", "rational",
+__all__ = ["integer_terms", "remember_terms", "forget_terms", "is_canonical", "canonical_terms", "terms_expr", "rational",
            "atoms_terms", "stieltjes_candidates", "add_candidates", "mul_candidates", "add_candidate_terms",
            "mul_candidate_terms"]
 
@@ -137,6 +137,12 @@ def remember_terms(expr: sp.Expr, m: sp.Symbol, z: sp.Symbol, terms: dict[tuple[
     if len(_TERMS) >= TERMS_MEMO_SIZE:
         del _TERMS[next(iter(_TERMS))]  # oldest first
     _TERMS[(expr, m, z)] = terms
+
+
+def forget_terms() -> None:
+    """Empty the memo of :func:`remember_terms` (benchmarks of a first call clear it with sympy's cache, so that no
+    expression of an earlier call is read from it)."""
+    _TERMS.clear()
 
 
 def integer_terms(P: sp.Expr | sp.Poly, m: sp.Symbol, z: sp.Symbol) -> dict[tuple[int, int], int] | None:
