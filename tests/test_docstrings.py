@@ -50,7 +50,7 @@ DOCUMENTED_PACKAGES = (
     *(f"freecalc.laws.{m}" for m in (
         "semicircle", "marchenko_pastur", "kesten_mckay", "wachter", "free_meixner", "quadratic", "discrete",
         "empirical", "algebraic", "numeric", "decompressed", "inverse_htmp", "shifted_free_meixner", "symbolic_face",
-        "stats_vocabulary", "distances", "decompressed_piece", "transform_series", "hook_calls")),
+        "stats_vocabulary", "distances", "decompressed_piece", "transform_series", "hook_calls", "numeric_quadrature")),
 )
 
 # Definitions that do not follow the rule yet (fitting, functionals, laws/base.py, laws/htmp.py, laws/extension.py,

@@ -21,7 +21,7 @@ which points did not converge. Everything else is derived here, once:
   s\sinh v`) on an unbounded one, where power tails :math:`|x|^{-1-\alpha}` (any α > 0, heavy free stable
   operands included) become smooth and exponentially decaying; panels are halved where the integrand's
   interpolant has not converged, and the mass beyond the last panel comes from the tail's asymptotics
-  (:meth:`NumericLaw._tail_end`). The panel sums and, per panel, the Legendre interpolant of the integrand at its
+  (:meth:`~freecalc.laws.numeric_quadrature.NumericQuadrature._tail_end`). The panel sums and, per panel, the Legendre interpolant of the integrand at its
   Gauss nodes are cached, so cdf(x) at new points needs no new solves; ppf by safeguarded Newton on the cdf from
   a cached table;
 * **total mass**: checked once; off 1 by more than :data:`MASS_FLAG_TOL`, a :class:`ConvergenceWarning`.
@@ -42,8 +42,9 @@ import numpy as np
 
 from freecalc.laws.base import Law
 from freecalc.laws.evaluator import Evaluator, Solution
-from freecalc.numerics.interval_map import LogMap, MappedTable, PanelTable, ThetaMap, log_panel_edges
-from freecalc.numerics.quadrature import IntervalRule, gauss_legendre
+from freecalc.laws.numeric_quadrature import NumericQuadrature
+from freecalc.numerics.interval_map import ThetaMap
+from freecalc.numerics.quadrature import IntervalRule
 from freecalc.numerics.solvers import ConvergenceError, ConvergenceWarning, FailurePolicy
 
 __all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceWarning", "ConvergenceError"]
@@ -54,26 +55,12 @@ __all__ = ["NumericLaw", "Evaluator", "Solution", "FailurePolicy", "ConvergenceW
 #: FreeStable(0.4, -0.8, 2) ⊞ ShiftedFreeMeixner(1, 1.5, 0.3, 0.3)).
 MASS_FLAG_TOL = 1e-4
 
-#: θ-panels (of 16 Gauss–Legendre nodes) of the cdf table on a bounded support interval.
-_THETA_PANELS = 128
-_ORDER = 16
-#: Tails of an unbounded interval (see :meth:`NumericLaw._tail_end`): probe step in the logarithmic variable v,
-#: the level (relative to the largest probed integrand) below which the rest of a tail is left to its asymptotics
-#: (the solvers resolve m to ~1e-12|m|, so the density, ~1e-9 relative to |m| there, keeps ~3 more digits than
-#: needed), and the largest |x| evaluated.
-_PROBE_STEP = 4.0
-_TAIL_FLOOR = 1e-9
-_X_MAX = 1e150
 #: Edge refinement: points tested per bracket and round, and rounds (17^12 > 2^45: as 45 halvings, the grid spacing
 #: shrinks to ~3e-14 of itself or 4 ulps of the edge, whichever comes first).
 _SECTIONS = 16
 _SECTION_ROUNDS = 12
 _EPS = float(np.finfo(float).eps)
-#: Rounds of panel halving on an unbounded interval (each at most doubles the panels it touches).
-_MAX_SPLITS = 8
-
-
-class NumericLaw(Law):
+class NumericLaw(NumericQuadrature, Law):
     """A law known through an :class:`Evaluator` (e.g. the result of a numeric free convolution).
 
     Parameters
@@ -373,107 +360,6 @@ class NumericLaw(Law):
             keep = sure[todo] | self._positive(m) | np.isnan(m.real)
             out[todo] = np.where(keep, self._density_of(m), 0.0)
         return out
-
-    # -- quadrature ------------------------------------------------------------------------------------------
-    def _pieces(self) -> list[MappedTable]:
-        """One quadrature table per support interval (cached): θ-panels on a bounded one, logarithmic panels
-        (:class:`LogMap`) on an unbounded one, with the mass beyond the table's ends from the tail asymptotics."""
-        if "_piece_cache" not in self.__dict__:
-            self.__dict__["_piece_cache"] = [self._bounded_piece(a, b) if math.isfinite(a) and math.isfinite(b)
-                                             else self._unbounded_piece(a, b) for a, b in self.support]
-        return self.__dict__["_piece_cache"]
-
-    def _integrand(self, mp: ThetaMap | LogMap, v: np.ndarray) -> np.ndarray:
-        xs, dx = mp.x(v.ravel())
-        out = np.zeros(xs.shape)
-        ok = np.isfinite(xs) & np.isfinite(dx)
-        if np.any(ok):
-            out[ok] = self._density_raw(xs[ok]) * dx[ok]
-        return out.reshape(v.shape)
-
-    def _bounded_piece(self, a: float, b: float) -> MappedTable:
-        mp = ThetaMap(a, b)
-        table = PanelTable(np.linspace(0.0, np.pi, _THETA_PANELS + 1), _ORDER)
-        v, _ = table.nodes()
-        g = self._integrand(mp, v)
-        return MappedTable(a, b, mp, table, g, *table.tabulate(g), (0.0, math.inf), (0.0, math.inf))
-
-    def _unbounded_piece(self, a: float, b: float) -> MappedTable:
-        # on a half-line the map is centred at the edge and resolves every distance from it alike; only the
-        # whole line needs the bulk's centre
-        c, s = self._evaluator.core()
-        mp = LogMap(a, b, s, c)
-        (v_lo, low), (v_hi, high) = self._tail_end(mp, -1), self._tail_end(mp, +1)
-        table, g = self._adapted_table(mp, log_panel_edges(v_lo, v_hi))
-        return MappedTable(a, b, mp, table, g, *table.tabulate(g), low, high)
-
-    def _adapted_table(self, mp: LogMap, edges: np.ndarray) -> tuple[PanelTable, np.ndarray]:
-        """Panels halved where the integrand's Legendre interpolant has not decayed: estimated panel error
-        d·(|c₁₅| + |c₁₄|) above 1e-10 of d·max|g| on the panel plus 1e-13 of the mass (a sharp bulk away from
-        the map's centre, which the log scales resolve only relative to the distance from it)."""
-        table = PanelTable(edges, _ORDER)
-        v, w = table.nodes()
-        g = self._integrand(mp, v)
-        for _ in range(_MAX_SPLITS):
-            coef = table.tabulate(g)[1]
-            d = np.diff(table.edges)
-            err = d * (np.abs(coef[:, -1]) + np.abs(coef[:, -2]))
-            bad = err > 1e-10 * d * np.abs(g).max(axis=1) + 1e-13 * float(np.sum(g * w))
-            if not np.any(bad):
-                break
-            lefts, rights = table.edges[:-1], table.edges[1:]
-            mids = 0.5 * (lefts[bad] + rights[bad])
-            a = np.concatenate([lefts[bad], mids])  # the two halves of every panel split
-            t, _ = gauss_legendre(_ORDER)
-            kv = a[:, None] + (np.concatenate([mids, rights[bad]]) - a)[:, None] * t[None, :]
-            starts = np.concatenate([lefts[~bad], a])
-            rows = np.concatenate([g[~bad], self._integrand(mp, kv)])
-            order = np.argsort(starts)
-            table = PanelTable(np.append(starts[order], table.edges[-1]), _ORDER)
-            g = rows[order]
-            v, w = table.nodes()
-        return table, g
-
-    def _tail_end(self, mp: LogMap, side: int) -> tuple[float, tuple[float, float]]:
-        r"""Where the table of an unbounded interval ends on ``side`` (±1 in v), and (mass, decay rate) beyond.
-
-        The integrand :math:`g(v) = \rho(x(v))x'(v)` is probed every :data:`_PROBE_STEP` in v outwards from
-        v = 0, until it falls below :data:`_TAIL_FLOOR` of its largest probed value, the solver fails, or |x|
-        would exceed :data:`_X_MAX`. Beyond the last probe kept, g decays like :math:`g(V)e^{-\kappa(v - V)}` —
-        a power tail :math:`C|x|^{-1-\alpha}` gives :math:`\kappa \to \alpha`, an edge
-        :math:`(x - a)^{\gamma}` gives :math:`\kappa \to 1 + \gamma` — with κ from the last two probes,
-        so the mass beyond is :math:`g(V)/\kappa` (relative error ~ the neglected corrections, ≲ 1e-9 there).
-        """
-        lim = mp.v_limit(side, _X_MAX)
-        n = int(abs(lim) // _PROBE_STEP) if side * lim > 0 else 0
-        if n < 1:
-            return lim, (0.0, math.inf)
-        vs = side * _PROBE_STEP * np.arange(n + 1)
-        xs, dx = mp.x(vs)
-        ok = np.isfinite(xs) & np.isfinite(dx)
-        g = np.full(vs.shape, np.nan)
-        if np.any(ok):
-            sol = self._evaluator.solve(xs[ok] + 0j)
-            good = sol.converged & np.isfinite(sol.m)
-            g[np.flatnonzero(ok)[good]] = np.maximum(sol.m[good].imag, 0.0) / np.pi * dx[ok][good]
-        if not np.isfinite(g[0]):  # one probe step of table (whose solves report the failures); the mass check
-            return side * _PROBE_STEP, (0.0, math.inf)  # flags what is missing
-        top = float(np.nanmax(g))
-        last = n
-        for j in range(1, n + 1):
-            if not np.isfinite(g[j]):
-                last = j - 1
-                break
-            if g[j] <= _TAIL_FLOOR * top:
-                last = j
-                break
-        gv = g[last]
-        if last == 0 or gv <= 0.0:
-            return float(vs[last]), (0.0, math.inf)
-        kappa = math.log(g[last - 1] / gv) / _PROBE_STEP if g[last - 1] > 0 else math.nan
-        if not kappa > 0:  # not decaying: no asymptotics to trust; the mass check flags what is missing
-            return float(vs[last]), (0.0, math.inf)
-        return float(vs[last]), (float(gv) / kappa, kappa)
 
     def continuous_rule(self, panels: int = 64, order: int = 16) -> tuple[np.ndarray, np.ndarray]:
         r"""Nodes and weights of ∫g ρ over the continuous part.
