@@ -169,6 +169,11 @@ def htmp_logpdf(x: Any, gamma: Any, kappa: Any) -> np.ndarray:
 HTMP_LAW_MAX_B = 2e4
 HTMP_LAW_MAX_KAPPA = 2000.0
 HTMP_LAW_MAX_B_SMALL_KAPPA = 8e4
+#: Smallest κ served through the Marchenko–Pastur limit beyond the validated range. Relative to MP(γ)'s width the
+#: expansion parameter is ε/γ = 2/κ, not ε = 2γ/κ: a large b from a tiny γ at small κ is far from MP (γ = 1e-6,
+#: κ = 2: cdf bounds 0.1-0.2, the served cdf not even monotone). The bounds were checked against exact HTMP for
+#: κ = 200…20000.
+HTMP_MP_LIMIT_MIN_KAPPA = 200.0
 
 
 def htmp_exact_range(gamma: float, kappa: float) -> bool:
@@ -178,13 +183,21 @@ def htmp_exact_range(gamma: float, kappa: float) -> bool:
 
 
 def check_gamma_kappa(law: Law, mp_limit: bool = False) -> None:
-    """Check A > −1 and, unless ``mp_limit`` (HTMP serves large κ through its MP limit), the validated range."""
+    """Check A > −1 and the validated range; with ``mp_limit`` (HTMP serves large κ through its MP limit) beyond it
+    only κ ≥ :data:`HTMP_MP_LIMIT_MIN_KAPPA`."""
     if law.is_symbolic:
         return
     A = law.kappa * (1 - law.gamma) / (2 * law.gamma) - 1
     if not A > -1:  # gamma < 1 guarantees it; keep the invariant explicit for the formulas
         raise ValueError(f"{type(law).__name__}: need A = kappa(1-gamma)/(2 gamma) - 1 > -1, got {A}")
     b = law.kappa / (2 * law.gamma)
+    if mp_limit and law.kappa < HTMP_MP_LIMIT_MIN_KAPPA and not htmp_exact_range(law.gamma, law.kappa):
+        raise ValueError(
+            f"{type(law).__name__}(gamma = {law.gamma:g}, kappa = {law.kappa:g}): b = kappa/(2 gamma) = {b:.4g} is "
+            f"beyond the validated range of the exact routes (b <= {HTMP_LAW_MAX_B:g}, or kappa <= "
+            f"{HTMP_LAW_MAX_KAPPA:g} with b <= {HTMP_LAW_MAX_B_SMALL_KAPPA:g}), and kappa < "
+            f"{HTMP_MP_LIMIT_MIN_KAPPA:g} is too small for its Marchenko-Pastur limit (relative error ~2/kappa): "
+            f"use gamma >= {law.kappa / (2 * HTMP_LAW_MAX_B):.3g} or kappa >= {HTMP_MP_LIMIT_MIN_KAPPA:g}")
     if not mp_limit and not htmp_exact_range(law.gamma, law.kappa):
         raise ValueError(
             f"{type(law).__name__}(gamma = {law.gamma:g}, kappa = {law.kappa:g}): b = kappa/(2 gamma) = {b:.4g} is "

@@ -35,7 +35,7 @@ from freecalc.symbolic import transforms as T
 from freecalc.symbolic.special import lambdify
 
 __all__ = ["check_invariants", "law_scale", "check_mass", "check_density", "check_cdf_ppf", "check_moments",
-           "check_stieltjes", "check_symbolic", "check_shapes", "same_law", "upper_points"]
+           "check_stieltjes", "check_symbolic", "check_shapes", "same_law", "upper_points", "check_large_kappa_regime"]
 
 
 #: Tail levels for the extent of a law with an unbounded support: the first whose quantile is a finite double.
@@ -473,3 +473,56 @@ def same_law(a: Law, b: Law, rng: Any = 0, rtol: float = 1e-8) -> None:
     sa, sb = np.asarray(a.stieltjes(z)), np.asarray(b.stieltjes(z))
     err = np.abs(sa - sb) / np.maximum(1.0 / w, np.abs(sa))
     assert np.all(err < rtol), f"{a!r} and {b!r} differ: max relative |Δm| = {err.max():.3g}"
+
+
+def check_large_kappa_regime(law: Law, rng: np.random.Generator) -> None:
+    r"""The contract of HTMP's large-κ regime (``law.mp_limit``; :mod:`freecalc.laws.htmp_mp_regime`) in place of
+    the general invariants, which it does not promise inside the edge layers (width ~ε^{2/3}, ε = 2γ/κ).
+
+    Exact moments (mean 1, second moment 1 + γ + 2γ/κ); the density finite and ≥ 0, or NaN with an
+    :class:`~freecalc.laws.htmp_mp_regime.MPLimitWarning`, and 0 at x ≤ 0; the cdf in [0, 1] and non-decreasing
+    where served, 1 within 1e-6 beyond the upper edge; m(z) above the axis, away from the edges, in the upper half
+    plane, conjugate-symmetric and ~ −1/z at infinity.
+
+    Parameters
+    ----------
+    law : HTMP
+        A law with ``law.mp_limit`` true.
+    rng : numpy.random.Generator
+        Randomness for the evaluation points.
+
+    Raises
+    ------
+    AssertionError
+        Naming the law and the discrepancy.
+    """
+    import warnings
+
+    from freecalc.laws.htmp_mp_regime import MPLimitWarning
+
+    g, k = law.gamma, law.kappa
+    assert law.mp_limit, f"{law!r} is not in the large-kappa regime"
+    assert abs(law.mean() - 1.0) < 1e-12 and abs(law.moment(2) - (1 + g + 2 * g / k)) < 1e-12 * (1 + g)
+    lo, hi = (1 - math.sqrt(g)) ** 2, (1 + math.sqrt(g)) ** 2
+    w = hi - lo
+    x = np.sort(np.concatenate([np.linspace(-0.5 * w, hi + 0.5 * w, 200), rng.uniform(lo, hi, 100)]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rho = np.asarray(law.pdf(x), dtype=float)
+        F = np.asarray(law.cdf(x), dtype=float)
+    flagged = any(issubclass(c.category, MPLimitWarning) for c in caught)
+    nan = np.isnan(rho) | np.isnan(F)
+    assert flagged or not nan.any(), f"{law!r}: NaN density or cdf without an MPLimitWarning at {x[nan][:4]}"
+    assert np.all(rho[~np.isnan(rho)] >= 0) and np.all(rho[x <= 0] == 0), f"{law!r}: density < 0 or ≠ 0 at x ≤ 0"
+    Fs = F[~np.isnan(F)]
+    assert Fs.min() >= 0 and Fs.max() <= 1 and np.all(np.diff(Fs) >= -1e-12), f"{law!r}: cdf not a cdf: {Fs}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MPLimitWarning)
+        assert abs(float(law.cdf(hi + 0.5 * w)) - 1.0) < 1e-6, f"{law!r}: cdf beyond the upper edge is not 1"
+        # away from the edges by a quarter of the support's width (far outside the ε^{2/3} layers)
+        z = (lo + w * rng.uniform(-1, 2, 40)) + 1j * w * 10.0 ** rng.uniform(-1, 1, 40)
+        m = np.asarray(law.stieltjes(z))
+        assert np.all(np.isfinite(m)) and np.all(m.imag > 0), f"{law!r}: m(z) not in the upper half plane"
+        assert np.allclose(law.stieltjes(np.conj(z)), np.conj(m), rtol=1e-12, atol=0), f"{law!r}: m(z̄) ≠ conj m(z)"
+        big = 1e6 * hi * np.exp(1j * np.array([0.5, math.pi / 2, math.pi - 0.5]))
+        assert np.all(np.abs(big * np.asarray(law.stieltjes(big)) + 1) < 1e-5), f"{law!r}: z m(z) does not tend to -1"

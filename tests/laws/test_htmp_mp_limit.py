@@ -153,3 +153,12 @@ def test_kolmogorov_distance_to_mp_is_one_over_two_kappa_to_first_order(g, k):
     grid = np.linspace(0.001, 4.0, 4001)
     d = np.max(np.abs(fc.HTMP(g, k).cdf(grid) - fc.MarchenkoPastur(g).cdf(grid)))
     assert 0.8 < d * 2 * k < 1.0
+
+
+@pytest.mark.parametrize("g, k", [(1e-6, 2.00001), (1e-5, 150.0)])
+def test_small_kappa_beyond_the_exact_range_is_refused_not_served_through_mp(g, k):
+    # a large b from a tiny γ at small κ: relative to MP(γ)'s width the expansion parameter is 2/κ, not 2γ/κ
+    # (γ = 1e-6, κ = 2 gave cdf bounds 0.1-0.2 and a non-monotone served cdf)
+    with pytest.raises(ValueError, match=r"kappa < 200 is too small for its Marchenko-Pastur limit.*gamma >= "):
+        fc.HTMP(g, k)
+    assert fc.HTMP(g, 200.0).mp_limit  # from κ = 200 on the regime serves it
