@@ -174,6 +174,10 @@ HTMP_LAW_MAX_B_SMALL_KAPPA = 8e4
 #: κ = 2: cdf bounds 0.1-0.2, the served cdf not even monotone). The bounds were checked against exact HTMP for
 #: κ = 200…20000.
 HTMP_MP_LIMIT_MIN_KAPPA = 200.0
+#: Smallest A + 1 = κ(1−γ)/(2γ) accepted by HTMP: ρ ~ x^A at 0 is then barely integrable, and the quadrature rule's
+#: mass drifts off 1 as A + 1 → 0 (measured: 6.5e-12 at A + 1 = 5.6e-7, 5.9e-10 at 5e-8, 8e-9 at 5e-9, 1e-6 at
+#: 5e-11); from 1e-7 on it stays within 1e-10.
+HTMP_MIN_A_PLUS_ONE = 1e-7
 
 
 def htmp_exact_range(gamma: float, kappa: float) -> bool:
@@ -239,6 +243,13 @@ class HTMP(Law):
 
     def _check_params(self) -> None:
         check_gamma_kappa(self, mp_limit=True)
+        if not self.is_symbolic and self.kappa * (1 - self.gamma) / (2 * self.gamma) < HTMP_MIN_A_PLUS_ONE:
+            raise ValueError(
+                f"HTMP(gamma = {self.gamma:g}, kappa = {self.kappa:g}): A + 1 = kappa (1 - gamma)/(2 gamma) = "
+                f"{self.kappa * (1 - self.gamma) / (2 * self.gamma):.3g} < {HTMP_MIN_A_PLUS_ONE:g}: the density "
+                f"x^A at 0 is too close to non-integrable for its quadrature; use kappa >= "
+                f"{2 * self.gamma * HTMP_MIN_A_PLUS_ONE / (1 - self.gamma):.3g} or gamma <= "
+                f"{self.kappa / (self.kappa + 2 * HTMP_MIN_A_PLUS_ONE):.9g}")
 
     @property
     def mp_limit(self) -> bool:

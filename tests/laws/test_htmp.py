@@ -403,3 +403,12 @@ def test_rule_keeps_the_mass_spread_over_hundreds_of_decades(gamma, kappa):
     # the inverse law would hold that mass beyond the largest double (its upper quantiles are +inf): refused
     with pytest.raises(ValueError, match=r"InverseHTMP\(gamma = .*kappa = .*tail exponent.*1e300"):
         fc.InverseHTMP(gamma, kappa)
+
+
+def test_a_plus_one_too_close_to_zero_is_refused_with_the_allowed_range():
+    # ρ ~ x^A at 0 with A + 1 = 5e-12: the quadrature rule's mass was 1 - 9.2e-7 (thorough property run)
+    with pytest.raises(ValueError, match=r"A \+ 1 = kappa \(1 - gamma\)/\(2 gamma\) = 5e-12 < 1e-07.*kappa >= 0\.2"):
+        fc.HTMP(0.999999, 1e-5)
+    law = fc.HTMP(0.999999, 0.95)  # A + 1 = 4.75e-7, above the floor: mass 1 - 7e-14 measured
+    _, w = law.continuous_rule()
+    assert abs(w.sum() - 1.0) < 1e-10
